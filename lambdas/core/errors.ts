@@ -1,0 +1,51 @@
+/** Error codes of wire protocol v1 (`docs/protocol.md`). */
+export const ERROR_CODES = [
+  'BAD_REQUEST',
+  'UNKNOWN_EVENT',
+  'FORBIDDEN',
+  'NOT_FOUND',
+  'PAYLOAD_TOO_LARGE',
+  'INTERNAL',
+] as const;
+
+export type ErrorCode = (typeof ERROR_CODES)[number];
+
+/**
+ * An error a handler throws to answer the client with a protocol error code.
+ *
+ * @example
+ * throw new ChatError('FORBIDDEN', 'Only members may post to this room');
+ */
+export class ChatError extends Error {
+  override readonly name = 'ChatError';
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/**
+ * Rejects a connection at the handshake with an HTTP status (401, 403, 404, ...).
+ *
+ * @example
+ * nsp.use((socket) => { if (!socket.handshake.query.token) throw new ConnectionRefusedError(401, 'Token required'); });
+ */
+export class ConnectionRefusedError extends Error {
+  override readonly name = 'ConnectionRefusedError';
+  constructor(
+    readonly statusCode: number,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** The store was asked to change a connection that no longer exists. */
+export class ConnectionGoneError extends Error {
+  override readonly name = 'ConnectionGoneError';
+  constructor(readonly connectionId: string) {
+    super(`Connection ${connectionId} is gone`);
+  }
+}
