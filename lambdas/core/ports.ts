@@ -1,5 +1,11 @@
 import type { ConnectionRecord, Room, SocketData, SocketId } from './types';
 
+/** Options of `MembershipStore.removeConnections`. */
+export interface RemoveOptions {
+  /** Only connections whose `connectedAt` is earlier than this (epoch ms) are removed. */
+  readonly connectedBefore?: number;
+}
+
 /**
  * Where connections and room memberships live. Implemented in memory for tests and by
  * DynamoDB for AWS. Every method may be called from many processes at once.
@@ -13,8 +19,11 @@ export interface MembershipStore {
   addConnection(record: ConnectionRecord): Promise<void>;
   /** The connection, or `undefined` when it is unknown or gone. */
   getConnection(id: SocketId): Promise<ConnectionRecord | undefined>;
-  /** Removes connections and every membership of theirs. Idempotent: unknown ids are ignored. */
-  removeConnections(ids: readonly SocketId[]): Promise<void>;
+  /**
+   * Removes connections and every membership of theirs. Idempotent: unknown ids are ignored.
+   * With `connectedBefore` (epoch ms), connections that connected at or after it are kept.
+   */
+  removeConnections(ids: readonly SocketId[], options?: RemoveOptions): Promise<void>;
   /** Adds the connection to rooms. Rejects with `ConnectionGoneError` if the connection is gone. */
   join(record: ConnectionRecord, rooms: readonly Room[]): Promise<void>;
   /** Removes the connection from rooms; rooms it is not in are ignored. */

@@ -1,1 +1,30 @@
-export const handler = async (): Promise<{ statusCode: number }> => ({ statusCode: 500 });
+import type { Context } from 'aws-lambda';
+import { type ChatRuntime, defaultChatRuntime } from './chat-runtime';
+import { DisconnectEvent, type WebSocketResult } from './websocket-event';
+
+/**
+ * `$disconnect`: removes the connection and every membership of it (idempotent).
+ *
+ * @example
+ * export const handler = createDisconnectHandler(() => createChatRuntime({ dynamoDb }));
+ */
+export function createDisconnectHandler(runtime: () => ChatRuntime = defaultChatRuntime) {
+  return async (event: unknown, context?: Context): Promise<WebSocketResult> => {
+    const { server, logger } = runtime();
+    if (context) logger.addContext(context);
+    const parsed = DisconnectEvent.safeParse(event);
+    if (!parsed.success) {
+      logger.error('Invalid $disconnect event', { issues: parsed.error.issues });
+      return { statusCode: 400 };
+    }
+    const { requestContext } = parsed.data;
+    await server.handleDisconnect({
+      connectionId: requestContext.connectionId,
+      statusCode: requestContext.disconnectStatusCode ?? undefined,
+      reason: requestContext.disconnectReason ?? '',
+    });
+    return { statusCode: 200 };
+  };
+}
+
+export const handler = createDisconnectHandler();

@@ -1,0 +1,70 @@
+import { z } from 'zod';
+import { ChatError } from '../core/errors';
+import type { Server } from '../core/server';
+import { parseData, RoomName } from './schemas';
+
+const RoomData = z.object({ room: RoomName });
+const ChatData = z.object({ room: RoomName, message: z.unknown() });
+const DirectData = z.object({ to: z.string().min(1).max(128), message: z.unknown() });
+
+/**
+ * Namespace `/`: rooms, room chat, broadcast, unicast, direct messages and introspection.
+ *
+ * @example
+ * registerRootNamespace(server); // then a client sends {"action":"join","data":{"room":"lobby"},"ack":1}
+ */
+export function registerRootNamespace(server: Server): void {
+  const nsp = server.of('/');
+
+  nsp.on('join', async (socket, data, ack) => {
+    const { room } = parseData(RoomData, data, 'join');
+    await socket.join(room);
+    ack({ room, members: (await nsp.in(room).fetchSocketIds()).length });
+  });
+
+  nsp.on('leave', async (socket, data, ack) => {
+    const { room } = parseData(RoomData, data, 'leave');
+    await socket.leave(room);
+    ack({ room });
+  });
+
+  nsp.on('chat', async (socket, data, ack) => {
+    const { room, message } = parseData(ChatData, data, 'chat');
+    if (!socket.rooms.has(room))
+      throw new ChatError('FORBIDDEN', `Join "${room}" before posting to it`);
+    const report = await socket.to(room).emit('chat', message);
+    ack({ recipients: report.delivered });
+  });
+
+  nsp.on('broadcast', async (socket, data, ack) => {
+    const report = await socket.broadcast.emit('broadcast', data);
+    ack({ recipients: report.delivered });
+  });
+
+  nsp.on('unicast', async (socket, data) => {
+    await socket.emit('unicast', data);
+  });
+
+  nsp.on('direct', async (socket, data, ack) => {
+    const { to, message } = parseData(DirectData, data, 'direct');
+    const report = await socket.to(to).emit('direct', message);
+    if (report.delivered === 0)
+      throw new ChatError('NOT_FOUND', `No connection ${to} in namespace ${nsp.name}`);
+    ack({ recipients: report.delivered });
+  });
+
+  nsp.on('whoami', (socket, _data, ack) => {
+    ack({ id: socket.id, ns: socket.nsp.name });
+  });
+
+  nsp.on('rooms', (socket, _data, ack) => {
+    ack({ rooms: [...socket.rooms].filter((room) => room !== socket.id) });
+  });
+
+  nsp.on('members', async (socket, data, ack) => {
+    const { room } = parseData(RoomData, data, 'members');
+    if (!socket.rooms.has(room))
+      throw new ChatError('FORBIDDEN', `Join "${room}" to see its members`);
+    ack({ members: await nsp.in(room).fetchSocketIds() });
+  });
+}

@@ -1,0 +1,25 @@
+export type { BroadcastOptions, BroadcastReport, Packet } from './adapter';
+export { Adapter } from './adapter';
+export { BroadcastOperator } from './broadcast-operator';
+export {
+  ChatError,
+  ConnectionGoneError,
+  ConnectionRefusedError,
+  ERROR_CODES,
+  type ErrorCode,
+} from './errors';
+export type { Handshake } from './handshake';
+export type { CoreLogger } from './logger';
+export type { Ack, DisconnectReason, EventHandler, Middleware } from './namespace';
+export { Namespace } from './namespace';
+export type { DeferredDelivery, Delivery, MembershipStore, PostResult } from './ports';
+export type {
+  ConnectInput,
+  ConnectResult,
+  DisconnectInput,
+  MessageInput,
+  ServerOptions,
+} from './server';
+export { Server } from './server';
+export { Socket } from './socket';
+export type { ConnectionRecord, Room, SocketData, SocketId } from './types';

@@ -1,0 +1,105 @@
+import { z } from 'zod';
+import type { ErrorCode } from './errors';
+import type { Room, SocketId } from './types';
+
+/**
+ * Wire protocol v1, client → server: one JSON text frame (see docs/protocol.md).
+ *
+ * @example
+ * ClientFrame.parse({ action: 'join', data: { room: 'lobby' }, ack: 1 });
+ */
+export const ClientFrame = z
+  .object({
+    action: z.string().min(1).max(128),
+    data: z.unknown().optional(),
+    ack: z.number().int().positive().max(Number.MAX_SAFE_INTEGER).optional(),
+  })
+  .strict();
+
+export type ClientFrame = z.infer<typeof ClientFrame>;
+
+/** A parsed frame, or the error to answer with (and the ack id, when one could be read). */
+export type ParsedClientFrame =
+  | { readonly ok: true; readonly frame: ClientFrame }
+  | { readonly ok: false; readonly message: string; readonly ack?: number };
+
+/**
+ * Parses a raw text frame without throwing.
+ *
+ * @example
+ * const parsed = parseClientFrame('{"action":"whoami","ack":3}');
+ */
+export function parseClientFrame(body: string | undefined): ParsedClientFrame {
+  let json: unknown;
+  try {
+    json = JSON.parse(body ?? '');
+  } catch {
+    return { ok: false, message: 'Frame is not valid JSON' };
+  }
+  const result = ClientFrame.safeParse(json);
+  if (result.success) return { ok: true, frame: result.data };
+  const ack = ClientFrame.shape.ack.safeParse((json as { ack?: unknown } | null)?.ack).data;
+  const issue = result.error.issues[0];
+  const where = issue && issue.path.length > 0 ? `${issue.path.join('.')}: ` : '';
+  return {
+    ok: false,
+    message: `Frame must be {"action": string, "data"?: any, "ack"?: positive integer} (${where}${issue?.message ?? 'invalid'})`,
+    ...(ack === undefined ? {} : { ack }),
+  };
+}
+
+/** Server → client event frame. */
+export interface EventFrame {
+  readonly event: string;
+  readonly data: unknown;
+  readonly ns: string;
+  readonly room?: Room;
+  readonly from?: SocketId;
+}
+
+/**
+ * Encodes a server → client event frame; `room` and `from` are left out when undefined.
+ *
+ * @example
+ * encodeEvent({ event: 'chat', data: 'hi', ns: '/', room: 'lobby', from: 'R1kmxc2VNjMCFIA=' });
+ */
+export function encodeEvent(frame: EventFrame): string {
+  return JSON.stringify({
+    event: frame.event,
+    data: frame.data,
+    ns: frame.ns,
+    ...(frame.room === undefined ? {} : { room: frame.room }),
+    ...(frame.from === undefined ? {} : { from: frame.from }),
+  });
+}
+
+/**
+ * Encodes the successful reply to an ack id.
+ *
+ * @example
+ * encodeAck(1, { room: 'lobby', members: 2 }); // '{"ack":1,"data":{"room":"lobby","members":2}}'
+ */
+export function encodeAck(ack: number, data: unknown): string {
+  return JSON.stringify({ ack, data });
+}
+
+/**
+ * Encodes a failure: the reply to an ack id when there is one, else an `error` event.
+ *
+ * @example
+ * encodeFailure({ code: 'FORBIDDEN', message: 'Members only', ack: 4 });
+ */
+export function encodeFailure(failure: {
+  readonly code: ErrorCode;
+  readonly message: string;
+  readonly ack?: number | undefined;
+  readonly ns?: string | undefined;
+}): string {
+  const error = { code: failure.code, message: failure.message };
+  if (failure.ack !== undefined) return JSON.stringify({ ack: failure.ack, error });
+  return JSON.stringify({
+    event: 'error',
+    data: error,
+    ...(failure.ns === undefined ? {} : { ns: failure.ns }),
+  });
+}

@@ -1,0 +1,274 @@
+import { Adapter } from './adapter';
+import { runInConnectScope } from './connect-scope';
+import { ChatError, ConnectionGoneError, ConnectionRefusedError, type ErrorCode } from './errors';
+import { type Handshake, laterHandshake } from './handshake';
+import { type CoreLogger, silentLogger } from './logger';
+import { Namespace } from './namespace';
+import type { DeferredDelivery, Delivery, MembershipStore } from './ports';
+import { encodeAck, encodeFailure, parseClientFrame } from './protocol';
+import { Socket } from './socket';
+import type { ConnectionRecord, SocketId } from './types';
+
+/** API Gateway closes every connection after 2 hours; items live 15 minutes longer. */
+const DEFAULT_CONNECTION_TTL_SECONDS = 2 * 60 * 60 + 15 * 60;
+
+export interface ServerOptions {
+  readonly store: MembershipStore;
+  readonly delivery: Delivery;
+  readonly deferredDelivery: DeferredDelivery;
+  readonly logger?: CoreLogger;
+  /** Posts in flight at once per emit. Default 64. */
+  readonly concurrency?: number;
+  /** Seconds after `connectedAt` when a connection's items expire by TTL. Default 2 h 15 min. */
+  readonly connectionTtlSeconds?: number;
+  /** How long the after-connect worker keeps retrying a connection that is not open yet. Default 10 s. */
+  readonly afterConnectDeadlineMs?: number;
+}
+
+/** A new connection as API Gateway's `$connect` event describes it. */
+export interface ConnectInput {
+  readonly connectionId: SocketId;
+  readonly connectedAt: number;
+  readonly headers: Readonly<Record<string, string>>;
+  readonly query: Readonly<Record<string, string>>;
+  readonly sourceIp: string;
+  readonly userAgent: string | undefined;
+  readonly authorizer: Readonly<Record<string, unknown>> | undefined;
+}
+
+/** The `$connect` integration result: a 2xx status opens the socket. */
+export interface ConnectResult {
+  readonly statusCode: number;
+  readonly message?: string;
+}
+
+export interface MessageInput {
+  readonly connectionId: SocketId;
+  readonly body: string | undefined;
+}
+
+export interface DisconnectInput {
+  readonly connectionId: SocketId;
+  readonly statusCode: number | undefined;
+  readonly reason: string;
+}
+
+const namespaceOf = (query: Readonly<Record<string, string>>): string => query.ns || '/';
+
+/**
+ * The chat server: namespaces plus the three entry points API Gateway's routes call.
+ * Keeps no state between events, so any number of processes can serve one API.
+ *
+ * @example
+ * const server = new Server({ store, delivery, deferredDelivery });
+ * server.of('/').on('whoami', (socket, _data, ack) => ack({ id: socket.id }));
+ * const reply = await server.handleMessage({ connectionId, body: '{"action":"whoami","ack":1}' });
+ */
+export class Server {
+  private readonly namespaces = new Map<string, Namespace>();
+  private readonly adapter: Adapter;
+  private readonly store: MembershipStore;
+  private readonly delivery: Delivery;
+  private readonly deferredDelivery: DeferredDelivery;
+  private readonly logger: CoreLogger;
+  private readonly connectionTtlSeconds: number;
+  private readonly afterConnectDeadlineMs: number;
+
+  constructor(options: ServerOptions) {
+    this.store = options.store;
+    this.delivery = options.delivery;
+    this.deferredDelivery = options.deferredDelivery;
+    this.logger = options.logger ?? silentLogger;
+    this.connectionTtlSeconds = options.connectionTtlSeconds ?? DEFAULT_CONNECTION_TTL_SECONDS;
+    this.afterConnectDeadlineMs = options.afterConnectDeadlineMs ?? 10_000;
+    this.adapter = new Adapter({
+      store: options.store,
+      delivery: options.delivery,
+      logger: this.logger,
+      ...(options.concurrency === undefined ? {} : { concurrency: options.concurrency }),
+    });
+  }
+
+  /** The namespace of that name, created on first use. Names start with `/`. */
+  of(name: string): Namespace {
+    if (!/^\/[A-Za-z0-9_\-./]{0,127}$/.test(name))
+      throw new Error(`Invalid namespace name "${name}"`);
+    let nsp = this.namespaces.get(name);
+    if (!nsp) {
+      nsp = new Namespace(name, this.adapter);
+      this.namespaces.set(name, nsp);
+    }
+    return nsp;
+  }
+
+  /**
+   * `$connect`: picks the namespace (`?ns=`, default `/`), runs its middleware, stores the
+   * connection and runs the connection hook. Frames the hook sends to the new socket are
+   * handed to the after-connect worker, since API Gateway refuses posts until we return.
+   */
+  async handleConnect(input: ConnectInput): Promise<ConnectResult> {
+    const name = namespaceOf(input.query);
+    const nsp = this.namespaces.get(name);
+    if (!nsp) return { statusCode: 404, message: `Unknown namespace ${name}` };
+    const record: ConnectionRecord = {
+      id: input.connectionId,
+      ns: name,
+      rooms: [],
+      data: {},
+      connectedAt: input.connectedAt,
+      expiresAt: Math.floor(input.connectedAt / 1000) + this.connectionTtlSeconds,
+    };
+    const handshake: Handshake = {
+      headers: input.headers,
+      query: input.query,
+      address: input.sourceIp,
+      userAgent: input.userAgent,
+      time: input.connectedAt,
+      authorizer: input.authorizer,
+    };
+    const socket = new Socket(nsp, this.adapter, record, handshake);
+    try {
+      await nsp.runMiddlewares(socket);
+    } catch (error) {
+      if (error instanceof ConnectionRefusedError) {
+        this.logger.info('Connection refused', {
+          connectionId: input.connectionId,
+          ns: name,
+          statusCode: error.statusCode,
+        });
+        return { statusCode: error.statusCode, message: error.message };
+      }
+      throw error;
+    }
+    await this.store.addConnection({ ...record, data: socket.data });
+    try {
+      const { frames } = await runInConnectScope(socket.id, async () => {
+        await nsp.runConnectionListeners(socket);
+        await this.saveDataIfChanged(socket, { ...record, data: {} });
+      });
+      if (frames.length > 0) await this.deferredDelivery.deliverAfterConnect(socket.id, frames);
+    } catch (error) {
+      await this.store.removeConnections([socket.id]);
+      throw error;
+    }
+    this.logger.info('Connected', { connectionId: socket.id, ns: name });
+    return { statusCode: 200 };
+  }
+
+  /**
+   * A client frame (`$default`): validates it, runs the event's handler and returns the
+   * frame to send back in the route response (an ack or an error), if any.
+   */
+  async handleMessage(input: MessageInput): Promise<string | undefined> {
+    const parsed = parseClientFrame(input.body);
+    if (!parsed.ok) {
+      const record = await this.store.getConnection(input.connectionId);
+      return encodeFailure({
+        code: 'BAD_REQUEST',
+        message: parsed.message,
+        ack: parsed.ack,
+        ns: record?.ns,
+      });
+    }
+    const { action, data, ack } = parsed.frame;
+    const record = await this.store.getConnection(input.connectionId);
+    const nsp = record && this.namespaces.get(record.ns);
+    if (!record || !nsp) {
+      return encodeFailure({ code: 'NOT_FOUND', message: 'Unknown connection: reconnect', ack });
+    }
+    const handler = nsp.handlerFor(action);
+    if (!handler) {
+      return ack === undefined
+        ? undefined
+        : encodeFailure({
+            code: 'UNKNOWN_EVENT',
+            message: `No handler for "${action}"`,
+            ack,
+            ns: record.ns,
+          });
+    }
+    const socket = new Socket(nsp, this.adapter, record, laterHandshake(record.connectedAt));
+    let reply: { data: unknown } | undefined;
+    const ackFn = (value?: unknown): void => {
+      reply ??= { data: value ?? null };
+    };
+    try {
+      await handler(socket, data, ackFn);
+      await this.saveDataIfChanged(socket, record);
+    } catch (error) {
+      const { code, message } = this.toFailure(error, action, socket.id);
+      return encodeFailure({ code, message, ack, ns: record.ns });
+    }
+    return ack !== undefined && reply ? encodeAck(ack, reply.data) : undefined;
+  }
+
+  /** `$disconnect`: removes the connection and its memberships, then runs the disconnect hooks. Idempotent. */
+  async handleDisconnect(input: DisconnectInput): Promise<void> {
+    const record = await this.store.getConnection(input.connectionId);
+    if (!record) return;
+    await this.store.removeConnections([record.id]);
+    this.logger.info('Disconnected', {
+      connectionId: record.id,
+      ns: record.ns,
+      statusCode: input.statusCode,
+      reason: input.reason,
+    });
+    const nsp = this.namespaces.get(record.ns);
+    if (!nsp) return;
+    const socket = new Socket(nsp, this.adapter, record, laterHandshake(record.connectedAt));
+    await nsp.runDisconnectListeners(socket, {
+      statusCode: input.statusCode,
+      reason: input.reason,
+    });
+  }
+
+  /**
+   * The after-connect worker: posts frames, in order, to a connection that may not be open
+   * yet, retrying 410s with backoff until the deadline.
+   */
+  async deliverAfterConnect(connectionId: SocketId, frames: readonly string[]): Promise<void> {
+    const deadline = Date.now() + this.afterConnectDeadlineMs;
+    let delayMs = 20;
+    for (const frame of frames) {
+      while ((await this.delivery.post(connectionId, frame)) === 'gone') {
+        if (Date.now() + delayMs > deadline) {
+          this.logger.warn('Connection never opened; frames dropped', {
+            connectionId,
+            frames: frames.length,
+          });
+          await this.store.removeConnections([connectionId], {
+            connectedBefore: Date.now() - 30_000,
+          });
+          return;
+        }
+        await new Promise((resolve) => setTimeout(resolve, delayMs));
+        delayMs = Math.min(delayMs * 2, 1_000);
+      }
+    }
+  }
+
+  private async saveDataIfChanged(socket: Socket, before: ConnectionRecord): Promise<void> {
+    if (JSON.stringify(socket.data) !== JSON.stringify(before.data)) {
+      await this.store.saveData(socket.id, socket.data);
+    }
+  }
+
+  private toFailure(
+    error: unknown,
+    action: string,
+    connectionId: SocketId,
+  ): { code: ErrorCode; message: string } {
+    if (error instanceof ChatError) return { code: error.code, message: error.message };
+    if (error instanceof ConnectionGoneError)
+      return { code: 'NOT_FOUND', message: 'Unknown connection: reconnect' };
+    this.logger.error('Handler failed', {
+      action,
+      connectionId,
+      error:
+        error instanceof Error
+          ? { name: error.name, message: error.message, stack: error.stack }
+          : String(error),
+    });
+    return { code: 'INTERNAL', message: 'Internal error' };
+  }
+}

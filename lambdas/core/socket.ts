@@ -1,0 +1,102 @@
+import type { Adapter, BroadcastReport } from './adapter';
+import { BroadcastOperator } from './broadcast-operator';
+import { ChatError } from './errors';
+import type { Handshake } from './handshake';
+import type { Namespace } from './namespace';
+import { isSocketId } from './socket-id';
+import type { ConnectionRecord, Room, SocketData, SocketId } from './types';
+
+type Rooms = Room | readonly Room[];
+
+const toList = (rooms: Rooms): readonly Room[] => (typeof rooms === 'string' ? [rooms] : rooms);
+
+/**
+ * One client connection, as seen while handling one of its events. Its state lives in the
+ * membership store, so a socket is rebuilt for every event, in whichever process runs it.
+ *
+ * @example
+ * chat.on('join', async (socket, data, ack) => { await socket.join(data.room); ack({ rooms: [...socket.rooms] }); });
+ */
+export class Socket {
+  readonly id: SocketId;
+  /** Free-form data kept with the connection; changes made in a handler are saved. */
+  data: SocketData;
+  readonly handshake: Handshake;
+  private record: ConnectionRecord;
+
+  constructor(
+    readonly nsp: Namespace,
+    private readonly adapter: Adapter,
+    record: ConnectionRecord,
+    handshake: Handshake,
+  ) {
+    this.id = record.id;
+    this.record = record;
+    this.data = structuredClone(record.data);
+    this.handshake = handshake;
+  }
+
+  /** The rooms the socket is in, its own id included (as in Socket.IO). */
+  get rooms(): ReadonlySet<Room> {
+    return new Set([this.id, ...this.record.rooms]);
+  }
+
+  /** Joins rooms. A name shaped like a connection id is refused: it is that connection's own room. */
+  async join(rooms: Rooms): Promise<void> {
+    const list = toList(rooms);
+    for (const room of list) {
+      if (isSocketId(room)) throw new ChatError('FORBIDDEN', `Room name ${room} is reserved`);
+    }
+    const fresh = list.filter((room) => !this.record.rooms.includes(room));
+    if (fresh.length === 0) return;
+    await this.adapter.store.join(this.record, fresh);
+    this.record = { ...this.record, rooms: [...this.record.rooms, ...new Set(fresh)] };
+  }
+
+  /** Leaves rooms; rooms the socket is not in are ignored. */
+  async leave(rooms: Rooms): Promise<void> {
+    const list = toList(rooms).filter((room) => this.record.rooms.includes(room));
+    if (list.length === 0) return;
+    await this.adapter.store.leave(this.record, list);
+    this.record = {
+      ...this.record,
+      rooms: this.record.rooms.filter((room) => !list.includes(room)),
+    };
+  }
+
+  /** Sends an event to this socket only. */
+  emit(event: string, data?: unknown): Promise<BroadcastReport> {
+    return this.adapter.send({ event, data, from: this.id }, this.nsp.name, [this.id]);
+  }
+
+  /** Targets rooms (or a connection id), leaving this socket out. */
+  to(rooms: Rooms): BroadcastOperator {
+    return this.broadcast.to(rooms);
+  }
+
+  /** Same as `to`. */
+  in(rooms: Rooms): BroadcastOperator {
+    return this.to(rooms);
+  }
+
+  /** Everyone else in the namespace but the members of these rooms. */
+  except(rooms: Rooms): BroadcastOperator {
+    return this.broadcast.except(rooms);
+  }
+
+  /** Everyone else in the namespace. */
+  get broadcast(): BroadcastOperator {
+    return new BroadcastOperator(
+      this.adapter,
+      this.nsp.name,
+      new Set(),
+      new Set([this.id]),
+      this.id,
+    );
+  }
+
+  /** @internal The record as it stands after this socket's joins and leaves. */
+  get connectionRecord(): ConnectionRecord {
+    return this.record;
+  }
+}

@@ -1,0 +1,298 @@
+import { ChatHarness } from '../../support/chat-harness';
+
+describe('Function: createChatApp', () => {
+  let chat: ChatHarness;
+
+  beforeEach(() => {
+    chat = new ChatHarness();
+  });
+
+  describe('Namespace: /', () => {
+    it('join acks the room and its member count; rooms lists joined rooms', async () => {
+      // Prepare
+      const a = await chat.connect('/');
+      const b = await chat.connect('/');
+
+      // Act
+      const first = await chat.send(a, 'join', { room: 'lobby' }, 1);
+      const second = await chat.send(b, 'join', { room: 'lobby' }, 1);
+      const again = await chat.send(b, 'join', { room: 'lobby' }, 2);
+
+      // Assess
+      expect(first).toEqual({ ack: 1, data: { room: 'lobby', members: 1 } });
+      expect(second).toEqual({ ack: 1, data: { room: 'lobby', members: 2 } });
+      expect(again).toEqual({ ack: 2, data: { room: 'lobby', members: 2 } });
+      expect(await chat.send(b, 'rooms', undefined, 3)).toEqual({
+        ack: 3,
+        data: { rooms: ['lobby'] },
+      });
+    });
+
+    it('chat reaches every other member of the room only, stamped with room and sender', async () => {
+      // Prepare
+      const [a, b, c, outsider] = [
+        await chat.connect(),
+        await chat.connect(),
+        await chat.connect(),
+        await chat.connect(),
+      ];
+      for (const id of [a, b, c]) await chat.send(id, 'join', { room: 'lobby' });
+      const otherNs = await chat.connect('/chat');
+
+      // Act
+      const reply = await chat.send(a, 'chat', { room: 'lobby', message: { text: 'hi' } }, 5);
+
+      // Assess
+      expect(reply).toEqual({ ack: 5, data: { recipients: 2 } });
+      const frame = { event: 'chat', data: { text: 'hi' }, ns: '/', room: 'lobby', from: a };
+      expect(chat.frames(b)).toEqual([frame]);
+      expect(chat.frames(c)).toEqual([frame]);
+      expect(chat.frames(a)).toEqual([]);
+      expect(chat.frames(outsider)).toEqual([]);
+      expect(chat.frames(otherNs)).toEqual([]);
+    });
+
+    it('chat from a non-member is FORBIDDEN and reaches no one', async () => {
+      // Prepare
+      const a = await chat.connect();
+      const b = await chat.connect();
+      await chat.send(b, 'join', { room: 'lobby' });
+
+      // Act
+      const reply = await chat.send(a, 'chat', { room: 'lobby', message: 'x' }, 1);
+
+      // Assess
+      expect(reply).toMatchObject({ ack: 1, error: { code: 'FORBIDDEN' } });
+      expect(chat.delivery.postCount).toBe(0);
+    });
+
+    it('leave acks the room and stops room messages', async () => {
+      // Prepare
+      const a = await chat.connect();
+      const b = await chat.connect();
+      for (const id of [a, b]) await chat.send(id, 'join', { room: 'lobby' });
+
+      // Act
+      const reply = await chat.send(b, 'leave', { room: 'lobby' }, 9);
+      await chat.send(a, 'chat', { room: 'lobby', message: 'x' });
+
+      // Assess
+      expect(reply).toEqual({ ack: 9, data: { room: 'lobby' } });
+      expect(chat.frames(b)).toEqual([]);
+      expect(await chat.send(b, 'chat', { room: 'lobby', message: 'y' }, 1)).toMatchObject({
+        error: { code: 'FORBIDDEN' },
+      });
+    });
+
+    it('broadcast reaches every other connection of the namespace only', async () => {
+      // Prepare
+      const [a, b, c] = [await chat.connect(), await chat.connect(), await chat.connect()];
+      const elsewhere = await chat.connect('/notification');
+      chat.delivery.clearFrames();
+
+      // Act
+      await chat.send(a, 'broadcast', 'all');
+
+      // Assess
+      for (const id of [b, c])
+        expect(chat.frames(id)).toEqual([{ event: 'broadcast', data: 'all', ns: '/', from: a }]);
+      expect(chat.frames(a)).toEqual([]);
+      expect(chat.frames(elsewhere)).toEqual([]);
+    });
+
+    it('unicast comes back to the sender only', async () => {
+      // Prepare
+      const [a, b] = [await chat.connect(), await chat.connect()];
+
+      // Act
+      const reply = await chat.send(a, 'unicast', { n: 1 });
+
+      // Assess
+      expect(reply).toBeUndefined();
+      expect(chat.frames(a)).toEqual([{ event: 'unicast', data: { n: 1 }, ns: '/', from: a }]);
+      expect(chat.frames(b)).toEqual([]);
+    });
+
+    it('direct reaches that connection of the same namespace only', async () => {
+      // Prepare
+      const [a, b, c] = [await chat.connect(), await chat.connect(), await chat.connect()];
+
+      // Act
+      const reply = await chat.send(a, 'direct', { to: b, message: 'psst' }, 1);
+
+      // Assess
+      expect(reply).toEqual({ ack: 1, data: { recipients: 1 } });
+      expect(chat.frames(b)).toEqual([{ event: 'direct', data: 'psst', ns: '/', from: a }]);
+      expect(chat.frames(c)).toEqual([]);
+    });
+
+    it('direct to an unknown, gone or other-namespace connection is NOT_FOUND', async () => {
+      // Prepare
+      const a = await chat.connect();
+      const gone = await chat.connect();
+      chat.delivery.markGone(gone);
+      const elsewhere = await chat.connect('/chat');
+
+      // Act
+      const replies = [
+        await chat.send(a, 'direct', { to: 'X00000000000000=', message: 1 }, 1),
+        await chat.send(a, 'direct', { to: gone, message: 1 }, 2),
+        await chat.send(a, 'direct', { to: elsewhere, message: 1 }, 3),
+        await chat.send(a, 'direct', { to: 'lobby', message: 1 }, 4),
+      ];
+
+      // Assess
+      for (const reply of replies) expect(reply).toMatchObject({ error: { code: 'NOT_FOUND' } });
+      expect(chat.frames(elsewhere)).toEqual([]);
+      expect(await chat.store.getConnection(gone)).toBeUndefined();
+    });
+
+    it('whoami acks the own id and namespace', async () => {
+      const a = await chat.connect();
+      expect(await chat.send(a, 'whoami', undefined, 1)).toEqual({
+        ack: 1,
+        data: { id: a, ns: '/' },
+      });
+    });
+
+    it('members lists the connection ids of a room, to members only', async () => {
+      // Prepare
+      const [a, b, c] = [await chat.connect(), await chat.connect(), await chat.connect()];
+      for (const id of [a, b]) await chat.send(id, 'join', { room: 'lobby' });
+
+      // Act
+      const reply = (await chat.send(a, 'members', { room: 'lobby' }, 1)) as {
+        data: { members: string[] };
+      };
+      const denied = await chat.send(c, 'members', { room: 'lobby' }, 2);
+
+      // Assess
+      expect(reply.data.members.sort()).toEqual([a, b].sort());
+      expect(denied).toMatchObject({ ack: 2, error: { code: 'FORBIDDEN' } });
+    });
+
+    it.each([
+      ['join', { room: '' }],
+      ['join', { room: 'has space' }],
+      ['join', { room: 'x'.repeat(129) }],
+      ['join', 'lobby'],
+      ['chat', { message: 'no room' }],
+      ['direct', { message: 'no to' }],
+      ['members', {}],
+    ])('%s with invalid data %j is BAD_REQUEST and changes nothing', async (event, data) => {
+      // Prepare
+      const a = await chat.connect();
+
+      // Act
+      const reply = await chat.send(a, event, data, 1);
+
+      // Assess
+      expect(reply).toMatchObject({ ack: 1, error: { code: 'BAD_REQUEST' } });
+      expect((await chat.store.getConnection(a))?.rooms).toEqual([]);
+    });
+
+    it('refuses to join a room named like a connection id (that would intercept direct messages)', async () => {
+      // Prepare
+      const [a, b] = [await chat.connect(), await chat.connect()];
+
+      // Act
+      const reply = await chat.send(a, 'join', { room: b }, 1);
+      const c = await chat.connect();
+      await chat.send(c, 'direct', { to: b, message: 'x' });
+
+      // Assess
+      expect(reply).toMatchObject({ ack: 1, error: { code: 'BAD_REQUEST' } });
+      expect(await chat.store.members('/', b)).toEqual([b]);
+      expect(chat.frames(a)).toEqual([]);
+      expect(chat.frames(b)).toEqual([{ event: 'direct', data: 'x', ns: '/', from: c }]);
+    });
+  });
+
+  describe('Namespace: /chat', () => {
+    it.each([
+      ['room:dev', 'ann has joined chat room.'],
+      ['room:music', 'ann has joined music room.'],
+    ])(
+      'join-room %s greets everyone in the room, joiner included, and acks success',
+      async (type, greeting) => {
+        // Prepare
+        const early = await chat.connect('/chat');
+        await chat.send(early, 'join-room', { type, user: 'bob' });
+        const other = await chat.connect('/chat');
+        await chat.send(other, 'join-room', {
+          type: type === 'room:dev' ? 'room:music' : 'room:dev',
+          user: 'eve',
+        });
+        chat.delivery.clearFrames();
+        const ann = await chat.connect('/chat');
+
+        // Act
+        const reply = await chat.send(ann, 'join-room', { type, user: 'ann' }, 1);
+
+        // Assess
+        expect(reply).toEqual({ ack: 1, data: 'success' });
+        const hello = { event: 'hello', data: greeting, ns: '/chat', room: type };
+        expect(chat.frames(ann)).toEqual([hello]);
+        expect(chat.frames(early)).toEqual([hello]);
+        expect(chat.frames(other)).toEqual([]);
+      },
+    );
+
+    it('join-room of any other type acks "The room doesn\'t exist" and joins nothing', async () => {
+      // Prepare
+      const ann = await chat.connect('/chat');
+
+      // Act
+      const reply = await chat.send(ann, 'join-room', { type: 'room:cats', user: 'ann' }, 1);
+
+      // Assess
+      expect(reply).toEqual({ ack: 1, data: "The room doesn't exist" });
+      expect((await chat.store.getConnection(ann))?.rooms).toEqual([]);
+    });
+
+    it('room-message reaches the other members of that room', async () => {
+      // Prepare
+      const [a, b, c] = [
+        await chat.connect('/chat'),
+        await chat.connect('/chat'),
+        await chat.connect('/chat'),
+      ];
+      await chat.send(a, 'join-room', { type: 'room:dev', user: 'a' });
+      await chat.send(b, 'join-room', { type: 'room:dev', user: 'b' });
+      await chat.send(c, 'join-room', { type: 'room:music', user: 'c' });
+      chat.delivery.clearFrames();
+
+      // Act
+      const reply = await chat.send(a, 'room-message', { room: 'room:dev', message: 'ship it' }, 2);
+
+      // Assess
+      expect(reply).toEqual({ ack: 2, data: { recipients: 1 } });
+      expect(chat.frames(b)).toEqual([
+        { event: 'room-message', data: 'ship it', ns: '/chat', room: 'room:dev', from: a },
+      ]);
+      expect(chat.frames(a)).toEqual([]);
+      expect(chat.frames(c)).toEqual([]);
+    });
+  });
+
+  describe('Namespace: /notification', () => {
+    it('joins room1 and room2 on connection and greets all connections, the new one via the after-connect worker', async () => {
+      // Prepare
+      const first = await chat.connect('/notification');
+      chat.delivery.clearFrames();
+
+      // Act
+      const second = await chat.connect('/notification');
+
+      // Assess
+      expect((await chat.store.getConnection(second))?.rooms).toEqual(['room1', 'room2']);
+      expect(chat.frames(first)).toEqual([
+        { event: 'hello', data: 'notification', ns: '/notification' },
+      ]);
+      expect(chat.deferred.calls.at(-1)).toEqual({
+        connectionId: second,
+        frames: ['{"event":"hello","data":"notification","ns":"/notification"}'],
+      });
+    });
+  });
+});

@@ -1,0 +1,317 @@
+import { ChatError, ConnectionRefusedError } from '../../../lambdas/core/errors';
+import { Server } from '../../../lambdas/core/server';
+import { ChatHarness, connectionId } from '../../support/chat-harness';
+
+const plain = (options: ConstructorParameters<typeof Server>[0]) => new Server(options);
+
+describe('Class: Server', () => {
+  describe('Method: handleConnect', () => {
+    it('refuses an unknown namespace with 404 and stores nothing', async () => {
+      // Prepare
+      const harness = new ChatHarness(plain);
+      const id = connectionId();
+
+      // Act
+      const result = await harness.server.handleConnect({
+        connectionId: id,
+        connectedAt: Date.now(),
+        headers: {},
+        query: { ns: '/nope' },
+        sourceIp: '1.2.3.4',
+        userAgent: undefined,
+        authorizer: undefined,
+      });
+
+      // Assess
+      expect(result.statusCode).toBe(404);
+      expect(await harness.store.getConnection(id)).toBeUndefined();
+    });
+
+    it.each([401, 403])('answers a middleware refusal with its status %i', async (status) => {
+      // Prepare
+      const harness = new ChatHarness(plain);
+      harness.server.of('/').use((socket) => {
+        if (socket.handshake.query.token !== 'ok') throw new ConnectionRefusedError(status, 'no');
+      });
+
+      // Act
+      const refused = harness.connect('/', { token: 'bad' });
+      const accepted = harness.connect('/', { token: 'ok' });
+
+      // Assess
+      await expect(refused).rejects.toThrow(`connect refused: ${status}`);
+      await expect(accepted).resolves.toMatch(/=$/);
+    });
+
+    it('defaults to namespace "/" and stores data set by middleware and the connection hook', async () => {
+      // Prepare
+      const harness = new ChatHarness(plain);
+      const nsp = harness.server.of('/');
+      nsp.use((socket) => {
+        socket.data.user = socket.handshake.query.user;
+      });
+      nsp.on('connection', async (socket) => {
+        socket.data.greeted = true;
+        await socket.join('lobby');
+      });
+      const id = connectionId();
+
+      // Act
+      await harness.server.handleConnect({
+        connectionId: id,
+        connectedAt: 1_700_000_000_000,
+        headers: {},
+        query: { user: 'ann' },
+        sourceIp: '1.2.3.4',
+        userAgent: 'ua',
+        authorizer: undefined,
+      });
+
+      // Assess
+      const record = await harness.store.getConnection(id);
+      expect(record).toMatchObject({
+        ns: '/',
+        rooms: ['lobby'],
+        data: { user: 'ann', greeted: true },
+      });
+      expect(record?.expiresAt).toBe(1_700_000_000 + 2 * 3600 + 15 * 60);
+    });
+
+    it('hands frames the connection hook sends to the new socket to the after-connect worker', async () => {
+      // Prepare
+      const harness = new ChatHarness(plain);
+      const nsp = harness.server.of('/');
+      const other = await harness.connect('/');
+      nsp.on('connection', async (socket) => {
+        await socket.emit('welcome', 1);
+        await nsp.emit('joined', socket.id);
+      });
+
+      // Act
+      const id = await harness.connect('/');
+
+      // Assess
+      expect(harness.deferred.calls).toEqual([
+        {
+          connectionId: id,
+          frames: [
+            `{"event":"welcome","data":1,"ns":"/","from":"${id}"}`,
+            `{"event":"joined","data":"${id}","ns":"/"}`,
+          ],
+        },
+      ]);
+      expect(harness.frames(other)).toEqual([{ event: 'joined', data: id, ns: '/' }]);
+      expect(harness.frames(id)).toEqual([]);
+      expect(await harness.store.getConnection(id)).toBeDefined();
+    });
+
+    it('removes the connection again when the connection hook throws', async () => {
+      // Prepare
+      const harness = new ChatHarness(plain);
+      harness.server.of('/').on('connection', () => {
+        throw new Error('boom');
+      });
+      const id = connectionId();
+
+      // Act
+      const connecting = harness.server.handleConnect({
+        connectionId: id,
+        connectedAt: Date.now(),
+        headers: {},
+        query: {},
+        sourceIp: '',
+        userAgent: undefined,
+        authorizer: undefined,
+      });
+
+      // Assess
+      await expect(connecting).rejects.toThrow('boom');
+      expect(await harness.store.getConnection(id)).toBeUndefined();
+      expect(await harness.store.members('/')).toEqual([]);
+    });
+  });
+
+  describe('Method: handleMessage', () => {
+    let harness: ChatHarness;
+    let id: string;
+
+    beforeEach(async () => {
+      harness = new ChatHarness(plain);
+      const nsp = harness.server.of('/');
+      nsp.on('echo', (_socket, data, ack) => ack(data));
+      nsp.on('silent', () => undefined);
+      nsp.on('deny', () => {
+        throw new ChatError('FORBIDDEN', 'not you');
+      });
+      nsp.on('crash', () => {
+        throw new Error('secret detail');
+      });
+      nsp.on('remember', (socket, data) => {
+        socket.data.last = data;
+      });
+      id = await harness.connect('/');
+    });
+
+    it("answers an ack id with the handler's reply", async () => {
+      expect(await harness.send(id, 'echo', { a: [1] }, 7)).toEqual({ ack: 7, data: { a: [1] } });
+    });
+
+    it('sends nothing back when the client asked for no ack', async () => {
+      expect(await harness.send(id, 'echo', 1)).toBeUndefined();
+    });
+
+    it('answers an ack with null data when the handler acks without a value', async () => {
+      harness.server.of('/').on('nothing', (_s, _d, ack) => ack());
+      expect(await harness.send(id, 'nothing', undefined, 1)).toEqual({ ack: 1, data: null });
+    });
+
+    it('discards an event without handler, or answers UNKNOWN_EVENT to an ack id', async () => {
+      expect(await harness.send(id, 'nope', 1)).toBeUndefined();
+      expect(await harness.send(id, 'nope', 1, 2)).toEqual({
+        ack: 2,
+        error: { code: 'UNKNOWN_EVENT', message: expect.stringContaining('nope') },
+      });
+    });
+
+    it('never routes a client frame to a lifecycle hook', async () => {
+      // Prepare
+      const hook = jest.fn();
+      harness.server.of('/').on('connection', hook);
+
+      // Act
+      const reply = await harness.send(id, 'connection', undefined, 3);
+
+      // Assess
+      expect(hook).not.toHaveBeenCalled();
+      expect(reply).toMatchObject({ ack: 3, error: { code: 'UNKNOWN_EVENT' } });
+    });
+
+    it.each([
+      ['not JSON', 'hello'],
+      ['JSON but not an object', '[1,2]'],
+      ['no action', '{"data":1}'],
+      ['empty action', '{"action":""}'],
+      ['a forged sender', '{"action":"echo","from":"X"}'],
+      ['an ack that is not a positive integer', '{"action":"echo","ack":0}'],
+      ['an empty body', undefined],
+    ])('answers %s with a BAD_REQUEST error event', async (_case, body) => {
+      expect(await harness.sendRaw(id, body)).toEqual({
+        event: 'error',
+        data: { code: 'BAD_REQUEST', message: expect.any(String) },
+        ns: '/',
+      });
+    });
+
+    it('answers a malformed frame with its ack id when it has a valid one', async () => {
+      expect(await harness.sendRaw(id, '{"action":5,"ack":9}')).toEqual({
+        ack: 9,
+        error: { code: 'BAD_REQUEST', message: expect.stringContaining('action') },
+      });
+    });
+
+    it('maps a ChatError to its code, as an ack reply or an error event', async () => {
+      expect(await harness.send(id, 'deny', undefined, 4)).toEqual({
+        ack: 4,
+        error: { code: 'FORBIDDEN', message: 'not you' },
+      });
+      expect(await harness.send(id, 'deny')).toEqual({
+        event: 'error',
+        data: { code: 'FORBIDDEN', message: 'not you' },
+        ns: '/',
+      });
+    });
+
+    it('maps any other error to INTERNAL without leaking its message', async () => {
+      expect(await harness.send(id, 'crash', undefined, 5)).toEqual({
+        ack: 5,
+        error: { code: 'INTERNAL', message: 'Internal error' },
+      });
+    });
+
+    it('answers NOT_FOUND for a connection the store does not know', async () => {
+      expect(await harness.send(connectionId(), 'echo', 1, 6)).toMatchObject({
+        ack: 6,
+        error: { code: 'NOT_FOUND' },
+      });
+    });
+
+    it('saves socket.data changed by a handler, and only then', async () => {
+      // Prepare
+      const saveData = jest.spyOn(harness.store, 'saveData');
+
+      // Act
+      await harness.send(id, 'remember', 'x');
+      await harness.send(id, 'echo', 1, 1);
+
+      // Assess
+      expect(saveData).toHaveBeenCalledTimes(1);
+      expect((await harness.store.getConnection(id))?.data).toEqual({ last: 'x' });
+    });
+  });
+
+  describe('Method: handleDisconnect', () => {
+    it('removes the connection with its memberships, runs the hook, and is idempotent', async () => {
+      // Prepare
+      const harness = new ChatHarness(plain);
+      const hook = jest.fn();
+      harness.server
+        .of('/')
+        .on('connection', (socket) => socket.join(['a', 'b']))
+        .on('disconnect', hook);
+      const id = await harness.connect('/');
+
+      // Act
+      await harness.server.handleDisconnect({ connectionId: id, statusCode: 1001, reason: 'bye' });
+      await harness.server.handleDisconnect({ connectionId: id, statusCode: 1001, reason: 'bye' });
+
+      // Assess
+      expect(await harness.store.getConnection(id)).toBeUndefined();
+      expect(await harness.store.members('/', 'a')).toEqual([]);
+      expect(await harness.store.members('/')).toEqual([]);
+      expect(hook).toHaveBeenCalledTimes(1);
+      expect(hook.mock.calls[0]?.[1]).toEqual({ statusCode: 1001, reason: 'bye' });
+      expect([...(hook.mock.calls[0]?.[0].rooms ?? [])]).toEqual([id, 'a', 'b']);
+    });
+  });
+
+  describe('Method: deliverAfterConnect', () => {
+    it('retries 410s until the socket opens, then posts the frames in order', async () => {
+      // Prepare
+      const harness = new ChatHarness(plain);
+      let refusals = 3;
+      const posted: string[] = [];
+      const server = new Server({
+        store: harness.store,
+        deferredDelivery: harness.deferred,
+        delivery: {
+          post: async (_id, frame) => {
+            if (refusals-- > 0) return 'gone';
+            posted.push(frame);
+            return 'delivered';
+          },
+        },
+      });
+
+      // Act
+      await server.deliverAfterConnect(connectionId(), ['1', '2', '3']);
+
+      // Assess
+      expect(posted).toEqual(['1', '2', '3']);
+    });
+
+    it('gives up at the deadline when the socket never opens', async () => {
+      // Prepare
+      const harness = new ChatHarness(plain, { afterConnectDeadlineMs: 100 });
+      const id = connectionId();
+      harness.delivery.markGone(id);
+      const started = Date.now();
+
+      // Act
+      await harness.server.deliverAfterConnect(id, ['1']);
+
+      // Assess
+      expect(Date.now() - started).toBeLessThan(1000);
+      expect(harness.delivery.postCount).toBeGreaterThan(1);
+    });
+  });
+});

@@ -1,0 +1,79 @@
+import { createChatApp } from '../../lambdas/app/chat-app';
+import { InMemoryDelivery } from '../../lambdas/core/in-memory-delivery';
+import { InMemoryMembershipStore } from '../../lambdas/core/in-memory-membership-store';
+import type { DeferredDelivery } from '../../lambdas/core/ports';
+import type { Server, ServerOptions } from '../../lambdas/core/server';
+
+let counter = 0;
+
+/** A fresh id shaped like API Gateway's (16 base64 characters ending in `=`). */
+export function connectionId(): string {
+  counter += 1;
+  return `C${String(counter).padStart(14, '0')}=`;
+}
+
+/** Records what the server hands to the after-connect worker. */
+export class RecordingDeferredDelivery implements DeferredDelivery {
+  readonly calls: { connectionId: string; frames: readonly string[] }[] = [];
+  async deliverAfterConnect(id: string, frames: readonly string[]): Promise<void> {
+    this.calls.push({ connectionId: id, frames });
+  }
+}
+
+/**
+ * A server on in-memory ports with helpers that speak wire protocol v1, so tests read
+ * like a client session.
+ */
+export class ChatHarness {
+  readonly store = new InMemoryMembershipStore();
+  readonly delivery = new InMemoryDelivery();
+  readonly deferred = new RecordingDeferredDelivery();
+  readonly server: Server;
+
+  constructor(
+    build: (options: ServerOptions) => Server = createChatApp,
+    extra: Partial<ServerOptions> = {},
+  ) {
+    this.server = build({
+      store: this.store,
+      delivery: this.delivery,
+      deferredDelivery: this.deferred,
+      ...extra,
+    });
+  }
+
+  /** Connects a new client and returns its id (throws if the handshake was refused). */
+  async connect(ns = '/', query: Record<string, string> = {}): Promise<string> {
+    const id = connectionId();
+    const result = await this.server.handleConnect({
+      connectionId: id,
+      connectedAt: Date.now() - 60_000,
+      headers: {},
+      query: { ns, ...query },
+      sourceIp: '127.0.0.1',
+      userAgent: 'jest',
+      authorizer: undefined,
+    });
+    if (result.statusCode !== 200) throw new Error(`connect refused: ${result.statusCode}`);
+    return id;
+  }
+
+  /** Sends a frame and returns the parsed route response, if any. */
+  async send(id: string, action: string, data?: unknown, ack?: number): Promise<unknown> {
+    const body = JSON.stringify({
+      action,
+      ...(data === undefined ? {} : { data }),
+      ...(ack === undefined ? {} : { ack }),
+    });
+    return this.sendRaw(id, body);
+  }
+
+  async sendRaw(id: string, body: string | undefined): Promise<unknown> {
+    const reply = await this.server.handleMessage({ connectionId: id, body });
+    return reply === undefined ? undefined : JSON.parse(reply);
+  }
+
+  frames(id: string): unknown[] {
+    return this.delivery.framesFor(id);
+  }
+}
