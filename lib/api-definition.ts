@@ -13,10 +13,22 @@ export const ROUTE_SELECTION_EXPRESSION = '$request.body.action';
 
 /** The Lambda functions of the chat, by logical name. `entry` is relative to the repo root. */
 export const LAMBDA_FUNCTIONS = {
-  connect: { entry: 'lambdas/handlers/connect.ts', description: '$connect: middleware, connection record, connection hook' },
-  disconnect: { entry: 'lambdas/handlers/disconnect.ts', description: '$disconnect: removes the connection and its memberships' },
-  message: { entry: 'lambdas/handlers/message.ts', description: '$default: every client event, acks in the route response' },
-  deliver: { entry: 'lambdas/handlers/deliver.ts', description: 'Asynchronous worker: frames for a connection whose $connect had not returned yet' },
+  connect: {
+    entry: 'lambdas/handlers/connect.ts',
+    description: '$connect: middleware, connection record, connection hook',
+  },
+  disconnect: {
+    entry: 'lambdas/handlers/disconnect.ts',
+    description: '$disconnect: removes the connection and its memberships',
+  },
+  message: {
+    entry: 'lambdas/handlers/message.ts',
+    description: '$default: every client event, acks in the route response',
+  },
+  deliver: {
+    entry: 'lambdas/handlers/deliver.ts',
+    description: 'Asynchronous worker: frames for a connection whose $connect had not returned yet',
+  },
 } as const;
 
 export type FunctionName = keyof typeof LAMBDA_FUNCTIONS;
@@ -34,10 +46,26 @@ export interface RouteDefinition {
 
 /** Every route of the API. */
 export const ROUTES: readonly RouteDefinition[] = [
-  { routeKey: '$connect', integration: { type: 'lambda', function: 'connect' }, returnResponse: false },
-  { routeKey: '$disconnect', integration: { type: 'lambda', function: 'disconnect' }, returnResponse: false },
-  { routeKey: '$default', integration: { type: 'lambda', function: 'message' }, returnResponse: true },
-  { routeKey: 'ping', integration: { type: 'mock', responseBody: '{"event":"pong"}' }, returnResponse: true },
+  {
+    routeKey: '$connect',
+    integration: { type: 'lambda', function: 'connect' },
+    returnResponse: false,
+  },
+  {
+    routeKey: '$disconnect',
+    integration: { type: 'lambda', function: 'disconnect' },
+    returnResponse: false,
+  },
+  {
+    routeKey: '$default',
+    integration: { type: 'lambda', function: 'message' },
+    returnResponse: true,
+  },
+  {
+    routeKey: 'ping',
+    integration: { type: 'mock', responseBody: '{"event":"pong"}' },
+    returnResponse: true,
+  },
 ];
 
 /** Environment variables the functions read; the stack and the emulator both set them. */

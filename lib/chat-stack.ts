@@ -1,0 +1,199 @@
+import * as path from 'node:path';
+import {
+  Annotations,
+  CfnOutput,
+  Duration,
+  RemovalPolicy,
+  Stack,
+  type StackProps,
+} from 'aws-cdk-lib';
+import {
+  CfnIntegrationResponse,
+  WebSocketApi,
+  WebSocketIntegration,
+  WebSocketStage,
+} from 'aws-cdk-lib/aws-apigatewayv2';
+import {
+  WebSocketLambdaIntegration,
+  WebSocketMockIntegration,
+} from 'aws-cdk-lib/aws-apigatewayv2-integrations';
+import { AttributeType, BillingMode, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
+import type { IGrantable } from 'aws-cdk-lib/aws-iam';
+import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
+import type { Construct } from 'constructs';
+import {
+  ENV,
+  FUNCTION_ENV,
+  type FunctionName,
+  LAMBDA_FUNCTIONS,
+  ROUTE_SELECTION_EXPRESSION,
+  ROUTES,
+  type RouteDefinition,
+} from './api-definition';
+import { ChatFunction } from './chat-function';
+import { type RemovalPolicyName, readStackConfig, type StackConfig } from './stack-config';
+import { TABLE } from './table-definition';
+
+type EnvKey = keyof typeof ENV;
+
+/** Key of the one template of a MOCK integration (request and response). */
+const MOCK_TEMPLATE_KEY = '$default';
+/** A static selection expression that always picks `MOCK_TEMPLATE_KEY` (`$` escaped). */
+const MOCK_TEMPLATE_SELECTION = '\\$default';
+
+const FUNCTION_NAMES = Object.keys(LAMBDA_FUNCTIONS) as FunctionName[];
+
+/** Functions behind a route; the others are asynchronous workers. */
+const ROUTED_FUNCTIONS = new Set(
+  ROUTES.flatMap((route) =>
+    route.integration.type === 'lambda' ? [route.integration.function] : [],
+  ),
+);
+
+export interface ChatStackProps extends StackProps {
+  /** @default readStackConfig(this.node): the CDK context, validated */
+  readonly config?: StackConfig;
+}
+
+/**
+ * The whole chat backend, built from `api-definition.ts` and `table-definition.ts`:
+ * a WebSocket API with its stage, one Lambda function per `LAMBDA_FUNCTIONS` entry,
+ * one DynamoDB table, and the grants each function's environment implies.
+ *
+ * @example
+ * new ChatStack(new App(), 'ApigwChat');
+ */
+export class ChatStack extends Stack {
+  readonly api: WebSocketApi;
+  readonly stage: WebSocketStage;
+  readonly table: Table;
+  readonly functions: Readonly<Record<FunctionName, NodejsFunction>>;
+
+  constructor(scope: Construct, id: string, props: ChatStackProps = {}) {
+    super(scope, id, props);
+    const config = props.config ?? readStackConfig(this.node);
+    const removalPolicy = this.toRemovalPolicy(config.removalPolicy);
+
+    this.table = new Table(this, 'Table', {
+      partitionKey: { name: TABLE.partitionKey, type: AttributeType.STRING },
+      sortKey: { name: TABLE.sortKey, type: AttributeType.STRING },
+      timeToLiveAttribute: TABLE.ttlAttribute,
+      billingMode: BillingMode.PAY_PER_REQUEST,
+      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+      encryption: TableEncryption.AWS_MANAGED,
+      removalPolicy,
+    });
+
+    this.api = new WebSocketApi(this, 'Api', {
+      apiName: this.stackName,
+      description: 'apigw-chat: Socket.IO-style chat',
+      routeSelectionExpression: ROUTE_SELECTION_EXPRESSION,
+    });
+    this.stage = new WebSocketStage(this, 'Stage', {
+      webSocketApi: this.api,
+      stageName: config.stageName,
+      autoDeploy: true,
+      throttle: { rateLimit: config.throttlingRateLimit, burstLimit: config.throttlingBurstLimit },
+    });
+
+    this.functions = this.createFunctions(removalPolicy);
+    this.wireEnvironment();
+    for (const route of ROUTES) this.addRoute(route);
+
+    new CfnOutput(this, 'WebSocketUrl', {
+      value: this.stage.url,
+      description: 'wss:// URL for clients',
+    });
+    new CfnOutput(this, 'CallbackUrl', {
+      value: this.stage.callbackUrl,
+      description: '@connections management API endpoint',
+    });
+    new CfnOutput(this, 'TableName', { value: this.table.tableName });
+  }
+
+  /** CloudFormation cannot snapshot DynamoDB tables or log groups: `snapshot` retains them. */
+  private toRemovalPolicy(name: RemovalPolicyName): RemovalPolicy {
+    if (name === 'destroy') return RemovalPolicy.DESTROY;
+    if (name === 'snapshot') {
+      Annotations.of(this).addWarningV2(
+        'apigw-chat:snapshotRetains',
+        'removalPolicy=snapshot: DynamoDB tables and log groups have no CloudFormation snapshot; they are retained instead.',
+      );
+    }
+    return RemovalPolicy.RETAIN;
+  }
+
+  private createFunctions(logRemovalPolicy: RemovalPolicy): Record<FunctionName, NodejsFunction> {
+    const entries = FUNCTION_NAMES.map((name) => {
+      const { entry, description } = LAMBDA_FUNCTIONS[name];
+      const { fn } = new ChatFunction(this, `${pascalCase(name)}Function`, {
+        entry: path.join(__dirname, '..', entry),
+        description,
+        // Route integrations are cut off by API Gateway at 29 s; workers may take longer.
+        timeout: Duration.seconds(ROUTED_FUNCTIONS.has(name) ? 10 : 30),
+        logRemovalPolicy,
+      });
+      return [name, fn] as const;
+    });
+    return Object.fromEntries(entries) as Record<FunctionName, NodejsFunction>;
+  }
+
+  /** Sets each function's variables from FUNCTION_ENV and grants exactly what each one names. */
+  private wireEnvironment(): void {
+    const values: Record<EnvKey, string> = {
+      tableName: this.table.tableName,
+      callbackUrl: this.stage.callbackUrl,
+      deliverFunctionName: this.functions.deliver.functionName,
+    };
+    const grants: Record<EnvKey, (grantee: IGrantable) => unknown> = {
+      tableName: (grantee) => this.table.grantReadWriteData(grantee),
+      callbackUrl: (grantee) => this.stage.grantManagementApiAccess(grantee),
+      deliverFunctionName: (grantee) => this.functions.deliver.grantInvoke(grantee),
+    };
+    for (const name of FUNCTION_NAMES) {
+      const fn = this.functions[name];
+      for (const key of FUNCTION_ENV[name]) {
+        fn.addEnvironment(ENV[key], values[key]);
+        grants[key](fn);
+      }
+    }
+  }
+
+  private addRoute(route: RouteDefinition): void {
+    const { routeKey, integration, returnResponse } = route;
+    const integrationId = `${routeKey}Integration`;
+    if (integration.type === 'lambda') {
+      const handler = this.functions[integration.function];
+      this.api.addRoute(routeKey, {
+        integration: new WebSocketLambdaIntegration(integrationId, handler),
+        returnResponse,
+      });
+      return;
+    }
+    const mockRoute = this.api.addRoute(routeKey, {
+      integration: new WebSocketMockIntegration(integrationId, {
+        requestTemplates: { [MOCK_TEMPLATE_KEY]: JSON.stringify({ statusCode: 200 }) },
+        templateSelectionExpression: MOCK_TEMPLATE_SELECTION,
+      }),
+      returnResponse,
+    });
+    // Escape hatch: WebSocketMockIntegration (aws-cdk-lib 2.276) cannot declare an
+    // integration response, and a MOCK route sends nothing back without one. The L2
+    // creates the integration as a child of the route under the integration's id.
+    const created = mockRoute.node.findChild(integrationId);
+    if (!(created instanceof WebSocketIntegration)) {
+      throw new Error(`No WebSocketIntegration "${integrationId}" under route ${routeKey}`);
+    }
+    new CfnIntegrationResponse(mockRoute, 'IntegrationResponse', {
+      apiId: this.api.apiId,
+      integrationId: created.integrationId,
+      integrationResponseKey: '$default',
+      templateSelectionExpression: MOCK_TEMPLATE_SELECTION,
+      responseTemplates: { [MOCK_TEMPLATE_KEY]: integration.responseBody },
+    });
+  }
+}
+
+function pascalCase(name: string): string {
+  return name.charAt(0).toUpperCase() + name.slice(1);
+}

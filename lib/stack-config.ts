@@ -1,0 +1,99 @@
+import type { Node } from 'constructs';
+
+/** The values of `cdk.json` → `context` that `ChatStack` reads. */
+export interface StackConfig {
+  /** API Gateway stage name; the last path segment of the WebSocket and callback URLs. */
+  readonly stageName: string;
+  /** Steady-state requests per second allowed on every route of the stage. */
+  readonly throttlingRateLimit: number;
+  /** Burst capacity (requests) of every route of the stage. */
+  readonly throttlingBurstLimit: number;
+  /** What happens to the table and the log groups when the stack is deleted. */
+  readonly removalPolicy: RemovalPolicyName;
+}
+
+/** The accepted values of the `removalPolicy` context key. */
+export const REMOVAL_POLICY_NAMES = ['destroy', 'retain', 'snapshot'] as const;
+
+export type RemovalPolicyName = (typeof REMOVAL_POLICY_NAMES)[number];
+
+/** Used for every context key that is not set; the same values as `cdk.json`. */
+export const DEFAULT_STACK_CONFIG: StackConfig = {
+  stageName: 'dev',
+  throttlingRateLimit: 500,
+  throttlingBurstLimit: 1000,
+  removalPolicy: 'destroy',
+};
+
+/** A context value that the stack cannot use. */
+export class InvalidContextError extends Error {
+  constructor(key: keyof StackConfig, expected: string, value: unknown) {
+    super(`Invalid CDK context "${key}": expected ${expected}, got ${JSON.stringify(value)}`);
+    this.name = 'InvalidContextError';
+  }
+}
+
+const STAGE_NAME = /^[A-Za-z0-9_-]{1,128}$/;
+const DECIMAL = /^\d+(\.\d+)?$/;
+
+/**
+ * Reads and validates the stack's context keys, falling back to `DEFAULT_STACK_CONFIG`.
+ * Numbers may be JSON numbers (`cdk.json`) or strings (`cdk synth -c throttlingRateLimit=50`).
+ *
+ * @throws InvalidContextError when a value is present but unusable.
+ * @example
+ * const config = readStackConfig(app.node); // { stageName: 'dev', throttlingRateLimit: 500, ... }
+ */
+export function readStackConfig(node: Pick<Node, 'tryGetContext'>): StackConfig {
+  const read = (key: keyof StackConfig): unknown => node.tryGetContext(key);
+  return {
+    stageName: readStageName(read('stageName')),
+    throttlingRateLimit: readNumber(
+      'throttlingRateLimit',
+      read('throttlingRateLimit'),
+      (n) => n >= 0,
+      'a number >= 0',
+    ),
+    throttlingBurstLimit: readNumber(
+      'throttlingBurstLimit',
+      read('throttlingBurstLimit'),
+      (n) => Number.isInteger(n) && n >= 0,
+      'an integer >= 0',
+    ),
+    removalPolicy: readRemovalPolicy(read('removalPolicy')),
+  };
+}
+
+function readStageName(value: unknown): string {
+  if (value === undefined) return DEFAULT_STACK_CONFIG.stageName;
+  if (typeof value === 'string' && STAGE_NAME.test(value)) return value;
+  throw new InvalidContextError('stageName', '1-128 characters of [A-Za-z0-9_-]', value);
+}
+
+function readNumber(
+  key: 'throttlingRateLimit' | 'throttlingBurstLimit',
+  value: unknown,
+  isValid: (n: number) => boolean,
+  expected: string,
+): number {
+  if (value === undefined) return DEFAULT_STACK_CONFIG[key];
+  const n =
+    typeof value === 'number'
+      ? value
+      : typeof value === 'string' && DECIMAL.test(value.trim())
+        ? Number(value)
+        : Number.NaN;
+  if (Number.isFinite(n) && isValid(n)) return n;
+  throw new InvalidContextError(key, expected, value);
+}
+
+function readRemovalPolicy(value: unknown): RemovalPolicyName {
+  if (value === undefined) return DEFAULT_STACK_CONFIG.removalPolicy;
+  const match = REMOVAL_POLICY_NAMES.find((name) => name === value);
+  if (match) return match;
+  throw new InvalidContextError(
+    'removalPolicy',
+    `one of ${REMOVAL_POLICY_NAMES.join(' | ')}`,
+    value,
+  );
+}

@@ -1,0 +1,446 @@
+import { App } from 'aws-cdk-lib';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
+import {
+  ENV,
+  FUNCTION_ENV,
+  type FunctionName,
+  LAMBDA_FUNCTIONS,
+  ROUTE_SELECTION_EXPRESSION,
+  ROUTES,
+} from '../../lib/api-definition';
+import { ChatStack } from '../../lib/chat-stack';
+import { InvalidContextError } from '../../lib/stack-config';
+import { TABLE } from '../../lib/table-definition';
+import {
+  functionIds,
+  integrationOf,
+  onlyIdOf,
+  render,
+  resourceOf,
+  resourcesOf,
+  routeKeysById,
+  selectedTemplateKey,
+  statementsOf,
+  statementsWithAction,
+} from './template-helpers';
+
+const FUNCTION_NAMES = Object.keys(LAMBDA_FUNCTIONS) as FunctionName[];
+
+/** Synthesizes a ChatStack without bundling (the shared default synth does bundle). */
+function synthWithContext(context: Record<string, unknown>): {
+  stack: ChatStack;
+  template: Template;
+} {
+  const app = new App({ context: { 'aws:cdk:bundling-stacks': [], ...context } });
+  const stack = new ChatStack(app, 'ContextStack');
+  return { stack, template: Template.fromStack(stack) };
+}
+
+function manageConnectionsArn(apiId: string, stageName: string): string {
+  return `arn:{AWS::Partition}:execute-api:{AWS::Region}:{AWS::AccountId}:{${apiId}}/${stageName}/*/@connections/*`;
+}
+
+describe('Class: ChatStack', () => {
+  let template: Template;
+  let apiId: string;
+  let tableId: string;
+  let fnIds: Record<FunctionName, string>;
+
+  beforeAll(() => {
+    // Prepare / Act: one bundled synth with default context, shared by the read-only tests.
+    const stack = new ChatStack(new App(), 'ApigwChat');
+    template = Template.fromStack(stack);
+    apiId = onlyIdOf(template, 'AWS::ApiGatewayV2::Api');
+    tableId = onlyIdOf(template, 'AWS::DynamoDB::Table');
+    fnIds = functionIds(template);
+  });
+
+  describe('WebSocket API and routes', () => {
+    it('uses the route selection expression of the definition', () => {
+      // Assess
+      template.hasResourceProperties('AWS::ApiGatewayV2::Api', {
+        ProtocolType: 'WEBSOCKET',
+        RouteSelectionExpression: ROUTE_SELECTION_EXPRESSION,
+      });
+    });
+
+    it('has exactly the route keys of ROUTES', () => {
+      // Act
+      const keys = Object.values(routeKeysById(template)).sort();
+
+      // Assess
+      expect(keys).toEqual(ROUTES.map((r) => r.routeKey).sort());
+    });
+
+    it.each(ROUTES.filter((r) => r.integration.type === 'lambda'))(
+      'integrates $routeKey with its function as AWS_PROXY',
+      (route) => {
+        // Prepare
+        const expected = route.integration.type === 'lambda' ? route.integration.function : '';
+
+        // Act
+        const [, integration] = integrationOf(template, route.routeKey);
+
+        // Assess
+        expect(integration.Properties.IntegrationType).toBe('AWS_PROXY');
+        expect(render(integration.Properties.IntegrationUri)).toMatch(
+          new RegExp(`/functions/\\{${fnIds[expected as FunctionName]}\\.Arn\\}/invocations$`),
+        );
+      },
+    );
+
+    it('lets API Gateway invoke each routed function from this API only', () => {
+      // Prepare
+      const routed = new Set(
+        ROUTES.flatMap((r) => (r.integration.type === 'lambda' ? [r.integration.function] : [])),
+      );
+
+      // Act
+      const permissions = Object.values(resourcesOf(template, 'AWS::Lambda::Permission'));
+
+      // Assess
+      for (const name of routed) {
+        const own = permissions.filter(
+          (p) => render(p.Properties.FunctionName) === `{${fnIds[name]}.Arn}`,
+        );
+        expect(own.length).toBeGreaterThan(0);
+        for (const p of own) {
+          expect(p.Properties.Principal).toBe('apigateway.amazonaws.com');
+          expect(render(p.Properties.SourceArn)).toContain(`:{${apiId}}/`);
+        }
+      }
+    });
+
+    it('has a route response exactly for the two-way routes', () => {
+      // Prepare
+      const keysById = routeKeysById(template);
+
+      // Act
+      const responses = Object.values(resourcesOf(template, 'AWS::ApiGatewayV2::RouteResponse'));
+      const keys = responses.map((r) => keysById[(r.Properties.RouteId as { Ref: string }).Ref]);
+
+      // Assess
+      expect(keys.sort()).toEqual(
+        ROUTES.filter((r) => r.returnResponse)
+          .map((r) => r.routeKey)
+          .sort(),
+      );
+      for (const r of responses) expect(r.Properties.RouteResponseKey).toBe('$default');
+    });
+  });
+
+  describe('MOCK routes', () => {
+    const mockRoutes = ROUTES.filter((r) => r.integration.type === 'mock');
+
+    it('answers ping with {"event":"pong"} without a Lambda', () => {
+      // Act
+      const [integrationId, integration] = integrationOf(template, 'ping');
+      const responses = Object.values(
+        resourcesOf(template, 'AWS::ApiGatewayV2::IntegrationResponse'),
+      ).filter((r) => render(r.Properties.IntegrationId) === `{${integrationId}}`);
+
+      // Assess
+      expect(integration.Properties.IntegrationType).toBe('MOCK');
+      expect(responses).toHaveLength(1);
+      const templates = responses[0]?.Properties.ResponseTemplates as Record<string, string>;
+      const key = selectedTemplateKey(responses[0]?.Properties.TemplateSelectionExpression);
+      expect(templates[key]).toBe('{"event":"pong"}');
+    });
+
+    it.each(mockRoutes)('$routeKey: request template yields statusCode 200', (route) => {
+      // Act
+      const [, integration] = integrationOf(template, route.routeKey);
+      const templates = integration.Properties.RequestTemplates as Record<string, string>;
+      const key = selectedTemplateKey(integration.Properties.TemplateSelectionExpression);
+
+      // Assess
+      expect(JSON.parse(templates[key] ?? 'null')).toEqual({ statusCode: 200 });
+    });
+
+    it.each(mockRoutes)('$routeKey: integration response returns the definition body', (route) => {
+      // Prepare
+      const body = route.integration.type === 'mock' ? route.integration.responseBody : '';
+      const [integrationId] = integrationOf(template, route.routeKey);
+
+      // Assess
+      template.hasResourceProperties('AWS::ApiGatewayV2::IntegrationResponse', {
+        ApiId: { Ref: apiId },
+        IntegrationId: { Ref: integrationId },
+        IntegrationResponseKey: '$default',
+        ResponseTemplates: Match.objectLike({ $default: body }),
+      });
+    });
+  });
+
+  describe('Stage', () => {
+    it('auto-deploys the dev stage with the default throttling', () => {
+      // Assess
+      template.resourceCountIs('AWS::ApiGatewayV2::Stage', 1);
+      template.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
+        ApiId: { Ref: apiId },
+        StageName: 'dev',
+        AutoDeploy: true,
+        DefaultRouteSettings: { ThrottlingRateLimit: 500, ThrottlingBurstLimit: 1000 },
+      });
+    });
+  });
+
+  describe('Functions', () => {
+    it('has one function per LAMBDA_FUNCTIONS entry and no other', () => {
+      // Assess
+      template.resourceCountIs('AWS::Lambda::Function', FUNCTION_NAMES.length);
+      expect(Object.keys(fnIds).sort()).toEqual([...FUNCTION_NAMES].sort());
+    });
+
+    it.each(FUNCTION_NAMES)(
+      '%s runs on nodejs22.x arm64 with a retained-days log group',
+      (name) => {
+        // Act
+        const fn = resourceOf(template, 'AWS::Lambda::Function', fnIds[name]);
+        const logGroupId = (fn.Properties.LoggingConfig as { LogGroup: { Ref: string } }).LogGroup
+          .Ref;
+        const logGroup = resourcesOf(template, 'AWS::Logs::LogGroup')[logGroupId];
+
+        // Assess
+        expect(fn.Properties).toMatchObject({
+          Runtime: 'nodejs22.x',
+          Architectures: ['arm64'],
+          MemorySize: 256,
+        });
+        expect(logGroup?.Properties.RetentionInDays).toBeGreaterThan(0);
+      },
+    );
+
+    it('gives route functions 10 s and the deliver worker 30 s', () => {
+      // Act
+      const timeouts = Object.fromEntries(
+        FUNCTION_NAMES.map((name) => [
+          name,
+          resourcesOf(template, 'AWS::Lambda::Function')[fnIds[name]]?.Properties.Timeout,
+        ]),
+      );
+
+      // Assess
+      expect(timeouts).toEqual({ connect: 10, disconnect: 10, message: 10, deliver: 30 });
+    });
+
+    it.each(FUNCTION_NAMES)('%s has exactly its FUNCTION_ENV variables', (name) => {
+      // Prepare
+      const expected: Record<string, string> = {
+        POWERTOOLS_SERVICE_NAME: 'apigw-chat',
+        NODE_OPTIONS: '--enable-source-maps',
+      };
+      const values = {
+        tableName: `{${tableId}}`,
+        callbackUrl: `https://{${apiId}}.execute-api.{AWS::Region}.{AWS::URLSuffix}/dev`,
+        deliverFunctionName: `{${fnIds.deliver}}`,
+      };
+      for (const key of FUNCTION_ENV[name]) expected[ENV[key]] = values[key];
+
+      // Act
+      const fn = resourceOf(template, 'AWS::Lambda::Function', fnIds[name]);
+      const variables = (fn.Properties.Environment as { Variables: Record<string, unknown> })
+        .Variables;
+
+      // Assess
+      expect(Object.fromEntries(Object.entries(variables).map(([k, v]) => [k, render(v)]))).toEqual(
+        expected,
+      );
+    });
+  });
+
+  describe('Permissions', () => {
+    it.each(FUNCTION_NAMES)('%s may ManageConnections on this API and stage only', (name) => {
+      // Act
+      const statements = statementsWithAction(
+        statementsOf(template, fnIds[name]),
+        'execute-api:ManageConnections',
+      );
+
+      // Assess
+      expect(statements).toHaveLength(1);
+      const resources = [statements[0]?.Resource].flat().map(render);
+      expect(resources).toEqual([manageConnectionsArn(apiId, 'dev')]);
+    });
+
+    it.each(FUNCTION_NAMES)('%s may read and write the table only', (name) => {
+      // Act
+      const statements = statementsWithAction(
+        statementsOf(template, fnIds[name]),
+        'dynamodb:PutItem',
+      );
+
+      // Assess
+      expect(statements).toHaveLength(1);
+      expect([statements[0]?.Resource].flat().map(render)).toEqual([`{${tableId}.Arn}`]);
+    });
+
+    it.each(FUNCTION_NAMES)('%s may invoke deliver only if it reads its name', (name) => {
+      // Prepare
+      const mayInvoke = FUNCTION_ENV[name].includes('deliverFunctionName');
+
+      // Act
+      const statements = statementsWithAction(
+        statementsOf(template, fnIds[name]),
+        'lambda:InvokeFunction',
+      );
+      const resources = statements.flatMap((s) => [s.Resource].flat().map(render));
+
+      // Assess
+      expect(resources).toEqual(
+        mayInvoke ? [`{${fnIds.deliver}.Arn}`, `{${fnIds.deliver}.Arn}:*`] : [],
+      );
+    });
+
+    it('lets connect invoke deliver', () => {
+      // Act
+      const statements = statementsWithAction(
+        statementsOf(template, fnIds.connect),
+        'lambda:InvokeFunction',
+      );
+
+      // Assess
+      expect(statements.flatMap((s) => [s.Resource].flat().map(render))).toContain(
+        `{${fnIds.deliver}.Arn}`,
+      );
+    });
+
+    it('grants nothing on Resource "*"', () => {
+      // Act
+      const resources = Object.values(resourcesOf(template, 'AWS::IAM::Policy')).flatMap((p) =>
+        (p.Properties.PolicyDocument as { Statement: { Resource: unknown }[] }).Statement.flatMap(
+          (s) => [s.Resource].flat(),
+        ),
+      );
+
+      // Assess
+      expect(resources.length).toBeGreaterThan(0);
+      expect(resources).not.toContain('*');
+    });
+  });
+
+  describe('Table', () => {
+    it('has the keys, TTL, PITR, on-demand billing and SSE of the definition', () => {
+      // Assess
+      template.resourceCountIs('AWS::DynamoDB::Table', 1);
+      template.hasResourceProperties('AWS::DynamoDB::Table', {
+        KeySchema: [
+          { AttributeName: TABLE.partitionKey, KeyType: 'HASH' },
+          { AttributeName: TABLE.sortKey, KeyType: 'RANGE' },
+        ],
+        AttributeDefinitions: Match.arrayWith([
+          { AttributeName: TABLE.partitionKey, AttributeType: 'S' },
+          { AttributeName: TABLE.sortKey, AttributeType: 'S' },
+        ]),
+        TimeToLiveSpecification: { AttributeName: TABLE.ttlAttribute, Enabled: true },
+        PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+        BillingMode: 'PAY_PER_REQUEST',
+        SSESpecification: { SSEEnabled: true },
+      });
+    });
+
+    it('is deleted with the stack by default', () => {
+      // Assess
+      template.hasResource('AWS::DynamoDB::Table', {
+        DeletionPolicy: 'Delete',
+        UpdateReplacePolicy: 'Delete',
+      });
+    });
+  });
+
+  describe('Outputs', () => {
+    it('outputs the WebSocket URL, the callback URL and the table name, without exports', () => {
+      // Act
+      const outputs = template.findOutputs('*') as Record<
+        string,
+        { Value: unknown; Export?: unknown }
+      >;
+
+      // Assess
+      expect(Object.keys(outputs).sort()).toEqual(['CallbackUrl', 'TableName', 'WebSocketUrl']);
+      expect(render(outputs.WebSocketUrl?.Value)).toBe(
+        `wss://{${apiId}}.execute-api.{AWS::Region}.{AWS::URLSuffix}/dev`,
+      );
+      expect(render(outputs.CallbackUrl?.Value)).toBe(
+        `https://{${apiId}}.execute-api.{AWS::Region}.{AWS::URLSuffix}/dev`,
+      );
+      expect(render(outputs.TableName?.Value)).toBe(`{${tableId}}`);
+      for (const output of Object.values(outputs)) expect(output.Export).toBeUndefined();
+    });
+  });
+
+  describe('Portability', () => {
+    it('contains no literal account id, region or ARN', () => {
+      // Act
+      const json = JSON.stringify(template.toJSON());
+
+      // Assess
+      expect(json).not.toMatch(/\b\d{12}\b/);
+      expect(json).not.toMatch(
+        /\b(us|eu|ap|sa|ca|me|af|il|mx|cn|us-gov)-(north|south|east|west|central|northeast|northwest|southeast|southwest)-\d\b/,
+      );
+      expect(json).not.toMatch(/arn:aws[a-z-]*:/);
+    });
+  });
+
+  describe('Context', () => {
+    it('applies custom stage name and throttling, also given as CLI strings', () => {
+      // Act
+      const { template: custom } = synthWithContext({
+        stageName: 'prod',
+        throttlingRateLimit: '42.5',
+        throttlingBurstLimit: 84,
+      });
+      const customApiId = onlyIdOf(custom, 'AWS::ApiGatewayV2::Api');
+      const connectId = functionIds(custom).connect;
+
+      // Assess
+      custom.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
+        StageName: 'prod',
+        DefaultRouteSettings: { ThrottlingRateLimit: 42.5, ThrottlingBurstLimit: 84 },
+      });
+      const grants = statementsWithAction(
+        statementsOf(custom, connectId),
+        'execute-api:ManageConnections',
+      );
+      expect([grants[0]?.Resource].flat().map(render)).toEqual([
+        manageConnectionsArn(customApiId, 'prod'),
+      ]);
+    });
+
+    it('retains the table and log groups when removalPolicy is retain', () => {
+      // Act
+      const { template: retained } = synthWithContext({ removalPolicy: 'retain' });
+
+      // Assess
+      retained.hasResource('AWS::DynamoDB::Table', {
+        DeletionPolicy: 'Retain',
+        UpdateReplacePolicy: 'Retain',
+      });
+      for (const logGroup of Object.values(resourcesOf(retained, 'AWS::Logs::LogGroup'))) {
+        expect(logGroup.DeletionPolicy).toBe('Retain');
+      }
+    });
+
+    it('retains the table with a warning when removalPolicy is snapshot', () => {
+      // Act
+      const { stack, template: snapshot } = synthWithContext({ removalPolicy: 'snapshot' });
+
+      // Assess
+      snapshot.hasResource('AWS::DynamoDB::Table', { DeletionPolicy: 'Retain' });
+      Annotations.fromStack(stack).hasWarning('*', Match.stringLikeRegexp('snapshot'));
+    });
+
+    it.each([
+      ['throttlingRateLimit', 'fast'],
+      ['throttlingRateLimit', -1],
+      ['throttlingBurstLimit', 1.5],
+      ['removalPolicy', 'keep'],
+      ['stageName', 'bad stage!'],
+    ])('throws InvalidContextError for %s=%p', (key, value) => {
+      // Act / Assess
+      expect(() => synthWithContext({ [key]: value })).toThrow(InvalidContextError);
+      expect(() => synthWithContext({ [key]: value })).toThrow(key);
+    });
+  });
+});

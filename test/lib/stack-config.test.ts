@@ -1,0 +1,72 @@
+import { readFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { DEFAULT_STACK_CONFIG, InvalidContextError, readStackConfig } from '../../lib/stack-config';
+
+function contextOf(values: Record<string, unknown>) {
+  return { tryGetContext: (key: string): unknown => values[key] };
+}
+
+describe('Function: readStackConfig', () => {
+  it('falls back to the defaults when no context is set', () => {
+    // Act
+    const config = readStackConfig(contextOf({}));
+
+    // Assess
+    expect(config).toEqual({
+      stageName: 'dev',
+      throttlingRateLimit: 500,
+      throttlingBurstLimit: 1000,
+      removalPolicy: 'destroy',
+    });
+  });
+
+  it('has defaults equal to the context of cdk.json', () => {
+    // Prepare
+    const cdkJson = JSON.parse(readFileSync(path.join(__dirname, '..', '..', 'cdk.json'), 'utf8'));
+
+    // Act
+    const config = readStackConfig(contextOf(cdkJson.context));
+
+    // Assess
+    expect(config).toEqual(DEFAULT_STACK_CONFIG);
+  });
+
+  it('parses numbers given as strings on the command line', () => {
+    // Act
+    const config = readStackConfig(
+      contextOf({ throttlingRateLimit: ' 12.5 ', throttlingBurstLimit: '0', stageName: 'prod_2' }),
+    );
+
+    // Assess
+    expect(config).toMatchObject({
+      throttlingRateLimit: 12.5,
+      throttlingBurstLimit: 0,
+      stageName: 'prod_2',
+    });
+  });
+
+  it.each(['destroy', 'retain', 'snapshot'])('accepts removalPolicy=%s', (removalPolicy) => {
+    // Act / Assess
+    expect(readStackConfig(contextOf({ removalPolicy })).removalPolicy).toBe(removalPolicy);
+  });
+
+  it.each([
+    ['throttlingRateLimit', ''],
+    ['throttlingRateLimit', '1e3'],
+    ['throttlingRateLimit', Number.POSITIVE_INFINITY],
+    ['throttlingRateLimit', true],
+    ['throttlingBurstLimit', -5],
+    ['throttlingBurstLimit', '2.5'],
+    ['removalPolicy', 'DESTROY'],
+    ['stageName', ''],
+    ['stageName', 'a'.repeat(129)],
+    ['stageName', 42],
+  ])('rejects %s=%p with a message naming the key', (key, value) => {
+    // Act
+    const read = () => readStackConfig(contextOf({ [key]: value }));
+
+    // Assess
+    expect(read).toThrow(InvalidContextError);
+    expect(read).toThrow(`Invalid CDK context "${key}"`);
+  });
+});
