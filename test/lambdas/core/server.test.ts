@@ -274,6 +274,28 @@ describe('Class: Server', () => {
     });
   });
 
+  describe('Logging', () => {
+    it('logs connections and disconnections with connection id, namespace and close code', async () => {
+      // Prepare
+      const logger = { debug: jest.fn(), info: jest.fn(), warn: jest.fn(), error: jest.fn() };
+      const harness = new ChatHarness(plain, { logger });
+      harness.server.of('/chat');
+
+      // Act
+      const id = await harness.connect('/chat');
+      await harness.server.handleDisconnect({ connectionId: id, statusCode: 1006, reason: '' });
+
+      // Assess
+      expect(logger.info).toHaveBeenCalledWith('Connected', { connectionId: id, ns: '/chat' });
+      expect(logger.info).toHaveBeenCalledWith('Disconnected', {
+        connectionId: id,
+        ns: '/chat',
+        statusCode: 1006,
+        reason: '',
+      });
+    });
+  });
+
   describe('Method: deliverAfterConnect', () => {
     it('retries 410s until the socket opens, then posts the frames in order', async () => {
       // Prepare
