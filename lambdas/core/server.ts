@@ -171,7 +171,21 @@ export class Server {
       });
     }
     const { action, data, ack } = parsed.frame;
-    const record = await this.store.getConnection(input.connectionId);
+    try {
+      return await this.dispatch(input.connectionId, action, data, ack);
+    } catch (error) {
+      const { code, message } = this.toFailure(error, action, input.connectionId);
+      return encodeFailure({ code, message, ack });
+    }
+  }
+
+  private async dispatch(
+    connectionId: SocketId,
+    action: string,
+    data: unknown,
+    ack: number | undefined,
+  ): Promise<string | undefined> {
+    const record = await this.store.getConnection(connectionId);
     const nsp = record && this.namespaces.get(record.ns);
     if (!record || !nsp) {
       return encodeFailure({ code: 'NOT_FOUND', message: 'Unknown connection: reconnect', ack });
@@ -224,21 +238,30 @@ export class Server {
 
   /**
    * The after-connect worker: posts frames, in order, to a connection that may not be open
-   * yet, retrying 410s with backoff until the deadline.
+   * yet, retrying 410s and transient failures with backoff until the deadline. It never
+   * throws, so an asynchronous invocation is not retried and no frame is sent twice.
    */
   async deliverAfterConnect(connectionId: SocketId, frames: readonly string[]): Promise<void> {
     const deadline = Date.now() + this.afterConnectDeadlineMs;
     let delayMs = 20;
-    for (const frame of frames) {
-      while ((await this.delivery.post(connectionId, frame)) === 'gone') {
+    for (const [index, frame] of frames.entries()) {
+      for (;;) {
+        const outcome = await this.delivery
+          .post(connectionId, frame)
+          .catch((error: unknown) => error);
+        if (outcome === 'delivered') break;
         if (Date.now() + delayMs > deadline) {
-          this.logger.warn('Connection never opened; frames dropped', {
+          this.logger.warn('After-connect delivery gave up', {
             connectionId,
-            frames: frames.length,
+            delivered: index,
+            dropped: frames.length - index,
+            lastError: outcome === 'gone' ? 'GoneException' : (outcome as Error)?.name,
           });
-          await this.store.removeConnections([connectionId], {
-            connectedBefore: Date.now() - 30_000,
-          });
+          if (outcome === 'gone') {
+            await this.store.removeConnections([connectionId], {
+              connectedBefore: Date.now() - 30_000,
+            });
+          }
           return;
         }
         await new Promise((resolve) => setTimeout(resolve, delayMs));

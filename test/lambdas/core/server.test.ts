@@ -321,6 +321,40 @@ describe('Class: Server', () => {
       expect(posted).toEqual(['1', '2', '3']);
     });
 
+    it('retries a transient failure without sending any frame twice, and never throws', async () => {
+      // Prepare
+      const harness = new ChatHarness(plain, { afterConnectDeadlineMs: 200 });
+      const posted: string[] = [];
+      let failures = 2;
+      const server = new Server({
+        store: harness.store,
+        deferredDelivery: harness.deferred,
+        afterConnectDeadlineMs: 200,
+        delivery: {
+          post: async (_id, frame) => {
+            if (frame === '2' && failures-- > 0)
+              throw Object.assign(new Error('slow down'), { name: 'LimitExceededException' });
+            posted.push(frame);
+            return 'delivered';
+          },
+        },
+      });
+      const alwaysFailing = new Server({
+        store: harness.store,
+        deferredDelivery: harness.deferred,
+        afterConnectDeadlineMs: 100,
+        delivery: { post: async () => Promise.reject(new Error('down')) },
+      });
+
+      // Act
+      await server.deliverAfterConnect(connectionId(), ['1', '2', '3']);
+      const givingUp = alwaysFailing.deliverAfterConnect(connectionId(), ['1']);
+
+      // Assess
+      expect(posted).toEqual(['1', '2', '3']);
+      await expect(givingUp).resolves.toBeUndefined();
+    });
+
     it('gives up at the deadline when the socket never opens', async () => {
       // Prepare
       const harness = new ChatHarness(plain, { afterConnectDeadlineMs: 100 });

@@ -1,0 +1,199 @@
+import { PostToConnectionCommand } from '@aws-sdk/client-apigatewaymanagementapi';
+import { InvokeCommand } from '@aws-sdk/client-lambda';
+import { BatchWriteCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
+import 'aws-sdk-client-mock-jest';
+import { createChatRuntime } from '../../../lambdas/handlers/chat-runtime';
+import { createConnectHandler } from '../../../lambdas/handlers/connect';
+import { connectEvent, messageEvent, newConnectionId } from '../../support/api-gateway-events';
+import { DELIVER_FUNCTION_NAME, mockChatAws, TABLE_NAME } from '../../support/chat-aws-mocks';
+
+const aws = mockChatAws();
+const connect = createConnectHandler(() => createChatRuntime(aws.runtimeOptions));
+
+/** 2 h 15 min after `connectedAt`, in epoch seconds. */
+const ttlOf = (connectedAt: number) => Math.floor(connectedAt / 1000) + 8100;
+
+describe('Handler: connect', () => {
+  beforeEach(() => {
+    aws.install();
+  });
+
+  afterEach(() => {
+    expect(aws.ddb).not.toHaveReceivedCommand(ScanCommand);
+    aws.reset();
+  });
+
+  describe('Namespace: /', () => {
+    it('answers 200 and writes the connection, its namespace membership and its own room in one batch', async () => {
+      // Prepare
+      const id = newConnectionId();
+      const connectedAt = 1_767_225_600_123;
+
+      // Act
+      const result = await connect(
+        connectEvent({ connectionId: id, connectedAt, query: { ns: '/' } }),
+      );
+
+      // Assess
+      expect(result).toEqual({ statusCode: 200 });
+      expect(aws.ddb).toHaveReceivedCommandTimes(BatchWriteCommand, 1);
+      expect(aws.ddb).toHaveReceivedCommandWith(BatchWriteCommand, {
+        RequestItems: {
+          [TABLE_NAME]: [
+            {
+              PutRequest: {
+                Item: {
+                  pk: `conn#${id}`,
+                  sk: 'conn',
+                  ns: '/',
+                  rooms: [],
+                  data: {},
+                  connectedAt,
+                  ttl: ttlOf(connectedAt),
+                },
+              },
+            },
+            { PutRequest: { Item: { pk: 'ns#/', sk: id, ttl: ttlOf(connectedAt) } } },
+            { PutRequest: { Item: { pk: `room#/#${id}`, sk: id, ttl: ttlOf(connectedAt) } } },
+          ],
+        },
+      });
+      expect(aws.table.keysOf(id)).toEqual([`conn#${id} conn`, `ns#/ ${id}`, `room#/#${id} ${id}`]);
+      expect(aws.apigw).not.toHaveReceivedCommand(PostToConnectionCommand);
+      expect(aws.lambda).not.toHaveReceivedCommand(InvokeCommand);
+    });
+
+    it.each([
+      ['no query string', undefined],
+      ['a query string without ns', { token: 'abc' }],
+      ['an empty ns', { ns: '' }],
+    ])('joins the default namespace / with %s', async (_case, query) => {
+      // Prepare
+      const id = newConnectionId();
+
+      // Act
+      const result = await connect(connectEvent({ connectionId: id, query }));
+
+      // Assess
+      expect(result).toEqual({ statusCode: 200 });
+      expect(aws.table.get(`conn#${id}`, 'conn')).toMatchObject({ ns: '/' });
+      expect(aws.table.partition('ns#/').map((item) => item.sk)).toEqual([id]);
+    });
+  });
+
+  it('answers 404 for an unknown namespace and writes nothing', async () => {
+    // Prepare
+    const id = newConnectionId();
+
+    // Act
+    const result = await connect(connectEvent({ connectionId: id, query: { ns: '/admin' } }));
+
+    // Assess
+    expect(result).toEqual({ statusCode: 404, body: 'Unknown namespace /admin' });
+    expect(aws.writes()).toEqual([]);
+    expect(aws.table.size).toBe(0);
+    expect(aws.apigw).not.toHaveReceivedCommand(PostToConnectionCommand);
+  });
+
+  it.each([
+    ['no event at all', undefined],
+    ['a MESSAGE event', messageEvent({ connectionId: 'R1kmxc2VNjMCFIA=', body: '{}' })],
+    ['an empty connection id', connectEvent({ connectionId: '' })],
+    [
+      'a query string value that is not a string',
+      { ...connectEvent({ connectionId: 'R1kmxc2VNjMCFIA=' }), queryStringParameters: { ns: 7 } },
+    ],
+  ])('answers 400 for %s and touches no AWS service', async (_case, event) => {
+    // Prepare
+    const logged = jest.spyOn(aws.logger, 'error');
+
+    // Act
+    const result = await connect(event);
+
+    // Assess
+    expect(result).toEqual({ statusCode: 400, body: 'Bad request' });
+    expect(logged).toHaveBeenCalledWith('Invalid $connect event', expect.anything());
+    expect(aws.ddb.calls()).toHaveLength(0);
+    expect(aws.apigw.calls()).toHaveLength(0);
+    expect(aws.lambda.calls()).toHaveLength(0);
+    logged.mockRestore();
+  });
+
+  describe('Namespace: /notification', () => {
+    const hello = '{"event":"hello","data":"notification","ns":"/notification"}';
+
+    it('joins room1 and room2, greets the other members by post and itself through the deliver function', async () => {
+      // Prepare
+      const [first, second] = [newConnectionId(), newConnectionId()];
+      aws.table.seedConnection({ id: first, ns: '/notification', rooms: ['room1', 'room2'] });
+      aws.table.seedConnection({ id: newConnectionId(), ns: '/' });
+
+      // Act
+      const result = await connect(
+        connectEvent({ connectionId: second, query: { ns: '/notification' } }),
+      );
+
+      // Assess
+      expect(result).toEqual({ statusCode: 200 });
+      expect(aws.table.get(`conn#${second}`, 'conn')).toMatchObject({
+        ns: '/notification',
+        rooms: ['room1', 'room2'],
+      });
+      expect(aws.table.keysOf(second)).toEqual(
+        [
+          `conn#${second} conn`,
+          `ns#/notification ${second}`,
+          `room#/notification#${second} ${second}`,
+          `room#/notification#room1 ${second}`,
+          `room#/notification#room2 ${second}`,
+        ].sort(),
+      );
+      expect(aws.posts()).toEqual([{ connectionId: first, data: hello }]);
+      expect(aws.apigw).not.toHaveReceivedCommandWith(PostToConnectionCommand, {
+        ConnectionId: second,
+      });
+      expect(aws.lambda).toHaveReceivedCommandTimes(InvokeCommand, 1);
+      expect(aws.lambda).toHaveReceivedCommandWith(InvokeCommand, {
+        FunctionName: DELIVER_FUNCTION_NAME,
+        InvocationType: 'Event',
+      });
+      const payload = aws.lambda.commandCalls(InvokeCommand)[0]?.args[0].input.Payload;
+      expect(JSON.parse(String(payload))).toEqual({ connectionId: second, frames: [hello] });
+    });
+
+    it('the first connection of the namespace posts nothing and hands its hello to the deliver function', async () => {
+      // Prepare
+      const id = newConnectionId();
+
+      // Act
+      const result = await connect(
+        connectEvent({ connectionId: id, query: { ns: '/notification' } }),
+      );
+
+      // Assess
+      expect(result).toEqual({ statusCode: 200 });
+      expect(aws.apigw).not.toHaveReceivedCommand(PostToConnectionCommand);
+      const payload = aws.lambda.commandCalls(InvokeCommand)[0]?.args[0].input.Payload;
+      expect(JSON.parse(String(payload))).toEqual({ connectionId: id, frames: [hello] });
+    });
+
+    it('removes the new connection again when the deliver function cannot be invoked', async () => {
+      // Prepare
+      const id = newConnectionId();
+      const throttled = Object.assign(new Error('Rate exceeded'), {
+        name: 'TooManyRequestsException',
+        $metadata: { httpStatusCode: 429 },
+      });
+      aws.lambda.on(InvokeCommand).rejects(throttled);
+
+      // Act
+      const connecting = connect(
+        connectEvent({ connectionId: id, query: { ns: '/notification' } }),
+      );
+
+      // Assess
+      await expect(connecting).rejects.toBe(throttled);
+      expect(aws.table.keysOf(id)).toEqual([]);
+    });
+  });
+});

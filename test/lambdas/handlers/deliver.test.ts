@@ -1,0 +1,114 @@
+import { GoneException, PostToConnectionCommand } from '@aws-sdk/client-apigatewaymanagementapi';
+import { ScanCommand } from '@aws-sdk/lib-dynamodb';
+import 'aws-sdk-client-mock-jest';
+import { createChatRuntime } from '../../../lambdas/handlers/chat-runtime';
+import { createDeliverHandler } from '../../../lambdas/handlers/deliver';
+import { newConnectionId } from '../../support/api-gateway-events';
+import { mockChatAws } from '../../support/chat-aws-mocks';
+
+const aws = mockChatAws();
+const deliver = createDeliverHandler(() => createChatRuntime(aws.runtimeOptions));
+
+const gone = () => new GoneException({ message: 'gone', $metadata: { httpStatusCode: 410 } });
+const hello = '{"event":"hello","data":"notification","ns":"/notification"}';
+const welcome = '{"event":"welcome","data":{"rooms":2},"ns":"/notification"}';
+
+describe('Handler: deliver', () => {
+  beforeEach(() => {
+    aws.install();
+  });
+
+  afterEach(() => {
+    expect(aws.ddb).not.toHaveReceivedCommand(ScanCommand);
+    aws.reset();
+    jest.useRealTimers();
+  });
+
+  it('posts the frames in order once the connection answers 200 after a few GoneExceptions', async () => {
+    // Prepare
+    const id = newConnectionId();
+    aws.apigw
+      .on(PostToConnectionCommand)
+      .rejectsOnce(gone())
+      .rejectsOnce(gone())
+      .rejectsOnce(gone())
+      .resolves({});
+
+    // Act
+    await deliver({ connectionId: id, frames: [hello, welcome] });
+
+    // Assess
+    expect(aws.posts()).toEqual([
+      { connectionId: id, data: hello },
+      { connectionId: id, data: hello },
+      { connectionId: id, data: hello },
+      { connectionId: id, data: hello },
+      { connectionId: id, data: welcome },
+    ]);
+    expect(aws.writes()).toEqual([]);
+  });
+
+  it('posts at once when the connection is already open', async () => {
+    // Prepare
+    const id = newConnectionId();
+
+    // Act
+    await deliver({ connectionId: id, frames: [hello, welcome] });
+
+    // Assess
+    expect(aws.posts()).toEqual([
+      { connectionId: id, data: hello },
+      { connectionId: id, data: welcome },
+    ]);
+  });
+
+  it.each([
+    ['keeps a connection younger than 30 s', 1_000, 3],
+    ['removes a connection older than 30 s', 60_000, 0],
+  ])('gives up at the deadline, drops the frames and %s', async (_case, age, itemsLeft) => {
+    // Prepare
+    jest.useFakeTimers({ now: 1_767_225_600_000 });
+    const id = newConnectionId();
+    aws.table.seedConnection({ id, ns: '/notification', connectedAt: Date.now() - age });
+    aws.apigw.on(PostToConnectionCommand).rejects(gone());
+
+    // Act
+    const delivering = deliver({ connectionId: id, frames: [hello, welcome] });
+    await jest.advanceTimersByTimeAsync(11_000);
+    await delivering;
+
+    // Assess
+    const attempts = aws.posts();
+    expect(attempts.length).toBeGreaterThan(3);
+    expect(attempts.length).toBeLessThan(20);
+    expect(attempts.every((post) => post.data === hello)).toBe(true);
+    expect(aws.table.keysOf(id)).toHaveLength(itemsLeft);
+  });
+
+  it.each([
+    ['no payload', undefined],
+    ['no frames', { connectionId: 'R1kmxc2VNjMCFIA=', frames: [] }],
+    ['an empty connection id', { connectionId: '', frames: [hello] }],
+    [
+      'frames that are not strings',
+      { connectionId: 'R1kmxc2VNjMCFIA=', frames: [{ event: 'hello' }] },
+    ],
+    [
+      'a JSON string payload',
+      JSON.stringify({ connectionId: 'R1kmxc2VNjMCFIA=', frames: [hello] }),
+    ],
+  ])('ignores %s: logs it and posts nothing', async (_case, payload) => {
+    // Prepare
+    const logged = jest.spyOn(aws.logger, 'error');
+
+    // Act
+    const result = await deliver(payload);
+
+    // Assess
+    expect(result).toBeUndefined();
+    expect(logged).toHaveBeenCalledWith('Invalid deliver payload', expect.anything());
+    expect(aws.apigw).not.toHaveReceivedCommand(PostToConnectionCommand);
+    expect(aws.ddb.calls()).toHaveLength(0);
+    logged.mockRestore();
+  });
+});

@@ -1,0 +1,716 @@
+import {
+  GoneException,
+  LimitExceededException,
+  PostToConnectionCommand,
+} from '@aws-sdk/client-apigatewaymanagementapi';
+import { BatchWriteCommand, GetCommand, QueryCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
+import 'aws-sdk-client-mock-jest';
+import { createChatRuntime } from '../../../lambdas/handlers/chat-runtime';
+import { createConnectHandler } from '../../../lambdas/handlers/connect';
+import { createMessageHandler } from '../../../lambdas/handlers/message';
+import type { WebSocketResult } from '../../../lambdas/handlers/websocket-event';
+import {
+  connectEvent,
+  frameEvent,
+  messageEvent,
+  newConnectionId,
+} from '../../support/api-gateway-events';
+import { mockChatAws } from '../../support/chat-aws-mocks';
+
+const aws = mockChatAws();
+const runtime = () => createChatRuntime(aws.runtimeOptions);
+const connect = createConnectHandler(runtime);
+const message = createMessageHandler(runtime);
+
+/** Connections of these tests opened an hour ago: older than the 30 s grace of gone clean-up. */
+const CONNECTED_AT = Date.now() - 60 * 60 * 1000;
+
+/** Opens a connection through the `$connect` handler and returns its id. */
+async function connectClient(ns = '/'): Promise<string> {
+  const id = newConnectionId();
+  const result = await connect(
+    connectEvent({ connectionId: id, connectedAt: CONNECTED_AT, query: { ns } }),
+  );
+  if (result.statusCode !== 200) throw new Error(`connect refused: ${result.statusCode}`);
+  return id;
+}
+
+/** Sends a protocol frame through the `$default` handler; resolves the parsed route-response body. */
+async function send(id: string, action: string, data?: unknown, ack?: number): Promise<unknown> {
+  return reply(await message(frameEvent(id, action, data, ack, { connectedAt: CONNECTED_AT })));
+}
+
+/** Sends a raw text frame (or none) through the `$default` handler. */
+async function sendRaw(id: string, body: string | undefined): Promise<unknown> {
+  return reply(await message(messageEvent({ connectionId: id, connectedAt: CONNECTED_AT, body })));
+}
+
+/** The parsed body of a route response, which always has status 200. */
+function reply(result: WebSocketResult): unknown {
+  expect(result.statusCode).toBe(200);
+  return result.body === undefined ? undefined : JSON.parse(result.body);
+}
+
+const gone = () => new GoneException({ message: 'gone', $metadata: { httpStatusCode: 410 } });
+
+describe('Handler: message', () => {
+  beforeEach(() => {
+    aws.install();
+  });
+
+  afterEach(() => {
+    expect(aws.ddb).not.toHaveReceivedCommand(ScanCommand);
+    aws.reset();
+  });
+
+  describe('Namespace: /', () => {
+    describe('Event: join', () => {
+      it('acks the room and its member count and stores the membership', async () => {
+        // Prepare
+        const [a, b] = [await connectClient(), await connectClient()];
+        aws.clearHistory();
+
+        // Act
+        const first = await send(a, 'join', { room: 'lobby' }, 1);
+        const second = await send(b, 'join', { room: 'lobby' }, 7);
+
+        // Assess
+        expect(first).toEqual({ ack: 1, data: { room: 'lobby', members: 1 } });
+        expect(second).toEqual({ ack: 7, data: { room: 'lobby', members: 2 } });
+        expect(aws.table.partition('room#/#lobby').map((item) => item.sk)).toEqual([a, b].sort());
+        expect(aws.table.get(`conn#${a}`, 'conn')?.rooms).toEqual(['lobby']);
+        expect(aws.apigw).not.toHaveReceivedCommand(PostToConnectionCommand);
+      });
+
+      it('answers no body when the client asked for no ack', async () => {
+        // Prepare
+        const a = await connectClient();
+
+        // Act
+        const reply = await send(a, 'join', { room: 'lobby' });
+
+        // Assess
+        expect(reply).toBeUndefined();
+        expect(aws.table.get('room#/#lobby', a)).toBeDefined();
+      });
+
+      it.each([[{ room: 'has space' }], [{ room: '' }], ['lobby'], [{ room: 'K00000000000001=' }]])(
+        'is BAD_REQUEST for data %j and writes nothing',
+        async (data) => {
+          // Prepare
+          const a = await connectClient();
+          aws.clearHistory();
+
+          // Act
+          const reply = await send(a, 'join', data, 3);
+
+          // Assess
+          expect(reply).toMatchObject({ ack: 3, error: { code: 'BAD_REQUEST' } });
+          expect(aws.writes()).toEqual([]);
+          expect(aws.table.get(`conn#${a}`, 'conn')?.rooms).toEqual([]);
+        },
+      );
+    });
+
+    describe('Event: leave', () => {
+      it('acks the room and deletes the membership', async () => {
+        // Prepare
+        const a = await connectClient();
+        await send(a, 'join', { room: 'lobby' });
+        await send(a, 'join', { room: 'games' });
+
+        // Act
+        const reply = await send(a, 'leave', { room: 'lobby' }, 2);
+
+        // Assess
+        expect(reply).toEqual({ ack: 2, data: { room: 'lobby' } });
+        expect(aws.table.get('room#/#lobby', a)).toBeUndefined();
+        expect(aws.table.get('room#/#games', a)).toBeDefined();
+        expect(aws.table.get(`conn#${a}`, 'conn')?.rooms).toEqual(['games']);
+      });
+
+      it('acks a room the connection is not in without writing', async () => {
+        // Prepare
+        const a = await connectClient();
+        aws.clearHistory();
+
+        // Act
+        const reply = await send(a, 'leave', { room: 'lobby' }, 2);
+
+        // Assess
+        expect(reply).toEqual({ ack: 2, data: { room: 'lobby' } });
+        expect(aws.writes()).toEqual([]);
+      });
+    });
+
+    describe('Event: chat', () => {
+      it('posts the message to every other member of the room, stamped with room and sender', async () => {
+        // Prepare
+        const [a, b, c, outsider] = [
+          await connectClient(),
+          await connectClient(),
+          await connectClient(),
+          await connectClient(),
+        ];
+        const otherNamespace = await connectClient('/chat');
+        for (const id of [a, b, c]) await send(id, 'join', { room: 'lobby' });
+        await send(otherNamespace, 'join-room', { type: 'room:dev', user: 'eve' });
+        aws.clearHistory();
+
+        // Act
+        const reply = await send(a, 'chat', { room: 'lobby', message: { text: 'hi' } }, 5);
+
+        // Assess
+        expect(reply).toEqual({ ack: 5, data: { recipients: 2 } });
+        const frame = `{"event":"chat","data":{"text":"hi"},"ns":"/","room":"lobby","from":"${a}"}`;
+        expect(aws.posts().sort((x, y) => x.connectionId.localeCompare(y.connectionId))).toEqual([
+          { connectionId: b, data: frame },
+          { connectionId: c, data: frame },
+        ]);
+        expect(aws.framesFor(outsider)).toEqual([]);
+        expect(aws.writes()).toEqual([]);
+      });
+
+      it('stamps the sender the server knows, whatever the data claims', async () => {
+        // Prepare
+        const [a, b] = [await connectClient(), await connectClient()];
+        for (const id of [a, b]) await send(id, 'join', { room: 'lobby' });
+        aws.clearHistory();
+
+        // Act
+        const reply = await send(a, 'chat', { room: 'lobby', message: 'hi', from: b }, 1);
+
+        // Assess
+        expect(reply).toEqual({ ack: 1, data: { recipients: 1 } });
+        expect(aws.framesFor(b)).toEqual([
+          { event: 'chat', data: 'hi', ns: '/', room: 'lobby', from: a },
+        ]);
+      });
+
+      it('refuses a frame that carries its own from and posts nothing', async () => {
+        // Prepare
+        const [a, b] = [await connectClient(), await connectClient()];
+        for (const id of [a, b]) await send(id, 'join', { room: 'lobby' });
+        aws.clearHistory();
+
+        // Act
+        const reply = await sendRaw(
+          a,
+          JSON.stringify({
+            action: 'chat',
+            data: { room: 'lobby', message: 'hi' },
+            from: b,
+            ack: 1,
+          }),
+        );
+
+        // Assess
+        expect(reply).toMatchObject({ ack: 1, error: { code: 'BAD_REQUEST' } });
+        expect(aws.apigw).not.toHaveReceivedCommand(PostToConnectionCommand);
+      });
+
+      it('is FORBIDDEN for a connection that is not in the room, and reaches no one', async () => {
+        // Prepare
+        const [a, b] = [await connectClient(), await connectClient()];
+        await send(b, 'join', { room: 'lobby' });
+        aws.clearHistory();
+
+        // Act
+        const reply = await send(a, 'chat', { room: 'lobby', message: 'x' }, 4);
+
+        // Assess
+        expect(reply).toEqual({
+          ack: 4,
+          error: { code: 'FORBIDDEN', message: 'Join "lobby" before posting to it' },
+        });
+        expect(aws.apigw).not.toHaveReceivedCommand(PostToConnectionCommand);
+        expect(aws.writes()).toEqual([]);
+      });
+    });
+
+    describe('Event: broadcast', () => {
+      it('posts to every other connection of the namespace only, the data as sent', async () => {
+        // Prepare
+        const [a, b, c] = [await connectClient(), await connectClient(), await connectClient()];
+        const elsewhere = await connectClient('/chat');
+        aws.clearHistory();
+
+        // Act
+        const reply = await send(a, 'broadcast', { text: 'all', from: b }, 1);
+
+        // Assess
+        expect(reply).toEqual({ ack: 1, data: { recipients: 2 } });
+        const frame = { event: 'broadcast', data: { text: 'all', from: b }, ns: '/', from: a };
+        expect(aws.framesFor(b)).toEqual([frame]);
+        expect(aws.framesFor(c)).toEqual([frame]);
+        expect(aws.framesFor(a)).toEqual([]);
+        expect(aws.framesFor(elsewhere)).toEqual([]);
+      });
+    });
+
+    describe('Event: unicast', () => {
+      it('posts back to the sender only and answers no body', async () => {
+        // Prepare
+        const [a, b] = [await connectClient(), await connectClient()];
+        aws.clearHistory();
+
+        // Act
+        const reply = await send(a, 'unicast', { n: 1 }, 9);
+
+        // Assess
+        expect(reply).toBeUndefined();
+        expect(aws.posts()).toEqual([
+          { connectionId: a, data: `{"event":"unicast","data":{"n":1},"ns":"/","from":"${a}"}` },
+        ]);
+        expect(aws.framesFor(b)).toEqual([]);
+      });
+    });
+
+    describe('Event: direct', () => {
+      it('posts to that connection only', async () => {
+        // Prepare
+        const [a, b, c] = [await connectClient(), await connectClient(), await connectClient()];
+        aws.clearHistory();
+
+        // Act
+        const reply = await send(a, 'direct', { to: b, message: 'psst' }, 1);
+
+        // Assess
+        expect(reply).toEqual({ ack: 1, data: { recipients: 1 } });
+        expect(aws.posts()).toEqual([
+          { connectionId: b, data: `{"event":"direct","data":"psst","ns":"/","from":"${a}"}` },
+        ]);
+        expect(aws.framesFor(c)).toEqual([]);
+      });
+
+      it('is NOT_FOUND for an unknown connection or one of another namespace', async () => {
+        // Prepare
+        const a = await connectClient();
+        const elsewhere = await connectClient('/chat');
+        aws.clearHistory();
+
+        // Act
+        const unknown = await send(a, 'direct', { to: 'X00000000000000=', message: 1 }, 1);
+        const otherNamespace = await send(a, 'direct', { to: elsewhere, message: 1 }, 2);
+
+        // Assess
+        expect(unknown).toMatchObject({ ack: 1, error: { code: 'NOT_FOUND' } });
+        expect(otherNamespace).toMatchObject({ ack: 2, error: { code: 'NOT_FOUND' } });
+        expect(aws.apigw).not.toHaveReceivedCommand(PostToConnectionCommand);
+      });
+    });
+
+    describe('Event: whoami', () => {
+      it('acks the own id and namespace with one read', async () => {
+        // Prepare
+        const a = await connectClient();
+        aws.clearHistory();
+
+        // Act
+        const reply = await send(a, 'whoami', undefined, 1);
+
+        // Assess
+        expect(reply).toEqual({ ack: 1, data: { id: a, ns: '/' } });
+        expect(aws.ddb).toHaveReceivedCommandTimes(GetCommand, 1);
+        expect(aws.ddb.calls()).toHaveLength(1);
+      });
+    });
+
+    describe('Event: rooms', () => {
+      it('acks the joined rooms without the own room', async () => {
+        // Prepare
+        const a = await connectClient();
+        await send(a, 'join', { room: 'lobby' });
+        await send(a, 'join', { room: 'games' });
+
+        // Act
+        const reply = await send(a, 'rooms', undefined, 3);
+
+        // Assess
+        expect(reply).toEqual({ ack: 3, data: { rooms: ['lobby', 'games'] } });
+      });
+    });
+
+    describe('Event: members', () => {
+      it('acks the ids of the room, to members only', async () => {
+        // Prepare
+        const [a, b, c] = [await connectClient(), await connectClient(), await connectClient()];
+        for (const id of [a, b]) await send(id, 'join', { room: 'lobby' });
+
+        // Act
+        const reply = (await send(a, 'members', { room: 'lobby' }, 1)) as {
+          data: { members: string[] };
+        };
+        const denied = await send(c, 'members', { room: 'lobby' }, 2);
+
+        // Assess
+        expect(reply.data.members.sort()).toEqual([a, b].sort());
+        expect(denied).toEqual({
+          ack: 2,
+          error: { code: 'FORBIDDEN', message: 'Join "lobby" to see its members' },
+        });
+      });
+    });
+  });
+
+  describe('Namespace: /chat', () => {
+    describe('Event: join-room', () => {
+      it.each([
+        ['room:dev', 'ann has joined chat room.'],
+        ['room:music', 'ann has joined music room.'],
+      ])(
+        '%s greets everyone in the room, joiner included, and acks success',
+        async (type, greeting) => {
+          // Prepare
+          const early = await connectClient('/chat');
+          await send(early, 'join-room', { type, user: 'bob' });
+          const other = await connectClient('/chat');
+          await send(other, 'join-room', {
+            type: type === 'room:dev' ? 'room:music' : 'room:dev',
+            user: 'eve',
+          });
+          const ann = await connectClient('/chat');
+          aws.clearHistory();
+
+          // Act
+          const reply = await send(ann, 'join-room', { type, user: 'ann' }, 1);
+
+          // Assess
+          expect(reply).toEqual({ ack: 1, data: 'success' });
+          const hello = JSON.stringify({ event: 'hello', data: greeting, ns: '/chat', room: type });
+          expect(aws.posts().sort((x, y) => x.connectionId.localeCompare(y.connectionId))).toEqual(
+            [
+              { connectionId: early, data: hello },
+              { connectionId: ann, data: hello },
+            ].sort((x, y) => x.connectionId.localeCompare(y.connectionId)),
+          );
+          expect(aws.table.get(`room#/chat#${type}`, ann)).toBeDefined();
+        },
+      );
+
+      it('acks "The room doesn\'t exist" for any other type and writes and posts nothing', async () => {
+        // Prepare
+        const ann = await connectClient('/chat');
+        aws.clearHistory();
+
+        // Act
+        const reply = await send(ann, 'join-room', { type: 'room:cats', user: 'ann' }, 1);
+
+        // Assess
+        expect(reply).toEqual({ ack: 1, data: "The room doesn't exist" });
+        expect(aws.writes()).toEqual([]);
+        expect(aws.apigw).not.toHaveReceivedCommand(PostToConnectionCommand);
+      });
+    });
+
+    describe('Event: room-message', () => {
+      it('posts to the other members of that room only', async () => {
+        // Prepare
+        const [a, b, c] = [
+          await connectClient('/chat'),
+          await connectClient('/chat'),
+          await connectClient('/chat'),
+        ];
+        await send(a, 'join-room', { type: 'room:dev', user: 'a' });
+        await send(b, 'join-room', { type: 'room:dev', user: 'b' });
+        await send(c, 'join-room', { type: 'room:music', user: 'c' });
+        aws.clearHistory();
+
+        // Act
+        const reply = await send(a, 'room-message', { room: 'room:dev', message: 'ship it' }, 2);
+
+        // Assess
+        expect(reply).toEqual({ ack: 2, data: { recipients: 1 } });
+        expect(aws.posts()).toEqual([
+          {
+            connectionId: b,
+            data: `{"event":"room-message","data":"ship it","ns":"/chat","room":"room:dev","from":"${a}"}`,
+          },
+        ]);
+      });
+
+      it('is FORBIDDEN for a connection that is not in the room', async () => {
+        // Prepare
+        const [a, b] = [await connectClient('/chat'), await connectClient('/chat')];
+        await send(b, 'join-room', { type: 'room:dev', user: 'b' });
+        aws.clearHistory();
+
+        // Act
+        const reply = await send(a, 'room-message', { room: 'room:dev', message: 'x' }, 1);
+
+        // Assess
+        expect(reply).toMatchObject({ ack: 1, error: { code: 'FORBIDDEN' } });
+        expect(aws.apigw).not.toHaveReceivedCommand(PostToConnectionCommand);
+      });
+    });
+  });
+
+  describe('Bad frames', () => {
+    it.each([
+      ['not JSON', 'hello'],
+      ['a JSON string', '"join"'],
+      ['null', 'null'],
+      ['no action', '{"data":{"room":"lobby"}}'],
+      ['a numeric action', '{"action":1}'],
+      ['an unknown key', '{"action":"join","data":{"room":"lobby"},"room":"lobby"}'],
+      ['ack 0', '{"action":"join","data":{"room":"lobby"},"ack":0}'],
+      ['a fractional ack', '{"action":"join","data":{"room":"lobby"},"ack":1.5}'],
+      ['no body', undefined],
+    ])(
+      '%s is BAD_REQUEST, sent as an error event, with no post and no write',
+      async (_case, body) => {
+        // Prepare
+        const [a, b] = [await connectClient(), await connectClient()];
+        await send(b, 'join', { room: 'lobby' });
+        aws.clearHistory();
+
+        // Act
+        const reply = await sendRaw(a, body);
+
+        // Assess
+        expect(reply).toMatchObject({ event: 'error', data: { code: 'BAD_REQUEST' }, ns: '/' });
+        expect(aws.apigw).not.toHaveReceivedCommand(PostToConnectionCommand);
+        expect(aws.writes()).toEqual([]);
+      },
+    );
+
+    it('answers a bad frame with a readable ack to that ack id', async () => {
+      // Prepare
+      const a = await connectClient();
+
+      // Act
+      const reply = await sendRaw(a, '{"action":"join","data":{"room":"lobby"},"ack":4,"x":1}');
+
+      // Assess
+      expect(reply).toMatchObject({ ack: 4, error: { code: 'BAD_REQUEST' } });
+      expect(aws.table.get('room#/#lobby', a)).toBeUndefined();
+    });
+
+    it('answers UNKNOWN_EVENT to an unknown event with an ack, and nothing without one', async () => {
+      // Prepare
+      const a = await connectClient();
+      aws.clearHistory();
+
+      // Act
+      const withAck = await send(a, 'dance', { steps: 3 }, 6);
+      const withoutAck = await send(a, 'dance', { steps: 3 });
+      const reserved = await send(a, 'connection', undefined, 7);
+
+      // Assess
+      expect(withAck).toEqual({
+        ack: 6,
+        error: { code: 'UNKNOWN_EVENT', message: 'No handler for "dance"' },
+      });
+      expect(withoutAck).toBeUndefined();
+      expect(reserved).toMatchObject({ ack: 7, error: { code: 'UNKNOWN_EVENT' } });
+      expect(aws.apigw).not.toHaveReceivedCommand(PostToConnectionCommand);
+      expect(aws.writes()).toEqual([]);
+    });
+
+    it('answers NOT_FOUND to a connection the table does not know', async () => {
+      // Act
+      const reply = await send('Z00000000000000=', 'whoami', undefined, 1);
+
+      // Assess
+      expect(reply).toEqual({
+        ack: 1,
+        error: { code: 'NOT_FOUND', message: 'Unknown connection: reconnect' },
+      });
+    });
+
+    it.each([
+      ['a CONNECT event', connectEvent({ connectionId: 'R1kmxc2VNjMCFIA=' })],
+      [
+        'a body that is not a string',
+        {
+          ...messageEvent({ connectionId: 'R1kmxc2VNjMCFIA=', body: '' }),
+          body: { action: 'join' },
+        },
+      ],
+      ['no requestContext', { body: '{"action":"whoami","ack":1}' }],
+    ])('answers BAD_REQUEST to %s without touching AWS', async (_case, event) => {
+      // Act
+      const result = await message(event);
+
+      // Assess
+      expect(result.statusCode).toBe(200);
+      expect(JSON.parse(result.body ?? '')).toEqual({
+        event: 'error',
+        data: { code: 'BAD_REQUEST', message: 'Invalid message event' },
+      });
+      expect(aws.ddb.calls()).toHaveLength(0);
+      expect(aws.apigw.calls()).toHaveLength(0);
+    });
+
+    it('answers INTERNAL to the ack when reading the connection fails, instead of failing the invocation', async () => {
+      // Prepare
+      const a = await connectClient();
+      aws.ddb
+        .on(GetCommand)
+        .rejects(Object.assign(new Error('boom'), { name: 'InternalServerError' }));
+
+      // Act
+      const reply = await send(a, 'whoami', undefined, 1);
+
+      // Assess
+      expect(reply).toEqual({ ack: 1, error: { code: 'INTERNAL', message: 'Internal error' } });
+    });
+
+    it('answers INTERNAL to the ack when a write of the event fails', async () => {
+      // Prepare
+      const a = await connectClient();
+      aws.ddb
+        .on(BatchWriteCommand)
+        .rejects(Object.assign(new Error('boom'), { name: 'InternalServerError' }));
+
+      // Act
+      const reply = await send(a, 'join', { room: 'lobby' }, 3);
+
+      // Assess
+      expect(reply).toEqual({ ack: 3, error: { code: 'INTERNAL', message: 'Internal error' } });
+      expect(aws.table.get(`conn#${a}`, 'conn')?.rooms).toEqual([]);
+    });
+  });
+
+  describe('Recipients that are gone', () => {
+    it('deletes a gone recipient with all its memberships while the others still get the frame', async () => {
+      // Prepare
+      const [a, b, c] = [await connectClient(), await connectClient(), await connectClient()];
+      for (const id of [a, b, c]) await send(id, 'join', { room: 'lobby' });
+      await send(b, 'join', { room: 'games' });
+      aws.apigw.on(PostToConnectionCommand, { ConnectionId: b }).rejects(gone());
+      aws.clearHistory();
+
+      // Act
+      const reply = await send(a, 'chat', { room: 'lobby', message: 'hi' }, 1);
+
+      // Assess
+      expect(reply).toEqual({ ack: 1, data: { recipients: 1 } });
+      expect(aws.framesFor(c)).toEqual([
+        { event: 'chat', data: 'hi', ns: '/', room: 'lobby', from: a },
+      ]);
+      expect(aws.deletedKeys().sort()).toEqual(
+        [
+          `conn#${b} conn`,
+          `ns#/ ${b}`,
+          `room#/#${b} ${b}`,
+          `room#/#lobby ${b}`,
+          `room#/#games ${b}`,
+        ].sort(),
+      );
+      expect(aws.deletedKeys().at(-1)).toBe(`conn#${b} conn`);
+      expect(aws.table.keysOf(b)).toEqual([]);
+      expect(aws.table.keysOf(a)).toHaveLength(4);
+      expect(aws.table.keysOf(c)).toHaveLength(4);
+    });
+
+    it('keeps a gone recipient that connected less than 30 s ago (its $connect may still run)', async () => {
+      // Prepare
+      const a = await connectClient();
+      const young = newConnectionId();
+      aws.table.seedConnection({ id: young, ns: '/', connectedAt: Date.now() - 1_000 });
+      aws.apigw.on(PostToConnectionCommand, { ConnectionId: young }).rejects(gone());
+      aws.clearHistory();
+
+      // Act
+      const reply = await send(a, 'broadcast', 'hi', 1);
+
+      // Assess
+      expect(reply).toEqual({ ack: 1, data: { recipients: 0 } });
+      expect(aws.deletedKeys()).toEqual([]);
+      expect(aws.table.keysOf(young)).toHaveLength(3);
+    });
+
+    it.each([
+      [
+        'LimitExceededException',
+        () =>
+          new LimitExceededException({ message: 'slow down', $metadata: { httpStatusCode: 429 } }),
+      ],
+      [
+        'a 500',
+        () =>
+          Object.assign(new Error('Internal server error'), {
+            name: 'InternalServerErrorException',
+            $metadata: { httpStatusCode: 500 },
+          }),
+      ],
+      [
+        'a bare 410 without the error type',
+        () =>
+          Object.assign(new Error('Unknown'), {
+            name: 'Unknown',
+            $metadata: { httpStatusCode: 410 },
+          }),
+      ],
+    ])('keeps a recipient whose post fails with %s, and still answers', async (_case, error) => {
+      // Prepare
+      const [a, b, c] = [await connectClient(), await connectClient(), await connectClient()];
+      aws.apigw.on(PostToConnectionCommand, { ConnectionId: b }).rejects(error());
+      aws.clearHistory();
+
+      // Act
+      const reply = await send(a, 'broadcast', 'hi', 1);
+
+      // Assess
+      expect(reply).toEqual({ ack: 1, data: { recipients: 1 } });
+      expect(aws.framesFor(c)).toEqual([{ event: 'broadcast', data: 'hi', ns: '/', from: a }]);
+      expect(aws.writes()).toEqual([]);
+      expect(aws.table.keysOf(b)).toHaveLength(3);
+    });
+  });
+
+  describe('Rooms larger than one Query page', () => {
+    it('follows LastEvaluatedKey and posts to each of 250 members exactly once', async () => {
+      // Prepare
+      const sender = await connectClient();
+      await send(sender, 'join', { room: 'stadium' });
+      const members = Array.from({ length: 250 }, () => newConnectionId());
+      for (const id of members) aws.table.seedConnection({ id, ns: '/', rooms: ['stadium'] });
+      aws.clearHistory();
+
+      // Act
+      const reply = await send(sender, 'chat', { room: 'stadium', message: 'goal' }, 1);
+
+      // Assess
+      expect(reply).toEqual({ ack: 1, data: { recipients: 250 } });
+      const queries = aws.ddb
+        .commandCalls(QueryCommand)
+        .map((call) => call.args[0].input)
+        .filter((input) => input.ExpressionAttributeValues?.[':pk'] === 'room#/#stadium');
+      expect(queries).toHaveLength(3);
+      expect(queries[0]?.ExclusiveStartKey).toBeUndefined();
+      expect(queries[1]?.ExclusiveStartKey).toEqual({
+        pk: 'room#/#stadium',
+        sk: expect.any(String),
+      });
+      expect(queries[2]?.ExclusiveStartKey).not.toEqual(queries[1]?.ExclusiveStartKey);
+      const posted = aws.posts().map((post) => post.connectionId);
+      expect(posted).toHaveLength(250);
+      expect(new Set(posted)).toEqual(new Set(members));
+      expect(posted).not.toContain(sender);
+    });
+
+    it('broadcasts to a namespace of 250 other connections, each posted exactly once', async () => {
+      // Prepare
+      const sender = await connectClient();
+      const others = Array.from({ length: 250 }, () => newConnectionId());
+      for (const id of others) aws.table.seedConnection({ id, ns: '/' });
+      const elsewhere = newConnectionId();
+      aws.table.seedConnection({ id: elsewhere, ns: '/chat' });
+      aws.clearHistory();
+
+      // Act
+      const reply = await send(sender, 'broadcast', 'all', 1);
+
+      // Assess
+      expect(reply).toEqual({ ack: 1, data: { recipients: 250 } });
+      const pages = aws.ddb
+        .commandCalls(QueryCommand)
+        .filter((call) => call.args[0].input.ExpressionAttributeValues?.[':pk'] === 'ns#/');
+      expect(pages).toHaveLength(3);
+      const posted = aws.posts().map((post) => post.connectionId);
+      expect(posted.sort()).toEqual([...others].sort());
+    });
+  });
+});

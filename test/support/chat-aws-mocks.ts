@@ -1,0 +1,125 @@
+import { Logger } from '@aws-lambda-powertools/logger';
+import {
+  ApiGatewayManagementApiClient,
+  PostToConnectionCommand,
+} from '@aws-sdk/client-apigatewaymanagementapi';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
+import {
+  BatchWriteCommand,
+  DeleteCommand,
+  DynamoDBDocumentClient,
+  PutCommand,
+  ScanCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
+import { mockClient } from 'aws-sdk-client-mock';
+import type { ChatRuntimeOptions } from '../../lambdas/handlers/chat-runtime';
+import { FakeChatTable } from './fake-chat-table';
+
+export const TABLE_NAME = 'apigw-chat-table';
+export const CALLBACK_URL = 'https://abc123defg.execute-api.us-east-1.amazonaws.com/prod';
+export const DELIVER_FUNCTION_NAME = 'apigw-chat-deliver';
+
+const region = 'us-east-1';
+const credentials = { accessKeyId: 'x', secretAccessKey: 'x' };
+
+/**
+ * The three AWS clients of the chat runtime mocked with `aws-sdk-client-mock`, the table
+ * faked behind the DynamoDB mock, and the options to build a runtime on them.
+ *
+ * @example
+ * const aws = mockChatAws();
+ * beforeEach(() => aws.install());
+ * afterEach(() => aws.reset());
+ * const connect = createConnectHandler(() => createChatRuntime(aws.runtimeOptions));
+ */
+export function mockChatAws() {
+  const ddb = mockClient(DynamoDBDocumentClient);
+  const apigw = mockClient(ApiGatewayManagementApiClient);
+  const lambda = mockClient(LambdaClient);
+  const table = new FakeChatTable(TABLE_NAME);
+  const logger = new Logger({ serviceName: 'apigw-chat-test', logLevel: 'SILENT' });
+  const runtimeOptions: ChatRuntimeOptions = {
+    env: {
+      TABLE_NAME,
+      CALLBACK_URL,
+      DELIVER_FUNCTION_NAME,
+    },
+    dynamoDb: DynamoDBDocumentClient.from(new DynamoDBClient({ region, credentials }), {
+      marshallOptions: { removeUndefinedValues: true },
+    }),
+    managementApi: new ApiGatewayManagementApiClient({
+      region,
+      credentials,
+      endpoint: CALLBACK_URL,
+    }),
+    lambda: new LambdaClient({ region, credentials }),
+    logger,
+  };
+
+  return {
+    ddb,
+    apigw,
+    lambda,
+    table,
+    logger,
+    runtimeOptions,
+    /** Empty table behind DynamoDB; every post answers 200, every invocation 202. */
+    install(): void {
+      table.clear();
+      table.attach(ddb);
+      apigw.on(PostToConnectionCommand).resolves({});
+      lambda.on(InvokeCommand).resolves({ StatusCode: 202 });
+    },
+    /** Forgets calls and behaviours; the next `install` starts over. */
+    reset(): void {
+      ddb.reset();
+      apigw.reset();
+      lambda.reset();
+    },
+    /** Forgets the calls made so far (after a test's Prepare step), keeping the behaviours. */
+    clearHistory(): void {
+      if (ddb.commandCalls(ScanCommand).length > 0) throw new Error('A ScanCommand was sent');
+      ddb.resetHistory();
+      apigw.resetHistory();
+      lambda.resetHistory();
+    },
+    /** Frames posted with PostToConnection, in call order. */
+    posts(): { connectionId: string; data: string }[] {
+      return apigw.commandCalls(PostToConnectionCommand).map((call) => ({
+        connectionId: String(call.args[0].input.ConnectionId),
+        data: String(call.args[0].input.Data),
+      }));
+    },
+    /** Frames posted to one connection, parsed, in call order. */
+    framesFor(connectionId: string): unknown[] {
+      return apigw
+        .commandCalls(PostToConnectionCommand, { ConnectionId: connectionId })
+        .map((call) => JSON.parse(String(call.args[0].input.Data)));
+    },
+    /** Names of the DynamoDB commands sent that write (BatchWrite, Put, Update, Delete). */
+    writes(): string[] {
+      const count = (name: string, calls: readonly unknown[]) => calls.map(() => name);
+      return [
+        ...count('BatchWriteCommand', ddb.commandCalls(BatchWriteCommand)),
+        ...count('PutCommand', ddb.commandCalls(PutCommand)),
+        ...count('UpdateCommand', ddb.commandCalls(UpdateCommand)),
+        ...count('DeleteCommand', ddb.commandCalls(DeleteCommand)),
+      ];
+    },
+    /** `"<pk> <sk>"` of every key deleted through BatchWrite, in order. */
+    deletedKeys(): string[] {
+      return ddb
+        .commandCalls(BatchWriteCommand)
+        .flatMap((call) => call.args[0].input.RequestItems?.[TABLE_NAME] ?? [])
+        .flatMap((request) =>
+          request.DeleteRequest
+            ? [`${request.DeleteRequest.Key?.pk} ${request.DeleteRequest.Key?.sk}`]
+            : [],
+        );
+    },
+  };
+}
+
+export type ChatAwsMocks = ReturnType<typeof mockChatAws>;
