@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { ChatError } from '../core/errors';
 import type { Server } from '../core/server';
 import { parseData, RoomName } from './schemas';
+import { registerWhoami } from './whoami';
 
 /** The rooms of `/chat` and the greeting each sends when someone joins. */
 const ROOMS: Readonly<Record<string, (user: string) => string>> = {
@@ -20,6 +21,7 @@ const RoomMessageData = z.object({ room: RoomName, message: z.unknown() });
  */
 export function registerChatNamespace(server: Server): void {
   const nsp = server.of('/chat');
+  registerWhoami(nsp);
 
   nsp.on('join-room', async (socket, data, ack) => {
     const { type, user } = parseData(JoinRoomData, data, 'join-room');

@@ -1,4 +1,5 @@
 import type { Server } from '../core/server';
+import { registerWhoami } from './whoami';
 
 /**
  * Namespace `/notification`: every new connection joins `room1` and `room2`, and the
@@ -9,6 +10,7 @@ import type { Server } from '../core/server';
  */
 export function registerNotificationNamespace(server: Server): void {
   const nsp = server.of('/notification');
+  registerWhoami(nsp);
 
   nsp.on('connection', async (socket) => {
     await socket.join(['room1', 'room2']);

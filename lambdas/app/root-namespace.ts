@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { ChatError } from '../core/errors';
 import type { Server } from '../core/server';
 import { parseData, RoomName } from './schemas';
+import { registerWhoami } from './whoami';
 
 const RoomData = z.object({ room: RoomName });
 const ChatData = z.object({ room: RoomName, message: z.unknown() });
@@ -53,9 +54,7 @@ export function registerRootNamespace(server: Server): void {
     ack({ recipients: report.delivered });
   });
 
-  nsp.on('whoami', (socket, _data, ack) => {
-    ack({ id: socket.id, ns: socket.nsp.name });
-  });
+  registerWhoami(nsp);
 
   nsp.on('rooms', (socket, _data, ack) => {
     ack({ rooms: [...socket.rooms].filter((room) => room !== socket.id) });
