@@ -147,13 +147,13 @@ describe('Function: createChatApp', () => {
       expect(await chat.store.getConnection(gone)).toBeUndefined();
     });
 
-    it('whoami acks the own id and namespace', async () => {
-      const a = await chat.connect();
-      expect(await chat.send(a, 'whoami', undefined, 1)).toEqual({
-        ack: 1,
-        data: { id: a, ns: '/' },
-      });
-    });
+    it.each(['/', '/chat', '/notification'])(
+      'whoami acks the own id and namespace in %s',
+      async (ns) => {
+        const a = await chat.connect(ns);
+        expect(await chat.send(a, 'whoami', undefined, 1)).toEqual({ ack: 1, data: { id: a, ns } });
+      },
+    );
 
     it('members lists the connection ids of a room, to members only', async () => {
       // Prepare
