@@ -8,6 +8,7 @@ module.exports = {
     {
       displayName: 'unit',
       testEnvironment: 'node',
+      setupFiles: ['<rootDir>/test/support/quiet-logs.ts'],
       transform,
       roots: ['<rootDir>/test'],
       testMatch: ['**/*.test.ts'],
@@ -16,6 +17,7 @@ module.exports = {
     {
       displayName: 'integration',
       testEnvironment: 'node',
+      setupFiles: ['<rootDir>/test/support/quiet-logs.ts'],
       transform,
       roots: ['<rootDir>/test/integration'],
       testMatch: ['**/*.test.ts'],

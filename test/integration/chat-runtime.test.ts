@@ -1,0 +1,335 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DynamoDbMembershipStore } from '../../lambdas/adapters/dynamodb-membership-store';
+import { LOCAL_AWS, silentLogger } from '../../local/gateway';
+import { type LocalRuntime, startLocalRuntime } from '../../local/local-runtime';
+import { ProtocolClient } from '../support/protocol-client';
+
+jest.setTimeout(30_000);
+
+describe('Local runtime: the chat application over real sockets and DynamoDB Local', () => {
+  let runtime: LocalRuntime;
+  let store: DynamoDbMembershipStore;
+  const clients: ProtocolClient[] = [];
+
+  const open = async (ns = '/'): Promise<ProtocolClient> => {
+    const client = await ProtocolClient.open(`${runtime.gateway.url}?ns=${encodeURIComponent(ns)}`);
+    clients.push(client);
+    return client;
+  };
+  const idOf = async (client: ProtocolClient): Promise<string> =>
+    ((await client.request('whoami')) as { id: string }).id;
+  const eventually = async (check: () => Promise<boolean>, timeoutMs = 5_000): Promise<void> => {
+    const deadline = Date.now() + timeoutMs;
+    while (!(await check())) {
+      if (Date.now() > deadline) throw new Error('condition not met in time');
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  };
+  /** Proves a client got nothing more: a round trip of its own came back first. */
+  const expectNoEvents = async (client: ProtocolClient): Promise<void> => {
+    await client.request('whoami');
+    expect(client.frames.filter((frame) => frame.event !== undefined)).toEqual([]);
+  };
+
+  beforeAll(async () => {
+    runtime = await startLocalRuntime({ gateway: { logger: silentLogger } });
+    store = new DynamoDbMembershipStore({
+      tableName: runtime.tableName,
+      client: DynamoDBDocumentClient.from(
+        new DynamoDBClient({ endpoint: runtime.dynamoDbEndpoint, ...LOCAL_AWS }),
+      ),
+    });
+  });
+
+  afterEach(() => {
+    for (const client of clients.splice(0)) client.ws.terminate();
+  });
+
+  afterAll(async () => {
+    await runtime.close();
+  });
+
+  describe('Namespace: /', () => {
+    it('join, chat to the other members only, leave, and FORBIDDEN for non-members', async () => {
+      // Prepare
+      const [ann, bob, cat] = [await open(), await open(), await open()];
+      const [annId, bobId] = [await idOf(ann), await idOf(bob)];
+
+      // Act
+      const joinedFirst = await ann.request('join', { room: 'lobby' });
+      const joinedSecond = await bob.request('join', { room: 'lobby' });
+      const sent = await ann.request('chat', { room: 'lobby', message: 'hi bob' });
+      const received = await bob.event('chat');
+      const forbidden = await cat.requestRaw('chat', { room: 'lobby', message: 'let me in' });
+      const left = await bob.request('leave', { room: 'lobby' });
+      const sentAfterLeave = await ann.request('chat', { room: 'lobby', message: 'anyone?' });
+
+      // Assess
+      expect(joinedFirst).toEqual({ room: 'lobby', members: 1 });
+      expect(joinedSecond).toEqual({ room: 'lobby', members: 2 });
+      expect(sent).toEqual({ recipients: 1 });
+      expect(received).toEqual({
+        event: 'chat',
+        data: 'hi bob',
+        ns: '/',
+        room: 'lobby',
+        from: annId,
+      });
+      expect(forbidden).toMatchObject({ error: { code: 'FORBIDDEN' } });
+      expect(left).toEqual({ room: 'lobby' });
+      expect(sentAfterLeave).toEqual({ recipients: 0 });
+      expect(await ann.request('members', { room: 'lobby' })).toEqual({ members: [annId] });
+      expect(await bob.request('rooms')).toEqual({ rooms: [] });
+      await expectNoEvents(ann);
+      await expectNoEvents(bob);
+      await expectNoEvents(cat);
+      expect(bobId).not.toBe(annId);
+    });
+
+    it('broadcast reaches every other connection of the namespace and no other namespace', async () => {
+      // Prepare
+      const [ann, bob, cat] = [await open(), await open(), await open()];
+      const elsewhere = await open('/chat');
+      const annId = await idOf(ann);
+
+      // Act
+      const reply = await ann.request('broadcast', { text: 'all hands' });
+
+      // Assess
+      expect(reply).toEqual({ recipients: 2 });
+      for (const client of [bob, cat]) {
+        expect(await client.event('broadcast')).toEqual({
+          event: 'broadcast',
+          data: { text: 'all hands' },
+          ns: '/',
+          from: annId,
+        });
+      }
+      await expectNoEvents(ann);
+      await expectNoEvents(elsewhere);
+    });
+
+    it('unicast comes back to the sender only', async () => {
+      // Prepare
+      const [ann, bob] = [await open(), await open()];
+      const annId = await idOf(ann);
+
+      // Act
+      ann.send({ action: 'unicast', data: 42 });
+
+      // Assess
+      expect(await ann.event('unicast')).toEqual({
+        event: 'unicast',
+        data: 42,
+        ns: '/',
+        from: annId,
+      });
+      await expectNoEvents(bob);
+    });
+
+    it('direct reaches one connection of the same namespace; others are NOT_FOUND', async () => {
+      // Prepare
+      const [ann, bob, cat] = [await open(), await open(), await open()];
+      const elsewhere = await open('/chat');
+      const [annId, bobId, elsewhereId] = [await idOf(ann), await idOf(bob), await idOf(elsewhere)];
+
+      // Act
+      const reply = await ann.request('direct', { to: bobId, message: 'psst' });
+      const crossNamespace = await ann.requestRaw('direct', { to: elsewhereId, message: 'x' });
+      const unknown = await ann.requestRaw('direct', { to: 'AAAAAAAAAAAAAAA=', message: 'x' });
+
+      // Assess
+      expect(reply).toEqual({ recipients: 1 });
+      expect(await bob.event('direct')).toEqual({
+        event: 'direct',
+        data: 'psst',
+        ns: '/',
+        from: annId,
+      });
+      expect(crossNamespace).toMatchObject({ error: { code: 'NOT_FOUND' } });
+      expect(unknown).toMatchObject({ error: { code: 'NOT_FOUND' } });
+      await expectNoEvents(cat);
+      await expectNoEvents(elsewhere);
+    });
+
+    it('whoami acks the connection id API Gateway assigned', async () => {
+      const ann = await open();
+      const me = (await ann.request('whoami')) as { id: string; ns: string };
+      expect(me.ns).toBe('/');
+      expect(me.id).toMatch(/^[A-Za-z0-9+/]{15}=$/);
+      expect(runtime.gateway.connectionIds()).toContain(me.id);
+    });
+  });
+
+  describe('Namespace: /chat', () => {
+    it('join-room greets the room, joiner included; room-message reaches the other members', async () => {
+      // Prepare
+      const [ann, bob, cat] = [await open('/chat'), await open('/chat'), await open('/chat')];
+      const annId = await idOf(ann);
+
+      // Act
+      const annJoined = await ann.request('join-room', { type: 'room:dev', user: 'ann' });
+      const annHello = await ann.event('hello');
+      const bobJoined = await bob.request('join-room', { type: 'room:dev', user: 'bob' });
+      const catJoined = await cat.request('join-room', { type: 'room:music', user: 'cat' });
+      const unknown = await cat.request('join-room', { type: 'room:cats', user: 'cat' });
+      const posted = await ann.request('room-message', { room: 'room:dev', message: 'deploy?' });
+
+      // Assess
+      expect([annJoined, bobJoined, catJoined]).toEqual(['success', 'success', 'success']);
+      expect(unknown).toBe("The room doesn't exist");
+      expect(annHello).toEqual({
+        event: 'hello',
+        data: 'ann has joined chat room.',
+        ns: '/chat',
+        room: 'room:dev',
+      });
+      expect(await ann.event('hello')).toMatchObject({ data: 'bob has joined chat room.' });
+      expect(await bob.event('hello')).toMatchObject({ data: 'bob has joined chat room.' });
+      expect(await cat.event('hello')).toMatchObject({
+        data: 'cat has joined music room.',
+        room: 'room:music',
+      });
+      expect(posted).toEqual({ recipients: 1 });
+      expect(await bob.event('room-message')).toEqual({
+        event: 'room-message',
+        data: 'deploy?',
+        ns: '/chat',
+        room: 'room:dev',
+        from: annId,
+      });
+      await expectNoEvents(ann);
+      await expectNoEvents(cat);
+    });
+  });
+
+  describe('Namespace: /notification', () => {
+    it('greets a new client without it sending anything, and every other connection too', async () => {
+      // Prepare
+      const first = await open('/notification');
+      expect(await first.event('hello')).toEqual({
+        event: 'hello',
+        data: 'notification',
+        ns: '/notification',
+      });
+
+      // Act
+      const second = await open('/notification');
+
+      // Assess
+      expect(await second.event('hello')).toEqual({
+        event: 'hello',
+        data: 'notification',
+        ns: '/notification',
+      });
+      expect(await first.event('hello')).toEqual({
+        event: 'hello',
+        data: 'notification',
+        ns: '/notification',
+      });
+      const record = await store.getConnection(await idOf(second));
+      expect(record?.rooms).toEqual(['room1', 'room2']);
+    });
+  });
+
+  describe('Connections', () => {
+    it('refuses an unknown namespace at the handshake with 404', async () => {
+      await expect(ProtocolClient.open(`${runtime.gateway.url}?ns=/nope`)).rejects.toMatchObject({
+        status: 404,
+      });
+    });
+
+    it('an abrupt drop without a close frame fires $disconnect and removes every membership', async () => {
+      // Prepare
+      const [ann, bob] = [await open(), await open()];
+      const annId = await idOf(ann);
+      await ann.request('join', { room: 'drop' });
+      await bob.request('join', { room: 'drop' });
+
+      // Act
+      ann.ws.terminate();
+
+      // Assess
+      await eventually(async () => (await store.getConnection(annId)) === undefined);
+      expect(await store.members('/', 'drop')).toEqual([await idOf(bob)]);
+      expect(await store.members('/')).not.toContain(annId);
+    });
+
+    it('a connection whose $disconnect was lost is cleaned up by the GoneException of the next emit', async () => {
+      // Prepare
+      const ann = await open();
+      await ann.request('join', { room: 'ghosts' });
+      const ghost = 'GhostGhostGhos0=';
+      const connectedAt = Date.now() - 3_600_000;
+      await store.addConnection({
+        id: ghost,
+        ns: '/',
+        rooms: [],
+        data: {},
+        connectedAt,
+        expiresAt: Math.floor(Date.now() / 1000) + 3600,
+      });
+      await store.join(
+        {
+          id: ghost,
+          ns: '/',
+          rooms: [],
+          data: {},
+          connectedAt,
+          expiresAt: Math.floor(Date.now() / 1000) + 3600,
+        },
+        ['ghosts'],
+      );
+
+      // Act
+      const reply = await ann.request('chat', { room: 'ghosts', message: 'boo' });
+
+      // Assess
+      expect(reply).toEqual({ recipients: 0 });
+      expect(await store.getConnection(ghost)).toBeUndefined();
+      expect(await store.members('/', 'ghosts')).toEqual([await idOf(ann)]);
+      expect(await store.members('/')).not.toContain(ghost);
+    });
+
+    it('answers invalid JSON with BAD_REQUEST and keeps the socket and its rooms', async () => {
+      // Prepare
+      const ann = await open();
+      await ann.request('join', { room: 'kept' });
+
+      // Act
+      ann.send('{not json');
+      const error = await ann.event('error');
+
+      // Assess
+      expect(error).toEqual({
+        event: 'error',
+        data: { code: 'BAD_REQUEST', message: expect.any(String) },
+        ns: '/',
+      });
+      expect(await ann.request('rooms')).toEqual({ rooms: ['kept'] });
+    });
+
+    it('answers ping with pong from the MOCK route', async () => {
+      const ann = await open();
+      ann.send({ action: 'ping' });
+      expect(await ann.event('pong')).toEqual({ event: 'pong' });
+    });
+
+    it('closes with 1009 on a frame over 32 KB and with 1003 on a binary frame, and cleans up both', async () => {
+      // Prepare
+      const [big, binary] = [await open(), await open()];
+      const [bigId, binaryId] = [await idOf(big), await idOf(binary)];
+
+      // Act
+      big.send({ action: 'chat', data: { room: 'x', message: 'x'.repeat(33 * 1024) } });
+      binary.ws.send(Buffer.from([1, 2, 3]));
+
+      // Assess
+      expect((await big.closedWith()).code).toBe(1009);
+      expect((await binary.closedWith()).code).toBe(1003);
+      await eventually(async () => (await store.getConnection(bigId)) === undefined);
+      await eventually(async () => (await store.getConnection(binaryId)) === undefined);
+    });
+  });
+});
