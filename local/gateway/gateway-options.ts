@@ -1,0 +1,105 @@
+import {
+  type FunctionName,
+  ROUTE_SELECTION_EXPRESSION,
+  ROUTES,
+  type RouteDefinition,
+} from '../../lib/api-definition';
+import type { RequestAuthorizerOptions } from './authorizer';
+import { newApiId } from './ids';
+import type { LambdaHandler } from './lambda-handler';
+import { consoleLogger, type GatewayLogger } from './logger';
+
+/** Handler functions by function name: the chat's `FunctionName`s, or any name in tests. */
+export type GatewayFunctions = Readonly<
+  Partial<Record<FunctionName | (string & {}), LambdaHandler>>
+>;
+
+/** Options of `startGateway`; every one has API Gateway's value or a local default. */
+export interface GatewayOptions {
+  /** TCP port; 0 (default) picks a free one. */
+  readonly port?: number;
+  /** Default `127.0.0.1`. */
+  readonly host?: string;
+  /** The stage in the URL path, e.g. `/local`. Default `local`. */
+  readonly stage?: string;
+  /** The route table. Default `ROUTES` of `lib/api-definition.ts`. */
+  readonly routes?: readonly RouteDefinition[];
+  /** Default `ROUTE_SELECTION_EXPRESSION` (`$request.body.action`). */
+  readonly routeSelectionExpression?: string;
+  /** The handler functions the routes and the Lambda Invoke API run. More via `gateway.register`. */
+  readonly functions?: GatewayFunctions;
+  /** A Lambda REQUEST authorizer on `$connect`. */
+  readonly authorizer?: RequestAuthorizerOptions;
+  /** Idle timeout; traffic in either direction restarts it. Default 10 minutes. */
+  readonly idleTimeoutMs?: number;
+  /** Maximum connection duration. Default 2 hours. */
+  readonly maxDurationMs?: number;
+  /** Largest frame a client may send, and the size outgoing messages are split at. Default 32 KB. */
+  readonly frameLimitBytes?: number;
+  /** Largest message (all frames) and management API POST body. Default 128 KB. */
+  readonly messageLimitBytes?: number;
+  /** API Gateway's integration timeout. Default 29 s. */
+  readonly integrationTimeoutMs?: number;
+  /** The Lambda function timeout (`context.getRemainingTimeInMillis()`). Default 30 s. */
+  readonly functionTimeoutMs?: number;
+  /** Delays of Lambda's two retries of a failed asynchronous invocation. Default 1 and 2 minutes. */
+  readonly asyncRetryDelaysMs?: readonly number[];
+  /**
+   * Whether ping/pong frames from the client count as traffic for the idle timeout. Unverified
+   * on AWS, so off by default: only messages keep a connection alive.
+   */
+  readonly controlFramesAreActivity?: boolean;
+  /** Default `us-east-1`. */
+  readonly region?: string;
+  /** Default `123456789012`. */
+  readonly accountId?: string;
+  /** Default: 10 random lowercase letters and digits. */
+  readonly apiId?: string;
+  /** Memory reported in `context.memoryLimitInMB`. Default 128. */
+  readonly memoryMb?: number;
+  /** Serves this directory's files on GET (e.g. the web client). */
+  readonly staticDir?: string;
+  /** Default: prints with a `[gateway]` prefix. */
+  readonly logger?: GatewayLogger;
+}
+
+export type GatewaySettings = Required<
+  Omit<GatewayOptions, 'authorizer' | 'staticDir' | 'functions'>
+> &
+  Pick<GatewayOptions, 'authorizer' | 'staticDir' | 'functions'>;
+
+/**
+ * The options with every default filled in.
+ *
+ * @example
+ * withDefaults({ idleTimeoutMs: 200 }).frameLimitBytes; // 32768
+ */
+export function withDefaults(options: GatewayOptions): GatewaySettings {
+  return {
+    port: 0,
+    host: '127.0.0.1',
+    stage: 'local',
+    routes: ROUTES,
+    routeSelectionExpression: ROUTE_SELECTION_EXPRESSION,
+    idleTimeoutMs: 10 * 60_000,
+    maxDurationMs: 2 * 60 * 60_000,
+    frameLimitBytes: 32 * 1024,
+    messageLimitBytes: 128 * 1024,
+    integrationTimeoutMs: 29_000,
+    functionTimeoutMs: 30_000,
+    asyncRetryDelaysMs: [60_000, 120_000],
+    controlFramesAreActivity: false,
+    region: 'us-east-1',
+    accountId: '123456789012',
+    apiId: newApiId(),
+    memoryMb: 128,
+    logger: consoleLogger,
+    ...withoutUndefined(options),
+  };
+}
+
+function withoutUndefined<T extends object>(value: T): Partial<T> {
+  return Object.fromEntries(
+    Object.entries(value).filter(([, entry]) => entry !== undefined),
+  ) as Partial<T>;
+}

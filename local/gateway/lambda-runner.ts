@@ -1,0 +1,130 @@
+import { newLambdaRequestId } from './ids';
+import { createLambdaContext, type LambdaEnvironment } from './lambda-context';
+import { callHandler, type LambdaHandler } from './lambda-handler';
+import type { GatewayLogger } from './logger';
+
+/** How one invocation ended. A runner never rejects: handler errors become `error` outcomes. */
+export type InvocationOutcome =
+  | { readonly kind: 'result'; readonly value: unknown }
+  | { readonly kind: 'error'; readonly error: unknown }
+  | { readonly kind: 'timeout'; readonly timeoutMs: number }
+  | { readonly kind: 'not-found' };
+
+export interface LambdaRunnerOptions {
+  readonly environment: LambdaEnvironment;
+  /** The function timeout: past it the invocation ends as `timeout` (the handler keeps running). */
+  readonly timeoutMs: number;
+  /** Delays before the retries of a failed asynchronous invocation; Lambda retries twice. */
+  readonly asyncRetryDelaysMs: readonly number[];
+  readonly logger: GatewayLogger;
+}
+
+/**
+ * Runs Lambda handlers in this process with a realistic context, a function timeout and
+ * Lambda's retries for asynchronous invocations. Errors never escape.
+ *
+ * @example
+ * const runner = new LambdaRunner({ environment, timeoutMs: 3000, asyncRetryDelaysMs: [60_000, 120_000], logger });
+ * runner.register({ message: async (event) => ({ statusCode: 200 }) });
+ * const outcome = await runner.invoke('message', event);
+ */
+export class LambdaRunner {
+  private readonly functions = new Map<string, LambdaHandler>();
+  private readonly inFlight = new Set<Promise<InvocationOutcome>>();
+  private readonly retryTimers = new Set<NodeJS.Timeout>();
+  private stopped = false;
+
+  constructor(private readonly options: LambdaRunnerOptions) {}
+
+  /** Adds or replaces handlers by function name. */
+  register(functions: Readonly<Partial<Record<string, LambdaHandler>>>): void {
+    for (const [name, handler] of Object.entries(functions)) {
+      if (handler !== undefined) this.functions.set(name, handler);
+    }
+  }
+
+  /** Whether a handler is registered under `name`. */
+  has(name: string): boolean {
+    return this.functions.has(name);
+  }
+
+  /**
+   * Invokes synchronously (RequestResponse) and resolves with the outcome.
+   *
+   * @example
+   * const outcome = await runner.invoke('connect', connectEvent);
+   * if (outcome.kind === 'result') console.log(outcome.value);
+   */
+  invoke(name: string, event: unknown): Promise<InvocationOutcome> {
+    const handler = this.functions.get(name);
+    if (handler === undefined) {
+      this.options.logger.error(`function ${name} is not registered`);
+      return Promise.resolve({ kind: 'not-found' });
+    }
+    const running = this.run(name, handler, event);
+    this.inFlight.add(running);
+    void running.finally(() => this.inFlight.delete(running));
+    return running;
+  }
+
+  /**
+   * Invokes asynchronously (Event): returns at once, runs the handler soon after, and retries
+   * a failed invocation after each of `asyncRetryDelaysMs`.
+   *
+   * @example
+   * runner.invokeAsync('deliver', { connectionId, frames });
+   */
+  invokeAsync(name: string, event: unknown, attempt = 0): void {
+    if (this.stopped) return;
+    const timer = setTimeout(async () => {
+      this.retryTimers.delete(timer);
+      const outcome = await this.invoke(name, event);
+      const delay = this.options.asyncRetryDelaysMs[attempt];
+      if (outcome.kind === 'error' || outcome.kind === 'timeout') {
+        if (delay === undefined || this.stopped) return;
+        const retry = setTimeout(() => {
+          this.retryTimers.delete(retry);
+          this.invokeAsync(name, event, attempt + 1);
+        }, delay);
+        this.retryTimers.add(retry);
+      }
+    }, 0);
+    this.retryTimers.add(timer);
+  }
+
+  /** Cancels pending asynchronous invocations and retries, then waits for running ones. */
+  async drain(): Promise<void> {
+    this.stopped = true;
+    for (const timer of this.retryTimers) clearTimeout(timer);
+    this.retryTimers.clear();
+    while (this.inFlight.size > 0) await Promise.all([...this.inFlight]);
+  }
+
+  private async run(
+    name: string,
+    handler: LambdaHandler,
+    event: unknown,
+  ): Promise<InvocationOutcome> {
+    const { environment, timeoutMs, logger } = this.options;
+    const awsRequestId = newLambdaRequestId();
+    const deadline = Date.now() + timeoutMs;
+    let timer: NodeJS.Timeout | undefined;
+    const timedOut = new Promise<InvocationOutcome>((resolve) => {
+      timer = setTimeout(() => resolve({ kind: 'timeout', timeoutMs }), timeoutMs);
+    });
+    const completed = callHandler(handler, event, (complete) =>
+      createLambdaContext({ functionName: name, environment, deadline, complete, awsRequestId }),
+    ).then(
+      (value): InvocationOutcome => ({ kind: 'result', value }),
+      (error: unknown): InvocationOutcome => ({ kind: 'error', error }),
+    );
+    const outcome = await Promise.race([completed, timedOut]);
+    clearTimeout(timer);
+    if (outcome.kind === 'error') {
+      logger.error(`function ${name} (request ${awsRequestId}) failed`, outcome.error);
+    } else if (outcome.kind === 'timeout') {
+      logger.error(`function ${name} (request ${awsRequestId}) timed out after ${timeoutMs} ms`);
+    }
+    return outcome;
+  }
+}

@@ -1,0 +1,85 @@
+import { readBody, sendAwsError, sendEmpty, sendJson } from './http-io';
+import { type HttpRoute, pathSegments } from './http-route';
+import { isGatewayId } from './ids';
+
+/** What the management API needs of a connection. */
+export interface ManagedConnection {
+  readonly facts: {
+    readonly connectedAt: number;
+    readonly identity: { readonly sourceIp: string; readonly userAgent: string };
+  };
+  readonly lastActiveAt: number;
+  send(data: Buffer): boolean;
+  close(code: number, reason: string): void;
+}
+
+export interface ManagementApiOptions {
+  readonly stage: string;
+  /** The open connection with this id, or `undefined` (connecting, closing, closed or unknown). */
+  readonly findOpenConnection: (connectionId: string) => ManagedConnection | undefined;
+  /** Largest POST body: 128 KB on API Gateway. */
+  readonly messageLimitBytes: number;
+}
+
+/** DeleteConnection closes the socket as API Gateway does (seen in `$disconnect` events). */
+export const DELETE_CLOSE = { code: 1000, reason: 'Connection Closed Normally' } as const;
+const CONNECTIONS_SEGMENT = '@connections';
+
+/**
+ * The `@connections` API at `/{stage}/@connections/{id}` and `/@connections/{id}`: POST sends
+ * the raw body as one text message (200), GET describes the connection (200), DELETE closes it
+ * (204). Errors carry `x-amzn-ErrorType`, so the SDK names them: 410 `GoneException`, 400
+ * `BadRequestException`, 413 `PayloadTooLargeException`.
+ *
+ * @example
+ * const route = createManagementApi({ stage: 'local', findOpenConnection: (id) => connections.get(id), messageLimitBytes: 128 * 1024 });
+ */
+export function createManagementApi(options: ManagementApiOptions): HttpRoute {
+  return async (req, res) => {
+    const connectionId = connectionIdOf(pathSegments(req.url), options.stage);
+    if (connectionId === undefined) return false;
+    const body = await readBody(req, options.messageLimitBytes);
+    if (!isGatewayId(connectionId)) {
+      sendAwsError(res, 400, 'BadRequestException', `Invalid connectionId: ${connectionId}`);
+      return true;
+    }
+    if (req.method === 'POST' && body === undefined) {
+      sendAwsError(res, 413, 'PayloadTooLargeException', 'Request entity too large');
+      return true;
+    }
+    const connection = options.findOpenConnection(connectionId);
+    if (connection === undefined) {
+      sendAwsError(res, 410, 'GoneException', 'Gone');
+      return true;
+    }
+    if (req.method === 'POST' && body !== undefined) {
+      if (connection.send(body)) sendEmpty(res, 200);
+      else sendAwsError(res, 410, 'GoneException', 'Gone');
+    } else if (req.method === 'GET') {
+      sendJson(res, 200, {
+        connectedAt: new Date(connection.facts.connectedAt).toISOString(),
+        identity: connection.facts.identity,
+        lastActiveAt: new Date(connection.lastActiveAt).toISOString(),
+      });
+    } else if (req.method === 'DELETE') {
+      connection.close(DELETE_CLOSE.code, DELETE_CLOSE.reason);
+      sendEmpty(res, 204);
+    } else {
+      sendAwsError(res, 403, 'MissingAuthenticationTokenException', 'Missing Authentication Token');
+    }
+    return true;
+  };
+}
+
+/** The decoded id of `/{stage}/@connections/{id}` or `/@connections/{id}`; ids may contain `/`. */
+function connectionIdOf(segments: string[] | undefined, stage: string): string | undefined {
+  if (segments === undefined) return undefined;
+  const start =
+    segments[0] === stage && segments[1] === CONNECTIONS_SEGMENT
+      ? 2
+      : segments[0] === CONNECTIONS_SEGMENT
+        ? 1
+        : -1;
+  if (start < 0 || segments.length <= start) return undefined;
+  return segments.slice(start).join('/');
+}

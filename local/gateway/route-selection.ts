@@ -1,0 +1,67 @@
+import type { RouteDefinition } from '../../lib/api-definition';
+
+const BODY_PREFIX = '$request.body.';
+/** Route keys a message can never select. */
+const LIFECYCLE_ROUTE_KEYS = new Set(['$connect', '$disconnect']);
+
+/** Picks the route of one message body; `undefined` means no route (the client gets "Forbidden"). */
+export type RouteSelector = (body: string) => RouteDefinition | undefined;
+
+/**
+ * Builds API Gateway's route selection for a `$request.body.<path>` expression: the value at
+ * that path of a JSON body, as a string, picks the route key; a body that is not JSON, lacks
+ * the key, or names no route goes to `$default`; `$connect`/`$disconnect` are never picked.
+ *
+ * @example
+ * const select = createRouteSelector(ROUTES, '$request.body.action');
+ * select('{"action":"ping"}')?.routeKey; // 'ping'
+ * select('hello')?.routeKey; // '$default'
+ */
+export function createRouteSelector(
+  routes: readonly RouteDefinition[],
+  expression: string,
+): RouteSelector {
+  const path = parseSelectionExpression(expression);
+  const byKey = new Map(
+    routes
+      .filter((route) => !LIFECYCLE_ROUTE_KEYS.has(route.routeKey))
+      .map((route) => [route.routeKey, route]),
+  );
+  const fallback = byKey.get('$default');
+  return (body) => {
+    const key = routeKeyOf(body, path);
+    return (key === undefined ? undefined : byKey.get(key)) ?? fallback;
+  };
+}
+
+/**
+ * The property path of a `$request.body.…` expression.
+ *
+ * @example
+ * parseSelectionExpression('$request.body.action'); // ['action']
+ */
+export function parseSelectionExpression(expression: string): readonly string[] {
+  const path = expression.startsWith(BODY_PREFIX)
+    ? expression.slice(BODY_PREFIX.length).split('.')
+    : [];
+  if (path.length === 0 || path.some((segment) => segment === '')) {
+    throw new Error(`Unsupported route selection expression: ${expression}`);
+  }
+  return path;
+}
+
+function routeKeyOf(body: string, path: readonly string[]): string | undefined {
+  let value: unknown;
+  try {
+    value = JSON.parse(body);
+  } catch {
+    return undefined;
+  }
+  for (const segment of path) {
+    if (typeof value !== 'object' || value === null || Array.isArray(value)) return undefined;
+    value = (value as Record<string, unknown>)[segment];
+  }
+  if (typeof value === 'string') return value;
+  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
+  return undefined;
+}
