@@ -32,6 +32,12 @@ export interface DynamoDbLocalOptions {
   readonly dataDir?: string;
   /** How long to wait for DynamoDB Local to answer, in milliseconds. Default 30 000. */
   readonly startTimeoutMs?: number;
+  /**
+   * Kill Java at once on SIGINT/SIGTERM/SIGHUP. Default true; a caller that shuts down in
+   * order itself (closing sockets, whose `$disconnect` still needs the table) passes false.
+   * Java is killed when Node exits either way.
+   */
+  readonly stopOnSignals?: boolean;
 }
 
 export interface DynamoDbLocal {
@@ -59,9 +65,9 @@ export async function startDynamoDbLocal(
   const dataDir = options.dataDir === undefined ? null : resolve(options.dataDir);
   if (dataDir !== null) await mkdir(dataDir, { recursive: true });
 
-  const child = spawn({ command: 'java', path: dataDir, port, stdio: 'pipe' });
+  const child = spawn({ command: 'java', path: dataDir, port, sharedDb: true, stdio: 'pipe' });
   const output = captureOutput(child);
-  const removeExitHooks = killOnParentExit(child);
+  const removeExitHooks = killOnParentExit(child, options.stopOnSignals ?? true);
   const watchdog = startWatchdog(child);
   const endpoint = `http://127.0.0.1:${port}`;
   const stop = async (): Promise<void> => {
@@ -202,8 +208,8 @@ function captureOutput(child: ChildProcess): () => string {
   return () => tail;
 }
 
-/** Kills the child when Node exits or is signalled; returns a function that removes the hooks. */
-function killOnParentExit(child: ChildProcess): () => void {
+/** Kills the child when Node exits (or is signalled); returns a function that removes the hooks. */
+function killOnParentExit(child: ChildProcess, onSignals: boolean): () => void {
   const killChild = (): void => {
     if (isRunning(child)) child.kill('SIGKILL');
   };
@@ -212,11 +218,12 @@ function killOnParentExit(child: ChildProcess): () => void {
     // Ours was the only listener: keep the default behaviour of the signal (terminate).
     if (process.listenerCount(signal) === 0) process.kill(process.pid, signal);
   };
+  const signals = onSignals ? EXIT_SIGNALS : [];
   process.once('exit', killChild);
-  for (const signal of EXIT_SIGNALS) process.once(signal, onSignal);
+  for (const signal of signals) process.once(signal, onSignal);
   return () => {
     process.removeListener('exit', killChild);
-    for (const signal of EXIT_SIGNALS) process.removeListener(signal, onSignal);
+    for (const signal of signals) process.removeListener(signal, onSignal);
   };
 }
 

@@ -18,6 +18,8 @@ export interface LocalRuntimeOptions {
   readonly dataDir?: string;
   /** Any other gateway option (timeouts, limits, static files, logger). */
   readonly gateway?: Omit<GatewayOptions, 'port' | 'functions'>;
+  /** Let DynamoDB Local die at once on SIGINT/SIGTERM (default true; `npm start` shuts down in order). */
+  readonly stopDatabaseOnSignals?: boolean;
 }
 
 /** DynamoDB Local with the chat table, and the gateway running the real handlers. */
@@ -38,9 +40,10 @@ export interface LocalRuntime {
  * console.log(runtime.gateway.url); // ws://127.0.0.1:3001/local
  */
 export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Promise<LocalRuntime> {
-  const db: DynamoDbLocal = await startDynamoDbLocal(
-    options.dataDir === undefined ? {} : { dataDir: options.dataDir },
-  );
+  const db: DynamoDbLocal = await startDynamoDbLocal({
+    ...(options.dataDir === undefined ? {} : { dataDir: options.dataDir }),
+    stopOnSignals: options.stopDatabaseOnSignals ?? true,
+  });
   let gateway: Gateway | undefined;
   try {
     const client = new DynamoDBClient({ endpoint: db.endpoint, ...LOCAL_AWS });

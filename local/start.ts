@@ -5,11 +5,8 @@
  * @example
  * npm start -- --port 3001 --in-memory
  */
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { createChatTable, type DynamoDbLocal, startDynamoDbLocal } from './dynamodb-local';
-import { type Gateway, LOCAL_AWS, loadHandlers, startGateway } from './gateway';
+import { type LocalRuntime, startLocalRuntime } from './local-runtime';
 
-const TABLE_NAME = 'apigw-chat-local';
 const DATA_DIR = '.data/dynamodb';
 const DEFAULT_PORT = 3001;
 const SHUTDOWN_SIGNALS = ['SIGINT', 'SIGTERM'] as const;
@@ -49,41 +46,24 @@ function parsePort(value: string | undefined): number {
 
 async function main(): Promise<void> {
   const options = parseArguments(process.argv.slice(2), process.env);
-  let db: DynamoDbLocal;
+  let runtime: LocalRuntime;
   try {
-    // This process owns shutdown: it closes the gateway (whose $disconnect handlers still need
-    // DynamoDB Local) before stopping the database, so the database's own signal hooks, which
-    // kill Java at once, are dropped. Its exit hook still kills Java if this process dies.
-    db = await withoutNewSignalListeners(() =>
-      startDynamoDbLocal(options.inMemory ? {} : { dataDir: DATA_DIR }),
-    );
+    runtime = await startLocalRuntime({
+      port: options.port,
+      ...(options.inMemory ? {} : { dataDir: DATA_DIR }),
+      stopDatabaseOnSignals: false,
+    });
   } catch (error) {
     console.error(error instanceof Error ? error.message : error);
     process.exit(1);
   }
-  let gateway: Gateway | undefined;
-  onShutdown(async () => {
-    await gateway?.close();
-    await db.stop();
-  });
+  onShutdown(() => runtime.close());
 
-  // The handlers' region and credentials: DynamoDB Local keeps one database per pair.
-  const client = new DynamoDBClient({ endpoint: db.endpoint, ...LOCAL_AWS });
-  await createChatTable({ client, tableName: TABLE_NAME });
-  client.destroy();
-
-  gateway = await startGateway({ port: options.port, region: LOCAL_AWS.region });
-  gateway.register(
-    await loadHandlers({
-      tableName: TABLE_NAME,
-      dynamoDbEndpoint: db.endpoint,
-      managementUrl: gateway.managementUrl,
-      lambdaUrl: gateway.lambdaUrl,
-    }),
-  );
-
+  const { gateway } = runtime;
   const storage = options.inMemory ? 'in memory' : `data in ${DATA_DIR}`;
-  console.log(`DynamoDB Local: ${db.endpoint} (table ${TABLE_NAME}, ${storage})`);
+  console.log(
+    `DynamoDB Local: ${runtime.dynamoDbEndpoint} (table ${runtime.tableName}, ${storage})`,
+  );
   console.log(`WebSocket URL:  ${gateway.url}`);
   console.log(`Management URL: ${gateway.managementUrl}`);
   console.log(
@@ -108,19 +88,6 @@ function onShutdown(stop: () => Promise<void>): void {
     );
   };
   for (const signal of SHUTDOWN_SIGNALS) process.on(signal, handle);
-}
-
-/** Runs `start`, then removes the SIGINT/SIGTERM listeners it added (and only those). */
-async function withoutNewSignalListeners<T>(start: () => Promise<T>): Promise<T> {
-  const before = new Map(SHUTDOWN_SIGNALS.map((signal) => [signal, process.listeners(signal)]));
-  const result = await start();
-  for (const signal of SHUTDOWN_SIGNALS) {
-    const added = process
-      .listeners(signal)
-      .filter((listener) => !before.get(signal)?.includes(listener));
-    for (const listener of added) process.removeListener(signal, listener);
-  }
-  return result;
 }
 
 /** A handler's stray promise or callback must not take the whole emulator down. */

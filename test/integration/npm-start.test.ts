@@ -1,0 +1,86 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { connect } from 'node:net';
+import { resolve } from 'node:path';
+import { ProtocolClient } from '../support/protocol-client';
+
+jest.setTimeout(60_000);
+
+const ROOT = resolve(__dirname, '..', '..');
+
+/** Resolves with the first line of output that matches, or rejects when the process exits first. */
+function waitForLine(
+  child: ChildProcess,
+  output: string[],
+  pattern: RegExp,
+): Promise<RegExpMatchArray> {
+  return new Promise((done, fail) => {
+    const check = (): boolean => {
+      for (const line of output.join('').split('\n')) {
+        const match = line.match(pattern);
+        if (match) {
+          done(match);
+          return true;
+        }
+      }
+      return false;
+    };
+    if (check()) return;
+    const onData = (): void => {
+      if (check()) child.stdout?.off('data', onData);
+    };
+    child.stdout?.on('data', onData);
+    child.once('exit', (code) =>
+      fail(new Error(`exited ${code} before ${pattern}:\n${output.join('')}`)),
+    );
+  });
+}
+
+const portIsOpen = (port: number): Promise<boolean> =>
+  new Promise((done) => {
+    const socket = connect(port, '127.0.0.1');
+    socket.once('connect', () => {
+      socket.destroy();
+      done(true);
+    });
+    socket.once('error', () => done(false));
+  });
+
+describe('npm start', () => {
+  it('prints the URLs and a wscat line, serves the chat, and stops cleanly on SIGINT', async () => {
+    // Prepare
+    const output: string[] = [];
+    const child = spawn(
+      process.execPath,
+      [require.resolve('tsx/cli'), 'local/start.ts', '--in-memory', '--port', '0'],
+      {
+        cwd: ROOT,
+        env: { ...process.env, POWERTOOLS_LOG_LEVEL: 'INFO' },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
+    child.stdout?.on('data', (chunk: Buffer) => output.push(chunk.toString()));
+    child.stderr?.on('data', (chunk: Buffer) => output.push(chunk.toString()));
+    const exited = new Promise<number | null>((done) => child.once('exit', (code) => done(code)));
+
+    // Act
+    await waitForLine(child, output, /^ready$/);
+    const text = output.join('');
+    const wsUrl = text.match(/WebSocket URL: +(ws:\/\/\S+)/)?.[1] as string;
+    const dbPort = Number(text.match(/DynamoDB Local: +http:\/\/127\.0\.0\.1:(\d+)/)?.[1]);
+    const client = await ProtocolClient.open(`${wsUrl}?ns=/`);
+    const joined = await client.request('join', { room: 'lobby' });
+    const dbWasOpen = await portIsOpen(dbPort);
+    child.kill('SIGINT');
+    const code = await exited;
+
+    // Assess
+    expect(text).toMatch(/Management URL: +http:\/\/127\.0\.0\.1:\d+\/local/);
+    expect(text).toMatch(/npx wscat -c 'ws:\/\/localhost:\d+\/local\?ns=\/'/);
+    expect(joined).toEqual({ room: 'lobby', members: 1 });
+    expect(code).toBe(0);
+    expect((await client.closedWith()).code).toBe(1001);
+    expect(output.join('')).toMatch(/"message":"Disconnected"/);
+    expect(dbWasOpen).toBe(true);
+    expect(await portIsOpen(dbPort)).toBe(false);
+  });
+});
