@@ -131,7 +131,8 @@ describe('Route table: the synthesized template and the emulator agree', () => {
     // Prepare
     const connect = routes.find((route) => route.routeKey === '$connect');
     const disconnect = routes.find((route) => route.routeKey === '$disconnect');
-    while (gateway.connectionIds().length > 0) await new Promise((resolve) => setTimeout(resolve, 20));
+    while (gateway.connectionIds().length > 0)
+      await new Promise((resolve) => setTimeout(resolve, 20));
     await new Promise((resolve) => setTimeout(resolve, 100));
     invoked.length = 0;
 
