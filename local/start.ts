@@ -5,6 +5,7 @@
  * @example
  * npm start -- --port 3001 --in-memory
  */
+import { buildWeb } from '../web/build';
 import { type LocalRuntime, startLocalRuntime } from './local-runtime';
 
 const DATA_DIR = '.data/dynamodb';
@@ -48,10 +49,12 @@ async function main(): Promise<void> {
   const options = parseArguments(process.argv.slice(2), process.env);
   let runtime: LocalRuntime;
   try {
+    const staticDir = await buildWeb({ logLevel: 'silent' });
     runtime = await startLocalRuntime({
       port: options.port,
       ...(options.inMemory ? {} : { dataDir: DATA_DIR }),
       stopDatabaseOnSignals: false,
+      gateway: { staticDir },
     });
   } catch (error) {
     console.error(error instanceof Error ? error.message : error);
@@ -64,6 +67,7 @@ async function main(): Promise<void> {
   console.log(
     `DynamoDB Local: ${runtime.dynamoDbEndpoint} (table ${runtime.tableName}, ${storage})`,
   );
+  console.log(`Chat page:      http://localhost:${gateway.port}/`);
   console.log(`WebSocket URL:  ${gateway.url}`);
   console.log(`Management URL: ${gateway.managementUrl}`);
   console.log(

@@ -67,6 +67,9 @@ describe('npm start', () => {
     const text = output.join('');
     const wsUrl = text.match(/WebSocket URL: +(ws:\/\/\S+)/)?.[1] as string;
     const dbPort = Number(text.match(/DynamoDB Local: +http:\/\/127\.0\.0\.1:(\d+)/)?.[1]);
+    const pageUrl = text.match(/Chat page: +(http:\/\/\S+)/)?.[1] as string;
+    const page = await fetch(pageUrl);
+    const html = await page.text();
     const client = await ProtocolClient.open(`${wsUrl}?ns=/`);
     const joined = await client.request('join', { room: 'lobby' });
     const dbWasOpen = await portIsOpen(dbPort);
@@ -76,6 +79,9 @@ describe('npm start', () => {
     // Assess
     expect(text).toMatch(/Management URL: +http:\/\/127\.0\.0\.1:\d+\/local/);
     expect(text).toMatch(/npx wscat -c 'ws:\/\/localhost:\d+\/local\?ns=\/'/);
+    expect(page.status).toBe(200);
+    expect(html).toContain('<title>');
+    expect(html).toMatch(/main\.js/);
     expect(joined).toEqual({ room: 'lobby', members: 1 });
     expect(code).toBe(0);
     expect((await client.closedWith()).code).toBe(1001);

@@ -1,0 +1,17 @@
+/**
+ * The browser tests (`npm run test:e2e`): the chat page in Debian's Chromium against the local
+ * runtime. Kept out of `npm test`, which needs no browser.
+ * @type {import('jest').Config}
+ */
+module.exports = {
+  rootDir: '../..',
+  displayName: 'e2e',
+  testEnvironment: 'node',
+  setupFiles: ['<rootDir>/test/support/quiet-logs.ts'],
+  transform: {
+    '^.+\\.ts$': ['ts-jest', { tsconfig: { isolatedModules: true }, diagnostics: false }],
+  },
+  roots: ['<rootDir>/test/e2e'],
+  testMatch: ['**/*.test.ts'],
+  testTimeout: 60_000,
+};

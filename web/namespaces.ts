@@ -1,0 +1,107 @@
+import type { EventMeta } from '../client/index';
+import type { ChatMessage } from './chat-line';
+import type { PageSocket } from './page-socket';
+
+/** Called for every server event a namespace shows in the log. */
+export type IncomingHandler = (event: string, data: unknown, meta: EventMeta) => void;
+
+/**
+ * What the page can do in one namespace of the chat app (`docs/protocol.md`). Missing
+ * operations disable their buttons.
+ */
+export interface NamespaceProfile {
+  readonly name: string;
+  /** Rooms offered in the Room box's suggestions. */
+  readonly suggestedRooms: readonly string[];
+  /** Subscribes `handler` to the server events shown in the log. */
+  subscribe(socket: PageSocket, handler: IncomingHandler): void;
+  /** Joins a room; resolves with the line to log. */
+  join?(socket: PageSocket, room: string, user: string): Promise<string>;
+  leave?(socket: PageSocket, room: string): Promise<void>;
+  /** Posts to a room's other members; resolves with the number of recipients. */
+  post?(socket: PageSocket, room: string, message: ChatMessage): Promise<number>;
+  broadcast?(socket: PageSocket, message: ChatMessage): Promise<number>;
+  direct?(socket: PageSocket, to: string, message: ChatMessage): Promise<number>;
+  members?(socket: PageSocket, room: string): Promise<readonly string[]>;
+  /** Re-joins after a reconnection, for rooms the client does not re-join itself. */
+  rejoin?(socket: PageSocket, rooms: readonly string[], user: string): Promise<void>;
+}
+
+/** `/`: any room; the client re-joins rooms joined with `socket.join` by itself. */
+const root: NamespaceProfile = {
+  name: '/',
+  suggestedRooms: ['lobby', 'random'],
+  subscribe(socket, handler) {
+    socket.on('chat', (data, meta) => handler('chat', data, meta));
+    socket.on('broadcast', (data, meta) => handler('broadcast', data, meta));
+    socket.on('direct', (data, meta) => handler('direct', data, meta));
+  },
+  async join(socket, room) {
+    const { members } = await socket.join(room);
+    return `joined #${room} (${members} ${members === 1 ? 'member' : 'members'})`;
+  },
+  async leave(socket, room) {
+    await socket.leave(room);
+  },
+  async post(socket, room, message) {
+    return (await socket.emitWithAck('chat', { room, message })).recipients;
+  },
+  async broadcast(socket, message) {
+    return (await socket.emitWithAck('broadcast', message)).recipients;
+  },
+  async direct(socket, to, message) {
+    return (await socket.emitWithAck('direct', { to, message })).recipients;
+  },
+  async members(socket, room) {
+    return (await socket.emitWithAck('members', { room })).members;
+  },
+};
+
+/** Joins one of `/chat`'s fixed rooms; its ack is a sentence, not an error, on failure. */
+async function joinChatRoom(socket: PageSocket, room: string, user: string): Promise<void> {
+  const reply = await socket.emitWithAck('join-room', { type: room, user });
+  if (reply !== 'success') throw new Error(reply);
+}
+
+/** `/chat`: two fixed rooms with a greeting on join; no leave, so the page re-joins itself. */
+const chat: NamespaceProfile = {
+  name: '/chat',
+  suggestedRooms: ['room:dev', 'room:music'],
+  subscribe(socket, handler) {
+    socket.on('hello', (data, meta) => handler('hello', data, meta));
+    socket.on('room-message', (data, meta) => handler('room-message', data, meta));
+  },
+  async join(socket, room, user) {
+    await joinChatRoom(socket, room, user);
+    return `joined #${room}`;
+  },
+  async post(socket, room, message) {
+    return (await socket.emitWithAck('room-message', { room, message })).recipients;
+  },
+  async rejoin(socket, rooms, user) {
+    await Promise.all(rooms.map((room) => joinChatRoom(socket, room, user)));
+  },
+};
+
+/** `/notification`: the server joins rooms and greets; the client only listens. */
+const notification: NamespaceProfile = {
+  name: '/notification',
+  suggestedRooms: [],
+  subscribe(socket, handler) {
+    socket.on('hello', (data, meta) => handler('hello', data, meta));
+  },
+};
+
+const PROFILES: ReadonlyMap<string, NamespaceProfile> = new Map(
+  [root, chat, notification].map((profile) => [profile.name, profile]),
+);
+
+/**
+ * The profile of a namespace; `/` for unknown names.
+ *
+ * @example
+ * profileOf('/chat').suggestedRooms; // ['room:dev', 'room:music']
+ */
+export function profileOf(namespace: string): NamespaceProfile {
+  return PROFILES.get(namespace) ?? root;
+}

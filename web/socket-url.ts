@@ -1,0 +1,18 @@
+/** The parts of `window.location` the page reads. */
+export type PageLocation = Pick<Location, 'protocol' | 'host' | 'search'>;
+
+/**
+ * The WebSocket URL of the chat: `?ws=<url>` when the page was given one, else the gateway
+ * that served the page, `ws(s)://<host>/<stage>` with `?stage=<stage>` (default `local`).
+ *
+ * @example
+ * socketUrl({ protocol: 'http:', host: 'localhost:3001', search: '' }); // 'ws://localhost:3001/local'
+ */
+export function socketUrl(location: PageLocation): string {
+  const params = new URLSearchParams(location.search);
+  const explicit = params.get('ws');
+  if (explicit) return explicit;
+  const scheme = location.protocol === 'https:' ? 'wss' : 'ws';
+  const stage = params.get('stage') || 'local';
+  return `${scheme}://${location.host}/${encodeURIComponent(stage)}`;
+}
