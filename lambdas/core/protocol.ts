@@ -48,6 +48,19 @@ export function parseClientFrame(body: string | undefined): ParsedClientFrame {
   };
 }
 
+/**
+ * The ack id of a frame too large to parse in full: a top-level `"ack": n` is looked for in
+ * the frame's last 64 characters, where clients (ours included) put it.
+ *
+ * @example
+ * ackIdOf('{"action":"chat","data":"…","ack":12}'); // 12
+ */
+export function ackIdOf(body: string): number | undefined {
+  const match = /"ack"\s*:\s*(\d{1,15})\s*}\s*$/.exec(body.slice(-64));
+  const ack = match ? Number(match[1]) : undefined;
+  return ack !== undefined && ack > 0 ? ack : undefined;
+}
+
 /** Server → client event frame. */
 export interface EventFrame {
   readonly event: string;

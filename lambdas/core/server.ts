@@ -5,7 +5,7 @@ import { type Handshake, laterHandshake } from './handshake';
 import { type CoreLogger, silentLogger } from './logger';
 import { Namespace } from './namespace';
 import type { DeferredDelivery, Delivery, MembershipStore } from './ports';
-import { encodeAck, encodeFailure, parseClientFrame } from './protocol';
+import { ackIdOf, encodeAck, encodeFailure, parseClientFrame } from './protocol';
 import { Socket } from './socket';
 import type { ConnectionRecord, SocketId } from './types';
 
@@ -23,6 +23,11 @@ export interface ServerOptions {
   readonly connectionTtlSeconds?: number;
   /** How long the after-connect worker keeps retrying a connection that is not open yet. Default 10 s. */
   readonly afterConnectDeadlineMs?: number;
+  /**
+   * Largest client frame accepted, in bytes. Default 64 KB: what the server sends on carries
+   * the data plus its own fields, and must stay under API Gateway's 128 KB per message.
+   */
+  readonly maxPayloadBytes?: number;
 }
 
 /** A new connection as API Gateway's `$connect` event describes it. */
@@ -73,6 +78,7 @@ export class Server {
   private readonly logger: CoreLogger;
   private readonly connectionTtlSeconds: number;
   private readonly afterConnectDeadlineMs: number;
+  private readonly maxPayloadBytes: number;
 
   constructor(options: ServerOptions) {
     this.store = options.store;
@@ -81,6 +87,7 @@ export class Server {
     this.logger = options.logger ?? silentLogger;
     this.connectionTtlSeconds = options.connectionTtlSeconds ?? DEFAULT_CONNECTION_TTL_SECONDS;
     this.afterConnectDeadlineMs = options.afterConnectDeadlineMs ?? 10_000;
+    this.maxPayloadBytes = options.maxPayloadBytes ?? 64 * 1024;
     this.adapter = new Adapter({
       store: options.store,
       delivery: options.delivery,
@@ -160,6 +167,16 @@ export class Server {
    * frame to send back in the route response (an ack or an error), if any.
    */
   async handleMessage(input: MessageInput): Promise<string | undefined> {
+    const size = Buffer.byteLength(input.body ?? '', 'utf8');
+    if (size > this.maxPayloadBytes) {
+      const record = await this.store.getConnection(input.connectionId);
+      return encodeFailure({
+        code: 'PAYLOAD_TOO_LARGE',
+        message: `Frame of ${size} bytes is over the limit of ${this.maxPayloadBytes}`,
+        ack: ackIdOf(input.body ?? ''),
+        ns: record?.ns,
+      });
+    }
     const parsed = parseClientFrame(input.body);
     if (!parsed.ok) {
       const record = await this.store.getConnection(input.connectionId);

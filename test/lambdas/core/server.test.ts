@@ -202,6 +202,36 @@ describe('Class: Server', () => {
       });
     });
 
+    it('answers a frame over the payload limit with PAYLOAD_TOO_LARGE, without running its handler', async () => {
+      // Prepare
+      const small = new ChatHarness(plain, { maxPayloadBytes: 1024 });
+      const echo = jest.fn((_socket, data, ack) => ack(data));
+      small.server.of('/').on('echo', echo);
+      const client = await small.connect('/');
+      const big = JSON.stringify({ action: 'echo', data: 'x'.repeat(1024), ack: 8 });
+      const bigWithoutAck = JSON.stringify({ action: 'echo', data: 'x'.repeat(1024) });
+
+      // Act
+      const replies = [
+        await small.sendRaw(client, big),
+        await small.sendRaw(client, bigWithoutAck),
+      ];
+      const fits = await small.send(client, 'echo', 'x'.repeat(900), 9);
+
+      // Assess
+      expect(replies[0]).toEqual({
+        ack: 8,
+        error: { code: 'PAYLOAD_TOO_LARGE', message: expect.stringContaining('1024') },
+      });
+      expect(replies[1]).toEqual({
+        event: 'error',
+        data: { code: 'PAYLOAD_TOO_LARGE', message: expect.any(String) },
+        ns: '/',
+      });
+      expect(fits).toEqual({ ack: 9, data: 'x'.repeat(900) });
+      expect(echo).toHaveBeenCalledTimes(1);
+    });
+
     it('answers a malformed frame with its ack id when it has a valid one', async () => {
       expect(await harness.sendRaw(id, '{"action":5,"ack":9}')).toEqual({
         ack: 9,
