@@ -33,6 +33,7 @@ import {
 import { ChatFunction } from './chat-function';
 import { type RemovalPolicyName, readStackConfig, type StackConfig } from './stack-config';
 import { TABLE } from './table-definition';
+import { WebHosting } from './web-hosting';
 
 type EnvKey = keyof typeof ENV;
 
@@ -53,21 +54,25 @@ const ROUTED_FUNCTIONS = new Set(
 export interface ChatStackProps extends StackProps {
   /** @default readStackConfig(this.node): the CDK context, validated */
   readonly config?: StackConfig;
+  /** Directory of the built chat page (`buildWeb()`), hosted on CloudFront. @default no page */
+  readonly webDir?: string;
 }
 
 /**
  * The whole chat backend, built from `api-definition.ts` and `table-definition.ts`:
  * a WebSocket API with its stage, one Lambda function per `LAMBDA_FUNCTIONS` entry,
- * one DynamoDB table, and the grants each function's environment implies.
+ * one DynamoDB table, and the grants each function's environment implies. With `webDir`, also
+ * the chat page on CloudFront, pointed at the stage.
  *
  * @example
- * new ChatStack(new App(), 'ApigwChat');
+ * new ChatStack(new App(), 'ApigwChat', { webDir: await buildWeb() });
  */
 export class ChatStack extends Stack {
   readonly api: WebSocketApi;
   readonly stage: WebSocketStage;
   readonly table: Table;
   readonly functions: Readonly<Record<FunctionName, NodejsFunction>>;
+  readonly web: WebHosting | undefined;
 
   constructor(scope: Construct, id: string, props: ChatStackProps = {}) {
     super(scope, id, props);
@@ -109,18 +114,31 @@ export class ChatStack extends Stack {
       description: '@connections management API endpoint',
     });
     new CfnOutput(this, 'TableName', { value: this.table.tableName });
+
+    this.web = props.webDir === undefined ? undefined : this.hostPage(props.webDir, removalPolicy);
   }
 
-  /** CloudFormation cannot snapshot DynamoDB tables or log groups: `snapshot` retains them. */
+  /** CloudFormation cannot snapshot tables, log groups or buckets: `snapshot` retains them. */
   private toRemovalPolicy(name: RemovalPolicyName): RemovalPolicy {
     if (name === 'destroy') return RemovalPolicy.DESTROY;
     if (name === 'snapshot') {
       Annotations.of(this).addWarningV2(
         'apigw-chat:snapshotRetains',
-        'removalPolicy=snapshot: DynamoDB tables and log groups have no CloudFormation snapshot; they are retained instead.',
+        'removalPolicy=snapshot: DynamoDB tables, log groups and buckets have no CloudFormation snapshot; they are retained instead.',
       );
     }
     return RemovalPolicy.RETAIN;
+  }
+
+  /** The page on CloudFront with config.json naming this stage, and its `WebUrl` output. */
+  private hostPage(webDir: string, removalPolicy: RemovalPolicy): WebHosting {
+    const web = new WebHosting(this, 'Web', {
+      assetDir: webDir,
+      webSocketUrl: this.stage.url,
+      removalPolicy,
+    });
+    new CfnOutput(this, 'WebUrl', { value: web.url, description: 'https:// URL of the chat page' });
+    return web;
   }
 
   private createFunctions(logRemovalPolicy: RemovalPolicy): Record<FunctionName, NodejsFunction> {

@@ -1,9 +1,14 @@
 /**
- * The chat page's entry point (bundled by web/build.ts into dist/web/main.js): connects to the
- * gateway that served the page, or to `?ws=<url>`.
+ * The chat page's entry point (bundled by web/build.ts into dist/web/main.js): connects to
+ * `?ws=<url>`, else to the deployed stage named in config.json, else to the gateway that served
+ * the page.
  */
 import { ChatPage } from './chat-page';
 import { findElements } from './elements';
-import { socketUrl } from './socket-url';
+import { resolveSocketUrl } from './socket-url';
 
-new ChatPage(findElements(document), socketUrl(window.location)).start();
+const ui = findElements(document);
+ui.connect.disabled = true; // until the URL is known; ChatPage.start() enables it
+void resolveSocketUrl(window.location, (file) => fetch(file, { cache: 'no-cache' })).then((url) =>
+  new ChatPage(ui, url).start(),
+);
