@@ -3,21 +3,86 @@ import {
   PostToConnectionCommand,
 } from '@aws-sdk/client-apigatewaymanagementapi';
 import type { Delivery, PostResult } from '../core/ports';
+import { type RetryPolicy, withRetries } from '../core/retry';
 import type { SocketId } from '../core/types';
 
-/** Either a ready client, or the `@connections` endpoint to build one for. */
-export type ManagementApiDeliveryOptions =
+/** A ready client, or the `@connections` endpoint to build one for; and the retry policy. */
+export type ManagementApiDeliveryOptions = (
   | {
+      /** Build it with `maxAttempts: 1` (see `managementApiClientConfig`), or retries multiply. */
       readonly client: ApiGatewayManagementApiClient;
     }
   | {
       /** e.g. `https://abc123.execute-api.eu-west-1.amazonaws.com/prod` */
       readonly endpoint: string;
-    };
+    }
+) & {
+  /** Retries of throttled and failed posts. Default 3 retries, 50 ms base, 1 s cap, full jitter. */
+  readonly retry?: RetryPolicy;
+};
+
+/**
+ * The SDK settings of the management API client: one attempt per `send`, because
+ * `ManagementApiDelivery` owns the retry policy. With the SDK's default (3 attempts) under
+ * ours, a post could be sent (1 + retries) x 3 = 12 times, with two backoffs stacked.
+ *
+ * @example
+ * new ApiGatewayManagementApiClient({ ...managementApiClientConfig, endpoint });
+ */
+export const managementApiClientConfig = { maxAttempts: 1 } as const;
+
+/** Error names API Gateway and the SDK use for throttling and server-side failures. */
+const RETRYABLE_NAMES = new Set([
+  'LimitExceededException',
+  'TooManyRequestsException',
+  'ThrottlingException',
+  'InternalServerErrorException',
+  'InternalServerError',
+  'InternalFailure',
+  'ServiceUnavailable',
+  'ServiceUnavailableException',
+  'TimeoutError',
+  'RequestTimeout',
+  'RequestTimeoutException',
+]);
+/** Transport failures the SDK's standard retry mode treats as transient. */
+const RETRYABLE_CODES = new Set(['ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'ETIMEDOUT']);
+
+/**
+ * Whether a failed post is worth another try: 429 (`LimitExceededException`), any 5xx, an
+ * error the SDK marks `$retryable`, or a transient socket failure. 400, 403, 410 and 413 are not.
+ *
+ * @example
+ * isRetryablePostError(new LimitExceededException({ message: 'slow down', $metadata: {} })); // true
+ */
+export function isRetryablePostError(error: unknown): boolean {
+  if (!(error instanceof Error)) return false;
+  const details = error as Error & {
+    code?: unknown;
+    $retryable?: unknown;
+    $metadata?: { httpStatusCode?: number };
+  };
+  const status = details.$metadata?.httpStatusCode ?? 0;
+  return (
+    RETRYABLE_NAMES.has(error.name) ||
+    status === 429 ||
+    status >= 500 ||
+    details.$retryable !== undefined ||
+    (typeof details.code === 'string' && RETRYABLE_CODES.has(details.code))
+  );
+}
 
 /**
  * `Delivery` through API Gateway's `@connections` API (PostToConnection). A `GoneException`,
- * recognised by its name, resolves `'gone'`; every other error is rethrown.
+ * recognised by its name, resolves `'gone'` at once. Throttling (429), 5xx and transient
+ * socket errors are retried with exponential backoff and full jitter, bounded by `retry`
+ * (defaults: at most 4 attempts and 350 ms of waiting per post); the last error is then
+ * rethrown. Every other error (400, 403, 413, ...) is rethrown at once.
+ *
+ * The policy lives here rather than in the SDK: the client this class builds sends each
+ * request once (`managementApiClientConfig`), so the bound above is the whole bound. A
+ * client passed in should be built the same way; with the SDK's default 3 attempts each of
+ * ours becomes up to 3 requests.
  *
  * @example
  * const delivery = new ManagementApiDelivery({ endpoint: process.env.CALLBACK_URL ?? '' });
@@ -25,19 +90,23 @@ export type ManagementApiDeliveryOptions =
  */
 export class ManagementApiDelivery implements Delivery {
   readonly #client: ApiGatewayManagementApiClient;
+  readonly #retry: RetryPolicy;
 
   constructor(options: ManagementApiDeliveryOptions) {
     this.#client =
       'client' in options
         ? options.client
-        : new ApiGatewayManagementApiClient({ endpoint: options.endpoint });
+        : new ApiGatewayManagementApiClient({
+            ...managementApiClientConfig,
+            endpoint: options.endpoint,
+          });
+    this.#retry = options.retry ?? {};
   }
 
   async post(connectionId: SocketId, frame: string): Promise<PostResult> {
+    const command = new PostToConnectionCommand({ ConnectionId: connectionId, Data: frame });
     try {
-      await this.#client.send(
-        new PostToConnectionCommand({ ConnectionId: connectionId, Data: frame }),
-      );
+      await withRetries(() => this.#client.send(command), isRetryablePostError, this.#retry);
       return 'delivered';
     } catch (error) {
       if (error instanceof Error && error.name === 'GoneException') return 'gone';

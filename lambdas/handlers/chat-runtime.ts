@@ -1,6 +1,6 @@
 import { Logger } from '@aws-lambda-powertools/logger';
-import { ApiGatewayManagementApiClient } from '@aws-sdk/client-apigatewaymanagementapi';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { ApiGatewayManagementApiClient } from '@aws-sdk/client-apigatewaymanagementapi';
+import { DynamoDBClient, type DynamoDBClientConfig } from '@aws-sdk/client-dynamodb';
 import { LambdaClient } from '@aws-sdk/client-lambda';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
@@ -17,10 +17,45 @@ const Environment = z.object({
   [ENV.deliverFunctionName]: z.string().min(1).optional(),
 });
 
+/**
+ * The SDK retry settings of the chat's DynamoDB client: standard mode, at most 3 attempts per call.
+ * The SDK retries throttling (`ProvisionedThroughputExceededException`, `ThrottlingException`,
+ * 429), 5xx and transient socket errors with full-jitter backoff; with @smithy/core 3.41 a
+ * throttled call waits below 1 s, then below 2 s, so at most about 3 s before it fails.
+ * Standard rather than adaptive: adaptive's client-side rate limiter is shared by every call
+ * of the warm container and, once throttled, makes calls wait for send tokens (locally, about
+ * 2 s for the throttled call and 1 s for the next one), which the 10 s message function
+ * cannot afford. Unprocessed batch items are not errors to the SDK; the store retries those.
+ *
+ * @example
+ * const client = new DynamoDBClient({ ...dynamoDbClientConfig, endpoint });
+ */
+export const dynamoDbClientConfig = {
+  maxAttempts: 3,
+  retryMode: 'standard',
+} as const satisfies DynamoDBClientConfig;
+
+/**
+ * The document client the chat uses unless one is injected: `dynamoDbClientConfig`, undefined
+ * values dropped. `config` adds to it (an endpoint and credentials in tests).
+ *
+ * @example
+ * const store = new DynamoDbMembershipStore({ tableName, client: createDynamoDbDocumentClient() });
+ */
+export function createDynamoDbDocumentClient(
+  config: DynamoDBClientConfig = {},
+): DynamoDBDocumentClient {
+  return DynamoDBDocumentClient.from(new DynamoDBClient({ ...dynamoDbClientConfig, ...config }), {
+    marshallOptions: { removeUndefinedValues: true },
+  });
+}
+
 /** The AWS clients the chat runs on; each defaults to a client configured from the environment. */
 export interface ChatRuntimeOptions {
   readonly env?: NodeJS.ProcessEnv;
+  /** Default `createDynamoDbDocumentClient()`. */
   readonly dynamoDb?: DynamoDBDocumentClient;
+  /** Default: one on `CALLBACK_URL` with `maxAttempts: 1`, as the delivery owns the retries. */
   readonly managementApi?: ApiGatewayManagementApiClient;
   readonly lambda?: LambdaClient;
   readonly logger?: Logger;
@@ -48,17 +83,14 @@ export function createChatRuntime(options: ChatRuntimeOptions = {}): ChatRuntime
     logger,
     store: new DynamoDbMembershipStore({
       tableName: env[ENV.tableName],
-      client:
-        options.dynamoDb ??
-        DynamoDBDocumentClient.from(new DynamoDBClient({}), {
-          marshallOptions: { removeUndefinedValues: true },
-        }),
+      client: options.dynamoDb ?? createDynamoDbDocumentClient(),
     }),
-    delivery: new ManagementApiDelivery({
-      client:
-        options.managementApi ??
-        new ApiGatewayManagementApiClient({ endpoint: env[ENV.callbackUrl] }),
-    }),
+    // Without a client, the delivery builds one that sends each request once: it owns the retries.
+    delivery: new ManagementApiDelivery(
+      options.managementApi
+        ? { client: options.managementApi }
+        : { endpoint: env[ENV.callbackUrl] },
+    ),
     deferredDelivery: new LambdaDeferredDelivery({
       functionName: deliverFunction ?? 'deliver-function-not-configured',
       client: options.lambda ?? new LambdaClient({}),

@@ -8,6 +8,7 @@ import type { RequestAuthorizerOptions } from './authorizer';
 import { newApiId } from './ids';
 import type { LambdaHandler } from './lambda-handler';
 import { consoleLogger, type GatewayLogger } from './logger';
+import type { PostFaultInjector } from './post-faults';
 
 /** Handler functions by function name: the chat's `FunctionName`s, or any name in tests. */
 export type GatewayFunctions = Readonly<
@@ -61,12 +62,17 @@ export interface GatewayOptions {
   readonly staticDir?: string;
   /** Default: prints with a `[gateway]` prefix. */
   readonly logger?: GatewayLogger;
+  /**
+   * Fault injection for tests: called on each `@connections` POST; a status it returns (429,
+   * 500, 503, 410) is answered as API Gateway's error instead of sending. See `PostFaultPlan`.
+   */
+  readonly postFaults?: PostFaultInjector;
 }
 
-export type GatewaySettings = Required<
-  Omit<GatewayOptions, 'authorizer' | 'staticDir' | 'functions'>
-> &
-  Pick<GatewayOptions, 'authorizer' | 'staticDir' | 'functions'>;
+type UndefinedByDefault = 'authorizer' | 'staticDir' | 'functions' | 'postFaults';
+
+export type GatewaySettings = Required<Omit<GatewayOptions, UndefinedByDefault>> &
+  Pick<GatewayOptions, UndefinedByDefault>;
 
 /**
  * The options with every default filled in.

@@ -1,6 +1,7 @@
 import { readBody, sendAwsError, sendEmpty, sendJson } from './http-io';
 import { type HttpRoute, pathSegments } from './http-route';
 import { isGatewayId } from './ids';
+import { POST_FAULTS, type PostFaultInjector } from './post-faults';
 
 /** What the management API needs of a connection. */
 export interface ManagedConnection {
@@ -19,6 +20,8 @@ export interface ManagementApiOptions {
   readonly findOpenConnection: (connectionId: string) => ManagedConnection | undefined;
   /** Largest POST body: 128 KB on API Gateway. */
   readonly messageLimitBytes: number;
+  /** Fault injection: answers a POST with the error it returns instead of sending. */
+  readonly injectPostFault?: PostFaultInjector;
 }
 
 /** DeleteConnection closes the socket as API Gateway does (seen in `$disconnect` events). */
@@ -29,7 +32,8 @@ const CONNECTIONS_SEGMENT = '@connections';
  * The `@connections` API at `/{stage}/@connections/{id}` and `/@connections/{id}`: POST sends
  * the raw body as one text message (200), GET describes the connection (200), DELETE closes it
  * (204). Errors carry `x-amzn-ErrorType`, so the SDK names them: 410 `GoneException`, 400
- * `BadRequestException`, 413 `PayloadTooLargeException`.
+ * `BadRequestException`, 413 `PayloadTooLargeException`. `injectPostFault` can answer a
+ * POST with 429 `LimitExceededException`, 500, 503 or 410 instead, as a real stage may.
  *
  * @example
  * const route = createManagementApi({ stage: 'local', findOpenConnection: (id) => connections.get(id), messageLimitBytes: 128 * 1024 });
@@ -45,6 +49,11 @@ export function createManagementApi(options: ManagementApiOptions): HttpRoute {
     }
     if (req.method === 'POST' && body === undefined) {
       sendAwsError(res, 413, 'PayloadTooLargeException', 'Request entity too large');
+      return true;
+    }
+    const fault = req.method === 'POST' ? options.injectPostFault?.(connectionId) : undefined;
+    if (fault !== undefined) {
+      sendAwsError(res, fault, POST_FAULTS[fault].errorType, POST_FAULTS[fault].message);
       return true;
     }
     const connection = options.findOpenConnection(connectionId);

@@ -183,6 +183,7 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Gatewa
     createManagementApi({
       stage,
       messageLimitBytes: settings.messageLimitBytes,
+      injectPostFault: settings.postFaults,
       findOpenConnection: (id) => {
         const connection = connections.get(id);
         return connection?.isOpen ? connection : undefined;
