@@ -1,4 +1,5 @@
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Architecture, Runtime } from 'aws-cdk-lib/aws-lambda';
 import { LogLevel, NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
@@ -24,7 +25,9 @@ export interface ChatFunctionProps {
 /**
  * A Node.js 22 arm64 Lambda function with the project's defaults: esbuild bundle (minified,
  * with source maps enabled at runtime), its own log group with a retention, Powertools'
- * service name. Environment variables and grants are added by the caller.
+ * service name. Its role may write to that log group only (no `AWSLambdaBasicExecutionRole`,
+ * whose `logs:*` actions apply to every log group). Environment variables and grants are
+ * added by the caller.
  *
  * @example
  * const { fn } = new ChatFunction(this, 'Message', { entry: path.join(__dirname, '..', 'lambdas/handlers/message.ts'), description: '$default' });
@@ -33,6 +36,8 @@ export interface ChatFunctionProps {
 export class ChatFunction extends Construct {
   readonly fn: NodejsFunction;
   readonly logGroup: LogGroup;
+  /** The execution role; the caller's grants land in its default policy. */
+  readonly role: Role;
 
   constructor(scope: Construct, id: string, props: ChatFunctionProps) {
     super(scope, id);
@@ -40,6 +45,10 @@ export class ChatFunction extends Construct {
       retention: props.logRetention ?? RetentionDays.ONE_MONTH,
       removalPolicy: props.logRemovalPolicy ?? RemovalPolicy.DESTROY,
     });
+    this.role = new Role(this, 'Role', {
+      assumedBy: new ServicePrincipal('lambda.amazonaws.com'),
+    });
+    this.logGroup.grantWrite(this.role);
     this.fn = new NodejsFunction(this, 'Function', {
       entry: props.entry,
       handler: 'handler',
@@ -49,6 +58,7 @@ export class ChatFunction extends Construct {
       memorySize: props.memorySize ?? 256,
       timeout: props.timeout ?? Duration.seconds(10),
       logGroup: this.logGroup,
+      role: this.role,
       environment: {
         POWERTOOLS_SERVICE_NAME: SERVICE_NAME,
         NODE_OPTIONS: '--enable-source-maps',

@@ -7,10 +7,13 @@ import {
   Stack,
   type StackProps,
 } from 'aws-cdk-lib';
+import { AccessLogField, AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
 import {
   CfnIntegrationResponse,
+  LogGroupLogDestination,
   WebSocketApi,
   WebSocketIntegration,
+  type WebSocketRoute,
   WebSocketStage,
 } from 'aws-cdk-lib/aws-apigatewayv2';
 import {
@@ -20,6 +23,7 @@ import {
 import { AttributeType, BillingMode, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
 import type { IGrantable } from 'aws-cdk-lib/aws-iam';
 import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import {
   ENV,
@@ -31,6 +35,7 @@ import {
   type RouteDefinition,
 } from './api-definition';
 import { ChatFunction } from './chat-function';
+import { suppressNagFindings } from './nag-suppressions';
 import { type RemovalPolicyName, readStackConfig, type StackConfig } from './stack-config';
 import { TABLE } from './table-definition';
 import { WebHosting } from './web-hosting';
@@ -43,6 +48,21 @@ const MOCK_TEMPLATE_KEY = '$default';
 const MOCK_TEMPLATE_SELECTION = '\\$default';
 
 const FUNCTION_NAMES = Object.keys(LAMBDA_FUNCTIONS) as FunctionName[];
+
+/** One JSON object per stage access log line: who, which route, and how it ended. */
+const ACCESS_LOG_FORMAT = AccessLogFormat.custom(
+  JSON.stringify({
+    requestId: AccessLogField.contextRequestId(),
+    requestTime: AccessLogField.contextRequestTime(),
+    ip: AccessLogField.contextIdentitySourceIp(),
+    eventType: AccessLogField.contextEventType(),
+    routeKey: AccessLogField.contextRouteKey(),
+    connectionId: AccessLogField.contextConnectionId(),
+    status: AccessLogField.contextStatus(),
+    error: AccessLogField.contextErrorMessage(),
+    integrationError: AccessLogField.contextIntegrationErrorMessage(),
+  }),
+);
 
 /** Functions behind a route; the others are asynchronous workers. */
 const ROUTED_FUNCTIONS = new Set(
@@ -61,8 +81,10 @@ export interface ChatStackProps extends StackProps {
 /**
  * The whole chat backend, built from `api-definition.ts` and `table-definition.ts`:
  * a WebSocket API with its stage, one Lambda function per `LAMBDA_FUNCTIONS` entry,
- * one DynamoDB table, and the grants each function's environment implies. With `webDir`, also
- * the chat page on CloudFront, pointed at the stage.
+ * one DynamoDB table, and the grants each function's environment implies. The stage writes
+ * JSON access logs to its own log group. With `webDir`, also the chat page on CloudFront,
+ * pointed at the stage. The cdk-nag AwsSolutions findings the stack accepts are suppressed,
+ * each with its reason, by `nag-suppressions.ts`.
  *
  * @example
  * new ChatStack(new App(), 'ApigwChat', { webDir: await buildWeb() });
@@ -70,6 +92,10 @@ export interface ChatStackProps extends StackProps {
 export class ChatStack extends Stack {
   readonly api: WebSocketApi;
   readonly stage: WebSocketStage;
+  /** The stage's access log: one JSON line per connect, message and disconnect. */
+  readonly accessLogGroup: LogGroup;
+  /** Every route of `ROUTES`, by route key. */
+  readonly routes: Readonly<Record<string, WebSocketRoute>>;
   readonly table: Table;
   readonly functions: Readonly<Record<FunctionName, NodejsFunction>>;
   readonly web: WebHosting | undefined;
@@ -94,16 +120,32 @@ export class ChatStack extends Stack {
       description: 'apigw-chat: Socket.IO-style chat',
       routeSelectionExpression: ROUTE_SELECTION_EXPRESSION,
     });
+    this.accessLogGroup = new LogGroup(this, 'StageAccessLogs', {
+      retention: RetentionDays.ONE_MONTH,
+      removalPolicy,
+    });
+    // Prerequisite: API Gateway writes WebSocket access logs with the account's CloudWatch Logs
+    // role (console: API Gateway → Settings; CloudFormation: AWS::ApiGateway::Account), and
+    // creating this stage fails with "CloudWatch Logs role ARN must be set in account settings"
+    // until it is set. The setting is one per account and region, shared by every API there,
+    // so no application stack should own it (deleting the stack would break the others'
+    // logging); cdk-nag does not ask for it either. Set it once per account and region, to a
+    // role trusted by apigateway.amazonaws.com with AmazonAPIGatewayPushToCloudWatchLogs:
+    //   aws apigateway update-account --patch-operations op=replace,path=/cloudwatchRoleArn,value=<role ARN>
     this.stage = new WebSocketStage(this, 'Stage', {
       webSocketApi: this.api,
       stageName: config.stageName,
       autoDeploy: true,
       throttle: { rateLimit: config.throttlingRateLimit, burstLimit: config.throttlingBurstLimit },
+      accessLogSettings: {
+        destination: new LogGroupLogDestination(this.accessLogGroup),
+        format: ACCESS_LOG_FORMAT,
+      },
     });
 
     this.functions = this.createFunctions(removalPolicy);
     this.wireEnvironment();
-    for (const route of ROUTES) this.addRoute(route);
+    this.routes = Object.fromEntries(ROUTES.map((route) => [route.routeKey, this.addRoute(route)]));
 
     new CfnOutput(this, 'WebSocketUrl', {
       value: this.stage.url,
@@ -116,6 +158,7 @@ export class ChatStack extends Stack {
     new CfnOutput(this, 'TableName', { value: this.table.tableName });
 
     this.web = props.webDir === undefined ? undefined : this.hostPage(props.webDir, removalPolicy);
+    suppressNagFindings(this);
   }
 
   /** CloudFormation cannot snapshot tables, log groups or buckets: `snapshot` retains them. */
@@ -166,7 +209,8 @@ export class ChatStack extends Stack {
     const grants: Record<EnvKey, (grantee: IGrantable) => unknown> = {
       tableName: (grantee) => this.table.grantReadWriteData(grantee),
       callbackUrl: (grantee) => this.stage.grantManagementApiAccess(grantee),
-      deliverFunctionName: (grantee) => this.functions.deliver.grantInvoke(grantee),
+      // Unqualified only: the caller invokes by name, never a version or alias (`:*`).
+      deliverFunctionName: (grantee) => this.functions.deliver.grantInvokeLatestVersion(grantee),
     };
     for (const name of FUNCTION_NAMES) {
       const fn = this.functions[name];
@@ -177,16 +221,15 @@ export class ChatStack extends Stack {
     }
   }
 
-  private addRoute(route: RouteDefinition): void {
+  private addRoute(route: RouteDefinition): WebSocketRoute {
     const { routeKey, integration, returnResponse } = route;
     const integrationId = `${routeKey}Integration`;
     if (integration.type === 'lambda') {
       const handler = this.functions[integration.function];
-      this.api.addRoute(routeKey, {
+      return this.api.addRoute(routeKey, {
         integration: new WebSocketLambdaIntegration(integrationId, handler),
         returnResponse,
       });
-      return;
     }
     const mockRoute = this.api.addRoute(routeKey, {
       integration: new WebSocketMockIntegration(integrationId, {
@@ -209,6 +252,7 @@ export class ChatStack extends Stack {
       templateSelectionExpression: MOCK_TEMPLATE_SELECTION,
       responseTemplates: { [MOCK_TEMPLATE_KEY]: integration.responseBody },
     });
+    return mockRoute;
   }
 }
 

@@ -1,15 +1,21 @@
 import { existsSync } from 'node:fs';
 import * as path from 'node:path';
-import { RemovalPolicy } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import { Distribution, ViewerProtocolPolicy } from 'aws-cdk-lib/aws-cloudfront';
 import { S3BucketOrigin } from 'aws-cdk-lib/aws-cloudfront-origins';
+import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
-import { BlockPublicAccess, Bucket, BucketEncryption } from 'aws-cdk-lib/aws-s3';
+import { BlockPublicAccess, Bucket, BucketEncryption, ObjectOwnership } from 'aws-cdk-lib/aws-s3';
 import { BucketDeployment, Source } from 'aws-cdk-lib/aws-s3-deployment';
 import { Construct } from 'constructs';
 import { PAGE_CONFIG_FILE, type PageConfig } from '../web/socket-url';
 
 const INDEX_FILE = 'index.html';
+
+/** Key prefixes of the two kinds of access log in the log bucket. */
+export const ACCESS_LOG_PREFIX = { bucket: 's3/', distribution: 'cloudfront/' } as const;
+/** How long the log bucket keeps access logs. */
+const ACCESS_LOG_EXPIRATION = Duration.days(90);
 
 export interface WebHostingProps {
   /** Directory of the built page (`buildWeb()` → dist/web); must contain index.html. */
@@ -17,7 +23,7 @@ export interface WebHostingProps {
   /** The wss:// URL the page connects to, written to config.json at deploy time. */
   readonly webSocketUrl: string;
   /**
-   * Of the bucket and the deployment's log group; DESTROY also empties the bucket on delete.
+   * Of the buckets and the deployment's log group; DESTROY also empties the buckets on delete.
    * @default RemovalPolicy.DESTROY
    */
   readonly removalPolicy?: RemovalPolicy;
@@ -26,7 +32,8 @@ export interface WebHostingProps {
 /**
  * The chat page on CloudFront: a private S3 bucket read only by the distribution (origin
  * access control), HTTPS only, and a deployment of the page plus `config.json`
- * (`{ webSocketUrl }`) that invalidates the distribution's cache.
+ * (`{ webSocketUrl }`) that invalidates the distribution's cache. The bucket's server access
+ * logs and the distribution's standard logs go to a private log bucket that expires them after 90 days.
  *
  * @example
  * const web = new WebHosting(this, 'Web', { assetDir: 'dist/web', webSocketUrl: stage.url });
@@ -34,8 +41,12 @@ export interface WebHostingProps {
  */
 export class WebHosting extends Construct {
   readonly bucket: Bucket;
+  /** Access logs of `bucket` (`s3/`) and of `distribution` (`cloudfront/`). */
+  readonly logBucket: Bucket;
   readonly distribution: Distribution;
   readonly deployment: BucketDeployment;
+  /** The role of the deployment's handler; it writes to its own log group only. */
+  readonly deploymentRole: Role;
   /** `https://<distribution domain>`, no trailing slash. */
   readonly url: string;
 
@@ -46,10 +57,22 @@ export class WebHosting extends Construct {
     }
     const removalPolicy = props.removalPolicy ?? RemovalPolicy.DESTROY;
 
+    this.logBucket = new Bucket(this, 'LogBucket', {
+      blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
+      enforceSSL: true,
+      encryption: BucketEncryption.S3_MANAGED,
+      // CloudFront standard logging delivers through a bucket ACL grant, so ACLs stay enabled.
+      objectOwnership: ObjectOwnership.BUCKET_OWNER_PREFERRED,
+      lifecycleRules: [{ expiration: ACCESS_LOG_EXPIRATION }],
+      removalPolicy,
+      autoDeleteObjects: removalPolicy === RemovalPolicy.DESTROY,
+    });
     this.bucket = new Bucket(this, 'Bucket', {
       blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
       enforceSSL: true,
       encryption: BucketEncryption.S3_MANAGED,
+      serverAccessLogsBucket: this.logBucket,
+      serverAccessLogsPrefix: ACCESS_LOG_PREFIX.bucket,
       removalPolicy,
       autoDeleteObjects: removalPolicy === RemovalPolicy.DESTROY,
     });
@@ -60,17 +83,26 @@ export class WebHosting extends Construct {
         origin: S3BucketOrigin.withOriginAccessControl(this.bucket),
         viewerProtocolPolicy: ViewerProtocolPolicy.REDIRECT_TO_HTTPS,
       },
+      logBucket: this.logBucket,
+      logFilePrefix: ACCESS_LOG_PREFIX.distribution,
     });
+
+    const logGroup = new LogGroup(this, 'DeploymentLogs', {
+      retention: RetentionDays.ONE_MONTH,
+      removalPolicy,
+    });
+    this.deploymentRole = new Role(this, 'DeploymentRole', {
+      assumedBy: new ServicePrincipal('lambda.amazonaws.com'),
+    });
+    logGroup.grantWrite(this.deploymentRole);
     const config: PageConfig = { webSocketUrl: props.webSocketUrl };
     this.deployment = new BucketDeployment(this, 'Deployment', {
       destinationBucket: this.bucket,
       sources: [Source.asset(props.assetDir), Source.jsonData(PAGE_CONFIG_FILE, config)],
       distribution: this.distribution,
       distributionPaths: ['/*'],
-      logGroup: new LogGroup(this, 'DeploymentLogs', {
-        retention: RetentionDays.ONE_MONTH,
-        removalPolicy,
-      }),
+      role: this.deploymentRole,
+      logGroup,
     });
     this.url = `https://${this.distribution.distributionDomainName}`;
   }

@@ -183,6 +183,37 @@ describe('Class: ChatStack', () => {
         DefaultRouteSettings: { ThrottlingRateLimit: 500, ThrottlingBurstLimit: 1000 },
       });
     });
+
+    it('writes one JSON access log line per request to a log group with a retention', () => {
+      // Prepare
+      const stage = resourceOf(
+        template,
+        'AWS::ApiGatewayV2::Stage',
+        onlyIdOf(template, 'AWS::ApiGatewayV2::Stage'),
+      );
+      const settings = stage.Properties.AccessLogSettings as {
+        DestinationArn: unknown;
+        Format: string;
+      };
+
+      // Act
+      const logGroupId = render(settings.DestinationArn).replace(/^\{(.+)\.Arn\}$/, '$1');
+      const format = JSON.parse(settings.Format) as Record<string, string>;
+
+      // Assess
+      expect(
+        resourceOf(template, 'AWS::Logs::LogGroup', logGroupId).Properties.RetentionInDays,
+      ).toBeGreaterThan(0);
+      expect(format).toMatchObject({
+        requestId: '$context.requestId',
+        ip: '$context.identity.sourceIp',
+        routeKey: '$context.routeKey',
+        status: '$context.status',
+        connectionId: '$context.connectionId',
+        eventType: '$context.eventType',
+        integrationError: '$context.integrationErrorMessage',
+      });
+    });
   });
 
   describe('Functions', () => {
@@ -275,22 +306,25 @@ describe('Class: ChatStack', () => {
       expect([statements[0]?.Resource].flat().map(render)).toEqual([`{${tableId}.Arn}`]);
     });
 
-    it.each(FUNCTION_NAMES)('%s may invoke deliver only if it reads its name', (name) => {
-      // Prepare
-      const mayInvoke = FUNCTION_ENV[name].includes('deliverFunctionName');
+    it.each(FUNCTION_NAMES)(
+      '%s may invoke deliver, unqualified, only if it reads its name',
+      (name) => {
+        // Prepare
+        const mayInvoke = FUNCTION_ENV[name].includes('deliverFunctionName');
 
-      // Act
-      const statements = statementsWithAction(
-        statementsOf(template, fnIds[name]),
-        'lambda:InvokeFunction',
-      );
-      const resources = statements.flatMap((s) => [s.Resource].flat().map(render));
+        // Act
+        const statements = statementsWithAction(
+          statementsOf(template, fnIds[name]),
+          'lambda:InvokeFunction',
+        );
+        const resources = statements.flatMap((s) => [s.Resource].flat().map(render));
 
-      // Assess
-      expect(resources).toEqual(
-        mayInvoke ? [`{${fnIds.deliver}.Arn}`, `{${fnIds.deliver}.Arn}:*`] : [],
-      );
-    });
+        // Assess
+        expect(resources.sort()).toEqual(
+          mayInvoke ? [`{${fnIds.deliver}.Arn}`, `{${fnIds.deliver}.Arn}:$LATEST`] : [],
+        );
+      },
+    );
 
     it('lets connect invoke deliver', () => {
       // Act
@@ -304,6 +338,32 @@ describe('Class: ChatStack', () => {
         `{${fnIds.deliver}.Arn}`,
       );
     });
+
+    it.each(FUNCTION_NAMES)(
+      '%s has no managed policy and writes to its own log group only',
+      (name) => {
+        // Prepare
+        const fn = resourceOf(template, 'AWS::Lambda::Function', fnIds[name]);
+        const roleId = render(fn.Properties.Role).replace(/^\{(.+)\.Arn\}$/, '$1');
+        const logGroupId = (fn.Properties.LoggingConfig as { LogGroup: { Ref: string } }).LogGroup
+          .Ref;
+
+        // Act
+        const role = resourceOf(template, 'AWS::IAM::Role', roleId);
+        const logStatements = statementsOf(template, fnIds[name]).filter((s) =>
+          [s.Action].flat().some((action) => action.startsWith('logs:')),
+        );
+
+        // Assess
+        expect(role.Properties.ManagedPolicyArns).toBeUndefined();
+        expect(logStatements).toHaveLength(1);
+        expect([logStatements[0]?.Action].flat().sort()).toEqual([
+          'logs:CreateLogStream',
+          'logs:PutLogEvents',
+        ]);
+        expect([logStatements[0]?.Resource].flat().map(render)).toEqual([`{${logGroupId}.Arn}`]);
+      },
+    );
 
     it('grants nothing on Resource "*"', () => {
       // Act

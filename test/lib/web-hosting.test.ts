@@ -1,12 +1,12 @@
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { App, Stack } from 'aws-cdk-lib';
+import { App, CfnElement, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { ChatStack } from '../../lib/chat-stack';
-import { WebHosting } from '../../lib/web-hosting';
+import { ACCESS_LOG_PREFIX, WebHosting } from '../../lib/web-hosting';
 import { PAGE_CONFIG_FILE } from '../../web/socket-url';
-import { onlyIdOf, render, resourceOf, resourcesOf } from './template-helpers';
+import { onlyIdOf, render, resourceOf, resourcesOf, statementsOf } from './template-helpers';
 
 interface BucketStatement {
   readonly Effect: string;
@@ -38,9 +38,25 @@ function synthHosted(context: Record<string, unknown> = {}): {
   return { app, stack, template: Template.fromStack(stack) };
 }
 
-function bucketStatements(template: Template): BucketStatement[] {
-  const type = 'AWS::S3::BucketPolicy';
-  const policy = resourceOf(template, type, onlyIdOf(template, type));
+/** The logical id of the resource behind an L2 construct. */
+function logicalIdOf(stack: Stack, construct: { node: { defaultChild?: unknown } }): string {
+  const resource = construct.node.defaultChild;
+  if (!(resource instanceof CfnElement)) throw new Error('No CloudFormation resource');
+  return stack.resolve(resource.logicalId) as string;
+}
+
+/** The web hosting of a stack synthesized with a page. */
+function webOf(stack: ChatStack): WebHosting {
+  if (!stack.web) throw new Error('No web hosting');
+  return stack.web;
+}
+
+/** The statements of the bucket policy of one bucket. */
+function bucketStatements(template: Template, bucketId: string): BucketStatement[] {
+  const policy = Object.values(resourcesOf(template, 'AWS::S3::BucketPolicy')).find(
+    (p) => render(p.Properties.Bucket) === `{${bucketId}}`,
+  );
+  if (!policy) throw new Error(`No bucket policy for ${bucketId}`);
   return (policy.Properties.PolicyDocument as { Statement: BucketStatement[] }).Statement;
 }
 
@@ -73,20 +89,23 @@ describe('Class: WebHosting', () => {
   let template: Template;
   let apiId: string;
   let bucketId: string;
+  let logBucketId: string;
   let distributionId: string;
 
   beforeAll(() => {
     // Prepare / Act: one unbundled synth with default context, shared by the read-only tests.
     ({ app, stack, template } = synthHosted());
     apiId = onlyIdOf(template, 'AWS::ApiGatewayV2::Api');
-    bucketId = onlyIdOf(template, 'AWS::S3::Bucket');
+    bucketId = logicalIdOf(stack, webOf(stack).bucket);
+    logBucketId = logicalIdOf(stack, webOf(stack).logBucket);
     distributionId = onlyIdOf(template, 'AWS::CloudFront::Distribution');
   });
 
   describe('Bucket', () => {
-    it('is private and encrypted with S3-managed keys', () => {
+    it('is private and encrypted with S3-managed keys, like the log bucket', () => {
       // Assess
-      template.hasResourceProperties('AWS::S3::Bucket', {
+      template.resourceCountIs('AWS::S3::Bucket', 2);
+      template.allResourcesProperties('AWS::S3::Bucket', {
         PublicAccessBlockConfiguration: {
           BlockPublicAcls: true,
           BlockPublicPolicy: true,
@@ -101,9 +120,15 @@ describe('Class: WebHosting', () => {
       });
     });
 
-    it('denies every request not made over TLS', () => {
+    it.each([
+      ['page', () => bucketId],
+      ['log', () => logBucketId],
+    ])('%s bucket denies every request not made over TLS', (_, idOf) => {
+      // Prepare
+      const id = idOf();
+
       // Act
-      const denials = bucketStatements(template).filter((s) => s.Effect === 'Deny');
+      const denials = bucketStatements(template, id).filter((s) => s.Effect === 'Deny');
 
       // Assess
       expect(denials).toEqual([
@@ -114,14 +139,25 @@ describe('Class: WebHosting', () => {
         }),
       ]);
       expect([denials[0]?.Resource].flat().map(render).sort()).toEqual([
-        `{${bucketId}.Arn}`,
-        `{${bucketId}.Arn}/*`,
+        `{${id}.Arn}`,
+        `{${id}.Arn}/*`,
       ]);
+    });
+
+    it('writes its server access logs to the log bucket', () => {
+      // Act
+      const bucket = resourceOf(template, 'AWS::S3::Bucket', bucketId);
+
+      // Assess
+      expect(bucket.Properties.LoggingConfiguration).toEqual({
+        DestinationBucketName: { Ref: logBucketId },
+        LogFilePrefix: ACCESS_LOG_PREFIX.bucket,
+      });
     });
 
     it('lets only this distribution read objects, through the CloudFront service principal', () => {
       // Act
-      const allows = bucketStatements(template).filter((s) => s.Effect === 'Allow');
+      const allows = bucketStatements(template, bucketId).filter((s) => s.Effect === 'Allow');
       const services = allows.filter((s) => s.Principal.Service !== undefined);
       const others = allows.filter((s) => s.Principal.Service === undefined);
 
@@ -139,6 +175,31 @@ describe('Class: WebHosting', () => {
       // With removalPolicy=destroy, CDK's auto-delete provider may empty the bucket; nothing else.
       expect(others.length).toBeLessThanOrEqual(1);
       for (const s of others) {
+        expect(render(s.Principal.AWS)).toMatch(/^\{CustomS3AutoDeleteObjects\w+Role\w*\.Arn\}$/);
+      }
+    });
+  });
+
+  describe('Log bucket', () => {
+    it('accepts log delivery through ACLs and expires logs after 90 days', () => {
+      // Act
+      const logBucket = resourceOf(template, 'AWS::S3::Bucket', logBucketId);
+
+      // Assess
+      expect(logBucket.Properties).toMatchObject({
+        AccessControl: 'LogDeliveryWrite',
+        OwnershipControls: { Rules: [{ ObjectOwnership: 'BucketOwnerPreferred' }] },
+        LifecycleConfiguration: { Rules: [{ ExpirationInDays: 90, Status: 'Enabled' }] },
+      });
+    });
+
+    it('lets no one but the auto-delete provider in through its policy', () => {
+      // Act
+      const allows = bucketStatements(template, logBucketId).filter((s) => s.Effect === 'Allow');
+
+      // Assess
+      expect(allows.length).toBeLessThanOrEqual(1);
+      for (const s of allows) {
         expect(render(s.Principal.AWS)).toMatch(/^\{CustomS3AutoDeleteObjects\w+Role\w*\.Arn\}$/);
       }
     });
@@ -167,6 +228,18 @@ describe('Class: WebHosting', () => {
               OriginAccessControlId: { 'Fn::GetAtt': [oacId, 'Id'] },
             }),
           ],
+        }),
+      });
+    });
+
+    it('writes its standard logs to the log bucket', () => {
+      // Assess
+      template.hasResourceProperties('AWS::CloudFront::Distribution', {
+        DistributionConfig: Match.objectLike({
+          Logging: {
+            Bucket: { 'Fn::GetAtt': [logBucketId, 'RegionalDomainName'] },
+            Prefix: ACCESS_LOG_PREFIX.distribution,
+          },
         }),
       });
     });
@@ -243,6 +316,32 @@ describe('Class: WebHosting', () => {
         resourceOf(template, 'AWS::Logs::LogGroup', logGroupRef).Properties.RetentionInDays,
       ).toBeGreaterThan(0);
     });
+
+    it('runs with a role that has no managed policy and writes to its own log group only', () => {
+      // Prepare
+      const roleId = logicalIdOf(stack, webOf(stack).deploymentRole);
+      const handlerId =
+        Object.entries(resourcesOf(template, 'AWS::Lambda::Function')).find(([, fn]) =>
+          render(fn.Properties.Role).startsWith(`{${roleId}.`),
+        )?.[0] ?? '';
+
+      // Act
+      const handler = resourceOf(template, 'AWS::Lambda::Function', handlerId);
+      const logGroupRef = (handler.Properties.LoggingConfig as { LogGroup: { Ref: string } })
+        .LogGroup.Ref;
+      const logStatements = statementsOf(template, handlerId).filter((s) =>
+        [s.Action].flat().some((action) => action.startsWith('logs:')),
+      );
+
+      // Assess
+      expect(handlerId).toMatch(/^CustomCDKBucketDeployment/);
+      expect(
+        resourceOf(template, 'AWS::IAM::Role', roleId).Properties.ManagedPolicyArns,
+      ).toBeUndefined();
+      expect(logStatements.flatMap((s) => [s.Resource].flat().map(render))).toEqual([
+        `{${logGroupRef}.Arn}`,
+      ]);
+    });
   });
 
   describe('Outputs', () => {
@@ -268,24 +367,31 @@ describe('Class: WebHosting', () => {
   });
 
   describe('Removal policy', () => {
-    it('deletes the bucket and its objects with the stack by default', () => {
+    it.each([
+      ['page', () => bucketId],
+      ['log', () => logBucketId],
+    ])('deletes the %s bucket and its objects with the stack by default', (_, idOf) => {
+      // Prepare
+      const id = idOf();
+
       // Assess
-      expect(resourceOf(template, 'AWS::S3::Bucket', bucketId)).toMatchObject({
+      expect(resourceOf(template, 'AWS::S3::Bucket', id)).toMatchObject({
         DeletionPolicy: 'Delete',
         UpdateReplacePolicy: 'Delete',
       });
       template.hasResourceProperties('Custom::S3AutoDeleteObjects', {
-        BucketName: { Ref: bucketId },
+        BucketName: { Ref: id },
       });
     });
 
     it('retains the bucket and its objects when removalPolicy is retain', () => {
       // Act
       const { template: retained } = synthHosted({ removalPolicy: 'retain' });
-      const allows = bucketStatements(retained).filter((s) => s.Effect === 'Allow');
+      const allows = bucketStatements(retained, bucketId).filter((s) => s.Effect === 'Allow');
 
       // Assess
-      retained.hasResource('AWS::S3::Bucket', {
+      retained.resourceCountIs('AWS::S3::Bucket', 2);
+      retained.allResources('AWS::S3::Bucket', {
         DeletionPolicy: 'Retain',
         UpdateReplacePolicy: 'Retain',
       });

@@ -1,0 +1,151 @@
+import { CfnElement, Stack } from 'aws-cdk-lib';
+import { type NagPackSuppression, NagSuppressions } from 'cdk-nag';
+import type { IConstruct } from 'constructs';
+import type { ChatStack } from './chat-stack';
+import type { WebHosting } from './web-hosting';
+
+/**
+ * Every cdk-nag AwsSolutions finding the stack accepts, each with its reason, in one place.
+ * Findings that are cheap to fix are fixed in the constructs instead: stage access logs
+ * (APIG1), bucket and distribution access logs (S1, CFR3), Lambda roles that may write to their
+ * own log group only (IAM4), and an unqualified invoke grant (IAM5 on `function:*`).
+ * IAM5 suppressions always name the exact wildcard (`appliesTo`), never the whole rule.
+ */
+
+/** Why `$connect` has no authorizer yet. */
+const OPEN_CONNECT =
+  'Open $connect until the connect authorizer arrives in a later change; the stage throttling (rate and burst from the CDK context) bounds abuse meanwhile.';
+
+/** Why the other routes never need one. */
+const AUTHORIZED_ON_CONNECT =
+  'API Gateway WebSocket APIs run authorizers on $connect only; this route runs on a connection that $connect has already accepted.';
+
+const PINNED_RUNTIME =
+  "Node.js 22 is the project's pinned Lambda runtime: handlers are bundled with esbuild for node22 and tested on it; a runtime upgrade is its own change.";
+
+const MANAGE_CONNECTIONS =
+  "The stage's own grantManagementApiAccess, scoped to this API and stage: connection ids exist only at runtime, and the method segment covers the @connections calls (POST to send, GET and DELETE).";
+
+const DEPLOYMENT_RUNTIME =
+  "The runtime of aws-cdk-lib's BucketDeployment handler is chosen by aws-cdk-lib and cannot be configured; it moves with aws-cdk-lib upgrades.";
+
+/** The wildcards `BucketDeployment` grants its handler, by `appliesTo` entry. */
+const DEPLOYMENT_READ =
+  "aws-cdk-lib's grantRead action groups, given by BucketDeployment on the CDK asset bucket and the page bucket: it reads the page's zip assets and lists the page bucket to sync it.";
+const DEPLOYMENT_WRITE =
+  "aws-cdk-lib's grantReadWrite action groups on the page bucket: BucketDeployment prunes stale files (prune: true) and aborts failed multipart uploads.";
+const DEPLOYMENT_ASSETS =
+  'Objects of the CDK bootstrap asset bucket: the keys of the zip assets are content hashes, known only after synthesis.';
+const DEPLOYMENT_PAGE_OBJECTS =
+  'Every object of the page bucket: the deployment syncs the whole site into it, and the bucket holds nothing else.';
+const DEPLOYMENT_INVALIDATION =
+  "cloudfront:CreateInvalidation and GetInvalidation on '*' are hard-coded by aws-cdk-lib's BucketDeployment (a CDK limitation); the handler only invalidates the distribution id it is given.";
+
+const NO_GEO_RESTRICTION =
+  'The chat page is for anyone, anywhere: there is no country to block, and the WebSocket API it opens is open to the same audience.';
+const NO_WAF =
+  'The distribution serves a static page (no API, no forms) and the WebSocket API is throttled by API Gateway; a web ACL, a fixed monthly cost, can be added when a threat calls for it.';
+const DEFAULT_CERTIFICATE =
+  'The distribution uses the default *.cloudfront.net certificate, whose minimum TLS version CloudFront does not let us raise; a custom domain with an ACM certificate is out of scope.';
+
+/** Matches the CDK bootstrap asset bucket's objects, whatever the bootstrap qualifier. */
+const ASSET_BUCKET_OBJECTS =
+  '/^Resource::arn:<AWS::Partition>:s3:::cdk-[a-z0-9]+-assets-<AWS::AccountId>-<AWS::Region>\\/\\*$/';
+
+/** Construct id prefix of the `BucketDeployment` handler, a singleton at the stack's root. */
+const DEPLOYMENT_HANDLER_ID_PREFIX = 'Custom::CDKBucketDeployment';
+
+/**
+ * Adds every suppression of this file to the stack; `ChatStack` calls it last, once all its
+ * resources and grants exist.
+ *
+ * @example
+ * suppressNagFindings(this); // at the end of the ChatStack constructor
+ */
+export function suppressNagFindings(stack: ChatStack): void {
+  for (const [routeKey, route] of Object.entries(stack.routes)) {
+    suppress(route, [
+      {
+        id: 'AwsSolutions-APIG4',
+        reason: routeKey === '$connect' ? OPEN_CONNECT : AUTHORIZED_ON_CONNECT,
+      },
+    ]);
+  }
+
+  const connectionsArn = `arn:<AWS::Partition>:execute-api:<AWS::Region>:<AWS::AccountId>:<${logicalIdOf(stack.api)}>/${stack.stage.stageName}/*/@connections/*`;
+  for (const fn of Object.values(stack.functions)) {
+    suppress(fn, [{ id: 'AwsSolutions-L1', reason: PINNED_RUNTIME }]);
+    if (fn.role === undefined) throw new Error(`Function ${fn.node.path} has no role`);
+    suppress(defaultPolicyOf(fn.role), [
+      {
+        id: 'AwsSolutions-IAM5',
+        reason: MANAGE_CONNECTIONS,
+        appliesTo: [`Resource::${connectionsArn}`],
+      },
+    ]);
+  }
+
+  if (stack.web) suppressWebFindings(stack, stack.web);
+}
+
+function suppressWebFindings(stack: Stack, web: WebHosting): void {
+  suppress(deploymentHandler(stack), [{ id: 'AwsSolutions-L1', reason: DEPLOYMENT_RUNTIME }]);
+  suppress(defaultPolicyOf(web.deploymentRole), [
+    {
+      id: 'AwsSolutions-IAM5',
+      reason: DEPLOYMENT_READ,
+      appliesTo: ['Action::s3:GetObject*', 'Action::s3:GetBucket*', 'Action::s3:List*'],
+    },
+    {
+      id: 'AwsSolutions-IAM5',
+      reason: DEPLOYMENT_WRITE,
+      appliesTo: ['Action::s3:DeleteObject*', 'Action::s3:Abort*'],
+    },
+    {
+      id: 'AwsSolutions-IAM5',
+      reason: DEPLOYMENT_ASSETS,
+      appliesTo: [{ regex: ASSET_BUCKET_OBJECTS }],
+    },
+    {
+      id: 'AwsSolutions-IAM5',
+      reason: DEPLOYMENT_PAGE_OBJECTS,
+      appliesTo: [`Resource::<${logicalIdOf(web.bucket)}.Arn>/*`],
+    },
+    { id: 'AwsSolutions-IAM5', reason: DEPLOYMENT_INVALIDATION, appliesTo: ['Resource::*'] },
+  ]);
+  suppress(web.distribution, [
+    { id: 'AwsSolutions-CFR1', reason: NO_GEO_RESTRICTION },
+    { id: 'AwsSolutions-CFR2', reason: NO_WAF },
+    { id: 'AwsSolutions-CFR4', reason: DEFAULT_CERTIFICATE },
+  ]);
+}
+
+/** Suppressions on one resource (an L2's default child), never on its children. */
+function suppress(construct: IConstruct, suppressions: NagPackSuppression[]): void {
+  NagSuppressions.addResourceSuppressions(construct, suppressions);
+}
+
+/** The policy that a role's grants (`addToPrincipalPolicy`) create. */
+function defaultPolicyOf(role: IConstruct): IConstruct {
+  const policy = role.node.tryFindChild('DefaultPolicy');
+  if (!policy) throw new Error(`${role.node.path} has no default policy`);
+  return policy;
+}
+
+/** The CloudFormation logical id of a construct's resource, as cdk-nag prints it. */
+function logicalIdOf(construct: IConstruct): string {
+  const resource = construct.node.defaultChild;
+  if (!(resource instanceof CfnElement)) {
+    throw new Error(`${construct.node.path} has no CloudFormation resource`);
+  }
+  return Stack.of(resource).resolve(resource.logicalId) as string;
+}
+
+/** The singleton Lambda function behind every `BucketDeployment` of the stack. */
+function deploymentHandler(stack: Stack): IConstruct {
+  const handler = stack.node.children.find((child) =>
+    child.node.id.startsWith(DEPLOYMENT_HANDLER_ID_PREFIX),
+  );
+  if (!handler) throw new Error(`No ${DEPLOYMENT_HANDLER_ID_PREFIX} handler in ${stack.node.path}`);
+  return handler;
+}
