@@ -5,10 +5,10 @@ import { parseData, RoomName } from './schemas';
 import { registerWhoami } from './whoami';
 
 /** The rooms of `/chat` and the greeting each sends when someone joins. */
-const ROOMS: Readonly<Record<string, (user: string) => string>> = {
-  'room:dev': (user) => `${user} has joined chat room.`,
-  'room:music': (user) => `${user} has joined music room.`,
-};
+const ROOMS: ReadonlyMap<string, (user: string) => string> = new Map([
+  ['room:dev', (user: string) => `${user} has joined chat room.`],
+  ['room:music', (user: string) => `${user} has joined music room.`],
+]);
 
 const JoinRoomData = z.object({ type: z.string().max(128), user: z.string().min(1).max(64) });
 const RoomMessageData = z.object({ room: RoomName, message: z.unknown() });
@@ -25,7 +25,7 @@ export function registerChatNamespace(server: Server): void {
 
   nsp.on('join-room', async (socket, data, ack) => {
     const { type, user } = parseData(JoinRoomData, data, 'join-room');
-    const greeting = ROOMS[type];
+    const greeting = ROOMS.get(type);
     if (!greeting) {
       ack("The room doesn't exist");
       return;

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { ChatError } from '../core/errors';
 import type { Server } from '../core/server';
+import { isSocketId } from '../core/socket-id';
 import { parseData, RoomName } from './schemas';
 import { registerWhoami } from './whoami';
 
@@ -48,6 +49,7 @@ export function registerRootNamespace(server: Server): void {
 
   nsp.on('direct', async (socket, data, ack) => {
     const { to, message } = parseData(DirectData, data, 'direct');
+    if (!isSocketId(to)) throw new ChatError('NOT_FOUND', `${to} is not a connection id`);
     const report = await socket.to(to).emit('direct', message);
     if (report.delivered === 0)
       throw new ChatError('NOT_FOUND', `No connection ${to} in namespace ${nsp.name}`);

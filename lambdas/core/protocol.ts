@@ -18,6 +18,21 @@ export const ClientFrame = z
 
 export type ClientFrame = z.infer<typeof ClientFrame>;
 
+/** Deepest nesting of arrays and objects accepted in a frame; deeper data could not be re-encoded safely. */
+export const MAX_FRAME_DEPTH = 64;
+
+/** Whether a parsed JSON value nests deeper than `limit`, without recursion. */
+function nestsDeeperThan(value: unknown, limit: number): boolean {
+  const stack: { value: unknown; depth: number }[] = [{ value, depth: 0 }];
+  for (let item = stack.pop(); item; item = stack.pop()) {
+    if (item.value === null || typeof item.value !== 'object') continue;
+    if (item.depth >= limit) return true;
+    for (const child of Object.values(item.value))
+      stack.push({ value: child, depth: item.depth + 1 });
+  }
+  return false;
+}
+
 /** A parsed frame, or the error to answer with (and the ack id, when one could be read). */
 export type ParsedClientFrame =
   | { readonly ok: true; readonly frame: ClientFrame }
@@ -35,6 +50,14 @@ export function parseClientFrame(body: string | undefined): ParsedClientFrame {
     json = JSON.parse(body ?? '');
   } catch {
     return { ok: false, message: 'Frame is not valid JSON' };
+  }
+  if (nestsDeeperThan(json, MAX_FRAME_DEPTH)) {
+    const ack = ClientFrame.shape.ack.safeParse((json as { ack?: unknown }).ack).data;
+    return {
+      ok: false,
+      message: `Frame nests deeper than ${MAX_FRAME_DEPTH} levels`,
+      ...(ack === undefined ? {} : { ack }),
+    };
   }
   const result = ClientFrame.safeParse(json);
   if (result.success) return { ok: true, frame: result.data };
@@ -79,7 +102,7 @@ export interface EventFrame {
 export function encodeEvent(frame: EventFrame): string {
   return JSON.stringify({
     event: frame.event,
-    data: frame.data,
+    data: frame.data ?? null,
     ns: frame.ns,
     ...(frame.room === undefined ? {} : { room: frame.room }),
     ...(frame.from === undefined ? {} : { from: frame.from }),
