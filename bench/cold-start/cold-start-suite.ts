@@ -1,0 +1,144 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { ENV, type FunctionName, LAMBDA_FUNCTIONS } from '../../lib/api-definition';
+import type { BenchSection } from '../bench-section';
+import { median } from '../median';
+import { type BundleSize, bundleFunction } from './bundle';
+import { type LoadSample, measureLoadTimes } from './load-time';
+
+export interface ColdStartPlan {
+  /** Fresh processes per function and mode. */
+  readonly runs: number;
+}
+
+export interface ColdStartRow {
+  readonly function: FunctionName;
+  readonly entry: string;
+  readonly bytes: number;
+  readonly gzipBytes: number;
+  readonly mapBytes: number;
+  /** Median module-load ms with `NODE_OPTIONS=--enable-source-maps`, as the stack runs it. */
+  readonly loadMsMedian: number;
+  /** Median module-load ms without source maps. */
+  readonly loadMsNoSourceMapsMedian: number;
+  /** Median ms of the first (rejected) request after the load, source maps on. */
+  readonly firstRequestMsMedian: number;
+  readonly samples: { readonly withSourceMaps: LoadSample[]; readonly without: LoadSample[] };
+}
+
+export interface ColdStartResults {
+  readonly plan: ColdStartPlan;
+  readonly rows: readonly ColdStartRow[];
+}
+
+const ROOT = resolve(__dirname, '..', '..');
+
+/**
+ * Bundles every function of `LAMBDA_FUNCTIONS` as the stack does and times its module load
+ * in fresh Node processes.
+ *
+ * @example
+ * const section = await runColdStartSuite({ runs: 5 }, 'npm run bench', console.error);
+ */
+export async function runColdStartSuite(
+  plan: ColdStartPlan,
+  command: string,
+  log: (line: string) => void,
+): Promise<BenchSection> {
+  const results = await measureColdStarts(plan, log);
+  return {
+    id: 'cold-start',
+    title: 'Cold start',
+    command,
+    markdown: formatColdStartMarkdown(results),
+    data: results,
+  };
+}
+
+export async function measureColdStarts(
+  plan: ColdStartPlan,
+  log: (line: string) => void,
+): Promise<ColdStartResults> {
+  const outRoot = await mkdtemp(join(tmpdir(), 'apigw-chat-bundles-'));
+  const baseEnv: NodeJS.ProcessEnv = {
+    PATH: process.env.PATH,
+    // `@aws-sdk/*` is external, as the Lambda runtime provides it; here it comes from node_modules.
+    NODE_PATH: join(ROOT, 'node_modules'),
+    AWS_REGION: 'us-east-1',
+    AWS_ACCESS_KEY_ID: 'bench',
+    AWS_SECRET_ACCESS_KEY: 'bench',
+    POWERTOOLS_SERVICE_NAME: 'apigw-chat',
+    POWERTOOLS_LOG_LEVEL: 'SILENT',
+    [ENV.tableName]: 'bench-table',
+    [ENV.callbackUrl]: 'https://example.execute-api.us-east-1.amazonaws.com/bench',
+    [ENV.deliverFunctionName]: 'bench-deliver',
+  };
+  try {
+    const rows: ColdStartRow[] = [];
+    for (const [name, definition] of Object.entries(LAMBDA_FUNCTIONS) as [
+      FunctionName,
+      (typeof LAMBDA_FUNCTIONS)[FunctionName],
+    ][]) {
+      const size: BundleSize = await bundleFunction(
+        join(ROOT, definition.entry),
+        join(outRoot, name),
+      );
+      // One discarded load first, so every function starts with the same warm file cache.
+      await measureLoadTimes(size.file, 1, baseEnv);
+      const withSourceMaps = await measureLoadTimes(size.file, plan.runs, {
+        ...baseEnv,
+        NODE_OPTIONS: '--enable-source-maps',
+      });
+      const without = await measureLoadTimes(size.file, plan.runs, baseEnv);
+      const row: ColdStartRow = {
+        function: name,
+        entry: definition.entry,
+        bytes: size.bytes,
+        gzipBytes: size.gzipBytes,
+        mapBytes: size.mapBytes,
+        loadMsMedian: round(median(withSourceMaps.map((s) => s.loadMs))),
+        loadMsNoSourceMapsMedian: round(median(without.map((s) => s.loadMs))),
+        firstRequestMsMedian: round(median(withSourceMaps.map((s) => s.firstRequestMs))),
+        samples: { withSourceMaps, without },
+      };
+      rows.push(row);
+      log(`cold-start: ${name} ${row.bytes} B, load ${row.loadMsMedian} ms`);
+    }
+    return { plan, rows };
+  } finally {
+    await rm(outRoot, { recursive: true, force: true });
+  }
+}
+
+/**
+ * The cold-start section of BENCHMARKS.md.
+ *
+ * @example
+ * formatColdStartMarkdown(await measureColdStarts({ runs: 5 }, console.error));
+ */
+export function formatColdStartMarkdown(results: ColdStartResults): string {
+  const lines = [
+    `Each function of \`LAMBDA_FUNCTIONS\` (\`lib/api-definition.ts\`) bundled with esbuild as \`lib/chat-function.ts\` has the stack do it: minified, platform node, target node22, CommonJS, \`@aws-sdk/*\` external (the Lambda runtime provides it), source map in a separate file without sources. ` +
+      `Load times are medians of ${results.plan.runs} fresh \`node\` processes per column, each \`require()\`-ing the bundle once (\`@aws-sdk/*\` resolved from \`node_modules\` through \`NODE_PATH\`, so its load time is included); environment variables are dummies.`,
+    '',
+    '| function | bundle (bytes) | gzip (bytes) | source map (bytes) | module load, ms (`--enable-source-maps`, as deployed) | module load, ms (no source maps) | first request, ms |',
+    '| --- | ---: | ---: | ---: | ---: | ---: | ---: |',
+    ...results.rows.map(
+      (row) =>
+        `| ${row.function} | ${count(row.bytes)} | ${count(row.gzipBytes)} | ${count(row.mapBytes)} | ${row.loadMsMedian.toFixed(1)} | ${row.loadMsNoSourceMapsMedian.toFixed(1)} | ${row.firstRequestMsMedian.toFixed(1)} |`,
+    ),
+    '',
+    "- **Module load**: from before `require()` of the bundle to its return, in a process that has done nothing else: what a cold start adds to the runtime's own init, on this machine (not on a Lambda arm64 host).",
+    '- **First request**: the first `handler({})` after the load: it builds the chat runtime (SDK clients, environment check, logger) and rejects the empty event without any network call, so it is the lazy part of init, not a real request.',
+  ];
+  return lines.join('\n');
+}
+
+function round(value: number): number {
+  return Math.round(value * 100) / 100;
+}
+
+function count(value: number): string {
+  return value.toLocaleString('en-US');
+}

@@ -1,0 +1,201 @@
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DynamoDbMembershipStore } from '../../lambdas/adapters/dynamodb-membership-store';
+import { createChatApp } from '../../lambdas/app/chat-app';
+import { mapWithConcurrency } from '../../lambdas/core/map-with-concurrency';
+import type { MembershipStore } from '../../lambdas/core/ports';
+import type { Server } from '../../lambdas/core/server';
+import type { Room, SocketId } from '../../lambdas/core/types';
+import { CapacityRecorder, type CapacityTally } from './capacity-recorder';
+import { CountingDeferredDelivery, CountingDelivery } from './counting-ports';
+import { messageUnits } from './pricing';
+import { ScanAllMembershipStore } from './scan-all-store';
+
+/** How recipients are found: the store's Query of one partition, or the Scan-all baseline. */
+export type Lookup = 'query' | 'scan-all';
+
+/** What one operation cost. */
+export interface OperationCost {
+  readonly dynamoDb: CapacityTally;
+  /** PostToConnection calls, the after-connect worker's included. */
+  readonly managementApiCalls: number;
+  /** The route's function (1) plus asynchronous invocations of the deliver function. */
+  readonly lambdaInvocations: number;
+  /** API Gateway message units: the client frame, every post and the route-response frame. */
+  readonly messageUnits: number;
+  /** Wall-clock time of the server call (DynamoDB Local round trips included, posts free). */
+  readonly handlerMs: number;
+  /** The route response (ack or error frame), if any. */
+  readonly reply: string | undefined;
+}
+
+export interface CostHarnessOptions {
+  /** Client of the measured store; the harness adds its recorder to its middleware stack. */
+  readonly measuredClient: DynamoDBClient;
+  /** Client for seeding, not recorded. Must not share `measuredClient`'s middleware stack. */
+  readonly seedClient: DynamoDBClient;
+  readonly tableName: string;
+  readonly lookup: Lookup;
+}
+
+const documentClient = (client: DynamoDBClient): DynamoDBDocumentClient =>
+  DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
+
+/**
+ * The chat app (`createChatApp`) on the real DynamoDB store, with counting ports, driven
+ * through the entry points the Lambdas call (`handleConnect`, `handleMessage`,
+ * `handleDisconnect`). Each operation returns what it cost.
+ *
+ * @example
+ * const harness = new CostHarness({ measuredClient, seedClient, tableName, lookup: 'query' });
+ * await harness.connect(id);
+ * const cost = await harness.chat(id, 'lobby'); // cost.dynamoDb.requests, cost.managementApiCalls
+ */
+export class CostHarness {
+  readonly recorder = new CapacityRecorder();
+  readonly delivery = new CountingDelivery();
+  readonly deferred = new CountingDeferredDelivery();
+  /** The store seeding goes through (unrecorded client). */
+  readonly seedStore: DynamoDbMembershipStore;
+  readonly server: Server;
+  readonly lookup: Lookup;
+
+  constructor(options: CostHarnessOptions) {
+    this.lookup = options.lookup;
+    const measured = documentClient(options.measuredClient);
+    this.recorder.attach(measured);
+    const store = new DynamoDbMembershipStore({ tableName: options.tableName, client: measured });
+    const chosen: MembershipStore =
+      options.lookup === 'query'
+        ? store
+        : new ScanAllMembershipStore({
+            inner: store,
+            tableName: options.tableName,
+            client: measured,
+          });
+    this.seedStore = new DynamoDbMembershipStore({
+      tableName: options.tableName,
+      client: documentClient(options.seedClient),
+    });
+    this.server = createChatApp({
+      store: chosen,
+      delivery: this.delivery,
+      deferredDelivery: this.deferred,
+    });
+  }
+
+  /** `$connect` to namespace `/`; throws unless it is accepted. */
+  async connect(id: SocketId): Promise<OperationCost> {
+    return this.#measure(undefined, async () => {
+      const result = await this.server.handleConnect({
+        connectionId: id,
+        connectedAt: Date.now(),
+        headers: {},
+        query: {},
+        sourceIp: '127.0.0.1',
+        userAgent: 'bench',
+        authorizer: undefined,
+      });
+      if (result.statusCode !== 200)
+        throw new Error(`$connect of ${id} answered ${result.statusCode}: ${result.message}`);
+      return undefined;
+    });
+  }
+
+  join(id: SocketId, room: Room): Promise<OperationCost> {
+    return this.#message(id, { action: 'join', data: { room }, ack: 1 });
+  }
+
+  chat(id: SocketId, room: Room): Promise<OperationCost> {
+    return this.#message(id, { action: 'chat', data: { room, message: 'hello' }, ack: 1 });
+  }
+
+  broadcast(id: SocketId): Promise<OperationCost> {
+    return this.#message(id, { action: 'broadcast', data: 'hello', ack: 1 });
+  }
+
+  direct(id: SocketId, to: SocketId): Promise<OperationCost> {
+    return this.#message(id, { action: 'direct', data: { to, message: 'hello' }, ack: 1 });
+  }
+
+  /** `$disconnect`. */
+  disconnect(id: SocketId): Promise<OperationCost> {
+    return this.#measure(undefined, async () => {
+      await this.server.handleDisconnect({ connectionId: id, statusCode: 1000, reason: '' });
+      return undefined;
+    });
+  }
+
+  /** Adds connections to namespace `/` (and `rooms`), `concurrency` at a time, unrecorded. */
+  async seed(
+    ids: readonly SocketId[],
+    rooms: readonly Room[] = [],
+    concurrency = 32,
+  ): Promise<void> {
+    const now = Date.now();
+    const results = await mapWithConcurrency(ids, concurrency, (id) =>
+      this.seedStore.addConnection({
+        id,
+        ns: '/',
+        rooms: [...rooms],
+        data: {},
+        connectedAt: now,
+        expiresAt: Math.floor(now / 1000) + 3_600,
+      }),
+    );
+    const failure = results.find((result) => result.status === 'rejected');
+    if (failure) throw (failure as PromiseRejectedResult).reason;
+  }
+
+  /** Removes seeded connections, unrecorded. */
+  async unseed(ids: readonly SocketId[]): Promise<void> {
+    await this.seedStore.removeConnections(ids);
+  }
+
+  /** A client frame through `handleMessage`; throws when the reply is an error. */
+  #message(id: SocketId, frame: object): Promise<OperationCost> {
+    const body = JSON.stringify(frame);
+    return this.#measure(body, async () => {
+      const reply = await this.server.handleMessage({ connectionId: id, body });
+      if (reply !== undefined && /"error":\{/.test(reply))
+        throw new Error(`${body} was answered with ${reply}`);
+      return reply;
+    });
+  }
+
+  async #measure(
+    inbound: string | undefined,
+    run: () => Promise<string | undefined>,
+  ): Promise<OperationCost> {
+    this.recorder.take();
+    this.delivery.take();
+    this.deferred.take();
+    const started = performance.now();
+    const reply = await run();
+    const handlerMs = performance.now() - started;
+    const posts = this.delivery.take();
+    const deferred = this.deferred.take();
+    return {
+      dynamoDb: this.recorder.take(),
+      managementApiCalls: posts.posts + deferred.posts,
+      lambdaInvocations: 1 + deferred.invocations,
+      messageUnits:
+        (inbound === undefined ? 0 : messageUnits(inbound)) +
+        posts.messageUnits +
+        deferred.messageUnits +
+        (reply === undefined ? 0 : messageUnits(reply)),
+      handlerMs,
+      reply,
+    };
+  }
+}
+
+/**
+ * Ids shaped like API Gateway's (15 base64 characters and `=`): a letter, then `n` padded.
+ *
+ * @example
+ * benchId('O', 7); // 'O00000000000007='
+ */
+export function benchId(prefix: string, n: number): SocketId {
+  return `${prefix}${String(n).padStart(14, '0')}=`;
+}

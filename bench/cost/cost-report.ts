@@ -1,0 +1,104 @@
+import type { CostResults, CostRow } from './cost-suite';
+import { PRICES } from './pricing';
+
+/**
+ * The cost section of BENCHMARKS.md: room messages next to the Scan-all baseline, the
+ * namespace sweep, every operation in detail, the cost model and its formula.
+ *
+ * @example
+ * const markdown = formatCostMarkdown(await measureCosts(plan, log));
+ */
+export function formatCostMarkdown(results: CostResults): string {
+  const { plan, rows, sweep } = results;
+  const find = (lookup: string, operation: string, roomSize: number): CostRow | undefined =>
+    rows.find((r) => r.lookup === lookup && r.operation === operation && r.roomSize === roomSize);
+  const lines: string[] = [];
+  lines.push(
+    `Namespace \`/\` holds **${count(plan.others)} other connections** besides the room; room sizes ${plan.roomSizes.map(count).join(', ')} (the sender included). ` +
+      `Each figure is one operation; counts are from the last of ${plan.repeats} measured cycles (after a warm-up cycle), times are their median. ` +
+      'The chat app (`createChatApp`) runs on the real `DynamoDbMembershipStore` against DynamoDB Local (in memory) with `ReturnConsumedCapacity: TOTAL` on every request; ' +
+      'posts go to a counting fake of the `@connections` API, so handler times include DynamoDB Local round trips but no network posts.',
+    '',
+    '### Room message: Query of the room vs Scan-all baseline',
+    '',
+    '| room size | recipients | Query: DynamoDB requests | Query: RCU | Scan-all: DynamoDB requests | Scan-all: RCU | management-API calls | Query: $ per million messages | Scan-all: $ per million messages |',
+    '| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+  );
+  for (const roomSize of plan.roomSizes) {
+    const query = find('query', 'room message', roomSize);
+    const scan = find('scan-all', 'room message', roomSize);
+    if (!query || !scan) continue;
+    lines.push(
+      `| ${count(roomSize)} | ${count(query.expectedRecipients)} | ${query.dynamoDb.requests} | ${units(query.dynamoDb.rcu)} | ${scan.dynamoDb.requests} | ${units(scan.dynamoDb.rcu)} | ${count(query.managementApiCalls)} | ${dollars(query.costPerMillion.total)} | ${dollars(scan.costPerMillion.total)} |`,
+    );
+  }
+  lines.push(
+    '',
+    '### Room message to a room of 10 as the namespace grows',
+    '',
+    '| other connections in `/` | Query: requests | Query: RCU | Query: WCU | Scan-all: requests | Scan-all: RCU | management-API calls |',
+    '| ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+  );
+  for (const others of [...new Set(sweep.map((row) => row.others))]) {
+    const query = sweep.find((row) => row.lookup === 'query' && row.others === others);
+    const scan = sweep.find((row) => row.lookup === 'scan-all' && row.others === others);
+    if (!query || !scan) continue;
+    lines.push(
+      `| ${count(others)} | ${query.dynamoDb.requests} | ${units(query.dynamoDb.rcu)} | ${units(query.dynamoDb.wcu)} | ${scan.dynamoDb.requests} | ${units(scan.dynamoDb.rcu)} | ${query.managementApiCalls} |`,
+    );
+  }
+  lines.push(
+    '',
+    'With the Query, a room message reads the sender (GetItem) and one partition of the room (Query): its requests and capacity follow the room, not the namespace.',
+    'The Scan-all baseline reads the whole table on every lookup, so its capacity follows the table (every connection and membership item).',
+  );
+  for (const lookup of ['query', 'scan-all'] as const) {
+    lines.push(
+      '',
+      lookup === 'query'
+        ? '### Every operation (Query of one partition, as deployed)'
+        : '### Every operation (Scan-all baseline)',
+      '',
+      '| operation | room size | recipients | DynamoDB requests (read/write) | RCU | WCU | management-API calls | Lambda invocations | API Gateway messages | handler ms (median) | $ per million operations |',
+      '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+    );
+    for (const row of rows.filter((r) => r.lookup === lookup)) {
+      const ddb = row.dynamoDb;
+      lines.push(
+        `| ${row.operation}${row.stable ? '' : ' (varied)'} | ${count(row.roomSize)} | ${count(row.expectedRecipients)} | ${ddb.requests} (${ddb.readRequests}/${ddb.writeRequests}) | ${units(ddb.rcu)} | ${units(ddb.wcu)} | ${count(row.managementApiCalls)} | ${row.lambdaInvocations} | ${count(row.messageUnits)} | ${row.handlerMsMedian.toFixed(1)} | ${dollars(row.costPerMillion.total)} |`,
+      );
+    }
+  }
+  const mismatched = rows.filter((row) => row.managementApiCalls !== row.expectedRecipients);
+  lines.push(
+    '',
+    '### Cost model',
+    '',
+    `Dollars per million operations = API Gateway messages × $${PRICES.apiGatewayMessagePerMillion.toFixed(2)} + Lambda invocations × $${PRICES.lambdaRequestPerMillion.toFixed(2)} ` +
+      `+ Lambda invocations × ⌈handler ms⌉ / 1000 × ${plan.lambdaMemoryMb} MB / 1024 × $${PRICES.lambdaArmGbSecond} per GB-second × 10⁶ ` +
+      `+ RCU × $${PRICES.dynamoDbReadUnitPerMillion} + WCU × $${PRICES.dynamoDbWriteUnitPerMillion}` +
+      ' (us-east-1 prices from `shared/reference/apigw-websocket.md`; DynamoDB on-demand, where a read request unit is 4 KB strongly consistent or 8 KB eventually consistent and a write request unit 1 KB).',
+    '',
+    '- **API Gateway messages**: the client frame in, every post out and the ack frame of the route response, each metered per started 32 KB (every frame here is under 32 KB). Connection minutes are not per operation and are left out.',
+    "- **Lambda invocations**: 1 for the route's function (`connect`, `message` or `disconnect`) plus one asynchronous invocation of `deliver` per hand-off to the after-connect worker (none in namespace `/`, whose connection hook sends nothing).",
+    `- **Lambda duration**: the measured median handler time on this machine, billed per started ms, at ${plan.lambdaMemoryMb} MB (the stack's default), arm64. On AWS, posts take network time, so fan-outs to many recipients run longer than measured here.`,
+    '- **DynamoDB**: consumed capacity as DynamoDB Local reports it; the store reads strongly consistent, the Scan-all baseline eventually consistent (as the samples do), which halves its RCU per byte.',
+    `- **Management-API calls** equal the recipients in ${mismatched.length === 0 ? 'every row' : `all rows but ${mismatched.map((r) => `${r.lookup} ${r.operation} (room ${r.roomSize})`).join(', ')}`}: one PostToConnection per recipient, none for the sender; acks travel in the route response.`,
+    '- **Scan-all baseline**: the same app and store, except that `members()` scans the table (paginated, filter on `ns` and `contains(rooms, room)`), as the common samples look up recipients.',
+  );
+  return lines.join('\n');
+}
+
+function count(value: number): string {
+  return value.toLocaleString('en-US');
+}
+
+function units(value: number): string {
+  return Number.isInteger(value)
+    ? count(value)
+    : value.toLocaleString('en-US', { maximumFractionDigits: 2 });
+}
+
+function dollars(value: number): string {
+  return `$${value.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`;
+}

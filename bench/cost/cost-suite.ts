@@ -1,0 +1,226 @@
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { SocketId } from '../../lambdas/core/types';
+import {
+  createChatTable,
+  createDynamoDbLocalClient,
+  startDynamoDbLocal,
+} from '../../local/dynamodb-local';
+import type { BenchSection } from '../bench-section';
+import { median } from '../median';
+import type { CapacityTally } from './capacity-recorder';
+import { benchId, CostHarness, type Lookup, type OperationCost } from './cost-harness';
+import { formatCostMarkdown } from './cost-report';
+import { type CostPerMillion, costPerMillion } from './pricing';
+
+export const OPERATIONS = [
+  'connect',
+  'join',
+  'room message',
+  'namespace broadcast',
+  'direct message',
+  'disconnect',
+] as const;
+export type Operation = (typeof OPERATIONS)[number];
+
+export interface CostPlan {
+  /** Members of the measured room, the sender included. */
+  readonly roomSizes: readonly number[];
+  /** Connections of namespace `/` outside the room. */
+  readonly others: number;
+  /** Namespace sizes (others) at which a room message to a room of 10 is measured. */
+  readonly namespaceSweep: readonly number[];
+  /** Measured cycles per room size and lookup, after one warm-up cycle. */
+  readonly repeats: number;
+  /** Memory of the functions in the cost model (the stack's default). */
+  readonly lambdaMemoryMb: number;
+}
+
+/** One operation at one room size: the last repeat's counts, the median time, the price. */
+export interface CostRow {
+  readonly lookup: Lookup;
+  readonly operation: Operation;
+  readonly roomSize: number;
+  readonly others: number;
+  /** Connections the operation should post to. */
+  readonly expectedRecipients: number;
+  readonly dynamoDb: CapacityTally;
+  readonly managementApiCalls: number;
+  readonly lambdaInvocations: number;
+  readonly messageUnits: number;
+  readonly handlerMsMedian: number;
+  /** Whether every repeat had the same DynamoDB and management-API counts. */
+  readonly stable: boolean;
+  readonly costPerMillion: CostPerMillion;
+}
+
+export interface CostResults {
+  readonly plan: CostPlan;
+  readonly rows: readonly CostRow[];
+  /** Room message to a room of 10 at each namespace size of the sweep. */
+  readonly sweep: readonly CostRow[];
+}
+
+const TABLE_NAME = 'bench-cost';
+const SWEEP_ROOM_SIZE = 10;
+
+/**
+ * Runs the cost benchmark on DynamoDB Local (in memory) and returns its section.
+ *
+ * @example
+ * const section = await runCostSuite({ roomSizes: [1, 10], others: 100, namespaceSweep: [0, 100], repeats: 3, lambdaMemoryMb: 256 }, 'npm run bench', console.error);
+ */
+export async function runCostSuite(
+  plan: CostPlan,
+  command: string,
+  log: (line: string) => void,
+): Promise<BenchSection> {
+  const results = await measureCosts(plan, log);
+  return {
+    id: 'cost',
+    title: 'Cost per operation',
+    command,
+    markdown: formatCostMarkdown(results),
+    data: results,
+  };
+}
+
+/** Seeds the namespace, then measures every operation with both lookups. */
+export async function measureCosts(
+  plan: CostPlan,
+  log: (line: string) => void,
+): Promise<CostResults> {
+  const db = await startDynamoDbLocal();
+  const clients: DynamoDBClient[] = [];
+  const client = (): DynamoDBClient => {
+    const created = createDynamoDbLocalClient(db.endpoint);
+    clients.push(created);
+    return created;
+  };
+  try {
+    const seedClient = client();
+    await createChatTable({ client: seedClient, tableName: TABLE_NAME });
+    const harnesses = (['query', 'scan-all'] as const).map(
+      (lookup) =>
+        new CostHarness({ measuredClient: client(), seedClient, tableName: TABLE_NAME, lookup }),
+    );
+    const [seeder] = harnesses as [CostHarness, CostHarness];
+
+    // Namespace sweep: a room of 10, the namespace growing around it.
+    const sweepRoom = 'sweep';
+    const sweepMembers = ids('W', SWEEP_ROOM_SIZE);
+    await seeder.seed(sweepMembers, [sweepRoom]);
+    const sender = sweepMembers[0] as SocketId;
+    const sweep: CostRow[] = [];
+    let seeded = 0;
+    for (const level of [...plan.namespaceSweep].sort((a, b) => a - b)) {
+      const started = performance.now();
+      await seeder.seed(ids('O', level - seeded, seeded));
+      seeded = Math.max(seeded, level);
+      log(`cost: namespace at ${seeded} others (seeded in ${elapsed(started)})`);
+      for (const harness of harnesses) {
+        await harness.chat(sender, sweepRoom);
+        const costs: OperationCost[] = [];
+        for (let i = 0; i < plan.repeats; i++) costs.push(await harness.chat(sender, sweepRoom));
+        sweep.push(toRow(plan, harness.lookup, 'room message', SWEEP_ROOM_SIZE, seeded, costs));
+      }
+    }
+    await seeder.unseed(sweepMembers);
+    if (seeded < plan.others) await seeder.seed(ids('O', plan.others - seeded, seeded));
+
+    const rows: CostRow[] = [];
+    const directTarget = benchId('O', 0);
+    for (const roomSize of plan.roomSizes) {
+      const room = `room-${roomSize}`;
+      const members = ids('M', roomSize - 1);
+      await seeder.seed(members, [room]);
+      for (const [index, harness] of harnesses.entries()) {
+        const started = performance.now();
+        const { lookup } = harness;
+        const byOperation = new Map<Operation, OperationCost[]>(OPERATIONS.map((op) => [op, []]));
+        for (let cycle = 0; cycle <= plan.repeats; cycle++) {
+          const id = benchId('S', roomSize * 1_000 + index * 100 + cycle);
+          const costs: [Operation, OperationCost][] = [];
+          costs.push(['connect', await harness.connect(id)]);
+          costs.push(['join', await harness.join(id, room)]);
+          costs.push(['room message', await harness.chat(id, room)]);
+          costs.push(['namespace broadcast', await harness.broadcast(id)]);
+          costs.push(['direct message', await harness.direct(id, directTarget)]);
+          costs.push(['disconnect', await harness.disconnect(id)]);
+          // Cycle 0 warms up the code paths and is not counted.
+          if (cycle > 0) for (const [op, cost] of costs) byOperation.get(op)?.push(cost);
+        }
+        for (const [op, costs] of byOperation)
+          rows.push(toRow(plan, lookup, op, roomSize, plan.others, costs));
+        log(`cost: ${lookup}, room of ${roomSize}: ${elapsed(started)}`);
+      }
+      await seeder.unseed(members);
+    }
+    return { plan, rows, sweep };
+  } finally {
+    for (const created of clients) created.destroy();
+    await db.stop();
+  }
+}
+
+/** The recipients each operation must reach (the sender excluded). */
+export function expectedRecipients(operation: Operation, roomSize: number, others: number): number {
+  switch (operation) {
+    case 'room message':
+      return roomSize - 1;
+    case 'namespace broadcast':
+      return others + roomSize - 1;
+    case 'direct message':
+      return 1;
+    default:
+      return 0;
+  }
+}
+
+function toRow(
+  plan: CostPlan,
+  lookup: Lookup,
+  operation: Operation,
+  roomSize: number,
+  others: number,
+  costs: readonly OperationCost[],
+): CostRow {
+  const last = costs[costs.length - 1];
+  if (!last) throw new Error(`No measurement of ${operation}`);
+  const key = (cost: OperationCost): string =>
+    JSON.stringify([
+      cost.dynamoDb.requests,
+      cost.dynamoDb.rcu,
+      cost.dynamoDb.wcu,
+      cost.managementApiCalls,
+    ]);
+  const handlerMsMedian = median(costs.map((cost) => cost.handlerMs));
+  return {
+    lookup,
+    operation,
+    roomSize,
+    others,
+    expectedRecipients: expectedRecipients(operation, roomSize, others),
+    dynamoDb: last.dynamoDb,
+    managementApiCalls: last.managementApiCalls,
+    lambdaInvocations: last.lambdaInvocations,
+    messageUnits: last.messageUnits,
+    handlerMsMedian: Math.round(handlerMsMedian * 100) / 100,
+    stable: costs.every((cost) => key(cost) === key(last)),
+    costPerMillion: costPerMillion({
+      messageUnits: last.messageUnits,
+      lambdaInvocations: last.lambdaInvocations,
+      lambdaMsPerInvocation: handlerMsMedian,
+      lambdaMemoryMb: plan.lambdaMemoryMb,
+      rcu: last.dynamoDb.rcu,
+      wcu: last.dynamoDb.wcu,
+    }),
+  };
+}
+
+function ids(prefix: string, count: number, from = 0): SocketId[] {
+  return Array.from({ length: Math.max(0, count) }, (_, i) => benchId(prefix, from + i));
+}
+
+function elapsed(started: number): string {
+  return `${((performance.now() - started) / 1000).toFixed(1)} s`;
+}

@@ -1,0 +1,185 @@
+/**
+ * `npm run bench`: runs the benchmark suites, writes `bench/results/<id>.json` and rebuilds
+ * BENCHMARKS.md from every result there. The default is quick (under 5 minutes on 2 cores);
+ * `--full` runs the large sizes.
+ *
+ * @example
+ * npm run bench                       # quick: every suite
+ * npm run bench -- --full             # 10,000 other connections, 15 cold starts
+ * npm run bench -- --suite cold-start # one suite
+ */
+import { execFile } from 'node:child_process';
+import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
+import { cpus, type as osType, release, totalmem } from 'node:os';
+import { join, resolve } from 'node:path';
+import { promisify } from 'node:util';
+import { type BenchResult, type MachineInfo, renderBenchmarks } from './bench-document';
+import type { BenchSection } from './bench-section';
+import { runColdStartSuite } from './cold-start/cold-start-suite';
+import { runCostSuite } from './cost/cost-suite';
+
+const ROOT = resolve(__dirname, '..');
+const RESULTS_DIR = join(__dirname, 'results');
+const DOCUMENT = join(ROOT, 'BENCHMARKS.md');
+
+type Log = (line: string) => void;
+
+/** A suite: what it runs in quick and full mode. Register new suites (fan-out, end-to-end) here. */
+interface Suite {
+  readonly id: string;
+  run(full: boolean, command: string, log: Log): Promise<BenchSection>;
+}
+
+const SUITES: readonly Suite[] = [
+  {
+    id: 'cost',
+    run: (full, command, log) =>
+      runCostSuite(
+        full
+          ? {
+              roomSizes: [1, 10, 100, 1_000],
+              others: 10_000,
+              namespaceSweep: [0, 1_000, 10_000],
+              repeats: 3,
+              lambdaMemoryMb: 256,
+            }
+          : {
+              roomSizes: [1, 10, 100],
+              others: 1_000,
+              namespaceSweep: [0, 100, 1_000],
+              repeats: 3,
+              lambdaMemoryMb: 256,
+            },
+        command,
+        log,
+      ),
+  },
+  {
+    id: 'cold-start',
+    run: (full, command, log) => runColdStartSuite({ runs: full ? 15 : 5 }, command, log),
+  },
+  // More suites (fan-out, end-to-end) go here: { id, run } returning a BenchSection.
+];
+
+/** Bounds the whole run; past it the process exits with 3. */
+const DEADLINE_MS = { quick: 10 * 60_000, full: 45 * 60_000 };
+
+interface Arguments {
+  readonly full: boolean;
+  readonly suites: readonly string[];
+}
+
+export function parseArguments(argv: readonly string[]): Arguments {
+  let full = false;
+  const suites: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    if (arg === '--full') full = true;
+    else if (arg === '--suite') {
+      const id = argv[++i];
+      if (!id || !SUITES.some((suite) => suite.id === id))
+        throw new Error(`--suite needs one of: ${SUITES.map((s) => s.id).join(', ')}`);
+      suites.push(id);
+    } else throw new Error(`Unknown argument ${arg}. Usage: bench [--full] [--suite <id>]…`);
+  }
+  return { full, suites };
+}
+
+function machineInfo(): MachineInfo {
+  const all = cpus();
+  return {
+    cpu: all[0]?.model.trim() ?? 'unknown CPU',
+    cores: all.length,
+    memoryGb: Math.round(totalmem() / 1024 ** 3),
+    os: `${osType()} ${release()}`,
+    node: process.versions.node,
+  };
+}
+
+async function readResults(): Promise<BenchResult[]> {
+  const files = (await readdir(RESULTS_DIR)).filter((file) => file.endsWith('.json')).sort();
+  const results: BenchResult[] = [];
+  for (const file of files) {
+    const parsed = JSON.parse(await readFile(join(RESULTS_DIR, file), 'utf8')) as BenchResult;
+    if (parsed.section?.id && typeof parsed.section.markdown === 'string') results.push(parsed);
+  }
+  return results;
+}
+
+/** Lets Biome lay out the Markdown (it aligns tables), so `npm run lint` passes on the file. */
+async function formatDocument(log: Log): Promise<void> {
+  try {
+    const biome = require.resolve('@biomejs/biome/bin/biome');
+    await promisify(execFile)(process.execPath, [biome, 'format', '--write', DOCUMENT], {
+      cwd: ROOT,
+      timeout: 60_000,
+    });
+  } catch (error) {
+    log(
+      `could not format BENCHMARKS.md with Biome: ${error instanceof Error ? error.message : error}`,
+    );
+  }
+}
+
+async function main(): Promise<number> {
+  let args: Arguments;
+  try {
+    args = parseArguments(process.argv.slice(2));
+  } catch (error) {
+    console.error(error instanceof Error ? error.message : error);
+    return 2;
+  }
+  process.env.POWERTOOLS_LOG_LEVEL ??= 'SILENT';
+  setTimeout(
+    () => {
+      console.error('bench: deadline passed; exiting');
+      process.exit(3);
+    },
+    args.full ? DEADLINE_MS.full : DEADLINE_MS.quick,
+  ).unref();
+
+  const log: Log = (line) => process.stderr.write(`bench: ${line}\n`);
+  const selected = SUITES.filter(
+    (suite) => args.suites.length === 0 || args.suites.includes(suite.id),
+  );
+  await mkdir(RESULTS_DIR, { recursive: true });
+  const machine = machineInfo();
+  for (const suite of selected) {
+    const command = [
+      'npm run bench',
+      ...(args.full || args.suites.length > 0 ? ['--'] : []),
+      ...(args.full ? ['--full'] : []),
+      ...(args.suites.length > 0 ? ['--suite', suite.id] : []),
+    ].join(' ');
+    const started = performance.now();
+    log(`${suite.id}: running (${args.full ? 'full' : 'quick'})`);
+    const section = await suite.run(args.full, command, log);
+    const result: BenchResult = {
+      section,
+      machine,
+      finishedAt: new Date().toISOString(),
+      durationS: Math.round((performance.now() - started) / 100) / 10,
+    };
+    await writeFile(
+      join(RESULTS_DIR, `${section.id}.json`),
+      `${JSON.stringify(result, null, 2)}\n`,
+    );
+    log(`${suite.id}: done in ${result.durationS} s`);
+  }
+  await writeFile(DOCUMENT, renderBenchmarks(await readResults()));
+  await formatDocument(log);
+  log(`wrote ${DOCUMENT}`);
+  return 0;
+}
+
+if (require.main === module) {
+  main().then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (error: unknown) => {
+      console.error('bench:', error instanceof Error ? (error.stack ?? error.message) : error);
+      process.exitCode = 1;
+    },
+  );
+}

@@ -1,0 +1,102 @@
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { benchId, CostHarness, type Lookup } from '../../bench/cost/cost-harness';
+import {
+  createChatTable,
+  createDynamoDbLocalClient,
+  type DynamoDbLocal,
+  startDynamoDbLocal,
+} from '../../local/dynamodb-local';
+
+jest.setTimeout(120_000);
+
+const ROOM = 'cost-room';
+const ROOM_SIZE = 10;
+
+let dynamoDb: DynamoDbLocal;
+const clients: DynamoDBClient[] = [];
+let tables = 0;
+
+beforeAll(async () => {
+  dynamoDb = await startDynamoDbLocal();
+}, 60_000);
+
+afterAll(async () => {
+  for (const client of clients) client.destroy();
+  await dynamoDb?.stop();
+});
+
+function client(): DynamoDBClient {
+  const created = createDynamoDbLocalClient(dynamoDb.endpoint);
+  clients.push(created);
+  return created;
+}
+
+/** A room of 10 in namespace `/`, measured by `lookup`, with the rest of the namespace grown on demand. */
+async function roomOfTen(lookup: Lookup) {
+  const seedClient = client();
+  const tableName = `chat-cost-${++tables}`;
+  await createChatTable({ client: seedClient, tableName });
+  const harness = new CostHarness({ measuredClient: client(), seedClient, tableName, lookup });
+  const members = Array.from({ length: ROOM_SIZE }, (_, i) => benchId('R', i));
+  await harness.seed(members, [ROOM]);
+  let others = 0;
+  return {
+    harness,
+    sender: members[0] as string,
+    /** Adds connections outside the room until the namespace holds `size`. */
+    growNamespaceTo: async (size: number) => {
+      const wanted = size - ROOM_SIZE;
+      await harness.seed(
+        Array.from({ length: wanted - others }, (_, i) => benchId('O', others + i)),
+      );
+      others = wanted;
+    },
+  };
+}
+
+describe('Cost of a room message (DynamoDB Local)', () => {
+  it('does not depend on the size of the namespace, and posts once per recipient', async () => {
+    // Prepare
+    const { harness, sender, growNamespaceTo } = await roomOfTen('query');
+    await growNamespaceTo(50);
+    await harness.chat(sender, ROOM); // warm-up
+
+    // Act
+    const small = await harness.chat(sender, ROOM);
+    await growNamespaceTo(500);
+    const large = await harness.chat(sender, ROOM);
+
+    // Assess
+    expect(small.dynamoDb.requests).toBeGreaterThan(0);
+    expect(small.dynamoDb.rcu).toBeGreaterThan(0);
+    expect(large.dynamoDb.requests).toBe(small.dynamoDb.requests);
+    expect(large.dynamoDb.byCommand).toEqual(small.dynamoDb.byCommand);
+    expect(large.dynamoDb.rcu).toBe(small.dynamoDb.rcu);
+    expect(large.dynamoDb.wcu).toBe(small.dynamoDb.wcu);
+    for (const cost of [small, large]) {
+      expect(cost.dynamoDb.writeRequests).toBe(0);
+      expect(cost.dynamoDb.wcu).toBe(0);
+      expect(cost.managementApiCalls).toBe(ROOM_SIZE - 1);
+      expect(cost.lambdaInvocations).toBe(1);
+      expect(JSON.parse(cost.reply ?? '{}')).toEqual({
+        ack: 1,
+        data: { recipients: ROOM_SIZE - 1 },
+      });
+    }
+  });
+
+  it('grows with the namespace under the Scan-all baseline (the measurement can tell)', async () => {
+    // Prepare
+    const { harness, sender, growNamespaceTo } = await roomOfTen('scan-all');
+    await growNamespaceTo(50);
+
+    // Act
+    const small = await harness.chat(sender, ROOM);
+    await growNamespaceTo(500);
+    const large = await harness.chat(sender, ROOM);
+
+    // Assess
+    expect(large.dynamoDb.rcu).toBeGreaterThan(small.dynamoDb.rcu);
+    expect(large.managementApiCalls).toBe(ROOM_SIZE - 1);
+  });
+});
