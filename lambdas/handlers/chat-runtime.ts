@@ -9,6 +9,7 @@ import { DynamoDbMembershipStore } from '../adapters/dynamodb-membership-store';
 import { LambdaDeferredDelivery } from '../adapters/lambda-deferred-delivery';
 import { ManagementApiDelivery } from '../adapters/management-api-delivery';
 import { createChatApp } from '../app/chat-app';
+import type { DeferredDelivery } from '../core/ports';
 import type { Server } from '../core/server';
 
 const Environment = z.object({
@@ -91,13 +92,24 @@ export function createChatRuntime(options: ChatRuntimeOptions = {}): ChatRuntime
         ? { client: options.managementApi }
         : { endpoint: env[ENV.callbackUrl] },
     ),
-    deferredDelivery: new LambdaDeferredDelivery({
-      functionName: deliverFunction ?? 'deliver-function-not-configured',
-      client: options.lambda ?? new LambdaClient({}),
-    }),
+    deferredDelivery: deliverFunction
+      ? new LambdaDeferredDelivery({
+          functionName: deliverFunction,
+          client: options.lambda ?? new LambdaClient({}),
+        })
+      : noDeferredDelivery,
   });
   return { server, logger };
 }
+
+/** For functions the stack gives no deliver function to: handing frames over is a wiring error. */
+const noDeferredDelivery: DeferredDelivery = {
+  async deliverAfterConnect() {
+    throw new Error(
+      `${ENV.deliverFunctionName} is not set: this function cannot reach the deliver worker`,
+    );
+  },
+};
 
 let cached: ChatRuntime | undefined;
 
