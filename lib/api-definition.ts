@@ -29,6 +29,10 @@ export const LAMBDA_FUNCTIONS = {
     entry: 'lambdas/handlers/deliver.ts',
     description: 'Asynchronous worker: frames for a connection whose $connect had not returned yet',
   },
+  authorize: {
+    entry: 'lambdas/handlers/authorize.ts',
+    description: '$connect REQUEST authorizer: verifies the token, returns the user',
+  },
 } as const;
 
 export type FunctionName = keyof typeof LAMBDA_FUNCTIONS;
@@ -39,15 +43,53 @@ export type RouteIntegration =
 
 export interface RouteDefinition {
   readonly routeKey: string;
+  /** `CONNECT_AUTHORIZER` runs before the integration (only on `$connect`). */
+  readonly authorized?: boolean;
   readonly integration: RouteIntegration;
   /** Two-way route: the integration's `body` is sent back to the caller as one frame. */
   readonly returnResponse: boolean;
+}
+
+/**
+ * The Lambda REQUEST authorizer on `$connect` (API Gateway runs authorizers on `$connect`
+ * only). Its context, `{ userId, name }`, reaches every later event of the connection.
+ */
+export const CONNECT_AUTHORIZER = {
+  function: 'authorize',
+  /**
+   * Where clients put the token: `?token=<jwt>`. Browsers cannot set headers on a WebSocket,
+   * and the identity source is what API Gateway checks before invoking the authorizer: a
+   * connection without it is refused with 401 at no Lambda cost.
+   */
+  tokenQueryParameter: 'token',
+  /**
+   * The subprotocol the server speaks, echoed by `$connect` when offered. A client may also
+   * offer its token as a second subprotocol `token.<jwt>`; the authorizer accepts it, but
+   * only when the query string token is not required as the identity source (anonymous mode).
+   */
+  subprotocol: 'apigw-chat',
+  tokenSubprotocolPrefix: 'token.',
+} as const satisfies { function: FunctionName } & Record<string, string>;
+
+/**
+ * The authorizer's identity sources in an auth mode: the query string token when tokens are
+ * required; none in anonymous mode, so API Gateway invokes the authorizer (which hands out
+ * guest identities) for every connection. Shared by the stack and the emulator.
+ *
+ * @example
+ * authorizerIdentitySource('jwt'); // ['route.request.querystring.token']
+ */
+export function authorizerIdentitySource(mode: 'jwt' | 'secret' | 'anonymous'): string[] {
+  return mode === 'anonymous'
+    ? []
+    : [`route.request.querystring.${CONNECT_AUTHORIZER.tokenQueryParameter}`];
 }
 
 /** Every route of the API. */
 export const ROUTES: readonly RouteDefinition[] = [
   {
     routeKey: '$connect',
+    authorized: true,
     integration: { type: 'lambda', function: 'connect' },
     returnResponse: false,
   },
@@ -81,4 +123,18 @@ export const FUNCTION_ENV: Record<FunctionName, readonly (keyof typeof ENV)[]> =
   disconnect: ['tableName', 'callbackUrl'],
   message: ['tableName', 'callbackUrl'],
   deliver: ['tableName', 'callbackUrl'],
+  authorize: [],
 };
+
+/**
+ * The authorizer's own variables (no table, no callback URL: it only checks tokens).
+ * `AUTH_MODE` is `jwt` (default), `secret` (HS256 with `AUTH_SECRET`, local only) or
+ * `anonymous` (guest identities for everyone).
+ */
+export const AUTH_ENV = {
+  authMode: 'AUTH_MODE',
+  authSecret: 'AUTH_SECRET',
+  jwtIssuer: 'JWT_ISSUER',
+  jwtAudience: 'JWT_AUDIENCE',
+  jwtJwksUri: 'JWT_JWKS_URI',
+} as const;

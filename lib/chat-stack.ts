@@ -16,6 +16,7 @@ import {
   type WebSocketRoute,
   WebSocketStage,
 } from 'aws-cdk-lib/aws-apigatewayv2';
+import { WebSocketLambdaAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import {
   WebSocketLambdaIntegration,
   WebSocketMockIntegration,
@@ -26,6 +27,9 @@ import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import {
+  AUTH_ENV,
+  authorizerIdentitySource,
+  CONNECT_AUTHORIZER,
   ENV,
   FUNCTION_ENV,
   type FunctionName,
@@ -64,12 +68,13 @@ const ACCESS_LOG_FORMAT = AccessLogFormat.custom(
   }),
 );
 
-/** Functions behind a route; the others are asynchronous workers. */
-const ROUTED_FUNCTIONS = new Set(
-  ROUTES.flatMap((route) =>
+/** Functions behind a route (and the authorizer); the others are asynchronous workers. */
+const ROUTED_FUNCTIONS = new Set<FunctionName>([
+  ...ROUTES.flatMap((route) =>
     route.integration.type === 'lambda' ? [route.integration.function] : [],
   ),
-);
+  CONNECT_AUTHORIZER.function,
+]);
 
 export interface ChatStackProps extends StackProps {
   /** @default readStackConfig(this.node): the CDK context, validated */
@@ -98,6 +103,8 @@ export class ChatStack extends Stack {
   readonly routes: Readonly<Record<string, WebSocketRoute>>;
   readonly table: Table;
   readonly functions: Readonly<Record<FunctionName, NodejsFunction>>;
+  /** The Lambda REQUEST authorizer of `$connect`. */
+  readonly connectAuthorizer: WebSocketLambdaAuthorizer;
   readonly web: WebHosting | undefined;
 
   constructor(scope: Construct, id: string, props: ChatStackProps = {}) {
@@ -145,6 +152,7 @@ export class ChatStack extends Stack {
 
     this.functions = this.createFunctions(removalPolicy);
     this.wireEnvironment();
+    this.connectAuthorizer = this.createAuthorizer(config);
     this.routes = Object.fromEntries(ROUTES.map((route) => [route.routeKey, this.addRoute(route)]));
 
     new CfnOutput(this, 'WebSocketUrl', {
@@ -156,6 +164,10 @@ export class ChatStack extends Stack {
       description: '@connections management API endpoint',
     });
     new CfnOutput(this, 'TableName', { value: this.table.tableName });
+    new CfnOutput(this, 'AuthMode', {
+      value: config.authMode,
+      description: 'jwt: $connect needs ?token=<JWT>; anonymous: anyone may connect',
+    });
 
     this.web = props.webDir === undefined ? undefined : this.hostPage(props.webDir, removalPolicy);
     suppressNagFindings(this);
@@ -221,6 +233,39 @@ export class ChatStack extends Stack {
     }
   }
 
+  /**
+   * The `$connect` authorizer, its function given only the auth variables of `config`.
+   * Identity source (see `authorizerIdentitySource`): with tokens required it is
+   * `route.request.querystring.token`, so API Gateway answers 401 to a connection without
+   * `?token=` before invoking anything. Identity sources must all be present, so it cannot be
+   * "query string or subprotocol header": on AWS the token goes in the query string (what
+   * browsers and the client SDK can send; the reference lists query-string and header sources
+   * only). A client that offers `token.<jwt>` as a subprotocol is accepted by the authorizer
+   * only in anonymous mode, where the identity source is empty (optional for REQUEST
+   * authorizers per the API Gateway v2 API reference) and every connection reaches the authorizer.
+   */
+  private createAuthorizer(config: StackConfig): WebSocketLambdaAuthorizer {
+    const fn = this.functions[CONNECT_AUTHORIZER.function];
+    fn.addEnvironment(AUTH_ENV.authMode, config.authMode);
+    if (config.authMode === 'anonymous') {
+      Annotations.of(this).addWarningV2(
+        'apigw-chat:anonymousAccess',
+        'authMode=anonymous: $connect accepts every client without a token (guest identities).',
+      );
+    } else if (config.jwtIssuer === undefined || config.jwtAudience === undefined) {
+      Annotations.of(this).addWarningV2(
+        'apigw-chat:jwtNotConfigured',
+        'authMode=jwt without jwtIssuer and jwtAudience: the authorizer refuses every connection. Set them with -c jwtIssuer=https://... -c jwtAudience=...',
+      );
+    } else {
+      fn.addEnvironment(AUTH_ENV.jwtIssuer, config.jwtIssuer);
+      fn.addEnvironment(AUTH_ENV.jwtAudience, config.jwtAudience);
+    }
+    return new WebSocketLambdaAuthorizer('ConnectAuthorizer', fn, {
+      identitySource: authorizerIdentitySource(config.authMode),
+    });
+  }
+
   private addRoute(route: RouteDefinition): WebSocketRoute {
     const { routeKey, integration, returnResponse } = route;
     const integrationId = `${routeKey}Integration`;
@@ -229,6 +274,7 @@ export class ChatStack extends Stack {
       return this.api.addRoute(routeKey, {
         integration: new WebSocketLambdaIntegration(integrationId, handler),
         returnResponse,
+        ...(route.authorized ? { authorizer: this.connectAuthorizer } : {}),
       });
     }
     const mockRoute = this.api.addRoute(routeKey, {

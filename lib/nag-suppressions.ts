@@ -1,8 +1,11 @@
 import { CfnElement, Stack } from 'aws-cdk-lib';
 import { type NagPackSuppression, NagSuppressions } from 'cdk-nag';
 import type { IConstruct } from 'constructs';
+import { FUNCTION_ENV, type FunctionName } from './api-definition';
 import type { ChatStack } from './chat-stack';
 import type { WebHosting } from './web-hosting';
+
+type IFunctionLike = ChatStack['functions'][FunctionName];
 
 /**
  * Every cdk-nag AwsSolutions finding the stack accepts, each with its reason, in one place.
@@ -11,10 +14,6 @@ import type { WebHosting } from './web-hosting';
  * own log group only (IAM4), and an unqualified invoke grant (IAM5 on `function:*`).
  * IAM5 suppressions always name the exact wildcard (`appliesTo`), never the whole rule.
  */
-
-/** Why `$connect` has no authorizer yet. */
-const OPEN_CONNECT =
-  'Open $connect until the connect authorizer arrives in a later change; the stage throttling (rate and burst from the CDK context) bounds abuse meanwhile.';
 
 /** Why the other routes never need one. */
 const AUTHORIZED_ON_CONNECT =
@@ -64,18 +63,16 @@ const DEPLOYMENT_HANDLER_ID_PREFIX = 'Custom::CDKBucketDeployment';
  */
 export function suppressNagFindings(stack: ChatStack): void {
   for (const [routeKey, route] of Object.entries(stack.routes)) {
-    suppress(route, [
-      {
-        id: 'AwsSolutions-APIG4',
-        reason: routeKey === '$connect' ? OPEN_CONNECT : AUTHORIZED_ON_CONNECT,
-      },
-    ]);
+    // `$connect` has the Lambda authorizer (APIG4 passes); the others cannot have one.
+    if (routeKey === '$connect') continue;
+    suppress(route, [{ id: 'AwsSolutions-APIG4', reason: AUTHORIZED_ON_CONNECT }]);
   }
 
   const connectionsArn = `arn:<AWS::Partition>:execute-api:<AWS::Region>:<AWS::AccountId>:<${logicalIdOf(stack.api)}>/${stack.stage.stageName}/*/@connections/*`;
-  for (const fn of Object.values(stack.functions)) {
+  for (const [name, fn] of Object.entries(stack.functions) as [FunctionName, IFunctionLike][]) {
     suppress(fn, [{ id: 'AwsSolutions-L1', reason: PINNED_RUNTIME }]);
     if (fn.role === undefined) throw new Error(`Function ${fn.node.path} has no role`);
+    if (!FUNCTION_ENV[name].includes('callbackUrl')) continue;
     suppress(defaultPolicyOf(fn.role), [
       {
         id: 'AwsSolutions-IAM5',

@@ -10,7 +10,18 @@ export interface StackConfig {
   readonly throttlingBurstLimit: number;
   /** What happens to the table and the log groups when the stack is deleted. */
   readonly removalPolicy: RemovalPolicyName;
+  /** `jwt`: `$connect` needs a JWT of `jwtIssuer` for `jwtAudience`; `anonymous`: everyone gets a guest identity. */
+  readonly authMode: StackAuthMode;
+  /** The OIDC issuer (or Cognito user pool URL) whose JWTs the authorizer accepts. */
+  readonly jwtIssuer: string | undefined;
+  /** The audience (`aud`, or `client_id` of Cognito access tokens) the JWTs must carry. */
+  readonly jwtAudience: string | undefined;
 }
+
+/** The accepted values of the `authMode` context key. */
+export const STACK_AUTH_MODES = ['jwt', 'anonymous'] as const;
+
+export type StackAuthMode = (typeof STACK_AUTH_MODES)[number];
 
 /** The accepted values of the `removalPolicy` context key. */
 export const REMOVAL_POLICY_NAMES = ['destroy', 'retain', 'snapshot'] as const;
@@ -23,6 +34,9 @@ export const DEFAULT_STACK_CONFIG: StackConfig = {
   throttlingRateLimit: 500,
   throttlingBurstLimit: 1000,
   removalPolicy: 'destroy',
+  authMode: 'jwt',
+  jwtIssuer: undefined,
+  jwtAudience: undefined,
 };
 
 /** A context value that the stack cannot use. */
@@ -61,7 +75,36 @@ export function readStackConfig(node: Pick<Node, 'tryGetContext'>): StackConfig 
       'an integer >= 0',
     ),
     removalPolicy: readRemovalPolicy(read('removalPolicy')),
+    authMode: readAuthMode(read('authMode')),
+    jwtIssuer: readOptionalString('jwtIssuer', read('jwtIssuer'), HTTPS_URL, 'an https:// URL'),
+    jwtAudience: readOptionalString(
+      'jwtAudience',
+      read('jwtAudience'),
+      AUDIENCE,
+      'a non-empty string',
+    ),
   };
+}
+
+const HTTPS_URL = /^https:\/\/[^\s]+$/;
+const AUDIENCE = /^\S{1,256}$/;
+
+function readAuthMode(value: unknown): StackAuthMode {
+  if (value === undefined) return DEFAULT_STACK_CONFIG.authMode;
+  const match = STACK_AUTH_MODES.find((mode) => mode === value);
+  if (match) return match;
+  throw new InvalidContextError('authMode', `one of ${STACK_AUTH_MODES.join(' | ')}`, value);
+}
+
+function readOptionalString(
+  key: 'jwtIssuer' | 'jwtAudience',
+  value: unknown,
+  pattern: RegExp,
+  expected: string,
+): string | undefined {
+  if (value === undefined || value === '') return undefined;
+  if (typeof value === 'string' && pattern.test(value)) return value;
+  throw new InvalidContextError(key, expected, value);
 }
 
 function readStageName(value: unknown): string {

@@ -1,12 +1,16 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { authorizerIdentitySource, CONNECT_AUTHORIZER } from '../lib/api-definition';
+import { createDevTokenRoute } from './dev-token-route';
 import { createChatTable, type DynamoDbLocal, startDynamoDbLocal } from './dynamodb-local';
 import {
   type Gateway,
   type GatewayOptions,
+  type LambdaHandler,
   LOCAL_AWS,
   loadHandlers,
   startGateway,
 } from './gateway';
+import { authEnvironment, type LocalAuth } from './local-auth';
 
 /** The table the local runtime creates in DynamoDB Local. */
 export const LOCAL_TABLE_NAME = 'apigw-chat-local';
@@ -16,8 +20,13 @@ export interface LocalRuntimeOptions {
   readonly port?: number;
   /** Where DynamoDB Local keeps its data; omitted = in memory. */
   readonly dataDir?: string;
+  /**
+   * How `$connect` checks clients; the stack's authorizer function runs in every mode.
+   * `secret` also serves `GET /dev-token?user=<id>&name=<name>` for the chat page.
+   */
+  readonly auth: LocalAuth;
   /** Any other gateway option (timeouts, limits, static files, logger). */
-  readonly gateway?: Omit<GatewayOptions, 'port' | 'functions'>;
+  readonly gateway?: Omit<GatewayOptions, 'port' | 'functions' | 'authorizer'>;
   /** Let DynamoDB Local die at once on SIGINT/SIGTERM (default true; `npm start` shuts down in order). */
   readonly stopDatabaseOnSignals?: boolean;
 }
@@ -27,6 +36,7 @@ export interface LocalRuntime {
   readonly gateway: Gateway;
   readonly dynamoDbEndpoint: string;
   readonly tableName: string;
+  readonly auth: LocalAuth;
   /** Closes every connection (firing `$disconnect`), then stops DynamoDB Local. */
   close(): Promise<void>;
 }
@@ -36,10 +46,10 @@ export interface LocalRuntime {
  * definition, and the API Gateway emulator running the handlers `cdk deploy` ships.
  *
  * @example
- * const runtime = await startLocalRuntime({ port: 3001, dataDir: '.data/dynamodb' });
+ * const runtime = await startLocalRuntime({ port: 3001, dataDir: '.data/dynamodb', auth: { mode: 'secret', secret } });
  * console.log(runtime.gateway.url); // ws://127.0.0.1:3001/local
  */
-export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Promise<LocalRuntime> {
+export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<LocalRuntime> {
   const db: DynamoDbLocal = await startDynamoDbLocal({
     ...(options.dataDir === undefined ? {} : { dataDir: options.dataDir }),
     stopOnSignals: options.stopDatabaseOnSignals ?? true,
@@ -49,19 +59,35 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     const client = new DynamoDBClient({ endpoint: db.endpoint, ...LOCAL_AWS });
     await createChatTable({ client, tableName: LOCAL_TABLE_NAME });
     client.destroy();
+    // The authorizer module is loaded with the others, once the gateway's URLs are known.
+    let authorize: LambdaHandler | undefined;
+    const { auth } = options;
     gateway = await startGateway({
       region: LOCAL_AWS.region,
       ...options.gateway,
+      httpRoutes: [
+        ...(options.gateway?.httpRoutes ?? []),
+        ...(auth.mode === 'secret' ? [createDevTokenRoute(auth.secret)] : []),
+      ],
+      authorizer: {
+        functionName: CONNECT_AUTHORIZER.function,
+        identitySource: authorizerIdentitySource(auth.mode),
+        handler: (event, context, callback) => {
+          if (!authorize) throw new Error('The authorizer is not loaded yet');
+          return authorize(event, context, callback);
+        },
+      },
       port: options.port ?? 0,
     });
-    gateway.register(
-      await loadHandlers({
-        tableName: LOCAL_TABLE_NAME,
-        dynamoDbEndpoint: db.endpoint,
-        managementUrl: gateway.managementUrl,
-        lambdaUrl: gateway.lambdaUrl,
-      }),
-    );
+    const handlers = await loadHandlers({
+      tableName: LOCAL_TABLE_NAME,
+      dynamoDbEndpoint: db.endpoint,
+      managementUrl: gateway.managementUrl,
+      lambdaUrl: gateway.lambdaUrl,
+      extraEnvironment: authEnvironment(auth),
+    });
+    authorize = handlers[CONNECT_AUTHORIZER.function];
+    gateway.register(handlers);
   } catch (error) {
     await gateway?.close();
     await db.stop();
@@ -72,6 +98,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     gateway: started,
     dynamoDbEndpoint: db.endpoint,
     tableName: LOCAL_TABLE_NAME,
+    auth: options.auth,
     async close() {
       await started.close();
       await db.stop();

@@ -1,11 +1,15 @@
 /**
  * `npm start`: the chat on this machine. Starts DynamoDB Local with the chat table, then the
- * API Gateway emulator running the real Lambda handlers, and prints where to connect.
+ * API Gateway emulator running the real Lambda handlers (the `$connect` authorizer included),
+ * and prints where to connect, with ready-to-paste wscat lines carrying tokens.
  *
  * @example
  * npm start -- --port 3001 --in-memory
+ * npm start -- --anonymous    # no tokens: everyone connects as a guest
  */
 import { buildWeb } from '../web/build';
+import { DEV_TOKEN_PATH } from './dev-token-route';
+import { DEV_SECRET_FILE, devSecret, devToken, type LocalAuth } from './local-auth';
 import { type LocalRuntime, startLocalRuntime } from './local-runtime';
 
 const DATA_DIR = '.data/dynamodb';
@@ -15,27 +19,38 @@ const SHUTDOWN_SIGNALS = ['SIGINT', 'SIGTERM'] as const;
 interface StartOptions {
   readonly port: number;
   readonly inMemory: boolean;
+  /** No tokens: the authorizer gives every connection a guest identity. */
+  readonly anonymous: boolean;
 }
 
+/** The line `npm start -- --anonymous` prints first, so nobody mistakes it for a secured chat. */
+export const ANONYMOUS_WARNING =
+  'WARNING: anonymous mode (--anonymous): anyone can connect without a token, as a guest.';
+
 /**
- * Reads `--port N` (or `PORT`, default 3001) and `--in-memory`.
+ * Reads `--port N` (or `PORT`, default 3001), `--in-memory` and `--anonymous`.
  *
  * @example
- * parseArguments(['--port', '4000', '--in-memory'], {}); // { port: 4000, inMemory: true }
+ * parseArguments(['--port', '4000', '--in-memory'], {}); // { port: 4000, inMemory: true, anonymous: false }
  */
 export function parseArguments(args: readonly string[], env: NodeJS.ProcessEnv): StartOptions {
   let port = env.PORT === undefined ? DEFAULT_PORT : parsePort(env.PORT);
   let inMemory = false;
+  let anonymous = false;
   for (let index = 0; index < args.length; index += 1) {
     const arg = args[index];
     if (arg === '--in-memory') inMemory = true;
+    else if (arg === '--anonymous') anonymous = true;
     else if (arg === '--port') {
       index += 1;
       port = parsePort(args[index]);
     } else if (arg?.startsWith('--port=')) port = parsePort(arg.slice('--port='.length));
-    else throw new Error(`Unknown argument: ${arg}. Usage: npm start -- [--port N] [--in-memory]`);
+    else
+      throw new Error(
+        `Unknown argument: ${arg}. Usage: npm start -- [--port N] [--in-memory] [--anonymous]`,
+      );
   }
-  return { port, inMemory };
+  return { port, inMemory, anonymous };
 }
 
 function parsePort(value: string | undefined): number {
@@ -50,7 +65,11 @@ async function main(): Promise<void> {
   let runtime: LocalRuntime;
   try {
     const staticDir = await buildWeb({ logLevel: 'silent' });
+    const auth: LocalAuth = options.anonymous
+      ? { mode: 'anonymous' }
+      : { mode: 'secret', secret: await devSecret() };
     runtime = await startLocalRuntime({
+      auth,
       port: options.port,
       ...(options.inMemory ? {} : { dataDir: DATA_DIR }),
       stopDatabaseOnSignals: false,
@@ -63,6 +82,7 @@ async function main(): Promise<void> {
   onShutdown(() => runtime.close());
 
   const { gateway } = runtime;
+  if (runtime.auth.mode === 'anonymous') console.log(ANONYMOUS_WARNING);
   const storage = options.inMemory ? 'in memory' : `data in ${DATA_DIR}`;
   console.log(
     `DynamoDB Local: ${runtime.dynamoDbEndpoint} (table ${runtime.tableName}, ${storage})`,
@@ -70,9 +90,23 @@ async function main(): Promise<void> {
   console.log(`Chat page:      http://localhost:${gateway.port}/`);
   console.log(`WebSocket URL:  ${gateway.url}`);
   console.log(`Management URL: ${gateway.managementUrl}`);
-  console.log(
-    `Try it:         npx wscat -c 'ws://localhost:${gateway.port}/${gateway.stage}?ns=/'`,
-  );
+  const base = `ws://localhost:${gateway.port}/${gateway.stage}?ns=/`;
+  if (runtime.auth.mode === 'secret') {
+    const { secret } = runtime.auth;
+    console.log(`Auth:           tokens required (HS256, secret in ${DEV_SECRET_FILE})`);
+    console.log(`Tokens:         npm run token -- --user <id> [--name "<name>"]`);
+    console.log(`                (the page gets its own from ${DEV_TOKEN_PATH})`);
+    for (const [user, name] of [
+      ['alice', 'Alice'],
+      ['bob', 'Bob'],
+    ] as const) {
+      const token = await devToken(secret, user, name);
+      console.log(`Try it (${user}): npx wscat -c '${base}&token=${token}'`);
+    }
+  } else {
+    console.log('Auth:           anonymous (no token needed)');
+    console.log(`Try it:         npx wscat -c '${base}'`);
+  }
   console.log('ready');
 }
 

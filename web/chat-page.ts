@@ -5,7 +5,7 @@ import type { PageElements } from './elements';
 import { type Member, MemberList } from './member-list';
 import { type LogKind, MessageLog } from './message-log';
 import { type NamespaceProfile, profileOf } from './namespaces';
-import { openPageSocket, type PageSocket } from './page-socket';
+import { openPageSocket, type PageSocket, type TokenSource } from './page-socket';
 import { RoomList } from './room-list';
 
 /**
@@ -28,10 +28,13 @@ export class ChatPage {
   private readonly status: ConnectionStatus;
   private readonly memberList: MemberList;
   private readonly roomList: RoomList;
+  /** A token is being fetched for a connect. */
+  private fetchingToken = false;
 
   constructor(
     private readonly ui: PageElements,
     private readonly url: string,
+    private readonly tokenFor: TokenSource = async () => undefined,
   ) {
     this.log = new MessageLog(ui.log);
     this.status = new ConnectionStatus(ui.status);
@@ -65,11 +68,20 @@ export class ChatPage {
   }
 
   private connect(): void {
+    if (this.socket || this.fetchingToken) return;
+    this.fetchingToken = true;
+    void this.tokenFor(this.userName).then((token) => {
+      this.fetchingToken = false;
+      this.open(token);
+    });
+  }
+
+  private open(token: string | undefined): void {
     if (this.socket) return;
     const profile = profileOf(this.ui.namespace.value);
     let socket: PageSocket;
     try {
-      socket = openPageSocket(this.url, profile.name);
+      socket = openPageSocket(this.url, profile.name, token);
     } catch (error) {
       this.log.error(`cannot connect to ${this.url}: ${messageOf(error)}`); // e.g. a bad ?ws=
       return;

@@ -5,10 +5,15 @@
  */
 import { ChatPage } from './chat-page';
 import { findElements } from './elements';
+import { pageTokenSource } from './page-socket';
 import { resolveSocketUrl } from './socket-url';
 
 const ui = findElements(document);
 ui.connect.disabled = true; // until the URL is known; ChatPage.start() enables it
 void resolveSocketUrl(window.location, (file) => fetch(file, { cache: 'no-cache' })).then((url) =>
-  new ChatPage(ui, url).start(),
+  new ChatPage(
+    ui,
+    url,
+    pageTokenSource(window.location.search, (path) => fetch(path, { cache: 'no-store' })),
+  ).start(),
 );

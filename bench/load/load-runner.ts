@@ -84,7 +84,10 @@ export async function runLoad(plan: LoadPlan, options: RunLoadOptions = {}): Pro
     if (url === undefined) {
       log('starting the local runtime (DynamoDB Local in memory)');
       runtime = await deadline.race(
-        startLocalRuntime({ gateway: { logger: plan.verbose ? consoleLogger : silentLogger } }),
+        startLocalRuntime({
+          auth: { mode: 'anonymous' },
+          gateway: { logger: plan.verbose ? consoleLogger : silentLogger },
+        }),
         `runtime start-up (--timeout-s ${plan.timeoutS})`,
         (late) => void late.close(),
       );

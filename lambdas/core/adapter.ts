@@ -4,13 +4,15 @@ import { mapWithConcurrency } from './map-with-concurrency';
 import type { Delivery, MembershipStore, PostResult } from './ports';
 import { encodeEvent } from './protocol';
 import { isSocketId } from './socket-id';
-import type { Room, SocketId } from './types';
+import type { Room, SocketId, SocketUser } from './types';
 
 /** What is emitted: an event name, its data and, when a client caused it, the sender. */
 export interface Packet {
   readonly event: string;
   readonly data: unknown;
   readonly from?: SocketId | undefined;
+  /** The sender's verified user, stamped next to `from`. */
+  readonly user?: SocketUser | undefined;
 }
 
 /** Who receives a broadcast: members of `rooms` (the whole namespace when empty) minus members of `except`. */
@@ -134,6 +136,7 @@ export class Adapter {
           ns,
           room,
           from: packet.from,
+          user: packet.user,
         });
         frames.set(room, frame);
       }

@@ -1,5 +1,5 @@
 import type { Adapter, BroadcastReport } from './adapter';
-import type { Room, SocketId } from './types';
+import type { Room, SocketId, SocketUser } from './types';
 
 type Rooms = Room | readonly Room[];
 
@@ -19,13 +19,21 @@ export class BroadcastOperator {
     private readonly rooms: ReadonlySet<Room> = new Set(),
     private readonly exceptRooms: ReadonlySet<Room> = new Set(),
     private readonly from?: SocketId,
+    private readonly user?: SocketUser,
   ) {}
 
   /** Targets the members of these rooms as well (a connection id targets that connection). */
   to(rooms: Rooms): BroadcastOperator {
     const next = new Set(this.rooms);
     for (const room of toList(rooms)) next.add(room);
-    return new BroadcastOperator(this.adapter, this.ns, next, this.exceptRooms, this.from);
+    return new BroadcastOperator(
+      this.adapter,
+      this.ns,
+      next,
+      this.exceptRooms,
+      this.from,
+      this.user,
+    );
   }
 
   /** Same as `to`. */
@@ -37,7 +45,7 @@ export class BroadcastOperator {
   except(rooms: Rooms): BroadcastOperator {
     const next = new Set(this.exceptRooms);
     for (const room of toList(rooms)) next.add(room);
-    return new BroadcastOperator(this.adapter, this.ns, this.rooms, next, this.from);
+    return new BroadcastOperator(this.adapter, this.ns, this.rooms, next, this.from, this.user);
   }
 
   /** The ids of the connections this operator would reach. */
@@ -52,7 +60,7 @@ export class BroadcastOperator {
   /** Sends the event to the audience: the whole namespace when no room was chosen. */
   emit(event: string, data?: unknown): Promise<BroadcastReport> {
     return this.adapter.broadcast(
-      { event, data, from: this.from },
+      { event, data, from: this.from, user: this.user },
       { ns: this.ns, rooms: this.rooms, except: this.exceptRooms },
     );
   }

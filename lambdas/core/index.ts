@@ -22,4 +22,4 @@ export type {
 } from './server';
 export { Server } from './server';
 export { Socket } from './socket';
-export type { ConnectionRecord, Room, SocketData, SocketId } from './types';
+export type { ConnectionRecord, Room, SocketData, SocketId, SocketUser } from './types';

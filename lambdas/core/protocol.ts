@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { ErrorCode } from './errors';
-import type { Room, SocketId } from './types';
+import type { Room, SocketId, SocketUser } from './types';
 
 /**
  * Wire protocol v1, client → server: one JSON text frame (see docs/protocol.md).
@@ -91,10 +91,12 @@ export interface EventFrame {
   readonly ns: string;
   readonly room?: Room;
   readonly from?: SocketId;
+  /** The sender's verified user; only with `from`. */
+  readonly user?: SocketUser | undefined;
 }
 
 /**
- * Encodes a server → client event frame; `room` and `from` are left out when undefined.
+ * Encodes a server → client event frame; `room`, `from` and `user` are left out when undefined.
  *
  * @example
  * encodeEvent({ event: 'chat', data: 'hi', ns: '/', room: 'lobby', from: 'R1kmxc2VNjMCFIA=' });
@@ -106,6 +108,9 @@ export function encodeEvent(frame: EventFrame): string {
     ns: frame.ns,
     ...(frame.room === undefined ? {} : { room: frame.room }),
     ...(frame.from === undefined ? {} : { from: frame.from }),
+    ...(frame.from === undefined || frame.user === undefined
+      ? {}
+      : { user: { id: frame.user.id, name: frame.user.name } }),
   });
 }
 

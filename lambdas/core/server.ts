@@ -6,7 +6,7 @@ import { type CoreLogger, silentLogger } from './logger';
 import { Namespace } from './namespace';
 import type { DeferredDelivery, Delivery, MembershipStore } from './ports';
 import { ackIdOf, encodeAck, encodeFailure, parseClientFrame } from './protocol';
-import { Socket } from './socket';
+import { Socket, userFromAuthorizer, userOf } from './socket';
 import type { ConnectionRecord, SocketId } from './types';
 
 /** API Gateway closes every connection after 2 hours; items live 15 minutes longer. */
@@ -117,11 +117,12 @@ export class Server {
     const name = namespaceOf(input.query);
     const nsp = this.namespaces.get(name);
     if (!nsp) return { statusCode: 404, message: `Unknown namespace ${name}` };
+    const user = userFromAuthorizer(input.authorizer);
     const record: ConnectionRecord = {
       id: input.connectionId,
       ns: name,
       rooms: [],
-      data: {},
+      data: user ? { user } : {},
       connectedAt: input.connectedAt,
       expiresAt: Math.floor(input.connectedAt / 1000) + this.connectionTtlSeconds,
     };
@@ -147,11 +148,12 @@ export class Server {
       }
       throw error;
     }
+    restoreUser(socket, record);
     await this.store.addConnection({ ...record, data: socket.data });
     try {
       const { frames } = await runInConnectScope(socket.id, async () => {
         await nsp.runConnectionListeners(socket);
-        await this.saveDataIfChanged(socket, { ...record, data: {} });
+        await this.saveDataIfChanged(socket, record);
       });
       if (frames.length > 0) await this.deferredDelivery.deliverAfterConnect(socket.id, frames);
     } catch (error) {
@@ -288,6 +290,7 @@ export class Server {
   }
 
   private async saveDataIfChanged(socket: Socket, before: ConnectionRecord): Promise<void> {
+    restoreUser(socket, before);
     if (JSON.stringify(socket.data) !== JSON.stringify(before.data)) {
       await this.store.saveData(socket.id, socket.data);
     }
@@ -311,4 +314,14 @@ export class Server {
     });
     return { code: 'INTERNAL', message: 'Internal error' };
   }
+}
+
+/**
+ * When an authorizer verified the user, `data.user` is its verdict: handlers may read it but
+ * not change it, so the stored user (and the `user` stamped on frames) always is the one
+ * verified at `$connect`.
+ */
+function restoreUser(socket: Socket, record: ConnectionRecord): void {
+  const user = userOf(record.data);
+  if (user) socket.data.user = user;
 }

@@ -4,7 +4,7 @@ import { ChatError } from './errors';
 import type { Handshake } from './handshake';
 import type { Namespace } from './namespace';
 import { isSocketId } from './socket-id';
-import type { ConnectionRecord, Room, SocketData, SocketId } from './types';
+import type { ConnectionRecord, Room, SocketData, SocketId, SocketUser } from './types';
 
 type Rooms = Room | readonly Room[];
 
@@ -22,6 +22,11 @@ export class Socket {
   /** Free-form data kept with the connection; changes made in a handler are saved. */
   data: SocketData;
   readonly handshake: Handshake;
+  /**
+   * The verified user (also `socket.data.user`), from the connection as stored at `$connect`;
+   * stamped on every event this socket sends. `undefined` when no authorizer ran.
+   */
+  readonly user: SocketUser | undefined;
   private record: ConnectionRecord;
 
   constructor(
@@ -34,6 +39,7 @@ export class Socket {
     this.record = record;
     this.data = structuredClone(record.data);
     this.handshake = handshake;
+    this.user = userOf(record.data);
   }
 
   /** The rooms the socket is in, its own id included (as in Socket.IO). */
@@ -66,7 +72,9 @@ export class Socket {
 
   /** Sends an event to this socket only. */
   emit(event: string, data?: unknown): Promise<BroadcastReport> {
-    return this.adapter.send({ event, data, from: this.id }, this.nsp.name, [this.id]);
+    return this.adapter.send({ event, data, from: this.id, user: this.user }, this.nsp.name, [
+      this.id,
+    ]);
   }
 
   /** Targets rooms (or a connection id), leaving this socket out. */
@@ -92,6 +100,7 @@ export class Socket {
       new Set(),
       new Set([this.id]),
       this.id,
+      this.user,
     );
   }
 
@@ -99,4 +108,33 @@ export class Socket {
   get connectionRecord(): ConnectionRecord {
     return this.record;
   }
+}
+
+/**
+ * The user kept in a connection's data (`data.user = { id, name }`), if well-formed.
+ *
+ * @example
+ * userOf({ user: { id: 'alice', name: 'Alice' } }); // { id: 'alice', name: 'Alice' }
+ */
+export function userOf(data: SocketData): SocketUser | undefined {
+  const user = data.user as { id?: unknown; name?: unknown } | null | undefined;
+  return user && typeof user.id === 'string' && typeof user.name === 'string'
+    ? { id: user.id, name: user.name }
+    : undefined;
+}
+
+/**
+ * The user an authorizer context names (`{ userId, name }`, as `lambdas/handlers/authorize.ts`
+ * returns it), if any.
+ *
+ * @example
+ * userFromAuthorizer({ userId: 'alice', name: 'Alice', principalId: 'alice' }); // { id: 'alice', name: 'Alice' }
+ */
+export function userFromAuthorizer(
+  authorizer: Readonly<Record<string, unknown>> | undefined,
+): SocketUser | undefined {
+  const userId = authorizer?.userId;
+  if (typeof userId !== 'string' || userId === '') return undefined;
+  const name = authorizer?.name;
+  return { id: userId, name: typeof name === 'string' && name !== '' ? name : userId };
 }

@@ -7,6 +7,16 @@ export type SocketId = string;
 /** Free-form, JSON-serialisable data attached to a connection (Socket.IO's `socket.data`). */
 export type SocketData = Record<string, unknown>;
 
+/**
+ * The authenticated user of a connection, as the `$connect` authorizer verified it. Kept in
+ * the connection's data as `data.user`; the server stamps it on every event the connection
+ * causes, next to `from`.
+ */
+export interface SocketUser {
+  readonly id: string;
+  readonly name: string;
+}
+
 /** What the membership store keeps about one connection. */
 export interface ConnectionRecord {
   readonly id: SocketId;

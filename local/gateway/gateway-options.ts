@@ -5,6 +5,7 @@ import {
   type RouteDefinition,
 } from '../../lib/api-definition';
 import type { RequestAuthorizerOptions } from './authorizer';
+import type { HttpRoute } from './http-route';
 import { newApiId } from './ids';
 import type { LambdaHandler } from './lambda-handler';
 import { consoleLogger, type GatewayLogger } from './logger';
@@ -60,6 +61,8 @@ export interface GatewayOptions {
   readonly memoryMb?: number;
   /** Serves this directory's files on GET (e.g. the web client). */
   readonly staticDir?: string;
+  /** More HTTP endpoints of the local runtime (not API Gateway's), tried before `staticDir`. */
+  readonly httpRoutes?: readonly HttpRoute[];
   /** Default: prints with a `[gateway]` prefix. */
   readonly logger?: GatewayLogger;
   /**
@@ -69,7 +72,7 @@ export interface GatewayOptions {
   readonly postFaults?: PostFaultInjector;
 }
 
-type UndefinedByDefault = 'authorizer' | 'staticDir' | 'functions' | 'postFaults';
+type UndefinedByDefault = 'authorizer' | 'staticDir' | 'functions' | 'postFaults' | 'httpRoutes';
 
 export type GatewaySettings = Required<Omit<GatewayOptions, UndefinedByDefault>> &
   Pick<GatewayOptions, UndefinedByDefault>;

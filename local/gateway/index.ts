@@ -16,6 +16,7 @@ export type {
   WebSocketRequestContext,
 } from './events';
 export type { GatewayFunctions, GatewayOptions } from './gateway-options';
+export type { HttpRoute } from './http-route';
 export type { LambdaHandler } from './lambda-handler';
 export { handlerEnvironment, LOCAL_AWS, loadHandlers } from './load-handlers';
 export { consoleLogger, type GatewayLogger, silentLogger } from './logger';

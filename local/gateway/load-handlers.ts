@@ -27,6 +27,8 @@ export interface HandlerEnvironmentOptions {
   readonly lambdaUrl: string;
   /** Default `LOCAL_AWS.region`. */
   readonly region?: string;
+  /** More variables (the authorizer's `AUTH_ENV`, see `local/local-auth.ts`). */
+  readonly extraEnvironment?: Readonly<Record<string, string>>;
 }
 
 export interface LoadHandlersOptions<Name extends string> extends HandlerEnvironmentOptions {
@@ -60,6 +62,7 @@ export function handlerEnvironment(options: HandlerEnvironmentOptions): Record<s
     AWS_ENDPOINT_URL_DYNAMODB: options.dynamoDbEndpoint,
     AWS_ENDPOINT_URL_LAMBDA: options.lambdaUrl,
     AWS_ENDPOINT_URL_APIGATEWAYMANAGEMENTAPI: options.managementUrl,
+    ...options.extraEnvironment,
   };
 }
 

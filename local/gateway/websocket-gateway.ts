@@ -190,6 +190,7 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Gatewa
       },
     }),
     createLambdaInvokeApi({ runner, environment }),
+    ...(settings.httpRoutes ?? []),
     ...(settings.staticDir === undefined ? [] : [createStaticFiles(settings.staticDir)]),
   ];
   server.on('request', (req, res) => {

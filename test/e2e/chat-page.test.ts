@@ -34,7 +34,11 @@ describe('Page: the chat in a browser, served by the local runtime', () => {
   beforeAll(async () => {
     await buildClient();
     const staticDir = await buildWeb({ logLevel: 'silent' });
-    runtime = await startLocalRuntime({ gateway: { staticDir, logger: silentLogger } });
+    runtime = await startLocalRuntime({
+      // Secret mode: the page gets its tokens from the runtime's /dev-token endpoint.
+      auth: { mode: 'secret', secret: 'e2e-secret-e2e-secret-e2e-secret-00001' },
+      gateway: { staticDir, logger: silentLogger },
+    });
     pageUrl = `http://127.0.0.1:${runtime.gateway.port}/`;
     browser = await launchChromium();
   });

@@ -1,9 +1,14 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { SignJWT } from 'jose';
+import WebSocket from 'ws';
 import { DynamoDbMembershipStore } from '../../lambdas/adapters/dynamodb-membership-store';
+import { signSecretToken } from '../../lambdas/auth';
 import { LOCAL_AWS, silentLogger } from '../../local/gateway';
 import { type LocalRuntime, startLocalRuntime } from '../../local/local-runtime';
 import { ProtocolClient } from '../support/protocol-client';
+
+const SECRET = 'integration-secret-integration-secret-0001';
 
 jest.setTimeout(30_000);
 
@@ -11,12 +16,32 @@ describe('Local runtime: the chat application over real sockets and DynamoDB Loc
   let runtime: LocalRuntime;
   let store: DynamoDbMembershipStore;
   const clients: ProtocolClient[] = [];
+  const users = new Map<ProtocolClient, { id: string; name: string }>();
+  let userCount = 0;
 
+  /** Opens a client of a fresh user (`user-N`, "User N") with a token in the query string. */
   const open = async (ns = '/'): Promise<ProtocolClient> => {
-    const client = await ProtocolClient.open(`${runtime.gateway.url}?ns=${encodeURIComponent(ns)}`);
+    userCount += 1;
+    const user = { id: `user-${userCount}`, name: `User ${userCount}` };
+    const token = await signSecretToken(SECRET, { user: user.id, name: user.name });
+    const client = await ProtocolClient.open(
+      `${runtime.gateway.url}?ns=${encodeURIComponent(ns)}&token=${token}`,
+    );
     clients.push(client);
+    users.set(client, user);
     return client;
   };
+  /** The verified user the server stamps on a client's events. */
+  const userOf = (client: ProtocolClient) => users.get(client);
+  /** The handshake's HTTP status when the gateway refuses it. */
+  const refusal = (url: string, options: WebSocket.ClientOptions = {}): Promise<unknown> =>
+    ProtocolClient.open(url, options).then(
+      (client) => {
+        clients.push(client);
+        return 'accepted';
+      },
+      (error: { status?: number }) => error.status,
+    );
   const idOf = async (client: ProtocolClient): Promise<string> =>
     ((await client.request('whoami')) as { id: string }).id;
   const eventually = async (check: () => Promise<boolean>, timeoutMs = 5_000): Promise<void> => {
@@ -33,7 +58,10 @@ describe('Local runtime: the chat application over real sockets and DynamoDB Loc
   };
 
   beforeAll(async () => {
-    runtime = await startLocalRuntime({ gateway: { logger: silentLogger } });
+    runtime = await startLocalRuntime({
+      auth: { mode: 'secret', secret: SECRET },
+      gateway: { logger: silentLogger },
+    });
     store = new DynamoDbMembershipStore({
       tableName: runtime.tableName,
       client: DynamoDBDocumentClient.from(
@@ -48,6 +76,68 @@ describe('Local runtime: the chat application over real sockets and DynamoDB Loc
 
   afterAll(async () => {
     await runtime.close();
+  });
+
+  describe('Authentication at $connect', () => {
+    it('refuses a connection without a token with 401 at the handshake', async () => {
+      expect(await refusal(`${runtime.gateway.url}?ns=/`)).toBe(401);
+    });
+
+    it('refuses garbage, expired and foreign-secret tokens with 401, another issuer with 403', async () => {
+      // Prepare
+      const expired = await signSecretToken(SECRET, { user: 'ann', expiresIn: -10 });
+      const foreign = await signSecretToken(`${SECRET}-other`, { user: 'ann' });
+      const otherIssuer = await new SignJWT({})
+        .setProtectedHeader({ alg: 'HS256' })
+        .setSubject('ann')
+        .setIssuer('someone-else')
+        .setExpirationTime('1h')
+        .sign(new TextEncoder().encode(SECRET));
+      const url = (token: string) => `${runtime.gateway.url}?ns=/&token=${token}`;
+
+      // Act / Assess
+      expect(await refusal(url('garbage'))).toBe(401);
+      expect(await refusal(url(expired))).toBe(401);
+      expect(await refusal(url(foreign))).toBe(401);
+      expect(await refusal(url(otherIssuer))).toBe(403);
+    });
+
+    it('needs the token in the query string: a token.<jwt> subprotocol alone gets 401, as on AWS', async () => {
+      // Prepare
+      const token = await signSecretToken(SECRET, { user: 'ann' });
+
+      // Act
+      const status = await refusal(`${runtime.gateway.url}?ns=/`, {
+        headers: { 'Sec-WebSocket-Protocol': `apigw-chat, token.${token}` },
+      });
+
+      // Assess: the identity source is route.request.querystring.token.
+      expect(status).toBe(401);
+    });
+
+    it('accepts a good token, echoes the apigw-chat subprotocol and stamps the user on chat frames', async () => {
+      // Prepare
+      const token = await signSecretToken(SECRET, { user: 'alice', name: 'Alice' });
+      const alice = await new Promise<WebSocket>((resolve, reject) => {
+        const ws = new WebSocket(`${runtime.gateway.url}?ns=/&token=${token}`, ['apigw-chat']);
+        ws.once('open', () => resolve(ws));
+        ws.once('error', reject);
+      });
+      const bob = await open();
+      await bob.request('join', { room: 'auth-room' });
+      const joined = new Promise((resolve) => alice.once('message', resolve));
+      alice.send(JSON.stringify({ action: 'join', data: { room: 'auth-room' }, ack: 1 }));
+      await joined;
+
+      // Act
+      alice.send(JSON.stringify({ action: 'chat', data: { room: 'auth-room', message: 'hi' } }));
+      const received = await bob.event('chat');
+
+      // Assess
+      expect(alice.protocol).toBe('apigw-chat');
+      expect(received).toMatchObject({ data: 'hi', user: { id: 'alice', name: 'Alice' } });
+      alice.terminate();
+    });
   });
 
   describe('Namespace: /', () => {
@@ -75,6 +165,7 @@ describe('Local runtime: the chat application over real sockets and DynamoDB Loc
         ns: '/',
         room: 'lobby',
         from: annId,
+        user: userOf(ann),
       });
       expect(forbidden).toMatchObject({ error: { code: 'FORBIDDEN' } });
       expect(left).toEqual({ room: 'lobby' });
@@ -104,6 +195,7 @@ describe('Local runtime: the chat application over real sockets and DynamoDB Loc
           data: { text: 'all hands' },
           ns: '/',
           from: annId,
+          user: userOf(ann),
         });
       }
       await expectNoEvents(ann);
@@ -124,6 +216,7 @@ describe('Local runtime: the chat application over real sockets and DynamoDB Loc
         data: 42,
         ns: '/',
         from: annId,
+        user: userOf(ann),
       });
       await expectNoEvents(bob);
     });
@@ -146,6 +239,7 @@ describe('Local runtime: the chat application over real sockets and DynamoDB Loc
         data: 'psst',
         ns: '/',
         from: annId,
+        user: userOf(ann),
       });
       expect(crossNamespace).toMatchObject({ error: { code: 'NOT_FOUND' } });
       expect(unknown).toMatchObject({ error: { code: 'NOT_FOUND' } });
@@ -198,6 +292,7 @@ describe('Local runtime: the chat application over real sockets and DynamoDB Loc
         ns: '/chat',
         room: 'room:dev',
         from: annId,
+        user: userOf(ann),
       });
       await expectNoEvents(ann);
       await expectNoEvents(cat);
@@ -235,9 +330,8 @@ describe('Local runtime: the chat application over real sockets and DynamoDB Loc
 
   describe('Connections', () => {
     it('refuses an unknown namespace at the handshake with 404', async () => {
-      await expect(ProtocolClient.open(`${runtime.gateway.url}?ns=/nope`)).rejects.toMatchObject({
-        status: 404,
-      });
+      const token = await signSecretToken(SECRET, { user: 'ann' });
+      expect(await refusal(`${runtime.gateway.url}?ns=/nope&token=${token}`)).toBe(404);
     });
 
     it('an abrupt drop without a close frame fires $disconnect and removes every membership', async () => {

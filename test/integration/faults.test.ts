@@ -6,6 +6,12 @@ import { PostFaultPlan } from '../../local/gateway/post-faults';
 import { type LocalRuntime, startLocalRuntime } from '../../local/local-runtime';
 import { ProtocolClient } from '../support/protocol-client';
 
+/** The user anonymous mode stamps: a guest identity of the authorizer's. */
+const ANONYMOUS_GUEST = {
+  id: expect.stringMatching(/^guest-/),
+  name: expect.stringMatching(/^Guest /),
+};
+
 jest.setTimeout(30_000);
 
 describe('Local runtime: posts that fail with injected @connections errors', () => {
@@ -35,6 +41,7 @@ describe('Local runtime: posts that fail with injected @connections errors', () 
 
   beforeAll(async () => {
     runtime = await startLocalRuntime({
+      auth: { mode: 'anonymous' },
       gateway: { logger: silentLogger, postFaults: faults.injector },
     });
     store = new DynamoDbMembershipStore({
@@ -64,7 +71,14 @@ describe('Local runtime: posts that fail with injected @connections errors', () 
     const reply = await ann.request('chat', { room: 'throttled', message: 'hello?' });
 
     // Assess
-    const frame = { event: 'chat', data: 'hello?', ns: '/', room: 'throttled', from: annId };
+    const frame = {
+      event: 'chat',
+      data: 'hello?',
+      ns: '/',
+      room: 'throttled',
+      from: annId,
+      user: ANONYMOUS_GUEST,
+    };
     expect(reply).toEqual({ recipients: 2 });
     expect(await bob.event('chat')).toEqual(frame);
     expect(await cat.event('chat')).toEqual(frame);
@@ -91,6 +105,7 @@ describe('Local runtime: posts that fail with injected @connections errors', () 
       ns: '/',
       room: 'broken',
       from: annId,
+      user: ANONYMOUS_GUEST,
     });
     // The delivery's 3 retries, and no SDK retries under them (`maxAttempts: 1`).
     expect(faults.posts(bobId) - postsBefore).toBe(4);

@@ -46,7 +46,7 @@ const portIsOpen = (port: number): Promise<boolean> =>
   });
 
 describe('npm start', () => {
-  it('prints the URLs and a wscat line, serves the chat, and stops cleanly on SIGINT', async () => {
+  it('prints the URLs and wscat lines with tokens, refuses tokenless clients, serves the chat, and stops cleanly on SIGINT', async () => {
     // Prepare
     const output: string[] = [];
     const child = spawn(
@@ -70,7 +70,11 @@ describe('npm start', () => {
     const pageUrl = text.match(/Chat page: +(http:\/\/\S+)/)?.[1] as string;
     const page = await fetch(pageUrl);
     const html = await page.text();
-    const client = await ProtocolClient.open(`${wsUrl}?ns=/`);
+    const aliceUrl = text.match(/Try it \(alice\): npx wscat -c '(ws:\/\/\S+)'/)?.[1] as string;
+    const tokenless = await ProtocolClient.open(`${wsUrl}?ns=/`).catch(
+      (error: { status?: number }) => error.status,
+    );
+    const client = await ProtocolClient.open(aliceUrl.replace('localhost', '127.0.0.1'));
     const joined = await client.request('join', { room: 'lobby' });
     const dbWasOpen = await portIsOpen(dbPort);
     child.kill('SIGINT');
@@ -78,7 +82,11 @@ describe('npm start', () => {
 
     // Assess
     expect(text).toMatch(/Management URL: +http:\/\/127\.0\.0\.1:\d+\/local/);
-    expect(text).toMatch(/npx wscat -c 'ws:\/\/localhost:\d+\/local\?ns=\/'/);
+    expect(text).toMatch(
+      /Try it \(bob\): +npx wscat -c 'ws:\/\/localhost:\d+\/local\?ns=\/&token=[\w.-]+'/,
+    );
+    expect(text).not.toMatch(/WARNING: anonymous/);
+    expect(tokenless).toBe(401);
     expect(page.status).toBe(200);
     expect(html).toContain('<title>');
     expect(html).toMatch(/main\.js/);

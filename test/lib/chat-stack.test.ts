@@ -1,6 +1,8 @@
 import { App } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import {
+  AUTH_ENV,
+  CONNECT_AUTHORIZER,
   ENV,
   FUNCTION_ENV,
   type FunctionName,
@@ -252,7 +254,13 @@ describe('Class: ChatStack', () => {
       );
 
       // Assess
-      expect(timeouts).toEqual({ connect: 10, disconnect: 10, message: 10, deliver: 30 });
+      expect(timeouts).toEqual({
+        connect: 10,
+        disconnect: 10,
+        message: 10,
+        deliver: 30,
+        authorize: 10,
+      });
     });
 
     it.each(FUNCTION_NAMES)('%s has exactly its FUNCTION_ENV variables', (name) => {
@@ -267,6 +275,7 @@ describe('Class: ChatStack', () => {
         deliverFunctionName: `{${fnIds.deliver}}`,
       };
       for (const key of FUNCTION_ENV[name]) expected[ENV[key]] = values[key];
+      if (name === CONNECT_AUTHORIZER.function) expected[AUTH_ENV.authMode] = 'jwt';
 
       // Act
       const fn = resourceOf(template, 'AWS::Lambda::Function', fnIds[name]);
@@ -280,31 +289,125 @@ describe('Class: ChatStack', () => {
     });
   });
 
+  describe('Connect authorizer', () => {
+    it('is a REQUEST authorizer on the authorize function with the query-string token as identity source', () => {
+      // Act
+      const authorizers = Object.values(resourcesOf(template, 'AWS::ApiGatewayV2::Authorizer'));
+
+      // Assess
+      expect(authorizers).toHaveLength(1);
+      const props = authorizers[0]?.Properties ?? {};
+      expect(props.AuthorizerType).toBe('REQUEST');
+      expect(props.IdentitySource).toEqual(['route.request.querystring.token']);
+      expect(render(props.AuthorizerUri)).toContain(`{${fnIds.authorize}.Arn}`);
+    });
+
+    it('guards $connect (CUSTOM) and no other route', () => {
+      // Act
+      const authorizerId = onlyIdOf(template, 'AWS::ApiGatewayV2::Authorizer');
+      const routes = Object.values(resourcesOf(template, 'AWS::ApiGatewayV2::Route'));
+
+      // Assess
+      for (const route of routes) {
+        if (route.Properties.RouteKey === '$connect') {
+          expect(route.Properties.AuthorizationType).toBe('CUSTOM');
+          expect(route.Properties.AuthorizerId).toEqual({ Ref: authorizerId });
+        } else {
+          expect(route.Properties.AuthorizationType ?? 'NONE').toBe('NONE');
+          expect(route.Properties.AuthorizerId).toBeUndefined();
+        }
+      }
+    });
+
+    it('lets API Gateway invoke the authorizer function', () => {
+      template.hasResourceProperties('AWS::Lambda::Permission', {
+        Action: 'lambda:InvokeFunction',
+        Principal: 'apigateway.amazonaws.com',
+        FunctionName: { 'Fn::GetAtt': [fnIds.authorize, 'Arn'] },
+      });
+    });
+
+    it('passes jwtIssuer and jwtAudience from the context to the authorizer only', () => {
+      // Act
+      const { template: jwt } = synthWithContext({
+        jwtIssuer: 'https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_Abc',
+        jwtAudience: 'client-123',
+      });
+      const ids = functionIds(jwt);
+      const variablesOf = (name: FunctionName) =>
+        (
+          resourceOf(jwt, 'AWS::Lambda::Function', ids[name]).Properties.Environment as {
+            Variables: Record<string, unknown>;
+          }
+        ).Variables;
+
+      // Assess
+      expect(variablesOf('authorize')).toMatchObject({
+        AUTH_MODE: 'jwt',
+        JWT_ISSUER: 'https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_Abc',
+        JWT_AUDIENCE: 'client-123',
+      });
+      expect(variablesOf('connect').JWT_ISSUER).toBeUndefined();
+    });
+
+    it('warns when jwt mode has no issuer and audience', () => {
+      const { stack } = synthWithContext({});
+      Annotations.fromStack(stack).hasWarning('*', Match.stringLikeRegexp('jwtIssuer'));
+    });
+
+    it('in anonymous mode, has no identity source, says so in a warning and an output', () => {
+      // Act
+      const { stack, template: anonymous } = synthWithContext({ authMode: 'anonymous' });
+
+      // Assess
+      anonymous.hasResourceProperties('AWS::ApiGatewayV2::Authorizer', {
+        AuthorizerType: 'REQUEST',
+        IdentitySource: [],
+      });
+      anonymous.hasOutput('AuthMode', { Value: 'anonymous' });
+      Annotations.fromStack(stack).hasWarning('*', Match.stringLikeRegexp('anonymous'));
+    });
+  });
+
   describe('Permissions', () => {
-    it.each(FUNCTION_NAMES)('%s may ManageConnections on this API and stage only', (name) => {
-      // Act
-      const statements = statementsWithAction(
-        statementsOf(template, fnIds[name]),
-        'execute-api:ManageConnections',
-      );
+    it.each(FUNCTION_NAMES)(
+      '%s may ManageConnections on this API and stage only, if it reads the callback URL',
+      (name) => {
+        // Act
+        const statements = statementsWithAction(
+          statementsOf(template, fnIds[name]),
+          'execute-api:ManageConnections',
+        );
 
-      // Assess
-      expect(statements).toHaveLength(1);
-      const resources = [statements[0]?.Resource].flat().map(render);
-      expect(resources).toEqual([manageConnectionsArn(apiId, 'dev')]);
-    });
+        // Assess
+        if (!FUNCTION_ENV[name].includes('callbackUrl')) {
+          expect(statements).toHaveLength(0);
+          return;
+        }
+        expect(statements).toHaveLength(1);
+        const resources = [statements[0]?.Resource].flat().map(render);
+        expect(resources).toEqual([manageConnectionsArn(apiId, 'dev')]);
+      },
+    );
 
-    it.each(FUNCTION_NAMES)('%s may read and write the table only', (name) => {
-      // Act
-      const statements = statementsWithAction(
-        statementsOf(template, fnIds[name]),
-        'dynamodb:PutItem',
-      );
+    it.each(FUNCTION_NAMES)(
+      '%s may read and write the table only, if it reads its name',
+      (name) => {
+        // Act
+        const statements = statementsWithAction(
+          statementsOf(template, fnIds[name]),
+          'dynamodb:PutItem',
+        );
 
-      // Assess
-      expect(statements).toHaveLength(1);
-      expect([statements[0]?.Resource].flat().map(render)).toEqual([`{${tableId}.Arn}`]);
-    });
+        // Assess
+        if (!FUNCTION_ENV[name].includes('tableName')) {
+          expect(statements).toHaveLength(0);
+          return;
+        }
+        expect(statements).toHaveLength(1);
+        expect([statements[0]?.Resource].flat().map(render)).toEqual([`{${tableId}.Arn}`]);
+      },
+    );
 
     it.each(FUNCTION_NAMES)(
       '%s may invoke deliver, unqualified, only if it reads its name',
@@ -409,7 +512,7 @@ describe('Class: ChatStack', () => {
   });
 
   describe('Outputs', () => {
-    it('outputs the WebSocket URL, the callback URL and the table name, without exports', () => {
+    it('outputs the WebSocket URL, the callback URL, the table name and the auth mode, without exports', () => {
       // Act
       const outputs = template.findOutputs('*') as Record<
         string,
@@ -417,7 +520,13 @@ describe('Class: ChatStack', () => {
       >;
 
       // Assess
-      expect(Object.keys(outputs).sort()).toEqual(['CallbackUrl', 'TableName', 'WebSocketUrl']);
+      expect(Object.keys(outputs).sort()).toEqual([
+        'AuthMode',
+        'CallbackUrl',
+        'TableName',
+        'WebSocketUrl',
+      ]);
+      expect(outputs.AuthMode?.Value).toBe('jwt');
       expect(render(outputs.WebSocketUrl?.Value)).toBe(
         `wss://{${apiId}}.execute-api.{AWS::Region}.{AWS::URLSuffix}/dev`,
       );
@@ -497,6 +606,8 @@ describe('Class: ChatStack', () => {
       ['throttlingBurstLimit', 1.5],
       ['removalPolicy', 'keep'],
       ['stageName', 'bad stage!'],
+      ['authMode', 'open'],
+      ['jwtIssuer', 'http://not-https'],
     ])('throws InvalidContextError for %s=%p', (key, value) => {
       // Act / Assess
       expect(() => synthWithContext({ [key]: value })).toThrow(InvalidContextError);

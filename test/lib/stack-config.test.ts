@@ -17,6 +17,9 @@ describe('Function: readStackConfig', () => {
       throttlingRateLimit: 500,
       throttlingBurstLimit: 1000,
       removalPolicy: 'destroy',
+      authMode: 'jwt',
+      jwtIssuer: undefined,
+      jwtAudience: undefined,
     });
   });
 

@@ -76,6 +76,8 @@ export interface ConnectEventOptions extends CommonOptions {
   readonly query?: Record<string, string>;
   /** Extra request headers (added to the WebSocket upgrade headers). */
   readonly headers?: Record<string, string>;
+  /** `requestContext.authorizer`: the Lambda authorizer's context plus `principalId`. */
+  readonly authorizer?: Record<string, string>;
 }
 
 /**
@@ -108,7 +110,10 @@ export function connectEvent(options: ConnectEventOptions) {
           queryStringParameters: options.query,
           multiValueQueryStringParameters: multi(options.query),
         }),
-    requestContext: requestContext('$connect', 'CONNECT', options),
+    requestContext: {
+      ...requestContext('$connect', 'CONNECT', options),
+      ...(options.authorizer === undefined ? {} : { authorizer: options.authorizer }),
+    },
     isBase64Encoded: false,
   };
 }

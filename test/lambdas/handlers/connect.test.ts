@@ -81,6 +81,55 @@ describe('Handler: connect', () => {
     });
   });
 
+  describe('Authentication', () => {
+    it("stores the authorizer's user as data.user", async () => {
+      // Prepare
+      const id = newConnectionId();
+
+      // Act
+      const result = await connect(
+        connectEvent({
+          connectionId: id,
+          query: { ns: '/', token: 'eyJ.x.y' },
+          authorizer: { userId: 'alice', name: 'Alice', principalId: 'alice' },
+        }),
+      );
+
+      // Assess
+      expect(result).toEqual({ statusCode: 200 });
+      expect(aws.table.get(`conn#${id}`, 'conn')).toMatchObject({
+        data: { user: { id: 'alice', name: 'Alice' } },
+      });
+    });
+
+    it('echoes the apigw-chat subprotocol when offered, never the token one', async () => {
+      // Act
+      const result = await connect(
+        connectEvent({
+          connectionId: newConnectionId(),
+          headers: { 'Sec-WebSocket-Protocol': 'apigw-chat, token.eyJ.x.y' },
+        }),
+      );
+
+      // Assess
+      expect(result).toEqual({
+        statusCode: 200,
+        headers: { 'Sec-WebSocket-Protocol': 'apigw-chat' },
+      });
+    });
+
+    it('echoes no subprotocol when apigw-chat is not offered', async () => {
+      const result = await connect(
+        connectEvent({
+          connectionId: newConnectionId(),
+          headers: { 'Sec-WebSocket-Protocol': 'token.eyJ.x.y' },
+        }),
+      );
+
+      expect(result).toEqual({ statusCode: 200 });
+    });
+  });
+
   it('answers 404 for an unknown namespace and writes nothing', async () => {
     // Prepare
     const id = newConnectionId();

@@ -171,6 +171,35 @@ describe('Handler: message', () => {
         expect(aws.writes()).toEqual([]);
       });
 
+      it("stamps the sender's verified user next to from, whatever the data claims", async () => {
+        // Prepare
+        const ids = [newConnectionId(), newConnectionId()] as const;
+        for (const [index, id] of ids.entries()) {
+          const name = index === 0 ? 'Alice' : 'Bob';
+          await connect(
+            connectEvent({
+              connectionId: id,
+              connectedAt: CONNECTED_AT,
+              query: { ns: '/' },
+              authorizer: { userId: name.toLowerCase(), name, principalId: name.toLowerCase() },
+            }),
+          );
+          await send(id, 'join', { room: 'lobby' });
+        }
+        aws.clearHistory();
+
+        // Act
+        await send(ids[0], 'chat', { room: 'lobby', message: 'hi', user: { id: 'bob' } }, 1);
+
+        // Assess
+        expect(aws.posts()).toEqual([
+          {
+            connectionId: ids[1],
+            data: `{"event":"chat","data":"hi","ns":"/","room":"lobby","from":"${ids[0]}","user":{"id":"alice","name":"Alice"}}`,
+          },
+        ]);
+      });
+
       it('stamps the sender the server knows, whatever the data claims', async () => {
         // Prepare
         const [a, b] = [await connectClient(), await connectClient()];

@@ -1,0 +1,18 @@
+export {
+  AUTH_MODES,
+  type AuthConfig,
+  AuthConfigError,
+  type AuthMode,
+  createTokenVerifier,
+  readAuthConfig,
+} from './auth-config';
+export { identityFromClaims, MAX_IDENTITY_LENGTH, type UserIdentity } from './identity';
+export { JwtVerifier, type JwtVerifierOptions } from './jwt-verifier';
+export {
+  MIN_SECRET_LENGTH,
+  SECRET_TOKEN_ISSUER,
+  type SecretTokenOptions,
+  SecretTokenVerifier,
+  signSecretToken,
+} from './secret-token-verifier';
+export { InvalidTokenError, type TokenRejection, type TokenVerifier } from './token-verifier';
