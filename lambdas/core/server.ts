@@ -149,11 +149,12 @@ export class Server {
       throw error;
     }
     restoreUser(socket, record);
-    await this.store.addConnection({ ...record, data: socket.data });
+    const stored: ConnectionRecord = { ...record, data: structuredClone(socket.data) };
+    await this.store.addConnection(stored);
     try {
       const { frames } = await runInConnectScope(socket.id, async () => {
         await nsp.runConnectionListeners(socket);
-        await this.saveDataIfChanged(socket, record);
+        await this.saveDataIfChanged(socket, stored);
       });
       if (frames.length > 0) await this.deferredDelivery.deliverAfterConnect(socket.id, frames);
     } catch (error) {

@@ -77,6 +77,22 @@ describe('Class: Server', () => {
       expect(record?.expiresAt).toBe(1_700_000_000 + 2 * 3600 + 15 * 60);
     });
 
+    it('writes data set by middleware once, with the connection, when the hook changes nothing', async () => {
+      // Prepare
+      const harness = new ChatHarness(plain);
+      harness.server.of('/').use((socket) => {
+        socket.data.locale = 'en';
+      });
+      const saveData = jest.spyOn(harness.store, 'saveData');
+
+      // Act
+      const id = await harness.connect('/');
+
+      // Assess
+      expect(saveData).not.toHaveBeenCalled();
+      expect((await harness.store.getConnection(id))?.data).toEqual({ locale: 'en' });
+    });
+
     it('hands frames the connection hook sends to the new socket to the after-connect worker', async () => {
       // Prepare
       const harness = new ChatHarness(plain);
