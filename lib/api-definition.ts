@@ -138,3 +138,11 @@ export const AUTH_ENV = {
   jwtAudience: 'JWT_AUDIENCE',
   jwtJwksUri: 'JWT_JWKS_URI',
 } as const;
+
+/**
+ * The chat application's own settings, set on the `message` function (where clients join):
+ * `PRIVATE_ROOMS` is JSON `{"private:<room>": ["<user id>", ...]}`.
+ */
+export const APP_ENV = {
+  privateRooms: 'PRIVATE_ROOMS',
+} as const;

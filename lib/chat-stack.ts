@@ -27,6 +27,7 @@ import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import {
+  APP_ENV,
   AUTH_ENV,
   authorizerIdentitySource,
   CONNECT_AUTHORIZER,
@@ -152,6 +153,12 @@ export class ChatStack extends Stack {
 
     this.functions = this.createFunctions(removalPolicy);
     this.wireEnvironment();
+    if (Object.keys(config.privateRooms).length > 0) {
+      this.functions.message.addEnvironment(
+        APP_ENV.privateRooms,
+        JSON.stringify(config.privateRooms),
+      );
+    }
     this.connectAuthorizer = this.createAuthorizer(config);
     this.routes = Object.fromEntries(ROUTES.map((route) => [route.routeKey, this.addRoute(route)]));
 

@@ -1,4 +1,5 @@
 import type { Node } from 'constructs';
+import { PrivateRooms } from '../lambdas/app/private-rooms';
 
 /** The values of `cdk.json` → `context` that `ChatStack` reads. */
 export interface StackConfig {
@@ -16,6 +17,8 @@ export interface StackConfig {
   readonly jwtIssuer: string | undefined;
   /** The audience (`aud`, or `client_id` of Cognito access tokens) the JWTs must carry. */
   readonly jwtAudience: string | undefined;
+  /** Allow-lists of the private rooms (`private:<name>` → user ids); unlisted private rooms are closed. */
+  readonly privateRooms: PrivateRooms;
 }
 
 /** The accepted values of the `authMode` context key. */
@@ -36,6 +39,7 @@ export const DEFAULT_STACK_CONFIG: StackConfig = {
   removalPolicy: 'destroy',
   authMode: 'jwt',
   jwtIssuer: undefined,
+  privateRooms: {},
   jwtAudience: undefined,
 };
 
@@ -83,7 +87,28 @@ export function readStackConfig(node: Pick<Node, 'tryGetContext'>): StackConfig 
       AUDIENCE,
       'a non-empty string',
     ),
+    privateRooms: readPrivateRooms(read('privateRooms')),
   };
+}
+
+/** An object in cdk.json, or its JSON text with `-c privateRooms='{...}'`. */
+function readPrivateRooms(value: unknown): PrivateRooms {
+  if (value === undefined) return DEFAULT_STACK_CONFIG.privateRooms;
+  let parsed: unknown = value;
+  if (typeof value === 'string') {
+    try {
+      parsed = JSON.parse(value);
+    } catch {
+      parsed = undefined;
+    }
+  }
+  const result = PrivateRooms.safeParse(parsed);
+  if (result.success) return result.data;
+  throw new InvalidContextError(
+    'privateRooms',
+    'an object {"private:<room>": ["<user id>", ...]}',
+    value,
+  );
 }
 
 const HTTPS_URL = /^https:\/\/[^\s]+$/;

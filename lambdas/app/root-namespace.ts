@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { ChatError } from '../core/errors';
 import type { Server } from '../core/server';
 import { isSocketId } from '../core/socket-id';
+import { type PrivateRooms, privateRoomPolicy } from './private-rooms';
 import { parseData, RoomName } from './schemas';
 import { registerWhoami } from './whoami';
 
@@ -15,8 +16,9 @@ const DirectData = z.object({ to: z.string().min(1).max(128), message: z.unknown
  * @example
  * registerRootNamespace(server); // then a client sends {"action":"join","data":{"room":"lobby"},"ack":1}
  */
-export function registerRootNamespace(server: Server): void {
+export function registerRootNamespace(server: Server, privateRooms: PrivateRooms = {}): void {
   const nsp = server.of('/');
+  nsp.authorizeJoin(privateRoomPolicy(privateRooms));
 
   nsp.on('join', async (socket, data, ack) => {
     const { room } = parseData(RoomData, data, 'join');

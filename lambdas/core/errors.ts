@@ -5,6 +5,7 @@ export const ERROR_CODES = [
   'FORBIDDEN',
   'NOT_FOUND',
   'PAYLOAD_TOO_LARGE',
+  'RATE_LIMITED',
   'INTERNAL',
 ] as const;
 

@@ -10,9 +10,10 @@ export {
 } from './errors';
 export type { Handshake } from './handshake';
 export type { CoreLogger } from './logger';
-export type { Ack, DisconnectReason, EventHandler, Middleware } from './namespace';
+export type { Ack, DisconnectReason, EventHandler, JoinPolicy, Middleware } from './namespace';
 export { Namespace } from './namespace';
 export type { DeferredDelivery, Delivery, MembershipStore, PostResult } from './ports';
+export { type TokenBucketOptions, TokenBucketRateLimiter } from './rate-limiter';
 export type {
   ConnectInput,
   ConnectResult,

@@ -16,6 +16,9 @@ export type Middleware = (socket: Socket) => unknown;
 
 export type ConnectionListener = (socket: Socket) => unknown;
 
+/** Decides whether a socket may join a room; every policy of the namespace must agree. */
+export type JoinPolicy = (socket: Socket, room: Room) => boolean | Promise<boolean>;
+
 /** Why a socket went away: API Gateway's close code and reason. */
 export interface DisconnectReason {
   readonly statusCode: number | undefined;
@@ -46,6 +49,7 @@ export class Namespace {
   private readonly connectionListeners: ConnectionListener[] = [];
   private readonly disconnectListeners: DisconnectListener[] = [];
   private readonly handlers = new Map<string, EventHandler>();
+  private readonly joinPolicies: JoinPolicy[] = [];
 
   constructor(
     readonly name: string,
@@ -55,6 +59,18 @@ export class Namespace {
   /** Adds a middleware, run in order at `$connect`. */
   use(middleware: Middleware): this {
     this.middlewares.push(middleware);
+    return this;
+  }
+
+  /**
+   * Adds a join policy: `socket.join` refuses, with `FORBIDDEN` and before any write, a room
+   * that a policy answers false for. Applies to every join, the connection hook's included.
+   *
+   * @example
+   * nsp.authorizeJoin((socket, room) => !room.startsWith('staff:') || socket.user?.id === 'alice');
+   */
+  authorizeJoin(policy: JoinPolicy): this {
+    this.joinPolicies.push(policy);
     return this;
   }
 
@@ -103,6 +119,12 @@ export class Namespace {
   /** @internal */
   async runDisconnectListeners(socket: Socket, reason: DisconnectReason): Promise<void> {
     for (const listener of this.disconnectListeners) await listener(socket, reason);
+  }
+
+  /** @internal */
+  async mayJoin(socket: Socket, room: Room): Promise<boolean> {
+    for (const policy of this.joinPolicies) if (!(await policy(socket, room))) return false;
+    return true;
   }
 
   /** @internal */

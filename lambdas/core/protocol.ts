@@ -2,6 +2,9 @@ import { z } from 'zod';
 import type { ErrorCode } from './errors';
 import type { Room, SocketId, SocketUser } from './types';
 
+/** An event name: 1–64 letters, digits and `_ - : .` (it is also API Gateway's route key). */
+export const EVENT_NAME = /^[A-Za-z0-9_\-:.]{1,64}$/;
+
 /**
  * Wire protocol v1, client → server: one JSON text frame (see docs/protocol.md).
  *
@@ -10,7 +13,7 @@ import type { Room, SocketId, SocketUser } from './types';
  */
 export const ClientFrame = z
   .object({
-    action: z.string().min(1).max(128),
+    action: z.string().regex(EVENT_NAME, 'event names are 1-64 of A-Z a-z 0-9 _ - : .'),
     data: z.unknown().optional(),
     ack: z.number().int().positive().max(Number.MAX_SAFE_INTEGER).optional(),
   })

@@ -6,6 +6,7 @@ import { type CoreLogger, silentLogger } from './logger';
 import { Namespace } from './namespace';
 import type { DeferredDelivery, Delivery, MembershipStore } from './ports';
 import { ackIdOf, encodeAck, encodeFailure, parseClientFrame } from './protocol';
+import { TokenBucketRateLimiter } from './rate-limiter';
 import { Socket, userFromAuthorizer, userOf } from './socket';
 import type { ConnectionRecord, SocketId } from './types';
 
@@ -28,6 +29,14 @@ export interface ServerOptions {
    * the data plus its own fields, and must stay under API Gateway's 128 KB per message.
    */
   readonly maxPayloadBytes?: number;
+  /**
+   * Frames each connection may send: a burst of `capacity`, then `refillPerSecond`. Frames
+   * over it are answered `RATE_LIMITED` before the store is read or a handler runs. The
+   * buckets live in this process's memory, so the limit holds per Lambda container (see
+   * `TokenBucketRateLimiter`); the stage's throttling is the global bound. Default
+   * `{ capacity: 20, refillPerSecond: 10 }`; `false` disables it.
+   */
+  readonly rateLimit?: { readonly capacity: number; readonly refillPerSecond: number } | false;
 }
 
 /** A new connection as API Gateway's `$connect` event describes it. */
@@ -79,6 +88,7 @@ export class Server {
   private readonly connectionTtlSeconds: number;
   private readonly afterConnectDeadlineMs: number;
   private readonly maxPayloadBytes: number;
+  private readonly rateLimiter: TokenBucketRateLimiter | undefined;
 
   constructor(options: ServerOptions) {
     this.store = options.store;
@@ -88,6 +98,8 @@ export class Server {
     this.connectionTtlSeconds = options.connectionTtlSeconds ?? DEFAULT_CONNECTION_TTL_SECONDS;
     this.afterConnectDeadlineMs = options.afterConnectDeadlineMs ?? 10_000;
     this.maxPayloadBytes = options.maxPayloadBytes ?? 64 * 1024;
+    this.rateLimiter =
+      options.rateLimit === false ? undefined : new TokenBucketRateLimiter(options.rateLimit ?? {});
     this.adapter = new Adapter({
       store: options.store,
       delivery: options.delivery,
@@ -170,17 +182,23 @@ export class Server {
    * frame to send back in the route response (an ack or an error), if any.
    */
   async handleMessage(input: MessageInput): Promise<string | undefined> {
-    const size = Buffer.byteLength(input.body ?? '', 'utf8');
-    if (size > this.maxPayloadBytes) {
+    const body = input.body ?? '';
+    const size = Buffer.byteLength(body, 'utf8');
+    const parsed = size > this.maxPayloadBytes ? undefined : parseClientFrame(input.body);
+    if (this.rateLimiter && !this.rateLimiter.tryTake(input.connectionId)) {
+      this.logger.debug('Rate limited', { connectionId: input.connectionId });
+      const ack = parsed ? (parsed.ok ? parsed.frame.ack : parsed.ack) : ackIdOf(body);
+      return encodeFailure({ code: 'RATE_LIMITED', message: 'Too many messages: slow down', ack });
+    }
+    if (!parsed) {
       const record = await this.store.getConnection(input.connectionId);
       return encodeFailure({
         code: 'PAYLOAD_TOO_LARGE',
         message: `Frame of ${size} bytes is over the limit of ${this.maxPayloadBytes}`,
-        ack: ackIdOf(input.body ?? ''),
+        ack: ackIdOf(body),
         ns: record?.ns,
       });
     }
-    const parsed = parseClientFrame(input.body);
     if (!parsed.ok) {
       const record = await this.store.getConnection(input.connectionId);
       return encodeFailure({

@@ -47,7 +47,10 @@ export class Socket {
     return new Set([this.id, ...this.record.rooms]);
   }
 
-  /** Joins rooms. A name shaped like a connection id is refused: it is that connection's own room. */
+  /**
+   * Joins rooms. A name shaped like a connection id is refused (it is that connection's own
+   * room), and so is a room a join policy of the namespace refuses; nothing is written then.
+   */
   async join(rooms: Rooms): Promise<void> {
     const list = toList(rooms);
     for (const room of list) {
@@ -55,6 +58,11 @@ export class Socket {
     }
     const fresh = list.filter((room) => !this.record.rooms.includes(room));
     if (fresh.length === 0) return;
+    for (const room of fresh) {
+      if (!(await this.nsp.mayJoin(this, room))) {
+        throw new ChatError('FORBIDDEN', `Not allowed to join "${room}"`);
+      }
+    }
     await this.adapter.store.join(this.record, fresh);
     this.record = { ...this.record, rooms: [...this.record.rooms, ...new Set(fresh)] };
   }

@@ -4,18 +4,31 @@ import { DynamoDBClient, type DynamoDBClientConfig } from '@aws-sdk/client-dynam
 import { LambdaClient } from '@aws-sdk/client-lambda';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
-import { ENV } from '../../lib/api-definition';
+import { APP_ENV, ENV } from '../../lib/api-definition';
 import { DynamoDbMembershipStore } from '../adapters/dynamodb-membership-store';
 import { LambdaDeferredDelivery } from '../adapters/lambda-deferred-delivery';
 import { ManagementApiDelivery } from '../adapters/management-api-delivery';
 import { createChatApp } from '../app/chat-app';
+import { PrivateRooms } from '../app/private-rooms';
 import type { DeferredDelivery } from '../core/ports';
-import type { Server } from '../core/server';
+import type { Server, ServerOptions } from '../core/server';
 
 const Environment = z.object({
   [ENV.tableName]: z.string().min(1),
   [ENV.callbackUrl]: z.url(),
   [ENV.deliverFunctionName]: z.string().min(1).optional(),
+  [APP_ENV.privateRooms]: z
+    .string()
+    .transform((text, context) => {
+      try {
+        return JSON.parse(text) as unknown;
+      } catch {
+        context.addIssue({ code: 'custom', message: 'PRIVATE_ROOMS is not JSON' });
+        return z.NEVER;
+      }
+    })
+    .pipe(PrivateRooms)
+    .optional(),
 });
 
 /**
@@ -60,6 +73,8 @@ export interface ChatRuntimeOptions {
   readonly managementApi?: ApiGatewayManagementApiClient;
   readonly lambda?: LambdaClient;
   readonly logger?: Logger;
+  /** The per-connection rate limit (default: the server's); `false` turns it off. */
+  readonly rateLimit?: ServerOptions['rateLimit'];
 }
 
 /** The chat server wired to AWS, and the logger the handlers share. */
@@ -80,25 +95,29 @@ export function createChatRuntime(options: ChatRuntimeOptions = {}): ChatRuntime
   const env = Environment.parse(options.env ?? process.env);
   const logger = options.logger ?? new Logger({ serviceName: 'apigw-chat' });
   const deliverFunction = env[ENV.deliverFunctionName];
-  const server = createChatApp({
-    logger,
-    store: new DynamoDbMembershipStore({
-      tableName: env[ENV.tableName],
-      client: options.dynamoDb ?? createDynamoDbDocumentClient(),
-    }),
-    // Without a client, the delivery builds one that sends each request once: it owns the retries.
-    delivery: new ManagementApiDelivery(
-      options.managementApi
-        ? { client: options.managementApi }
-        : { endpoint: env[ENV.callbackUrl] },
-    ),
-    deferredDelivery: deliverFunction
-      ? new LambdaDeferredDelivery({
-          functionName: deliverFunction,
-          client: options.lambda ?? new LambdaClient({}),
-        })
-      : noDeferredDelivery,
-  });
+  const server = createChatApp(
+    {
+      logger,
+      ...(options.rateLimit === undefined ? {} : { rateLimit: options.rateLimit }),
+      store: new DynamoDbMembershipStore({
+        tableName: env[ENV.tableName],
+        client: options.dynamoDb ?? createDynamoDbDocumentClient(),
+      }),
+      // Without a client, the delivery builds one that sends each request once: it owns the retries.
+      delivery: new ManagementApiDelivery(
+        options.managementApi
+          ? { client: options.managementApi }
+          : { endpoint: env[ENV.callbackUrl] },
+      ),
+      deferredDelivery: deliverFunction
+        ? new LambdaDeferredDelivery({
+            functionName: deliverFunction,
+            client: options.lambda ?? new LambdaClient({}),
+          })
+        : noDeferredDelivery,
+    },
+    { privateRooms: env[APP_ENV.privateRooms] ?? {} },
+  );
   return { server, logger };
 }
 

@@ -577,6 +577,25 @@ describe('Class: ChatStack', () => {
       ]);
     });
 
+    it('gives the message function the private-room allow-lists, and only when there are some', () => {
+      // Prepare
+      const rooms = { 'private:ops': ['alice'] };
+
+      // Act
+      const { template: withRooms } = synthWithContext({ privateRooms: rooms });
+      const { template: without } = synthWithContext({});
+
+      // Assess
+      const variables = (template: Template, name: string) =>
+        (template.toJSON().Resources[functionIds(template)[name as 'message']].Properties
+          .Environment?.Variables ?? {}) as Record<string, unknown>;
+      expect(variables(withRooms, 'message').PRIVATE_ROOMS).toBe(JSON.stringify(rooms));
+      for (const name of ['connect', 'disconnect', 'deliver']) {
+        expect(variables(withRooms, name).PRIVATE_ROOMS).toBeUndefined();
+      }
+      expect(variables(without, 'message').PRIVATE_ROOMS).toBeUndefined();
+    });
+
     it('retains the table and log groups when removalPolicy is retain', () => {
       // Act
       const { template: retained } = synthWithContext({ removalPolicy: 'retain' });

@@ -20,7 +20,24 @@ describe('Function: readStackConfig', () => {
       authMode: 'jwt',
       jwtIssuer: undefined,
       jwtAudience: undefined,
+      privateRooms: {},
     });
+  });
+
+  it('reads privateRooms as an object or as JSON text, and refuses anything else', () => {
+    // Prepare
+    const rooms = { 'private:ops': ['alice', 'bob'] };
+
+    // Act
+    const fromObject = readStackConfig(contextOf({ privateRooms: rooms }));
+    const fromText = readStackConfig(contextOf({ privateRooms: JSON.stringify(rooms) }));
+
+    // Assess
+    expect(fromObject.privateRooms).toEqual(rooms);
+    expect(fromText.privateRooms).toEqual(rooms);
+    for (const bad of ['{not json', { ops: ['alice'] }, { 'private:ops': 'alice' }, [1]]) {
+      expect(() => readStackConfig(contextOf({ privateRooms: bad }))).toThrow('privateRooms');
+    }
   });
 
   it('has defaults equal to the context of cdk.json', () => {

@@ -1,4 +1,5 @@
-import { ChatHarness } from '../../support/chat-harness';
+import { createChatApp } from '../../../lambdas/app/chat-app';
+import { ChatHarness, connectionId } from '../../support/chat-harness';
 
 describe('Function: createChatApp', () => {
   let chat: ChatHarness;
@@ -205,6 +206,67 @@ describe('Function: createChatApp', () => {
       expect(await chat.store.members('/', b)).toEqual([b]);
       expect(chat.frames(a)).toEqual([]);
       expect(chat.frames(b)).toEqual([{ event: 'direct', data: 'x', ns: '/', from: c }]);
+    });
+  });
+
+  describe('Private rooms', () => {
+    const asUser = async (harness: ChatHarness, userId: string | undefined): Promise<string> => {
+      const id = connectionId();
+      await harness.server.handleConnect({
+        connectionId: id,
+        connectedAt: Date.now(),
+        headers: {},
+        query: {},
+        sourceIp: '127.0.0.1',
+        userAgent: 'jest',
+        authorizer: userId === undefined ? undefined : { userId, name: userId },
+      });
+      return id;
+    };
+
+    it('lets only users on the allow-list join a private room, and writes nothing otherwise', async () => {
+      // Prepare
+      const harness = new ChatHarness((options) =>
+        createChatApp(options, { privateRooms: { 'private:ops': ['alice'] } }),
+      );
+      const [alice, bob, guest] = [
+        await asUser(harness, 'alice'),
+        await asUser(harness, 'bob'),
+        await asUser(harness, undefined),
+      ];
+      const join = jest.spyOn(harness.store, 'join');
+
+      // Act
+      const allowed = await harness.send(alice, 'join', { room: 'private:ops' }, 1);
+      const refused = await harness.send(bob, 'join', { room: 'private:ops' }, 2);
+      const anonymous = await harness.send(guest, 'join', { room: 'private:ops' }, 3);
+      const unlisted = await harness.send(alice, 'join', { room: 'private:hr' }, 4);
+      const open = await harness.send(bob, 'join', { room: 'lobby' }, 5);
+
+      // Assess
+      expect(allowed).toEqual({ ack: 1, data: { room: 'private:ops', members: 1 } });
+      for (const [reply, ack] of [
+        [refused, 2],
+        [anonymous, 3],
+        [unlisted, 4],
+      ] as const) {
+        expect(reply).toMatchObject({ ack, error: { code: 'FORBIDDEN' } });
+      }
+      expect(open).toMatchObject({ ack: 5, data: { room: 'lobby' } });
+      expect(join).toHaveBeenCalledTimes(2);
+      expect(await harness.store.members('/', 'private:ops')).toEqual([alice]);
+    });
+
+    it('closes every private room when no allow-list is configured', async () => {
+      // Prepare
+      const harness = new ChatHarness();
+      const alice = await asUser(harness, 'alice');
+
+      // Act
+      const reply = await harness.send(alice, 'join', { room: 'private:ops' }, 1);
+
+      // Assess
+      expect(reply).toMatchObject({ ack: 1, error: { code: 'FORBIDDEN' } });
     });
   });
 

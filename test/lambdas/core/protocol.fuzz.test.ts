@@ -3,6 +3,7 @@ import fc from 'fast-check';
 import { ERROR_CODES } from '../../../lambdas/core/errors';
 import {
   type ClientFrame,
+  EVENT_NAME,
   encodeAck,
   encodeEvent,
   encodeFailure,
@@ -200,7 +201,7 @@ function expectedFrame(json: unknown): ClientFrame | undefined {
   if (deepestContainer(json) >= MAX_FRAME_DEPTH) return undefined;
   if (Object.keys(json).some((key) => !FRAME_KEYS.includes(key))) return undefined;
   const { action, ack } = json;
-  if (typeof action !== 'string' || action.length < 1 || action.length > 128) return undefined;
+  if (typeof action !== 'string' || !EVENT_NAME.test(action)) return undefined;
   if ('ack' in json && !isPositiveSafeInteger(ack)) return undefined;
   return json as ClientFrame;
 }

@@ -295,6 +295,36 @@ describe('Class: Server', () => {
     });
   });
 
+  describe('Method: Namespace.authorizeJoin', () => {
+    it('refuses a join any policy refuses with FORBIDDEN, before writing anything', async () => {
+      // Prepare
+      const harness = new ChatHarness(plain);
+      const nsp = harness.server.of('/');
+      nsp.authorizeJoin((_socket, room) => room !== 'closed');
+      nsp.authorizeJoin(async (socket, room) => room !== 'mine' || socket.data.owner === true);
+      nsp.on('join', async (socket, data, ack) => {
+        await socket.join(data as string[]);
+        ack([...socket.rooms]);
+      });
+      const id = await harness.connect('/');
+      const join = jest.spyOn(harness.store, 'join');
+
+      // Act
+      const closed = await harness.send(id, 'join', ['open', 'closed'], 1);
+      const mine = await harness.send(id, 'join', ['mine'], 2);
+      const open = await harness.send(id, 'join', ['open'], 3);
+
+      // Assess
+      expect(closed).toEqual({
+        ack: 1,
+        error: { code: 'FORBIDDEN', message: 'Not allowed to join "closed"' },
+      });
+      expect(mine).toMatchObject({ ack: 2, error: { code: 'FORBIDDEN' } });
+      expect(open).toEqual({ ack: 3, data: [id, 'open'] });
+      expect(join).toHaveBeenCalledTimes(1);
+    });
+  });
+
   describe('Method: handleDisconnect', () => {
     it('removes the connection with its memberships, runs the hook, and is idempotent', async () => {
       // Prepare
@@ -414,6 +444,148 @@ describe('Class: Server', () => {
       // Assess
       expect(Date.now() - started).toBeLessThan(1000);
       expect(harness.delivery.postCount).toBeGreaterThan(1);
+    });
+  });
+  describe('Rate limit', () => {
+    const capacity = 5;
+    let harness: ChatHarness;
+    let sender: string;
+    let listener: string;
+    let now: jest.SpyInstance<number, []>;
+    let time: number;
+
+    beforeEach(async () => {
+      time = 1_700_000_000_000;
+      now = jest.spyOn(Date, 'now').mockImplementation(() => time);
+      harness = new ChatHarness(plain, { rateLimit: { capacity, refillPerSecond: 1 } });
+      const nsp = harness.server.of('/');
+      nsp.on('connection', (socket) => socket.join('room'));
+      nsp.on('shout', async (socket, data, ack) => {
+        await socket.to('room').emit('shout', data);
+        ack(data);
+      });
+      sender = await harness.connect('/');
+      listener = await harness.connect('/');
+    });
+
+    afterEach(() => {
+      now.mockRestore();
+    });
+
+    const burst = (id: string, count: number, firstAck = 1) =>
+      Promise.all(
+        Array.from({ length: count }, (_, index) =>
+          harness.send(id, 'shout', index, firstAck + index),
+        ),
+      );
+
+    it('limits malformed and oversized frames too, before any store read', async () => {
+      // Prepare
+      const getConnection = jest.spyOn(harness.store, 'getConnection');
+      for (let index = 0; index < capacity; index++) await harness.sendRaw(sender, 'not json');
+      getConnection.mockClear();
+
+      // Act
+      const malformed = await harness.sendRaw(sender, '{"ack":7,"action":5}');
+      const oversized = await harness.sendRaw(
+        sender,
+        `{"action":"shout","data":"${'x'.repeat(70_000)}","ack":8}`,
+      );
+
+      // Assess
+      expect(malformed).toEqual({
+        ack: 7,
+        error: { code: 'RATE_LIMITED', message: expect.any(String) },
+      });
+      expect(oversized).toEqual({
+        ack: 8,
+        error: { code: 'RATE_LIMITED', message: expect.any(String) },
+      });
+      expect(getConnection).not.toHaveBeenCalled();
+    });
+
+    it('answers RATE_LIMITED past the burst, with the ack id, reading no store and posting nothing', async () => {
+      // Prepare
+      const getConnection = jest.spyOn(harness.store, 'getConnection');
+      const post = jest.spyOn(harness.delivery, 'post');
+
+      // Act
+      const replies = await burst(sender, capacity + 3);
+      const withoutAck = await harness.send(sender, 'shout', 'x');
+
+      // Assess
+      expect(replies.slice(0, capacity)).toEqual(
+        Array.from({ length: capacity }, (_, index) => ({ ack: index + 1, data: index })),
+      );
+      expect(replies.slice(capacity)).toEqual(
+        [6, 7, 8].map((ack) => ({
+          ack,
+          error: { code: 'RATE_LIMITED', message: 'Too many messages: slow down' },
+        })),
+      );
+      expect(withoutAck).toEqual({
+        event: 'error',
+        data: { code: 'RATE_LIMITED', message: 'Too many messages: slow down' },
+      });
+      expect(getConnection).toHaveBeenCalledTimes(capacity);
+      expect(post).toHaveBeenCalledTimes(capacity);
+      expect(harness.frames(listener)).toHaveLength(capacity);
+    });
+
+    it('limits each connection on its own', async () => {
+      // Prepare
+      await burst(sender, capacity + 3);
+
+      // Act
+      const others = await burst(listener, capacity);
+
+      // Assess
+      expect(others.every((reply) => !('error' in (reply as object)))).toBe(true);
+    });
+
+    it('lets a connection send again once its bucket refills', async () => {
+      // Prepare
+      await burst(sender, capacity + 1);
+
+      // Act
+      time += 1_000;
+      const refilled = await harness.send(sender, 'shout', 'again', 100);
+      const emptyAgain = await harness.send(sender, 'shout', 'again', 101);
+
+      // Assess
+      expect(refilled).toEqual({ ack: 100, data: 'again' });
+      expect(emptyAgain).toMatchObject({ ack: 101, error: { code: 'RATE_LIMITED' } });
+    });
+
+    it('is off with `rateLimit: false`', async () => {
+      // Prepare
+      const unlimited = new ChatHarness(plain, { rateLimit: false });
+      unlimited.server.of('/').on('echo', (_socket, data, ack) => ack(data));
+      const id = await unlimited.connect('/');
+
+      // Act
+      const replies = await Promise.all(
+        Array.from({ length: 100 }, (_, index) => unlimited.send(id, 'echo', index, index + 1)),
+      );
+
+      // Assess
+      expect(replies.every((reply) => !('error' in (reply as object)))).toBe(true);
+    });
+
+    it('defaults to a burst of 20', async () => {
+      // Prepare
+      const byDefault = new ChatHarness(plain);
+      byDefault.server.of('/').on('echo', (_socket, data, ack) => ack(data));
+      const id = await byDefault.connect('/');
+
+      // Act
+      const replies = await Promise.all(
+        Array.from({ length: 21 }, (_, index) => byDefault.send(id, 'echo', index, index + 1)),
+      );
+
+      // Assess
+      expect(replies.slice(0, 20).every((reply) => !('error' in (reply as object)))).toBe(true);
+      expect(replies[20]).toMatchObject({ ack: 21, error: { code: 'RATE_LIMITED' } });
     });
   });
 });
