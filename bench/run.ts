@@ -17,6 +17,8 @@ import { type BenchResult, type MachineInfo, renderBenchmarks } from './bench-do
 import type { BenchSection } from './bench-section';
 import { runColdStartSuite } from './cold-start/cold-start-suite';
 import { runCostSuite } from './cost/cost-suite';
+import { FULL_E2E_PLAN, QUICK_E2E_PLAN } from './e2e/e2e-plan';
+import { runE2eSuite } from './e2e/e2e-suite';
 
 const ROOT = resolve(__dirname, '..');
 const RESULTS_DIR = join(__dirname, 'results');
@@ -57,6 +59,10 @@ const SUITES: readonly Suite[] = [
   {
     id: 'cold-start',
     run: (full, command, log) => runColdStartSuite({ runs: full ? 15 : 5 }, command, log),
+  },
+  {
+    id: 'e2e',
+    run: (full, command, log) => runE2eSuite(full ? FULL_E2E_PLAN : QUICK_E2E_PLAN, command, log),
   },
   // More suites (fan-out, end-to-end) go here: { id, run } returning a BenchSection.
 ];

@@ -1,0 +1,80 @@
+import { silentLogger } from '../../local/gateway';
+import { type LocalRuntime, startLocalRuntime } from '../../local/local-runtime';
+import type { BenchSection } from '../bench-section';
+import { closeAll, probeConnections } from './connection-probe';
+import { type E2eClient, openE2eClient, request } from './e2e-client';
+import type { E2ePlan } from './e2e-plan';
+import { type E2eResults, formatE2eMarkdown } from './e2e-report';
+import { measureDirect, measureRoom, measureThroughput } from './message-latency';
+import { dynamoDbLocalPid } from './process-memory';
+
+const ROOM = 'bench-e2e';
+
+/**
+ * Runs the end-to-end benchmark on a local runtime it starts (anonymous auth) and returns
+ * its section.
+ *
+ * @example
+ * const section = await runE2eSuite(QUICK_E2E_PLAN, 'npm run bench -- --suite e2e', console.error);
+ */
+export async function runE2eSuite(
+  plan: E2ePlan,
+  command: string,
+  log: (line: string) => void,
+): Promise<BenchSection> {
+  const results = await measureEndToEnd(plan, log);
+  return {
+    id: 'e2e',
+    title: 'End to end on the local runtime',
+    command,
+    markdown: formatE2eMarkdown(results),
+    data: results,
+  };
+}
+
+/** Starts a runtime, measures every phase of `plan` and stops it. */
+export async function measureEndToEnd(
+  plan: E2ePlan,
+  log: (line: string) => void,
+): Promise<E2eResults> {
+  process.env.POWERTOOLS_LOG_LEVEL ??= 'SILENT';
+  const runtime: LocalRuntime = await startLocalRuntime({
+    auth: { mode: 'anonymous' },
+    gateway: { logger: silentLogger },
+  });
+  const url = runtime.gateway.url;
+  const members: E2eClient[] = [];
+  try {
+    log(`e2e: ${plan.directMessages} direct messages`);
+    const [sender, receiver] = [await openE2eClient(url), await openE2eClient(url)];
+    members.push(sender, receiver);
+    const direct = await measureDirect(sender, receiver, plan.directMessages, plan.refillPerSecond);
+
+    log(`e2e: room of ${plan.roomMembers}, ${plan.roomMessages} messages`);
+    while (members.length < plan.roomMembers) members.push(await openE2eClient(url));
+    for (const member of members) await request(member.socket, 'join', { room: ROOM });
+    const room = await measureRoom(members, ROOM, plan.roomMessages, plan.refillPerSecond);
+
+    log(`e2e: ${plan.throughputSenders} senders × ${plan.throughputMessagesPerSender} messages`);
+    const throughput = await measureThroughput(
+      members,
+      ROOM,
+      plan.throughputSenders,
+      plan.throughputMessagesPerSender,
+      plan.refillPerSecond,
+    );
+    await closeAll(members.splice(0));
+
+    log(`e2e: opening up to ${plan.maxConnections} connections`);
+    const connections = await probeConnections(
+      url,
+      { batch: plan.connectBatch, max: plan.maxConnections, maxRssGrowthMb: plan.maxRssGrowthMb },
+      await dynamoDbLocalPid(runtime.dynamoDbEndpoint),
+      log,
+    );
+    return { plan, direct, room, throughput, connections };
+  } finally {
+    await closeAll(members);
+    await runtime.close();
+  }
+}

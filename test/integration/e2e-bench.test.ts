@@ -1,0 +1,36 @@
+import { measureEndToEnd } from '../../bench/e2e/e2e-suite';
+
+jest.setTimeout(120_000);
+
+describe('Function: measureEndToEnd (tiny sizes, real local runtime)', () => {
+  it('measures every phase without losing a message and closes what it opened', async () => {
+    // Act
+    const results = await measureEndToEnd(
+      {
+        directMessages: 3,
+        roomMembers: 5,
+        roomMessages: 2,
+        throughputSenders: 2,
+        throughputMessagesPerSender: 2,
+        connectBatch: 10,
+        maxConnections: 20,
+        maxRssGrowthMb: 1_024,
+        refillPerSecond: 10,
+      },
+      () => undefined,
+    );
+
+    // Assess
+    expect(results.direct).toMatchObject({ messages: 3, lost: 0 });
+    expect(results.direct.latencyMs.count).toBe(3);
+    expect(results.room).toMatchObject({ members: 5, recipientsPerMessage: 4, lost: 0 });
+    expect(results.room.eachRecipientMs.count).toBe(8);
+    expect(results.throughput).toMatchObject({
+      messages: 4,
+      expectedDeliveries: 16,
+      deliveries: 16,
+    });
+    expect(results.connections).toMatchObject({ held: 20, stoppedBy: 'bound' });
+    expect(results.connections.steps.map((step) => step.held)).toEqual([10, 20]);
+  });
+});
