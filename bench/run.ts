@@ -19,6 +19,7 @@ import { runColdStartSuite } from './cold-start/cold-start-suite';
 import { runCostSuite } from './cost/cost-suite';
 import { FULL_E2E_PLAN, QUICK_E2E_PLAN } from './e2e/e2e-plan';
 import { runE2eSuite } from './e2e/e2e-suite';
+import { DEFAULT_FANOUT_PLAN, runFanoutSuite } from './fanout/fanout-suite';
 
 const ROOT = resolve(__dirname, '..');
 const RESULTS_DIR = join(__dirname, 'results');
@@ -64,6 +65,7 @@ const SUITES: readonly Suite[] = [
     id: 'e2e',
     run: (full, command, log) => runE2eSuite(full ? FULL_E2E_PLAN : QUICK_E2E_PLAN, command, log),
   },
+  { id: 'fanout', run: (_full, command, log) => runFanoutSuite(DEFAULT_FANOUT_PLAN, command, log) },
   // More suites (fan-out, end-to-end) go here: { id, run } returning a BenchSection.
 ];
 

@@ -121,7 +121,8 @@ export const ENV = {
 export const FUNCTION_ENV: Record<FunctionName, readonly (keyof typeof ENV)[]> = {
   connect: ['tableName', 'callbackUrl', 'deliverFunctionName'],
   disconnect: ['tableName', 'callbackUrl'],
-  message: ['tableName', 'callbackUrl'],
+  // The message function hands shards of large broadcasts to the deliver worker.
+  message: ['tableName', 'callbackUrl', 'deliverFunctionName'],
   deliver: ['tableName', 'callbackUrl'],
   authorize: [],
 };
@@ -141,8 +142,11 @@ export const AUTH_ENV = {
 
 /**
  * The chat application's own settings, set on the `message` function (where clients join):
- * `PRIVATE_ROOMS` is JSON `{"private:<room>": ["<user id>", ...]}`.
+ * `PRIVATE_ROOMS` is JSON `{"private:<room>": ["<user id>", ...]}`. `FANOUT_SHARD_SIZE`
+ * (optional, default 1,000) is the number of recipients above which a broadcast is split into
+ * shards posted by parallel deliver invocations, and the shard size.
  */
 export const APP_ENV = {
   privateRooms: 'PRIVATE_ROOMS',
+  fanoutShardSize: 'FANOUT_SHARD_SIZE',
 } as const;

@@ -27,6 +27,8 @@ export interface LocalRuntimeOptions {
   readonly auth: LocalAuth;
   /** Any other gateway option (timeouts, limits, static files, logger). */
   readonly gateway?: Omit<GatewayOptions, 'port' | 'functions' | 'authorizer'>;
+  /** More environment variables for the functions (e.g. `FANOUT_SHARD_SIZE`). */
+  readonly environment?: Readonly<Record<string, string>>;
   /** Let DynamoDB Local die at once on SIGINT/SIGTERM (default true; `npm start` shuts down in order). */
   readonly stopDatabaseOnSignals?: boolean;
 }
@@ -84,7 +86,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       dynamoDbEndpoint: db.endpoint,
       managementUrl: gateway.managementUrl,
       lambdaUrl: gateway.lambdaUrl,
-      extraEnvironment: authEnvironment(auth),
+      extraEnvironment: { ...authEnvironment(auth), ...options.environment },
     });
     authorize = handlers[CONNECT_AUTHORIZER.function];
     gateway.register(handlers);

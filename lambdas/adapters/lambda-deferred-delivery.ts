@@ -29,7 +29,11 @@ export class LambdaDeferredDelivery implements DeferredDelivery {
 
   async deliverAfterConnect(connectionId: SocketId, frames: readonly string[]): Promise<void> {
     if (frames.length === 0) return;
-    const payload: DeferredDeliveryPayload = { connectionId, frames: [...frames] };
+    const payload: DeferredDeliveryPayload = {
+      kind: 'after-connect',
+      connectionId,
+      frames: [...frames],
+    };
     await this.#client.send(
       new InvokeCommand({
         FunctionName: this.#functionName,

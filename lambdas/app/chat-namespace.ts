@@ -40,6 +40,6 @@ export function registerChatNamespace(server: Server): void {
     if (!socket.rooms.has(room))
       throw new ChatError('FORBIDDEN', `Join "${room}" before posting to it`);
     const report = await socket.to(room).emit('room-message', message);
-    ack({ recipients: report.delivered });
+    ack({ recipients: report.delivered + report.dispatched });
   });
 }

@@ -37,12 +37,12 @@ export function registerRootNamespace(server: Server, privateRooms: PrivateRooms
     if (!socket.rooms.has(room))
       throw new ChatError('FORBIDDEN', `Join "${room}" before posting to it`);
     const report = await socket.to(room).emit('chat', message);
-    ack({ recipients: report.delivered });
+    ack({ recipients: report.delivered + report.dispatched });
   });
 
   nsp.on('broadcast', async (socket, data, ack) => {
     const report = await socket.broadcast.emit('broadcast', data);
-    ack({ recipients: report.delivered });
+    ack({ recipients: report.delivered + report.dispatched });
   });
 
   nsp.on('unicast', async (socket, data) => {
@@ -55,7 +55,7 @@ export function registerRootNamespace(server: Server, privateRooms: PrivateRooms
     const report = await socket.to(to).emit('direct', message);
     if (report.delivered === 0)
       throw new ChatError('NOT_FOUND', `No connection ${to} in namespace ${nsp.name}`);
-    ack({ recipients: report.delivered });
+    ack({ recipients: report.delivered + report.dispatched });
   });
 
   registerWhoami(nsp);

@@ -1,7 +1,13 @@
 import { currentConnectScope } from './connect-scope';
 import { type CoreLogger, silentLogger } from './logger';
 import { mapWithConcurrency } from './map-with-concurrency';
-import type { Delivery, MembershipStore, PostResult } from './ports';
+import type {
+  Delivery,
+  DeliveryShard,
+  MembershipStore,
+  PostResult,
+  ShardDispatcher,
+} from './ports';
 import { encodeEvent } from './protocol';
 import { isSocketId } from './socket-id';
 import type { Room, SocketId, SocketUser } from './types';
@@ -22,12 +28,19 @@ export interface BroadcastOptions {
   readonly except: ReadonlySet<Room>;
 }
 
-/** The outcome of one emit. `recipients` = delivered + gone + failed. */
+/**
+ * The outcome of one emit. `recipients` is every intended recipient:
+ * delivered + gone + failed + dispatched. `delivered`, `gone` and `failed` count only what
+ * this invocation posted; `dispatched` counts recipients handed to workers in shards, whose
+ * posts (and gone clean-up) the workers do and log. Acks therefore count
+ * `delivered + dispatched`: recipients reached or on their way.
+ */
 export interface BroadcastReport {
   readonly recipients: number;
   readonly delivered: number;
   readonly gone: number;
   readonly failed: number;
+  readonly dispatched: number;
 }
 
 export interface AdapterOptions {
@@ -42,6 +55,17 @@ export interface AdapterOptions {
    * integration timeout is 29 s). Default 30 s.
    */
   readonly connectGraceMs?: number;
+  /**
+   * Hands shards of large broadcasts to parallel workers. Without it every recipient is
+   * posted by this invocation.
+   */
+  readonly dispatcher?: ShardDispatcher;
+  /**
+   * With a dispatcher, a broadcast to more recipients than this is split into shards of at
+   * most this many: this invocation posts the first, workers the others. Default 1,000
+   * (ceil(1,000 / 64) × 20 ms = 320 ms per shard at 20 ms per post).
+   */
+  readonly shardSize?: number;
 }
 
 /**
@@ -57,6 +81,8 @@ export class Adapter {
   private readonly logger: CoreLogger;
   private readonly concurrency: number;
   private readonly connectGraceMs: number;
+  private readonly dispatcher: ShardDispatcher | undefined;
+  private readonly shardSize: number;
 
   constructor(options: AdapterOptions) {
     this.store = options.store;
@@ -64,6 +90,8 @@ export class Adapter {
     this.logger = options.logger ?? silentLogger;
     this.concurrency = options.concurrency ?? 64;
     this.connectGraceMs = options.connectGraceMs ?? 30_000;
+    this.dispatcher = options.dispatcher;
+    this.shardSize = Math.max(1, options.shardSize ?? 1_000);
   }
 
   /** Emits to every connection of the audience; one call per emit. */
@@ -121,6 +149,21 @@ export class Adapter {
     return excluded;
   }
 
+  /**
+   * The worker's side of sharding: posts a shard's frames with the same bounded concurrency
+   * and gone clean-up as a broadcast, and never dispatches further.
+   */
+  async deliverShard(shard: DeliveryShard): Promise<BroadcastReport> {
+    const posts: Post[] = shard.groups.flatMap((group) =>
+      group.connectionIds.map((id) => ({ id, frame: group.frame })),
+    );
+    const counts = await this.postAll(posts);
+    if (counts.gone > 0 || counts.failed > 0) {
+      this.logger.warn('Partial shard delivery', { ...counts });
+    }
+    return { recipients: posts.length, ...counts, dispatched: 0 };
+  }
+
   private async deliver(
     packet: Packet,
     ns: string,
@@ -142,44 +185,95 @@ export class Adapter {
       }
       return frame;
     };
-    const ids = [...targets.keys()];
+    let ids = [...targets.keys()];
+    let scoped = 0;
     const scope = currentConnectScope();
+    if (scope && targets.has(scope.connectionId)) {
+      // Its `$connect` has not returned: collect the frame, delivered once the socket is open.
+      scope.frames.push(frameFor(targets.get(scope.connectionId)));
+      ids = ids.filter((id) => id !== scope.connectionId);
+      scoped = 1;
+    }
+    const own = this.dispatcher && ids.length > this.shardSize ? ids.slice(0, this.shardSize) : ids;
+    const dispatching = this.dispatchShards(ids.slice(own.length), targets, frameFor);
+    const counts = await this.postAll(own.map((id) => ({ id, frame: frameFor(targets.get(id)) })));
+    const { dispatched, failed: notDispatched } = await dispatching;
+    const failed = counts.failed + notDispatched;
+    if (counts.gone > 0 || failed > 0) {
+      this.logger.warn('Partial delivery', {
+        event: packet.event,
+        ns,
+        delivered: counts.delivered + scoped,
+        gone: counts.gone,
+        failed,
+        ...(dispatched > 0 ? { dispatched } : {}),
+      });
+    }
+    return {
+      recipients: ids.length + scoped,
+      delivered: counts.delivered + scoped,
+      gone: counts.gone,
+      failed,
+      dispatched,
+    };
+  }
+
+  /** Splits `ids` into shards of at most `shardSize` and dispatches them all in parallel. */
+  private async dispatchShards(
+    ids: readonly SocketId[],
+    targets: ReadonlyMap<SocketId, Room | undefined>,
+    frameFor: (room: Room | undefined) => string,
+  ): Promise<{ dispatched: number; failed: number }> {
+    const dispatcher = this.dispatcher;
+    if (!dispatcher || ids.length === 0) return { dispatched: 0, failed: 0 };
+    const shards: SocketId[][] = [];
+    for (let start = 0; start < ids.length; start += this.shardSize) {
+      shards.push(ids.slice(start, start + this.shardSize));
+    }
+    const results = await Promise.allSettled(
+      shards.map((shard) => dispatcher.dispatch(toShard(shard, targets, frameFor))),
+    );
+    let dispatched = 0;
+    let failed = 0;
+    results.forEach((result, index) => {
+      const size = (shards[index] as SocketId[]).length;
+      if (result.status === 'fulfilled') dispatched += size;
+      else {
+        failed += size;
+        this.logger.error('Shard dispatch failed', {
+          recipients: size,
+          error: result.reason instanceof Error ? result.reason.name : String(result.reason),
+        });
+      }
+    });
+    return { dispatched, failed };
+  }
+
+  /** Posts every frame with bounded concurrency, then removes the connections found gone. */
+  private async postAll(
+    posts: readonly Post[],
+  ): Promise<{ delivered: number; gone: number; failed: number }> {
     const results = await mapWithConcurrency(
-      ids,
+      posts,
       this.concurrency,
-      async (id): Promise<PostResult> => {
-        const frame = frameFor(targets.get(id));
-        if (scope?.connectionId === id) {
-          scope.frames.push(frame);
-          return 'delivered';
-        }
-        return this.delivery.post(id, frame);
-      },
+      (post): Promise<PostResult> => this.delivery.post(post.id, post.frame),
     );
     const gone: SocketId[] = [];
     let delivered = 0;
     let failed = 0;
     results.forEach((result, index) => {
+      const id = (posts[index] as Post).id;
       if (result.status === 'rejected') {
         failed++;
         this.logger.warn('Post failed', {
-          connectionId: ids[index],
+          connectionId: id,
           error: result.reason instanceof Error ? result.reason.name : String(result.reason),
         });
-      } else if (result.value === 'gone') gone.push(ids[index] as SocketId);
+      } else if (result.value === 'gone') gone.push(id);
       else delivered++;
     });
     if (gone.length > 0) await this.removeGone(gone);
-    if (gone.length > 0 || failed > 0) {
-      this.logger.warn('Partial delivery', {
-        event: packet.event,
-        ns,
-        delivered,
-        gone: gone.length,
-        failed,
-      });
-    }
-    return { recipients: ids.length, delivered, gone: gone.length, failed };
+    return { delivered, gone: gone.length, failed };
   }
 
   private async removeGone(ids: readonly SocketId[]): Promise<void> {
@@ -194,4 +288,28 @@ export class Adapter {
       });
     }
   }
+}
+
+interface Post {
+  readonly id: SocketId;
+  readonly frame: string;
+}
+
+/** The shard of `ids`: one group per distinct frame, in first-seen order. */
+function toShard(
+  ids: readonly SocketId[],
+  targets: ReadonlyMap<SocketId, Room | undefined>,
+  frameFor: (room: Room | undefined) => string,
+): DeliveryShard {
+  const groups = new Map<string, SocketId[]>();
+  for (const id of ids) {
+    const frame = frameFor(targets.get(id));
+    let group = groups.get(frame);
+    if (!group) {
+      group = [];
+      groups.set(frame, group);
+    }
+    group.push(id);
+  }
+  return { groups: [...groups].map(([frame, connectionIds]) => ({ frame, connectionIds })) };
 }

@@ -2,14 +2,42 @@ import { z } from 'zod';
 
 /**
  * What `LambdaDeferredDelivery` sends to the deliver worker: the frames for one connection
- * whose `$connect` had not returned yet. The worker validates its event with this schema.
+ * whose `$connect` had not returned yet. `kind` is optional so events sent before it existed
+ * still parse.
  *
  * @example
  * const { connectionId, frames } = DeferredDeliveryPayload.parse(event);
  */
 export const DeferredDeliveryPayload = z.object({
+  kind: z.literal('after-connect').optional(),
   connectionId: z.string().min(1),
   frames: z.array(z.string()).min(1),
 });
 
 export type DeferredDeliveryPayload = z.infer<typeof DeferredDeliveryPayload>;
+
+/**
+ * What `LambdaShardDispatcher` sends to the deliver worker: one shard of a large broadcast,
+ * each frame with the connections it goes to.
+ *
+ * @example
+ * ShardPayload.parse({ kind: 'shard', groups: [{ frame, connectionIds: ['R1kmxc2VNjMCFIA='] }] });
+ */
+export const ShardPayload = z.object({
+  kind: z.literal('shard'),
+  groups: z
+    .array(
+      z.object({
+        frame: z.string(),
+        connectionIds: z.array(z.string().min(1)).min(1),
+      }),
+    )
+    .min(1),
+});
+
+export type ShardPayload = z.infer<typeof ShardPayload>;
+
+/** Every event the deliver worker accepts. */
+export const DeliverPayload = z.union([ShardPayload, DeferredDeliveryPayload]);
+
+export type DeliverPayload = z.infer<typeof DeliverPayload>;

@@ -12,7 +12,15 @@ export type { Handshake } from './handshake';
 export type { CoreLogger } from './logger';
 export type { Ack, DisconnectReason, EventHandler, JoinPolicy, Middleware } from './namespace';
 export { Namespace } from './namespace';
-export type { DeferredDelivery, Delivery, MembershipStore, PostResult } from './ports';
+export type {
+  DeferredDelivery,
+  Delivery,
+  DeliveryShard,
+  MembershipStore,
+  PostResult,
+  ShardDispatcher,
+  ShardGroup,
+} from './ports';
 export { type TokenBucketOptions, TokenBucketRateLimiter } from './rate-limiter';
 export type {
   ConnectInput,

@@ -61,3 +61,28 @@ export interface Delivery {
 export interface DeferredDelivery {
   deliverAfterConnect(connectionId: SocketId, frames: readonly string[]): Promise<void>;
 }
+
+/** Recipients that all receive the same frame. */
+export interface ShardGroup {
+  readonly frame: string;
+  readonly connectionIds: readonly SocketId[];
+}
+
+/**
+ * Part of a large broadcast handed to a worker: each frame is encoded once (per room) and
+ * listed with the connections it goes to. Every recipient is in exactly one group of one shard.
+ */
+export interface DeliveryShard {
+  readonly groups: readonly ShardGroup[];
+}
+
+/**
+ * Runs shards of a large broadcast in parallel workers (asynchronous invocations of the
+ * deliver function on AWS). Resolves once the shard is handed over, not once it is posted.
+ *
+ * @example
+ * await dispatcher.dispatch({ groups: [{ frame, connectionIds: ['R1kmxc2VNjMCFIA='] }] });
+ */
+export interface ShardDispatcher {
+  dispatch(shard: DeliveryShard): Promise<void>;
+}

@@ -4,7 +4,13 @@ import { ChatError, ConnectionGoneError, ConnectionRefusedError, type ErrorCode 
 import { type Handshake, laterHandshake } from './handshake';
 import { type CoreLogger, silentLogger } from './logger';
 import { Namespace } from './namespace';
-import type { DeferredDelivery, Delivery, MembershipStore } from './ports';
+import type {
+  DeferredDelivery,
+  Delivery,
+  DeliveryShard,
+  MembershipStore,
+  ShardDispatcher,
+} from './ports';
 import { ackIdOf, encodeAck, encodeFailure, parseClientFrame } from './protocol';
 import { TokenBucketRateLimiter } from './rate-limiter';
 import { Socket, userFromAuthorizer, userOf } from './socket';
@@ -17,6 +23,10 @@ export interface ServerOptions {
   readonly store: MembershipStore;
   readonly delivery: Delivery;
   readonly deferredDelivery: DeferredDelivery;
+  /** Runs shards of large broadcasts in parallel workers; see `AdapterOptions.dispatcher`. */
+  readonly shardDispatcher?: ShardDispatcher;
+  /** Recipients above which a broadcast is sharded, and the shard size. Default 1,000. */
+  readonly shardSize?: number;
   readonly logger?: CoreLogger;
   /** Posts in flight at once per emit. Default 64. */
   readonly concurrency?: number;
@@ -105,6 +115,8 @@ export class Server {
       delivery: options.delivery,
       logger: this.logger,
       ...(options.concurrency === undefined ? {} : { concurrency: options.concurrency }),
+      ...(options.shardDispatcher === undefined ? {} : { dispatcher: options.shardDispatcher }),
+      ...(options.shardSize === undefined ? {} : { shardSize: options.shardSize }),
     });
   }
 
@@ -306,6 +318,15 @@ export class Server {
         delayMs = Math.min(delayMs * 2, 1_000);
       }
     }
+  }
+
+  /**
+   * The shard worker: posts a shard of a large broadcast (bounded concurrency, gone
+   * clean-up). Post failures are logged, not thrown, so an asynchronous invocation is not
+   * retried and no recipient gets a frame twice.
+   */
+  async deliverShard(shard: DeliveryShard): Promise<void> {
+    await this.adapter.deliverShard(shard);
   }
 
   private async saveDataIfChanged(socket: Socket, before: ConnectionRecord): Promise<void> {

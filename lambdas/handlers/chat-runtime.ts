@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { APP_ENV, ENV } from '../../lib/api-definition';
 import { DynamoDbMembershipStore } from '../adapters/dynamodb-membership-store';
 import { LambdaDeferredDelivery } from '../adapters/lambda-deferred-delivery';
+import { LambdaShardDispatcher } from '../adapters/lambda-shard-dispatcher';
 import { ManagementApiDelivery } from '../adapters/management-api-delivery';
 import { createChatApp } from '../app/chat-app';
 import { PrivateRooms } from '../app/private-rooms';
@@ -29,6 +30,7 @@ const Environment = z.object({
     })
     .pipe(PrivateRooms)
     .optional(),
+  [APP_ENV.fanoutShardSize]: z.coerce.number().int().positive().optional(),
 });
 
 /**
@@ -95,6 +97,8 @@ export function createChatRuntime(options: ChatRuntimeOptions = {}): ChatRuntime
   const env = Environment.parse(options.env ?? process.env);
   const logger = options.logger ?? new Logger({ serviceName: 'apigw-chat' });
   const deliverFunction = env[ENV.deliverFunctionName];
+  const lambda = deliverFunction ? (options.lambda ?? new LambdaClient({})) : undefined;
+  const shardSize = env[APP_ENV.fanoutShardSize];
   const server = createChatApp(
     {
       logger,
@@ -109,12 +113,20 @@ export function createChatRuntime(options: ChatRuntimeOptions = {}): ChatRuntime
           ? { client: options.managementApi }
           : { endpoint: env[ENV.callbackUrl] },
       ),
-      deferredDelivery: deliverFunction
-        ? new LambdaDeferredDelivery({
-            functionName: deliverFunction,
-            client: options.lambda ?? new LambdaClient({}),
-          })
-        : noDeferredDelivery,
+      deferredDelivery:
+        deliverFunction && lambda
+          ? new LambdaDeferredDelivery({ functionName: deliverFunction, client: lambda })
+          : noDeferredDelivery,
+      // Without a deliver function (the deliver worker itself), every recipient is posted here.
+      ...(deliverFunction && lambda
+        ? {
+            shardDispatcher: new LambdaShardDispatcher({
+              functionName: deliverFunction,
+              client: lambda,
+            }),
+          }
+        : {}),
+      ...(shardSize === undefined ? {} : { shardSize }),
     },
     { privateRooms: env[APP_ENV.privateRooms] ?? {} },
   );

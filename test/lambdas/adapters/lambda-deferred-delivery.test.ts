@@ -40,6 +40,7 @@ describe('Class: LambdaDeferredDelivery', () => {
         InvocationType: 'Event',
       });
       expect(sentPayload()).toEqual({
+        kind: 'after-connect',
         connectionId: 'R1kmxc2VNjMCFIA=',
         frames: ['{"event":"hello"}', '{"event":"news"}'],
       });

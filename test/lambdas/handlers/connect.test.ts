@@ -207,7 +207,11 @@ describe('Handler: connect', () => {
         InvocationType: 'Event',
       });
       const payload = aws.lambda.commandCalls(InvokeCommand)[0]?.args[0].input.Payload;
-      expect(JSON.parse(String(payload))).toEqual({ connectionId: second, frames: [hello] });
+      expect(JSON.parse(String(payload))).toEqual({
+        kind: 'after-connect',
+        connectionId: second,
+        frames: [hello],
+      });
     });
 
     it('the first connection of the namespace posts nothing and hands its hello to the deliver function', async () => {
@@ -223,7 +227,11 @@ describe('Handler: connect', () => {
       expect(result).toEqual({ statusCode: 200 });
       expect(aws.apigw).not.toHaveReceivedCommand(PostToConnectionCommand);
       const payload = aws.lambda.commandCalls(InvokeCommand)[0]?.args[0].input.Payload;
-      expect(JSON.parse(String(payload))).toEqual({ connectionId: id, frames: [hello] });
+      expect(JSON.parse(String(payload))).toEqual({
+        kind: 'after-connect',
+        connectionId: id,
+        frames: [hello],
+      });
     });
 
     it('removes the new connection again when the deliver function cannot be invoked', async () => {

@@ -111,4 +111,42 @@ describe('Handler: deliver', () => {
     expect(aws.ddb.calls()).toHaveLength(0);
     logged.mockRestore();
   });
+
+  describe('kind: shard', () => {
+    it("posts every recipient of the shard once, each its group's frame, and cleans up the gone", async () => {
+      // Prepare
+      const [a, b, c] = [newConnectionId(), newConnectionId(), newConnectionId()];
+      aws.table.seedConnection({ id: b, ns: '/notification', connectedAt: Date.now() - 60_000 });
+      aws.apigw.on(PostToConnectionCommand, { ConnectionId: b }).rejects(gone());
+
+      // Act
+      await deliver({
+        kind: 'shard',
+        groups: [
+          { frame: hello, connectionIds: [a, b] },
+          { frame: welcome, connectionIds: [c] },
+        ],
+      });
+
+      // Assess
+      expect(
+        aws.posts().sort((x, y) => String(x.connectionId).localeCompare(String(y.connectionId))),
+      ).toEqual(
+        [
+          { connectionId: a, data: hello },
+          { connectionId: b, data: hello },
+          { connectionId: c, data: welcome },
+        ].sort((x, y) => x.connectionId.localeCompare(y.connectionId)),
+      );
+      expect(aws.deletedKeys()).toContain(`conn#${b} conn`);
+    });
+
+    it('posts nothing for an invalid shard', async () => {
+      // Act
+      await deliver({ kind: 'shard', groups: [] });
+
+      // Assess
+      expect(aws.posts()).toEqual([]);
+    });
+  });
 });

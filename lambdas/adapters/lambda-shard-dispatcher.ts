@@ -1,0 +1,89 @@
+import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
+import type { ShardPayload } from '../core/deferred-delivery-payload';
+import type { DeliveryShard, ShardDispatcher } from '../core/ports';
+
+/** Lambda's limit on an asynchronous invocation's payload (256 KB), less room for framing. */
+export const ASYNC_INVOKE_PAYLOAD_LIMIT_BYTES = 256 * 1024 - 1024;
+
+export interface LambdaShardDispatcherOptions {
+  /** Name or ARN of the deliver worker. */
+  readonly functionName: string;
+  /** Default: `new LambdaClient({})`. */
+  readonly client?: LambdaClient;
+  /** Largest payload sent in one invocation. Default `ASYNC_INVOKE_PAYLOAD_LIMIT_BYTES`. */
+  readonly maxPayloadBytes?: number;
+}
+
+/**
+ * `ShardDispatcher` that invokes the deliver worker asynchronously (`InvocationType: 'Event'`)
+ * with a `ShardPayload`; each invocation runs in its own container, so shards post in
+ * parallel. A shard whose payload would exceed the asynchronous limit (large frames) is
+ * halved until every part fits, and the parts are invoked in parallel. Rejects if any
+ * invocation fails.
+ *
+ * @example
+ * const dispatcher = new LambdaShardDispatcher({ functionName: process.env.DELIVER_FUNCTION_NAME ?? '' });
+ * await dispatcher.dispatch({ groups: [{ frame, connectionIds }] });
+ */
+export class LambdaShardDispatcher implements ShardDispatcher {
+  readonly #functionName: string;
+  readonly #client: LambdaClient;
+  readonly #maxPayloadBytes: number;
+
+  constructor(options: LambdaShardDispatcherOptions) {
+    this.#functionName = options.functionName;
+    this.#client = options.client ?? new LambdaClient({});
+    this.#maxPayloadBytes = options.maxPayloadBytes ?? ASYNC_INVOKE_PAYLOAD_LIMIT_BYTES;
+  }
+
+  async dispatch(shard: DeliveryShard): Promise<void> {
+    const parts = splitToFit(shard, this.#maxPayloadBytes);
+    await Promise.all(
+      parts.map((payload) =>
+        this.#client.send(
+          new InvokeCommand({
+            FunctionName: this.#functionName,
+            InvocationType: 'Event',
+            Payload: payload,
+          }),
+        ),
+      ),
+    );
+  }
+}
+
+/**
+ * The shard as serialized payloads of at most `maxBytes` each, halving the recipients until
+ * they fit. A single recipient whose frame alone exceeds the limit cannot be split: it is
+ * sent as is and the invocation rejects (API Gateway's 128 KB frame limit keeps it from happening).
+ */
+export function splitToFit(shard: DeliveryShard, maxBytes: number): string[] {
+  const groups = shard.groups.filter((group) => group.connectionIds.length > 0);
+  if (groups.length === 0) return [];
+  const payload: ShardPayload = {
+    kind: 'shard',
+    groups: groups.map((group) => ({
+      frame: group.frame,
+      connectionIds: [...group.connectionIds],
+    })),
+  };
+  const text = JSON.stringify(payload);
+  const recipients = groups.flatMap((group) =>
+    group.connectionIds.map((id) => ({ id, frame: group.frame })),
+  );
+  if (Buffer.byteLength(text) <= maxBytes || recipients.length <= 1) return [text];
+  const half = Math.ceil(recipients.length / 2);
+  return [recipients.slice(0, half), recipients.slice(half)].flatMap((part) =>
+    splitToFit(regroup(part), maxBytes),
+  );
+}
+
+function regroup(recipients: readonly { id: string; frame: string }[]): DeliveryShard {
+  const groups = new Map<string, string[]>();
+  for (const { id, frame } of recipients) {
+    const ids = groups.get(frame) ?? [];
+    ids.push(id);
+    groups.set(frame, ids);
+  }
+  return { groups: [...groups].map(([frame, connectionIds]) => ({ frame, connectionIds })) };
+}
