@@ -1,6 +1,6 @@
-import { z } from 'zod';
 import { ChatError } from '../core/errors';
 import type { Server } from '../core/server';
+import * as z from '../core/zod';
 import { parseData, RoomName } from './schemas';
 import { registerWhoami } from './whoami';
 
@@ -10,7 +10,10 @@ const ROOMS: ReadonlyMap<string, (user: string) => string> = new Map([
   ['room:music', (user: string) => `${user} has joined music room.`],
 ]);
 
-const JoinRoomData = z.object({ type: z.string().max(128), user: z.string().min(1).max(64) });
+const JoinRoomData = z.object({
+  type: z.string().check(z.maxLength(128)),
+  user: z.string().check(z.minLength(1), z.maxLength(64)),
+});
 const RoomMessageData = z.object({ room: RoomName, message: z.unknown() });
 
 /**

@@ -1,13 +1,13 @@
-import { z } from 'zod';
 import type { JoinPolicy } from '../core/namespace';
+import * as z from '../core/zod';
 
 /** Rooms whose name starts with this are private: only users on their allow-list may join. */
 export const PRIVATE_ROOM_PREFIX = 'private:';
 
 /** Allow-lists of private rooms: room name → ids of the users who may join it. */
 export const PrivateRooms = z.record(
-  z.string().startsWith(PRIVATE_ROOM_PREFIX),
-  z.array(z.string().min(1)),
+  z.string().check(z.startsWith(PRIVATE_ROOM_PREFIX)),
+  z.array(z.string().check(z.minLength(1))),
 );
 export type PrivateRooms = z.infer<typeof PrivateRooms>;
 

@@ -1,14 +1,17 @@
-import { z } from 'zod';
 import { ChatError } from '../core/errors';
 import type { Server } from '../core/server';
 import { isSocketId } from '../core/socket-id';
+import * as z from '../core/zod';
 import { type PrivateRooms, privateRoomPolicy } from './private-rooms';
 import { parseData, RoomName } from './schemas';
 import { registerWhoami } from './whoami';
 
 const RoomData = z.object({ room: RoomName });
 const ChatData = z.object({ room: RoomName, message: z.unknown() });
-const DirectData = z.object({ to: z.string().min(1).max(128), message: z.unknown() });
+const DirectData = z.object({
+  to: z.string().check(z.minLength(1), z.maxLength(128)),
+  message: z.unknown(),
+});
 
 /**
  * Namespace `/`: rooms, room chat, broadcast, unicast, direct messages and introspection.

@@ -1,12 +1,14 @@
-import { z } from 'zod';
 import { ChatError } from '../core/errors';
+import * as z from '../core/zod';
 
 /** A room name: 1–128 characters of letters, digits and `_ - : . @ #`. */
 export const RoomName = z
   .string()
-  .min(1)
-  .max(128)
-  .regex(/^[\w\-:.@#]+$/, 'room names use letters, digits and _ - : . @ # only');
+  .check(
+    z.minLength(1),
+    z.maxLength(128),
+    z.regex(/^[\w\-:.@#]+$/, 'room names use letters, digits and _ - : . @ # only'),
+  );
 
 /**
  * Parses event data, turning a validation failure into a `BAD_REQUEST` answer.
@@ -14,7 +16,7 @@ export const RoomName = z
  * @example
  * const { room } = parseData(z.object({ room: RoomName }), data, 'join');
  */
-export function parseData<T>(schema: z.ZodType<T>, data: unknown, event: string): T {
+export function parseData<T>(schema: z.ZodMiniType<T>, data: unknown, event: string): T {
   const result = schema.safeParse(data);
   if (result.success) return result.data;
   const issue = result.error.issues[0];

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from './zod';
 
 /**
  * What `LambdaDeferredDelivery` sends to the deliver worker: the frames for one connection
@@ -9,9 +9,9 @@ import { z } from 'zod';
  * const { connectionId, frames } = DeferredDeliveryPayload.parse(event);
  */
 export const DeferredDeliveryPayload = z.object({
-  kind: z.literal('after-connect').optional(),
-  connectionId: z.string().min(1),
-  frames: z.array(z.string()).min(1),
+  kind: z.optional(z.literal('after-connect')),
+  connectionId: z.string().check(z.minLength(1)),
+  frames: z.array(z.string()).check(z.minLength(1)),
 });
 
 export type DeferredDeliveryPayload = z.infer<typeof DeferredDeliveryPayload>;
@@ -29,10 +29,10 @@ export const ShardPayload = z.object({
     .array(
       z.object({
         frame: z.string(),
-        connectionIds: z.array(z.string().min(1)).min(1),
+        connectionIds: z.array(z.string().check(z.minLength(1))).check(z.minLength(1)),
       }),
     )
-    .min(1),
+    .check(z.minLength(1)),
 });
 
 export type ShardPayload = z.infer<typeof ShardPayload>;

@@ -1,6 +1,6 @@
-import { z } from 'zod';
 import type { ErrorCode } from './errors';
 import type { Room, SocketId, SocketUser } from './types';
+import * as z from './zod';
 
 /** An event name: 1–64 letters, digits and `_ - : .` (it is also API Gateway's route key). */
 export const EVENT_NAME = /^[A-Za-z0-9_\-:.]{1,64}$/;
@@ -11,13 +11,11 @@ export const EVENT_NAME = /^[A-Za-z0-9_\-:.]{1,64}$/;
  * @example
  * ClientFrame.parse({ action: 'join', data: { room: 'lobby' }, ack: 1 });
  */
-export const ClientFrame = z
-  .object({
-    action: z.string().regex(EVENT_NAME, 'event names are 1-64 of A-Z a-z 0-9 _ - : .'),
-    data: z.unknown().optional(),
-    ack: z.number().int().positive().max(Number.MAX_SAFE_INTEGER).optional(),
-  })
-  .strict();
+export const ClientFrame = z.strictObject({
+  action: z.string().check(z.regex(EVENT_NAME, 'event names are 1-64 of A-Z a-z 0-9 _ - : .')),
+  data: z.optional(z.unknown()),
+  ack: z.optional(z.number().check(z.int(), z.positive(), z.maximum(Number.MAX_SAFE_INTEGER))),
+});
 
 export type ClientFrame = z.infer<typeof ClientFrame>;
 

@@ -1,7 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { Logger } from '@aws-lambda-powertools/logger';
 import type { Context } from 'aws-lambda';
-import { z } from 'zod';
 import { CONNECT_AUTHORIZER } from '../../lib/api-definition';
 import {
   type AuthConfig,
@@ -11,12 +10,13 @@ import {
   type TokenVerifier,
   type UserIdentity,
 } from '../auth';
+import * as z from '../core/zod';
 
 /** The REQUEST authorizer's event on `$connect` (the parts it reads). */
 const AuthorizerEvent = z.looseObject({
-  methodArn: z.string().min(1),
-  headers: z.record(z.string(), z.string()).nullish(),
-  queryStringParameters: z.record(z.string(), z.string()).nullish(),
+  methodArn: z.string().check(z.minLength(1)),
+  headers: z.nullish(z.record(z.string(), z.string())),
+  queryStringParameters: z.nullish(z.record(z.string(), z.string())),
 });
 
 /**

@@ -3,7 +3,6 @@ import type { ApiGatewayManagementApiClient } from '@aws-sdk/client-apigatewayma
 import { DynamoDBClient, type DynamoDBClientConfig } from '@aws-sdk/client-dynamodb';
 import { LambdaClient } from '@aws-sdk/client-lambda';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { z } from 'zod';
 import { APP_ENV, ENV } from '../../lib/api-definition';
 import { DynamoDbMembershipStore } from '../adapters/dynamodb-membership-store';
 import { LambdaDeferredDelivery } from '../adapters/lambda-deferred-delivery';
@@ -13,24 +12,33 @@ import { createChatApp } from '../app/chat-app';
 import { PrivateRooms } from '../app/private-rooms';
 import type { DeferredDelivery } from '../core/ports';
 import type { Server, ServerOptions } from '../core/server';
+import * as z from '../core/zod';
 
 const Environment = z.object({
-  [ENV.tableName]: z.string().min(1),
+  [ENV.tableName]: z.string().check(z.minLength(1)),
   [ENV.callbackUrl]: z.url(),
-  [ENV.deliverFunctionName]: z.string().min(1).optional(),
-  [APP_ENV.privateRooms]: z
-    .string()
-    .transform((text, context) => {
-      try {
-        return JSON.parse(text) as unknown;
-      } catch {
-        context.addIssue({ code: 'custom', message: 'PRIVATE_ROOMS is not JSON' });
-        return z.NEVER;
-      }
-    })
-    .pipe(PrivateRooms)
-    .optional(),
-  [APP_ENV.fanoutShardSize]: z.coerce.number().int().positive().optional(),
+  [ENV.deliverFunctionName]: z.optional(z.string().check(z.minLength(1))),
+  [APP_ENV.privateRooms]: z.optional(
+    z.pipe(
+      z.pipe(
+        z.string(),
+        z.transform((text: string, context) => {
+          try {
+            return JSON.parse(text) as unknown;
+          } catch {
+            context.issues.push({
+              code: 'custom',
+              message: 'PRIVATE_ROOMS is not JSON',
+              input: text,
+            });
+            return z.NEVER;
+          }
+        }),
+      ),
+      PrivateRooms,
+    ),
+  ),
+  [APP_ENV.fanoutShardSize]: z.optional(z.coerce.number().check(z.int(), z.positive())),
 });
 
 /**

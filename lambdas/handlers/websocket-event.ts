@@ -1,24 +1,24 @@
-import { z } from 'zod';
+import * as z from '../core/zod';
 
 const Identity = z.looseObject({
-  sourceIp: z.string().optional(),
-  userAgent: z.string().nullish(),
+  sourceIp: z.optional(z.string()),
+  userAgent: z.nullish(z.string()),
 });
 
 const RequestContext = z.looseObject({
   routeKey: z.string(),
-  connectionId: z.string().min(1),
+  connectionId: z.string().check(z.minLength(1)),
   requestId: z.string(),
   domainName: z.string(),
   stage: z.string(),
   apiId: z.string(),
-  connectedAt: z.number().int().nonnegative(),
-  requestTimeEpoch: z.number().int().nonnegative(),
+  connectedAt: z.number().check(z.int(), z.nonnegative()),
+  requestTimeEpoch: z.number().check(z.int(), z.nonnegative()),
   identity: Identity,
-  authorizer: z.record(z.string(), z.unknown()).nullish(),
+  authorizer: z.nullish(z.record(z.string(), z.unknown())),
 });
 
-const StringMap = z.record(z.string(), z.string()).nullish();
+const StringMap = z.nullish(z.record(z.string(), z.string()));
 
 /**
  * API Gateway's `$connect` event (Lambda proxy integration).
@@ -27,7 +27,7 @@ const StringMap = z.record(z.string(), z.string()).nullish();
  * const event = ConnectEvent.parse(rawEvent);
  */
 export const ConnectEvent = z.looseObject({
-  requestContext: RequestContext.extend({ eventType: z.literal('CONNECT') }),
+  requestContext: z.extend(RequestContext, { eventType: z.literal('CONNECT') }),
   headers: StringMap,
   queryStringParameters: StringMap,
 });
@@ -35,21 +35,21 @@ export type ConnectEvent = z.infer<typeof ConnectEvent>;
 
 /** A MESSAGE event (`$default` or a custom route). */
 export const MessageEvent = z.looseObject({
-  requestContext: RequestContext.extend({
+  requestContext: z.extend(RequestContext, {
     eventType: z.literal('MESSAGE'),
-    messageId: z.string().optional(),
+    messageId: z.optional(z.string()),
   }),
-  body: z.string().nullish(),
-  isBase64Encoded: z.boolean().optional(),
+  body: z.nullish(z.string()),
+  isBase64Encoded: z.optional(z.boolean()),
 });
 export type MessageEvent = z.infer<typeof MessageEvent>;
 
 /** The `$disconnect` event. */
 export const DisconnectEvent = z.looseObject({
-  requestContext: RequestContext.extend({
+  requestContext: z.extend(RequestContext, {
     eventType: z.literal('DISCONNECT'),
-    disconnectStatusCode: z.number().int().nullish(),
-    disconnectReason: z.string().nullish(),
+    disconnectStatusCode: z.nullish(z.number().check(z.int())),
+    disconnectReason: z.nullish(z.string()),
   }),
 });
 export type DisconnectEvent = z.infer<typeof DisconnectEvent>;
