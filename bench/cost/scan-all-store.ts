@@ -4,7 +4,13 @@ import {
   ScanCommand,
 } from '@aws-sdk/lib-dynamodb';
 import type { MembershipStore, RemoveOptions } from '../../lambdas/core/ports';
-import type { ConnectionRecord, Room, SocketData, SocketId } from '../../lambdas/core/types';
+import type {
+  ConnectionRecord,
+  RemovedConnection,
+  Room,
+  SocketData,
+  SocketId,
+} from '../../lambdas/core/types';
 import { TABLE } from '../../lib/table-definition';
 
 const CONNECTION_PREFIX = 'conn#';
@@ -45,7 +51,10 @@ export class ScanAllMembershipStore implements MembershipStore {
     return this.#inner.getConnection(id);
   }
 
-  removeConnections(ids: readonly SocketId[], options?: RemoveOptions): Promise<void> {
+  removeConnections(
+    ids: readonly SocketId[],
+    options?: RemoveOptions,
+  ): Promise<readonly RemovedConnection[]> {
     return this.#inner.removeConnections(ids, options);
   }
 

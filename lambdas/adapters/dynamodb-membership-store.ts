@@ -12,12 +12,19 @@ import {
 import { TABLE } from '../../lib/table-definition';
 import { ConnectionGoneError } from '../core/errors';
 import type { MembershipStore, RemoveOptions } from '../core/ports';
-import type { ConnectionRecord, Room, SocketData, SocketId } from '../core/types';
+import { userOf } from '../core/socket';
+import type {
+  ConnectionRecord,
+  RemovedConnection,
+  Room,
+  SocketData,
+  SocketId,
+} from '../core/types';
 
 type Item = Record<string, NativeAttributeValue>;
 type Key = Record<string, string>;
 /** What `removeConnections` reads of a connection item. */
-type StoredConnection = Pick<ConnectionRecord, 'id' | 'ns' | 'connectedAt'> & { rooms: Room[] };
+type StoredConnection = RemovedConnection & Pick<ConnectionRecord, 'connectedAt'>;
 
 const BATCH_WRITE_LIMIT = 25;
 const BATCH_GET_LIMIT = 100;
@@ -104,7 +111,10 @@ export class DynamoDbMembershipStore implements MembershipStore {
     };
   }
 
-  async removeConnections(ids: readonly SocketId[], options: RemoveOptions = {}): Promise<void> {
+  async removeConnections(
+    ids: readonly SocketId[],
+    options: RemoveOptions = {},
+  ): Promise<RemovedConnection[]> {
     const { connectedBefore } = options;
     const connections = (await this.#batchGetConnections(unique(ids))).filter(
       (connection) => connectedBefore === undefined || connection.connectedAt < connectedBefore,
@@ -119,6 +129,7 @@ export class DynamoDbMembershipStore implements MembershipStore {
     await this.#batchWrite(
       connections.map(({ id }) => ({ DeleteRequest: { Key: connectionKey(id) } })),
     );
+    return connections.map(({ id, ns, rooms, user }) => ({ id, ns, rooms, user }));
   }
 
   async join(record: ConnectionRecord, rooms: readonly Room[]): Promise<void> {
@@ -252,12 +263,14 @@ export class DynamoDbMembershipStore implements MembershipStore {
             RequestItems: {
               [this.#tableName]: {
                 Keys: pending,
-                ProjectionExpression: '#pk, #ns, #rooms, #connectedAt',
+                ProjectionExpression: '#pk, #ns, #rooms, #connectedAt, #data.#user',
                 ExpressionAttributeNames: {
                   '#pk': TABLE.partitionKey,
                   '#ns': 'ns',
                   '#rooms': 'rooms',
                   '#connectedAt': 'connectedAt',
+                  '#data': 'data',
+                  '#user': 'user',
                 },
                 ConsistentRead: true,
               },
@@ -270,6 +283,7 @@ export class DynamoDbMembershipStore implements MembershipStore {
             ns: String(item.ns),
             rooms: Array.isArray(item.rooms) ? item.rooms.map(String) : [],
             connectedAt: Number(item.connectedAt),
+            user: isSocketData(item.data) ? userOf(item.data) : undefined,
           });
         }
         pending = result.UnprocessedKeys?.[this.#tableName]?.Keys ?? [];

@@ -1,6 +1,7 @@
 import { ConnectionGoneError } from './errors';
 import type { MembershipStore, RemoveOptions } from './ports';
-import type { ConnectionRecord, Room, SocketData, SocketId } from './types';
+import { userOf } from './socket';
+import type { ConnectionRecord, RemovedConnection, Room, SocketData, SocketId } from './types';
 
 /**
  * `MembershipStore` in Maps, for unit tests and single-process runs. Same semantics as the
@@ -29,8 +30,12 @@ export class InMemoryMembershipStore implements MembershipStore {
     return record && { ...record, rooms: [...record.rooms], data: structuredClone(record.data) };
   }
 
-  async removeConnections(ids: readonly SocketId[], options: RemoveOptions = {}): Promise<void> {
+  async removeConnections(
+    ids: readonly SocketId[],
+    options: RemoveOptions = {},
+  ): Promise<RemovedConnection[]> {
     const { connectedBefore } = options;
+    const removed: RemovedConnection[] = [];
     for (const id of ids) {
       const record = this.#connections.get(id);
       if (record === undefined) continue;
@@ -38,7 +43,9 @@ export class InMemoryMembershipStore implements MembershipStore {
       this.#delete(namespacePartition(record.ns), id);
       for (const room of [id, ...record.rooms]) this.#delete(roomPartition(record.ns, room), id);
       this.#connections.delete(id);
+      removed.push({ id, ns: record.ns, rooms: [...record.rooms], user: userOf(record.data) });
     }
+    return removed;
   }
 
   async join(record: ConnectionRecord, rooms: readonly Room[]): Promise<void> {

@@ -9,6 +9,8 @@ export {
   type ErrorCode,
 } from './errors';
 export type { Handshake } from './handshake';
+export { InMemoryMessageLog } from './in-memory-message-log';
+export { InMemoryPresenceStore } from './in-memory-presence-store';
 export type { CoreLogger } from './logger';
 export type { Ack, DisconnectReason, EventHandler, JoinPolicy, Middleware } from './namespace';
 export { Namespace } from './namespace';

@@ -1,4 +1,15 @@
-import type { ConnectionRecord, Room, SocketData, SocketId } from './types';
+import type {
+  ConnectionRecord,
+  HistoryPage,
+  HistoryQuery,
+  PresenceMember,
+  RemovedConnection,
+  Room,
+  SocketData,
+  SocketId,
+  SocketUser,
+  StoredMessage,
+} from './types';
 
 /** Options of `MembershipStore.removeConnections`. */
 export interface RemoveOptions {
@@ -22,8 +33,12 @@ export interface MembershipStore {
   /**
    * Removes connections and every membership of theirs. Idempotent: unknown ids are ignored.
    * With `connectedBefore` (epoch ms), connections that connected at or after it are kept.
+   * Resolves with the connections this call removed (not those already gone or kept).
    */
-  removeConnections(ids: readonly SocketId[], options?: RemoveOptions): Promise<void>;
+  removeConnections(
+    ids: readonly SocketId[],
+    options?: RemoveOptions,
+  ): Promise<readonly RemovedConnection[]>;
   /** Adds the connection to rooms. Rejects with `ConnectionGoneError` if the connection is gone. */
   join(record: ConnectionRecord, rooms: readonly Room[]): Promise<void>;
   /** Removes the connection from rooms; rooms it is not in are ignored. */
@@ -86,3 +101,90 @@ export interface DeliveryShard {
 export interface ShardDispatcher {
   dispatch(shard: DeliveryShard): Promise<void>;
 }
+
+/**
+ * The history of durable rooms: each message gets the room's next sequence number from an
+ * atomic counter and is kept until `expiresAt`. Every method may be called from many
+ * processes at once; sequence numbers of a room are unique and increasing.
+ *
+ * @example
+ * const stored = await log.append('/', 'lobby', { event: 'chat', data: 'hi', at: Date.now() }, expiresAt);
+ * const page = await log.read('/', 'lobby', { since: 0, limit: 50, maxLength: 1000, maxBytes: 96_000 });
+ */
+export interface MessageLog {
+  /** Stores a message under the room's next seq and resolves with it. `expiresAt` is epoch seconds. */
+  append(
+    ns: string,
+    room: Room,
+    message: Omit<StoredMessage, 'seq'>,
+    expiresAt: number,
+  ): Promise<StoredMessage>;
+  /** A page of the room's readable messages after `query.since`, ascending. Never returns expired ones. */
+  read(ns: string, room: Room, query: HistoryQuery): Promise<HistoryPage>;
+  /** The room's latest seq (0 when nothing was ever stored). */
+  head(ns: string, room: Room): Promise<number>;
+}
+
+/**
+ * Who is in presence-tracked rooms, per user: a user's connections are counted, and only
+ * the first connection in and the last one out change what others see.
+ *
+ * @example
+ * if (await presence.enter('/', 'lobby', user, socket.id, expiresAt)) await announceJoin(user);
+ */
+export interface PresenceStore {
+  /**
+   * Records the connection in the room as `user`. True when it is the user's first
+   * connection there (decided atomically: of concurrent first entries, exactly one is first).
+   * Entering twice is harmless and answers false the second time.
+   */
+  enter(
+    ns: string,
+    room: Room,
+    user: SocketUser,
+    connectionId: SocketId,
+    expiresAt: number,
+  ): Promise<boolean>;
+  /**
+   * Removes the connection from the room. True when it was the user's last connection there
+   * (atomically: exactly one of concurrent exits is last); false when it was not recorded.
+   */
+  exit(ns: string, room: Room, userId: string, connectionId: SocketId): Promise<boolean>;
+  /** The room's users, each once, ordered by user id. Reads every page; never lists expired entries. */
+  list(ns: string, room: Room): Promise<PresenceMember[]>;
+}
+
+/** Names of the metrics the core records. */
+export type ChatMetricName =
+  | 'Connections'
+  | 'ConnectionsRefused'
+  | 'Disconnections'
+  | 'MessagesReceived'
+  | 'Deliveries'
+  | 'DeliveryFailures'
+  | 'GoneCleanups'
+  | 'ShardsDispatched'
+  | 'HistoryAppends'
+  | 'PresenceEvents'
+  | 'Errors';
+
+/**
+ * Where the core reports what it does (Powertools Metrics as CloudWatch EMF on AWS). Calls
+ * are cheap and synchronous; the handler publishes them at the end of each invocation.
+ *
+ * @example
+ * metrics.count('Errors', 1, { ErrorCode: 'FORBIDDEN' });
+ * metrics.milliseconds('FanoutTime', 42);
+ */
+export interface ChatMetrics {
+  /** Adds `value` (default 1) to a count, optionally under one dimension. */
+  count(name: ChatMetricName, value?: number, dimension?: Readonly<Record<string, string>>): void;
+  /** Records a duration in milliseconds (`FanoutTime`: one emit, from audience read to last post). */
+  milliseconds(name: 'FanoutTime', value: number): void;
+}
+
+/** Metrics that go nowhere: the default. */
+export const noMetrics: ChatMetrics = {
+  count: () => undefined,
+  milliseconds: () => undefined,
+};

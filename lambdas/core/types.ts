@@ -30,3 +30,62 @@ export interface ConnectionRecord {
   /** Epoch seconds after which every item of this connection may be expired by TTL. */
   readonly expiresAt: number;
 }
+
+/** A connection as `MembershipStore.removeConnections` removed it: enough to announce its departure. */
+export interface RemovedConnection {
+  readonly id: SocketId;
+  readonly ns: string;
+  /** Rooms it had joined explicitly. */
+  readonly rooms: readonly Room[];
+  readonly user?: SocketUser | undefined;
+}
+
+/** A message kept in a durable room's history. `seq` is the room's sequence number, from 1. */
+export interface StoredMessage {
+  readonly seq: number;
+  readonly event: string;
+  readonly data: unknown;
+  /** The sender's connection id, when a client sent it. */
+  readonly from?: SocketId | undefined;
+  /** The sender's verified user, with `from`. */
+  readonly user?: SocketUser | undefined;
+  /** Epoch milliseconds when it was stored. */
+  readonly at: number;
+}
+
+/** What to read from a room's history. */
+export interface HistoryQuery {
+  /** Messages with a seq above this one; default `max(0, head - limit)` (the latest `limit`). */
+  readonly since?: number | undefined;
+  /** Most messages returned. */
+  readonly limit: number;
+  /** Only the room's last `maxLength` messages (seq > head - maxLength) are kept readable. */
+  readonly maxLength: number;
+  /**
+   * Budget of the page in bytes of JSON-encoded messages (`JSON.stringify(message)`): the page
+   * stops before the message that would go over it, but always holds at least one message.
+   */
+  readonly maxBytes: number;
+}
+
+/** One page of a room's history, ascending by seq. */
+export interface HistoryPage {
+  readonly messages: readonly StoredMessage[];
+  /** The room's latest seq: 0 when nothing was ever stored. */
+  readonly head: number;
+  /** Set when more messages follow the page: pass it as the next `since`. */
+  readonly next?: number | undefined;
+  /**
+   * True when some messages after `since` (up to the last one returned, or to `head`) are no
+   * longer readable: past the retention time or `maxLength`. The client then knows the gap
+   * is final.
+   */
+  readonly trimmed: boolean;
+}
+
+/** A user present in a room, counted once however many connections (tabs) it has there. */
+export interface PresenceMember {
+  readonly user: SocketUser;
+  /** The user's connections in the room. */
+  readonly connections: number;
+}

@@ -45,6 +45,8 @@ export function describeMembershipStoreContract(
       for (const record of records) await store.addConnection(record);
     };
     const sorted = (ids: readonly string[]): string[] => [...ids].sort();
+    const byId = <T extends { readonly id: string }>(connections: readonly T[]): T[] =>
+      [...connections].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
 
     describe('Method: addConnection', () => {
       it('stores the connection so getConnection returns it', async () => {
@@ -285,6 +287,74 @@ export function describeMembershipStoreContract(
         expect(await store.getConnection(staying.id)).toEqual({ ...staying, rooms: ['lobby'] });
       });
 
+      it('resolves with the connections it removed: id, namespace, rooms and user', async () => {
+        // Prepare
+        const ada = aConnection({
+          ns: '/chat',
+          data: { user: { id: 'ada', name: 'Ada' }, theme: 'dark' },
+        });
+        const anonymous = aConnection({ ns: '/', data: { user: 'not-a-user' } });
+        const staying = aConnection({ data: { user: { id: 'bob', name: 'Bob' } } });
+        await addAll([ada, anonymous, staying]);
+        await store.join(ada, ['lobby', 'news']);
+
+        // Act
+        const removed = await store.removeConnections([ada.id, anonymous.id, 'unknownId0000A=']);
+
+        // Assess
+        expect(byId(removed)).toEqual(
+          byId([
+            { id: ada.id, ns: '/chat', rooms: ['lobby', 'news'], user: { id: 'ada', name: 'Ada' } },
+            { id: anonymous.id, ns: '/', rooms: [] },
+          ]),
+        );
+        expect(removed.find((connection) => connection.id === anonymous.id)?.user).toBeUndefined();
+      });
+
+      it('resolves with each removed connection once, even when its id is given twice', async () => {
+        // Prepare
+        const record = aConnection({ rooms: ['lobby'] });
+        await store.addConnection(record);
+
+        // Act
+        const removed = await store.removeConnections([record.id, record.id]);
+
+        // Assess
+        expect(removed).toEqual([{ id: record.id, ns: '/', rooms: ['lobby'] }]);
+      });
+
+      it('resolves with none of the connections that were unknown or already gone', async () => {
+        // Prepare
+        const record = aConnection();
+        await store.addConnection(record);
+        await store.removeConnections([record.id]);
+
+        // Act
+        const removed = await store.removeConnections([record.id, 'unknownId0000A=']);
+
+        // Assess
+        expect(removed).toEqual([]);
+      });
+
+      it('resolves without the connections it kept because of connectedBefore', async () => {
+        // Prepare
+        const old = aConnection({ ns: '/kept', connectedAt: 1_000, rooms: ['lobby'] });
+        const young = aConnection({
+          ns: '/kept',
+          connectedAt: 2_000,
+          data: { user: { id: 'ada', name: 'Ada' } },
+        });
+        await addAll([old, young]);
+
+        // Act
+        const removed = await store.removeConnections([old.id, young.id], {
+          connectedBefore: 2_000,
+        });
+
+        // Assess
+        expect(removed).toEqual([{ id: old.id, ns: '/kept', rooms: ['lobby'] }]);
+      });
+
       it('is idempotent and ignores unknown ids', async () => {
         // Prepare
         const record = aConnection();
@@ -295,7 +365,7 @@ export function describeMembershipStoreContract(
         const again = store.removeConnections([record.id, record.id, 'unknownId0000A=']);
 
         // Assess
-        await expect(again).resolves.toBeUndefined();
+        await expect(again).resolves.toEqual([]);
         expect(await store.members('/')).toEqual([]);
       });
 
@@ -320,7 +390,7 @@ export function describeMembershipStoreContract(
         const removing = store.removeConnections([]);
 
         // Assess
-        await expect(removing).resolves.toBeUndefined();
+        await expect(removing).resolves.toEqual([]);
       });
 
       it('removes more connections than one batch holds', async () => {

@@ -1,0 +1,219 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import {
+  DynamoDBDocumentClient,
+  GetCommand,
+  type NativeAttributeValue,
+  PutCommand,
+  QueryCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
+import { TABLE } from '../../lib/table-definition';
+import type { MessageLog } from '../core/ports';
+import type { HistoryPage, HistoryQuery, Room, StoredMessage } from '../core/types';
+
+type Item = Record<string, NativeAttributeValue>;
+
+const HEAD_SORT_KEY = 'head';
+const MESSAGE_PREFIX = 'msg#';
+/** Digits of the zero-padded seq in a message's sort key, so that keys sort like seqs. */
+const SEQ_DIGITS = 15;
+
+export interface DynamoDbMessageLogOptions {
+  readonly tableName: string;
+  /** Default: a document client on `new DynamoDBClient({})` that drops undefined values. */
+  readonly client?: DynamoDBDocumentClient;
+  /** Most items of each Query page. Default: only what the page still needs (`limit`). */
+  readonly pageSize?: number;
+  /** Clock in epoch milliseconds, compared with the items' TTL (epoch seconds). Default `Date.now`. */
+  readonly now?: () => number;
+}
+
+/**
+ * `MessageLog` on the chat table (single-table design, keys from `TABLE`):
+ * - counter: `pk=hist#<ns>#<room>`, `sk=head`, with `seq` (the latest seq, incremented
+ *   atomically by `ADD`). It has no TTL, so a room's seqs never start over (a client's
+ *   cursor stays valid however long the room was quiet); it is one small item per room;
+ * - message: `pk=hist#<ns>#<room>`, `sk=msg#<seq, 15 digits>`, with `seq`, `event`, `data`
+ *   (JSON text: any JSON survives, whatever its depth or numbers), `from`, `user`, `at`, `ttl`.
+ * Reads are strongly consistent and skip items whose TTL has passed, since DynamoDB deletes
+ * them only eventually. Never scans; every Query paginates.
+ *
+ * @example
+ * const log = new DynamoDbMessageLog({ tableName: process.env.TABLE_NAME ?? 'chat' });
+ * const { seq } = await log.append('/', 'lobby', { event: 'chat', data: 'hi', at: Date.now() }, expiresAt);
+ * const page = await log.read('/', 'lobby', { since: seq - 1, limit: 50, maxLength: 1000, maxBytes: 96_000 });
+ */
+export class DynamoDbMessageLog implements MessageLog {
+  readonly #tableName: string;
+  readonly #client: DynamoDBDocumentClient;
+  readonly #pageSize: number | undefined;
+  readonly #now: () => number;
+
+  constructor(options: DynamoDbMessageLogOptions) {
+    this.#tableName = options.tableName;
+    this.#client =
+      options.client ??
+      DynamoDBDocumentClient.from(new DynamoDBClient({}), {
+        marshallOptions: { removeUndefinedValues: true },
+      });
+    this.#pageSize = options.pageSize;
+    this.#now = options.now ?? Date.now;
+  }
+
+  async append(
+    ns: string,
+    room: Room,
+    message: Omit<StoredMessage, 'seq'>,
+    expiresAt: number,
+  ): Promise<StoredMessage> {
+    const { Attributes: counter } = await this.#client.send(
+      new UpdateCommand({
+        TableName: this.#tableName,
+        Key: headKey(ns, room),
+        UpdateExpression: 'ADD #seq :one',
+        ExpressionAttributeNames: { '#seq': 'seq' },
+        ExpressionAttributeValues: { ':one': 1 },
+        ReturnValues: 'UPDATED_NEW',
+      }),
+    );
+    const seq = Number(counter?.seq);
+    if (!Number.isSafeInteger(seq) || seq < 1)
+      throw new Error(`The history counter of ${ns} ${room} answered no valid seq`);
+    const stored: StoredMessage = {
+      seq,
+      event: message.event,
+      data: message.data === undefined ? undefined : JSON.parse(JSON.stringify(message.data)),
+      ...(message.from === undefined ? {} : { from: message.from }),
+      ...(message.user === undefined
+        ? {}
+        : { user: { id: message.user.id, name: message.user.name } }),
+      at: message.at,
+    };
+    await this.#client.send(
+      new PutCommand({
+        TableName: this.#tableName,
+        Item: {
+          [TABLE.partitionKey]: partitionOf(ns, room),
+          [TABLE.sortKey]: messageSortKey(seq),
+          seq,
+          event: stored.event,
+          ...(stored.data === undefined ? {} : { data: JSON.stringify(stored.data) }),
+          ...(stored.from === undefined ? {} : { from: stored.from }),
+          ...(stored.user === undefined ? {} : { user: stored.user }),
+          at: stored.at,
+          [TABLE.ttlAttribute]: expiresAt,
+        },
+      }),
+    );
+    return stored;
+  }
+
+  async read(ns: string, room: Room, query: HistoryQuery): Promise<HistoryPage> {
+    if (!(query.limit >= 1))
+      throw new RangeError(`A history page needs a limit of at least 1, got ${query.limit}`);
+    const head = await this.head(ns, room);
+    const since = query.since === undefined ? undefined : Math.max(0, Math.floor(query.since));
+    const before = Math.max(since ?? head - query.limit, head - query.maxLength, 0);
+    const messages: StoredMessage[] = [];
+    let bytes = 0;
+    let full = false;
+    let startKey: Item | undefined;
+    while (before < head && !full) {
+      const page = await this.#client.send(
+        new QueryCommand({
+          TableName: this.#tableName,
+          KeyConditionExpression: '#pk = :pk AND #sk BETWEEN :from AND :to',
+          FilterExpression: '#ttl > :now',
+          ProjectionExpression: '#seq, #event, #data, #from, #user, #at',
+          ExpressionAttributeNames: {
+            '#pk': TABLE.partitionKey,
+            '#sk': TABLE.sortKey,
+            '#ttl': TABLE.ttlAttribute,
+            '#seq': 'seq',
+            '#event': 'event',
+            '#data': 'data',
+            '#from': 'from',
+            '#user': 'user',
+            '#at': 'at',
+          },
+          ExpressionAttributeValues: {
+            ':pk': partitionOf(ns, room),
+            ':from': messageSortKey(before + 1),
+            ':to': messageSortKey(head),
+            ':now': Math.floor(this.#now() / 1000),
+          },
+          ScanIndexForward: true,
+          ConsistentRead: true,
+          Limit: pageLimit(this.#pageSize, query.limit - messages.length),
+          ExclusiveStartKey: startKey,
+        }),
+      );
+      for (const item of page.Items ?? []) {
+        const message = messageOf(item);
+        const size = Buffer.byteLength(JSON.stringify(message), 'utf8');
+        full = messages.length > 0 && bytes + size > query.maxBytes;
+        if (full) break;
+        messages.push(message);
+        bytes += size;
+        full = messages.length >= query.limit;
+        if (full) break;
+      }
+      startKey = page.LastEvaluatedKey;
+      if (startKey === undefined) break;
+    }
+    const last = messages.at(-1);
+    const expectedFirst = (since ?? before) + 1;
+    return {
+      messages,
+      head,
+      next: full && last !== undefined && last.seq < head ? last.seq : undefined,
+      trimmed: messages[0] === undefined ? head >= expectedFirst : messages[0].seq > expectedFirst,
+    };
+  }
+
+  async head(ns: string, room: Room): Promise<number> {
+    const { Item: counter } = await this.#client.send(
+      new GetCommand({
+        TableName: this.#tableName,
+        Key: headKey(ns, room),
+        ProjectionExpression: '#seq',
+        ExpressionAttributeNames: { '#seq': 'seq' },
+        ConsistentRead: true,
+      }),
+    );
+    return counter === undefined ? 0 : Number(counter.seq ?? 0);
+  }
+}
+
+function partitionOf(ns: string, room: Room): string {
+  return `hist#${ns}#${room}`;
+}
+
+function headKey(ns: string, room: Room): Item {
+  return { [TABLE.partitionKey]: partitionOf(ns, room), [TABLE.sortKey]: HEAD_SORT_KEY };
+}
+
+function messageSortKey(seq: number): string {
+  return `${MESSAGE_PREFIX}${seq.toString().padStart(SEQ_DIGITS, '0')}`;
+}
+
+/** `Limit` of the next Query: the page size, but no more than the messages still wanted. */
+function pageLimit(pageSize: number | undefined, wanted: number): number | undefined {
+  const limit = Math.ceil(Math.min(pageSize ?? wanted, wanted));
+  return Number.isFinite(limit) ? limit : undefined;
+}
+
+/** A message item as `StoredMessage`: its fields only, no keys or TTL. */
+function messageOf(item: Item): StoredMessage {
+  const user = item.user as { id?: unknown; name?: unknown } | undefined;
+  return {
+    seq: Number(item.seq),
+    event: String(item.event),
+    data: typeof item.data === 'string' ? JSON.parse(item.data) : undefined,
+    ...(typeof item.from === 'string' ? { from: item.from } : {}),
+    ...(user && typeof user.id === 'string' && typeof user.name === 'string'
+      ? { user: { id: user.id, name: user.name } }
+      : {}),
+    at: Number(item.at),
+  };
+}

@@ -1,0 +1,136 @@
+import type { MessageLog } from './ports';
+import type { HistoryPage, HistoryQuery, Room, StoredMessage } from './types';
+
+export interface InMemoryMessageLogOptions {
+  /** Clock in epoch milliseconds, compared with `expiresAt` (epoch seconds). Default `Date.now`. */
+  readonly now?: () => number;
+}
+
+/** One room's history: its counter and the messages not yet pruned, in seq order. */
+interface RoomLog {
+  head: number;
+  readonly entries: Map<number, { readonly message: StoredMessage; readonly expiresAt: number }>;
+}
+
+/**
+ * `MessageLog` in Maps, for unit tests and single-process runs. Same semantics as the
+ * DynamoDB log: seqs from 1 per room, expired messages (`expiresAt` at or before the clock)
+ * are never returned, only the last `maxLength` messages are readable, and `data` is kept as
+ * its JSON form (what DynamoDB keeps too).
+ *
+ * @example
+ * const log = new InMemoryMessageLog({ now: () => 1_700_000_000_000 });
+ * await log.append('/', 'lobby', { event: 'chat', data: 'hi', at: 1_700_000_000_000 }, 1_700_003_600);
+ * await log.read('/', 'lobby', { limit: 50, maxLength: 1000, maxBytes: 96_000 }); // { messages: [{ seq: 1, … }], head: 1, trimmed: false }
+ */
+export class InMemoryMessageLog implements MessageLog {
+  readonly #rooms = new Map<string, RoomLog>();
+  readonly #now: () => number;
+
+  constructor(options: InMemoryMessageLogOptions = {}) {
+    this.#now = options.now ?? Date.now;
+  }
+
+  async append(
+    ns: string,
+    room: Room,
+    message: Omit<StoredMessage, 'seq'>,
+    expiresAt: number,
+  ): Promise<StoredMessage> {
+    const log = this.#roomLog(ns, room, true);
+    log.head++;
+    const stored = storedMessage(log.head, message);
+    log.entries.set(stored.seq, { message: stored, expiresAt });
+    this.#pruneExpired(log);
+    return copyOf(stored);
+  }
+
+  async read(ns: string, room: Room, query: HistoryQuery): Promise<HistoryPage> {
+    checkLimit(query.limit);
+    const log = this.#roomLog(ns, room, false);
+    const head = log?.head ?? 0;
+    const since = query.since === undefined ? undefined : Math.max(0, Math.floor(query.since));
+    const before = Math.max(since ?? head - query.limit, head - query.maxLength, 0);
+    const nowSeconds = Math.floor(this.#now() / 1000);
+    const messages: StoredMessage[] = [];
+    let bytes = 0;
+    let full = false;
+    for (let seq = before + 1; log !== undefined && seq <= head; seq++) {
+      const entry = log.entries.get(seq);
+      if (entry === undefined || entry.expiresAt <= nowSeconds) continue;
+      const size = byteLength(entry.message);
+      full = messages.length > 0 && bytes + size > query.maxBytes;
+      if (full) break;
+      messages.push(copyOf(entry.message));
+      bytes += size;
+      full = messages.length >= query.limit;
+      if (full) break;
+    }
+    const last = messages.at(-1);
+    const expectedFirst = (since ?? before) + 1;
+    return {
+      messages,
+      head,
+      next: full && last !== undefined && last.seq < head ? last.seq : undefined,
+      trimmed: messages[0] === undefined ? head >= expectedFirst : messages[0].seq > expectedFirst,
+    };
+  }
+
+  async head(ns: string, room: Room): Promise<number> {
+    return this.#roomLog(ns, room, false)?.head ?? 0;
+  }
+
+  #roomLog(ns: string, room: Room, create: true): RoomLog;
+  #roomLog(ns: string, room: Room, create: false): RoomLog | undefined;
+  #roomLog(ns: string, room: Room, create: boolean): RoomLog | undefined {
+    const partition = `hist#${ns}#${room}`;
+    let log = this.#rooms.get(partition);
+    if (log === undefined && create) {
+      log = { head: 0, entries: new Map() };
+      this.#rooms.set(partition, log);
+    }
+    return log;
+  }
+
+  /** Forgets the oldest messages while they are expired, as DynamoDB's TTL eventually does. */
+  #pruneExpired(log: RoomLog): void {
+    const nowSeconds = Math.floor(this.#now() / 1000);
+    for (const [seq, entry] of log.entries) {
+      if (entry.expiresAt > nowSeconds) return;
+      log.entries.delete(seq);
+    }
+  }
+}
+
+/** The message as the log keeps it: only the fields of `StoredMessage`, `data` through JSON. */
+function storedMessage(seq: number, message: Omit<StoredMessage, 'seq'>): StoredMessage {
+  return {
+    seq,
+    event: message.event,
+    data: message.data === undefined ? undefined : JSON.parse(JSON.stringify(message.data)),
+    ...(message.from === undefined ? {} : { from: message.from }),
+    ...(message.user === undefined
+      ? {}
+      : { user: { id: message.user.id, name: message.user.name } }),
+    at: message.at,
+  };
+}
+
+/** A copy callers cannot use to change the log. */
+function copyOf(message: StoredMessage): StoredMessage {
+  return {
+    ...message,
+    data: message.data === undefined ? undefined : JSON.parse(JSON.stringify(message.data)),
+    ...(message.user === undefined ? {} : { user: { ...message.user } }),
+  };
+}
+
+/** What a message costs of a page's `maxBytes`: its JSON in UTF-8 bytes. */
+function byteLength(message: StoredMessage): number {
+  return Buffer.byteLength(JSON.stringify(message), 'utf8');
+}
+
+function checkLimit(limit: number): void {
+  if (!(limit >= 1))
+    throw new RangeError(`A history page needs a limit of at least 1, got ${limit}`);
+}
