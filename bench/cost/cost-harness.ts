@@ -1,6 +1,8 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { DynamoDbMembershipStore } from '../../lambdas/adapters/dynamodb-membership-store';
+import { DynamoDbMessageLog } from '../../lambdas/adapters/dynamodb-message-log';
+import { DynamoDbPresenceStore } from '../../lambdas/adapters/dynamodb-presence-store';
 import { createChatApp } from '../../lambdas/app/chat-app';
 import { mapWithConcurrency } from '../../lambdas/core/map-with-concurrency';
 import type { MembershipStore } from '../../lambdas/core/ports';
@@ -81,6 +83,8 @@ export class CostHarness {
       store: chosen,
       delivery: this.delivery,
       deferredDelivery: this.deferred,
+      messageLog: new DynamoDbMessageLog({ tableName: options.tableName, client: measured }),
+      presence: new DynamoDbPresenceStore({ tableName: options.tableName, client: measured }),
     });
   }
 

@@ -16,7 +16,7 @@ export function formatCostMarkdown(results: CostResults): string {
   lines.push(
     `Namespace \`/\` holds **${count(plan.others)} other connections** besides the room; room sizes ${plan.roomSizes.map(count).join(', ')} (the sender included). ` +
       `Each figure is one operation; counts are from the last of ${plan.repeats} measured cycles (after a warm-up cycle), times are their median. ` +
-      'The chat app (`createChatApp`) runs on the real `DynamoDbMembershipStore` against DynamoDB Local (in memory) with `ReturnConsumedCapacity: TOTAL` on every request; ' +
+      'The chat app (`createChatApp`) runs on the real `DynamoDbMembershipStore`, `DynamoDbMessageLog` and `DynamoDbPresenceStore` against DynamoDB Local (in memory) with `ReturnConsumedCapacity: TOTAL` on every request; ' +
       'posts go to a counting fake of the `@connections` API, so handler times include DynamoDB Local round trips but no network posts.',
     '',
     '### Room message: Query of the room vs Scan-all baseline',
@@ -49,7 +49,7 @@ export function formatCostMarkdown(results: CostResults): string {
   }
   lines.push(
     '',
-    'With the Query, a room message reads the sender (GetItem) and one partition of the room (Query): its requests and capacity follow the room, not the namespace.',
+    'With the Query, a room message reads the sender (GetItem) and one partition of the room (Query), and, the room being durable, numbers and stores the message (UpdateItem of the room counter, PutItem of the message: 2 WCU for a message under 1 KB): its requests and capacity follow the room, not the namespace.',
     'The Scan-all baseline reads the whole table on every lookup, so its capacity follows the table (every connection and membership item).',
   );
   for (const lookup of ['query', 'scan-all'] as const) {

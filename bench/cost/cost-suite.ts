@@ -162,10 +162,15 @@ export async function measureCosts(
   }
 }
 
-/** The recipients each operation must reach (the sender excluded). */
+/**
+ * The recipients each operation must reach (the sender excluded). Joining and leaving a
+ * presence-tracked room announce the user to the room's other members.
+ */
 export function expectedRecipients(operation: Operation, roomSize: number, others: number): number {
   switch (operation) {
     case 'room message':
+    case 'join':
+    case 'disconnect':
       return roomSize - 1;
     case 'namespace broadcast':
       return others + roomSize - 1;

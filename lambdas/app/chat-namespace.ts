@@ -1,6 +1,8 @@
 import { ChatError } from '../core/errors';
+import type { HistoryOptions } from '../core/room-features';
 import type { Server } from '../core/server';
 import * as z from '../core/zod';
+import { registerHistory, usersReply } from './history-events';
 import { parseData, RoomName } from './schemas';
 import { registerWhoami } from './whoami';
 
@@ -17,14 +19,18 @@ const JoinRoomData = z.object({
 const RoomMessageData = z.object({ room: RoomName, message: z.unknown() });
 
 /**
- * Namespace `/chat`: two fixed rooms, a greeting on join and room messages.
+ * Namespace `/chat`: two fixed rooms, a greeting on join and room messages. Both rooms are
+ * durable and presence-tracked.
  *
  * @example
  * registerChatNamespace(server); // then {"action":"join-room","data":{"type":"room:dev","user":"ann"},"ack":1}
  */
-export function registerChatNamespace(server: Server): void {
+export function registerChatNamespace(server: Server, history: HistoryOptions = {}): void {
   const nsp = server.of('/chat');
+  nsp.keepHistory({ ...history, rooms: (room) => ROOMS.has(room) });
+  nsp.trackPresence({ rooms: (room) => ROOMS.has(room) });
   registerWhoami(nsp);
+  registerHistory(nsp);
 
   nsp.on('join-room', async (socket, data, ack) => {
     const { type, user } = parseData(JoinRoomData, data, 'join-room');
@@ -43,6 +49,15 @@ export function registerChatNamespace(server: Server): void {
     if (!socket.rooms.has(room))
       throw new ChatError('FORBIDDEN', `Join "${room}" before posting to it`);
     const report = await socket.to(room).emit('room-message', message);
-    ack({ recipients: report.delivered + report.dispatched });
+    const seq = report.seqs?.[room];
+    ack({ recipients: report.delivered + report.dispatched, ...(seq ? { room, seq } : {}) });
+  });
+
+  nsp.on('members', async (socket, data, ack) => {
+    const { room } = parseData(z.object({ room: RoomName }), data, 'members');
+    if (!socket.rooms.has(room))
+      throw new ChatError('FORBIDDEN', `Join "${room}" to see its members`);
+    const [members, users] = await Promise.all([nsp.in(room).fetchSocketIds(), nsp.presence(room)]);
+    ack({ members, ...(users ? { users: usersReply(users) } : {}) });
   });
 }

@@ -1,12 +1,15 @@
 import { ChatError } from '../core/errors';
+import type { HistoryOptions } from '../core/room-features';
 import type { Server } from '../core/server';
 import { isSocketId } from '../core/socket-id';
 import * as z from '../core/zod';
+import { historyReply, registerHistory, Seq, usersReply } from './history-events';
 import { type PrivateRooms, privateRoomPolicy } from './private-rooms';
 import { parseData, RoomName } from './schemas';
 import { registerWhoami } from './whoami';
 
 const RoomData = z.object({ room: RoomName });
+const JoinData = z.object({ room: RoomName, since: z.optional(Seq) });
 const ChatData = z.object({ room: RoomName, message: z.unknown() });
 const DirectData = z.object({
   to: z.string().check(z.minLength(1), z.maxLength(128)),
@@ -15,18 +18,37 @@ const DirectData = z.object({
 
 /**
  * Namespace `/`: rooms, room chat, broadcast, unicast, direct messages and introspection.
+ * Every room is durable (numbered, kept, recoverable with `join` `since` and `history`) and
+ * presence-tracked.
  *
  * @example
  * registerRootNamespace(server); // then a client sends {"action":"join","data":{"room":"lobby"},"ack":1}
  */
-export function registerRootNamespace(server: Server, privateRooms: PrivateRooms = {}): void {
+export function registerRootNamespace(
+  server: Server,
+  privateRooms: PrivateRooms = {},
+  history: HistoryOptions = {},
+): void {
   const nsp = server.of('/');
   nsp.authorizeJoin(privateRoomPolicy(privateRooms));
+  nsp.keepHistory(history);
+  nsp.trackPresence();
 
   nsp.on('join', async (socket, data, ack) => {
-    const { room } = parseData(RoomData, data, 'join');
+    const { room, since } = parseData(JoinData, data, 'join');
     await socket.join(room);
-    ack({ room, members: (await nsp.in(room).fetchSocketIds()).length });
+    // Read after the membership is written: what the history misses, this socket receives live.
+    const [members, page] = await Promise.all([
+      nsp.in(room).fetchSocketIds(),
+      since === undefined ? undefined : nsp.history(room, { since, limit: 100 }),
+    ]);
+    const head = page ? page.head : await nsp.headOf(room);
+    ack({
+      room,
+      members: members.length,
+      ...(head === undefined ? {} : { seq: head }),
+      ...(page ? { history: historyReply(room, page) } : {}),
+    });
   });
 
   nsp.on('leave', async (socket, data, ack) => {
@@ -40,7 +62,8 @@ export function registerRootNamespace(server: Server, privateRooms: PrivateRooms
     if (!socket.rooms.has(room))
       throw new ChatError('FORBIDDEN', `Join "${room}" before posting to it`);
     const report = await socket.to(room).emit('chat', message);
-    ack({ recipients: report.delivered + report.dispatched });
+    const seq = report.seqs?.[room];
+    ack({ recipients: report.delivered + report.dispatched, ...(seq ? { room, seq } : {}) });
   });
 
   nsp.on('broadcast', async (socket, data, ack) => {
@@ -71,6 +94,9 @@ export function registerRootNamespace(server: Server, privateRooms: PrivateRooms
     const { room } = parseData(RoomData, data, 'members');
     if (!socket.rooms.has(room))
       throw new ChatError('FORBIDDEN', `Join "${room}" to see its members`);
-    ack({ members: await nsp.in(room).fetchSocketIds() });
+    const [members, users] = await Promise.all([nsp.in(room).fetchSocketIds(), nsp.presence(room)]);
+    ack({ members, ...(users ? { users: usersReply(users) } : {}) });
   });
+
+  registerHistory(nsp);
 }

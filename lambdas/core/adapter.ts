@@ -1,16 +1,20 @@
 import { currentConnectScope } from './connect-scope';
 import { type CoreLogger, silentLogger } from './logger';
 import { mapWithConcurrency } from './map-with-concurrency';
-import type {
-  Delivery,
-  DeliveryShard,
-  MembershipStore,
-  PostResult,
-  ShardDispatcher,
+import {
+  type ChatMetrics,
+  type Delivery,
+  type DeliveryShard,
+  type MembershipStore,
+  type MessageLog,
+  noMetrics,
+  type PostResult,
+  type ShardDispatcher,
 } from './ports';
 import { encodeEvent } from './protocol';
+import type { HistorySettings } from './room-features';
 import { isSocketId } from './socket-id';
-import type { Room, SocketId, SocketUser } from './types';
+import type { RemovedConnection, Room, SocketId, SocketUser } from './types';
 
 /** What is emitted: an event name, its data and, when a client caused it, the sender. */
 export interface Packet {
@@ -26,6 +30,8 @@ export interface BroadcastOptions {
   readonly ns: string;
   readonly rooms: ReadonlySet<Room>;
   readonly except: ReadonlySet<Room>;
+  /** The namespace's durable rooms: target rooms it keeps are appended to before delivery. */
+  readonly history?: HistorySettings | undefined;
 }
 
 /**
@@ -41,6 +47,8 @@ export interface BroadcastReport {
   readonly gone: number;
   readonly failed: number;
   readonly dispatched: number;
+  /** Durable target rooms → the seq the message got there; absent when nothing was stored. */
+  readonly seqs?: Readonly<Record<Room, number>>;
 }
 
 export interface AdapterOptions {
@@ -66,6 +74,15 @@ export interface AdapterOptions {
    * (ceil(1,000 / 64) × 20 ms = 320 ms per shard at 20 ms per post).
    */
   readonly shardSize?: number;
+  /** Where durable rooms' messages are stored; required to emit to rooms that keep history. */
+  readonly messageLog?: MessageLog;
+  /** Where counts and timings go. Default: nowhere. */
+  readonly metrics?: ChatMetrics;
+  /**
+   * Told about connections a post found gone and this adapter removed (presence uses it to
+   * announce their departure). Its failures are logged, not thrown.
+   */
+  readonly onRemoved?: (removed: readonly RemovedConnection[]) => Promise<void>;
 }
 
 /**
@@ -83,6 +100,9 @@ export class Adapter {
   private readonly connectGraceMs: number;
   private readonly dispatcher: ShardDispatcher | undefined;
   private readonly shardSize: number;
+  private readonly messageLog: MessageLog | undefined;
+  private readonly metrics: ChatMetrics;
+  private readonly onRemoved: AdapterOptions['onRemoved'];
 
   constructor(options: AdapterOptions) {
     this.store = options.store;
@@ -92,16 +112,55 @@ export class Adapter {
     this.connectGraceMs = options.connectGraceMs ?? 30_000;
     this.dispatcher = options.dispatcher;
     this.shardSize = Math.max(1, options.shardSize ?? 1_000);
+    this.messageLog = options.messageLog;
+    this.metrics = options.metrics ?? noMetrics;
+    this.onRemoved = options.onRemoved;
   }
 
-  /** Emits to every connection of the audience; one call per emit. */
+  /**
+   * Emits to every connection of the audience; one call per emit. In durable rooms the
+   * message is stored (and numbered) before the members are read, so a connection that
+   * joins meanwhile finds it either in the history or among the recipients.
+   */
   async broadcast(packet: Packet, options: BroadcastOptions): Promise<BroadcastReport> {
+    const started = Date.now();
+    const seqs = await this.appendToHistory(packet, options);
     const [targets, excluded] = await Promise.all([
       this.resolveTargets(options),
       this.resolveExcluded(options),
     ]);
     for (const id of excluded) targets.delete(id);
-    return this.deliver(packet, options.ns, targets);
+    const report = await this.deliver(packet, options.ns, targets, seqs);
+    this.metrics.milliseconds('FanoutTime', Date.now() - started);
+    return seqs.size === 0 ? report : { ...report, seqs: Object.fromEntries(seqs) };
+  }
+
+  /** Appends the packet to the history of each durable target room: room → its seq. */
+  private async appendToHistory(
+    packet: Packet,
+    options: BroadcastOptions,
+  ): Promise<Map<Room, number>> {
+    const history = options.history;
+    const rooms = history ? [...options.rooms].filter((room) => history.keeps(room)) : [];
+    const seqs = new Map<Room, number>();
+    if (!history || rooms.length === 0) return seqs;
+    const log = this.messageLog;
+    if (!log) throw new Error(`Namespace ${options.ns} keeps history but no messageLog is set`);
+    const at = Date.now();
+    const expiresAt = Math.floor(at / 1000) + history.retentionSeconds;
+    const message = {
+      event: packet.event,
+      data: packet.data ?? null,
+      ...(packet.from === undefined ? {} : { from: packet.from }),
+      ...(packet.from === undefined || packet.user === undefined ? {} : { user: packet.user }),
+      at,
+    };
+    const stored = await Promise.all(
+      rooms.map((room) => log.append(options.ns, room, message, expiresAt)),
+    );
+    for (const [index, entry] of stored.entries()) seqs.set(rooms[index] as Room, entry.seq);
+    this.metrics.count('HistoryAppends', rooms.length);
+    return seqs;
   }
 
   /** The ids of the audience's connections, without emitting anything. */
@@ -168,6 +227,7 @@ export class Adapter {
     packet: Packet,
     ns: string,
     targets: ReadonlyMap<SocketId, Room | undefined>,
+    seqs: ReadonlyMap<Room, number> = new Map(),
   ): Promise<BroadcastReport> {
     const frames = new Map<Room | undefined, string>();
     const frameFor = (room: Room | undefined): string => {
@@ -178,6 +238,7 @@ export class Adapter {
           data: packet.data,
           ns,
           room,
+          seq: room === undefined ? undefined : seqs.get(room),
           from: packet.from,
           user: packet.user,
         });
@@ -235,6 +296,7 @@ export class Adapter {
     );
     let dispatched = 0;
     let failed = 0;
+    this.metrics.count('ShardsDispatched', shards.length);
     results.forEach((result, index) => {
       const size = (shards[index] as SocketId[]).length;
       if (result.status === 'fulfilled') dispatched += size;
@@ -272,15 +334,19 @@ export class Adapter {
       } else if (result.value === 'gone') gone.push(id);
       else delivered++;
     });
+    if (delivered > 0) this.metrics.count('Deliveries', delivered);
+    if (failed > 0) this.metrics.count('DeliveryFailures', failed);
     if (gone.length > 0) await this.removeGone(gone);
     return { delivered, gone: gone.length, failed };
   }
 
   private async removeGone(ids: readonly SocketId[]): Promise<void> {
     try {
-      await this.store.removeConnections(ids, {
+      const removed = await this.store.removeConnections(ids, {
         connectedBefore: Date.now() - this.connectGraceMs,
       });
+      if (removed.length > 0) this.metrics.count('GoneCleanups', removed.length);
+      if (removed.length > 0 && this.onRemoved) await this.onRemoved(removed);
     } catch (error) {
       this.logger.error('Clean-up of gone connections failed', {
         count: ids.length,

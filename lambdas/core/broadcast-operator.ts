@@ -1,13 +1,29 @@
 import type { Adapter, BroadcastReport } from './adapter';
+import type { HistorySettings } from './room-features';
 import type { Room, SocketId, SocketUser } from './types';
 
 type Rooms = Room | readonly Room[];
 
 const toList = (rooms: Rooms): readonly Room[] => (typeof rooms === 'string' ? [rooms] : rooms);
 
+/** Who an operator reaches and how; every field but `ns` is optional. */
+export interface Audience {
+  readonly ns: string;
+  readonly rooms?: ReadonlySet<Room>;
+  readonly except?: ReadonlySet<Room>;
+  /** The connection that causes the emit, stamped as `from`. */
+  readonly from?: SocketId | undefined;
+  /** Its verified user, stamped as `user`. */
+  readonly user?: SocketUser | undefined;
+  /** The namespace's durable rooms: emits to them are numbered and stored first. */
+  readonly history?: HistorySettings | undefined;
+  /** Not stored in history, never numbered (presence announcements, typing indicators). */
+  readonly volatile?: boolean;
+}
+
 /**
- * An immutable audience: `to`, `in` and `except` return new operators and leave this one
- * untouched; `emit` ends in exactly one adapter call.
+ * An immutable audience: `to`, `in`, `except` and `volatile` return new operators and leave
+ * this one untouched; `emit` ends in exactly one adapter call.
  *
  * @example
  * await nsp.to('lobby').except('muted').emit('chat', 'hello');
@@ -15,25 +31,12 @@ const toList = (rooms: Rooms): readonly Room[] => (typeof rooms === 'string' ? [
 export class BroadcastOperator {
   constructor(
     private readonly adapter: Adapter,
-    private readonly ns: string,
-    private readonly rooms: ReadonlySet<Room> = new Set(),
-    private readonly exceptRooms: ReadonlySet<Room> = new Set(),
-    private readonly from?: SocketId,
-    private readonly user?: SocketUser,
+    private readonly audience: Audience,
   ) {}
 
   /** Targets the members of these rooms as well (a connection id targets that connection). */
   to(rooms: Rooms): BroadcastOperator {
-    const next = new Set(this.rooms);
-    for (const room of toList(rooms)) next.add(room);
-    return new BroadcastOperator(
-      this.adapter,
-      this.ns,
-      next,
-      this.exceptRooms,
-      this.from,
-      this.user,
-    );
+    return this.with({ rooms: new Set([...(this.audience.rooms ?? []), ...toList(rooms)]) });
   }
 
   /** Same as `to`. */
@@ -43,25 +46,48 @@ export class BroadcastOperator {
 
   /** Leaves out the members of these rooms (a connection id leaves out that connection). */
   except(rooms: Rooms): BroadcastOperator {
-    const next = new Set(this.exceptRooms);
-    for (const room of toList(rooms)) next.add(room);
-    return new BroadcastOperator(this.adapter, this.ns, this.rooms, next, this.from, this.user);
+    return this.with({ except: new Set([...(this.audience.except ?? []), ...toList(rooms)]) });
+  }
+
+  /**
+   * The same audience, but the emit is not kept in durable rooms' history and carries no
+   * `seq`: for what is worth nothing later, such as presence or typing indicators.
+   *
+   * @example
+   * await socket.to('lobby').volatile.emit('typing', { typing: true });
+   */
+  get volatile(): BroadcastOperator {
+    return this.with({ volatile: true });
   }
 
   /** The ids of the connections this operator would reach. */
   fetchSocketIds(): Promise<SocketId[]> {
-    return this.adapter.fetchSocketIds({
-      ns: this.ns,
-      rooms: this.rooms,
-      except: this.exceptRooms,
-    });
+    return this.adapter.fetchSocketIds(this.options());
   }
 
-  /** Sends the event to the audience: the whole namespace when no room was chosen. */
+  /**
+   * Sends the event to the audience: the whole namespace when no room was chosen. In durable
+   * rooms the message is numbered and stored before anyone receives it.
+   */
   emit(event: string, data?: unknown): Promise<BroadcastReport> {
     return this.adapter.broadcast(
-      { event, data, from: this.from, user: this.user },
-      { ns: this.ns, rooms: this.rooms, except: this.exceptRooms },
+      { event, data, from: this.audience.from, user: this.audience.user },
+      this.options(),
     );
+  }
+
+  private with(change: Partial<Audience>): BroadcastOperator {
+    return new BroadcastOperator(this.adapter, { ...this.audience, ...change });
+  }
+
+  private options() {
+    return {
+      ns: this.audience.ns,
+      rooms: this.audience.rooms ?? new Set<Room>(),
+      except: this.audience.except ?? new Set<Room>(),
+      ...(this.audience.history && !this.audience.volatile
+        ? { history: this.audience.history }
+        : {}),
+    };
   }
 }

@@ -1,7 +1,28 @@
 import type { Adapter, BroadcastReport } from './adapter';
-import { BroadcastOperator } from './broadcast-operator';
+import { type Audience, BroadcastOperator } from './broadcast-operator';
+import { ChatError } from './errors';
+import type { MessageLog, PresenceStore } from './ports';
+import type { PresenceTracker } from './presence-tracker';
+import {
+  type HistoryOptions,
+  type HistorySettings,
+  historySettings,
+  type PresenceOptions,
+  type RoomFilter,
+  roomFilter,
+} from './room-features';
 import type { Socket } from './socket';
-import type { Room } from './types';
+import type { HistoryPage, PresenceMember, Room } from './types';
+
+/** Largest history page, in bytes of messages: an ack must stay under API Gateway's 128 KB frame limit. */
+export const HISTORY_PAGE_BYTES = 96_000;
+
+/** What a namespace shares with the server's other namespaces. */
+export interface NamespaceServices {
+  readonly presenceTracker: PresenceTracker;
+  readonly messageLog?: MessageLog | undefined;
+  readonly presence?: PresenceStore | undefined;
+}
 
 type Rooms = Room | readonly Room[];
 
@@ -50,11 +71,96 @@ export class Namespace {
   private readonly disconnectListeners: DisconnectListener[] = [];
   private readonly handlers = new Map<string, EventHandler>();
   private readonly joinPolicies: JoinPolicy[] = [];
+  private historyConfig: HistorySettings | undefined;
+  private presenceConfig: RoomFilter | undefined;
 
   constructor(
     readonly name: string,
     private readonly adapter: Adapter,
+    private readonly services: NamespaceServices,
   ) {}
+
+  /**
+   * Makes rooms durable: every emit to such a room (but `volatile` ones) gets the room's next
+   * `seq`, travels with it, and is kept for `retentionSeconds` (the last `maxLength` of them
+   * readable) before anyone receives it. Clients read it with `history` and recover what they
+   * missed after a reconnection. Needs the server's `messageLog`.
+   *
+   * @example
+   * server.of('/').keepHistory({ retentionSeconds: 86_400, maxLength: 1_000 });
+   */
+  keepHistory(options: HistoryOptions = {}): this {
+    if (!this.services.messageLog)
+      throw new Error(`keepHistory on ${this.name} needs the server's messageLog option`);
+    this.historyConfig = historySettings(options);
+    return this;
+  }
+
+  /**
+   * Tracks who is in rooms, by user: the first connection of a user entering a room
+   * announces `presence` `{action: 'join', user}` to the room, its last one leaving (leave,
+   * disconnect, found gone) `{action: 'leave', user, reason}`. Needs the server's `presence`.
+   *
+   * @example
+   * server.of('/').trackPresence({ rooms: (room) => !room.startsWith('private:') });
+   */
+  trackPresence(options: PresenceOptions = {}): this {
+    if (!this.services.presence)
+      throw new Error(`trackPresence on ${this.name} needs the server's presence option`);
+    this.presenceConfig = roomFilter(options.rooms);
+    return this;
+  }
+
+  /** Whether messages to `room` are numbered and kept. */
+  keepsHistory(room: Room): boolean {
+    return this.historyConfig?.keeps(room) ?? false;
+  }
+
+  /** Whether `room`'s members are announced and listed by user. */
+  tracksPresence(room: Room): boolean {
+    return this.presenceConfig?.(room) ?? false;
+  }
+
+  /**
+   * A page of a durable room's history, ascending: the messages after `since` (default: the
+   * latest `limit`), at most `limit` and about 96 KB of them. `NOT_FOUND` for other rooms.
+   *
+   * @example
+   * const { messages, next } = await nsp.history('lobby', { since: 41, limit: 50 });
+   */
+  async history(
+    room: Room,
+    query: { readonly since?: number | undefined; readonly limit: number },
+  ): Promise<HistoryPage> {
+    const settings = this.historyConfig;
+    const log = this.services.messageLog;
+    if (!settings || !log || !settings.keeps(room))
+      throw new ChatError('NOT_FOUND', `Room "${room}" keeps no history`);
+    return log.read(this.name, room, {
+      since: query.since,
+      limit: query.limit,
+      maxLength: settings.maxLength,
+      maxBytes: HISTORY_PAGE_BYTES,
+    });
+  }
+
+  /** The latest seq of a durable room (0 before its first message); `undefined` for other rooms. */
+  async headOf(room: Room): Promise<number | undefined> {
+    const log = this.services.messageLog;
+    return log && this.keepsHistory(room) ? log.head(this.name, room) : undefined;
+  }
+
+  /**
+   * The users in a presence-tracked room, each once with its number of connections there;
+   * `undefined` for rooms without presence.
+   *
+   * @example
+   * const users = await nsp.presence('lobby'); // [{ user: { id: 'alice', name: 'Alice' }, connections: 2 }]
+   */
+  async presence(room: Room): Promise<PresenceMember[] | undefined> {
+    const store = this.services.presence;
+    return store && this.tracksPresence(room) ? store.list(this.name, room) : undefined;
+  }
 
   /** Adds a middleware, run in order at `$connect`. */
   use(middleware: Middleware): this {
@@ -88,7 +194,7 @@ export class Namespace {
 
   /** Targets the members of rooms (or a connection id). */
   to(rooms: Rooms): BroadcastOperator {
-    return new BroadcastOperator(this.adapter, this.name).to(rooms);
+    return this.operator().to(rooms);
   }
 
   /** Same as `to`. */
@@ -98,12 +204,31 @@ export class Namespace {
 
   /** Every connection of the namespace but the members of rooms. */
   except(rooms: Rooms): BroadcastOperator {
-    return new BroadcastOperator(this.adapter, this.name).except(rooms);
+    return this.operator().except(rooms);
   }
 
   /** Sends an event to every connection of the namespace. */
   emit(event: string, data?: unknown): Promise<BroadcastReport> {
-    return new BroadcastOperator(this.adapter, this.name).emit(event, data);
+    return this.operator().emit(event, data);
+  }
+
+  /** @internal An operator on this namespace, with its history settings. */
+  operator(audience: Omit<Partial<Audience>, 'ns'> = {}): BroadcastOperator {
+    return new BroadcastOperator(this.adapter, {
+      ns: this.name,
+      history: this.historyConfig,
+      ...audience,
+    });
+  }
+
+  /** @internal Presence bookkeeping of joins and leaves. */
+  get presenceTracker(): PresenceTracker {
+    return this.services.presenceTracker;
+  }
+
+  /** @internal The presence filter, when the namespace tracks presence. */
+  get presenceFilter(): RoomFilter | undefined {
+    return this.presenceConfig;
   }
 
   /** @internal */

@@ -91,13 +91,15 @@ export interface EventFrame {
   readonly data: unknown;
   readonly ns: string;
   readonly room?: Room;
+  /** The message's number in a durable room; only with `room`. */
+  readonly seq?: number | undefined;
   readonly from?: SocketId;
   /** The sender's verified user; only with `from`. */
   readonly user?: SocketUser | undefined;
 }
 
 /**
- * Encodes a server → client event frame; `room`, `from` and `user` are left out when undefined.
+ * Encodes a server → client event frame; `room`, `seq`, `from` and `user` are left out when undefined.
  *
  * @example
  * encodeEvent({ event: 'chat', data: 'hi', ns: '/', room: 'lobby', from: 'R1kmxc2VNjMCFIA=' });
@@ -108,6 +110,7 @@ export function encodeEvent(frame: EventFrame): string {
     data: frame.data ?? null,
     ns: frame.ns,
     ...(frame.room === undefined ? {} : { room: frame.room }),
+    ...(frame.room === undefined || frame.seq === undefined ? {} : { seq: frame.seq }),
     ...(frame.from === undefined ? {} : { from: frame.from }),
     ...(frame.from === undefined || frame.user === undefined
       ? {}

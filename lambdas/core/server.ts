@@ -4,13 +4,18 @@ import { ChatError, ConnectionGoneError, ConnectionRefusedError, type ErrorCode 
 import { type Handshake, laterHandshake } from './handshake';
 import { type CoreLogger, silentLogger } from './logger';
 import { Namespace } from './namespace';
-import type {
-  DeferredDelivery,
-  Delivery,
-  DeliveryShard,
-  MembershipStore,
-  ShardDispatcher,
+import {
+  type ChatMetrics,
+  type DeferredDelivery,
+  type Delivery,
+  type DeliveryShard,
+  type MembershipStore,
+  type MessageLog,
+  noMetrics,
+  type PresenceStore,
+  type ShardDispatcher,
 } from './ports';
+import { PresenceTracker } from './presence-tracker';
 import { ackIdOf, encodeAck, encodeFailure, parseClientFrame } from './protocol';
 import { TokenBucketRateLimiter } from './rate-limiter';
 import { Socket, userFromAuthorizer, userOf } from './socket';
@@ -28,6 +33,12 @@ export interface ServerOptions {
   /** Recipients above which a broadcast is sharded, and the shard size. Default 1,000. */
   readonly shardSize?: number;
   readonly logger?: CoreLogger;
+  /** Where counts and timings go (Powertools Metrics on AWS). Default: nowhere. */
+  readonly metrics?: ChatMetrics;
+  /** The history of durable rooms (`Namespace.keepHistory`). Required by namespaces that keep history. */
+  readonly messageLog?: MessageLog;
+  /** Who is in presence-tracked rooms (`Namespace.trackPresence`). Required by namespaces that track presence. */
+  readonly presence?: PresenceStore;
   /** Posts in flight at once per emit. Default 64. */
   readonly concurrency?: number;
   /** Seconds after `connectedAt` when a connection's items expire by TTL. Default 2 h 15 min. */
@@ -99,6 +110,10 @@ export class Server {
   private readonly afterConnectDeadlineMs: number;
   private readonly maxPayloadBytes: number;
   private readonly rateLimiter: TokenBucketRateLimiter | undefined;
+  private readonly metrics: ChatMetrics;
+  private readonly presenceTracker: PresenceTracker;
+  private readonly messageLog: MessageLog | undefined;
+  private readonly presence: PresenceStore | undefined;
 
   constructor(options: ServerOptions) {
     this.store = options.store;
@@ -110,6 +125,9 @@ export class Server {
     this.maxPayloadBytes = options.maxPayloadBytes ?? 64 * 1024;
     this.rateLimiter =
       options.rateLimit === false ? undefined : new TokenBucketRateLimiter(options.rateLimit ?? {});
+    this.metrics = options.metrics ?? noMetrics;
+    this.messageLog = options.messageLog;
+    this.presence = options.presence;
     this.adapter = new Adapter({
       store: options.store,
       delivery: options.delivery,
@@ -117,6 +135,16 @@ export class Server {
       ...(options.concurrency === undefined ? {} : { concurrency: options.concurrency }),
       ...(options.shardDispatcher === undefined ? {} : { dispatcher: options.shardDispatcher }),
       ...(options.shardSize === undefined ? {} : { shardSize: options.shardSize }),
+      ...(options.messageLog === undefined ? {} : { messageLog: options.messageLog }),
+      metrics: this.metrics,
+      onRemoved: (removed) => this.presenceTracker.removed(removed, 'gone'),
+    });
+    this.presenceTracker = new PresenceTracker({
+      store: options.presence,
+      adapter: this.adapter,
+      filterOf: (ns) => this.namespaces.get(ns)?.presenceFilter,
+      logger: this.logger,
+      metrics: this.metrics,
     });
   }
 
@@ -126,7 +154,11 @@ export class Server {
       throw new Error(`Invalid namespace name "${name}"`);
     let nsp = this.namespaces.get(name);
     if (!nsp) {
-      nsp = new Namespace(name, this.adapter);
+      nsp = new Namespace(name, this.adapter, {
+        presenceTracker: this.presenceTracker,
+        messageLog: this.messageLog,
+        presence: this.presence,
+      });
       this.namespaces.set(name, nsp);
     }
     return nsp;
@@ -163,6 +195,7 @@ export class Server {
       await nsp.runMiddlewares(socket);
     } catch (error) {
       if (error instanceof ConnectionRefusedError) {
+        this.metrics.count('ConnectionsRefused');
         this.logger.info('Connection refused', {
           connectionId: input.connectionId,
           ns: name,
@@ -185,6 +218,7 @@ export class Server {
       await this.store.removeConnections([socket.id]);
       throw error;
     }
+    this.metrics.count('Connections');
     this.logger.info('Connected', { connectionId: socket.id, ns: name });
     return { statusCode: 200 };
   }
@@ -194,17 +228,18 @@ export class Server {
    * frame to send back in the route response (an ack or an error), if any.
    */
   async handleMessage(input: MessageInput): Promise<string | undefined> {
+    this.metrics.count('MessagesReceived');
     const body = input.body ?? '';
     const size = Buffer.byteLength(body, 'utf8');
     const parsed = size > this.maxPayloadBytes ? undefined : parseClientFrame(input.body);
     if (this.rateLimiter && !this.rateLimiter.tryTake(input.connectionId)) {
       this.logger.debug('Rate limited', { connectionId: input.connectionId });
       const ack = parsed ? (parsed.ok ? parsed.frame.ack : parsed.ack) : ackIdOf(body);
-      return encodeFailure({ code: 'RATE_LIMITED', message: 'Too many messages: slow down', ack });
+      return this.fail({ code: 'RATE_LIMITED', message: 'Too many messages: slow down', ack });
     }
     if (!parsed) {
       const record = await this.store.getConnection(input.connectionId);
-      return encodeFailure({
+      return this.fail({
         code: 'PAYLOAD_TOO_LARGE',
         message: `Frame of ${size} bytes is over the limit of ${this.maxPayloadBytes}`,
         ack: ackIdOf(body),
@@ -213,7 +248,7 @@ export class Server {
     }
     if (!parsed.ok) {
       const record = await this.store.getConnection(input.connectionId);
-      return encodeFailure({
+      return this.fail({
         code: 'BAD_REQUEST',
         message: parsed.message,
         ack: parsed.ack,
@@ -225,7 +260,7 @@ export class Server {
       return await this.dispatch(input.connectionId, action, data, ack);
     } catch (error) {
       const { code, message } = this.toFailure(error, action, input.connectionId);
-      return encodeFailure({ code, message, ack });
+      return this.fail({ code, message, ack });
     }
   }
 
@@ -238,13 +273,13 @@ export class Server {
     const record = await this.store.getConnection(connectionId);
     const nsp = record && this.namespaces.get(record.ns);
     if (!record || !nsp) {
-      return encodeFailure({ code: 'NOT_FOUND', message: 'Unknown connection: reconnect', ack });
+      return this.fail({ code: 'NOT_FOUND', message: 'Unknown connection: reconnect', ack });
     }
     const handler = nsp.handlerFor(action);
     if (!handler) {
       return ack === undefined
         ? undefined
-        : encodeFailure({
+        : this.fail({
             code: 'UNKNOWN_EVENT',
             message: `No handler for "${action}"`,
             ack,
@@ -261,7 +296,7 @@ export class Server {
       await this.saveDataIfChanged(socket, record);
     } catch (error) {
       const { code, message } = this.toFailure(error, action, socket.id);
-      return encodeFailure({ code, message, ack, ns: record.ns });
+      return this.fail({ code, message, ack, ns: record.ns });
     }
     return ack !== undefined && reply ? encodeAck(ack, reply.data) : undefined;
   }
@@ -270,7 +305,9 @@ export class Server {
   async handleDisconnect(input: DisconnectInput): Promise<void> {
     const record = await this.store.getConnection(input.connectionId);
     if (!record) return;
-    await this.store.removeConnections([record.id]);
+    const removed = await this.store.removeConnections([record.id]);
+    this.metrics.count('Disconnections');
+    await this.presenceTracker.removed(removed, 'disconnect');
     this.logger.info('Disconnected', {
       connectionId: record.id,
       ns: record.ns,
@@ -308,9 +345,10 @@ export class Server {
             lastError: outcome === 'gone' ? 'GoneException' : (outcome as Error)?.name,
           });
           if (outcome === 'gone') {
-            await this.store.removeConnections([connectionId], {
+            const removed = await this.store.removeConnections([connectionId], {
               connectedBefore: Date.now() - 30_000,
             });
+            await this.presenceTracker.removed(removed, 'gone');
           }
           return;
         }
@@ -327,6 +365,12 @@ export class Server {
    */
   async deliverShard(shard: DeliveryShard): Promise<void> {
     await this.adapter.deliverShard(shard);
+  }
+
+  /** Encodes a failure frame and counts it under its code. */
+  private fail(failure: Parameters<typeof encodeFailure>[0]): string {
+    this.metrics.count('Errors', 1, { ErrorCode: failure.code });
+    return encodeFailure(failure);
   }
 
   private async saveDataIfChanged(socket: Socket, before: ConnectionRecord): Promise<void> {

@@ -1,5 +1,5 @@
 import type { Adapter, BroadcastReport } from './adapter';
-import { BroadcastOperator } from './broadcast-operator';
+import type { BroadcastOperator } from './broadcast-operator';
 import { ChatError } from './errors';
 import type { Handshake } from './handshake';
 import type { Namespace } from './namespace';
@@ -65,6 +65,7 @@ export class Socket {
     }
     await this.adapter.store.join(this.record, fresh);
     this.record = { ...this.record, rooms: [...this.record.rooms, ...new Set(fresh)] };
+    await this.nsp.presenceTracker.entered(this.presenceSubject, fresh);
   }
 
   /** Leaves rooms; rooms the socket is not in are ignored. */
@@ -76,6 +77,7 @@ export class Socket {
       ...this.record,
       rooms: this.record.rooms.filter((room) => !list.includes(room)),
     };
+    await this.nsp.presenceTracker.left(this.presenceSubject, list, 'leave');
   }
 
   /** Sends an event to this socket only. */
@@ -102,14 +104,11 @@ export class Socket {
 
   /** Everyone else in the namespace. */
   get broadcast(): BroadcastOperator {
-    return new BroadcastOperator(
-      this.adapter,
-      this.nsp.name,
-      new Set(),
-      new Set([this.id]),
-      this.id,
-      this.user,
-    );
+    return this.nsp.operator({ except: new Set([this.id]), from: this.id, user: this.user });
+  }
+
+  private get presenceSubject() {
+    return { id: this.id, ns: this.nsp.name, user: this.user, expiresAt: this.record.expiresAt };
   }
 
   /** @internal The record as it stands after this socket's joins and leaves. */

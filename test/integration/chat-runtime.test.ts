@@ -156,21 +156,45 @@ describe('Local runtime: the chat application over real sockets and DynamoDB Loc
       const sentAfterLeave = await ann.request('chat', { room: 'lobby', message: 'anyone?' });
 
       // Assess
-      expect(joinedFirst).toEqual({ room: 'lobby', members: 1 });
-      expect(joinedSecond).toEqual({ room: 'lobby', members: 2 });
-      expect(sent).toEqual({ recipients: 1 });
+      expect(joinedFirst).toEqual({ room: 'lobby', members: 1, seq: 0 });
+      expect(joinedSecond).toEqual({ room: 'lobby', members: 2, seq: 0 });
+      expect(sent).toEqual({ recipients: 1, room: 'lobby', seq: 1 });
       expect(received).toEqual({
         event: 'chat',
         data: 'hi bob',
         ns: '/',
         room: 'lobby',
+        seq: 1,
         from: annId,
         user: userOf(ann),
       });
       expect(forbidden).toMatchObject({ error: { code: 'FORBIDDEN' } });
       expect(left).toEqual({ room: 'lobby' });
-      expect(sentAfterLeave).toEqual({ recipients: 0 });
-      expect(await ann.request('members', { room: 'lobby' })).toEqual({ members: [annId] });
+      expect(sentAfterLeave).toEqual({ recipients: 0, room: 'lobby', seq: 2 });
+      expect(await ann.event('presence')).toEqual({
+        event: 'presence',
+        data: { action: 'join', user: userOf(bob) },
+        ns: '/',
+        room: 'lobby',
+      });
+      expect(await ann.event('presence')).toEqual({
+        event: 'presence',
+        data: { action: 'leave', user: userOf(bob), reason: 'leave' },
+        ns: '/',
+        room: 'lobby',
+      });
+      expect(await ann.request('members', { room: 'lobby' })).toEqual({
+        members: [annId],
+        users: [{ ...userOf(ann), connections: 1 }],
+      });
+      expect(await ann.request('history', { room: 'lobby', since: 0 })).toMatchObject({
+        head: 2,
+        trimmed: false,
+        messages: [
+          { seq: 1, data: 'hi bob' },
+          { seq: 2, data: 'anyone?' },
+        ],
+      });
       expect(await bob.request('rooms')).toEqual({ rooms: [] });
       await expectNoEvents(ann);
       await expectNoEvents(bob);
@@ -278,6 +302,11 @@ describe('Local runtime: the chat application over real sockets and DynamoDB Loc
         data: 'ann has joined chat room.',
         ns: '/chat',
         room: 'room:dev',
+        seq: 1,
+      });
+      expect(await ann.event('presence')).toMatchObject({
+        data: { action: 'join', user: userOf(bob) },
+        room: 'room:dev',
       });
       expect(await ann.event('hello')).toMatchObject({ data: 'bob has joined chat room.' });
       expect(await bob.event('hello')).toMatchObject({ data: 'bob has joined chat room.' });
@@ -285,12 +314,13 @@ describe('Local runtime: the chat application over real sockets and DynamoDB Loc
         data: 'cat has joined music room.',
         room: 'room:music',
       });
-      expect(posted).toEqual({ recipients: 1 });
+      expect(posted).toEqual({ recipients: 1, room: 'room:dev', seq: 3 });
       expect(await bob.event('room-message')).toEqual({
         event: 'room-message',
         data: 'deploy?',
         ns: '/chat',
         room: 'room:dev',
+        seq: 3,
         from: annId,
         user: userOf(ann),
       });
@@ -380,7 +410,7 @@ describe('Local runtime: the chat application over real sockets and DynamoDB Loc
       const reply = await ann.request('chat', { room: 'ghosts', message: 'boo' });
 
       // Assess
-      expect(reply).toEqual({ recipients: 0 });
+      expect(reply).toEqual({ recipients: 0, room: 'ghosts', seq: 1 });
       expect(await store.getConnection(ghost)).toBeUndefined();
       expect(await store.members('/', 'ghosts')).toEqual([await idOf(ann)]);
       expect(await store.members('/')).not.toContain(ghost);

@@ -73,16 +73,27 @@ describe('Cost of a room message (DynamoDB Local)', () => {
     expect(large.dynamoDb.byCommand).toEqual(small.dynamoDb.byCommand);
     expect(large.dynamoDb.rcu).toBe(small.dynamoDb.rcu);
     expect(large.dynamoDb.wcu).toBe(small.dynamoDb.wcu);
+    // The room is durable: the counter's UpdateItem and the message's PutItem, 1 WCU each.
+    expect(small.dynamoDb.byCommand).toEqual({
+      GetItemCommand: 1,
+      QueryCommand: 1,
+      UpdateItemCommand: 1,
+      PutItemCommand: 1,
+    });
+    const seqs: number[] = [];
     for (const cost of [small, large]) {
-      expect(cost.dynamoDb.writeRequests).toBe(0);
-      expect(cost.dynamoDb.wcu).toBe(0);
+      expect(cost.dynamoDb.writeRequests).toBe(2);
+      expect(cost.dynamoDb.wcu).toBe(2);
       expect(cost.managementApiCalls).toBe(ROOM_SIZE - 1);
       expect(cost.lambdaInvocations).toBe(1);
-      expect(JSON.parse(cost.reply ?? '{}')).toEqual({
+      const reply = JSON.parse(cost.reply ?? '{}');
+      expect(reply).toEqual({
         ack: 1,
-        data: { recipients: ROOM_SIZE - 1 },
+        data: { recipients: ROOM_SIZE - 1, room: ROOM, seq: expect.any(Number) },
       });
+      seqs.push(reply.data.seq);
     }
+    expect(seqs[1]).toBe((seqs[0] ?? 0) + 1);
   });
 
   it('grows with the namespace under the Scan-all baseline (the measurement can tell)', async () => {

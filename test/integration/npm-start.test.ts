@@ -90,7 +90,7 @@ describe('npm start', () => {
     expect(page.status).toBe(200);
     expect(html).toContain('<title>');
     expect(html).toMatch(/main\.js/);
-    expect(joined).toEqual({ room: 'lobby', members: 1 });
+    expect(joined).toEqual({ room: 'lobby', members: 1, seq: 0 });
     expect(code).toBe(0);
     expect((await client.closedWith()).code).toBe(1001);
     expect(output.join('')).toMatch(/"message":"Disconnected"/);

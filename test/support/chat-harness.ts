@@ -1,6 +1,8 @@
-import { createChatApp } from '../../lambdas/app/chat-app';
+import { type ChatAppServerOptions, createChatApp } from '../../lambdas/app/chat-app';
 import { InMemoryDelivery } from '../../lambdas/core/in-memory-delivery';
 import { InMemoryMembershipStore } from '../../lambdas/core/in-memory-membership-store';
+import { InMemoryMessageLog } from '../../lambdas/core/in-memory-message-log';
+import { InMemoryPresenceStore } from '../../lambdas/core/in-memory-presence-store';
 import type { DeferredDelivery } from '../../lambdas/core/ports';
 import type { Server, ServerOptions } from '../../lambdas/core/server';
 
@@ -28,22 +30,30 @@ export class ChatHarness {
   readonly store = new InMemoryMembershipStore();
   readonly delivery = new InMemoryDelivery();
   readonly deferred = new RecordingDeferredDelivery();
+  readonly messageLog = new InMemoryMessageLog();
+  readonly presence = new InMemoryPresenceStore();
   readonly server: Server;
 
   constructor(
-    build: (options: ServerOptions) => Server = createChatApp,
+    build: (options: ChatAppServerOptions) => Server = createChatApp,
     extra: Partial<ServerOptions> = {},
   ) {
     this.server = build({
       store: this.store,
       delivery: this.delivery,
       deferredDelivery: this.deferred,
+      messageLog: this.messageLog,
+      presence: this.presence,
       ...extra,
     });
   }
 
-  /** Connects a new client and returns its id (throws if the handshake was refused). */
-  async connect(ns = '/', query: Record<string, string> = {}): Promise<string> {
+  /** Connects a new client, as `user` when given, and returns its id (throws if refused). */
+  async connect(
+    ns = '/',
+    query: Record<string, string> = {},
+    user?: { readonly id: string; readonly name: string },
+  ): Promise<string> {
     const id = connectionId();
     const result = await this.server.handleConnect({
       connectionId: id,
@@ -52,7 +62,7 @@ export class ChatHarness {
       query: { ns, ...query },
       sourceIp: '127.0.0.1',
       userAgent: 'jest',
-      authorizer: undefined,
+      authorizer: user === undefined ? undefined : { userId: user.id, name: user.name },
     });
     if (result.statusCode !== 200) throw new Error(`connect refused: ${result.statusCode}`);
     return id;

@@ -31,11 +31,13 @@ describe('Class: CountingDeferredDelivery', () => {
 });
 
 describe('Function: expectedRecipients', () => {
-  it('is everyone but the sender', () => {
+  it('is everyone but the sender, and the room’s other members for presence', () => {
     expect(expectedRecipients('room message', 10, 1_000)).toBe(9);
     expect(expectedRecipients('namespace broadcast', 10, 1_000)).toBe(1_009);
     expect(expectedRecipients('direct message', 10, 1_000)).toBe(1);
-    expect(expectedRecipients('join', 10, 1_000)).toBe(0);
+    expect(expectedRecipients('join', 10, 1_000)).toBe(9);
+    expect(expectedRecipients('disconnect', 10, 1_000)).toBe(9);
+    expect(expectedRecipients('connect', 10, 1_000)).toBe(0);
   });
 });
 

@@ -20,9 +20,9 @@ describe('Function: createChatApp', () => {
       const again = await chat.send(b, 'join', { room: 'lobby' }, 2);
 
       // Assess
-      expect(first).toEqual({ ack: 1, data: { room: 'lobby', members: 1 } });
-      expect(second).toEqual({ ack: 1, data: { room: 'lobby', members: 2 } });
-      expect(again).toEqual({ ack: 2, data: { room: 'lobby', members: 2 } });
+      expect(first).toEqual({ ack: 1, data: { room: 'lobby', members: 1, seq: 0 } });
+      expect(second).toEqual({ ack: 1, data: { room: 'lobby', members: 2, seq: 0 } });
+      expect(again).toEqual({ ack: 2, data: { room: 'lobby', members: 2, seq: 0 } });
       expect(await chat.send(b, 'rooms', undefined, 3)).toEqual({
         ack: 3,
         data: { rooms: ['lobby'] },
@@ -39,13 +39,21 @@ describe('Function: createChatApp', () => {
       ];
       for (const id of [a, b, c]) await chat.send(id, 'join', { room: 'lobby' });
       const otherNs = await chat.connect('/chat');
+      chat.delivery.clearFrames();
 
       // Act
       const reply = await chat.send(a, 'chat', { room: 'lobby', message: { text: 'hi' } }, 5);
 
       // Assess
-      expect(reply).toEqual({ ack: 5, data: { recipients: 2 } });
-      const frame = { event: 'chat', data: { text: 'hi' }, ns: '/', room: 'lobby', from: a };
+      expect(reply).toEqual({ ack: 5, data: { recipients: 2, room: 'lobby', seq: 1 } });
+      const frame = {
+        event: 'chat',
+        data: { text: 'hi' },
+        ns: '/',
+        room: 'lobby',
+        seq: 1,
+        from: a,
+      };
       expect(chat.frames(b)).toEqual([frame]);
       expect(chat.frames(c)).toEqual([frame]);
       expect(chat.frames(a)).toEqual([]);
@@ -244,7 +252,7 @@ describe('Function: createChatApp', () => {
       const open = await harness.send(bob, 'join', { room: 'lobby' }, 5);
 
       // Assess
-      expect(allowed).toEqual({ ack: 1, data: { room: 'private:ops', members: 1 } });
+      expect(allowed).toEqual({ ack: 1, data: { room: 'private:ops', members: 1, seq: 0 } });
       for (const [reply, ack] of [
         [refused, 2],
         [anonymous, 3],
@@ -293,9 +301,15 @@ describe('Function: createChatApp', () => {
 
         // Assess
         expect(reply).toEqual({ ack: 1, data: 'success' });
-        const hello = { event: 'hello', data: greeting, ns: '/chat', room: type };
+        const hello = { event: 'hello', data: greeting, ns: '/chat', room: type, seq: 2 };
+        const presence = {
+          event: 'presence',
+          data: { action: 'join', user: { id: ann, name: ann } },
+          ns: '/chat',
+          room: type,
+        };
         expect(chat.frames(ann)).toEqual([hello]);
-        expect(chat.frames(early)).toEqual([hello]);
+        expect(chat.frames(early)).toEqual([presence, hello]);
         expect(chat.frames(other)).toEqual([]);
       },
     );
@@ -328,9 +342,16 @@ describe('Function: createChatApp', () => {
       const reply = await chat.send(a, 'room-message', { room: 'room:dev', message: 'ship it' }, 2);
 
       // Assess
-      expect(reply).toEqual({ ack: 2, data: { recipients: 1 } });
+      expect(reply).toEqual({ ack: 2, data: { recipients: 1, room: 'room:dev', seq: 3 } });
       expect(chat.frames(b)).toEqual([
-        { event: 'room-message', data: 'ship it', ns: '/chat', room: 'room:dev', from: a },
+        {
+          event: 'room-message',
+          data: 'ship it',
+          ns: '/chat',
+          room: 'room:dev',
+          seq: 3,
+          from: a,
+        },
       ]);
       expect(chat.frames(a)).toEqual([]);
       expect(chat.frames(c)).toEqual([]);

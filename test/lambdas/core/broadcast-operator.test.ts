@@ -2,6 +2,7 @@ import { Adapter } from '../../../lambdas/core/adapter';
 import { BroadcastOperator } from '../../../lambdas/core/broadcast-operator';
 import { InMemoryDelivery } from '../../../lambdas/core/in-memory-delivery';
 import { InMemoryMembershipStore } from '../../../lambdas/core/in-memory-membership-store';
+import { historySettings } from '../../../lambdas/core/room-features';
 
 describe('Class: BroadcastOperator', () => {
   const makeAdapter = () =>
@@ -12,7 +13,7 @@ describe('Class: BroadcastOperator', () => {
       // Prepare
       const adapter = makeAdapter();
       const broadcast = jest.spyOn(adapter, 'broadcast');
-      const parent = new BroadcastOperator(adapter, '/');
+      const parent = new BroadcastOperator(adapter, { ns: '/' });
 
       // Act
       const child = parent.to('a').except('b');
@@ -39,7 +40,7 @@ describe('Class: BroadcastOperator', () => {
       const broadcast = jest.spyOn(adapter, 'broadcast');
 
       // Act
-      await new BroadcastOperator(adapter, '/x')
+      await new BroadcastOperator(adapter, { ns: '/x' })
         .to('a')
         .in(['b', 'c'])
         .except(['d'])
@@ -63,10 +64,11 @@ describe('Class: BroadcastOperator', () => {
       const send = jest.spyOn(adapter, 'send');
 
       // Act
-      await new BroadcastOperator(adapter, '/', new Set(['r']), new Set(), 'C00000000000001=').emit(
-        'chat',
-        { t: 1 },
-      );
+      await new BroadcastOperator(adapter, {
+        ns: '/',
+        rooms: new Set(['r']),
+        from: 'C00000000000001=',
+      }).emit('chat', { t: 1 });
 
       // Assess
       expect(broadcast).toHaveBeenCalledTimes(1);
@@ -75,6 +77,33 @@ describe('Class: BroadcastOperator', () => {
         event: 'chat',
         data: { t: 1 },
         from: 'C00000000000001=',
+      });
+    });
+  });
+
+  describe('Getter: volatile', () => {
+    it('drops the history settings so the emit is neither stored nor numbered', async () => {
+      // Prepare
+      const adapter = makeAdapter();
+      const broadcast = jest.spyOn(adapter, 'broadcast');
+      const history = historySettings({});
+      const durable = new BroadcastOperator(adapter, { ns: '/', history }).to('r');
+
+      // Act
+      await durable.emit('chat', 1).catch(() => undefined);
+      await durable.volatile.emit('typing', 2);
+
+      // Assess
+      expect(broadcast.mock.calls[0]?.[1]).toEqual({
+        ns: '/',
+        rooms: new Set(['r']),
+        except: new Set(),
+        history,
+      });
+      expect(broadcast.mock.calls[1]?.[1]).toEqual({
+        ns: '/',
+        rooms: new Set(['r']),
+        except: new Set(),
       });
     });
   });

@@ -61,10 +61,25 @@ describe('Handler: disconnect', () => {
       [
         `conn#${other} conn`,
         `ns#/ ${other}`,
+        `presence#/#lobby ${other}`,
         `room#/#${other} ${other}`,
         `room#/#lobby ${other}`,
       ].sort(),
     );
+    expect(aws.table.partition('presence#/#lobby').map((item) => item.sk)).toEqual([other]);
+    expect(aws.table.partition('presence#/#games')).toEqual([]);
+    // Its last connection gone, the user is announced to the room's others (no one in games).
+    expect(aws.posts()).toEqual([
+      {
+        connectionId: other,
+        data: JSON.stringify({
+          event: 'presence',
+          data: { action: 'leave', user: { id, name: id }, reason: 'disconnect' },
+          ns: '/',
+          room: 'lobby',
+        }),
+      },
+    ]);
   });
 
   it('deletes the memberships of a /notification connection in room1 and room2', async () => {

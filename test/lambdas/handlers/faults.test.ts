@@ -103,8 +103,11 @@ describe('Faults: one failing recipient never blocks the others', () => {
     const reply = await chat();
 
     // Assess
-    expect(reply).toEqual({ ack: 7, data: { recipients: healthy.length + 2 } });
-    const frame = { event: 'chat', data: 'hi all', ns: '/', room: 'lobby', from: sender };
+    expect(reply).toEqual({
+      ack: 7,
+      data: { recipients: healthy.length + 2, room: 'lobby', seq: 1 },
+    });
+    const frame = { event: 'chat', data: 'hi all', ns: '/', room: 'lobby', seq: 1, from: sender };
     for (const id of [...healthy, slow]) expect(aws.framesFor(id)).toEqual([frame]);
     // Two throttled posts, then the one that got through: the client sees it once.
     expect(aws.framesFor(throttledTwice)).toEqual([frame, frame, frame]);

@@ -25,11 +25,24 @@ const message = createMessageHandler(runtime);
 /** Connections of these tests opened an hour ago: older than the 30 s grace of gone clean-up. */
 const CONNECTED_AT = Date.now() - 60 * 60 * 1000;
 
-/** Opens a connection through the `$connect` handler and returns its id. */
-async function connectClient(ns = '/'): Promise<string> {
+/** A user as the authorizer verified it. */
+type User = { id: string; name: string };
+
+/**
+ * Opens a connection through the `$connect` handler and returns its id; with `user`, as the
+ * authorizer's context (`userId`, `name`, `principalId`) passes it on.
+ */
+async function connectClient(ns = '/', user?: User): Promise<string> {
   const id = newConnectionId();
   const result = await connect(
-    connectEvent({ connectionId: id, connectedAt: CONNECTED_AT, query: { ns } }),
+    connectEvent({
+      connectionId: id,
+      connectedAt: CONNECTED_AT,
+      query: { ns },
+      ...(user === undefined
+        ? {}
+        : { authorizer: { userId: user.id, name: user.name, principalId: user.id } }),
+    }),
   );
   if (result.statusCode !== 200) throw new Error(`connect refused: ${result.statusCode}`);
   return id;
@@ -50,6 +63,25 @@ function reply(result: WebSocketResult): unknown {
   expect(result.statusCode).toBe(200);
   return result.body === undefined ? undefined : JSON.parse(result.body);
 }
+
+/** The raw frames posted to one connection, in call order (JSON key order included). */
+function postsTo(connectionId: string): string[] {
+  return aws
+    .posts()
+    .filter((post) => post.connectionId === connectionId)
+    .map((post) => post.data);
+}
+
+/** The `presence` frame a room's other members get, as posted (JSON key order included). */
+function presenceFrame(ns: string, room: string, data: Record<string, unknown>): string {
+  return JSON.stringify({ event: 'presence', data, ns, room });
+}
+
+/** Who an unauthenticated connection is in presence: the connection itself. */
+const anonymous = (id: string): User => ({ id, name: id });
+
+const alice: User = { id: 'alice', name: 'Alice' };
+const bob: User = { id: 'bob', name: 'Bob' };
 
 const gone = () => new GoneException({ message: 'gone', $metadata: { httpStatusCode: 410 } });
 
@@ -75,11 +107,20 @@ describe('Handler: message', () => {
         const second = await send(b, 'join', { room: 'lobby' }, 7);
 
         // Assess
-        expect(first).toEqual({ ack: 1, data: { room: 'lobby', members: 1 } });
-        expect(second).toEqual({ ack: 7, data: { room: 'lobby', members: 2 } });
+        expect(first).toEqual({ ack: 1, data: { room: 'lobby', members: 1, seq: 0 } });
+        expect(second).toEqual({ ack: 7, data: { room: 'lobby', members: 2, seq: 0 } });
         expect(aws.table.partition('room#/#lobby').map((item) => item.sk)).toEqual([a, b].sort());
         expect(aws.table.get(`conn#${a}`, 'conn')?.rooms).toEqual(['lobby']);
-        expect(aws.apigw).not.toHaveReceivedCommand(PostToConnectionCommand);
+        expect(aws.table.partition('presence#/#lobby').map((item) => item.sk)).toEqual(
+          [a, b].sort(),
+        );
+        // The first member is told of the second; the joiners are told nothing of themselves.
+        expect(aws.posts()).toEqual([
+          {
+            connectionId: a,
+            data: presenceFrame('/', 'lobby', { action: 'join', user: anonymous(b) }),
+          },
+        ]);
       });
 
       it('answers no body when the client asked for no ack', async () => {
@@ -161,14 +202,15 @@ describe('Handler: message', () => {
         const reply = await send(a, 'chat', { room: 'lobby', message: { text: 'hi' } }, 5);
 
         // Assess
-        expect(reply).toEqual({ ack: 5, data: { recipients: 2 } });
-        const frame = `{"event":"chat","data":{"text":"hi"},"ns":"/","room":"lobby","from":"${a}"}`;
+        expect(reply).toEqual({ ack: 5, data: { recipients: 2, room: 'lobby', seq: 1 } });
+        const frame = `{"event":"chat","data":{"text":"hi"},"ns":"/","room":"lobby","seq":1,"from":"${a}"}`;
         expect(aws.posts().sort((x, y) => x.connectionId.localeCompare(y.connectionId))).toEqual([
           { connectionId: b, data: frame },
           { connectionId: c, data: frame },
         ]);
         expect(aws.framesFor(outsider)).toEqual([]);
-        expect(aws.writes()).toEqual([]);
+        // The room's counter, then the message: no membership is written.
+        expect(aws.writes()).toEqual(['PutCommand', 'UpdateCommand']);
       });
 
       it("stamps the sender's verified user next to from, whatever the data claims", async () => {
@@ -195,7 +237,7 @@ describe('Handler: message', () => {
         expect(aws.posts()).toEqual([
           {
             connectionId: ids[1],
-            data: `{"event":"chat","data":"hi","ns":"/","room":"lobby","from":"${ids[0]}","user":{"id":"alice","name":"Alice"}}`,
+            data: `{"event":"chat","data":"hi","ns":"/","room":"lobby","seq":1,"from":"${ids[0]}","user":{"id":"alice","name":"Alice"}}`,
           },
         ]);
       });
@@ -210,9 +252,9 @@ describe('Handler: message', () => {
         const reply = await send(a, 'chat', { room: 'lobby', message: 'hi', from: b }, 1);
 
         // Assess
-        expect(reply).toEqual({ ack: 1, data: { recipients: 1 } });
+        expect(reply).toEqual({ ack: 1, data: { recipients: 1, room: 'lobby', seq: 1 } });
         expect(aws.framesFor(b)).toEqual([
-          { event: 'chat', data: 'hi', ns: '/', room: 'lobby', from: a },
+          { event: 'chat', data: 'hi', ns: '/', room: 'lobby', seq: 1, from: a },
         ]);
       });
 
@@ -379,6 +421,89 @@ describe('Handler: message', () => {
           error: { code: 'FORBIDDEN', message: 'Join "lobby" to see its members' },
         });
       });
+
+      it('acks users de-duplicated: a user with two connections is listed once, with its count', async () => {
+        // Prepare
+        const [tab1, tab2, other] = [
+          await connectClient('/', alice),
+          await connectClient('/', alice),
+          await connectClient('/', bob),
+        ];
+        for (const id of [tab1, tab2, other]) await send(id, 'join', { room: 'lobby' });
+        aws.clearHistory();
+
+        // Act
+        const reply = await send(other, 'members', { room: 'lobby' }, 1);
+
+        // Assess
+        expect(reply).toEqual({
+          ack: 1,
+          data: {
+            members: [tab1, tab2, other].sort(),
+            users: [
+              { id: 'alice', name: 'Alice', connections: 2 },
+              { id: 'bob', name: 'Bob', connections: 1 },
+            ],
+          },
+        });
+        expect(aws.table.get('presence#/#lobby', 'alice')?.conns).toEqual(new Set([tab1, tab2]));
+        expect(aws.writes()).toEqual([]);
+      });
+    });
+
+    describe('Event: history', () => {
+      it('answers the room messages in order, written to and read from DynamoDB', async () => {
+        // Prepare
+        const [a, b] = [await connectClient('/', alice), await connectClient('/', bob)];
+        for (const id of [a, b]) await send(id, 'join', { room: 'lobby' });
+        const acks = [
+          await send(a, 'chat', { room: 'lobby', message: 'one' }, 1),
+          await send(b, 'chat', { room: 'lobby', message: { text: 'two' } }, 2),
+        ];
+        aws.clearHistory();
+
+        // Act
+        const reply = await send(a, 'history', { room: 'lobby' }, 3);
+
+        // Assess
+        expect(acks).toEqual([
+          { ack: 1, data: { recipients: 1, room: 'lobby', seq: 1 } },
+          { ack: 2, data: { recipients: 1, room: 'lobby', seq: 2 } },
+        ]);
+        expect(reply).toEqual({
+          ack: 3,
+          data: {
+            room: 'lobby',
+            head: 2,
+            trimmed: false,
+            messages: [
+              { seq: 1, event: 'chat', data: 'one', from: a, user: alice, at: expect.any(Number) },
+              {
+                seq: 2,
+                event: 'chat',
+                data: { text: 'two' },
+                from: b,
+                user: bob,
+                at: expect.any(Number),
+              },
+            ],
+          },
+        });
+        expect(aws.table.partition('hist#/#lobby').map((item) => item.sk)).toEqual([
+          'head',
+          'msg#000000000000001',
+          'msg#000000000000002',
+        ]);
+        expect(aws.table.get('hist#/#lobby', 'head')?.seq).toBe(2);
+        const reads = aws.ddb
+          .commandCalls(QueryCommand)
+          .filter(
+            (call) => call.args[0].input.ExpressionAttributeValues?.[':pk'] === 'hist#/#lobby',
+          );
+        expect(reads).toHaveLength(1);
+        expect(aws.writes()).toEqual([]);
+        expect(aws.apigw).not.toHaveReceivedCommand(PostToConnectionCommand);
+      });
     });
   });
 
@@ -406,13 +531,21 @@ describe('Handler: message', () => {
 
           // Assess
           expect(reply).toEqual({ ack: 1, data: 'success' });
-          const hello = JSON.stringify({ event: 'hello', data: greeting, ns: '/chat', room: type });
-          expect(aws.posts().sort((x, y) => x.connectionId.localeCompare(y.connectionId))).toEqual(
-            [
-              { connectionId: early, data: hello },
-              { connectionId: ann, data: hello },
-            ].sort((x, y) => x.connectionId.localeCompare(y.connectionId)),
-          );
+          // bob's greeting was the room's 1st message, ann's is its 2nd.
+          const hello = JSON.stringify({
+            event: 'hello',
+            data: greeting,
+            ns: '/chat',
+            room: type,
+            seq: 2,
+          });
+          expect(postsTo(early)).toEqual([
+            presenceFrame('/chat', type, { action: 'join', user: anonymous(ann) }),
+            hello,
+          ]);
+          expect(postsTo(ann)).toEqual([hello]);
+          expect(postsTo(other)).toEqual([]);
+          expect(aws.posts()).toHaveLength(3);
           expect(aws.table.get(`room#/chat#${type}`, ann)).toBeDefined();
         },
       );
@@ -449,11 +582,12 @@ describe('Handler: message', () => {
         const reply = await send(a, 'room-message', { room: 'room:dev', message: 'ship it' }, 2);
 
         // Assess
-        expect(reply).toEqual({ ack: 2, data: { recipients: 1 } });
+        // The two greetings were the room's 1st and 2nd messages.
+        expect(reply).toEqual({ ack: 2, data: { recipients: 1, room: 'room:dev', seq: 3 } });
         expect(aws.posts()).toEqual([
           {
             connectionId: b,
-            data: `{"event":"room-message","data":"ship it","ns":"/chat","room":"room:dev","from":"${a}"}`,
+            data: `{"event":"room-message","data":"ship it","ns":"/chat","room":"room:dev","seq":3,"from":"${a}"}`,
           },
         ]);
       });
@@ -614,10 +748,17 @@ describe('Handler: message', () => {
       const reply = await send(a, 'chat', { room: 'lobby', message: 'hi' }, 1);
 
       // Assess
-      expect(reply).toEqual({ ack: 1, data: { recipients: 1 } });
-      expect(aws.framesFor(c)).toEqual([
-        { event: 'chat', data: 'hi', ns: '/', room: 'lobby', from: a },
+      expect(reply).toEqual({ ack: 1, data: { recipients: 1, room: 'lobby', seq: 1 } });
+      const leave = presenceFrame('/', 'lobby', {
+        action: 'leave',
+        user: anonymous(b),
+        reason: 'gone',
+      });
+      expect(postsTo(c)).toEqual([
+        `{"event":"chat","data":"hi","ns":"/","room":"lobby","seq":1,"from":"${a}"}`,
+        leave,
       ]);
+      expect(postsTo(a)).toEqual([leave]);
       expect(aws.deletedKeys().sort()).toEqual(
         [
           `conn#${b} conn`,
@@ -629,8 +770,10 @@ describe('Handler: message', () => {
       );
       expect(aws.deletedKeys().at(-1)).toBe(`conn#${b} conn`);
       expect(aws.table.keysOf(b)).toEqual([]);
-      expect(aws.table.keysOf(a)).toHaveLength(4);
-      expect(aws.table.keysOf(c)).toHaveLength(4);
+      expect(aws.table.partition('presence#/#lobby').map((item) => item.sk)).toEqual([a, c].sort());
+      expect(aws.table.partition('presence#/#games')).toEqual([]);
+      expect(aws.table.keysOf(a)).toHaveLength(5);
+      expect(aws.table.keysOf(c)).toHaveLength(5);
     });
 
     it('keeps a gone recipient that connected less than 30 s ago (its $connect may still run)', async () => {
@@ -702,7 +845,7 @@ describe('Handler: message', () => {
       const reply = await send(sender, 'chat', { room: 'stadium', message: 'goal' }, 1);
 
       // Assess
-      expect(reply).toEqual({ ack: 1, data: { recipients: 250 } });
+      expect(reply).toEqual({ ack: 1, data: { recipients: 250, room: 'stadium', seq: 1 } });
       const queries = aws.ddb
         .commandCalls(QueryCommand)
         .map((call) => call.args[0].input)
@@ -714,10 +857,16 @@ describe('Handler: message', () => {
         sk: expect.any(String),
       });
       expect(queries[2]?.ExclusiveStartKey).not.toEqual(queries[1]?.ExclusiveStartKey);
-      const posted = aws.posts().map((post) => post.connectionId);
+      const chats = aws.posts().filter((post) => JSON.parse(post.data).event === 'chat');
+      const posted = chats.map((post) => post.connectionId);
       expect(posted).toHaveLength(250);
       expect(new Set(posted)).toEqual(new Set(members));
       expect(posted).not.toContain(sender);
+      expect(new Set(chats.map((post) => post.data))).toEqual(
+        new Set([
+          `{"event":"chat","data":"goal","ns":"/","room":"stadium","seq":1,"from":"${sender}"}`,
+        ]),
+      );
     });
 
     it('broadcasts to a namespace of 250 other connections, each posted exactly once', async () => {
