@@ -1,12 +1,13 @@
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
-import { Architecture, Runtime } from 'aws-cdk-lib/aws-lambda';
+import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
 import { LogLevel, NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { SERVICE_NAME } from './metrics-definition';
 
-/** `POWERTOOLS_SERVICE_NAME` of every function: the service name in each log line. */
-export const SERVICE_NAME = 'apigw-chat';
+/** `POWERTOOLS_SERVICE_NAME` of every function: the service name in each log line and metric. */
+export { SERVICE_NAME };
 
 export interface ChatFunctionProps {
   /** Absolute path of the handler's TypeScript file (exports `handler`). */
@@ -20,14 +21,17 @@ export interface ChatFunctionProps {
   readonly logRetention?: RetentionDays;
   /** Of the log group. @default RemovalPolicy.DESTROY */
   readonly logRemovalPolicy?: RemovalPolicy;
+  /** X-Ray tracing; `ACTIVE` also grants the role `xray:PutTraceSegments`. @default Tracing.ACTIVE */
+  readonly tracing?: Tracing;
 }
 
 /**
  * A Node.js 22 arm64 Lambda function with the project's defaults: esbuild bundle (minified,
  * with source maps enabled at runtime), its own log group with a retention, Powertools'
- * service name. Its role may write to that log group only (no `AWSLambdaBasicExecutionRole`,
- * whose `logs:*` actions apply to every log group). Environment variables and grants are
- * added by the caller.
+ * service name, active X-Ray tracing. Its role may write to that log group only (no
+ * `AWSLambdaBasicExecutionRole`, whose `logs:*` actions apply to every log group) and send
+ * traces (X-Ray's actions take no resource: `*`). Environment variables and grants are added
+ * by the caller.
  *
  * @example
  * const { fn } = new ChatFunction(this, 'Message', { entry: path.join(__dirname, '..', 'lambdas/handlers/message.ts'), description: '$default' });
@@ -59,6 +63,7 @@ export class ChatFunction extends Construct {
       timeout: props.timeout ?? Duration.seconds(10),
       logGroup: this.logGroup,
       role: this.role,
+      tracing: props.tracing ?? Tracing.ACTIVE,
       environment: {
         POWERTOOLS_SERVICE_NAME: SERVICE_NAME,
         NODE_OPTIONS: '--enable-source-maps',

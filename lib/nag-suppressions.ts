@@ -11,7 +11,8 @@ type IFunctionLike = ChatStack['functions'][FunctionName];
  * Every cdk-nag AwsSolutions finding the stack accepts, each with its reason, in one place.
  * Findings that are cheap to fix are fixed in the constructs instead: stage access logs
  * (APIG1), bucket and distribution access logs (S1, CFR3), Lambda roles that may write to their
- * own log group only (IAM4), and an unqualified invoke grant (IAM5 on `function:*`).
+ * own log group only (IAM4), an unqualified invoke grant (IAM5 on `function:*`), and an alarm
+ * topic encrypted with its own key and reachable over TLS only (SNS2, SNS3).
  * IAM5 suppressions always name the exact wildcard (`appliesTo`), never the whole rule.
  */
 
@@ -22,8 +23,14 @@ const AUTHORIZED_ON_CONNECT =
 const PINNED_RUNTIME =
   "Node.js 22 is the project's pinned Lambda runtime: handlers are bundled with esbuild for node22 and tested on it; a runtime upgrade is its own change.";
 
+const XRAY_TRACES =
+  "Active tracing's own grant (aws-cdk-lib, Tracing.ACTIVE): xray:PutTraceSegments and xray:PutTelemetryRecords support no resource-level permissions, so IAM only accepts Resource '*' for them.";
+
 const MANAGE_CONNECTIONS =
   "The stage's own grantManagementApiAccess, scoped to this API and stage: connection ids exist only at runtime, and the method segment covers the @connections calls (POST to send, GET and DELETE).";
+
+const EMITTER_POSTS =
+  "The emitter policy (EmitterPolicyArn) may post to this API and stage's connections only: connection ids exist only at runtime, and the method segment is POST (no GET or DELETE).";
 
 const DEPLOYMENT_RUNTIME =
   "The runtime of aws-cdk-lib's BucketDeployment handler is chosen by aws-cdk-lib and cannot be configured; it moves with aws-cdk-lib upgrades.";
@@ -72,6 +79,9 @@ export function suppressNagFindings(stack: ChatStack): void {
   for (const [name, fn] of Object.entries(stack.functions) as [FunctionName, IFunctionLike][]) {
     suppress(fn, [{ id: 'AwsSolutions-L1', reason: PINNED_RUNTIME }]);
     if (fn.role === undefined) throw new Error(`Function ${fn.node.path} has no role`);
+    suppress(defaultPolicyOf(fn.role), [
+      { id: 'AwsSolutions-IAM5', reason: XRAY_TRACES, appliesTo: ['Resource::*'] },
+    ]);
     if (!FUNCTION_ENV[name].includes('callbackUrl')) continue;
     suppress(defaultPolicyOf(fn.role), [
       {
@@ -81,6 +91,14 @@ export function suppressNagFindings(stack: ChatStack): void {
       },
     ]);
   }
+
+  suppress(stack.emitterAccess.policy, [
+    {
+      id: 'AwsSolutions-IAM5',
+      reason: EMITTER_POSTS,
+      appliesTo: [`Resource::${connectionsArn.replace('/*/@connections/', '/POST/@connections/')}`],
+    },
+  ]);
 
   if (stack.web) suppressWebFindings(stack, stack.web);
 }

@@ -19,6 +19,8 @@ export interface StackConfig {
   readonly jwtAudience: string | undefined;
   /** Allow-lists of the private rooms (`private:<name>` → user ids); unlisted private rooms are closed. */
   readonly privateRooms: PrivateRooms;
+  /** Where the alarms send notifications (an SNS topic with this email subscription); none when unset. */
+  readonly alarmEmail: string | undefined;
 }
 
 /** The accepted values of the `authMode` context key. */
@@ -41,6 +43,7 @@ export const DEFAULT_STACK_CONFIG: StackConfig = {
   jwtIssuer: undefined,
   privateRooms: {},
   jwtAudience: undefined,
+  alarmEmail: undefined,
 };
 
 /** A context value that the stack cannot use. */
@@ -88,6 +91,7 @@ export function readStackConfig(node: Pick<Node, 'tryGetContext'>): StackConfig 
       'a non-empty string',
     ),
     privateRooms: readPrivateRooms(read('privateRooms')),
+    alarmEmail: readOptionalString('alarmEmail', read('alarmEmail'), EMAIL, 'an email address'),
   };
 }
 
@@ -113,6 +117,7 @@ function readPrivateRooms(value: unknown): PrivateRooms {
 
 const HTTPS_URL = /^https:\/\/[^\s]+$/;
 const AUDIENCE = /^\S{1,256}$/;
+const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
 function readAuthMode(value: unknown): StackAuthMode {
   if (value === undefined) return DEFAULT_STACK_CONFIG.authMode;
@@ -122,7 +127,7 @@ function readAuthMode(value: unknown): StackAuthMode {
 }
 
 function readOptionalString(
-  key: 'jwtIssuer' | 'jwtAudience',
+  key: 'jwtIssuer' | 'jwtAudience' | 'alarmEmail',
   value: unknown,
   pattern: RegExp,
   expected: string,

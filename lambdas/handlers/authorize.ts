@@ -1,7 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import { Logger } from '@aws-lambda-powertools/logger';
+import { type Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { Context } from 'aws-lambda';
 import { CONNECT_AUTHORIZER } from '../../lib/api-definition';
+import { AUTHORIZER_METRICS, SERVICE_NAME } from '../../lib/metrics-definition';
+import { createPowertoolsMetrics, publishStoredMetrics } from '../adapters/powertools-metrics';
 import {
   type AuthConfig,
   createTokenVerifier,
@@ -92,6 +95,8 @@ export interface AuthorizeHandlerOptions {
   readonly logger?: Pick<Logger, 'warn' | 'info' | 'error' | 'addContext'>;
   /** Default: `createTokenVerifier(config)`. */
   readonly verifierFor?: (config: Exclude<AuthConfig, { mode: 'anonymous' }>) => TokenVerifier;
+  /** Counts `AuthorizerAllowed` and `AuthorizerDenied`. Default `createPowertoolsMetrics()`. */
+  readonly metrics?: Metrics;
 }
 
 /**
@@ -99,14 +104,23 @@ export interface AuthorizeHandlerOptions {
  * `{ userId, name }`. Without a token, or with one that is malformed, badly signed or expired:
  * throws `Unauthorized` (401). With a genuine token for another issuer or audience: Deny (403).
  * `AUTH_MODE=anonymous` allows everyone with a guest identity, and says so in a warning.
+ * Each decision is counted (`AuthorizerAllowed`, `AuthorizerDenied`, 401 and 403 alike) and
+ * published before the invocation ends. No tracer here: it would more than double the bundle,
+ * and Lambda's own segment already times the invocation.
  *
  * @example
  * export const handler = createAuthorizeHandler();
  */
 export function createAuthorizeHandler(options: AuthorizeHandlerOptions = {}) {
   const readEnv = options.env ?? (() => process.env);
-  const logger = options.logger ?? new Logger({ serviceName: 'apigw-chat' });
+  const logger = options.logger ?? new Logger({ serviceName: SERVICE_NAME });
   const verifierFor = options.verifierFor ?? createTokenVerifier;
+  const metrics = options.metrics ?? createPowertoolsMetrics();
+  const decided = <T>(outcome: keyof typeof AUTHORIZER_METRICS, result: T): T => {
+    metrics.addMetric(AUTHORIZER_METRICS[outcome], MetricUnit.Count, 1);
+    return result;
+  };
+  const unauthorized = (): Error => decided('denied', new Error(UNAUTHORIZED));
   let cached: { key: string; verifier: TokenVerifier } | undefined;
 
   const verifierOf = (config: Exclude<AuthConfig, { mode: 'anonymous' }>): TokenVerifier => {
@@ -125,12 +139,11 @@ export function createAuthorizeHandler(options: AuthorizeHandlerOptions = {}) {
     }
   };
 
-  return async (event: unknown, context?: Context): Promise<AuthorizerResult> => {
-    if (context) logger.addContext(context);
+  const authorize = async (event: unknown): Promise<AuthorizerResult> => {
     const parsed = AuthorizerEvent.safeParse(event);
     if (!parsed.success) {
       logger.error('Invalid authorizer event', { issues: parsed.error.issues });
-      throw new Error(UNAUTHORIZED);
+      throw unauthorized();
     }
     const { methodArn } = parsed.data;
     const config = configOf(readEnv());
@@ -139,25 +152,36 @@ export function createAuthorizeHandler(options: AuthorizeHandlerOptions = {}) {
       logger.warn('AUTH_MODE=anonymous: connection allowed without a token', {
         userId: guest.userId,
       });
-      return policy(guest, 'Allow', methodArn);
+      return decided('allowed', policy(guest, 'Allow', methodArn));
     }
     const token = tokenOf(parsed.data.headers ?? {}, parsed.data.queryStringParameters ?? {});
     if (!token) {
       logger.info('Connection refused: no token');
-      throw new Error(UNAUTHORIZED);
+      throw unauthorized();
     }
     try {
       const identity = await verifierOf(config).verify(token);
       logger.info('Connection authorized', { userId: identity.userId });
-      return policy(identity, 'Allow', methodArn);
+      return decided('allowed', policy(identity, 'Allow', methodArn));
     } catch (error) {
       if (!(error instanceof InvalidTokenError)) throw error;
       logger.info('Connection refused: invalid token', {
         rejection: error.rejection,
         reason: error.message,
       });
-      if (error.rejection === 'forbidden') return policy(undefined, 'Deny', methodArn);
-      throw new Error(UNAUTHORIZED);
+      if (error.rejection === 'forbidden') {
+        return decided('denied', policy(undefined, 'Deny', methodArn));
+      }
+      throw unauthorized();
+    }
+  };
+
+  return async (event: unknown, context?: Context): Promise<AuthorizerResult> => {
+    if (context) logger.addContext(context);
+    try {
+      return await authorize(event);
+    } finally {
+      publishStoredMetrics(metrics);
     }
   };
 }

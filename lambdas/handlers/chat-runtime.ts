@@ -1,13 +1,22 @@
 import { Logger } from '@aws-lambda-powertools/logger';
-import type { ApiGatewayManagementApiClient } from '@aws-sdk/client-apigatewaymanagementapi';
+import type { Metrics } from '@aws-lambda-powertools/metrics';
+import { Tracer } from '@aws-lambda-powertools/tracer';
+import { ApiGatewayManagementApiClient } from '@aws-sdk/client-apigatewaymanagementapi';
 import { DynamoDBClient, type DynamoDBClientConfig } from '@aws-sdk/client-dynamodb';
 import { LambdaClient } from '@aws-sdk/client-lambda';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { APP_ENV, ENV } from '../../lib/api-definition';
+import { SERVICE_NAME } from '../../lib/metrics-definition';
 import { DynamoDbMembershipStore } from '../adapters/dynamodb-membership-store';
+import { DynamoDbMessageLog } from '../adapters/dynamodb-message-log';
+import { DynamoDbPresenceStore } from '../adapters/dynamodb-presence-store';
 import { LambdaDeferredDelivery } from '../adapters/lambda-deferred-delivery';
 import { LambdaShardDispatcher } from '../adapters/lambda-shard-dispatcher';
-import { ManagementApiDelivery } from '../adapters/management-api-delivery';
+import {
+  ManagementApiDelivery,
+  managementApiClientConfig,
+} from '../adapters/management-api-delivery';
+import { PowertoolsChatMetrics } from '../adapters/powertools-metrics';
 import { createChatApp } from '../app/chat-app';
 import { PrivateRooms } from '../app/private-rooms';
 import type { DeferredDelivery } from '../core/ports';
@@ -85,42 +94,60 @@ export interface ChatRuntimeOptions {
   readonly logger?: Logger;
   /** The per-connection rate limit (default: the server's); `false` turns it off. */
   readonly rateLimit?: ServerOptions['rateLimit'];
+  /** Where the core's counts and timings go. Default `createPowertoolsMetrics()`. */
+  readonly metrics?: Metrics;
+  /** Traces the AWS SDK clients, injected or not. Default: one for `apigw-chat` (off outside Lambda). */
+  readonly tracer?: Tracer;
 }
 
-/** The chat server wired to AWS, and the logger the handlers share. */
+/** The chat server wired to AWS, and what the handlers share: logger, metrics, tracer. */
 export interface ChatRuntime {
   readonly server: Server;
   readonly logger: Logger;
+  /** The server's metrics; the handlers `publish()` them at the end of every invocation. */
+  readonly metrics: PowertoolsChatMetrics;
+  readonly tracer: Tracer;
 }
 
 /**
  * Builds the chat server on DynamoDB, the `@connections` API and asynchronous Lambda
  * invocation. Endpoints and credentials come from the environment (the SDK's own variables,
  * e.g. `AWS_ENDPOINT_URL_DYNAMODB` locally), so AWS and the local runtime share this code.
+ * Every SDK client is wrapped with `tracer.captureAWSv3Client`, which does nothing while
+ * tracing is off (outside Lambda, or `POWERTOOLS_TRACE_ENABLED=false`).
  *
  * @example
  * const { server } = createChatRuntime({ dynamoDb: DynamoDBDocumentClient.from(new DynamoDBClient({})) });
  */
 export function createChatRuntime(options: ChatRuntimeOptions = {}): ChatRuntime {
   const env = Environment.parse(options.env ?? process.env);
-  const logger = options.logger ?? new Logger({ serviceName: 'apigw-chat' });
+  const logger = options.logger ?? new Logger({ serviceName: SERVICE_NAME });
+  const metrics = new PowertoolsChatMetrics({ metrics: options.metrics });
+  const tracer = options.tracer ?? new Tracer({ serviceName: SERVICE_NAME });
   const deliverFunction = env[ENV.deliverFunctionName];
-  const lambda = deliverFunction ? (options.lambda ?? new LambdaClient({})) : undefined;
+  const lambda = deliverFunction
+    ? tracer.captureAWSv3Client(options.lambda ?? new LambdaClient({}))
+    : undefined;
   const shardSize = env[APP_ENV.fanoutShardSize];
+  const dynamoDb = tracer.captureAWSv3Client(options.dynamoDb ?? createDynamoDbDocumentClient());
   const server = createChatApp(
     {
       logger,
+      metrics,
       ...(options.rateLimit === undefined ? {} : { rateLimit: options.rateLimit }),
-      store: new DynamoDbMembershipStore({
-        tableName: env[ENV.tableName],
-        client: options.dynamoDb ?? createDynamoDbDocumentClient(),
+      store: new DynamoDbMembershipStore({ tableName: env[ENV.tableName], client: dynamoDb }),
+      messageLog: new DynamoDbMessageLog({ tableName: env[ENV.tableName], client: dynamoDb }),
+      presence: new DynamoDbPresenceStore({ tableName: env[ENV.tableName], client: dynamoDb }),
+      // The default client sends each request once: the delivery owns the retries.
+      delivery: new ManagementApiDelivery({
+        client: tracer.captureAWSv3Client(
+          options.managementApi ??
+            new ApiGatewayManagementApiClient({
+              ...managementApiClientConfig,
+              endpoint: env[ENV.callbackUrl],
+            }),
+        ),
       }),
-      // Without a client, the delivery builds one that sends each request once: it owns the retries.
-      delivery: new ManagementApiDelivery(
-        options.managementApi
-          ? { client: options.managementApi }
-          : { endpoint: env[ENV.callbackUrl] },
-      ),
       deferredDelivery:
         deliverFunction && lambda
           ? new LambdaDeferredDelivery({ functionName: deliverFunction, client: lambda })
@@ -138,7 +165,7 @@ export function createChatRuntime(options: ChatRuntimeOptions = {}): ChatRuntime
     },
     { privateRooms: env[APP_ENV.privateRooms] ?? {} },
   );
-  return { server, logger };
+  return { server, logger, metrics, tracer };
 }
 
 /** For functions the stack gives no deliver function to: handing frames over is a wiring error. */

@@ -1,5 +1,6 @@
 import type { Context } from 'aws-lambda';
 import { CONNECT_AUTHORIZER } from '../../lib/api-definition';
+import { traceInvocation } from '../adapters/trace-invocation';
 import { type ChatRuntime, defaultChatRuntime } from './chat-runtime';
 import { ConnectEvent, lowerCaseKeys, type WebSocketResult } from './websocket-event';
 
@@ -21,38 +22,45 @@ export function acceptedSubprotocol(headers: Readonly<Record<string, string>>): 
  * `$connect`: validates the event and lets the chat server accept (200) or refuse
  * (404 unknown namespace, 401/403 from middleware) the handshake. The authorizer's
  * `{ userId, name }` becomes `socket.data.user`; an offered `apigw-chat` subprotocol is echoed.
+ * The invocation is traced (route `$connect`) and its metrics are published, even on errors.
  *
  * @example
  * export const handler = createConnectHandler(() => createChatRuntime({ dynamoDb }));
  */
 export function createConnectHandler(runtime: () => ChatRuntime = defaultChatRuntime) {
   return async (event: unknown, context?: Context): Promise<WebSocketResult> => {
-    const { server, logger } = runtime();
+    const { server, logger, metrics, tracer } = runtime();
     if (context) logger.addContext(context);
-    const parsed = ConnectEvent.safeParse(event);
-    if (!parsed.success) {
-      logger.error('Invalid $connect event', { issues: parsed.error.issues });
-      return { statusCode: 400, body: 'Bad request' };
+    try {
+      const parsed = ConnectEvent.safeParse(event);
+      if (!parsed.success) {
+        logger.error('Invalid $connect event', { issues: parsed.error.issues });
+        return { statusCode: 400, body: 'Bad request' };
+      }
+      const { requestContext, headers, queryStringParameters } = parsed.data;
+      const lowerCased = lowerCaseKeys(headers);
+      const result = await traceInvocation(tracer, 'connect', { route: '$connect' }, () =>
+        server.handleConnect({
+          connectionId: requestContext.connectionId,
+          connectedAt: requestContext.connectedAt,
+          headers: lowerCased,
+          query: queryStringParameters ?? {},
+          sourceIp: requestContext.identity.sourceIp ?? '',
+          userAgent: requestContext.identity.userAgent ?? undefined,
+          authorizer: requestContext.authorizer ?? undefined,
+        }),
+      );
+      const protocol = acceptedSubprotocol(lowerCased);
+      return {
+        statusCode: result.statusCode,
+        ...(result.message ? { body: result.message } : {}),
+        ...(protocol && result.statusCode < 300
+          ? { headers: { 'Sec-WebSocket-Protocol': protocol } }
+          : {}),
+      };
+    } finally {
+      metrics.publish();
     }
-    const { requestContext, headers, queryStringParameters } = parsed.data;
-    const lowerCased = lowerCaseKeys(headers);
-    const result = await server.handleConnect({
-      connectionId: requestContext.connectionId,
-      connectedAt: requestContext.connectedAt,
-      headers: lowerCased,
-      query: queryStringParameters ?? {},
-      sourceIp: requestContext.identity.sourceIp ?? '',
-      userAgent: requestContext.identity.userAgent ?? undefined,
-      authorizer: requestContext.authorizer ?? undefined,
-    });
-    const protocol = acceptedSubprotocol(lowerCased);
-    return {
-      statusCode: result.statusCode,
-      ...(result.message ? { body: result.message } : {}),
-      ...(protocol && result.statusCode < 300
-        ? { headers: { 'Sec-WebSocket-Protocol': protocol } }
-        : {}),
-    };
   };
 }
 

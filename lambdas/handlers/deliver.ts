@@ -1,4 +1,5 @@
 import type { Context } from 'aws-lambda';
+import { traceInvocation } from '../adapters/trace-invocation';
 import { DeliverPayload } from '../core/deferred-delivery-payload';
 import { type ChatRuntime, defaultChatRuntime } from './chat-runtime';
 
@@ -8,22 +9,32 @@ import { type ChatRuntime, defaultChatRuntime } from './chat-runtime';
  *   to a socket whose `$connect` had not returned yet, retrying 410s until the socket is open;
  * - `shard`: posts one shard of a large broadcast with bounded concurrency and gone clean-up.
  *
+ * The invocation is traced (annotation `kind`) and its metrics are published, even on errors.
+ *
  * @example
  * await handler({ connectionId: 'R1kmxc2VNjMCFIA=', frames: ['{"event":"hello","data":"hi","ns":"/"}'] });
  * await handler({ kind: 'shard', groups: [{ frame: '{"event":"chat","data":"hi","ns":"/"}', connectionIds: ['R1kmxc2VNjMCFIA='] }] });
  */
 export function createDeliverHandler(runtime: () => ChatRuntime = defaultChatRuntime) {
   return async (event: unknown, context?: Context): Promise<void> => {
-    const { server, logger } = runtime();
+    const { server, logger, metrics, tracer } = runtime();
     if (context) logger.addContext(context);
-    const parsed = DeliverPayload.safeParse(event);
-    if (!parsed.success) {
-      logger.error('Invalid deliver payload', { issues: parsed.error.issues });
-      return;
+    try {
+      const parsed = DeliverPayload.safeParse(event);
+      if (!parsed.success) {
+        logger.error('Invalid deliver payload', { issues: parsed.error.issues });
+        return;
+      }
+      const payload = parsed.data;
+      const kind = payload.kind ?? 'after-connect';
+      await traceInvocation(tracer, 'deliver', { kind }, () =>
+        payload.kind === 'shard'
+          ? server.deliverShard(payload)
+          : server.deliverAfterConnect(payload.connectionId, payload.frames),
+      );
+    } finally {
+      metrics.publish();
     }
-    const payload = parsed.data;
-    if (payload.kind === 'shard') await server.deliverShard(payload);
-    else await server.deliverAfterConnect(payload.connectionId, payload.frames);
   };
 }
 

@@ -16,6 +16,16 @@ export const LOCAL_AWS = {
   credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
 } as const;
 
+/**
+ * Powertools switches for local runs, set unless the shell already sets them: no X-Ray (there
+ * is no daemon) and no EMF metric lines among the gateway's log output. Run
+ * `POWERTOOLS_METRICS_DISABLED=false npm start` to see the metrics the handlers publish.
+ */
+export const LOCAL_POWERTOOLS_ENVIRONMENT = {
+  POWERTOOLS_TRACE_ENABLED: 'false',
+  POWERTOOLS_METRICS_DISABLED: 'true',
+} as const;
+
 export interface HandlerEnvironmentOptions {
   /** The chat table's name in DynamoDB Local. */
   readonly tableName: string;
@@ -67,9 +77,10 @@ export function handlerEnvironment(options: HandlerEnvironmentOptions): Record<s
 }
 
 /**
- * Sets `process.env` for the functions (see `handlerEnvironment`), then loads each function
- * module and returns its exported `handler`. Modules are loaded after the environment is set,
- * so clients created at module load see it.
+ * Sets `process.env` for the functions (see `handlerEnvironment` and
+ * `LOCAL_POWERTOOLS_ENVIRONMENT`), then loads each function module and returns its exported
+ * `handler`. Modules are loaded after the environment is set, so clients created at module
+ * load see it.
  *
  * @example
  * const gateway = await startGateway();
@@ -79,6 +90,9 @@ export async function loadHandlers<Name extends string = FunctionName>(
   options: LoadHandlersOptions<Name>,
 ): Promise<Record<Name, LambdaHandler>> {
   delete process.env.AWS_SESSION_TOKEN;
+  for (const [name, value] of Object.entries(LOCAL_POWERTOOLS_ENVIRONMENT)) {
+    process.env[name] ??= value;
+  }
   Object.assign(process.env, handlerEnvironment(options));
   const functions =
     options.functions ?? (LAMBDA_FUNCTIONS as unknown as Record<Name, { entry: string }>);
