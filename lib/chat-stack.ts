@@ -40,7 +40,9 @@ import {
   type RouteDefinition,
 } from './api-definition';
 import { ChatFunction } from './chat-function';
+import { EmitterAccess } from './emitter-access';
 import { suppressNagFindings } from './nag-suppressions';
+import { ChatObservability } from './observability';
 import { type RemovalPolicyName, readStackConfig, type StackConfig } from './stack-config';
 import { TABLE } from './table-definition';
 import { WebHosting } from './web-hosting';
@@ -107,6 +109,10 @@ export class ChatStack extends Stack {
   /** The Lambda REQUEST authorizer of `$connect`. */
   readonly connectAuthorizer: WebSocketLambdaAuthorizer;
   readonly web: WebHosting | undefined;
+  /** The policy a backend outside the stack attaches to emit (`EmitterPolicyArn`). */
+  readonly emitterAccess: EmitterAccess;
+  /** The dashboard and alarms; the alarms notify `alarmEmail` when it is set. */
+  readonly observability: ChatObservability;
 
   constructor(scope: Construct, id: string, props: ChatStackProps = {}) {
     super(scope, id, props);
@@ -174,6 +180,18 @@ export class ChatStack extends Stack {
     new CfnOutput(this, 'AuthMode', {
       value: config.authMode,
       description: 'jwt: $connect needs ?token=<JWT>; anonymous: anyone may connect',
+    });
+    this.emitterAccess = new EmitterAccess(this, 'EmitterAccess', {
+      table: this.table,
+      stage: this.stage,
+    });
+
+    this.observability = new ChatObservability(this, 'Observability', {
+      api: this.api,
+      stage: this.stage,
+      functions: this.functions,
+      alarmEmail: config.alarmEmail,
+      removalPolicy,
     });
 
     this.web = props.webDir === undefined ? undefined : this.hostPage(props.webDir, removalPolicy);

@@ -1,4 +1,5 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { removeLocalDiscovery, writeLocalDiscovery } from '../lambdas/emitter/local-discovery';
 import { authorizerIdentitySource, CONNECT_AUTHORIZER } from '../lib/api-definition';
 import { createDevTokenRoute } from './dev-token-route';
 import { createChatTable, type DynamoDbLocal, startDynamoDbLocal } from './dynamodb-local';
@@ -31,6 +32,12 @@ export interface LocalRuntimeOptions {
   readonly environment?: Readonly<Record<string, string>>;
   /** Let DynamoDB Local die at once on SIGINT/SIGTERM (default true; `npm start` shuts down in order). */
   readonly stopDatabaseOnSignals?: boolean;
+  /**
+   * Where to announce the runtime to emitters (`apigw-chat emit`): table, callback URL,
+   * DynamoDB endpoint, region and credentials, written once it serves and removed by
+   * `close()`. Default: nowhere (`npm start` passes `.apigw-chat/local.json`).
+   */
+  readonly discoveryFile?: string;
 }
 
 /** DynamoDB Local with the chat table, and the gateway running the real handlers. */
@@ -90,6 +97,16 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     });
     authorize = handlers[CONNECT_AUTHORIZER.function];
     gateway.register(handlers);
+    if (options.discoveryFile !== undefined) {
+      await writeLocalDiscovery(options.discoveryFile, {
+        tableName: LOCAL_TABLE_NAME,
+        callbackUrl: gateway.managementUrl,
+        dynamoDbEndpoint: db.endpoint,
+        region: LOCAL_AWS.region,
+        credentials: LOCAL_AWS.credentials,
+        pid: process.pid,
+      });
+    }
   } catch (error) {
     await gateway?.close();
     await db.stop();
@@ -102,6 +119,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     tableName: LOCAL_TABLE_NAME,
     auth: options.auth,
     async close() {
+      if (options.discoveryFile !== undefined) await removeLocalDiscovery(options.discoveryFile);
       await started.close();
       await db.stop();
     },

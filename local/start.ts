@@ -7,6 +7,7 @@
  * npm start -- --port 3001 --in-memory
  * npm start -- --anonymous    # no tokens: everyone connects as a guest
  */
+import { LOCAL_DISCOVERY_ENV, LOCAL_DISCOVERY_FILE } from '../lambdas/emitter/local-discovery';
 import { buildWeb } from '../web/build';
 import { DEV_TOKEN_PATH } from './dev-token-route';
 import { DEV_SECRET_FILE, devSecret, devToken, type LocalAuth } from './local-auth';
@@ -73,6 +74,7 @@ async function main(): Promise<void> {
       port: options.port,
       ...(options.inMemory ? {} : { dataDir: DATA_DIR }),
       stopDatabaseOnSignals: false,
+      discoveryFile: process.env[LOCAL_DISCOVERY_ENV] || LOCAL_DISCOVERY_FILE,
       gateway: { staticDir },
     });
   } catch (error) {
@@ -107,6 +109,7 @@ async function main(): Promise<void> {
     console.log('Auth:           anonymous (no token needed)');
     console.log(`Try it:         npx wscat -c '${base}'`);
   }
+  console.log(`Emit:           npx apigw-chat emit --ns /notification --room room1 hello "text"`);
   console.log('ready');
 }
 

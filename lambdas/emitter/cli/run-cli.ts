@@ -1,0 +1,89 @@
+import { ApiGatewayManagementApiClient } from '@aws-sdk/client-apigatewaymanagementapi';
+import { managementApiClientConfig } from '../../adapters/management-api-delivery';
+import { createChatApp } from '../../app/chat-app';
+import { createDynamoDbDocumentClient } from '../../handlers/chat-runtime';
+import { createEmitter } from '../create-emitter';
+import { type EmitCommand, parseCliArguments } from './emit-arguments';
+import { type EmitConnection, resolveEmitConnection } from './emit-connection';
+import { formatReport } from './format-report';
+import { lineLogger } from './stderr-logger';
+import { EXIT, USAGE, UsageError } from './usage';
+
+/** What the CLI reads and writes; `process`'s own by default in `bin/apigw-chat.ts`. */
+export interface CliIo {
+  readonly env: NodeJS.ProcessEnv;
+  readonly cwd: string;
+  readonly stdout: (line: string) => void;
+  readonly stderr: (line: string) => void;
+}
+
+/**
+ * Runs `apigw-chat` with `argv` (without `node` and the script) and resolves with the exit
+ * status: 0 emitted, 1 some posts failed or AWS refused, 2 invalid arguments or settings.
+ * Emits through the chat application's server (`createChatApp`), so what it pushes to
+ * durable rooms is numbered and kept like any other message.
+ *
+ * @example
+ * process.exitCode = await runCli(['emit', '--ns', '/notification', '--room', 'room1', 'hello', 'text'], io);
+ */
+export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
+  let command: EmitCommand;
+  let connection: EmitConnection;
+  try {
+    const request = parseCliArguments(argv);
+    if (request.kind === 'help') {
+      io.stdout(USAGE);
+      return EXIT.ok;
+    }
+    command = request.command;
+    connection = await resolveEmitConnection(command, io.env, io.cwd);
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    io.stderr(`apigw-chat: ${error.message}`);
+    io.stderr('Run apigw-chat --help for usage.');
+    return EXIT.usage;
+  }
+  return emit(command, connection, io);
+}
+
+async function emit(command: EmitCommand, connection: EmitConnection, io: CliIo): Promise<number> {
+  const aws = {
+    ...(connection.region === undefined ? {} : { region: connection.region }),
+    ...(connection.credentials === undefined ? {} : { credentials: connection.credentials }),
+  };
+  const dynamoDb = createDynamoDbDocumentClient({
+    ...aws,
+    ...(connection.dynamoDbEndpoint === undefined ? {} : { endpoint: connection.dynamoDbEndpoint }),
+  });
+  const managementApi = new ApiGatewayManagementApiClient({
+    ...managementApiClientConfig,
+    ...aws,
+    endpoint: connection.callbackUrl,
+  });
+  try {
+    const emitter = createEmitter({
+      tableName: connection.tableName,
+      endpoint: connection.callbackUrl,
+      dynamoDb,
+      managementApi,
+      createServer: createChatApp,
+      logger: lineLogger(io.stderr),
+    });
+    let target = emitter.of(command.namespace);
+    const audience = [...command.rooms, ...command.connections];
+    if (audience.length > 0) target = target.to(audience);
+    if (command.except.length > 0) target = target.except(command.except);
+    const report = await target.emit(command.event, command.data);
+    io.stdout(formatReport(command, report));
+    return report.failed > 0 ? EXIT.failed : EXIT.ok;
+  } catch (error) {
+    const reason = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+    io.stderr(
+      `apigw-chat: ${reason} (table ${connection.tableName}, settings from ${connection.source})`,
+    );
+    return EXIT.failed;
+  } finally {
+    dynamoDb.destroy();
+    managementApi.destroy();
+  }
+}
