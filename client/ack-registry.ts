@@ -88,6 +88,11 @@ export class AckRegistry {
     return id;
   }
 
+  /** The event an ack id was sent for, while its reply is awaited. */
+  eventOf(id: number): string | undefined {
+    return this.pending.get(id)?.event;
+  }
+
   /** Settles the ack of a reply frame; false when no ack waits for that id. */
   settle(id: number, reply: { readonly data?: unknown; readonly error?: unknown }): boolean {
     const ack = this.pending.get(id);

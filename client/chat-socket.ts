@@ -3,6 +3,7 @@ import { Backoff } from './backoff';
 import { type BufferedEmit, EmitBuffer } from './emit-buffer';
 import { Emitter } from './emitter';
 import { ChatClientError } from './errors';
+import { eventMeta } from './event-meta';
 import {
   type AckOf,
   type AnyClientEvents,
@@ -14,7 +15,10 @@ import {
   type LifecycleEvent,
   type Listener,
 } from './events';
+import type { HistoryOptions, HistoryPage, JoinHistory } from './history';
 import { type ConnectOptions, type ResolvedOptions, resolveOptions } from './options';
+import { RoomRecovery } from './room-recovery';
+import { isSeq } from './seq';
 import type { TimerHandle } from './timers';
 import { errorEventMessage, handshakeStatus, type WebSocketLike } from './transport';
 
@@ -33,12 +37,18 @@ type State = 'idle' | 'connecting' | 'setup' | 'connected' | 'waiting';
 export interface JoinReply {
   readonly room: string;
   readonly members: number;
+  /** The room's latest seq: set for durable rooms only. */
+  readonly seq?: number;
+  /** What was missed since the cursor (durable rooms, re-joins); listeners already got it. */
+  readonly history?: JoinHistory;
 }
 
 /**
  * A client connection to an apigw-chat namespace that survives drops: it reconnects with
  * backoff, re-joins its rooms, sends what was emitted meanwhile and keeps the socket alive.
- * Create it with `connect(url, options)`.
+ * Events of durable rooms are delivered in seq order, once, and what was missed (a gap, or a
+ * reconnection) is fetched from the room's history (see `recovery`). Create it with
+ * `connect(url, options)`.
  *
  * @example
  * const socket = connect('wss://abc.execute-api.eu-west-1.amazonaws.com/prod', { auth: { token } });
@@ -56,6 +66,10 @@ export class ChatSocket<
   private readonly buffer: EmitBuffer;
   private readonly backoff: Backoff;
   private readonly joined = new Set<string>();
+  /** Ordering and recovery of durable rooms; undefined when `recovery.enabled` is false. */
+  private readonly recovery: RoomRecovery | undefined;
+  /** Every connection id this socket had: history messages from them are its own. */
+  private readonly ownIds = new Set<string>();
   private state: State = 'idle';
   private ws: WebSocketLike | undefined;
   private socketId: string | undefined;
@@ -78,6 +92,22 @@ export class ChatSocket<
     this.options = resolveOptions(options);
     this.buffer = new EmitBuffer(this.options.bufferSize);
     this.backoff = new Backoff(this.options.reconnection, this.options.random);
+    this.recovery = this.options.recovery.enabled
+      ? new RoomRecovery(
+          {
+            deliver: ({ event, data, meta }) => this.deliver(event, data, meta),
+            lost: (gap) => this.emitter.emit('gap', gap),
+            fetch: (room, since) => this.fetchHistory(room, since),
+            isOwn: (from) => this.ownIds.has(from),
+          },
+          {
+            namespace: this.options.namespace,
+            gapWaitMs: this.options.recovery.gapWaitMs,
+            timers: this.options.timers,
+            initialSeqs: this.options.initialSeqs,
+          },
+        )
+      : undefined;
   }
 
   /** The connection id (from `whoami`), known from `connect` until the socket drops. */
@@ -122,7 +152,8 @@ export class ChatSocket<
 
   /**
    * Closes the socket for good: no reconnection, pending and buffered acks reject with
-   * `DISCONNECTED`, and later emits are dropped (until `connect()`).
+   * `DISCONNECTED`, and later emits are dropped (until `connect()`). Rooms and their cursors
+   * are kept, so `connect()` re-joins them and recovers what was missed meanwhile.
    *
    * @example
    * window.addEventListener('pagehide', () => socket.close());
@@ -178,33 +209,75 @@ export class ChatSocket<
 
   /**
    * Joins a room (`join` with an ack) and remembers it, so it is re-joined after every
-   * reconnection, before buffered emits are sent.
+   * reconnection, before buffered emits are sent. A durable room's cursor starts at the ack's
+   * `seq`; when the cursor is already known (a re-join, or `initialSeqs`) the join carries
+   * `since` and the missed messages reach the listeners before this resolves (further pages
+   * follow).
    *
    * @example
    * const { members } = await socket.join('lobby');
    */
   async join(room: string, options: { readonly timeout?: number } = {}): Promise<JoinReply> {
-    const reply = await this.emitAck('join', { room }, options.timeout);
+    const since = this.recovery?.joining(room);
+    let reply: unknown;
+    try {
+      reply = await this.emitAck('join', joinData(room, since), options.timeout);
+    } catch (error) {
+      this.recovery?.joinFailed(room);
+      throw error;
+    }
     this.joined.add(room);
+    this.recovery?.joined(room, reply, since);
     return reply as JoinReply;
   }
 
   /**
-   * Leaves a room (`leave` with an ack); it is forgotten at once, so a reconnection in
-   * between does not re-join it.
+   * Leaves a room (`leave` with an ack); it is forgotten at once, with its cursor, so a
+   * reconnection in between does not re-join it.
    *
    * @example
    * await socket.leave('lobby');
    */
   async leave(room: string, options: { readonly timeout?: number } = {}): Promise<void> {
     this.joined.delete(room);
+    this.recovery?.forget(room);
     await this.emitAck('leave', { room }, options.timeout);
   }
 
   /**
+   * Fetches one page of a durable room's history (members only): the messages with seq >
+   * `since`, ascending. It is a plain request: listeners are not called and the cursor does
+   * not move.
+   *
+   * @example
+   * const { messages, next } = await socket.history('lobby', { since: 0, limit: 50 });
+   */
+  history(room: string, options: HistoryOptions = {}): Promise<HistoryPage> {
+    const { since, limit, timeout } = options;
+    const data = {
+      room,
+      ...(since !== undefined ? { since } : {}),
+      ...(limit !== undefined ? { limit } : {}),
+    };
+    return this.emitAck('history', data, timeout) as Promise<HistoryPage>;
+  }
+
+  /**
+   * The room's cursor: every seq up to it was delivered (or seen, or given up). Undefined for
+   * rooms that are not durable, not joined, before the join ack, or when recovery is disabled.
+   * Save it to resume after a page reload (`initialSeqs`).
+   *
+   * @example
+   * localStorage.setItem('lobby-seq', String(socket.lastSeq('lobby') ?? 0));
+   */
+  lastSeq(room: string): number | undefined {
+    return this.recovery?.lastSeq(room);
+  }
+
+  /**
    * Adds a handler: a lifecycle event (`connect`, `disconnect`, `connect_error`,
-   * `reconnect_attempt`, `reconnect`, `reconnect_failed`, `rejoin_error`, `error`, `pong`) or
-   * a server event, called with `(data, { ns, room, from })`.
+   * `reconnect_attempt`, `reconnect`, `reconnect_failed`, `rejoin_error`, `error`, `pong`,
+   * `gap`) or a server event, called with `(data, { ns, room, seq, from, user, recovered })`.
    *
    * @example
    * socket.on('chat', (message, { room, from }) => render(room, from, message));
@@ -330,17 +403,21 @@ export class ChatSocket<
   /** Learns the id and re-joins the rooms (in parallel), then sends the buffer and reports `connect`. */
   private async setUp(ws: WebSocketLike): Promise<void> {
     const whoami = this.request('whoami', undefined);
-    const rejoins = [...this.joined].map((room) =>
-      this.request('join', { room }).then(
-        () => undefined,
+    const rejoins = [...this.joined].map((room) => {
+      const since = this.recovery?.joining(room);
+      return this.request('join', joinData(room, since)).then(
+        (reply) => {
+          if (ws === this.ws) this.recovery?.joined(room, reply, since);
+        },
         (error: ChatClientError) => this.handleRejoinFailure(ws, room, error),
-      ),
-    );
+      );
+    });
     const [identity] = await Promise.allSettled([whoami, ...rejoins]);
     if (ws !== this.ws || this.state !== 'setup') return;
     if (identity?.status === 'fulfilled') {
       const id = (identity.value as { id?: unknown } | null)?.id;
       this.socketId = typeof id === 'string' ? id : undefined;
+      if (this.socketId !== undefined) this.ownIds.add(this.socketId);
     } else if ((identity?.reason as ChatClientError | undefined)?.code === 'NOT_FOUND') {
       // "Unknown connection: reconnect": the server lost this connection's record.
       this.abandon(ws, 'unknown to the server');
@@ -357,7 +434,12 @@ export class ChatSocket<
 
   private handleRejoinFailure(ws: WebSocketLike, room: string, error: ChatClientError): void {
     if (ws !== this.ws) return;
-    if (!TRANSIENT_CODES.has(error.code)) this.joined.delete(room);
+    if (TRANSIENT_CODES.has(error.code)) {
+      this.recovery?.joinFailed(room);
+    } else {
+      this.joined.delete(room);
+      this.recovery?.forget(room);
+    }
     this.emitter.emit('rejoin_error', room, error);
   }
 
@@ -373,6 +455,7 @@ export class ChatSocket<
       return;
     }
     if (typeof frame.ack === 'number') {
+      this.noteOwnMessage(this.acks.eventOf(frame.ack), frame.data);
       this.acks.settle(frame.ack, frame);
     } else if (typeof frame.event === 'string') {
       this.dispatchEvent(frame.event, frame);
@@ -391,13 +474,39 @@ export class ChatSocket<
       this.emitter.emit('pong');
       return;
     }
-    const meta: EventMeta = {
-      ns: typeof frame.ns === 'string' ? frame.ns : this.options.namespace,
-      ...(typeof frame.room === 'string' ? { room: frame.room } : {}),
-      ...(typeof frame.from === 'string' ? { from: frame.from } : {}),
-    };
-    if (event === 'error') this.emitter.emit('error', toServerError(frame.data), meta);
-    else if (!LIFECYCLE_EVENTS.has(event)) this.emitter.emit(event, frame.data, meta);
+    const meta = eventMeta(frame, this.options.namespace);
+    const { room, seq } = meta;
+    const ordered =
+      room !== undefined &&
+      seq !== undefined &&
+      this.recovery?.receive({ event, data: frame.data, meta: { ...meta, room, seq } });
+    if (!ordered) this.deliver(event, frame.data, meta);
+  }
+
+  /** Calls the listeners of a server event (lifecycle names other than `error` are ignored). */
+  private deliver(event: string, data: unknown, meta: EventMeta): void {
+    if (event === 'error') this.emitter.emit('error', toServerError(data), meta);
+    else if (!LIFECYCLE_EVENTS.has(event)) this.emitter.emit(event, data, meta);
+  }
+
+  /**
+   * An ack whose data has `room` and `seq` reports the seq of the client's own message (the
+   * sender does not receive it): the room's cursor marks it seen. A join ack's `seq` is the
+   * room's head instead.
+   */
+  private noteOwnMessage(action: string | undefined, data: unknown): void {
+    if (!this.recovery || action === undefined || action === 'join') return;
+    if (typeof data !== 'object' || data === null) return;
+    const { room, seq } = data as Record<string, unknown>;
+    if (typeof room === 'string' && isSeq(seq)) this.recovery.ownMessage(room, seq);
+  }
+
+  /** A `history` request for the recovery, on the socket being set up or connected. */
+  private fetchHistory(room: string, since: number): Promise<unknown> {
+    if (this.state !== 'setup' && this.state !== 'connected') {
+      return Promise.reject(new ChatClientError('DISCONNECTED', 'Not connected'));
+    }
+    return this.request('history', { room, since });
   }
 
   private handleClose(ws: WebSocketLike, code: number, reason: string): void {
@@ -483,6 +592,7 @@ export class ChatSocket<
     this.ws = undefined;
     this.socketId = undefined;
     this.state = 'idle';
+    this.recovery?.suspend();
     this.acks.rejectAll(
       new ChatClientError('DISCONNECTED', 'The socket closed before the ack arrived'),
     );
@@ -495,6 +605,11 @@ export class ChatSocket<
     if (timer !== undefined) this.options.timers.clearTimeout(timer);
     this[name] = undefined;
   }
+}
+
+/** The data of a `join`: with `since` when the room's cursor is known. */
+function joinData(room: string, since: number | undefined): { room: string; since?: number } {
+  return since === undefined ? { room } : { room, since };
 }
 
 /** Stops listening to a socket; a no-op error handler stays, as `ws` throws on unhandled errors. */

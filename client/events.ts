@@ -1,12 +1,31 @@
 import type { ChatClientError, ServerError } from './errors';
 
+/** A verified identity, as the server stamps it on events (`{"id","name"}`). */
+export interface UserInfo {
+  readonly id: string;
+  readonly name: string;
+}
+
 /** Where a server event came from: its namespace, and the room and sender when present. */
 export interface EventMeta {
   readonly ns: string;
   /** Present when the event was sent to a room. */
   readonly room?: string;
+  /** The event's place in a durable room (increasing per room); absent for other events. */
+  readonly seq?: number;
   /** The connection id of the client whose event caused it, set by the server. */
   readonly from?: string;
+  /** The sender's verified identity, present with `from`. */
+  readonly user?: UserInfo;
+  /** True for an event missed while away and delivered from the room's history. */
+  readonly recovered?: boolean;
+}
+
+/** Seqs `from`..`to` (inclusive) of durable room `room` that could not be recovered. */
+export interface RoomGap {
+  readonly room: string;
+  readonly from: number;
+  readonly to: number;
 }
 
 /** Why a connected socket went away: the WebSocket close code and reason text. */
@@ -35,6 +54,8 @@ export interface LifecycleEvents {
   error: (error: ServerError, meta: EventMeta) => void;
   /** The reply to a keep-alive ping. */
   pong: () => void;
+  /** Messages of a durable room are gone for good (trimmed by the server, or lost); delivery went on after them. */
+  gap: (gap: RoomGap) => void;
 }
 
 export type LifecycleEvent = keyof LifecycleEvents;
@@ -49,6 +70,7 @@ export const LIFECYCLE_EVENTS: ReadonlySet<string> = new Set<LifecycleEvent>([
   'rejoin_error',
   'error',
   'pong',
+  'gap',
 ]);
 
 /** Server → client events: event name → `data` type. */

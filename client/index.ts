@@ -24,6 +24,7 @@ export type {
   ChatNamespaceClientEvents,
   ChatNamespaceServerEvents,
   NotificationServerEvents,
+  PresenceData,
   RootClientEvents,
   RootServerEvents,
 } from './chat-events';
@@ -53,8 +54,12 @@ export type {
   LifecycleEvent,
   LifecycleEvents,
   Listener,
+  RoomGap,
   ServerEventHandler,
+  UserInfo,
 } from './events';
-export type { ConnectOptions, ReconnectionOptions } from './options';
+export type { HistoryOptions, HistoryPage, JoinHistory, StoredMessage } from './history';
+export type { ConnectOptions, ReconnectionOptions, RecoveryOptions } from './options';
+export { type CursorStep, RoomCursor } from './room-cursor';
 export type { TimerHandle, Timers } from './timers';
 export type { WebSocketConstructor, WebSocketLike } from './transport';

@@ -1,4 +1,5 @@
 import type { BackoffOptions } from './backoff';
+import { isCursorSeq } from './seq';
 import { defaultTimers, type Timers } from './timers';
 import type { WebSocketConstructor } from './transport';
 
@@ -8,6 +9,18 @@ export interface ReconnectionOptions extends BackoffOptions {
   readonly enabled: boolean;
   /** Attempts in a row before giving up with `reconnect_failed`. Default Infinity. */
   readonly maxAttempts: number;
+}
+
+/** Ordered delivery and recovery of durable rooms (every field optional in `ConnectOptions`). */
+export interface RecoveryOptions {
+  /**
+   * Deliver durable room events in seq order without duplicates, and fetch what was missed
+   * (after a gap or a reconnection) from the room's history. Default true; false delivers
+   * events as they arrive and sends no `since`.
+   */
+  readonly enabled: boolean;
+  /** How long a gap may stay open before its seqs are fetched with `history`. Default 1000 ms. */
+  readonly gapWaitMs: number;
 }
 
 /** Options of `connect(url, options)`. */
@@ -20,6 +33,13 @@ export interface ConnectOptions {
    */
   readonly auth?: Record<string, string> | (() => Record<string, string>);
   readonly reconnection?: Partial<ReconnectionOptions>;
+  readonly recovery?: Partial<RecoveryOptions>;
+  /**
+   * Cursors to resume from, room → last seq seen (e.g. saved from `socket.lastSeq(room)`
+   * before a page reload): `join(room)` then asks for the messages after it. Ignored when
+   * recovery is disabled; entries that are not integers ≥ 0 are ignored.
+   */
+  readonly initialSeqs?: Readonly<Record<string, number>>;
   /** Default timeout of `emitWithAck`, in ms; 0 waits forever. Default 10 s. */
   readonly ackTimeout?: number;
   /** Emits kept while disconnected; the oldest is dropped when full; 0 disables buffering. Default 100. */
@@ -42,6 +62,8 @@ export interface ResolvedOptions {
   readonly namespace: string;
   readonly auth: () => Record<string, string>;
   readonly reconnection: ReconnectionOptions;
+  readonly recovery: RecoveryOptions;
+  readonly initialSeqs: ReadonlyMap<string, number>;
   readonly ackTimeout: number;
   readonly bufferSize: number;
   readonly keepAliveMs: number;
@@ -60,6 +82,8 @@ export const DEFAULT_RECONNECTION: ReconnectionOptions = {
   jitter: 0.5,
   maxAttempts: Number.POSITIVE_INFINITY,
 };
+
+export const DEFAULT_RECOVERY: RecoveryOptions = { enabled: true, gapWaitMs: 1_000 };
 
 /**
  * Fills in the defaults; throws when there is no WebSocket class (Node 20 has no global one:
@@ -81,6 +105,10 @@ export function resolveOptions(options: ConnectOptions): ResolvedOptions {
     namespace: options.namespace ?? '/',
     auth: typeof auth === 'function' ? auth : () => auth ?? {},
     reconnection: { ...DEFAULT_RECONNECTION, ...definedOnly(options.reconnection ?? {}) },
+    recovery: { ...DEFAULT_RECOVERY, ...definedOnly(options.recovery ?? {}) },
+    initialSeqs: new Map(
+      Object.entries(options.initialSeqs ?? {}).filter(([, seq]) => isCursorSeq(seq)),
+    ),
     ackTimeout: options.ackTimeout ?? 10_000,
     bufferSize: options.bufferSize ?? 100,
     keepAliveMs: options.keepAliveMs ?? 5 * 60_000,

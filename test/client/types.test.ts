@@ -1,6 +1,7 @@
 import WebSocket from 'ws';
 import type { RootClientEvents, RootServerEvents } from '../../client/chat-events';
-import { ChatSocket } from '../../client/chat-socket';
+import { ChatSocket, type JoinReply } from '../../client/chat-socket';
+import type { HistoryPage } from '../../client/history';
 import type { WebSocketConstructor } from '../../client/transport';
 
 /**
@@ -26,7 +27,17 @@ describe('Types: ChatSocket', () => {
       socket.on('connect_error', (error) => error.status);
       // @ts-expect-error not a server event of namespace /
       socket.on('hello', () => undefined);
-      return joined;
+      socket.on('chat', (_message, { seq, recovered, user }) => [seq, recovered, user?.name]);
+      socket.on('presence', ({ action, user, reason }) => [action, user.id, reason]);
+      socket.on('gap', ({ room, from, to }) => [room, from, to]);
+      const page: HistoryPage = await socket.history('lobby', { since: 0, limit: 50 });
+      const head: number | undefined = socket.lastSeq('lobby');
+      const rejoined: JoinReply = await socket.join('lobby');
+      const { seq }: { seq?: number } = await socket.emitWithAck('chat', {
+        room: 'lobby',
+        message: 'hi',
+      });
+      return [joined, page.messages[0]?.at, head, rejoined.history?.trimmed, seq];
     };
 
     // Act
