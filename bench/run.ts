@@ -1,7 +1,7 @@
 /**
  * `npm run bench`: runs the benchmark suites, writes `bench/results/<id>.json` and rebuilds
- * BENCHMARKS.md from every result there. The default is quick (under 5 minutes on 2 cores);
- * `--full` runs the large sizes.
+ * BENCHMARKS.md from every result there, then docs/costs.md from the cost result. The default
+ * is quick (under 5 minutes on 2 cores); `--full` runs the large sizes.
  *
  * @example
  * npm run bench                       # quick: every suite
@@ -17,6 +17,7 @@ import { type BenchResult, type MachineInfo, renderBenchmarks } from './bench-do
 import type { BenchSection } from './bench-section';
 import { runColdStartSuite } from './cold-start/cold-start-suite';
 import { runCostSuite } from './cost/cost-suite';
+import { writeCostsDocument } from './cost/write-costs';
 import { FULL_E2E_PLAN, QUICK_E2E_PLAN } from './e2e/e2e-plan';
 import { runE2eSuite } from './e2e/e2e-suite';
 import { DEFAULT_FANOUT_PLAN, runFanoutSuite } from './fanout/fanout-suite';
@@ -177,6 +178,8 @@ async function main(): Promise<number> {
   await writeFile(DOCUMENT, renderBenchmarks(await readResults()));
   await formatDocument(log);
   log(`wrote ${DOCUMENT}`);
+  // docs/costs.md: monthly bills of realistic workloads from bench/results/cost.json.
+  await writeCostsDocument({ root: ROOT, log });
   return 0;
 }
 

@@ -1,0 +1,91 @@
+/**
+ * Writes `docs/costs.md` from `bench/results/cost.json` (and the fan-out plan of
+ * `bench/results/fanout.json`, when there), then lets Biome lay it out. `npm run bench` calls
+ * it after BENCHMARKS.md; run it alone to rebuild the document without measuring anything.
+ *
+ * @example
+ * npx tsx bench/cost/write-costs.ts
+ */
+import { execFile } from 'node:child_process';
+import { readFile, writeFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { promisify } from 'node:util';
+import { type CostResultFile, type FanoutPlanFigures, renderCostsDocument } from './costs-document';
+
+const ROOT = resolve(__dirname, '..', '..');
+
+export interface WriteCostsOptions {
+  /** Repository root. Default: two levels above this file. */
+  readonly root?: string;
+  readonly log?: (line: string) => void;
+}
+
+/**
+ * Renders and writes `docs/costs.md`; returns its path, or undefined (logged) when there is
+ * no `bench/results/cost.json` yet.
+ *
+ * @example
+ * await writeCostsDocument({ log: console.error });
+ */
+export async function writeCostsDocument(
+  options: WriteCostsOptions = {},
+): Promise<string | undefined> {
+  const root = options.root ?? ROOT;
+  const log = options.log ?? (() => undefined);
+  const results = join(root, 'bench', 'results');
+  const cost = await readJson<CostResultFile>(join(results, 'cost.json'));
+  if (!cost?.section?.data?.rows) {
+    log('no bench/results/cost.json with rows: docs/costs.md not written');
+    return undefined;
+  }
+  const fanout = await readJson<{ section?: { data?: { plan?: FanoutPlanFigures } } }>(
+    join(results, 'fanout.json'),
+  );
+  const fanoutPlan = fanout?.section?.data?.plan;
+  const document = join(root, 'docs', 'costs.md');
+  await writeFile(
+    document,
+    renderCostsDocument({ cost, ...(fanoutPlan === undefined ? {} : { fanoutPlan }) }),
+  );
+  await formatWithBiome(root, document, log);
+  log(`wrote ${document}`);
+  return document;
+}
+
+async function readJson<T>(path: string): Promise<T | undefined> {
+  try {
+    return JSON.parse(await readFile(path, 'utf8')) as T;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw error;
+  }
+}
+
+/** Biome aligns the tables, so `npm run lint` passes on the generated file. */
+async function formatWithBiome(
+  root: string,
+  path: string,
+  log: (line: string) => void,
+): Promise<void> {
+  try {
+    const biome = require.resolve('@biomejs/biome/bin/biome');
+    await promisify(execFile)(process.execPath, [biome, 'format', '--write', path], {
+      cwd: root,
+      timeout: 60_000,
+    });
+  } catch (error) {
+    log(`could not format ${path} with Biome: ${error instanceof Error ? error.message : error}`);
+  }
+}
+
+if (require.main === module) {
+  writeCostsDocument({ log: (line) => process.stderr.write(`costs: ${line}\n`) }).then(
+    (written) => {
+      process.exitCode = written ? 0 : 1;
+    },
+    (error: unknown) => {
+      console.error('costs:', error instanceof Error ? (error.stack ?? error.message) : error);
+      process.exitCode = 1;
+    },
+  );
+}
