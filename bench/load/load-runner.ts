@@ -158,7 +158,8 @@ export async function runLoad(plan: LoadPlan, options: RunLoadOptions = {}): Pro
 
 /**
  * Routes what the sockets receive: chat events to the ledger once the barrier passed (none
- * are expected before), error events and anything unexpected to the tally.
+ * are expected before), presence announcements nowhere, error events and anything
+ * unexpected to the tally.
  */
 class Inbox {
   ledger: DeliveryLedger | undefined;
@@ -172,6 +173,8 @@ class Inbox {
         if (frame.event === 'chat' && this.ledger !== undefined) {
           this.lastReceiptAt = at;
           this.ledger.received(client, chatFields(frame), at);
+        } else if (frame.event === 'presence') {
+          // The rooms are presence-tracked: each join is announced to the room. Not chat.
         } else {
           const kind = frame.event === 'error' ? 'errorFrames' : 'unexpectedFrames';
           this.tally.count(kind, `client ${client} got ${JSON.stringify(frame)}`);

@@ -39,7 +39,7 @@ describe('Local runtime: a large room message is delivered in shards by the deli
     const ack = await sender.request('chat', { room: 'big', message: 'hello all' });
 
     // Assess
-    expect(ack).toEqual({ recipients: 9 });
+    expect(ack).toEqual({ recipients: 9, room: 'big', seq: 1 });
     const isChat = (frame: { event?: unknown }) => frame.event === 'chat';
     const deadline = Date.now() + 10_000;
     while (others.some((client) => !client.frames.some(isChat)) && Date.now() < deadline) {

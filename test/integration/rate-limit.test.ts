@@ -61,7 +61,11 @@ describe('Local runtime: the per-connection rate limit', () => {
     expect(accepted.length).toBeGreaterThan(0);
     expect(limited.length).toBeGreaterThan(0);
     expect(accepted.length + limited.length).toBe(BURST);
-    for (const reply of accepted) expect(reply.data).toEqual({ recipients: 1 });
+    for (const reply of accepted)
+      expect(reply.data).toEqual({ recipients: 1, room: 'flood', seq: expect.any(Number) });
+    // Only accepted frames took a number: 1..accepted, each once.
+    const seqs = accepted.map((reply) => (reply.data as { seq: number }).seq).sort((a, b) => a - b);
+    expect(seqs).toEqual(Array.from({ length: accepted.length }, (_, index) => index + 1));
     for (const reply of limited) {
       expect(reply.error).toEqual({
         code: 'RATE_LIMITED',
@@ -95,7 +99,7 @@ describe('Local runtime: the per-connection rate limit', () => {
     const received = await bob.event('chat');
 
     // Assess
-    expect(sent).toEqual({ recipients: 1 });
+    expect(sent).toEqual({ recipients: 1, room: 'pause', seq: expect.any(Number) });
     expect(received).toMatchObject({ event: 'chat', data: 'after the pause', room: 'pause' });
   });
 });
