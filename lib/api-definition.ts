@@ -149,4 +149,8 @@ export const AUTH_ENV = {
 export const APP_ENV = {
   privateRooms: 'PRIVATE_ROOMS',
   fanoutShardSize: 'FANOUT_SHARD_SIZE',
+  /** Seconds a message of a durable room stays readable (default 86,400: a day). */
+  historyRetentionSeconds: 'HISTORY_RETENTION_SECONDS',
+  /** How many of a durable room's latest messages stay readable (default 1,000). */
+  historyMaxLength: 'HISTORY_MAX_LENGTH',
 } as const;

@@ -43,7 +43,12 @@ import { ChatFunction } from './chat-function';
 import { EmitterAccess } from './emitter-access';
 import { suppressNagFindings } from './nag-suppressions';
 import { ChatObservability } from './observability';
-import { type RemovalPolicyName, readStackConfig, type StackConfig } from './stack-config';
+import {
+  DEFAULT_STACK_CONFIG,
+  type RemovalPolicyName,
+  readStackConfig,
+  type StackConfig,
+} from './stack-config';
 import { TABLE } from './table-definition';
 import { WebHosting } from './web-hosting';
 
@@ -159,6 +164,13 @@ export class ChatStack extends Stack {
 
     this.functions = this.createFunctions(removalPolicy);
     this.wireEnvironment();
+    // The functions that emit to durable rooms; the app's own defaults apply when unchanged.
+    for (const fn of [this.functions.message, this.functions.connect]) {
+      if (config.historyRetentionSeconds !== DEFAULT_STACK_CONFIG.historyRetentionSeconds)
+        fn.addEnvironment(APP_ENV.historyRetentionSeconds, String(config.historyRetentionSeconds));
+      if (config.historyMaxLength !== DEFAULT_STACK_CONFIG.historyMaxLength)
+        fn.addEnvironment(APP_ENV.historyMaxLength, String(config.historyMaxLength));
+    }
     if (Object.keys(config.privateRooms).length > 0) {
       this.functions.message.addEnvironment(
         APP_ENV.privateRooms,

@@ -21,6 +21,10 @@ export interface StackConfig {
   readonly privateRooms: PrivateRooms;
   /** Where the alarms send notifications (an SNS topic with this email subscription); none when unset. */
   readonly alarmEmail: string | undefined;
+  /** Seconds a message of a durable room stays readable (and recoverable after a reconnect). */
+  readonly historyRetentionSeconds: number;
+  /** How many of a durable room's latest messages stay readable. */
+  readonly historyMaxLength: number;
 }
 
 /** The accepted values of the `authMode` context key. */
@@ -44,6 +48,8 @@ export const DEFAULT_STACK_CONFIG: StackConfig = {
   privateRooms: {},
   jwtAudience: undefined,
   alarmEmail: undefined,
+  historyRetentionSeconds: 86_400,
+  historyMaxLength: 1_000,
 };
 
 /** A context value that the stack cannot use. */
@@ -92,6 +98,18 @@ export function readStackConfig(node: Pick<Node, 'tryGetContext'>): StackConfig 
     ),
     privateRooms: readPrivateRooms(read('privateRooms')),
     alarmEmail: readOptionalString('alarmEmail', read('alarmEmail'), EMAIL, 'an email address'),
+    historyRetentionSeconds: readNumber(
+      'historyRetentionSeconds',
+      read('historyRetentionSeconds'),
+      (n) => Number.isInteger(n) && n > 0,
+      'an integer > 0',
+    ),
+    historyMaxLength: readNumber(
+      'historyMaxLength',
+      read('historyMaxLength'),
+      (n) => Number.isInteger(n) && n > 0,
+      'an integer > 0',
+    ),
   };
 }
 
@@ -144,7 +162,11 @@ function readStageName(value: unknown): string {
 }
 
 function readNumber(
-  key: 'throttlingRateLimit' | 'throttlingBurstLimit',
+  key:
+    | 'throttlingRateLimit'
+    | 'throttlingBurstLimit'
+    | 'historyRetentionSeconds'
+    | 'historyMaxLength',
   value: unknown,
   isValid: (n: number) => boolean,
   expected: string,

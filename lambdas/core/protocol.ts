@@ -80,9 +80,9 @@ export function parseClientFrame(body: string | undefined): ParsedClientFrame {
  * ackIdOf('{"action":"chat","data":"…","ack":12}'); // 12
  */
 export function ackIdOf(body: string): number | undefined {
-  const match = /"ack"\s*:\s*(\d{1,15})\s*}\s*$/.exec(body.slice(-64));
+  const match = /"ack"\s*:\s*(\d{1,16})\s*}\s*$/.exec(body.slice(-64));
   const ack = match ? Number(match[1]) : undefined;
-  return ack !== undefined && ack > 0 ? ack : undefined;
+  return ack !== undefined && ack > 0 && ack <= Number.MAX_SAFE_INTEGER ? ack : undefined;
 }
 
 /** Server → client event frame. */

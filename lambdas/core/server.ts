@@ -215,7 +215,9 @@ export class Server {
       });
       if (frames.length > 0) await this.deferredDelivery.deliverAfterConnect(socket.id, frames);
     } catch (error) {
-      await this.store.removeConnections([socket.id]);
+      // The hook may have joined presence-tracked rooms (and announced it) before it threw.
+      const removed = await this.store.removeConnections([socket.id]);
+      await this.presenceTracker.removed(removed, 'disconnect');
       throw error;
     }
     this.metrics.count('Connections');
@@ -306,7 +308,7 @@ export class Server {
     const record = await this.store.getConnection(input.connectionId);
     if (!record) return;
     const removed = await this.store.removeConnections([record.id]);
-    this.metrics.count('Disconnections');
+    if (removed.length > 0) this.metrics.count('Disconnections');
     await this.presenceTracker.removed(removed, 'disconnect');
     this.logger.info('Disconnected', {
       connectionId: record.id,
@@ -344,12 +346,7 @@ export class Server {
             dropped: frames.length - index,
             lastError: outcome === 'gone' ? 'GoneException' : (outcome as Error)?.name,
           });
-          if (outcome === 'gone') {
-            const removed = await this.store.removeConnections([connectionId], {
-              connectedBefore: Date.now() - 30_000,
-            });
-            await this.presenceTracker.removed(removed, 'gone');
-          }
+          if (outcome === 'gone') await this.removeGoneAfterConnect(connectionId);
           return;
         }
         await new Promise((resolve) => setTimeout(resolve, delayMs));
@@ -365,6 +362,22 @@ export class Server {
    */
   async deliverShard(shard: DeliveryShard): Promise<void> {
     await this.adapter.deliverShard(shard);
+  }
+
+  /** Clean-up when the after-connect worker gives up on a gone connection; never throws. */
+  private async removeGoneAfterConnect(connectionId: SocketId): Promise<void> {
+    try {
+      const removed = await this.store.removeConnections([connectionId], {
+        connectedBefore: Date.now() - 30_000,
+      });
+      if (removed.length > 0) this.metrics.count('GoneCleanups', removed.length);
+      await this.presenceTracker.removed(removed, 'gone');
+    } catch (error) {
+      this.logger.error('Clean-up of a gone connection failed', {
+        connectionId,
+        error: error instanceof Error ? error.message : String(error),
+      });
+    }
   }
 
   /** Encodes a failure frame and counts it under its code. */

@@ -48,6 +48,8 @@ const Environment = z.object({
     ),
   ),
   [APP_ENV.fanoutShardSize]: z.optional(z.coerce.number().check(z.int(), z.positive())),
+  [APP_ENV.historyRetentionSeconds]: z.optional(z.coerce.number().check(z.int(), z.positive())),
+  [APP_ENV.historyMaxLength]: z.optional(z.coerce.number().check(z.int(), z.positive())),
 });
 
 /**
@@ -163,7 +165,13 @@ export function createChatRuntime(options: ChatRuntimeOptions = {}): ChatRuntime
         : {}),
       ...(shardSize === undefined ? {} : { shardSize }),
     },
-    { privateRooms: env[APP_ENV.privateRooms] ?? {} },
+    {
+      privateRooms: env[APP_ENV.privateRooms] ?? {},
+      history: {
+        ...optional('retentionSeconds', env[APP_ENV.historyRetentionSeconds]),
+        ...optional('maxLength', env[APP_ENV.historyMaxLength]),
+      },
+    },
   );
   return { server, logger, metrics, tracer };
 }
@@ -183,4 +191,9 @@ let cached: ChatRuntime | undefined;
 export function defaultChatRuntime(): ChatRuntime {
   cached ??= createChatRuntime();
   return cached;
+}
+
+/** `{ [key]: value }`, or nothing when the value is undefined. */
+function optional<K extends string, V>(key: K, value: V | undefined): Partial<Record<K, V>> {
+  return value === undefined ? {} : ({ [key]: value } as Record<K, V>);
 }

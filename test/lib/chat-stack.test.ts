@@ -607,6 +607,26 @@ describe('Class: ChatStack', () => {
       expect(variables(without, 'message').PRIVATE_ROOMS).toBeUndefined();
     });
 
+    it('gives the functions that emit the history retention and length of the context', () => {
+      // Act
+      const { template: custom } = synthWithContext({
+        historyRetentionSeconds: 3600,
+        historyMaxLength: 50,
+      });
+
+      // Assess
+      const variables = (name: string) =>
+        (custom.toJSON().Resources[functionIds(custom)[name as 'message']].Properties.Environment
+          ?.Variables ?? {}) as Record<string, unknown>;
+      for (const name of ['message', 'connect']) {
+        expect(variables(name)).toMatchObject({
+          HISTORY_RETENTION_SECONDS: '3600',
+          HISTORY_MAX_LENGTH: '50',
+        });
+      }
+      expect(variables('authorize').HISTORY_RETENTION_SECONDS).toBeUndefined();
+    });
+
     it('retains the table and log groups when removalPolicy is retain', () => {
       // Act
       const { template: retained } = synthWithContext({ removalPolicy: 'retain' });

@@ -21,7 +21,23 @@ describe('Function: readStackConfig', () => {
       jwtIssuer: undefined,
       jwtAudience: undefined,
       privateRooms: {},
+      historyRetentionSeconds: 86_400,
+      historyMaxLength: 1_000,
     });
+  });
+
+  it('reads the history retention and length, as numbers or strings, and refuses non-positive ones', () => {
+    // Act
+    const config = readStackConfig(
+      contextOf({ historyRetentionSeconds: '3600', historyMaxLength: 50 }),
+    );
+
+    // Assess
+    expect(config).toMatchObject({ historyRetentionSeconds: 3600, historyMaxLength: 50 });
+    for (const bad of [0, -1, 1.5, 'a day'])
+      expect(() => readStackConfig(contextOf({ historyMaxLength: bad }))).toThrow(
+        InvalidContextError,
+      );
   });
 
   it('reads privateRooms as an object or as JSON text, and refuses anything else', () => {

@@ -1,14 +1,18 @@
 import Module from 'node:module';
 import fc from 'fast-check';
+import { createChatApp } from '../../../lambdas/app/chat-app';
 import type { ErrorCode } from '../../../lambdas/core/errors';
+import { HISTORY_PAGE_BYTES } from '../../../lambdas/core/namespace';
 import { parseClientFrame } from '../../../lambdas/core/protocol';
+import type { ServerOptions } from '../../../lambdas/core/server';
 import { ChatHarness } from '../../support/chat-harness';
 
 /**
  * Property-based fuzzing of the chat application on the in-memory server: a few clients in
  * rooms of the three namespaces, then a sequence of arbitrary frames from arbitrary senders.
  * Every step is checked against a model of docs/protocol.md: the exact reply, every frame
- * delivered to every connection, and every membership in the store.
+ * delivered to every connection (byte for byte), every membership in the store, every
+ * user present in a tracked room, and every message kept in a durable room.
  *
  * Reproducible: the seed is fixed (override with FUZZ_SEED, scale the run counts with
  * FUZZ_RUNS=10); fast-check prints seed, path and the shrunk counterexample on failure.
@@ -52,8 +56,19 @@ afterAll(() => {
 type Ns = '/' | '/chat' | '/notification';
 
 const EVENTS: Readonly<Record<Ns, readonly string[]>> = {
-  '/': ['join', 'leave', 'chat', 'broadcast', 'unicast', 'direct', 'whoami', 'rooms', 'members'],
-  '/chat': ['whoami', 'join-room', 'room-message'],
+  '/': [
+    'join',
+    'leave',
+    'chat',
+    'broadcast',
+    'unicast',
+    'direct',
+    'whoami',
+    'rooms',
+    'members',
+    'history',
+  ],
+  '/chat': ['whoami', 'join-room', 'room-message', 'members', 'history'],
   '/notification': ['whoami'],
 };
 const APP_EVENTS = [...new Set(Object.values(EVENTS).flat())];
@@ -83,23 +98,43 @@ interface Client {
   readonly rooms: Set<string>;
 }
 
+/** A message of a durable room as the model keeps it: its wire form without `at`, and its size. */
+interface Kept {
+  readonly message: Readonly<Record<string, unknown>>;
+  /** What it costs of a history page's byte budget (its JSON, `at` included, in UTF-8). */
+  readonly bytes: number;
+}
+
 interface World {
   readonly chat: ChatHarness;
   readonly clients: readonly Client[];
-  /** Rooms ever named, per namespace, to compare the store with the model. */
+  /** Rooms ever named, per namespace, to compare the stores with the model. */
   readonly roomNames: Record<Ns, Set<string>>;
+  /** The model of durable rooms: `<ns> <room>` → its messages, seq n at index n - 1. */
+  readonly history: Map<string, Kept[]>;
 }
 
-async function createWorld(): Promise<World> {
-  const chat = new ChatHarness();
+/** Every room of `/` and the two rooms of `/chat` are durable and presence-tracked. */
+const isTracked = (ns: Ns, room: string): boolean =>
+  ns === '/' ? isRoomName(room) : ns === '/chat' && Object.hasOwn(CHAT_ROOMS, room);
+const historyKey = (ns: Ns, room: string) => `${ns} ${room}`;
+
+async function createWorld(options: Partial<ServerOptions> = {}): Promise<World> {
+  const chat = new ChatHarness(createChatApp, options);
   const clients: Client[] = [];
+  const history = new Map<string, Kept[]>();
   for (const [ns, rooms] of CLIENTS) {
     const id = await chat.connect(ns);
     if (ns === '/') for (const room of rooms) await chat.send(id, 'join', { room });
     if (ns === '/chat')
-      for (const type of rooms) await chat.send(id, 'join-room', { type, user: 'u' });
+      for (const type of rooms) {
+        await chat.send(id, 'join-room', { type, user: 'u' });
+        // The greeting is the room's first message.
+        keep(history, ns, type, 'hello', `u has joined ${CHAT_ROOMS[type]}.`);
+      }
     clients.push({ id, ns, rooms: new Set(rooms) });
   }
+  // The setup's presence announcements and greetings are not the steps' business.
   chat.delivery.clearFrames();
   const roomNames: Record<Ns, Set<string>> = {
     '/': new Set(),
@@ -107,7 +142,7 @@ async function createWorld(): Promise<World> {
     '/notification': new Set(),
   };
   for (const client of clients) for (const room of client.rooms) roomNames[client.ns].add(room);
-  const world = { chat, clients, roomNames };
+  const world = { chat, clients, roomNames, history };
   await expectStoreToMatchModel(world);
   return world;
 }
@@ -124,9 +159,75 @@ const membersOf = (world: World, ns: Ns, room?: string): string[] =>
     .map((client) => client.id)
     .sort();
 
-/** The store's connections and memberships, as the model would have them. */
+/** A connection without a verified user is its own presence identity. */
+const identityOf = (id: string) => ({ id, name: id });
+
+/** `members`' users: one per connection (none has a user), ordered by the ids' UTF-8 bytes. */
+const usersOf = (world: World, ns: Ns, room: string) =>
+  world.clients
+    .filter((client) => client.ns === ns && client.rooms.has(room))
+    .map((client) => client.id)
+    .sort((a, b) => Buffer.compare(Buffer.from(a), Buffer.from(b)))
+    .map((id) => ({ ...identityOf(id), connections: 1 }));
+
+/** Stores a message in the model of a durable room and answers its seq. */
+function keep(
+  history: Map<string, Kept[]>,
+  ns: Ns,
+  room: string,
+  event: string,
+  data: unknown,
+  from?: string,
+): number {
+  const messages = history.get(historyKey(ns, room)) ?? [];
+  history.set(historyKey(ns, room), messages);
+  const message = {
+    seq: messages.length + 1,
+    event,
+    data: (wire({ data: data ?? null }) as { data: unknown }).data,
+    ...(from === undefined ? {} : { from }),
+  };
+  // `at` is the append's epoch milliseconds: 13 digits, as Date.now() is now.
+  const bytes = Buffer.byteLength(JSON.stringify({ ...message, at: Date.now() }), 'utf8');
+  messages.push({ message, bytes });
+  return message.seq;
+}
+
+const keptOf = (world: World, ns: Ns, room: string): readonly Kept[] =>
+  world.history.get(historyKey(ns, room)) ?? [];
+const headOf = (world: World, ns: Ns, room: string): number => keptOf(world, ns, room).length;
+
+/**
+ * The page of history after `since` (default: the latest `limit`): at most `limit` messages
+ * and, but for the first, no more than HISTORY_PAGE_BYTES of them; `next` when more follow.
+ * Nothing is ever lost in this world (no expiry, far fewer than 1,000 messages a room), so
+ * `trimmed` is false.
+ */
+function pageOf(world: World, ns: Ns, room: string, since: number | undefined, limit: number) {
+  const kept = keptOf(world, ns, room);
+  const head = kept.length;
+  const after = since ?? Math.max(0, head - limit);
+  const page: Kept[] = [];
+  let bytes = 0;
+  for (const entry of kept.slice(Math.min(after, head))) {
+    if (page.length === limit || (page.length > 0 && bytes + entry.bytes > HISTORY_PAGE_BYTES))
+      break;
+    page.push(entry);
+    bytes += entry.bytes;
+  }
+  const last = page.at(-1)?.message.seq as number | undefined;
+  return {
+    room,
+    messages: page.map(({ message }) => ({ ...message, at: expect.any(Number) })),
+    head,
+    ...(last !== undefined && last < head ? { next: last } : {}),
+    trimmed: false,
+  };
+}
+
+/** The stores (memberships, presence, history), as they are or as the model would have them. */
 async function storeState(world: World, model: boolean): Promise<unknown> {
-  const { store } = world.chat;
+  const { store, presence, messageLog } = world.chat;
   const connections: Record<string, unknown> = {};
   for (const client of world.clients) {
     const record = model
@@ -136,13 +237,43 @@ async function storeState(world: World, model: boolean): Promise<unknown> {
   }
   connections[GHOST] = model ? undefined : await store.getConnection(GHOST);
   const members: Record<string, string[]> = {};
+  const users: Record<string, unknown> = {};
+  const history: Record<string, unknown> = {};
   for (const ns of Object.keys(EVENTS) as Ns[]) {
     members[ns] = model ? membersOf(world, ns) : await store.members(ns);
-    for (const room of world.roomNames[ns]) {
+    const rooms = new Set([...world.roomNames[ns], ...(ns === '/chat' ? ['room:music'] : [])]);
+    for (const room of rooms) {
       members[`${ns} ${room}`] = model ? membersOf(world, ns, room) : await store.members(ns, room);
+      users[`${ns} ${room}`] = model
+        ? isTracked(ns, room)
+          ? usersOf(world, ns, room)
+          : []
+        : (await presence.list(ns, room)).map(({ user, connections }) => ({
+            ...user,
+            connections,
+          }));
+      history[`${ns} ${room}`] = model
+        ? {
+            head: headOf(world, ns, room),
+            messages: keptOf(world, ns, room).map(({ message }) => ({
+              ...message,
+              at: expect.any(Number),
+            })),
+          }
+        : {
+            head: await messageLog.head(ns, room),
+            messages: (
+              await messageLog.read(ns, room, {
+                since: 0,
+                limit: 1_000,
+                maxLength: 1_000,
+                maxBytes: Number.POSITIVE_INFINITY,
+              })
+            ).messages,
+          };
     }
   }
-  return { connections, members };
+  return { connections, members, users, history };
 }
 
 async function expectStoreToMatchModel(world: World): Promise<void> {
@@ -165,7 +296,9 @@ const roomText = fc.oneof(
   { weight: 6, arbitrary: json(fc.constantFrom('lobby', 'dev', 'room:dev', 'room:music')) },
   {
     weight: 4,
-    arbitrary: json(fc.constantFrom('room1', 'fresh', '__proto__', 'constructor', 'toString')),
+    arbitrary: json(
+      fc.constantFrom('room1', 'fresh', 'private:ops', '__proto__', 'constructor', 'toString'),
+    ),
   },
   {
     weight: 2,
@@ -197,7 +330,50 @@ const userText = fc.oneof(
   { weight: 1, arbitrary: json(fc.constantFrom('', 'x'.repeat(64), 'x'.repeat(65), '<id:1>')) },
   { weight: 1, arbitrary: wrongType },
 );
-const messageText = json(fc.jsonValue({ maxDepth: 3 }));
+/** Message data: small JSON, now and then big enough for a few to fill a history page. */
+const messageText = fc.oneof(
+  { weight: 30, arbitrary: json(fc.jsonValue({ maxDepth: 3 })) },
+  // 47,000 bytes: two fit in a page; 48,000 (é is 2 bytes): one only.
+  { weight: 1, arbitrary: fc.constantFrom('"<x*47000>"', '"<é*24000>"', '{"text":"<x*30000>"}') },
+);
+/** A `since`: mostly a seq near the rooms' heads; also negative, fractional, huge, not a number. */
+const sinceText = fc.oneof(
+  { weight: 8, arbitrary: fc.integer({ min: 0, max: 12 }).map(String) },
+  {
+    weight: 2,
+    arbitrary: fc.constantFrom(
+      '-1',
+      '-0',
+      '0.0',
+      '2.5',
+      '1e0',
+      '1e400',
+      '-1e400',
+      '9007199254740991',
+      '9007199254740992',
+      '1e21',
+      '"1"',
+      'null',
+      'true',
+      '[1]',
+    ),
+  },
+  { weight: 1, arbitrary: json(fc.integer()) },
+  { weight: 1, arbitrary: json(fc.double()) },
+  { weight: 1, arbitrary: wrongType },
+);
+/** A `limit`: mostly 1 to 100 (small ones page); also out of range, fractional, not a number. */
+const limitText = fc.oneof(
+  { weight: 4, arbitrary: fc.integer({ min: 1, max: 4 }).map(String) },
+  { weight: 4, arbitrary: fc.integer({ min: 1, max: 100 }).map(String) },
+  {
+    weight: 2,
+    arbitrary: fc.constantFrom('0', '-0', '-1', '100', '101', '1.5', '2.0', '1e400', '"5"', 'null'),
+  },
+  { weight: 1, arbitrary: json(fc.integer()) },
+  { weight: 1, arbitrary: json(fc.double()) },
+  { weight: 1, arbitrary: wrongType },
+);
 
 /** `{"k":v,...}` built as text, so keys may repeat and `__proto__` stays an own key. */
 function objectText(entries: readonly (readonly [string, string])[]): string {
@@ -208,11 +384,20 @@ const noiseEntry = fc.tuple(fc.constantFrom(...PROTO_KEYS, 'room', 'from', 'extr
 
 /** Data for an event: mostly shaped as the event wants, fields fuzzed; sometimes anything. */
 function dataTextFor(action: string): fc.Arbitrary<string | undefined> {
-  const fields = new Map<string, readonly (readonly [string, fc.Arbitrary<string>])[]>(
+  // [key, value, freq]: the key is left out once in `freq` times (default 8).
+  const fields = new Map<string, readonly (readonly [string, fc.Arbitrary<string>, number?])[]>(
     Object.entries({
-      join: [['room', roomText]],
+      join: [
+        ['room', roomText],
+        ['since', sinceText, 2],
+      ],
       leave: [['room', roomText]],
       members: [['room', roomText]],
+      history: [
+        ['room', roomText],
+        ['since', sinceText, 3],
+        ['limit', limitText, 3],
+      ],
       chat: [
         ['room', roomText],
         ['message', messageText],
@@ -235,10 +420,10 @@ function dataTextFor(action: string): fc.Arbitrary<string | undefined> {
   const shaped = fc
     .tuple(
       fc.tuple(
-        ...(wanted ?? []).map(([key, value]) =>
+        ...(wanted ?? []).map(([key, value, freq = 8]) =>
           fc.option(
             value.map((text) => [key, text] as const),
-            { freq: 8 },
+            { freq },
           ),
         ),
       ),
@@ -385,17 +570,27 @@ const isObject = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
 const stringOf = (value: unknown, min: number, max: number): value is string =>
   typeof value === 'string' && value.length >= min && value.length <= max;
+/** A seq to read after: a non-negative safe integer. */
+const isSeq = (value: unknown): value is number =>
+  Number.isSafeInteger(value) && Number(value) >= 0;
+/** A history page size: an integer from 1 to 100. */
+const isLimit = (value: unknown): value is number =>
+  Number.isSafeInteger(value) && Number(value) >= 1 && Number(value) <= 100;
+/** An optional field is valid when absent (JSON has no undefined) or when `valid` says so. */
+const optional = (data: Record<string, unknown>, key: string, valid: (value: unknown) => boolean) =>
+  !Object.hasOwn(data, key) || valid(data[key]);
 /** What a JSON round trip makes of a frame (undefined members disappear). */
 const wire = (frame: object): unknown => JSON.parse(JSON.stringify(frame));
 
 /**
  * What the server must answer and deliver when `from` sends `text`, updating the model's
- * memberships as the step requires.
+ * memberships and durable rooms as the step requires.
  */
 function expectStep(world: World, from: number, text: string | undefined): Expected {
   const client: Client | undefined = world.clients[from];
   const ns = client?.ns;
   const deliveries = new Map<string, unknown[]>();
+  /** Frames are listed with their keys in the server's order, so they can be compared as text. */
   const deliver = (ids: readonly string[], frame: object) => {
     for (const id of ids) deliveries.set(id, [...(deliveries.get(id) ?? []), wire(frame)]);
   };
@@ -407,25 +602,51 @@ function expectStep(world: World, from: number, text: string | undefined): Expec
   });
 
   if (Buffer.byteLength(text ?? '', 'utf8') > MAX_PAYLOAD_BYTES) {
-    const ack = /"ack":(\d+)}$/.exec(text ?? '')?.[1];
-    return fail('PAYLOAD_TOO_LARGE', ack === undefined ? undefined : Number(ack));
+    // Not parsed: the ack id is answered when the frame ends with it, as clients send it.
+    const ack = Number(/"ack":(\d+)}$/.exec(text ?? '')?.[1]);
+    return fail('PAYLOAD_TOO_LARGE', Number.isSafeInteger(ack) && ack > 0 ? ack : undefined);
   }
   const parsed = parseClientFrame(text);
   if (!parsed.ok) return fail('BAD_REQUEST', parsed.ack);
   const { action, data, ack } = parsed.frame;
   if (!client) return fail('NOT_FOUND', ack, undefined);
-  const done = (value?: unknown): Expected => ({
+  /** Acks `value` as is: it must already be in wire form (matchers allowed). */
+  const answer = (value?: unknown): Expected => ({
     outcome:
       ack === undefined || value === undefined ? { kind: 'none' } : { kind: 'ack', data: value },
     ack,
     ns,
     deliveries,
   });
+  const done = (value?: unknown): Expected =>
+    answer(value === undefined ? undefined : (wire({ value }) as { value: unknown }).value);
   if (!EVENTS[client.ns].includes(action))
     return ack === undefined ? done() : fail('UNKNOWN_EVENT', ack);
 
   const { id } = client;
   const others = (ids: readonly string[]) => ids.filter((other) => other !== id);
+  const presence = (room: string, event: Record<string, unknown>) => ({
+    event: 'presence',
+    data: event,
+    ns,
+    room,
+  });
+  /** Joins the model to `room`; a tracked room it was not in hears of it. */
+  const enter = (room: string) => {
+    world.roomNames[client.ns].add(room);
+    if (client.rooms.has(room)) return;
+    client.rooms.add(room);
+    if (isTracked(client.ns, room))
+      deliver(
+        others(membersOf(world, client.ns, room)),
+        presence(room, { action: 'join', user: identityOf(id) }),
+      );
+  };
+  /** Stores a message to `room` when it is durable: its seq, else undefined. */
+  const store = (room: string, event: string, message: unknown, sender?: string) =>
+    isTracked(client.ns, room)
+      ? keep(world.history, client.ns, room, event, message, sender)
+      : undefined;
   const d = isObject(data) ? data : undefined;
   switch (action) {
     case 'whoami':
@@ -440,28 +661,68 @@ function expectStep(world: World, from: number, text: string | undefined): Expec
     case 'unicast':
       deliver([id], { event: 'unicast', data: data ?? null, ns, from: id });
       return done();
-    case 'join':
+    case 'join': {
+      if (!d || !isRoomName(d.room) || !optional(d, 'since', isSeq))
+        return fail('BAD_REQUEST', ack);
+      // No fuzzed client has a user, so no private room lets it in.
+      if (d.room.startsWith('private:') && !client.rooms.has(d.room)) return fail('FORBIDDEN', ack);
+      enter(d.room);
+      const since = d.since as number | undefined;
+      const page = since === undefined ? undefined : pageOf(world, client.ns, d.room, since, 100);
+      return answer({
+        room: d.room,
+        members: membersOf(world, client.ns, d.room).length,
+        seq: headOf(world, client.ns, d.room),
+        ...(page === undefined ? {} : { history: page }),
+      });
+    }
     case 'leave': {
       if (!d || !isRoomName(d.room)) return fail('BAD_REQUEST', ack);
       world.roomNames[client.ns].add(d.room);
-      if (action === 'leave') {
-        client.rooms.delete(d.room);
-        return done({ room: d.room });
-      }
-      client.rooms.add(d.room);
-      return done({ room: d.room, members: membersOf(world, client.ns, d.room).length });
+      if (client.rooms.delete(d.room) && isTracked(client.ns, d.room))
+        deliver(
+          membersOf(world, client.ns, d.room),
+          presence(d.room, { action: 'leave', user: identityOf(id), reason: 'leave' }),
+        );
+      return done({ room: d.room });
     }
     case 'members':
+    case 'history':
     case 'chat':
     case 'room-message': {
       // zod 4 wants a `message` key (any value) when the schema names one.
-      if (!d || !isRoomName(d.room) || (action !== 'members' && !('message' in d)))
+      if (
+        !d ||
+        !isRoomName(d.room) ||
+        ((action === 'chat' || action === 'room-message') && !('message' in d)) ||
+        (action === 'history' && !(optional(d, 'since', isSeq) && optional(d, 'limit', isLimit)))
+      )
         return fail('BAD_REQUEST', ack);
       if (!client.rooms.has(d.room)) return fail('FORBIDDEN', ack);
       const members = membersOf(world, client.ns, d.room);
-      if (action === 'members') return done({ members });
-      deliver(others(members), { event: action, data: d.message, ns, room: d.room, from: id });
-      return done({ recipients: others(members).length });
+      if (action === 'members')
+        return done({
+          members,
+          ...(isTracked(client.ns, d.room) ? { users: usersOf(world, client.ns, d.room) } : {}),
+        });
+      if (action === 'history') {
+        if (!isTracked(client.ns, d.room)) return fail('NOT_FOUND', ack);
+        const since = d.since as number | undefined;
+        return answer(pageOf(world, client.ns, d.room, since, (d.limit as number) ?? 50));
+      }
+      const seq = store(d.room, action, d.message, id);
+      deliver(others(members), {
+        event: action,
+        data: d.message,
+        ns,
+        room: d.room,
+        ...(seq === undefined ? {} : { seq }),
+        from: id,
+      });
+      return done({
+        recipients: others(members).length,
+        ...(seq === undefined ? {} : { room: d.room, seq }),
+      });
     }
     case 'direct': {
       if (!d || !stringOf(d.to, 1, 128) || !('message' in d)) return fail('BAD_REQUEST', ack);
@@ -477,14 +738,15 @@ function expectStep(world: World, from: number, text: string | undefined): Expec
         return fail('BAD_REQUEST', ack);
       const kind = Object.hasOwn(CHAT_ROOMS, d.type) ? CHAT_ROOMS[d.type] : undefined;
       if (!kind) return done("The room doesn't exist");
-      world.roomNames[client.ns].add(d.type);
-      client.rooms.add(d.type);
+      enter(d.type);
       const greeting = `${d.user} has joined ${kind}.`;
+      const seq = store(d.type, 'hello', greeting);
       deliver(membersOf(world, client.ns, d.type), {
         event: 'hello',
         data: greeting,
         ns,
         room: d.type,
+        ...(seq === undefined ? {} : { seq }),
       });
       return done('success');
     }
@@ -496,7 +758,7 @@ function expectStep(world: World, from: number, text: string | undefined): Expec
 /** The reply frame the model expects, with `expect.any(String)` for error messages. */
 function expectedReply({ outcome, ack, ns }: Expected): unknown {
   if (outcome.kind === 'none') return undefined;
-  if (outcome.kind === 'ack') return wire({ ack, data: outcome.data });
+  if (outcome.kind === 'ack') return { ack, data: outcome.data };
   const error = { code: outcome.code, message: expect.stringMatching(/\S/) };
   if (ack !== undefined) return { ack, error };
   return { event: 'error', data: error, ...(ns === undefined ? {} : { ns }) };
@@ -549,8 +811,10 @@ async function runStep(world: World, from: number, template: string | undefined)
   const parsed = parseClientFrame(text);
   const sentAck = parsed.ok ? parsed.frame.ack : parsed.ack;
   check(!(frame && 'ack' in frame) || frame.ack === expected.ack, 'the reply carries the ack id');
+  // A frame over the payload limit is not parsed: its ack id is read from its end only.
+  const fits = Buffer.byteLength(text ?? '', 'utf8') <= MAX_PAYLOAD_BYTES;
   check(
-    !(frame && parsed.ok && sentAck !== undefined) || frame.ack === sentAck,
+    !(frame && fits && parsed.ok && sentAck !== undefined) || frame.ack === sentAck,
     'an ack id is answered',
   );
   const error = (frame?.error ?? (frame?.event === 'error' ? frame.data : undefined)) as
@@ -594,8 +858,169 @@ async function runStep(world: World, from: number, template: string | undefined)
     deliveries: expectedDeliveries,
     store: await storeState(world, true),
   });
+  // And byte for byte: keys in the server's order (`seq` right after `room`).
+  const expectedText = (id: string) =>
+    (expected.deliveries.get(id) ?? []).map((frame) => JSON.stringify(frame));
+  expect(Object.fromEntries(ids.map((id) => [id, chat.delivery.rawFramesFor(id)]))).toEqual(
+    Object.fromEntries(ids.map((id) => [id, expectedText(id)])),
+  );
   chat.delivery.clearFrames();
 }
+
+/** Rooms of the durable-room steps, per namespace of their sender, mostly those it starts in. */
+const ROOMS_OF: Readonly<Record<Ns, fc.Arbitrary<string>>> = {
+  '/': fc.oneof(
+    { weight: 5, arbitrary: fc.constant('lobby') },
+    { weight: 2, arbitrary: fc.constant('dev') },
+    { weight: 1, arbitrary: fc.constant('fresh') },
+  ),
+  '/chat': fc.oneof(
+    { weight: 3, arbitrary: fc.constant('room:dev') },
+    { weight: 1, arbitrary: fc.constant('room:music') },
+  ),
+  '/notification': fc.constant('room1'),
+};
+/** Senders of the durable-room steps: the clients of `/` and `/chat`, mostly those in rooms. */
+const roomSender = fc.oneof(
+  { weight: 1, arbitrary: fc.constantFrom(0, 4) },
+  { weight: 6, arbitrary: fc.constantFrom(1, 2, 3) },
+);
+const roomOf = (from: number) => ROOMS_OF[CLIENTS[from]?.[0] ?? '/'];
+/** Since and limit of the durable-room steps: mostly small, so pages start and end inside the rooms. */
+const smallSinceText = fc.oneof(
+  { weight: 3, arbitrary: fc.integer({ min: 0, max: 3 }).map(String) },
+  { weight: 1, arbitrary: sinceText },
+);
+const smallLimitText = fc.oneof(
+  { weight: 3, arbitrary: fc.integer({ min: 1, max: 3 }).map(String) },
+  { weight: 1, arbitrary: limitText },
+);
+const bigMessageText = fc.oneof(
+  {
+    weight: 1,
+    arbitrary: fc.constantFrom('"<x*47000>"', '"<é*24000>"', '{"text":"<x*30000>"}'),
+  },
+  // Two of these, stored, come to a few bytes either side of the page's 96,000, or to it.
+  { weight: 3, arbitrary: fc.integer({ min: 47_912, max: 47_928 }).map((n) => `"<x*${n}>"`) },
+);
+
+/** `{"action", "data": {...}, "ack"?}` as text, the data's entries as JSON text. */
+function eventText(
+  action: string,
+  entries: readonly (readonly [string, string] | null)[],
+  ack?: number,
+): string {
+  const data = entries.filter((entry): entry is readonly [string, string] => entry !== null);
+  return objectText([
+    ['action', JSON.stringify(action)],
+    ['data', objectText(data)],
+    ...(ack === undefined ? [] : [['ack', String(ack)] as const]),
+  ]);
+}
+
+const ackNumber = fc.option(fc.integer({ min: 1, max: 99 }), { nil: undefined, freq: 5 });
+
+/**
+ * Posts `count` small messages to `lobby` (client 1 to client 2) and `room:dev` (client 3),
+ * recorded in the model but checked only by the steps after them: enough to reach the
+ * default and largest page sizes (50 and 100) cheaply.
+ */
+async function postInBulk(world: World, count: number): Promise<void> {
+  const [, poster, , greeter] = world.clients;
+  if (!poster || !greeter) throw new Error('The world lost its clients');
+  for (let n = 1; n <= count; n++) {
+    await world.chat.send(poster.id, 'chat', { room: 'lobby', message: n });
+    keep(world.history, '/', 'lobby', 'chat', n, poster.id);
+    await world.chat.send(greeter.id, 'room-message', { room: 'room:dev', message: { n } });
+    keep(world.history, '/chat', 'room:dev', 'room-message', { n }, greeter.id);
+  }
+  world.chat.delivery.clearFrames();
+  await expectStoreToMatchModel(world);
+}
+
+/** Posts by members of `lobby` (clients 1 and 2) and `room:dev` (client 3), half of them big. */
+const fillStep = fc
+  .tuple(fc.constantFrom(1, 2, 3), fc.oneof(json(fc.jsonValue({ maxDepth: 1 })), bigMessageText))
+  .map(([from, message]) => ({
+    from,
+    body: eventText(from === 3 ? 'room-message' : 'chat', [
+      ['room', JSON.stringify(from === 3 ? 'room:dev' : 'lobby')],
+      ['message', message],
+    ]),
+  }));
+
+/**
+ * Steps in the durable, presence-tracked rooms of `/` and `/chat` only: joins (with or
+ * without since), leaves, greetings, small and big posts, members and history with any since
+ * and limit, so presence is announced both ways and pages end by count, by bytes and at the
+ * head.
+ */
+const roomStep = roomSender.chain((from) => {
+  const inRoot = CLIENTS[from]?.[0] === '/';
+  const room = roomOf(from).map((name) => ['room', JSON.stringify(name)] as const);
+  const post = (message: fc.Arbitrary<string>) =>
+    fc
+      .tuple(room, message, ackNumber)
+      .map(([roomEntry, text, ack]) =>
+        eventText(inRoot ? 'chat' : 'room-message', [roomEntry, ['message', text]], ack),
+      );
+  const field = (key: string, text: fc.Arbitrary<string>) =>
+    fc.option(
+      text.map((value) => [key, value] as const),
+      { freq: 3 },
+    );
+  const body = fc.oneof(
+    { weight: 6, arbitrary: post(json(fc.jsonValue({ maxDepth: 2 }))) },
+    { weight: 3, arbitrary: post(bigMessageText) },
+    {
+      weight: 4,
+      arbitrary: fc
+        .tuple(room, field('since', smallSinceText), field('limit', smallLimitText), ackNumber)
+        .map(([roomEntry, since, limit, ack]) =>
+          eventText('history', [roomEntry, since, limit], ack ?? 1),
+        ),
+    },
+    {
+      weight: 1,
+      arbitrary: fc
+        .tuple(room, ackNumber)
+        .map(([roomEntry, ack]) => eventText('members', [roomEntry], ack)),
+    },
+    ...(inRoot
+      ? [
+          {
+            weight: 3,
+            arbitrary: fc
+              .tuple(room, field('since', smallSinceText), ackNumber)
+              .map(([roomEntry, since, ack]) => eventText('join', [roomEntry, since], ack)),
+          },
+          {
+            weight: 1,
+            arbitrary: fc
+              .tuple(room, ackNumber)
+              .map(([roomEntry, ack]) => eventText('leave', [roomEntry], ack)),
+          },
+        ]
+      : [
+          {
+            weight: 2,
+            arbitrary: fc
+              .tuple(roomOf(from), fc.constantFrom('ann', 'bob'), ackNumber)
+              .map(([type, user, ack]) =>
+                eventText(
+                  'join-room',
+                  [
+                    ['type', JSON.stringify(type)],
+                    ['user', JSON.stringify(user)],
+                  ],
+                  ack,
+                ),
+              ),
+          },
+        ]),
+  );
+  return body.map((text) => ({ from, body: text }));
+});
 
 // ---------------------------------------------------------------------------------------------
 // Properties
@@ -639,6 +1064,57 @@ describe('Fuzz: Server.handleMessage with the chat app', () => {
       runs(150),
     );
   });
+
+  it('numbers, keeps and pages durable rooms, and announces presence, as the protocol says', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.constantFrom(0, 0, 0, 49, 50, 51, 99, 100, 101),
+        fc.array(fillStep, { maxLength: 12 }),
+        fc.array(roomStep, { minLength: 10, maxLength: 32, size: 'max' }),
+        async (bulk, fill, sequence) => {
+          // Long runs fill rooms: the rate limit is not what this property is about.
+          const world = await createWorld({ rateLimit: false });
+          await postInBulk(world, bulk);
+          for (const { from, body } of [...fill, ...sequence]) await runStep(world, from, body);
+          await settle();
+          expect(unhandled).toEqual([]);
+        },
+      ),
+      runs(60),
+    );
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+// Bugs this fuzzing found, not fixed yet
+// ---------------------------------------------------------------------------------------------
+
+describe('Bugs found by fuzzing', () => {
+  // Bug (lambdas/core/protocol.ts, ackIdOf: `/"ack"\s*:\s*(\d{1,15})\s*}\s*$/`): the ack id of a
+  // frame over the payload limit is read from its end, but only up to 15 digits, so a valid
+  // ack id from 1,000,000,000,000,000 to Number.MAX_SAFE_INTEGER (16 digits) is dropped: the
+  // client gets an `error` event instead of the reply to its ack id. The protocol allows any
+  // positive safe integer as an ack id, and answers failures to it with {"ack", "error"}.
+  it.each([1_000_000_000_000_000, Number.MAX_SAFE_INTEGER])(
+    'answers PAYLOAD_TOO_LARGE to the ack id %d at the end of an oversized frame',
+    async (ack) => {
+      // Prepare
+      const chat = new ChatHarness();
+      const a = await chat.connect();
+
+      // Act
+      const reply = await chat.sendRaw(
+        a,
+        `{"action":"broadcast","data":"${'x'.repeat(MAX_PAYLOAD_BYTES)}","ack":${ack}}`,
+      );
+
+      // Assess
+      expect(reply).toEqual({
+        ack,
+        error: { code: 'PAYLOAD_TOO_LARGE', message: expect.any(String) },
+      });
+    },
+  );
 });
 
 // ---------------------------------------------------------------------------------------------

@@ -1,8 +1,11 @@
 import { Adapter } from '../../../lambdas/core/adapter';
+import { BroadcastOperator } from '../../../lambdas/core/broadcast-operator';
 import { runInConnectScope } from '../../../lambdas/core/connect-scope';
 import { InMemoryDelivery } from '../../../lambdas/core/in-memory-delivery';
 import { InMemoryMembershipStore } from '../../../lambdas/core/in-memory-membership-store';
+import { InMemoryMessageLog } from '../../../lambdas/core/in-memory-message-log';
 import type { DeliveryShard } from '../../../lambdas/core/ports';
+import { historySettings } from '../../../lambdas/core/room-features';
 import type { ConnectionRecord } from '../../../lambdas/core/types';
 import { connectionId } from '../../support/chat-harness';
 
@@ -368,6 +371,260 @@ describe('Class: Adapter', () => {
       expect(delivery.framesFor(c as string)).toEqual(['f2']);
       expect(await store.getConnection(b as string)).toBeUndefined();
       expect(await store.members('/', 'x')).toEqual(expect.not.arrayContaining([b]));
+    });
+  });
+  describe('Durable rooms', () => {
+    let messageLog: InMemoryMessageLog;
+    let durable: Adapter;
+    /** Every room keeps history but `scratch`. */
+    const history = historySettings({ rooms: (room) => room !== 'scratch' });
+    const to = (rooms: string[], except: string[] = []) => ({
+      ns: '/',
+      rooms: new Set(rooms),
+      except: new Set(except),
+      history,
+    });
+
+    beforeEach(() => {
+      messageLog = new InMemoryMessageLog();
+      durable = new Adapter({ store, delivery, messageLog });
+    });
+
+    it('stores the message in every durable target room before it reads who the members are', async () => {
+      // Prepare
+      await add(record('/', ['lobby', 'dev']), record('/', ['dev']));
+      const calls: string[] = [];
+      const append = messageLog.append.bind(messageLog);
+      jest.spyOn(messageLog, 'append').mockImplementation(async (ns, room, message, expiresAt) => {
+        calls.push(`append ${room}`);
+        await new Promise((resolve) => setTimeout(resolve, 5));
+        const stored = await append(ns, room, message, expiresAt);
+        calls.push(`appended ${room}`);
+        return stored;
+      });
+      const members = store.members.bind(store);
+      jest.spyOn(store, 'members').mockImplementation(async (ns, room) => {
+        calls.push(`members ${room}`);
+        return members(ns, room);
+      });
+
+      // Act
+      await durable.broadcast({ event: 'chat', data: 'hi' }, to(['lobby', 'dev']));
+
+      // Assess
+      expect(calls.slice(0, 4).sort()).toEqual([
+        'append dev',
+        'append lobby',
+        'appended dev',
+        'appended lobby',
+      ]);
+      expect(calls.slice(4).sort()).toEqual(['members dev', 'members lobby']);
+    });
+
+    it('appends once per durable target room: none for other rooms, connections or the namespace', async () => {
+      // Prepare
+      const [a] = await add(record('/', ['lobby', 'dev', 'scratch']));
+      const append = jest.spyOn(messageLog, 'append');
+      const operator = new BroadcastOperator(durable, { ns: '/', history });
+
+      // Act
+      const reports = {
+        rooms: await durable.broadcast(
+          { event: 'chat', data: 1 },
+          to(['lobby', 'dev', 'scratch', a as string]),
+        ),
+        excepted: await durable.broadcast({ event: 'chat', data: 2 }, to(['dev'], ['lobby'])),
+        scratch: await durable.broadcast({ event: 'chat', data: 3 }, to(['scratch'])),
+        connection: await durable.broadcast({ event: 'direct', data: 4 }, to([a as string])),
+        namespace: await durable.broadcast({ event: 'all', data: 5 }, to([])),
+        volatile: await operator.to(['lobby', 'dev']).volatile.emit('typing', true),
+        sent: await durable.send({ event: 'self', data: 6 }, '/', [a as string]),
+      };
+
+      // Assess
+      expect(append.mock.calls.map((call) => [call[1], call[2].data])).toEqual([
+        ['lobby', 1],
+        ['dev', 1],
+        ['dev', 2],
+      ]);
+      expect(Object.values(reports).map((report) => report.seqs)).toEqual([
+        { lobby: 1, dev: 1 },
+        { dev: 2 },
+        undefined,
+        undefined,
+        undefined,
+        undefined,
+        undefined,
+      ]);
+    });
+
+    it("gives each recipient the seq of the room it was reached through, and reports every room's seq", async () => {
+      // Prepare
+      const [inLobby, inDev, inBoth, sender] = await add(
+        record('/', ['lobby']),
+        record('/', ['dev']),
+        record('/', ['lobby', 'dev']),
+        record('/', ['lobby', 'dev']),
+      );
+      for (const data of ['one', 'two'])
+        await durable.broadcast({ event: 'chat', data }, to(['lobby']));
+      delivery.clearFrames();
+      const user = { id: 'ann', name: 'Ann' };
+
+      // Act
+      const report = await durable.broadcast(
+        { event: 'chat', data: 'three', from: sender, user },
+        to(['lobby', 'dev'], [sender as string]),
+      );
+
+      // Assess
+      expect(report).toEqual({
+        recipients: 3,
+        delivered: 3,
+        gone: 0,
+        failed: 0,
+        dispatched: 0,
+        seqs: { lobby: 3, dev: 1 },
+      });
+      const frame = (room: string, seq: number) =>
+        `{"event":"chat","data":"three","ns":"/","room":"${room}","seq":${seq},"from":"${sender}","user":{"id":"ann","name":"Ann"}}`;
+      expect(delivery.rawFramesFor(inLobby as string)).toEqual([frame('lobby', 3)]);
+      expect(delivery.rawFramesFor(inDev as string)).toEqual([frame('dev', 1)]);
+      expect(delivery.rawFramesFor(inBoth as string)).toEqual([frame('lobby', 3)]);
+      expect(delivery.rawFramesFor(sender as string)).toEqual([]);
+    });
+
+    it('stores the event, its data (null when none), the sender with its user, and the time', async () => {
+      // Prepare
+      const append = jest.spyOn(messageLog, 'append');
+      const before = Date.now();
+
+      // Act
+      await durable.broadcast(
+        { event: 'chat', data: undefined, from: 'A00000000000001=', user: { id: 'a', name: 'A' } },
+        to(['lobby']),
+      );
+      await durable.broadcast(
+        { event: 'hello', data: 'hi', user: { id: 'a', name: 'A' } },
+        to(['lobby']),
+      );
+
+      // Assess
+      const [first, second] = append.mock.calls;
+      expect(first?.[2]).toEqual({
+        event: 'chat',
+        data: null,
+        from: 'A00000000000001=',
+        user: { id: 'a', name: 'A' },
+        at: expect.any(Number),
+      });
+      expect(second?.[2]).toEqual({ event: 'hello', data: 'hi', at: expect.any(Number) });
+      expect(first?.[2].at).toBeGreaterThanOrEqual(before);
+      expect(first?.[3]).toBe(Math.floor((first?.[2].at ?? 0) / 1000) + 86_400);
+    });
+
+    it('carries the seq in the frames of dispatched shards', async () => {
+      // Prepare
+      const ids = await add(...Array.from({ length: 3 }, () => record('/', ['lobby'])));
+      const shards: DeliveryShard[] = [];
+      const sharded = new Adapter({
+        store,
+        delivery,
+        messageLog,
+        shardSize: 1,
+        dispatcher: { dispatch: async (shard) => void shards.push(shard) },
+      });
+
+      // Act
+      await sharded.broadcast({ event: 'chat', data: 1 }, to(['lobby']));
+
+      // Assess
+      const frame = '{"event":"chat","data":1,"ns":"/","room":"lobby","seq":1}';
+      expect(delivery.rawFramesFor(ids[0] as string)).toEqual([frame]);
+      expect(shards.flatMap((shard) => shard.groups.map((group) => group.frame))).toEqual([
+        frame,
+        frame,
+      ]);
+    });
+
+    it('throws a clear error, and posts nothing, when a durable room has no messageLog', async () => {
+      // Prepare
+      const [a] = await add(record('/', ['lobby']));
+      const withoutLog = new Adapter({ store, delivery });
+
+      // Act
+      const emitting = withoutLog.broadcast({ event: 'chat', data: 1 }, to(['lobby']));
+      const namespaceWide = withoutLog.broadcast({ event: 'all', data: 2 }, to([]));
+
+      // Assess
+      await expect(emitting).rejects.toThrow('Namespace / keeps history but no messageLog is set');
+      await expect(namespaceWide).resolves.toMatchObject({ delivered: 1 });
+      expect(delivery.framesFor(a as string)).toEqual([{ event: 'all', data: 2, ns: '/' }]);
+    });
+
+    it('posts nothing when the message cannot be stored', async () => {
+      // Prepare
+      await add(record('/', ['lobby']));
+      jest.spyOn(messageLog, 'append').mockRejectedValue(new Error('throttled'));
+
+      // Act
+      const emitting = durable.broadcast({ event: 'chat', data: 1 }, to(['lobby']));
+
+      // Assess
+      await expect(emitting).rejects.toThrow('throttled');
+      expect(delivery.postCount).toBe(0);
+    });
+  });
+
+  describe('Option: onRemoved', () => {
+    it('is told about the gone connections it removed, with their rooms and user', async () => {
+      // Prepare
+      const gone = { ...record('/', ['lobby']), data: { user: { id: 'ann', name: 'Ann' } } };
+      const young = record('/', ['lobby'], Date.now());
+      await add(gone, young, record('/', ['lobby']));
+      delivery.markGone(gone.id);
+      delivery.markGone(young.id);
+      const onRemoved = jest.fn(async () => undefined);
+      const watched = new Adapter({ store, delivery, onRemoved });
+
+      // Act
+      await watched.broadcast(
+        { event: 'e', data: 1 },
+        { ns: '/', rooms: new Set(['lobby']), except: new Set() },
+      );
+
+      // Assess
+      expect(onRemoved).toHaveBeenCalledTimes(1);
+      expect(onRemoved).toHaveBeenCalledWith([
+        { id: gone.id, ns: '/', rooms: ['lobby'], user: { id: 'ann', name: 'Ann' } },
+      ]);
+    });
+
+    it('logs its failure instead of failing the emit', async () => {
+      // Prepare
+      const [a, b] = await add(record('/', ['lobby']), record('/', ['lobby']));
+      delivery.markGone(b as string);
+      const logger = { debug: jest.fn(), info: jest.fn(), warn: jest.fn(), error: jest.fn() };
+      const watched = new Adapter({
+        store,
+        delivery,
+        logger,
+        onRemoved: async () => Promise.reject(new Error('presence down')),
+      });
+
+      // Act
+      const report = await watched.broadcast(
+        { event: 'e', data: 1 },
+        { ns: '/', rooms: new Set(['lobby']), except: new Set() },
+      );
+
+      // Assess
+      expect(report).toMatchObject({ delivered: 1, gone: 1 });
+      expect(delivery.framesFor(a as string)).toHaveLength(1);
+      expect(logger.error).toHaveBeenCalledWith('Clean-up of gone connections failed', {
+        count: 1,
+        error: 'presence down',
+      });
     });
   });
 });

@@ -1,8 +1,48 @@
 import { ChatError, ConnectionRefusedError } from '../../../lambdas/core/errors';
-import { Server } from '../../../lambdas/core/server';
+import type { ChatMetricName, ChatMetrics, DeliveryShard } from '../../../lambdas/core/ports';
+import { Server, type ServerOptions } from '../../../lambdas/core/server';
 import { ChatHarness, connectionId } from '../../support/chat-harness';
 
 const plain = (options: ConstructorParameters<typeof Server>[0]) => new Server(options);
+
+const alice = { id: 'alice', name: 'Alice' };
+const bob = { id: 'bob', name: 'Bob' };
+
+/** A ChatMetrics that records every call, as `[name, value, dimension?]`. */
+class RecordingMetrics implements ChatMetrics {
+  readonly counts: [ChatMetricName, number, Readonly<Record<string, string>>?][] = [];
+  readonly timings: number[] = [];
+  count(name: ChatMetricName, value = 1, dimension?: Readonly<Record<string, string>>): void {
+    this.counts.push(dimension === undefined ? [name, value] : [name, value, dimension]);
+  }
+  milliseconds(_name: 'FanoutTime', value: number): void {
+    this.timings.push(value);
+  }
+  /** The total of one count. */
+  total(name: ChatMetricName): number {
+    return this.counts.filter(([n]) => n === name).reduce((sum, [, value]) => sum + value, 0);
+  }
+  /** The `Errors` counted, by code. */
+  errors(): string[] {
+    return this.counts.filter(([n]) => n === 'Errors').map(([, , dim]) => String(dim?.ErrorCode));
+  }
+}
+
+/**
+ * A harness whose `/` tracks presence in every room and keeps history, with `join`, `leave`
+ * and `say` (to a room, acked with its report) handlers.
+ */
+function presenceHarness(extra: Partial<ServerOptions> = {}): ChatHarness {
+  const harness = new ChatHarness(plain, extra);
+  const nsp = harness.server.of('/').trackPresence().keepHistory();
+  nsp.on('join', async (socket, room) => socket.join(room as string));
+  nsp.on('leave', async (socket, room) => socket.leave(room as string));
+  nsp.on('say', async (socket, room, ack) => ack(await socket.to(room as string).emit('said', 1)));
+  return harness;
+}
+
+const presenceFrames = (harness: ChatHarness, id: string) =>
+  (harness.frames(id) as { event: string }[]).filter((frame) => frame.event === 'presence');
 
 describe('Class: Server', () => {
   describe('Method: handleConnect', () => {
@@ -586,6 +626,328 @@ describe('Class: Server', () => {
       // Assess
       expect(replies.slice(0, 20).every((reply) => !('error' in (reply as object)))).toBe(true);
       expect(replies[20]).toMatchObject({ ack: 21, error: { code: 'RATE_LIMITED' } });
+    });
+  });
+  describe('Presence', () => {
+    it('socket.join and socket.leave in a handler announce the first and last connection of a user', async () => {
+      // Prepare
+      const harness = presenceHarness();
+      const watcher = await harness.connect('/', {}, bob);
+      await harness.send(watcher, 'join', 'lobby');
+      const ann = await harness.connect('/', {}, alice);
+
+      // Act
+      await harness.send(ann, 'join', 'lobby');
+      await harness.send(ann, 'join', 'lobby');
+      await harness.send(ann, 'leave', 'lobby');
+      await harness.send(ann, 'leave', 'lobby');
+
+      // Assess
+      expect(presenceFrames(harness, watcher)).toEqual([
+        { event: 'presence', data: { action: 'join', user: alice }, ns: '/', room: 'lobby' },
+        {
+          event: 'presence',
+          data: { action: 'leave', user: alice, reason: 'leave' },
+          ns: '/',
+          room: 'lobby',
+        },
+      ]);
+      expect(presenceFrames(harness, ann)).toEqual([]);
+    });
+
+    it('$disconnect announces the departure from every tracked room, with reason disconnect', async () => {
+      // Prepare
+      const harness = presenceHarness();
+      const watcher = await harness.connect('/', {}, bob);
+      const ann = await harness.connect('/', {}, alice);
+      for (const room of ['lobby', 'dev']) {
+        await harness.send(watcher, 'join', room);
+        await harness.send(ann, 'join', room);
+      }
+      harness.delivery.clearFrames();
+
+      // Act
+      await harness.server.handleDisconnect({ connectionId: ann, statusCode: 1001, reason: '' });
+      await harness.server.handleDisconnect({ connectionId: ann, statusCode: 1001, reason: '' });
+
+      // Assess
+      const leave = { action: 'leave', user: alice, reason: 'disconnect' };
+      expect(presenceFrames(harness, watcher)).toEqual(
+        expect.arrayContaining([
+          { event: 'presence', data: leave, ns: '/', room: 'lobby' },
+          { event: 'presence', data: leave, ns: '/', room: 'dev' },
+        ]),
+      );
+      expect(presenceFrames(harness, watcher)).toHaveLength(2);
+      expect(await harness.presence.list('/', 'lobby')).toEqual([{ user: bob, connections: 1 }]);
+    });
+
+    it('an emit that finds a connection gone announces its departure, with reason gone', async () => {
+      // Prepare
+      const harness = presenceHarness();
+      const [watcher, ann] = [
+        await harness.connect('/', {}, bob),
+        await harness.connect('/', {}, alice),
+      ];
+      for (const id of [watcher, ann]) await harness.send(id, 'join', 'lobby');
+      harness.delivery.markGone(ann);
+      harness.delivery.clearFrames();
+
+      // Act
+      await harness.send(watcher, 'say', 'lobby');
+
+      // Assess
+      expect(presenceFrames(harness, watcher)).toEqual([
+        {
+          event: 'presence',
+          data: { action: 'leave', user: alice, reason: 'gone' },
+          ns: '/',
+          room: 'lobby',
+        },
+      ]);
+      expect(await harness.store.getConnection(ann)).toBeUndefined();
+    });
+
+    it('the after-connect worker, giving up on a gone connection, removes it and announces gone', async () => {
+      // Prepare
+      const harness = presenceHarness({ afterConnectDeadlineMs: 50 });
+      const [watcher, ann] = [
+        await harness.connect('/', {}, bob),
+        await harness.connect('/', {}, alice),
+      ];
+      for (const id of [watcher, ann]) await harness.send(id, 'join', 'lobby');
+      harness.delivery.markGone(ann);
+      harness.delivery.clearFrames();
+
+      // Act
+      await harness.server.deliverAfterConnect(ann, ['{"event":"hello","data":1,"ns":"/"}']);
+
+      // Assess
+      expect(await harness.store.getConnection(ann)).toBeUndefined();
+      expect(presenceFrames(harness, watcher)).toEqual([
+        {
+          event: 'presence',
+          data: { action: 'leave', user: alice, reason: 'gone' },
+          ns: '/',
+          room: 'lobby',
+        },
+      ]);
+      expect(await harness.presence.list('/', 'lobby')).toEqual([{ user: bob, connections: 1 }]);
+    });
+
+    it('the after-connect worker keeps a connection young enough to be still connecting', async () => {
+      // Prepare
+      const harness = presenceHarness({ afterConnectDeadlineMs: 50 });
+      const watcher = await harness.connect('/', {}, bob);
+      await harness.send(watcher, 'join', 'lobby');
+      const young = connectionId();
+      await harness.server.handleConnect({
+        connectionId: young,
+        connectedAt: Date.now(),
+        headers: {},
+        query: {},
+        sourceIp: '',
+        userAgent: undefined,
+        authorizer: { userId: 'alice', name: 'Alice' },
+      });
+      await harness.send(young, 'join', 'lobby');
+      harness.delivery.markGone(young);
+      harness.delivery.clearFrames();
+
+      // Act
+      await harness.server.deliverAfterConnect(young, ['{"event":"hello","data":1,"ns":"/"}']);
+
+      // Assess
+      expect(await harness.store.getConnection(young)).toBeDefined();
+      expect(presenceFrames(harness, watcher)).toEqual([]);
+    });
+  });
+
+  describe('Metrics', () => {
+    it('counts connections, refusals, disconnections and the messages received', async () => {
+      // Prepare
+      const metrics = new RecordingMetrics();
+      const harness = new ChatHarness(plain, { metrics });
+      harness.server.of('/').use((socket) => {
+        if (socket.handshake.query.refuse) throw new ConnectionRefusedError(401, 'no');
+      });
+      harness.server.of('/').on('echo', (_socket, data, ack) => ack(data));
+
+      // Act
+      const id = await harness.connect('/');
+      await harness.connect('/').catch(() => undefined);
+      await harness.connect('/', { refuse: '1' }).catch(() => undefined);
+      await harness.send(id, 'echo', 1, 1);
+      await harness.sendRaw(id, 'not json');
+      await harness.server.handleDisconnect({ connectionId: id, statusCode: 1000, reason: '' });
+      await harness.server.handleDisconnect({ connectionId: id, statusCode: 1000, reason: '' });
+
+      // Assess
+      expect(metrics.total('Connections')).toBe(2);
+      expect(metrics.total('ConnectionsRefused')).toBe(1);
+      expect(metrics.total('MessagesReceived')).toBe(2);
+      expect(metrics.total('Disconnections')).toBe(1);
+    });
+
+    it('counts every failure answered, under its ErrorCode', async () => {
+      // Prepare
+      const metrics = new RecordingMetrics();
+      const harness = new ChatHarness(plain, {
+        metrics,
+        maxPayloadBytes: 1024,
+        rateLimit: { capacity: 7, refillPerSecond: 0.001 },
+      });
+      const nsp = harness.server.of('/');
+      nsp.on('deny', () => {
+        throw new ChatError('FORBIDDEN', 'not you');
+      });
+      nsp.on('crash', () => {
+        throw new Error('boom');
+      });
+      nsp.on('join', async (socket) => socket.join('lobby'));
+      const id = await harness.connect('/');
+      const removed = await harness.connect('/');
+      await harness.store.removeConnections([removed]);
+
+      // Act
+      await harness.sendRaw(id, '{"action":5,"ack":1}');
+      await harness.sendRaw(id, JSON.stringify({ action: 'deny', data: 'x'.repeat(2048) }));
+      await harness.send(id, 'nope', undefined, 2);
+      await harness.send(id, 'deny', undefined, 3);
+      await harness.send(id, 'crash');
+      await harness.send(connectionId(), 'deny', undefined, 4);
+      jest.spyOn(harness.store, 'getConnection').mockResolvedValueOnce({
+        id: removed,
+        ns: '/',
+        rooms: [],
+        data: {},
+        connectedAt: 0,
+        expiresAt: 0,
+      });
+      await harness.send(removed, 'join', undefined, 5);
+      await harness.send(id, 'nope');
+      for (let n = 0; n < 3; n++) await harness.send(id, 'deny', undefined, 10 + n);
+
+      // Assess
+      expect(metrics.errors()).toEqual([
+        'BAD_REQUEST',
+        'PAYLOAD_TOO_LARGE',
+        'UNKNOWN_EVENT',
+        'FORBIDDEN',
+        'INTERNAL',
+        'NOT_FOUND',
+        'NOT_FOUND',
+        'FORBIDDEN',
+        'RATE_LIMITED',
+        'RATE_LIMITED',
+      ]);
+      expect(metrics.counts.filter(([name]) => name === 'Errors')).toContainEqual([
+        'Errors',
+        1,
+        { ErrorCode: 'RATE_LIMITED' },
+      ]);
+    });
+
+    it('counts deliveries, gone clean-ups, history appends, presence events and fan-out time', async () => {
+      // Prepare
+      const metrics = new RecordingMetrics();
+      const harness = presenceHarness({ metrics });
+      const [a, b, c] = [
+        await harness.connect('/', {}, alice),
+        await harness.connect('/', {}, bob),
+        await harness.connect('/', {}, { id: 'carol', name: 'Carol' }),
+      ];
+      for (const id of [a, b, c]) await harness.send(id, 'join', 'lobby');
+      const before = new RecordingMetrics();
+      before.counts.push(...metrics.counts);
+      harness.delivery.markGone(c);
+
+      // Act
+      const reply = await harness.send(a, 'say', 'lobby', 1);
+
+      // Assess
+      expect(reply).toMatchObject({ data: { delivered: 1, gone: 1, seqs: { lobby: 1 } } });
+      // Every first arrival is announced, a's too (to no one).
+      expect(before.counts.filter(([name]) => name === 'PresenceEvents')).toHaveLength(3);
+      expect(metrics.total('HistoryAppends')).toBe(1);
+      expect(metrics.total('GoneCleanups')).toBe(1);
+      expect(metrics.total('PresenceEvents')).toBe(4);
+      // The message to b, then c's leave to a and b.
+      expect(metrics.total('Deliveries') - before.total('Deliveries')).toBe(3);
+      // One per emit: 3 join announcements, the message, the leave announcement.
+      expect(metrics.timings).toHaveLength(5);
+      for (const ms of metrics.timings) expect(ms).toBeGreaterThanOrEqual(0);
+    });
+
+    it('counts the shards dispatched and the failed posts', async () => {
+      // Prepare
+      const metrics = new RecordingMetrics();
+      const shards: DeliveryShard[] = [];
+      const harness = new ChatHarness(plain, {
+        metrics,
+        shardSize: 2,
+        shardDispatcher: { dispatch: async (shard) => void shards.push(shard) },
+      });
+      const nsp = harness.server.of('/');
+      nsp.on('shout', async (socket, _data, ack) => ack(await socket.broadcast.emit('shout', 1)));
+      const ids = [];
+      for (let n = 0; n < 6; n++) ids.push(await harness.connect('/'));
+      harness.delivery.failWith(ids[1] as string, new Error('throttled'));
+
+      // Act
+      await harness.send(ids[0] as string, 'shout', undefined, 1);
+
+      // Assess
+      expect(shards).toHaveLength(2);
+      expect(metrics.counts).toContainEqual(['ShardsDispatched', 2]);
+      expect(metrics.total('Deliveries')).toBe(1);
+      expect(metrics.total('DeliveryFailures')).toBe(1);
+    });
+  });
+
+  describe('Bugs', () => {
+    // Bug (lambdas/core/server.ts, handleConnect, the catch of the connection hook:
+    // `await this.store.removeConnections([socket.id]); throw error;`): the connection is
+    // removed from the membership store, but not from presence. When the hook joined a tracked
+    // room before throwing, the others were told it joined, it stays listed in `members`'
+    // users until its TTL (2 h 15 min), and no leave is ever announced.
+    it('a connection refused by a throwing connection hook leaves no presence behind', async () => {
+      // Prepare
+      const harness = presenceHarness();
+      harness.server.of('/').on('connection', async (socket) => {
+        await socket.join('lobby');
+        if (socket.handshake.query.fail) throw new Error('boom');
+      });
+      const watcher = await harness.connect('/', {}, bob);
+
+      // Act
+      const connecting = harness.connect('/', { fail: '1' }, alice);
+
+      // Assess
+      await expect(connecting).rejects.toThrow('boom');
+      expect(await harness.presence.list('/', 'lobby')).toEqual([{ user: bob, connections: 1 }]);
+      expect(presenceFrames(harness, watcher).at(-1)).toMatchObject({
+        data: { action: 'leave', user: alice },
+      });
+    });
+
+    // Bug (lambdas/core/server.ts, deliverAfterConnect, the give-up branch:
+    // `const removed = await this.store.removeConnections(...)`): a failing clean-up write (a
+    // DynamoDB throttle) makes the worker reject, although it is documented never to throw "so
+    // an asynchronous invocation is not retried and no frame is sent twice".
+    it('the after-connect worker never throws, even when the clean-up of a gone connection fails', async () => {
+      // Prepare
+      const harness = new ChatHarness(plain, { afterConnectDeadlineMs: 30 });
+      harness.server.of('/');
+      const id = await harness.connect('/');
+      harness.delivery.markGone(id);
+      jest.spyOn(harness.store, 'removeConnections').mockRejectedValue(new Error('throttled'));
+
+      // Act
+      const delivering = harness.server.deliverAfterConnect(id, ['{"event":"hello"}']);
+
+      // Assess
+      await expect(delivering).resolves.toBeUndefined();
     });
   });
 });

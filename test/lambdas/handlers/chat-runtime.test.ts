@@ -1,4 +1,5 @@
 import { createChatRuntime } from '../../../lambdas/handlers/chat-runtime';
+import { mockChatAws } from '../../support/chat-aws-mocks';
 
 describe('Function: createChatRuntime', () => {
   const base = {
@@ -21,4 +22,62 @@ describe('Function: createChatRuntime', () => {
       );
     },
   );
+});
+
+describe('Function: createChatRuntime (history settings)', () => {
+  const aws = mockChatAws();
+  beforeEach(() => aws.install());
+  afterEach(() => aws.reset());
+
+  it('applies HISTORY_RETENTION_SECONDS and HISTORY_MAX_LENGTH to the durable rooms', async () => {
+    // Prepare
+    const { server } = createChatRuntime({
+      ...aws.runtimeOptions,
+      env: { ...aws.runtimeOptions.env, HISTORY_RETENTION_SECONDS: '60', HISTORY_MAX_LENGTH: '2' },
+      rateLimit: false,
+    });
+    const id = 'H00000000000001=';
+    await server.handleConnect({
+      connectionId: id,
+      connectedAt: Date.now(),
+      headers: {},
+      query: {},
+      sourceIp: '127.0.0.1',
+      userAgent: 'jest',
+      authorizer: undefined,
+    });
+    const send = async (action: string, data: unknown) =>
+      JSON.parse(
+        (await server.handleMessage({
+          connectionId: id,
+          body: JSON.stringify({ action, data, ack: 1 }),
+        })) ?? '{}',
+      );
+    await send('join', { room: 'lobby' });
+    const before = Math.floor(Date.now() / 1000);
+
+    // Act
+    for (const text of ['one', 'two', 'three'])
+      await send('chat', { room: 'lobby', message: text });
+    const page = await send('history', { room: 'lobby', since: 0 });
+
+    // Assess
+    expect(page.data).toMatchObject({ head: 3, trimmed: true });
+    expect(page.data.messages.map((m: { data: string }) => m.data)).toEqual(['two', 'three']);
+    const ttl = Number(aws.table.get('hist#/#lobby', 'msg#000000000000003')?.ttl);
+    expect(ttl).toBeGreaterThanOrEqual(before + 60);
+    expect(ttl).toBeLessThanOrEqual(Math.floor(Date.now() / 1000) + 60);
+  });
+
+  it.each([
+    ['HISTORY_MAX_LENGTH', '0'],
+    ['HISTORY_RETENTION_SECONDS', 'a day'],
+  ])('refuses %s=%s at start-up', (key, value) => {
+    expect(() =>
+      createChatRuntime({
+        ...aws.runtimeOptions,
+        env: { ...aws.runtimeOptions.env, [key]: value },
+      }),
+    ).toThrow(new RegExp(key));
+  });
 });
