@@ -8,6 +8,7 @@ import {
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { TABLE } from '../../lib/table-definition';
+import { isTrimmed } from '../core/history-trim';
 import type { MessageLog } from '../core/ports';
 import type { HistoryPage, HistoryQuery, Room, StoredMessage } from '../core/types';
 
@@ -70,9 +71,9 @@ export class DynamoDbMessageLog implements MessageLog {
       new UpdateCommand({
         TableName: this.#tableName,
         Key: headKey(ns, room),
-        UpdateExpression: 'ADD #seq :one',
-        ExpressionAttributeNames: { '#seq': 'seq' },
-        ExpressionAttributeValues: { ':one': 1 },
+        UpdateExpression: 'ADD #seq :one SET #at = :at',
+        ExpressionAttributeNames: { '#seq': 'seq', '#at': 'at' },
+        ExpressionAttributeValues: { ':one': 1, ':at': this.#now() },
         ReturnValues: 'UPDATED_NEW',
       }),
     );
@@ -111,7 +112,7 @@ export class DynamoDbMessageLog implements MessageLog {
   async read(ns: string, room: Room, query: HistoryQuery): Promise<HistoryPage> {
     if (!(query.limit >= 1))
       throw new RangeError(`A history page needs a limit of at least 1, got ${query.limit}`);
-    const head = await this.head(ns, room);
+    const { seq: head, at: lastAppendAt } = await this.#counter(ns, room);
     const since = query.since === undefined ? undefined : Math.max(0, Math.floor(query.since));
     const before = Math.max(since ?? head - query.limit, head - query.maxLength, 0);
     const messages: StoredMessage[] = [];
@@ -162,26 +163,37 @@ export class DynamoDbMessageLog implements MessageLog {
       if (startKey === undefined) break;
     }
     const last = messages.at(-1);
-    const expectedFirst = (since ?? before) + 1;
     return {
       messages,
       head,
       next: full && last !== undefined && last.seq < head ? last.seq : undefined,
-      trimmed: messages[0] === undefined ? head >= expectedFirst : messages[0].seq > expectedFirst,
+      trimmed: isTrimmed({
+        after: since ?? before,
+        head,
+        maxLength: query.maxLength,
+        first: messages[0],
+        lastAppendAt,
+        now: this.#now(),
+      }),
     };
   }
 
   async head(ns: string, room: Room): Promise<number> {
+    return (await this.#counter(ns, room)).seq;
+  }
+
+  /** The room's counter: its latest seq and when it was handed out (0, 0 before any). */
+  async #counter(ns: string, room: Room): Promise<{ seq: number; at: number }> {
     const { Item: counter } = await this.#client.send(
       new GetCommand({
         TableName: this.#tableName,
         Key: headKey(ns, room),
-        ProjectionExpression: '#seq',
-        ExpressionAttributeNames: { '#seq': 'seq' },
+        ProjectionExpression: '#seq, #at',
+        ExpressionAttributeNames: { '#seq': 'seq', '#at': 'at' },
         ConsistentRead: true,
       }),
     );
-    return counter === undefined ? 0 : Number(counter.seq ?? 0);
+    return { seq: Number(counter?.seq ?? 0), at: Number(counter?.at ?? 0) };
   }
 }
 

@@ -1,3 +1,4 @@
+import { isTrimmed } from './history-trim';
 import type { MessageLog } from './ports';
 import type { HistoryPage, HistoryQuery, Room, StoredMessage } from './types';
 
@@ -9,6 +10,8 @@ export interface InMemoryMessageLogOptions {
 /** One room's history: its counter and the messages not yet pruned, in seq order. */
 interface RoomLog {
   head: number;
+  /** Epoch ms of the latest append. */
+  lastAppendAt: number;
   readonly entries: Map<number, { readonly message: StoredMessage; readonly expiresAt: number }>;
 }
 
@@ -39,6 +42,7 @@ export class InMemoryMessageLog implements MessageLog {
   ): Promise<StoredMessage> {
     const log = this.#roomLog(ns, room, true);
     log.head++;
+    log.lastAppendAt = this.#now();
     const stored = storedMessage(log.head, message);
     log.entries.set(stored.seq, { message: stored, expiresAt });
     this.#pruneExpired(log);
@@ -67,12 +71,18 @@ export class InMemoryMessageLog implements MessageLog {
       if (full) break;
     }
     const last = messages.at(-1);
-    const expectedFirst = (since ?? before) + 1;
     return {
       messages,
       head,
       next: full && last !== undefined && last.seq < head ? last.seq : undefined,
-      trimmed: messages[0] === undefined ? head >= expectedFirst : messages[0].seq > expectedFirst,
+      trimmed: isTrimmed({
+        after: since ?? before,
+        head,
+        maxLength: query.maxLength,
+        first: messages[0],
+        lastAppendAt: log?.lastAppendAt ?? 0,
+        now: this.#now(),
+      }),
     };
   }
 
@@ -86,7 +96,7 @@ export class InMemoryMessageLog implements MessageLog {
     const partition = `hist#${ns}#${room}`;
     let log = this.#rooms.get(partition);
     if (log === undefined && create) {
-      log = { head: 0, entries: new Map() };
+      log = { head: 0, lastAppendAt: 0, entries: new Map() };
       this.#rooms.set(partition, log);
     }
     return log;

@@ -9,6 +9,7 @@ import {
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-jest';
 import { DynamoDbMessageLog } from '../../../lambdas/adapters/dynamodb-message-log';
+import { IN_FLIGHT_GRACE_MS } from '../../../lambdas/core/history-trim';
 import { FakeChatTable } from '../../support/fake-chat-table';
 import { describeMessageLogContract } from '../../support/message-log-contract';
 
@@ -82,9 +83,9 @@ describe('Class: DynamoDbMessageLog', () => {
       expect(ddbMock).toHaveReceivedCommandWith(UpdateCommand, {
         TableName: TABLE_NAME,
         Key: { pk: 'hist#/chat#lobby', sk: 'head' },
-        UpdateExpression: 'ADD #seq :one',
-        ExpressionAttributeNames: { '#seq': 'seq' },
-        ExpressionAttributeValues: { ':one': 1 },
+        UpdateExpression: 'ADD #seq :one SET #at = :at',
+        ExpressionAttributeNames: { '#seq': 'seq', '#at': 'at' },
+        ExpressionAttributeValues: { ':one': 1, ':at': expect.any(Number) },
         ReturnValues: 'UPDATED_NEW',
       });
       expect(ddbMock).toHaveReceivedCommandWith(PutCommand, {
@@ -258,6 +259,28 @@ describe('Class: DynamoDbMessageLog', () => {
       expect(page.next).toBeUndefined();
     });
 
+    it('does not call a seq gone while its write may still land (read between counter and put)', async () => {
+      // Prepare: seq 2 was handed out a second ago; its message is not written yet.
+      ddbMock.on(GetCommand).resolves({ Item: { seq: 2, at: NOW - 1_000 } });
+      ddbMock.on(QueryCommand).resolves({ Items: [] });
+
+      // Act
+      const fresh = await logWith().read('/chat', 'lobby', { ...QUERY, since: 1 });
+      const overdue = await logWith({ now: () => NOW + IN_FLIGHT_GRACE_MS }).read(
+        '/chat',
+        'lobby',
+        { ...QUERY, since: 1 },
+      );
+
+      // Assess
+      expect(fresh).toEqual({ messages: [], head: 2, trimmed: false });
+      expect(overdue).toEqual({ messages: [], head: 2, trimmed: true });
+      expect(ddbMock).toHaveReceivedCommandWith(GetCommand, {
+        ProjectionExpression: '#seq, #at',
+        ConsistentRead: true,
+      });
+    });
+
     it('asks each page for no more items than the page still needs', async () => {
       // Prepare
       ddbMock.on(GetCommand).resolves({ Item: { seq: 20 } });
@@ -279,7 +302,8 @@ describe('Class: DynamoDbMessageLog', () => {
         messages: [3, 4, 6, 7, 8].map((seq) => message(seq)),
         head: 20,
         next: 8,
-        trimmed: true,
+        // 1 and 2 are missing, but message 3 is too recent for them to be surely gone.
+        trimmed: false,
       });
     });
 
