@@ -1,17 +1,20 @@
-import type { EventMeta } from '../client/index';
+import type { EventMeta, RoomGap } from '../client/index';
 import { type ChatMessage, toChatLine } from './chat-line';
 import { ConnectionStatus } from './connection-status';
 import type { PageElements } from './elements';
 import { type Member, MemberList } from './member-list';
 import { type LogKind, MessageLog } from './message-log';
-import { type NamespaceProfile, profileOf } from './namespaces';
+import { type Delivered, type NamespaceProfile, profileOf } from './namespaces';
 import { openPageSocket, type PageSocket, type TokenSource } from './page-socket';
 import { RoomList } from './room-list';
+import { presenceText, RoomUsers, readPresence } from './room-users';
+import { tokenSubject } from './token-subject';
 
 /**
  * The chat page: one socket at a time, the rooms it joined (the pressed one is current),
- * the members of the current room and the message log. All text reaches the DOM through
- * `textContent`.
+ * the users of the current room (kept up to date by `presence` events) and the message log,
+ * where the messages of durable rooms arrive in `seq` order, the ones missed while away
+ * included. All text reaches the DOM through `textContent`.
  *
  * @example
  * new ChatPage(findElements(document), 'ws://localhost:3001/local').start();
@@ -21,9 +24,18 @@ export class ChatPage {
   private profile: NamespaceProfile = profileOf('/');
   private readonly rooms = new Set<string>();
   private current: string | undefined;
-  /** Display names seen in messages, by connection id. */
-  private readonly names = new Map<string, string>();
-  private memberIds: readonly string[] = [];
+  /** The users of the current room. */
+  private readonly users = new RoomUsers();
+  /** The namespace lists connections, not users: each "user" is a connection id. */
+  private usersAreConnections = false;
+  /** The connection each user last spoke from, by user id: where a DM to the user goes. */
+  private readonly lastConnection = new Map<string, string>();
+  /** The page's own user id, from its token, when it has one. */
+  private selfUser: string | undefined;
+  /** Numbers the `members` requests: only the latest one's reply is shown. */
+  private membersRequest = 0;
+  /** A `members` request is out (the list is `aria-busy`). */
+  private membersBusy = false;
   private readonly log: MessageLog;
   private readonly status: ConnectionStatus;
   private readonly memberList: MemberList;
@@ -54,6 +66,8 @@ export class ChatPage {
     ui.refreshMembers.addEventListener('click', () => void this.refreshMembers());
     ui.namespace.addEventListener('change', () => this.render());
     window.addEventListener('pagehide', () => this.socket?.close());
+    // Back online: try at once rather than after the backoff (a no-op unless waiting to retry).
+    window.addEventListener('online', () => this.socket?.connect());
     this.log.system(`chat server: ${this.url}`);
     this.render();
   }
@@ -88,6 +102,7 @@ export class ChatPage {
     }
     this.socket = socket;
     this.profile = profile;
+    this.selfUser = tokenSubject(token);
     const live = (): boolean => socket === this.socket;
     socket.on('connect', () => {
       if (!live()) return;
@@ -128,6 +143,9 @@ export class ChatPage {
     socket.on('error', (error) => {
       if (live()) this.log.error(`${error.code}: ${error.message}`);
     });
+    socket.on('gap', (gap) => {
+      if (live()) this.log.append({ kind: 'notice', label: `#${gap.room}`, text: gapText(gap) });
+    });
     profile.subscribe(socket, (event, data, meta) => {
       if (live()) this.receive(event, data, meta);
     });
@@ -143,7 +161,8 @@ export class ChatPage {
     socket.close();
     this.rooms.clear();
     this.current = undefined;
-    this.memberIds = [];
+    this.users.reset([]);
+    this.lastConnection.clear();
     this.status.show({ kind: 'disconnected' });
     this.log.system('disconnected');
     this.render();
@@ -187,27 +206,36 @@ export class ChatPage {
     const { socket, profile, current } = this;
     const message = this.takeMessage();
     if (!socket || !profile.post || current === undefined || !message) return;
-    await this.deliver(`#${current}`, message, () => profile.post?.(socket, current, message));
+    await this.deliver(
+      `#${current}`,
+      message,
+      () => profile.post?.(socket, current, message),
+      current,
+    );
   }
 
   private async broadcast(): Promise<void> {
     const { socket, profile } = this;
     const message = this.takeMessage();
     if (!socket || !profile.broadcast || !message) return;
-    await this.deliver('all', message, () => profile.broadcast?.(socket, message));
+    await this.deliver('all', message, () =>
+      profile.broadcast?.(socket, message).then((recipients) => ({ recipients })),
+    );
   }
 
   private async direct(member: Member): Promise<void> {
     const { socket, profile } = this;
-    const to = member.name ?? member.id;
+    const { name: to, directTo } = member;
     const message = this.takeMessage();
     if (!message) {
       this.log.error(`type a message, then DM ${to}`);
       this.ui.message.focus();
       return;
     }
-    if (!socket || !profile.direct) return;
-    await this.deliver(`to ${to}`, message, () => profile.direct?.(socket, member.id, message));
+    if (!socket || !profile.direct || directTo === undefined) return;
+    await this.deliver(`to ${to}`, message, () =>
+      profile.direct?.(socket, directTo, message).then((recipients) => ({ recipients })),
+    );
   }
 
   /** Empties the Room box unless the user typed another room meanwhile. */
@@ -224,16 +252,26 @@ export class ChatPage {
     return { name: this.userName, text };
   }
 
-  /** Sends, then logs one's own message with its recipient count, or why it failed. */
+  /**
+   * Sends, then logs one's own message with its recipient count (and, posted to a durable
+   * `room`, its seq), or why it failed.
+   */
   private async deliver(
     label: string,
     message: ChatMessage,
-    send: () => Promise<number> | undefined,
+    send: () => Promise<Delivered> | undefined,
+    room?: string,
   ): Promise<void> {
     try {
-      const recipients = await send();
-      const note = recipients === undefined ? undefined : `(${count(recipients, 'recipient')})`;
-      this.log.append({ kind: 'mine', label, ...message, ...(note ? { note } : {}) });
+      const reply = await send();
+      this.log.append({
+        kind: 'mine',
+        label,
+        ...message,
+        ...(reply ? { note: `(${count(reply.recipients, 'recipient')})` } : {}),
+        ...(room !== undefined ? { room } : {}),
+        ...(reply?.seq !== undefined ? { seq: reply.seq } : {}),
+      });
     } catch (error) {
       this.log.error(`not sent ${label}: "${message.text}" (${messageOf(error)})`);
     }
@@ -241,22 +279,50 @@ export class ChatPage {
 
   private receive(event: string, data: unknown, meta: EventMeta): void {
     const label = meta.room !== undefined ? `#${meta.room}` : (EVENT_LABELS[event] ?? event);
+    if (event === 'presence') {
+      this.presence(data, meta, label);
+      return;
+    }
     if (event === 'hello') {
       const text = typeof data === 'string' ? data : JSON.stringify(data);
       this.log.append({ kind: 'notice', label, text });
       return;
     }
-    const from = meta.from;
-    const line = toChatLine(data, from ?? 'server');
-    this.log.append({ kind: EVENT_KINDS[event] ?? 'chat', label, ...line });
+    const { from, user, room, seq } = meta;
+    const line = toChatLine(data, user?.name ?? from ?? 'server');
+    this.log.append({
+      kind: EVENT_KINDS[event] ?? 'chat',
+      label,
+      ...line,
+      ...(room !== undefined ? { room } : {}),
+      ...(seq !== undefined ? { seq } : {}),
+      ...(meta.recovered ? { recovered: true } : {}),
+    });
     if (from === undefined) return;
-    const known = this.names.get(from);
-    if (line.name !== from) this.names.set(from, line.name);
-    if (meta.room === this.current && !this.memberIds.includes(from)) void this.refreshMembers();
-    else if (known !== line.name) this.showMembers();
+    const speaker = user?.id ?? from;
+    const wasKnown = this.lastConnection.get(speaker);
+    // A recovered message may come from a connection that is gone: live ones take precedence.
+    if (!meta.recovered || wasKnown === undefined) this.lastConnection.set(speaker, from);
+    // A live message from someone the list lacks: the list is behind (recovered ones may be
+    // from users long gone).
+    const behind = room === this.current && !meta.recovered && !this.users.has(speaker);
+    if (behind && !this.membersBusy) void this.refreshMembers();
+    else if (wasKnown === undefined) this.showMembers();
+  }
+
+  /** A user joined or left a room: a notice, and the current room's list follows at once. */
+  private presence(data: unknown, meta: EventMeta, label: string): void {
+    const presence = readPresence(data);
+    if (!presence) return;
+    this.log.append({ kind: 'notice', label, text: presenceText(presence) });
+    if (meta.room !== this.current || this.usersAreConnections) return;
+    if (presence.action === 'leave') this.lastConnection.delete(presence.user.id);
+    if (this.users.apply(presence)) this.showMembers();
+    void this.refreshMembers(); // for the connection counts
   }
 
   private select(room: string): void {
+    if (room !== this.current) this.users.reset([]);
     this.current = room;
     this.render();
     void this.refreshMembers();
@@ -269,35 +335,60 @@ export class ChatPage {
     void this.refreshMembers();
   }
 
+  /**
+   * Lists the current room's users again. While the socket is reconnecting the list is kept;
+   * a reply overtaken by a later request (or by a change of room) is dropped.
+   */
   private async refreshMembers(): Promise<void> {
     const { socket, profile, current } = this;
-    let ids: readonly string[] = [];
-    if (socket?.connected && profile.members && current !== undefined) {
-      try {
-        ids = await profile.members(socket, current);
-      } catch (error) {
-        this.log.error(`cannot list the members of #${current}: ${messageOf(error)}`);
-      }
-      if (socket !== this.socket || current !== this.current) return;
+    const request = ++this.membersRequest;
+    if (!socket || !profile.members || current === undefined) {
+      this.setMembersBusy(false);
+      this.users.reset([]);
+      this.showMembers();
+      return;
     }
-    this.memberIds = ids;
-    this.showMembers();
+    if (!socket.connected) {
+      this.setMembersBusy(false); // the request before this one is dropped
+      return;
+    }
+    this.setMembersBusy(true);
+    try {
+      const { ids, users } = await profile.members(socket, current);
+      if (socket !== this.socket || request !== this.membersRequest) return;
+      this.usersAreConnections = users === undefined;
+      this.users.reset(users ?? ids.map((id) => ({ id, name: id, connections: 1 })));
+      this.showMembers();
+    } catch (error) {
+      this.log.error(`cannot list the members of #${current}: ${messageOf(error)}`);
+    } finally {
+      if (request === this.membersRequest) this.setMembersBusy(false);
+    }
+  }
+
+  private setMembersBusy(busy: boolean): void {
+    this.membersBusy = busy;
+    if (busy) this.ui.members.setAttribute('aria-busy', 'true');
+    else this.ui.members.removeAttribute('aria-busy');
   }
 
   private showMembers(): void {
     const { socket, current, shownProfile: profile } = this;
-    const self = socket?.id;
-    const members = this.memberIds.map((id) => ({
-      id,
-      name: id === self ? this.userName : this.names.get(id),
-      self: id === self,
-    }));
+    const self = this.usersAreConnections ? socket?.id : this.selfUser;
+    const members: Member[] = this.users.list.map((user) => {
+      const directTo = this.usersAreConnections ? user.id : this.lastConnection.get(user.id);
+      return {
+        ...user,
+        self: user.id === self,
+        ...(directTo !== undefined ? { directTo } : {}),
+      };
+    });
     this.memberList.show(members, profile.direct !== undefined);
     this.ui.membersRoom.textContent = !profile.members
       ? `${profile.name} does not list members`
       : current === undefined
         ? 'join a room to see its members'
-        : `#${current}: ${count(members.length, 'member')}`;
+        : `#${current}: ${count(members.length, this.usersAreConnections ? 'connection' : 'user')}`;
   }
 
   /** Enables the controls that make sense now and redraws the room list and hints. */
@@ -337,6 +428,11 @@ function onSubmit(form: HTMLFormElement, action: () => void | Promise<void>): vo
     event.preventDefault();
     void action();
   });
+}
+
+function gapText({ from, to }: RoomGap): string {
+  const which = from === to ? `message ${from}` : `messages ${from}–${to}`;
+  return `${which} could not be recovered`;
 }
 
 function count(n: number, noun: string): string {

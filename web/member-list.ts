@@ -1,19 +1,21 @@
-/** A member of the current room, as the list shows it. */
-export interface Member {
-  readonly id: string;
-  /** The display name last seen in one of its messages, if any. */
-  readonly name?: string;
-  /** This page's own connection. */
+import type { RoomUser } from './room-users';
+
+/** A user of the current room, as the list shows it. */
+export interface Member extends RoomUser {
+  /** This page's own user. */
   readonly self: boolean;
+  /** The connection a direct message goes to (the one the user last spoke from), if known. */
+  readonly directTo?: string;
 }
 
 /**
- * The members of the current room: name (when known) and connection id, with a button that
- * sends the message box's text to that member directly.
+ * The users of the current room, each once: name, the number of connections when it has
+ * several (tabs), its id when that differs from the name, and a button that sends the
+ * message box's text to the user directly.
  *
  * @example
- * const members = new MemberList(ul, (id) => sendDirect(id));
- * members.show([{ id: 'Abc=', name: 'Bob', self: false }]);
+ * const members = new MemberList(ul, (member) => sendDirect(member));
+ * members.show([{ id: 'bob', name: 'Bob', connections: 2, self: false, directTo: 'Abc=' }], true);
  */
 export class MemberList {
   constructor(
@@ -28,21 +30,32 @@ export class MemberList {
       ...members.map((member) => {
         const item = doc.createElement('li');
         item.className = member.self ? 'member self' : 'member';
+        item.dataset.user = member.id;
+        item.dataset.connections = String(member.connections);
         const who = doc.createElement('span');
         who.className = 'who';
         const name = doc.createElement('span');
         name.className = 'member-name';
-        name.textContent = member.self ? `${member.name ?? 'me'} (you)` : (member.name ?? '?');
-        const id = doc.createElement('code');
-        id.textContent = member.id;
-        who.append(name, id);
+        name.textContent = member.self ? `${member.name} (you)` : member.name;
+        who.append(name);
+        if (member.connections > 1) {
+          const count = doc.createElement('span');
+          count.className = 'connections';
+          count.textContent = `${member.connections} connections`;
+          who.append(count);
+        }
+        if (member.id !== member.name) {
+          const id = doc.createElement('code');
+          id.textContent = member.id;
+          who.append(id);
+        }
         item.append(who);
-        if (directEnabled && !member.self) {
+        if (directEnabled && !member.self && member.directTo !== undefined) {
           const button = doc.createElement('button');
           button.type = 'button';
           button.className = 'small';
           button.textContent = 'DM';
-          button.setAttribute('aria-label', `Direct message to ${member.name ?? member.id}`);
+          button.setAttribute('aria-label', `Direct message to ${member.name}`);
           button.addEventListener('click', () => this.onDirect(member));
           item.append(button);
         }

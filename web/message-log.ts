@@ -11,11 +11,18 @@ export interface LogEntry {
   readonly text: string;
   /** A muted remark after the text, e.g. how many received it. */
   readonly note?: string;
+  /** The room of a room message (`data-room`). */
+  readonly room?: string;
+  /** The message's number in its durable room (`data-seq`): the order the room has it in. */
+  readonly seq?: number;
+  /** Missed while away and fetched from the room's history: marked with the `recovered` class. */
+  readonly recovered?: boolean;
 }
 
 /**
  * The message list (`role="log"`). Every piece of text is set with `textContent`, never parsed
- * as HTML, so messages cannot inject markup.
+ * as HTML, so messages cannot inject markup. A room message's line carries `data-room` and,
+ * in a durable room, `data-seq`; lines recovered from history have the class `recovered`.
  *
  * @example
  * const log = new MessageLog(document.querySelector('ol')!);
@@ -31,7 +38,10 @@ export class MessageLog {
   append(entry: LogEntry): void {
     const doc = this.list.ownerDocument;
     const item = doc.createElement('li');
-    item.className = `entry ${entry.kind}`;
+    item.className = `entry ${entry.kind}${entry.recovered ? ' recovered' : ''}`;
+    if (entry.room !== undefined) item.dataset.room = entry.room;
+    if (entry.seq !== undefined) item.dataset.seq = String(entry.seq);
+    if (entry.recovered) item.title = 'recovered from history';
     const time = doc.createElement('time');
     const now = this.now();
     time.dateTime = now.toISOString();

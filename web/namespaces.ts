@@ -1,9 +1,22 @@
 import type { EventMeta } from '../client/index';
 import type { ChatMessage } from './chat-line';
 import type { PageSocket } from './page-socket';
+import { type RoomUser, readUsers } from './room-users';
 
 /** Called for every server event a namespace shows in the log. */
 export type IncomingHandler = (event: string, data: unknown, meta: EventMeta) => void;
+
+/** What a post reached: how many recipients, and the message's seq in a durable room. */
+export interface Delivered {
+  readonly recipients: number;
+  readonly seq?: number;
+}
+
+/** The members of a room: connection ids, and its users when the namespace tracks presence. */
+export interface RoomMembers {
+  readonly ids: readonly string[];
+  readonly users?: readonly RoomUser[];
+}
 
 /**
  * What the page can do in one namespace of the chat app (`docs/protocol.md`). Missing
@@ -18,11 +31,11 @@ export interface NamespaceProfile {
   /** Joins a room; resolves with the line to log. */
   join?(socket: PageSocket, room: string, user: string): Promise<string>;
   leave?(socket: PageSocket, room: string): Promise<void>;
-  /** Posts to a room's other members; resolves with the number of recipients. */
-  post?(socket: PageSocket, room: string, message: ChatMessage): Promise<number>;
+  /** Posts to a room's other members. */
+  post?(socket: PageSocket, room: string, message: ChatMessage): Promise<Delivered>;
   broadcast?(socket: PageSocket, message: ChatMessage): Promise<number>;
   direct?(socket: PageSocket, to: string, message: ChatMessage): Promise<number>;
-  members?(socket: PageSocket, room: string): Promise<readonly string[]>;
+  members?(socket: PageSocket, room: string): Promise<RoomMembers>;
   /** Re-joins after a reconnection, for rooms the client does not re-join itself. */
   rejoin?(socket: PageSocket, rooms: readonly string[], user: string): Promise<void>;
 }
@@ -35,6 +48,7 @@ const root: NamespaceProfile = {
     socket.on('chat', (data, meta) => handler('chat', data, meta));
     socket.on('broadcast', (data, meta) => handler('broadcast', data, meta));
     socket.on('direct', (data, meta) => handler('direct', data, meta));
+    socket.on('presence', (data, meta) => handler('presence', data, meta));
   },
   async join(socket, room) {
     const { members } = await socket.join(room);
@@ -44,7 +58,7 @@ const root: NamespaceProfile = {
     await socket.leave(room);
   },
   async post(socket, room, message) {
-    return (await socket.emitWithAck('chat', { room, message })).recipients;
+    return delivered(await socket.emitWithAck('chat', { room, message }));
   },
   async broadcast(socket, message) {
     return (await socket.emitWithAck('broadcast', message)).recipients;
@@ -52,10 +66,23 @@ const root: NamespaceProfile = {
   async direct(socket, to, message) {
     return (await socket.emitWithAck('direct', { to, message })).recipients;
   },
-  async members(socket, room) {
-    return (await socket.emitWithAck('members', { room })).members;
-  },
+  members,
 };
+
+/** `members` of `/` and `/chat`: the room's connection ids and users. */
+async function members(socket: PageSocket, room: string): Promise<RoomMembers> {
+  const reply = await socket.emitWithAck('members', { room });
+  const users = readUsers(reply.users);
+  return { ids: reply.members, ...(users ? { users } : {}) };
+}
+
+/** A post's ack as `Delivered`: `seq` is there when the room is durable. */
+function delivered(reply: { readonly recipients: number }): Delivered {
+  const { seq } = reply as { seq?: unknown };
+  return typeof seq === 'number'
+    ? { recipients: reply.recipients, seq }
+    : { recipients: reply.recipients };
+}
 
 /** Joins one of `/chat`'s fixed rooms; its ack is a sentence, not an error, on failure. */
 async function joinChatRoom(socket: PageSocket, room: string, user: string): Promise<void> {
@@ -70,14 +97,16 @@ const chat: NamespaceProfile = {
   subscribe(socket, handler) {
     socket.on('hello', (data, meta) => handler('hello', data, meta));
     socket.on('room-message', (data, meta) => handler('room-message', data, meta));
+    socket.on('presence', (data, meta) => handler('presence', data, meta));
   },
   async join(socket, room, user) {
     await joinChatRoom(socket, room, user);
     return `joined #${room}`;
   },
   async post(socket, room, message) {
-    return (await socket.emitWithAck('room-message', { room, message })).recipients;
+    return delivered(await socket.emitWithAck('room-message', { room, message }));
   },
+  members,
   async rejoin(socket, rooms, user) {
     await Promise.all(rooms.map((room) => joinChatRoom(socket, room, user)));
   },

@@ -1,55 +1,29 @@
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
-import type { Browser } from 'playwright-core';
-import { buildClient } from '../../client/build';
-import { silentLogger } from '../../local/gateway';
-import { type LocalRuntime, startLocalRuntime } from '../../local/local-runtime';
-import { buildWeb } from '../../web/build';
-import { ChatPageDriver } from './chat-page-driver';
-import { launchChromium } from './chromium';
+import type { ChatPageDriver, MemberRow } from './chat-page-driver';
+import { type PageHarness, startPageHarness } from './page-harness';
 
 const SCREENSHOT = path.resolve(__dirname, '../../test-results/chat.png');
 
 describe('Page: the chat in a browser, served by the local runtime', () => {
-  let runtime: LocalRuntime;
-  let browser: Browser;
-  let pageUrl: string;
-  const drivers: ChatPageDriver[] = [];
-
-  /** Opens the page for a new user; closed after the test. */
-  const open = async (name: string): Promise<ChatPageDriver> => {
-    const driver = await ChatPageDriver.open(browser, pageUrl, name);
-    drivers.push(driver);
-    return driver;
-  };
+  let harness: PageHarness;
+  let runtime: PageHarness['runtime'];
 
   /** Opens, connects to `/` and joins `room`. */
-  const inRoom = async (name: string, room: string): Promise<ChatPageDriver> => {
-    const driver = await open(name);
-    await driver.connect();
-    await driver.join(room);
-    return driver;
-  };
+  const inRoom = (name: string, room: string): Promise<ChatPageDriver> =>
+    harness.inRoom(name, room);
 
   beforeAll(async () => {
-    await buildClient();
-    const staticDir = await buildWeb({ logLevel: 'silent' });
-    runtime = await startLocalRuntime({
-      // Secret mode: the page gets its tokens from the runtime's /dev-token endpoint.
-      auth: { mode: 'secret', secret: 'e2e-secret-e2e-secret-e2e-secret-00001' },
-      gateway: { staticDir, logger: silentLogger },
-    });
-    pageUrl = `http://127.0.0.1:${runtime.gateway.port}/`;
-    browser = await launchChromium();
+    harness = await startPageHarness();
+    runtime = harness.runtime;
   });
 
   afterEach(async () => {
-    await Promise.all(drivers.splice(0).map((driver) => driver.close()));
+    await harness?.closePages();
   });
 
   afterAll(async () => {
-    await browser?.close();
-    await runtime?.close();
+    await harness?.close();
   });
 
   it('delivers room messages both ways between members, and not to other rooms', async () => {
@@ -113,6 +87,50 @@ describe('Page: the chat in a browser, served by the local runtime', () => {
         await driver.page.evaluate(() => (window as unknown as { __pwned?: unknown }).__pwned),
       ).toBeUndefined();
     }
+  });
+
+  it('lists a user with two tabs once, and announces it when its first tab joins and its last leaves', async () => {
+    // Prepare
+    const room = 'presence';
+    const ann = await inRoom('Ann', room);
+    const bob = await inRoom('Bob', room);
+    await ann.waitForLine('Bob joined');
+    const bobTab = await bob.openTab();
+    const bobMember = (rows: MemberRow[]): MemberRow[] => rows.filter((row) => row.user === 'Bob');
+
+    // Act: a second tab of Bob joins
+    await bobTab.connect();
+    await bobTab.join(room);
+    const withTwoTabs = await ann.refreshMembersUntil(
+      (rows) => bobMember(rows)[0]?.connections === 2,
+    );
+
+    // Assess
+    expect(bobMember(withTwoTabs)).toEqual([
+      { user: 'Bob', connections: 2, text: expect.stringContaining('2 connections') },
+    ]);
+    expect(withTwoTabs.map((row) => row.user).sort()).toEqual(['Ann', 'Bob']);
+    expect(await ann.countLines('Bob joined')).toBe(1);
+
+    // Act: one of Bob's tabs closes
+    await bobTab.closeTab();
+    const withOneTab = await ann.refreshMembersUntil(
+      (rows) => bobMember(rows)[0]?.connections === 1,
+    );
+
+    // Assess: still listed, no leave announced
+    expect(bobMember(withOneTab)).toEqual([{ user: 'Bob', connections: 1, text: 'Bob' }]);
+    expect(await ann.countLines('Bob left')).toBe(0);
+
+    // Act: Bob's last tab closes
+    await bob.close();
+
+    // Assess: announced once, and gone from the list without a refresh
+    await ann.waitForLine('Bob left (disconnected)');
+    await ann.members.filter({ hasText: 'Bob' }).waitFor({ state: 'detached' });
+    expect((await ann.memberRows()).map((row) => row.user)).toEqual(['Ann']);
+    expect(await ann.countLines('Bob left')).toBe(1);
+    expect(await ann.countLines('Bob joined')).toBe(1);
   });
 
   it('writes a screenshot of a conversation to test-results/chat.png', async () => {

@@ -11,6 +11,8 @@ module.exports = {
   transform: {
     '^.+\\.ts$': ['ts-jest', { tsconfig: { isolatedModules: true }, diagnostics: false }],
   },
+  // Builds the client and the page once for every test file.
+  globalSetup: '<rootDir>/test/e2e/global-setup.ts',
   roots: ['<rootDir>/test/e2e'],
   testMatch: ['**/*.test.ts'],
   testTimeout: 60_000,
