@@ -17,11 +17,35 @@ import {
   managementApiClientConfig,
 } from '../adapters/management-api-delivery';
 import { PowertoolsChatMetrics } from '../adapters/powertools-metrics';
-import { createChatApp } from '../app/chat-app';
+import { type ChatAppOptions, createChatApp } from '../app/chat-app';
 import { PrivateRooms } from '../app/private-rooms';
 import type { DeferredDelivery } from '../core/ports';
 import type { Server, ServerOptions } from '../core/server';
 import * as z from '../core/zod';
+
+/** The history settings of the environment (`HISTORY_RETENTION_SECONDS`, `HISTORY_MAX_LENGTH`). */
+const HistoryEnvironment = z.object({
+  [APP_ENV.historyRetentionSeconds]: z.optional(z.coerce.number().check(z.int(), z.positive())),
+  [APP_ENV.historyMaxLength]: z.optional(z.coerce.number().check(z.int(), z.positive())),
+});
+
+/**
+ * The durable rooms' retention the environment sets, as the app's `history` option; throws on
+ * a value that is not a positive integer. The functions and the emitter CLI share it, so what
+ * either stores expires alike.
+ *
+ * @example
+ * createChatApp(options, { history: historyFromEnvironment({ HISTORY_MAX_LENGTH: '500' }) });
+ */
+export function historyFromEnvironment(
+  env: NodeJS.ProcessEnv,
+): NonNullable<ChatAppOptions['history']> {
+  const parsed = HistoryEnvironment.parse(env);
+  return {
+    ...optional('retentionSeconds', parsed[APP_ENV.historyRetentionSeconds]),
+    ...optional('maxLength', parsed[APP_ENV.historyMaxLength]),
+  };
+}
 
 const Environment = z.object({
   [ENV.tableName]: z.string().check(z.minLength(1)),
@@ -48,8 +72,7 @@ const Environment = z.object({
     ),
   ),
   [APP_ENV.fanoutShardSize]: z.optional(z.coerce.number().check(z.int(), z.positive())),
-  [APP_ENV.historyRetentionSeconds]: z.optional(z.coerce.number().check(z.int(), z.positive())),
-  [APP_ENV.historyMaxLength]: z.optional(z.coerce.number().check(z.int(), z.positive())),
+  ...HistoryEnvironment.shape,
 });
 
 /**
@@ -167,10 +190,7 @@ export function createChatRuntime(options: ChatRuntimeOptions = {}): ChatRuntime
     },
     {
       privateRooms: env[APP_ENV.privateRooms] ?? {},
-      history: {
-        ...optional('retentionSeconds', env[APP_ENV.historyRetentionSeconds]),
-        ...optional('maxLength', env[APP_ENV.historyMaxLength]),
-      },
+      history: historyFromEnvironment(options.env ?? process.env),
     },
   );
   return { server, logger, metrics, tracer };

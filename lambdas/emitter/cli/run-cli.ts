@@ -1,7 +1,7 @@
 import { ApiGatewayManagementApiClient } from '@aws-sdk/client-apigatewaymanagementapi';
 import { managementApiClientConfig } from '../../adapters/management-api-delivery';
 import { createChatApp } from '../../app/chat-app';
-import { createDynamoDbDocumentClient } from '../../handlers/chat-runtime';
+import { createDynamoDbDocumentClient, historyFromEnvironment } from '../../handlers/chat-runtime';
 import { createEmitter } from '../create-emitter';
 import { type EmitCommand, parseCliArguments } from './emit-arguments';
 import { type EmitConnection, resolveEmitConnection } from './emit-connection';
@@ -29,6 +29,7 @@ export interface CliIo {
 export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
   let command: EmitCommand;
   let connection: EmitConnection;
+  let history: ReturnType<typeof historyFromEnvironment>;
   try {
     const request = parseCliArguments(argv);
     if (request.kind === 'help') {
@@ -37,16 +38,33 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     }
     command = request.command;
     connection = await resolveEmitConnection(command, io.env, io.cwd);
+    history = readHistory(io.env);
   } catch (error) {
     if (!(error instanceof UsageError)) throw error;
     io.stderr(`apigw-chat: ${error.message}`);
     io.stderr('Run apigw-chat --help for usage.');
     return EXIT.usage;
   }
-  return emit(command, connection, io);
+  return emit(command, connection, history, io);
 }
 
-async function emit(command: EmitCommand, connection: EmitConnection, io: CliIo): Promise<number> {
+/** The retention of HISTORY_* (as the stack sets it on the functions); a bad value is a usage error. */
+function readHistory(env: NodeJS.ProcessEnv): ReturnType<typeof historyFromEnvironment> {
+  try {
+    return historyFromEnvironment(env);
+  } catch {
+    throw new UsageError(
+      'HISTORY_RETENTION_SECONDS and HISTORY_MAX_LENGTH must be positive integers',
+    );
+  }
+}
+
+async function emit(
+  command: EmitCommand,
+  connection: EmitConnection,
+  history: ReturnType<typeof historyFromEnvironment>,
+  io: CliIo,
+): Promise<number> {
   const aws = {
     ...(connection.region === undefined ? {} : { region: connection.region }),
     ...(connection.credentials === undefined ? {} : { credentials: connection.credentials }),
@@ -66,7 +84,8 @@ async function emit(command: EmitCommand, connection: EmitConnection, io: CliIo)
       endpoint: connection.callbackUrl,
       dynamoDb,
       managementApi,
-      createServer: createChatApp,
+      // The app's settings, and the retention the stack gives its functions (HISTORY_* env).
+      createServer: (options) => createChatApp(options, { history }),
       logger: lineLogger(io.stderr),
     });
     let target = emitter.of(command.namespace);

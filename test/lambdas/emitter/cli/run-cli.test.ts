@@ -83,6 +83,36 @@ describe('Function: runCli', () => {
     ]);
   });
 
+  it('stores what it pushes to a durable room with the HISTORY_RETENTION_SECONDS of the stack', async () => {
+    // Prepare
+    aws.table.seedConnection({ id: ANN, ns: '/', rooms: ['lobby'] });
+    const before = Math.floor(Date.now() / 1000);
+
+    // Act
+    const result = await run(['emit', '--room', 'lobby', 'news', 'hi'], {
+      HISTORY_RETENTION_SECONDS: '600',
+    });
+
+    // Assess
+    expect(result.status).toBe(0);
+    expect(aws.framesFor(ANN)).toEqual([
+      { event: 'news', data: 'hi', ns: '/', room: 'lobby', seq: 1 },
+    ]);
+    const ttl = Number(aws.table.get('hist#/#lobby', 'msg#000000000000001')?.ttl);
+    expect(ttl).toBeGreaterThanOrEqual(before + 600);
+    expect(ttl).toBeLessThanOrEqual(Math.floor(Date.now() / 1000) + 600);
+  });
+
+  it('exits 2 on a HISTORY_* value that is not a positive integer', async () => {
+    // Act
+    const result = await run(['emit', 'x'], { HISTORY_MAX_LENGTH: '-3' });
+
+    // Assess
+    expect(result.status).toBe(2);
+    expect(result.stderr[0]).toMatch(/HISTORY_RETENTION_SECONDS and HISTORY_MAX_LENGTH/);
+    expect(aws.posts()).toEqual([]);
+  });
+
   it('exits 1 when a post fails, after printing the report and a warning', async () => {
     // Prepare
     aws.apigw
