@@ -8,7 +8,7 @@ import {
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { TABLE } from '../../lib/table-definition';
-import { isTrimmed } from '../core/history-trim';
+import { checkHistoryQuery, HistoryPageBuilder } from '../core/history-page-builder';
 import type { MessageLog } from '../core/ports';
 import type { HistoryPage, HistoryQuery, Room, StoredMessage } from '../core/types';
 
@@ -110,16 +110,11 @@ export class DynamoDbMessageLog implements MessageLog {
   }
 
   async read(ns: string, room: Room, query: HistoryQuery): Promise<HistoryPage> {
-    if (!(query.limit >= 1))
-      throw new RangeError(`A history page needs a limit of at least 1, got ${query.limit}`);
+    checkHistoryQuery(query);
     const { seq: head, at: lastAppendAt } = await this.#counter(ns, room);
-    const since = query.since === undefined ? undefined : Math.max(0, Math.floor(query.since));
-    const before = Math.max(since ?? head - query.limit, head - query.maxLength, 0);
-    const messages: StoredMessage[] = [];
-    let bytes = 0;
-    let full = false;
+    const builder = new HistoryPageBuilder(query, head);
     let startKey: Item | undefined;
-    while (before < head && !full) {
+    while (builder.after < head && !builder.full) {
       const page = await this.#client.send(
         new QueryCommand({
           TableName: this.#tableName,
@@ -139,43 +134,21 @@ export class DynamoDbMessageLog implements MessageLog {
           },
           ExpressionAttributeValues: {
             ':pk': partitionOf(ns, room),
-            ':from': messageSortKey(before + 1),
+            ':from': messageSortKey(builder.firstSeq),
             ':to': messageSortKey(head),
             ':now': Math.floor(this.#now() / 1000),
           },
           ScanIndexForward: true,
           ConsistentRead: true,
-          Limit: pageLimit(this.#pageSize, query.limit - messages.length),
+          Limit: pageLimit(this.#pageSize, builder.wanted),
           ExclusiveStartKey: startKey,
         }),
       );
-      for (const item of page.Items ?? []) {
-        const message = messageOf(item);
-        const size = Buffer.byteLength(JSON.stringify(message), 'utf8');
-        full = messages.length > 0 && bytes + size > query.maxBytes;
-        if (full) break;
-        messages.push(message);
-        bytes += size;
-        full = messages.length >= query.limit;
-        if (full) break;
-      }
+      for (const item of page.Items ?? []) if (!builder.add(messageOf(item))) break;
       startKey = page.LastEvaluatedKey;
       if (startKey === undefined) break;
     }
-    const last = messages.at(-1);
-    return {
-      messages,
-      head,
-      next: full && last !== undefined && last.seq < head ? last.seq : undefined,
-      trimmed: isTrimmed({
-        after: since ?? before,
-        head,
-        maxLength: query.maxLength,
-        first: messages[0],
-        lastAppendAt,
-        now: this.#now(),
-      }),
-    };
+    return builder.build(lastAppendAt, this.#now());
   }
 
   async head(ns: string, room: Room): Promise<number> {

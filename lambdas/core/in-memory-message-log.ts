@@ -1,4 +1,4 @@
-import { isTrimmed } from './history-trim';
+import { HistoryPageBuilder } from './history-page-builder';
 import type { MessageLog } from './ports';
 import type { HistoryPage, HistoryQuery, Room, StoredMessage } from './types';
 
@@ -50,40 +50,16 @@ export class InMemoryMessageLog implements MessageLog {
   }
 
   async read(ns: string, room: Room, query: HistoryQuery): Promise<HistoryPage> {
-    checkLimit(query.limit);
     const log = this.#roomLog(ns, room, false);
     const head = log?.head ?? 0;
-    const since = query.since === undefined ? undefined : Math.max(0, Math.floor(query.since));
-    const before = Math.max(since ?? head - query.limit, head - query.maxLength, 0);
+    const builder = new HistoryPageBuilder(query, head);
     const nowSeconds = Math.floor(this.#now() / 1000);
-    const messages: StoredMessage[] = [];
-    let bytes = 0;
-    let full = false;
-    for (let seq = before + 1; log !== undefined && seq <= head; seq++) {
+    for (let seq = builder.firstSeq; log !== undefined && seq <= head; seq++) {
       const entry = log.entries.get(seq);
       if (entry === undefined || entry.expiresAt <= nowSeconds) continue;
-      const size = byteLength(entry.message);
-      full = messages.length > 0 && bytes + size > query.maxBytes;
-      if (full) break;
-      messages.push(copyOf(entry.message));
-      bytes += size;
-      full = messages.length >= query.limit;
-      if (full) break;
+      if (!builder.add(copyOf(entry.message))) break;
     }
-    const last = messages.at(-1);
-    return {
-      messages,
-      head,
-      next: full && last !== undefined && last.seq < head ? last.seq : undefined,
-      trimmed: isTrimmed({
-        after: since ?? before,
-        head,
-        maxLength: query.maxLength,
-        first: messages[0],
-        lastAppendAt: log?.lastAppendAt ?? 0,
-        now: this.#now(),
-      }),
-    };
+    return builder.build(log?.lastAppendAt ?? 0, this.#now());
   }
 
   async head(ns: string, room: Room): Promise<number> {
@@ -136,11 +112,3 @@ function copyOf(message: StoredMessage): StoredMessage {
 }
 
 /** What a message costs of a page's `maxBytes`: its JSON in UTF-8 bytes. */
-function byteLength(message: StoredMessage): number {
-  return Buffer.byteLength(JSON.stringify(message), 'utf8');
-}
-
-function checkLimit(limit: number): void {
-  if (!(limit >= 1))
-    throw new RangeError(`A history page needs a limit of at least 1, got ${limit}`);
-}
