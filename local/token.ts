@@ -7,6 +7,7 @@
  * npx wscat -c "ws://localhost:3001/local?ns=/&token=$(npm run -s token -- --user alice)"
  */
 import { signSecretToken } from '../lambdas/auth';
+import { errorMessage } from '../lambdas/core/error-fields';
 import { devSecret } from './local-auth';
 
 export interface TokenArguments {
@@ -50,7 +51,7 @@ async function main(): Promise<void> {
 
 if (require.main === module) {
   main().catch((error: unknown) => {
-    console.error(error instanceof Error ? error.message : error);
+    console.error(errorMessage(error));
     process.exit(1);
   });
 }

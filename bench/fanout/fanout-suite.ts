@@ -89,7 +89,7 @@ export async function measureFanout(
     async dispatch(shard: DeliveryShard) {
       shards++;
       const worker = new Adapter({ store, delivery, concurrency: plan.concurrency });
-      running.push(worker.deliverShard(shard));
+      running.push(worker.postShard(shard));
     },
   };
   const adapter = new Adapter({

@@ -1,6 +1,6 @@
-import { currentConnectScope } from './connect-scope';
+import { errorFields } from './error-fields';
+import { type BroadcastReport, FanOut, type FanOutResult, type Packet } from './fan-out';
 import { type CoreLogger, silentLogger } from './logger';
-import { mapWithConcurrency } from './map-with-concurrency';
 import {
   type ChatMetrics,
   type Delivery,
@@ -8,22 +8,16 @@ import {
   type MembershipStore,
   type MessageLog,
   noMetrics,
-  type PostResult,
+  type PresenceStore,
+  type RemoveOptions,
   type ShardDispatcher,
 } from './ports';
-import { encodeEvent } from './protocol';
-import type { HistorySettings } from './room-features';
+import { type DepartureReason, PresenceTracker } from './presence-tracker';
+import type { HistorySettings, RoomFilter } from './room-features';
 import { isSocketId } from './socket-id';
-import type { RemovedConnection, Room, SocketId, SocketUser } from './types';
+import type { ConnectionRecord, RemovedConnection, Room, SocketId, SocketUser } from './types';
 
-/** What is emitted: an event name, its data and, when a client caused it, the sender. */
-export interface Packet {
-  readonly event: string;
-  readonly data: unknown;
-  readonly from?: SocketId | undefined;
-  /** The sender's verified user, stamped next to `from`. */
-  readonly user?: SocketUser | undefined;
-}
+export type { BroadcastReport, Packet } from './fan-out';
 
 /** Who receives a broadcast: members of `rooms` (the whole namespace when empty) minus members of `except`. */
 export interface BroadcastOptions {
@@ -34,21 +28,10 @@ export interface BroadcastOptions {
   readonly history?: HistorySettings | undefined;
 }
 
-/**
- * The outcome of one emit. `recipients` is every intended recipient:
- * delivered + gone + failed + dispatched. `delivered`, `gone` and `failed` count only what
- * this invocation posted; `dispatched` counts recipients handed to workers in shards, whose
- * posts (and gone clean-up) the workers do and log. Acks therefore count
- * `delivered + dispatched`: recipients reached or on their way.
- */
-export interface BroadcastReport {
-  readonly recipients: number;
-  readonly delivered: number;
-  readonly gone: number;
-  readonly failed: number;
-  readonly dispatched: number;
-  /** Durable target rooms → the seq the message got there; absent when nothing was stored. */
-  readonly seqs?: Readonly<Record<Room, number>>;
+/** A connection joining or leaving rooms: its record as it stands, and its verified user. */
+export interface Member {
+  readonly record: ConnectionRecord;
+  readonly user?: SocketUser | undefined;
 }
 
 export interface AdapterOptions {
@@ -76,45 +59,118 @@ export interface AdapterOptions {
   readonly shardSize?: number;
   /** Where durable rooms' messages are stored; required to emit to rooms that keep history. */
   readonly messageLog?: MessageLog;
+  /** Who is in presence-tracked rooms; required by namespaces that track presence. */
+  readonly presence?: PresenceStore;
+  /** The presence filter of a namespace, if it tracks presence. Default: none does. */
+  readonly presenceFilterOf?: (ns: string) => RoomFilter | undefined;
   /** Where counts and timings go. Default: nowhere. */
   readonly metrics?: ChatMetrics;
-  /**
-   * Told about connections a post found gone and this adapter removed (presence uses it to
-   * announce their departure). Its failures are logged, not thrown.
-   */
-  readonly onRemoved?: (removed: readonly RemovedConnection[]) => Promise<void>;
 }
 
 /**
- * Turns a packet and its audience into posts: resolves room members with the store, posts
- * each recipient once, in parallel, and removes the connections found gone.
+ * Owns rooms, as socket.io's adapter does: joins (`addAll`), leaves (`del`) and removals
+ * (`delAll`) go through it, and it tells presence about each. It also turns a packet and its
+ * audience into posts: resolves room members with the store, hands them to the fan-out, and
+ * removes the connections found gone.
  *
  * @example
+ * await adapter.addAll({ record, user }, ['lobby']);
  * const report = await adapter.broadcast({ event: 'chat', data: 'hi' }, { ns: '/', rooms: new Set(['lobby']), except: new Set() });
  */
 export class Adapter {
-  readonly store: MembershipStore;
-  private readonly delivery: Delivery;
+  private readonly store: MembershipStore;
   private readonly logger: CoreLogger;
-  private readonly concurrency: number;
   private readonly connectGraceMs: number;
-  private readonly dispatcher: ShardDispatcher | undefined;
-  private readonly shardSize: number;
   private readonly messageLog: MessageLog | undefined;
   private readonly metrics: ChatMetrics;
-  private readonly onRemoved: AdapterOptions['onRemoved'];
+  private readonly fanOut: FanOut;
+  private readonly presence: PresenceTracker;
 
   constructor(options: AdapterOptions) {
     this.store = options.store;
-    this.delivery = options.delivery;
     this.logger = options.logger ?? silentLogger;
-    this.concurrency = options.concurrency ?? 64;
     this.connectGraceMs = options.connectGraceMs ?? 30_000;
-    this.dispatcher = options.dispatcher;
-    this.shardSize = Math.max(1, options.shardSize ?? 1_000);
     this.messageLog = options.messageLog;
     this.metrics = options.metrics ?? noMetrics;
-    this.onRemoved = options.onRemoved;
+    this.fanOut = new FanOut({
+      delivery: options.delivery,
+      logger: this.logger,
+      metrics: this.metrics,
+      concurrency: options.concurrency ?? 64,
+      dispatcher: options.dispatcher,
+      shardSize: Math.max(1, options.shardSize ?? 1_000),
+    });
+    this.presence = new PresenceTracker({
+      store: options.presence,
+      adapter: this,
+      filterOf: options.presenceFilterOf ?? (() => undefined),
+      logger: this.logger,
+      metrics: this.metrics,
+    });
+  }
+
+  /**
+   * Adds the connection to rooms, then announces it in the presence-tracked ones. Rejects
+   * with `ConnectionGoneError` when the connection is gone.
+   *
+   * @example
+   * await adapter.addAll({ record, user: socket.user }, ['lobby', 'team:a']);
+   */
+  async addAll(member: Member, rooms: readonly Room[]): Promise<void> {
+    await this.store.join(member.record, rooms);
+    await this.presence.entered(presenceSubject(member), rooms);
+  }
+
+  /**
+   * Removes the connection from rooms (ones it is not in are ignored), then announces its
+   * departure from the presence-tracked ones.
+   *
+   * @example
+   * await adapter.del({ record, user: socket.user }, ['lobby']);
+   */
+  async del(member: Member, rooms: readonly Room[]): Promise<void> {
+    await this.store.leave(member.record, rooms);
+    await this.presence.left(presenceSubject(member), rooms, 'leave');
+  }
+
+  /**
+   * Removes connections and all their rooms, then announces, for `reason`, their departure
+   * from presence-tracked rooms (those failures are logged, not thrown). The one place a
+   * connection is removed. Resolves with the connections this call removed.
+   *
+   * @example
+   * const removed = await adapter.delAll([socket.id], 'disconnect');
+   */
+  async delAll(
+    ids: readonly SocketId[],
+    reason: DepartureReason,
+    options?: RemoveOptions,
+  ): Promise<readonly RemovedConnection[]> {
+    const removed = await this.store.removeConnections(ids, options);
+    await this.presence.removed(removed, reason);
+    return removed;
+  }
+
+  /**
+   * `delAll` for connections a post found gone, but those younger than `connectGraceMs`
+   * (their `$connect` may still be running). Failures are logged, never thrown.
+   *
+   * @example
+   * await adapter.removeGone(['R1kmxc2VNjMCFIA=']);
+   */
+  async removeGone(ids: readonly SocketId[]): Promise<void> {
+    if (ids.length === 0) return;
+    try {
+      const removed = await this.delAll(ids, 'gone', {
+        connectedBefore: Date.now() - this.connectGraceMs,
+      });
+      if (removed.length > 0) this.metrics.count('GoneCleanups', removed.length);
+    } catch (error) {
+      this.logger.error('Clean-up of gone connections failed', {
+        count: ids.length,
+        ...errorFields(error),
+      });
+    }
   }
 
   /**
@@ -130,9 +186,38 @@ export class Adapter {
       this.resolveExcluded(options),
     ]);
     for (const id of excluded) targets.delete(id);
-    const report = await this.deliver(packet, options.ns, targets, seqs);
+    const report = await this.cleanUp(this.fanOut.send(packet, options.ns, targets, seqs));
     this.metrics.milliseconds('FanoutTime', Date.now() - started);
     return seqs.size === 0 ? report : { ...report, seqs: Object.fromEntries(seqs) };
+  }
+
+  /** The ids of the audience's connections, without emitting anything. */
+  async fetchSocketIds(options: BroadcastOptions): Promise<SocketId[]> {
+    const [targets, excluded] = await Promise.all([
+      this.resolveTargets(options),
+      this.resolveExcluded(options),
+    ]);
+    return [...targets.keys()].filter((id) => !excluded.has(id));
+  }
+
+  /** Emits to known connection ids without resolving rooms (a socket emitting to itself). */
+  send(packet: Packet, ns: string, ids: readonly SocketId[]): Promise<BroadcastReport> {
+    return this.cleanUp(this.fanOut.send(packet, ns, new Map(ids.map((id) => [id, undefined]))));
+  }
+
+  /**
+   * The worker's side of sharding: posts a shard's frames with the same bounded concurrency
+   * and gone clean-up as a broadcast, and never dispatches further.
+   */
+  postShard(shard: DeliveryShard): Promise<BroadcastReport> {
+    return this.cleanUp(this.fanOut.postShard(shard));
+  }
+
+  /** Removes the connections the fan-out found gone and passes its report on. */
+  private async cleanUp(fanningOut: Promise<FanOutResult>): Promise<BroadcastReport> {
+    const { report, goneIds } = await fanningOut;
+    await this.removeGone(goneIds);
+    return report;
   }
 
   /** Appends the packet to the history of each durable target room: room → its seq. */
@@ -161,20 +246,6 @@ export class Adapter {
     for (const [index, entry] of stored.entries()) seqs.set(rooms[index] as Room, entry.seq);
     this.metrics.count('HistoryAppends', rooms.length);
     return seqs;
-  }
-
-  /** The ids of the audience's connections, without emitting anything. */
-  async fetchSocketIds(options: BroadcastOptions): Promise<SocketId[]> {
-    const [targets, excluded] = await Promise.all([
-      this.resolveTargets(options),
-      this.resolveExcluded(options),
-    ]);
-    return [...targets.keys()].filter((id) => !excluded.has(id));
-  }
-
-  /** Emits to known connection ids without resolving rooms (a socket emitting to itself). */
-  async send(packet: Packet, ns: string, ids: readonly SocketId[]): Promise<BroadcastReport> {
-    return this.deliver(packet, ns, new Map(ids.map((id) => [id, undefined])));
   }
 
   /** Recipient id → the room it was reached through (undefined for the namespace or its own room). */
@@ -207,175 +278,8 @@ export class Adapter {
     for (const ids of lists) for (const id of ids) excluded.add(id);
     return excluded;
   }
-
-  /**
-   * The worker's side of sharding: posts a shard's frames with the same bounded concurrency
-   * and gone clean-up as a broadcast, and never dispatches further.
-   */
-  async deliverShard(shard: DeliveryShard): Promise<BroadcastReport> {
-    const posts: Post[] = shard.groups.flatMap((group) =>
-      group.connectionIds.map((id) => ({ id, frame: group.frame })),
-    );
-    const counts = await this.postAll(posts);
-    if (counts.gone > 0 || counts.failed > 0) {
-      this.logger.warn('Partial shard delivery', { ...counts });
-    }
-    return { recipients: posts.length, ...counts, dispatched: 0 };
-  }
-
-  private async deliver(
-    packet: Packet,
-    ns: string,
-    targets: ReadonlyMap<SocketId, Room | undefined>,
-    seqs: ReadonlyMap<Room, number> = new Map(),
-  ): Promise<BroadcastReport> {
-    const frames = new Map<Room | undefined, string>();
-    const frameFor = (room: Room | undefined): string => {
-      let frame = frames.get(room);
-      if (frame === undefined) {
-        frame = encodeEvent({
-          event: packet.event,
-          data: packet.data,
-          ns,
-          room,
-          seq: room === undefined ? undefined : seqs.get(room),
-          from: packet.from,
-          user: packet.user,
-        });
-        frames.set(room, frame);
-      }
-      return frame;
-    };
-    let ids = [...targets.keys()];
-    let scoped = 0;
-    const scope = currentConnectScope();
-    if (scope && targets.has(scope.connectionId)) {
-      // Its `$connect` has not returned: collect the frame, delivered once the socket is open.
-      scope.frames.push(frameFor(targets.get(scope.connectionId)));
-      ids = ids.filter((id) => id !== scope.connectionId);
-      scoped = 1;
-    }
-    const own = this.dispatcher && ids.length > this.shardSize ? ids.slice(0, this.shardSize) : ids;
-    const dispatching = this.dispatchShards(ids.slice(own.length), targets, frameFor);
-    const counts = await this.postAll(own.map((id) => ({ id, frame: frameFor(targets.get(id)) })));
-    const { dispatched, failed: notDispatched } = await dispatching;
-    const failed = counts.failed + notDispatched;
-    if (counts.gone > 0 || failed > 0) {
-      this.logger.warn('Partial delivery', {
-        event: packet.event,
-        ns,
-        delivered: counts.delivered + scoped,
-        gone: counts.gone,
-        failed,
-        ...(dispatched > 0 ? { dispatched } : {}),
-      });
-    }
-    return {
-      recipients: ids.length + scoped,
-      delivered: counts.delivered + scoped,
-      gone: counts.gone,
-      failed,
-      dispatched,
-    };
-  }
-
-  /** Splits `ids` into shards of at most `shardSize` and dispatches them all in parallel. */
-  private async dispatchShards(
-    ids: readonly SocketId[],
-    targets: ReadonlyMap<SocketId, Room | undefined>,
-    frameFor: (room: Room | undefined) => string,
-  ): Promise<{ dispatched: number; failed: number }> {
-    const dispatcher = this.dispatcher;
-    if (!dispatcher || ids.length === 0) return { dispatched: 0, failed: 0 };
-    const shards: SocketId[][] = [];
-    for (let start = 0; start < ids.length; start += this.shardSize) {
-      shards.push(ids.slice(start, start + this.shardSize));
-    }
-    const results = await Promise.allSettled(
-      shards.map((shard) => dispatcher.dispatch(toShard(shard, targets, frameFor))),
-    );
-    let dispatched = 0;
-    let failed = 0;
-    this.metrics.count('ShardsDispatched', shards.length);
-    results.forEach((result, index) => {
-      const size = (shards[index] as SocketId[]).length;
-      if (result.status === 'fulfilled') dispatched += size;
-      else {
-        failed += size;
-        this.logger.error('Shard dispatch failed', {
-          recipients: size,
-          error: result.reason instanceof Error ? result.reason.name : String(result.reason),
-        });
-      }
-    });
-    return { dispatched, failed };
-  }
-
-  /** Posts every frame with bounded concurrency, then removes the connections found gone. */
-  private async postAll(
-    posts: readonly Post[],
-  ): Promise<{ delivered: number; gone: number; failed: number }> {
-    const results = await mapWithConcurrency(
-      posts,
-      this.concurrency,
-      (post): Promise<PostResult> => this.delivery.post(post.id, post.frame),
-    );
-    const gone: SocketId[] = [];
-    let delivered = 0;
-    let failed = 0;
-    results.forEach((result, index) => {
-      const id = (posts[index] as Post).id;
-      if (result.status === 'rejected') {
-        failed++;
-        this.logger.warn('Post failed', {
-          connectionId: id,
-          error: result.reason instanceof Error ? result.reason.name : String(result.reason),
-        });
-      } else if (result.value === 'gone') gone.push(id);
-      else delivered++;
-    });
-    if (delivered > 0) this.metrics.count('Deliveries', delivered);
-    if (failed > 0) this.metrics.count('DeliveryFailures', failed);
-    if (gone.length > 0) await this.removeGone(gone);
-    return { delivered, gone: gone.length, failed };
-  }
-
-  private async removeGone(ids: readonly SocketId[]): Promise<void> {
-    try {
-      const removed = await this.store.removeConnections(ids, {
-        connectedBefore: Date.now() - this.connectGraceMs,
-      });
-      if (removed.length > 0) this.metrics.count('GoneCleanups', removed.length);
-      if (removed.length > 0 && this.onRemoved) await this.onRemoved(removed);
-    } catch (error) {
-      this.logger.error('Clean-up of gone connections failed', {
-        count: ids.length,
-        error: error instanceof Error ? error.message : String(error),
-      });
-    }
-  }
 }
 
-interface Post {
-  readonly id: SocketId;
-  readonly frame: string;
-}
-
-/** The shard of `ids`: one group per distinct frame, in first-seen order. */
-function toShard(
-  ids: readonly SocketId[],
-  targets: ReadonlyMap<SocketId, Room | undefined>,
-  frameFor: (room: Room | undefined) => string,
-): DeliveryShard {
-  const groups = new Map<string, SocketId[]>();
-  for (const id of ids) {
-    const frame = frameFor(targets.get(id));
-    let group = groups.get(frame);
-    if (!group) {
-      group = [];
-      groups.set(frame, group);
-    }
-    group.push(id);
-  }
-  return { groups: [...groups].map(([frame, connectionIds]) => ({ frame, connectionIds })) };
+function presenceSubject({ record, user }: Member) {
+  return { id: record.id, ns: record.ns, user, expiresAt: record.expiresAt };
 }

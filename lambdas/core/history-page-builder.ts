@@ -14,19 +14,19 @@ import type { HistoryPage, HistoryQuery, StoredMessage } from './types';
 export class HistoryPageBuilder {
   /** The seq the page reads after. */
   readonly after: number;
-  readonly #query: HistoryQuery;
-  readonly #head: number;
-  readonly #since: number | undefined;
-  readonly #messages: StoredMessage[] = [];
-  #bytes = 0;
-  #full = false;
+  private readonly query: HistoryQuery;
+  private readonly head: number;
+  private readonly since: number | undefined;
+  private readonly messages: StoredMessage[] = [];
+  private bytes = 0;
+  private isFull = false;
 
   constructor(query: HistoryQuery, head: number) {
     checkHistoryQuery(query);
-    this.#query = query;
-    this.#head = head;
+    this.query = query;
+    this.head = head;
     const since = query.since === undefined ? undefined : Math.max(0, Math.floor(query.since));
-    this.#since = since;
+    this.since = since;
     this.after = Math.max(since ?? head - query.limit, head - query.maxLength, 0);
   }
 
@@ -37,40 +37,40 @@ export class HistoryPageBuilder {
 
   /** Whether the page holds all it may. */
   get full(): boolean {
-    return this.#full;
+    return this.isFull;
   }
 
   /** How many more messages the page takes at most. */
   get wanted(): number {
-    return this.#query.limit - this.#messages.length;
+    return this.query.limit - this.messages.length;
   }
 
   /** Adds the next readable message, in seq order; false once the page is full (then it was not added if over budget). */
   add(message: StoredMessage): boolean {
-    if (this.#full) return false;
+    if (this.isFull) return false;
     const size = Buffer.byteLength(JSON.stringify(message), 'utf8');
-    if (this.#messages.length > 0 && this.#bytes + size > this.#query.maxBytes) {
-      this.#full = true;
+    if (this.messages.length > 0 && this.bytes + size > this.query.maxBytes) {
+      this.isFull = true;
       return false;
     }
-    this.#messages.push(message);
-    this.#bytes += size;
-    this.#full = this.#messages.length >= this.#query.limit;
-    return !this.#full;
+    this.messages.push(message);
+    this.bytes += size;
+    this.isFull = this.messages.length >= this.query.limit;
+    return !this.isFull;
   }
 
   /** The page; `lastAppendAt` is when the room's counter last handed out a seq (epoch ms). */
   build(lastAppendAt: number, now: number): HistoryPage {
-    const last = this.#messages.at(-1);
+    const last = this.messages.at(-1);
     return {
-      messages: this.#messages,
-      head: this.#head,
-      next: this.#full && last !== undefined && last.seq < this.#head ? last.seq : undefined,
+      messages: this.messages,
+      head: this.head,
+      next: this.isFull && last !== undefined && last.seq < this.head ? last.seq : undefined,
       trimmed: isTrimmed({
-        after: this.#since ?? this.after,
-        head: this.#head,
-        maxLength: this.#query.maxLength,
-        first: this.#messages[0],
+        after: this.since ?? this.after,
+        head: this.head,
+        maxLength: this.query.maxLength,
+        first: this.messages[0],
         lastAppendAt,
         now,
       }),

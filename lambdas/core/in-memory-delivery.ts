@@ -13,29 +13,29 @@ import type { SocketId } from './types';
  * delivery.framesFor('a'); // [{ event: 'hello' }]
  */
 export class InMemoryDelivery implements Delivery {
-  readonly #frames = new Map<SocketId, string[]>();
-  readonly #gone = new Set<SocketId>();
-  readonly #failures = new Map<SocketId, unknown>();
-  #postCount = 0;
+  private readonly frames = new Map<SocketId, string[]>();
+  private readonly gone = new Set<SocketId>();
+  private readonly failures = new Map<SocketId, unknown>();
+  private posts = 0;
 
   async post(connectionId: SocketId, frame: string): Promise<PostResult> {
-    this.#postCount++;
-    if (this.#failures.has(connectionId)) throw this.#failures.get(connectionId);
-    if (this.#gone.has(connectionId)) return 'gone';
-    const frames = this.#frames.get(connectionId) ?? [];
+    this.posts++;
+    if (this.failures.has(connectionId)) throw this.failures.get(connectionId);
+    if (this.gone.has(connectionId)) return 'gone';
+    const frames = this.frames.get(connectionId) ?? [];
     frames.push(frame);
-    this.#frames.set(connectionId, frames);
+    this.frames.set(connectionId, frames);
     return 'delivered';
   }
 
   /** Every later post to `connectionId` resolves `'gone'` and records nothing. */
   markGone(connectionId: SocketId): void {
-    this.#gone.add(connectionId);
+    this.gone.add(connectionId);
   }
 
   /** Every later post to `connectionId` rejects with `error` (takes precedence over `markGone`). */
   failWith(connectionId: SocketId, error: unknown): void {
-    this.#failures.set(connectionId, error);
+    this.failures.set(connectionId, error);
   }
 
   /** Frames delivered to `connectionId`, in order, parsed as JSON (a frame that is not JSON stays a string). */
@@ -45,23 +45,23 @@ export class InMemoryDelivery implements Delivery {
 
   /** Frames delivered to `connectionId`, in order, as posted. */
   rawFramesFor(connectionId: SocketId): string[] {
-    return [...(this.#frames.get(connectionId) ?? [])];
+    return [...(this.frames.get(connectionId) ?? [])];
   }
 
   /** Ids that received at least one frame. */
   recipients(): SocketId[] {
-    return [...this.#frames.keys()];
+    return [...this.frames.keys()];
   }
 
   /** Number of `post` calls, including those answered `'gone'` or failed. */
   get postCount(): number {
-    return this.#postCount;
+    return this.posts;
   }
 
   /** Forgets the recorded frames and the post count; gone and failing marks stay. */
   clearFrames(): void {
-    this.#frames.clear();
-    this.#postCount = 0;
+    this.frames.clear();
+    this.posts = 0;
   }
 }
 

@@ -14,19 +14,19 @@ import type { ConnectionRecord, RemovedConnection, Room, SocketData, SocketId } 
  * await store.members('/', 'a'); // ['a']
  */
 export class InMemoryMembershipStore implements MembershipStore {
-  readonly #connections = new Map<SocketId, ConnectionRecord>();
+  private readonly connections = new Map<SocketId, ConnectionRecord>();
   /** Partition key (`ns#<ns>` or `room#<ns>#<room>`) to the ids in it, as in the table. */
-  readonly #partitions = new Map<string, Set<SocketId>>();
+  private readonly partitions = new Map<string, Set<SocketId>>();
 
   async addConnection(record: ConnectionRecord): Promise<void> {
     const rooms = explicitRooms(record.id, record.rooms);
-    this.#connections.set(record.id, { ...record, rooms, data: structuredClone(record.data) });
-    this.#add(namespacePartition(record.ns), record.id);
-    for (const room of [record.id, ...rooms]) this.#add(roomPartition(record.ns, room), record.id);
+    this.connections.set(record.id, { ...record, rooms, data: structuredClone(record.data) });
+    this.add(namespacePartition(record.ns), record.id);
+    for (const room of [record.id, ...rooms]) this.add(roomPartition(record.ns, room), record.id);
   }
 
   async getConnection(id: SocketId): Promise<ConnectionRecord | undefined> {
-    const record = this.#connections.get(id);
+    const record = this.connections.get(id);
     return record && { ...record, rooms: [...record.rooms], data: structuredClone(record.data) };
   }
 
@@ -37,55 +37,55 @@ export class InMemoryMembershipStore implements MembershipStore {
     const { connectedBefore } = options;
     const removed: RemovedConnection[] = [];
     for (const id of ids) {
-      const record = this.#connections.get(id);
+      const record = this.connections.get(id);
       if (record === undefined) continue;
       if (connectedBefore !== undefined && record.connectedAt >= connectedBefore) continue;
-      this.#delete(namespacePartition(record.ns), id);
-      for (const room of [id, ...record.rooms]) this.#delete(roomPartition(record.ns, room), id);
-      this.#connections.delete(id);
+      this.delete(namespacePartition(record.ns), id);
+      for (const room of [id, ...record.rooms]) this.delete(roomPartition(record.ns, room), id);
+      this.connections.delete(id);
       removed.push({ id, ns: record.ns, rooms: [...record.rooms], user: userOf(record.data) });
     }
     return removed;
   }
 
   async join(record: ConnectionRecord, rooms: readonly Room[]): Promise<void> {
-    const stored = this.#connections.get(record.id);
+    const stored = this.connections.get(record.id);
     if (stored === undefined) throw new ConnectionGoneError(record.id);
     const joining = explicitRooms(record.id, rooms);
-    for (const room of joining) this.#add(roomPartition(record.ns, room), record.id);
-    this.#connections.set(record.id, { ...stored, rooms: unique([...stored.rooms, ...joining]) });
+    for (const room of joining) this.add(roomPartition(record.ns, room), record.id);
+    this.connections.set(record.id, { ...stored, rooms: unique([...stored.rooms, ...joining]) });
   }
 
   async leave(record: ConnectionRecord, rooms: readonly Room[]): Promise<void> {
     const leaving = explicitRooms(record.id, rooms);
-    for (const room of leaving) this.#delete(roomPartition(record.ns, room), record.id);
-    const stored = this.#connections.get(record.id);
+    for (const room of leaving) this.delete(roomPartition(record.ns, room), record.id);
+    const stored = this.connections.get(record.id);
     if (stored === undefined) return;
     const remaining = stored.rooms.filter((room) => !leaving.includes(room));
-    this.#connections.set(record.id, { ...stored, rooms: remaining });
+    this.connections.set(record.id, { ...stored, rooms: remaining });
   }
 
   async members(ns: string, room?: Room): Promise<SocketId[]> {
     const partition = room === undefined ? namespacePartition(ns) : roomPartition(ns, room);
-    return [...(this.#partitions.get(partition) ?? [])].sort();
+    return [...(this.partitions.get(partition) ?? [])].sort();
   }
 
   async saveData(id: SocketId, data: SocketData): Promise<void> {
-    const stored = this.#connections.get(id);
+    const stored = this.connections.get(id);
     if (stored === undefined) return;
-    this.#connections.set(id, { ...stored, data: structuredClone(data) });
+    this.connections.set(id, { ...stored, data: structuredClone(data) });
   }
 
-  #add(partition: string, id: SocketId): void {
-    const ids = this.#partitions.get(partition) ?? new Set<SocketId>();
+  private add(partition: string, id: SocketId): void {
+    const ids = this.partitions.get(partition) ?? new Set<SocketId>();
     ids.add(id);
-    this.#partitions.set(partition, ids);
+    this.partitions.set(partition, ids);
   }
 
-  #delete(partition: string, id: SocketId): void {
-    const ids = this.#partitions.get(partition);
+  private delete(partition: string, id: SocketId): void {
+    const ids = this.partitions.get(partition);
     ids?.delete(id);
-    if (ids?.size === 0) this.#partitions.delete(partition);
+    if (ids?.size === 0) this.partitions.delete(partition);
   }
 }
 

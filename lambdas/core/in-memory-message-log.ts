@@ -27,11 +27,11 @@ interface RoomLog {
  * await log.read('/', 'lobby', { limit: 50, maxLength: 1000, maxBytes: 96_000 }); // { messages: [{ seq: 1, … }], head: 1, trimmed: false }
  */
 export class InMemoryMessageLog implements MessageLog {
-  readonly #rooms = new Map<string, RoomLog>();
-  readonly #now: () => number;
+  private readonly rooms = new Map<string, RoomLog>();
+  private readonly now: () => number;
 
   constructor(options: InMemoryMessageLogOptions = {}) {
-    this.#now = options.now ?? Date.now;
+    this.now = options.now ?? Date.now;
   }
 
   async append(
@@ -40,47 +40,47 @@ export class InMemoryMessageLog implements MessageLog {
     message: Omit<StoredMessage, 'seq'>,
     expiresAt: number,
   ): Promise<StoredMessage> {
-    const log = this.#roomLog(ns, room, true);
+    const log = this.roomLog(ns, room, true);
     log.head++;
-    log.lastAppendAt = this.#now();
+    log.lastAppendAt = this.now();
     const stored = storedMessage(log.head, message);
     log.entries.set(stored.seq, { message: stored, expiresAt });
-    this.#pruneExpired(log);
+    this.pruneExpired(log);
     return copyOf(stored);
   }
 
   async read(ns: string, room: Room, query: HistoryQuery): Promise<HistoryPage> {
-    const log = this.#roomLog(ns, room, false);
+    const log = this.roomLog(ns, room, false);
     const head = log?.head ?? 0;
     const builder = new HistoryPageBuilder(query, head);
-    const nowSeconds = Math.floor(this.#now() / 1000);
+    const nowSeconds = Math.floor(this.now() / 1000);
     for (let seq = builder.firstSeq; log !== undefined && seq <= head; seq++) {
       const entry = log.entries.get(seq);
       if (entry === undefined || entry.expiresAt <= nowSeconds) continue;
       if (!builder.add(copyOf(entry.message))) break;
     }
-    return builder.build(log?.lastAppendAt ?? 0, this.#now());
+    return builder.build(log?.lastAppendAt ?? 0, this.now());
   }
 
   async head(ns: string, room: Room): Promise<number> {
-    return this.#roomLog(ns, room, false)?.head ?? 0;
+    return this.roomLog(ns, room, false)?.head ?? 0;
   }
 
-  #roomLog(ns: string, room: Room, create: true): RoomLog;
-  #roomLog(ns: string, room: Room, create: false): RoomLog | undefined;
-  #roomLog(ns: string, room: Room, create: boolean): RoomLog | undefined {
+  private roomLog(ns: string, room: Room, create: true): RoomLog;
+  private roomLog(ns: string, room: Room, create: false): RoomLog | undefined;
+  private roomLog(ns: string, room: Room, create: boolean): RoomLog | undefined {
     const partition = `hist#${ns}#${room}`;
-    let log = this.#rooms.get(partition);
+    let log = this.rooms.get(partition);
     if (log === undefined && create) {
       log = { head: 0, lastAppendAt: 0, entries: new Map() };
-      this.#rooms.set(partition, log);
+      this.rooms.set(partition, log);
     }
     return log;
   }
 
   /** Forgets the oldest messages while they are expired, as DynamoDB's TTL eventually does. */
-  #pruneExpired(log: RoomLog): void {
-    const nowSeconds = Math.floor(this.#now() / 1000);
+  private pruneExpired(log: RoomLog): void {
+    const nowSeconds = Math.floor(this.now() / 1000);
     for (const [seq, entry] of log.entries) {
       if (entry.expiresAt > nowSeconds) return;
       log.entries.delete(seq);

@@ -27,11 +27,11 @@ interface Entry {
  */
 export class InMemoryPresenceStore implements PresenceStore {
   /** Partition key (`presence#<ns>#<room>`) to the room's entries by user id, as in the table. */
-  readonly #rooms = new Map<string, Map<string, Entry>>();
-  readonly #now: () => number;
+  private readonly rooms = new Map<string, Map<string, Entry>>();
+  private readonly now: () => number;
 
   constructor(options: InMemoryPresenceStoreOptions = {}) {
-    this.#now = options.now ?? Date.now;
+    this.now = options.now ?? Date.now;
   }
 
   async enter(
@@ -42,10 +42,10 @@ export class InMemoryPresenceStore implements PresenceStore {
     expiresAt: number,
   ): Promise<boolean> {
     const partition = partitionOf(ns, room);
-    const entries = this.#rooms.get(partition) ?? new Map<string, Entry>();
-    this.#rooms.set(partition, entries);
+    const entries = this.rooms.get(partition) ?? new Map<string, Entry>();
+    this.rooms.set(partition, entries);
     const entry = entries.get(user.id);
-    if (entry === undefined || !this.#isLive(entry)) {
+    if (entry === undefined || !this.isLive(entry)) {
       entries.set(user.id, { name: user.name, connections: new Set([connectionId]), expiresAt });
       return true;
     }
@@ -57,21 +57,21 @@ export class InMemoryPresenceStore implements PresenceStore {
 
   async exit(ns: string, room: Room, userId: string, connectionId: SocketId): Promise<boolean> {
     const partition = partitionOf(ns, room);
-    const entries = this.#rooms.get(partition);
+    const entries = this.rooms.get(partition);
     const entry = entries?.get(userId);
-    if (entries === undefined || entry === undefined || !this.#isLive(entry)) return false;
+    if (entries === undefined || entry === undefined || !this.isLive(entry)) return false;
     if (!entry.connections.delete(connectionId)) return false;
     if (entry.connections.size > 0) return false;
     entries.delete(userId);
-    if (entries.size === 0) this.#rooms.delete(partition);
+    if (entries.size === 0) this.rooms.delete(partition);
     return true;
   }
 
   async list(ns: string, room: Room): Promise<PresenceMember[]> {
     const partition = partitionOf(ns, room);
-    const entries = this.#rooms.get(partition) ?? new Map<string, Entry>();
-    for (const [id, entry] of entries) if (!this.#isLive(entry)) entries.delete(id);
-    if (entries.size === 0) this.#rooms.delete(partition);
+    const entries = this.rooms.get(partition) ?? new Map<string, Entry>();
+    for (const [id, entry] of entries) if (!this.isLive(entry)) entries.delete(id);
+    if (entries.size === 0) this.rooms.delete(partition);
     return [...entries]
       .sort(([a], [b]) => Buffer.compare(Buffer.from(a), Buffer.from(b)))
       .map(([id, entry]) => ({
@@ -80,8 +80,8 @@ export class InMemoryPresenceStore implements PresenceStore {
       }));
   }
 
-  #isLive(entry: Entry): boolean {
-    return entry.connections.size > 0 && entry.expiresAt > Math.floor(this.#now() / 1000);
+  private isLive(entry: Entry): boolean {
+    return entry.connections.size > 0 && entry.expiresAt > Math.floor(this.now() / 1000);
   }
 }
 

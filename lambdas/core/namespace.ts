@@ -2,7 +2,6 @@ import type { Adapter, BroadcastReport } from './adapter';
 import { type Audience, BroadcastOperator } from './broadcast-operator';
 import { ChatError } from './errors';
 import type { MessageLog, PresenceStore } from './ports';
-import type { PresenceTracker } from './presence-tracker';
 import {
   type HistoryOptions,
   type HistorySettings,
@@ -19,7 +18,6 @@ export const HISTORY_PAGE_BYTES = 96_000;
 
 /** What a namespace shares with the server's other namespaces. */
 export interface NamespaceServices {
-  readonly presenceTracker: PresenceTracker;
   readonly messageLog?: MessageLog | undefined;
   readonly presence?: PresenceStore | undefined;
 }
@@ -219,11 +217,6 @@ export class Namespace {
       history: this.historyConfig,
       ...audience,
     });
-  }
-
-  /** @internal Presence bookkeeping of joins and leaves. */
-  get presenceTracker(): PresenceTracker {
-    return this.services.presenceTracker;
   }
 
   /** @internal The presence filter, when the namespace tracks presence. */

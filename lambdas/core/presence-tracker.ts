@@ -1,4 +1,5 @@
 import type { Adapter } from './adapter';
+import { errorFields } from './error-fields';
 import { type CoreLogger, silentLogger } from './logger';
 import { type ChatMetrics, noMetrics, type PresenceStore } from './ports';
 import type { RoomFilter } from './room-features';
@@ -25,7 +26,8 @@ export interface PresenceSubject {
 
 export interface PresenceTrackerOptions {
   readonly store: PresenceStore | undefined;
-  readonly adapter: Adapter;
+  /** Sends the announcements. */
+  readonly adapter: Pick<Adapter, 'broadcast'>;
   /** The presence filter of a namespace, if it tracks presence. */
   readonly filterOf: (ns: string) => RoomFilter | undefined;
   readonly logger?: CoreLogger;
@@ -42,27 +44,27 @@ export interface PresenceTrackerOptions {
  * await tracker.entered({ id: socket.id, ns: '/', user, expiresAt }, ['lobby']);
  */
 export class PresenceTracker {
-  readonly #options: PresenceTrackerOptions;
-  readonly #logger: CoreLogger;
-  readonly #metrics: ChatMetrics;
+  private readonly options: PresenceTrackerOptions;
+  private readonly logger: CoreLogger;
+  private readonly metrics: ChatMetrics;
 
   constructor(options: PresenceTrackerOptions) {
-    this.#options = options;
-    this.#logger = options.logger ?? silentLogger;
-    this.#metrics = options.metrics ?? noMetrics;
+    this.options = options;
+    this.logger = options.logger ?? silentLogger;
+    this.metrics = options.metrics ?? noMetrics;
   }
 
   /** Records `subject` in the tracked ones of `rooms` and announces users who were not there. */
   async entered(subject: PresenceSubject, rooms: readonly Room[]): Promise<void> {
-    const tracked = this.#tracked(subject.ns, rooms);
+    const tracked = this.tracked(subject.ns, rooms);
     if (tracked.length === 0) return;
-    const store = this.#storeFor(subject.ns);
+    const store = this.storeFor(subject.ns);
     const user = identityOf(subject);
     const expiresAt = subject.expiresAt ?? Math.floor(Date.now() / 1000) + 2 * 60 * 60;
     await Promise.all(
       tracked.map(async (room) => {
         if (await store.enter(subject.ns, room, user, subject.id, expiresAt)) {
-          await this.#announce(subject.ns, room, subject.id, { action: 'join', user });
+          await this.announce(subject.ns, room, subject.id, { action: 'join', user });
         }
       }),
     );
@@ -74,14 +76,14 @@ export class PresenceTracker {
     rooms: readonly Room[],
     reason: DepartureReason,
   ): Promise<void> {
-    const tracked = this.#tracked(subject.ns, rooms);
+    const tracked = this.tracked(subject.ns, rooms);
     if (tracked.length === 0) return;
-    const store = this.#storeFor(subject.ns);
+    const store = this.storeFor(subject.ns);
     const user = identityOf(subject);
     await Promise.all(
       tracked.map(async (room) => {
         if (await store.exit(subject.ns, room, user.id, subject.id)) {
-          await this.#announce(subject.ns, room, subject.id, { action: 'leave', user, reason });
+          await this.announce(subject.ns, room, subject.id, { action: 'leave', user, reason });
         }
       }),
     );
@@ -92,30 +94,35 @@ export class PresenceTracker {
     await Promise.all(
       connections.map((connection) =>
         this.left(connection, connection.rooms, reason).catch((error: unknown) => {
-          this.#logger.error('Presence update failed', {
+          this.logger.error('Presence update failed', {
             connectionId: connection.id,
             reason,
-            error: error instanceof Error ? error.message : String(error),
+            ...errorFields(error),
           });
         }),
       ),
     );
   }
 
-  #tracked(ns: string, rooms: readonly Room[]): Room[] {
-    const filter = this.#options.filterOf(ns);
+  private tracked(ns: string, rooms: readonly Room[]): Room[] {
+    const filter = this.options.filterOf(ns);
     return filter ? [...new Set(rooms)].filter(filter) : [];
   }
 
-  #storeFor(ns: string): PresenceStore {
-    const store = this.#options.store;
+  private storeFor(ns: string): PresenceStore {
+    const store = this.options.store;
     if (!store) throw new Error(`Namespace ${ns} tracks presence but no presence store is set`);
     return store;
   }
 
-  async #announce(ns: string, room: Room, id: SocketId, event: PresenceEvent): Promise<void> {
-    this.#metrics.count('PresenceEvents');
-    await this.#options.adapter.broadcast(
+  private async announce(
+    ns: string,
+    room: Room,
+    id: SocketId,
+    event: PresenceEvent,
+  ): Promise<void> {
+    this.metrics.count('PresenceEvents');
+    await this.options.adapter.broadcast(
       { event: 'presence', data: event },
       { ns, rooms: new Set([room]), except: new Set([id]) },
     );

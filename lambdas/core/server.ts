@@ -1,5 +1,7 @@
 import { Adapter } from './adapter';
+import { AfterConnectWorker } from './after-connect-worker';
 import { runInConnectScope } from './connect-scope';
+import { errorFields } from './error-fields';
 import { ChatError, ConnectionGoneError, ConnectionRefusedError, type ErrorCode } from './errors';
 import { type Handshake, laterHandshake } from './handshake';
 import { type CoreLogger, silentLogger } from './logger';
@@ -15,7 +17,6 @@ import {
   type PresenceStore,
   type ShardDispatcher,
 } from './ports';
-import { PresenceTracker } from './presence-tracker';
 import { ackIdOf, encodeAck, encodeFailure, parseClientFrame } from './protocol';
 import { TokenBucketRateLimiter } from './rate-limiter';
 import { Socket, userFromAuthorizer, userOf } from './socket';
@@ -102,26 +103,22 @@ const namespaceOf = (query: Readonly<Record<string, string>>): string => query.n
 export class Server {
   private readonly namespaces = new Map<string, Namespace>();
   private readonly adapter: Adapter;
+  private readonly afterConnectWorker: AfterConnectWorker;
   private readonly store: MembershipStore;
-  private readonly delivery: Delivery;
   private readonly deferredDelivery: DeferredDelivery;
   private readonly logger: CoreLogger;
   private readonly connectionTtlSeconds: number;
-  private readonly afterConnectDeadlineMs: number;
   private readonly maxPayloadBytes: number;
   private readonly rateLimiter: TokenBucketRateLimiter | undefined;
   private readonly metrics: ChatMetrics;
-  private readonly presenceTracker: PresenceTracker;
   private readonly messageLog: MessageLog | undefined;
   private readonly presence: PresenceStore | undefined;
 
   constructor(options: ServerOptions) {
     this.store = options.store;
-    this.delivery = options.delivery;
     this.deferredDelivery = options.deferredDelivery;
     this.logger = options.logger ?? silentLogger;
     this.connectionTtlSeconds = options.connectionTtlSeconds ?? DEFAULT_CONNECTION_TTL_SECONDS;
-    this.afterConnectDeadlineMs = options.afterConnectDeadlineMs ?? 10_000;
     this.maxPayloadBytes = options.maxPayloadBytes ?? 64 * 1024;
     this.rateLimiter =
       options.rateLimit === false ? undefined : new TokenBucketRateLimiter(options.rateLimit ?? {});
@@ -136,15 +133,17 @@ export class Server {
       ...(options.shardDispatcher === undefined ? {} : { dispatcher: options.shardDispatcher }),
       ...(options.shardSize === undefined ? {} : { shardSize: options.shardSize }),
       ...(options.messageLog === undefined ? {} : { messageLog: options.messageLog }),
+      ...(options.presence === undefined ? {} : { presence: options.presence }),
+      presenceFilterOf: (ns) => this.namespaces.get(ns)?.presenceFilter,
       metrics: this.metrics,
-      onRemoved: (removed) => this.presenceTracker.removed(removed, 'gone'),
     });
-    this.presenceTracker = new PresenceTracker({
-      store: options.presence,
+    this.afterConnectWorker = new AfterConnectWorker({
+      delivery: options.delivery,
       adapter: this.adapter,
-      filterOf: (ns) => this.namespaces.get(ns)?.presenceFilter,
       logger: this.logger,
-      metrics: this.metrics,
+      ...(options.afterConnectDeadlineMs === undefined
+        ? {}
+        : { deadlineMs: options.afterConnectDeadlineMs }),
     });
   }
 
@@ -155,7 +154,6 @@ export class Server {
     let nsp = this.namespaces.get(name);
     if (!nsp) {
       nsp = new Namespace(name, this.adapter, {
-        presenceTracker: this.presenceTracker,
         messageLog: this.messageLog,
         presence: this.presence,
       });
@@ -216,8 +214,7 @@ export class Server {
       if (frames.length > 0) await this.deferredDelivery.deliverAfterConnect(socket.id, frames);
     } catch (error) {
       // The hook may have joined presence-tracked rooms (and announced it) before it threw.
-      const removed = await this.store.removeConnections([socket.id]);
-      await this.presenceTracker.removed(removed, 'disconnect');
+      await this.adapter.delAll([socket.id], 'disconnect');
       throw error;
     }
     this.metrics.count('Connections');
@@ -307,9 +304,8 @@ export class Server {
   async handleDisconnect(input: DisconnectInput): Promise<void> {
     const record = await this.store.getConnection(input.connectionId);
     if (!record) return;
-    const removed = await this.store.removeConnections([record.id]);
+    const removed = await this.adapter.delAll([record.id], 'disconnect');
     if (removed.length > 0) this.metrics.count('Disconnections');
-    await this.presenceTracker.removed(removed, 'disconnect');
     this.logger.info('Disconnected', {
       connectionId: record.id,
       ns: record.ns,
@@ -325,34 +321,9 @@ export class Server {
     });
   }
 
-  /**
-   * The after-connect worker: posts frames, in order, to a connection that may not be open
-   * yet, retrying 410s and transient failures with backoff until the deadline. It never
-   * throws, so an asynchronous invocation is not retried and no frame is sent twice.
-   */
-  async deliverAfterConnect(connectionId: SocketId, frames: readonly string[]): Promise<void> {
-    const deadline = Date.now() + this.afterConnectDeadlineMs;
-    let delayMs = 20;
-    for (const [index, frame] of frames.entries()) {
-      for (;;) {
-        const outcome = await this.delivery
-          .post(connectionId, frame)
-          .catch((error: unknown) => error);
-        if (outcome === 'delivered') break;
-        if (Date.now() + delayMs > deadline) {
-          this.logger.warn('After-connect delivery gave up', {
-            connectionId,
-            delivered: index,
-            dropped: frames.length - index,
-            lastError: outcome === 'gone' ? 'GoneException' : (outcome as Error)?.name,
-          });
-          if (outcome === 'gone') await this.removeGoneAfterConnect(connectionId);
-          return;
-        }
-        await new Promise((resolve) => setTimeout(resolve, delayMs));
-        delayMs = Math.min(delayMs * 2, 1_000);
-      }
-    }
+  /** The after-connect worker's entry point; see `AfterConnectWorker`. Never throws. */
+  deliverAfterConnect(connectionId: SocketId, frames: readonly string[]): Promise<void> {
+    return this.afterConnectWorker.post(connectionId, frames);
   }
 
   /**
@@ -361,23 +332,7 @@ export class Server {
    * retried and no recipient gets a frame twice.
    */
   async deliverShard(shard: DeliveryShard): Promise<void> {
-    await this.adapter.deliverShard(shard);
-  }
-
-  /** Clean-up when the after-connect worker gives up on a gone connection; never throws. */
-  private async removeGoneAfterConnect(connectionId: SocketId): Promise<void> {
-    try {
-      const removed = await this.store.removeConnections([connectionId], {
-        connectedBefore: Date.now() - 30_000,
-      });
-      if (removed.length > 0) this.metrics.count('GoneCleanups', removed.length);
-      await this.presenceTracker.removed(removed, 'gone');
-    } catch (error) {
-      this.logger.error('Clean-up of a gone connection failed', {
-        connectionId,
-        error: error instanceof Error ? error.message : String(error),
-      });
-    }
+    await this.adapter.postShard(shard);
   }
 
   /** Encodes a failure frame and counts it under its code. */
@@ -404,10 +359,7 @@ export class Server {
     this.logger.error('Handler failed', {
       action,
       connectionId,
-      error:
-        error instanceof Error
-          ? { name: error.name, message: error.message, stack: error.stack }
-          : String(error),
+      ...errorFields(error, { stack: true }),
     });
     return { code: 'INTERNAL', message: 'Internal error' };
   }

@@ -63,21 +63,19 @@ export class Socket {
         throw new ChatError('FORBIDDEN', `Not allowed to join "${room}"`);
       }
     }
-    await this.adapter.store.join(this.record, fresh);
+    await this.adapter.addAll({ record: this.record, user: this.user }, fresh);
     this.record = { ...this.record, rooms: [...this.record.rooms, ...new Set(fresh)] };
-    await this.nsp.presenceTracker.entered(this.presenceSubject, fresh);
   }
 
   /** Leaves rooms; rooms the socket is not in are ignored. */
   async leave(rooms: Rooms): Promise<void> {
     const list = toList(rooms).filter((room) => this.record.rooms.includes(room));
     if (list.length === 0) return;
-    await this.adapter.store.leave(this.record, list);
+    await this.adapter.del({ record: this.record, user: this.user }, list);
     this.record = {
       ...this.record,
       rooms: this.record.rooms.filter((room) => !list.includes(room)),
     };
-    await this.nsp.presenceTracker.left(this.presenceSubject, list, 'leave');
   }
 
   /** Sends an event to this socket only. */
@@ -105,10 +103,6 @@ export class Socket {
   /** Everyone else in the namespace. */
   get broadcast(): BroadcastOperator {
     return this.nsp.operator({ except: new Set([this.id]), from: this.id, user: this.user });
-  }
-
-  private get presenceSubject() {
-    return { id: this.id, ns: this.nsp.name, user: this.user, expiresAt: this.record.expiresAt };
   }
 
   /** @internal The record as it stands after this socket's joins and leaves. */

@@ -13,6 +13,7 @@ import {
   type TokenVerifier,
   type UserIdentity,
 } from '../auth';
+import { errorFields } from '../core/error-fields';
 import * as z from '../core/zod';
 
 /** The REQUEST authorizer's event on `$connect` (the parts it reads). */
@@ -134,7 +135,7 @@ export function createAuthorizeHandler(options: AuthorizeHandlerOptions = {}) {
       return readAuthConfig(env);
     } catch (error) {
       // Fails closed: API Gateway answers 500 and nobody connects until the stack is fixed.
-      logger.error('Authorizer misconfigured', { error: (error as Error).message });
+      logger.error('Authorizer misconfigured', { ...errorFields(error, { stack: true }) });
       throw error;
     }
   };

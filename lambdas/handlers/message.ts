@@ -1,6 +1,7 @@
 import type { Context } from 'aws-lambda';
 import { ERROR_CODE_DIMENSION } from '../../lib/metrics-definition';
 import { traceInvocation } from '../adapters/trace-invocation';
+import { errorFields } from '../core/error-fields';
 import type { ErrorCode } from '../core/errors';
 import { encodeFailure } from '../core/protocol';
 import { type ChatRuntime, defaultChatRuntime } from './chat-runtime';
@@ -45,7 +46,7 @@ export function createMessageHandler(runtime: () => ChatRuntime = defaultChatRun
       } catch (error) {
         logger.error('Message failed', {
           connectionId: requestContext.connectionId,
-          error: error as Error,
+          ...errorFields(error, { stack: true }),
         });
         return failure('INTERNAL', 'Internal error');
       }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { errorMessage } from '../../lambdas/core/error-fields';
 import { isInvokeAllowed, policyDocumentSchema } from './authorizer-policy';
 import type { AuthorizerContext, AuthorizerEvent } from './events';
 import type { LambdaHandler } from './lambda-handler';
@@ -69,7 +70,7 @@ export async function runAuthorizer(
   }
   const outcome = await runner.invoke(functionName, event);
   if (outcome.kind === 'error') {
-    const message = outcome.error instanceof Error ? outcome.error.message : outcome.error;
+    const message = errorMessage(outcome.error);
     return { allowed: false, statusCode: message === UNAUTHORIZED ? 401 : 500 };
   }
   if (outcome.kind !== 'result') return { allowed: false, statusCode: 500 };

@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import { errorMessage } from '../../core/error-fields';
 import * as z from '../../core/zod';
 import { EmitterSchemas } from '../emitter-schemas';
 import { UsageError } from './usage';
@@ -76,7 +77,7 @@ export function parseCliArguments(argv: readonly string[]): CliRequest {
   try {
     parsed = readArgs(argv);
   } catch (error) {
-    throw new UsageError(error instanceof Error ? error.message : String(error));
+    throw new UsageError(errorMessage(error));
   }
   const { values, positionals } = parsed;
   if (values.help) return { kind: 'help' };

@@ -1,4 +1,5 @@
 import { resolve } from 'node:path';
+import { errorMessage } from '../../core/error-fields';
 import type * as z from '../../core/zod';
 import { EmitterSchemas } from '../emitter-schemas';
 import { regionOfEndpoint } from '../endpoint-region';
@@ -69,7 +70,7 @@ async function fromLocalRuntime(
   try {
     found = named ? await loadLocalDiscovery(resolve(cwd, named)) : await findLocalDiscovery(cwd);
   } catch (error) {
-    throw new UsageError(error instanceof Error ? error.message : String(error));
+    throw new UsageError(errorMessage(error));
   }
   if (!found) {
     throw new UsageError(

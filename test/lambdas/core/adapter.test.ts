@@ -4,8 +4,9 @@ import { runInConnectScope } from '../../../lambdas/core/connect-scope';
 import { InMemoryDelivery } from '../../../lambdas/core/in-memory-delivery';
 import { InMemoryMembershipStore } from '../../../lambdas/core/in-memory-membership-store';
 import { InMemoryMessageLog } from '../../../lambdas/core/in-memory-message-log';
+import { InMemoryPresenceStore } from '../../../lambdas/core/in-memory-presence-store';
 import type { DeliveryShard } from '../../../lambdas/core/ports';
-import { historySettings } from '../../../lambdas/core/room-features';
+import { historySettings, roomFilter } from '../../../lambdas/core/room-features';
 import type { ConnectionRecord } from '../../../lambdas/core/types';
 import { connectionId } from '../../support/chat-harness';
 
@@ -236,7 +237,7 @@ describe('Class: Adapter', () => {
         done: () => Promise.all(running),
         dispatch: async (shard: DeliveryShard) => {
           shards.push(shard);
-          running.push(worker().deliverShard(shard));
+          running.push(worker().postShard(shard));
         },
       };
     };
@@ -351,14 +352,14 @@ describe('Class: Adapter', () => {
     });
   });
 
-  describe('Method: deliverShard', () => {
+  describe('Method: postShard', () => {
     it('posts every recipient once and removes the gone ones', async () => {
       // Prepare
       const [a, b, c] = await add(record('/', ['x']), record('/', ['x']), record('/', ['x']));
       delivery.markGone(b as string);
 
       // Act
-      const report = await adapter.deliverShard({
+      const report = await adapter.postShard({
         groups: [
           { frame: 'f1', connectionIds: [a as string, b as string] },
           { frame: 'f2', connectionIds: [c as string] },
@@ -576,16 +577,25 @@ describe('Class: Adapter', () => {
     });
   });
 
-  describe('Option: onRemoved', () => {
-    it('is told about the gone connections it removed, with their rooms and user', async () => {
+  describe('Method: removeGone', () => {
+    it('removes the gone connections and announces their departure to presence, with their rooms and user', async () => {
       // Prepare
-      const gone = { ...record('/', ['lobby']), data: { user: { id: 'ann', name: 'Ann' } } };
-      const young = record('/', ['lobby'], Date.now());
-      await add(gone, young, record('/', ['lobby']));
+      const ann = { id: 'ann', name: 'Ann' };
+      const yan = { id: 'yan', name: 'Yan' };
+      const gone = { ...record('/', ['lobby']), data: { user: ann } };
+      const young = { ...record('/', ['lobby'], Date.now()), data: { user: yan } };
+      const [, , watcher] = await add(gone, young, record('/', ['lobby']));
+      const presence = new InMemoryPresenceStore();
+      await presence.enter('/', 'lobby', ann, gone.id, gone.expiresAt);
+      await presence.enter('/', 'lobby', yan, young.id, young.expiresAt);
       delivery.markGone(gone.id);
       delivery.markGone(young.id);
-      const onRemoved = jest.fn(async () => undefined);
-      const watched = new Adapter({ store, delivery, onRemoved });
+      const watched = new Adapter({
+        store,
+        delivery,
+        presence,
+        presenceFilterOf: () => roomFilter(undefined),
+      });
 
       // Act
       await watched.broadcast(
@@ -594,23 +604,24 @@ describe('Class: Adapter', () => {
       );
 
       // Assess
-      expect(onRemoved).toHaveBeenCalledTimes(1);
-      expect(onRemoved).toHaveBeenCalledWith([
-        { id: gone.id, ns: '/', rooms: ['lobby'], user: { id: 'ann', name: 'Ann' } },
-      ]);
+      expect(await store.getConnection(gone.id)).toBeUndefined();
+      expect(await store.getConnection(young.id)).toBeDefined();
+      expect(await presence.list('/', 'lobby')).toEqual([{ user: yan, connections: 1 }]);
+      expect(delivery.framesFor(watcher as string)).toContainEqual({
+        event: 'presence',
+        data: { action: 'leave', user: ann, reason: 'gone' },
+        ns: '/',
+        room: 'lobby',
+      });
     });
 
-    it('logs its failure instead of failing the emit', async () => {
+    it('logs a failed clean-up instead of failing the emit', async () => {
       // Prepare
       const [a, b] = await add(record('/', ['lobby']), record('/', ['lobby']));
       delivery.markGone(b as string);
       const logger = { debug: jest.fn(), info: jest.fn(), warn: jest.fn(), error: jest.fn() };
-      const watched = new Adapter({
-        store,
-        delivery,
-        logger,
-        onRemoved: async () => Promise.reject(new Error('presence down')),
-      });
+      jest.spyOn(store, 'removeConnections').mockRejectedValue(new Error('throttled'));
+      const watched = new Adapter({ store, delivery, logger });
 
       // Act
       const report = await watched.broadcast(
@@ -623,7 +634,7 @@ describe('Class: Adapter', () => {
       expect(delivery.framesFor(a as string)).toHaveLength(1);
       expect(logger.error).toHaveBeenCalledWith('Clean-up of gone connections failed', {
         count: 1,
-        error: 'presence down',
+        error: 'throttled',
       });
     });
   });

@@ -19,6 +19,16 @@ describe('Function: backoffDelay', () => {
     expect(backoffDelay(3, { random: () => 0 })).toBe(0);
     expect(backoffDelay(2, { baseDelayMs: 10, maxDelayMs: 15, random: almostOne })).toBeCloseTo(15);
   });
+
+  it('waits the ceiling itself without jitter', () => {
+    // Act
+    const delays = [1, 2, 3, 7].map((retry) =>
+      backoffDelay(retry, { baseDelayMs: 20, jitter: false, random: () => 0 }),
+    );
+
+    // Assess
+    expect(delays).toEqual([20, 40, 80, 1000]);
+  });
 });
 
 describe('Function: withRetries', () => {
@@ -77,6 +87,36 @@ describe('Function: withRetries', () => {
     await expect(running).rejects.toBe(fatal);
     expect(attempt).toHaveBeenCalledTimes(1);
     expect(sleep).not.toHaveBeenCalled();
+  });
+
+  it('rethrows the last error instead of waiting past the deadline', async () => {
+    // Prepare
+    let clock = 1_000;
+    const now = jest.spyOn(Date, 'now').mockImplementation(() => clock);
+    const last = throttled();
+    const attempt = jest
+      .fn<Promise<string>, []>()
+      .mockRejectedValueOnce(throttled())
+      .mockRejectedValueOnce(last);
+    const sleeps: number[] = [];
+    const sleep = async (ms: number) => {
+      sleeps.push(ms);
+      clock += ms;
+    };
+
+    // Act
+    const running = withRetries(attempt, isThrottled, {
+      retries: Number.POSITIVE_INFINITY,
+      jitter: false,
+      deadline: 1_000 + 50 + 99,
+      sleep,
+    });
+
+    // Assess
+    await expect(running).rejects.toBe(last);
+    expect(attempt).toHaveBeenCalledTimes(2);
+    expect(sleeps).toEqual([50]);
+    now.mockRestore();
   });
 
   it('never retries with retries: 0', async () => {

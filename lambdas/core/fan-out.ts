@@ -1,0 +1,187 @@
+import { currentConnectScope } from './connect-scope';
+import { errorFields } from './error-fields';
+import type { CoreLogger } from './logger';
+import { mapWithConcurrency } from './map-with-concurrency';
+import type { ChatMetrics, Delivery, DeliveryShard, PostResult, ShardDispatcher } from './ports';
+import { encodeEvent } from './protocol';
+import { dispatchShards } from './shard-dispatch';
+import type { Room, SocketId, SocketUser } from './types';
+
+/** What is emitted: an event name, its data and, when a client caused it, the sender. */
+export interface Packet {
+  readonly event: string;
+  readonly data: unknown;
+  readonly from?: SocketId | undefined;
+  /** The sender's verified user, stamped next to `from`. */
+  readonly user?: SocketUser | undefined;
+}
+
+/**
+ * The outcome of one emit. `recipients` is every intended recipient:
+ * delivered + gone + failed + dispatched. `delivered`, `gone` and `failed` count only what
+ * this invocation posted; `dispatched` counts recipients handed to workers in shards, whose
+ * posts (and gone clean-up) the workers do and log. Acks therefore count
+ * `delivered + dispatched`: recipients reached or on their way.
+ */
+export interface BroadcastReport {
+  readonly recipients: number;
+  readonly delivered: number;
+  readonly gone: number;
+  readonly failed: number;
+  readonly dispatched: number;
+  /** Durable target rooms → the seq the message got there; absent when nothing was stored. */
+  readonly seqs?: Readonly<Record<Room, number>>;
+}
+
+/** A report with the ids the posts found gone, for their owner to remove. */
+export interface FanOutResult {
+  readonly report: BroadcastReport;
+  readonly goneIds: readonly SocketId[];
+}
+
+export interface FanOutOptions {
+  readonly delivery: Delivery;
+  readonly logger: CoreLogger;
+  readonly metrics: ChatMetrics;
+  /** Posts in flight at once. */
+  readonly concurrency: number;
+  /** Hands shards of large broadcasts to parallel workers; without it every post is ours. */
+  readonly dispatcher: ShardDispatcher | undefined;
+  /** With a dispatcher, recipients above which a broadcast is sharded, and the shard size. */
+  readonly shardSize: number;
+}
+
+/**
+ * Turns one packet and its recipients into posts: encodes the frame once per room, keeps the
+ * frame of a connection still in its `$connect` for the after-connect worker, posts up to
+ * `shardSize` recipients itself with bounded concurrency and hands the rest to workers in
+ * shards. It posts and counts; removing the connections found gone is its caller's job.
+ *
+ * @example
+ * const { report, goneIds } = await fanOut.send({ event: 'chat', data: 'hi' }, '/', new Map([[id, 'lobby']]));
+ */
+export class FanOut {
+  constructor(private readonly options: FanOutOptions) {}
+
+  /** Posts `packet` to each target (id → the room it was reached through), once. */
+  async send(
+    packet: Packet,
+    ns: string,
+    targets: ReadonlyMap<SocketId, Room | undefined>,
+    seqs: ReadonlyMap<Room, number> = new Map(),
+  ): Promise<FanOutResult> {
+    const frameFor = frameCache(packet, ns, seqs);
+    const frameOf = (id: SocketId) => frameFor(targets.get(id));
+    let ids = [...targets.keys()];
+    let scoped = 0;
+    const scope = currentConnectScope();
+    if (scope && targets.has(scope.connectionId)) {
+      // Its `$connect` has not returned: collect the frame, delivered once the socket is open.
+      scope.frames.push(frameOf(scope.connectionId));
+      ids = ids.filter((id) => id !== scope.connectionId);
+      scoped = 1;
+    }
+    const { dispatcher, shardSize } = this.options;
+    const own = dispatcher && ids.length > shardSize ? ids.slice(0, shardSize) : ids;
+    const dispatching = dispatcher
+      ? dispatchShards(ids.slice(own.length), frameOf, { ...this.options, dispatcher })
+      : Promise.resolve({ dispatched: 0, failed: 0 });
+    const posted = await this.postAll(own.map((id) => ({ id, frame: frameOf(id) })));
+    const { dispatched, failed: notDispatched } = await dispatching;
+    const failed = posted.failed + notDispatched;
+    if (posted.goneIds.length > 0 || failed > 0) {
+      this.options.logger.warn('Partial delivery', {
+        event: packet.event,
+        ns,
+        delivered: posted.delivered + scoped,
+        gone: posted.goneIds.length,
+        failed,
+        ...(dispatched > 0 ? { dispatched } : {}),
+      });
+    }
+    const report = {
+      recipients: ids.length + scoped,
+      delivered: posted.delivered + scoped,
+      gone: posted.goneIds.length,
+      failed,
+      dispatched,
+    };
+    return { report, goneIds: posted.goneIds };
+  }
+
+  /**
+   * The worker's side of sharding: posts a shard's frames with the same bounded concurrency,
+   * and never dispatches further.
+   */
+  async postShard(shard: DeliveryShard): Promise<FanOutResult> {
+    const posts: Post[] = shard.groups.flatMap((group) =>
+      group.connectionIds.map((id) => ({ id, frame: group.frame })),
+    );
+    const { delivered, goneIds, failed } = await this.postAll(posts);
+    if (goneIds.length > 0 || failed > 0) {
+      this.options.logger.warn('Partial shard delivery', {
+        delivered,
+        gone: goneIds.length,
+        failed,
+      });
+    }
+    const report = { recipients: posts.length, delivered, gone: goneIds.length, failed };
+    return { report: { ...report, dispatched: 0 }, goneIds };
+  }
+
+  /** Posts every frame with bounded concurrency; post failures are logged, not thrown. */
+  private async postAll(
+    posts: readonly Post[],
+  ): Promise<{ delivered: number; goneIds: SocketId[]; failed: number }> {
+    const { delivery, concurrency, logger, metrics } = this.options;
+    const results = await mapWithConcurrency(
+      posts,
+      concurrency,
+      (post): Promise<PostResult> => delivery.post(post.id, post.frame),
+    );
+    const goneIds: SocketId[] = [];
+    let delivered = 0;
+    let failed = 0;
+    results.forEach((result, index) => {
+      const id = (posts[index] as Post).id;
+      if (result.status === 'rejected') {
+        failed++;
+        logger.warn('Post failed', { connectionId: id, ...errorFields(result.reason) });
+      } else if (result.value === 'gone') goneIds.push(id);
+      else delivered++;
+    });
+    if (delivered > 0) metrics.count('Deliveries', delivered);
+    if (failed > 0) metrics.count('DeliveryFailures', failed);
+    return { delivered, goneIds, failed };
+  }
+}
+
+interface Post {
+  readonly id: SocketId;
+  readonly frame: string;
+}
+
+/** The frame of `packet` as reached through a room (or none), each encoded once. */
+function frameCache(
+  packet: Packet,
+  ns: string,
+  seqs: ReadonlyMap<Room, number>,
+): (room: Room | undefined) => string {
+  const frames = new Map<Room | undefined, string>();
+  return (room) => {
+    let frame = frames.get(room);
+    if (frame === undefined) {
+      frame = encodeEvent({
+        event: packet.event,
+        data: packet.data,
+        ns,
+        room,
+        seq: room === undefined ? undefined : seqs.get(room),
+        from: packet.from,
+        user: packet.user,
+      });
+      frames.set(room, frame);
+    }
+    return frame;
+  };
+}
