@@ -20,10 +20,10 @@ export const EmitterSchemas = {
     .check(z.regex(NAMESPACE_NAME, 'namespace names are / then 0-127 of A-Z a-z 0-9 _ - . /')),
   /** A room, or a connection id (every connection is a room of its own). */
   room: z.string().check(z.minLength(1), z.maxLength(128)),
-  /** A connection id as API Gateway assigns it: 16 base64 characters ending in `=`. */
+  /** A connection id as API Gateway assigns it: 15 base64 or base64url characters and `=`. */
   connectionId: z
     .string()
-    .check(z.refine(isSocketId, 'connection ids are 16 base64 characters ending in =')),
+    .check(z.refine(isSocketId, 'connection ids are 15 base64 or base64url characters and =')),
   /** An event name the server may send; the lifecycle names (`connect`, `error`, ...) are refused. */
   event: z.string().check(
     z.regex(EVENT_NAME, 'event names are 1-64 of A-Z a-z 0-9 _ - : .'),

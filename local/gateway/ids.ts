@@ -1,27 +1,31 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 
-/** 11 random bytes give a 16-character base64 string ending in `=`, like API Gateway's ids. */
+/** 11 random bytes give 15 base64 characters and the `=` of padding, like API Gateway's ids. */
 const ID_BYTES = 11;
-const ID_PATTERN = /^[A-Za-z0-9+/]{15}=$/;
+/** Both alphabets: ids in public AWS logs contain `-` (base64url); which one AWS uses is unverified. */
+const ID_PATTERN = /^[A-Za-z0-9+/_-]{15}=$/;
 const API_ID_ALPHABET = 'abcdefghijklmnopqrstuvwxyz0123456789';
 const API_ID_LENGTH = 10;
 
 /**
  * A new id in API Gateway's format for `connectionId`, `requestId`, `messageId` and
- * `extendedRequestId`: 16 base64 characters, the last one `=`.
+ * `extendedRequestId`: 15 base64url characters (`-` and `_`, as in ids seen in AWS logs such
+ * as `JC1dgf9yoAMCK-g=`) and a final `=`.
  *
  * @example
- * newGatewayId(); // 'R1kmxc2VNjMCFIA='
+ * newGatewayId(); // 'JC1dgf9yoAMCK-g='
  */
 export function newGatewayId(): string {
-  return randomBytes(ID_BYTES).toString('base64');
+  return `${randomBytes(ID_BYTES).toString('base64url')}=`;
 }
 
 /**
- * Whether `value` has the shape of an API Gateway connection id.
+ * Whether `value` has the shape of an API Gateway connection id, in the base64 or the
+ * base64url alphabet.
  *
  * @example
  * isGatewayId('R1kmxc2VNjMCFIA='); // true
+ * isGatewayId('JC1dgf9yoAMCK-g='); // true
  * isGatewayId('abc'); // false
  */
 export function isGatewayId(value: string): boolean {

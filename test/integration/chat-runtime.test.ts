@@ -275,7 +275,7 @@ describe('Local runtime: the chat application over real sockets and DynamoDB Loc
       const ann = await open();
       const me = (await ann.request('whoami')) as { id: string; ns: string };
       expect(me.ns).toBe('/');
-      expect(me.id).toMatch(/^[A-Za-z0-9+/]{15}=$/);
+      expect(me.id).toMatch(/^[A-Za-z0-9_-]{15}=$/);
       expect(runtime.gateway.connectionIds()).toContain(me.id);
     });
   });
