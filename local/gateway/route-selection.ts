@@ -9,12 +9,15 @@ export type RouteSelector = (body: string) => RouteDefinition | undefined;
 
 /**
  * Builds API Gateway's route selection for a `$request.body.<path>` expression: the value at
- * that path of a JSON body, as a string, picks the route key; a body that is not JSON, lacks
- * the key, or names no route goes to `$default`; `$connect`/`$disconnect` are never picked.
+ * that path of a JSON body, as a string, picks the route key (strings as they are, any other
+ * JSON value, null, arrays and objects included, as compact JSON); a body that is not JSON,
+ * lacks the key, or names no route goes to `$default`; `$connect`/`$disconnect` are never
+ * picked.
  *
  * @example
  * const select = createRouteSelector(ROUTES, '$request.body.action');
  * select('{"action":"ping"}')?.routeKey; // 'ping'
+ * select('{"action":["a",1]}')?.routeKey; // the route '["a",1]', else '$default'
  * select('hello')?.routeKey; // '$default'
  */
 export function createRouteSelector(
@@ -59,9 +62,8 @@ function routeKeyOf(body: string, path: readonly string[]): string | undefined {
   }
   for (const segment of path) {
     if (typeof value !== 'object' || value === null || Array.isArray(value)) return undefined;
+    if (!Object.hasOwn(value, segment)) return undefined;
     value = (value as Record<string, unknown>)[segment];
   }
-  if (typeof value === 'string') return value;
-  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
-  return undefined;
+  return typeof value === 'string' ? value : JSON.stringify(value);
 }
