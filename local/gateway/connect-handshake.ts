@@ -3,6 +3,7 @@ import { type parseIdentitySources, runAuthorizer } from './authorizer';
 import { authorizerEvent, type ConnectionFacts, connectEvent, type RequestFacts } from './events';
 import { runIntegration } from './integration';
 import type { LambdaRunner } from './lambda-runner';
+import type { GatewayLogger } from './logger';
 import type { HeaderParameters, QueryParameters } from './request-parameters';
 
 /** The handshake's outcome: open the socket (with the subprotocol `$connect` chose), or answer `statusCode`. */
@@ -27,6 +28,8 @@ export interface ConnectHandshakeOptions {
   readonly integrationTimeoutMs: number;
   /** `arn:aws:execute-api:{region}:{account}:{apiId}/{stage}/$connect`, for the authorizer's policy. */
   readonly methodArn: string;
+  /** Told why a malformed `$connect` result refused a connection. */
+  readonly logger: GatewayLogger;
 }
 
 /** The one header of the `$connect` result that reaches the client. */
@@ -35,8 +38,9 @@ const PROTOCOL_HEADER = 'sec-websocket-protocol';
 /**
  * Decides a WebSocket upgrade as API Gateway does, before the handshake completes: the
  * authorizer (if any) may refuse with 401/403/500; then `$connect` runs and a 2xx result opens
- * the socket, any other status is the handshake's status, a Lambda error gives 502 and the
- * integration timeout 504. The subprotocol is the one the result echoes in
+ * the socket, any other status is the handshake's status, a Lambda error or a malformed result
+ * (`statusCode: '403'`, a body that is not a string, array header values) gives 502 and the
+ * integration timeout 504: AWS never opens a socket on a result it cannot read. The subprotocol is the one the result echoes in
  * `headers['Sec-WebSocket-Protocol']`, if any.
  *
  * @example
@@ -67,6 +71,12 @@ export async function negotiateConnect(
     event,
     options.integrationTimeoutMs,
   );
+  if (response.kind === 'malformed') {
+    options.logger.error(
+      `$connect returned a malformed result, refused with 502:\n${response.reason}`,
+    );
+    return { accepted: false, statusCode: 502 };
+  }
   if (response.kind === 'failed') return { accepted: false, statusCode: 502 };
   if (response.kind === 'timed-out') return { accepted: false, statusCode: 504 };
   if (response.statusCode < 200 || response.statusCode > 299) {

@@ -12,19 +12,26 @@ export type IntegrationResponse =
     }
   /** The Lambda threw, timed out, or does not exist. */
   | { readonly kind: 'failed' }
+  /** The Lambda returned something that is not a proxy result (API Gateway: "Malformed Lambda proxy response"). */
+  | { readonly kind: 'malformed'; readonly reason: string }
   /** No answer within the integration timeout (29 s on API Gateway). */
   | { readonly kind: 'timed-out' };
 
+const headerValue = z.union([z.string(), z.number(), z.boolean()]);
 const proxyResultSchema = z.looseObject({
-  statusCode: z.number().int().optional(),
-  headers: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).optional(),
+  statusCode: z.number().int().min(100).max(599).optional(),
+  headers: z.record(z.string(), headerValue).optional(),
+  multiValueHeaders: z.record(z.string(), z.array(headerValue)).optional(),
   body: z.string().optional(),
+  isBase64Encoded: z.boolean().optional(),
 });
 
 /**
  * Runs a route's integration: a MOCK answers its response body without any Lambda; a Lambda
  * proxy integration is invoked and its result read as `{ statusCode, headers, body }`
- * (a result without `statusCode` counts as 200).
+ * (a result without `statusCode`, or no result at all, counts as 200). A result of any other
+ * shape (`statusCode: '403'`, a body that is not a string, array header values, a bare
+ * string) is `malformed`, as API Gateway rejects a malformed Lambda proxy response.
  *
  * @example
  * const response = await runIntegration(runner, route.integration, event, 29_000);
@@ -47,8 +54,9 @@ export async function runIntegration(
   clearTimeout(timer);
   if (outcome === 'timed-out') return { kind: 'timed-out' };
   if (outcome.kind !== 'result') return { kind: 'failed' };
-  const parsed = proxyResultSchema.safeParse(outcome.value);
-  const result = parsed.success ? parsed.data : {};
+  const parsed = proxyResultSchema.nullish().safeParse(outcome.value);
+  if (!parsed.success) return { kind: 'malformed', reason: z.prettifyError(parsed.error) };
+  const result = parsed.data ?? {};
   return {
     kind: 'response',
     statusCode: result.statusCode ?? 200,

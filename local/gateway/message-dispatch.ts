@@ -1,6 +1,7 @@
 import { type ConnectionFacts, messageEvent, newRequest } from './events';
 import { runIntegration } from './integration';
 import type { LambdaRunner } from './lambda-runner';
+import type { GatewayLogger } from './logger';
 import type { RouteSelector } from './route-selection';
 
 /** What dispatching needs of a connection. */
@@ -13,6 +14,8 @@ export interface MessageDispatchOptions {
   readonly runner: LambdaRunner;
   readonly selectRoute: RouteSelector;
   readonly integrationTimeoutMs: number;
+  /** Told why a malformed result was answered with "Internal server error". */
+  readonly logger: GatewayLogger;
 }
 
 /**
@@ -31,8 +34,8 @@ export function errorFrame(message: string, connectionId: string, requestId: str
 /**
  * Handles one message from a client as API Gateway does: selects the route, runs its
  * integration, sends a two-way route's `body` back as one message; answers "Forbidden" when
- * no route matches, "Internal server error" when the Lambda fails and "Endpoint request timed
- * out" past the integration timeout. The connection stays open in every case.
+ * no route matches, "Internal server error" when the Lambda fails or returns a malformed result,
+ * and "Endpoint request timed out" past the integration timeout. The connection stays open in every case.
  *
  * @example
  * const dispatch = createMessageDispatcher({ runner, selectRoute, integrationTimeoutMs: 29_000 });
@@ -41,7 +44,7 @@ export function errorFrame(message: string, connectionId: string, requestId: str
 export function createMessageDispatcher(
   options: MessageDispatchOptions,
 ): (connection: MessageTarget, body: string) => Promise<void> {
-  const { runner, selectRoute, integrationTimeoutMs } = options;
+  const { runner, selectRoute, integrationTimeoutMs, logger } = options;
   return async (connection, body) => {
     const request = newRequest();
     const reply = (message: string): void => {
@@ -54,7 +57,10 @@ export function createMessageDispatcher(
     }
     const event = messageEvent(connection.facts, request, route.routeKey, body);
     const response = await runIntegration(runner, route.integration, event, integrationTimeoutMs);
-    if (response.kind === 'failed') reply('Internal server error');
+    if (response.kind === 'malformed') {
+      logger.error(`${route.routeKey} returned a malformed result:\n${response.reason}`);
+      reply('Internal server error');
+    } else if (response.kind === 'failed') reply('Internal server error');
     else if (response.kind === 'timed-out') reply('Endpoint request timed out');
     else if (route.returnResponse && response.body) connection.send(response.body);
   };

@@ -85,6 +85,7 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Gatewa
     runner,
     selectRoute: createRouteSelector(routes, settings.routeSelectionExpression),
     integrationTimeoutMs: settings.integrationTimeoutMs,
+    logger,
   });
 
   const connections = new Map<string, GatewayConnection>();
@@ -254,6 +255,7 @@ function handshakeOptionsOf(
     },
     integrationTimeoutMs: settings.integrationTimeoutMs,
     methodArn: `arn:aws:execute-api:${settings.region}:${settings.accountId}:${settings.apiId}/${settings.stage}/$connect`,
+    logger: settings.logger,
   };
 }
 

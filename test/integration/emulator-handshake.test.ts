@@ -97,6 +97,42 @@ describe('Emulator: the $connect handshake', () => {
     expect(await handshakeStatus(gateway.url)).toBe(502);
   });
 
+  it.each([
+    ['statusCode as a string', { statusCode: '403' }],
+    ['statusCode as a string of 200', { statusCode: '200' }],
+    ['a body that is not a string', { statusCode: 200, body: { welcome: true } }],
+    ['array header values', { statusCode: 200, headers: { 'X-Ids': ['a', 'b'] } }],
+    ['a bare string', 'ok'],
+    ['an array', [200]],
+  ])(
+    'never opens the socket on a malformed $connect result (%s): 502, no $disconnect',
+    async (_name, result) => {
+      // Prepare
+      const { functions, calls } = recordingFunctions({ connect: async () => result });
+      const gateway = await pool.start({ functions });
+
+      // Act
+      const answered = await handshakeStatus(gateway.url);
+
+      // Assess
+      expect(answered).toBe(502);
+      expect(gateway.connectionIds()).toEqual([]);
+      await sleep(50);
+      expect(calls('disconnect')).toHaveLength(0);
+    },
+  );
+
+  it('opens the socket on a result without statusCode or with none at all', async () => {
+    for (const result of [undefined, null, {}, { headers: { 'X-N': 1 } }]) {
+      const { functions } = recordingFunctions({ connect: async () => result });
+      const gateway = await pool.start({ functions });
+
+      const client = pool.track((await openClient(gateway.url)).ws);
+
+      expect(client.readyState).toBe(client.OPEN);
+    }
+  });
+
   it('answers 504 when $connect exceeds the integration timeout', async () => {
     const { functions } = recordingFunctions({
       connect: () => sleep(300).then(() => ({ statusCode: 200 })),

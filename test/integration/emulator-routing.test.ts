@@ -145,6 +145,28 @@ describe('Emulator: routing messages', () => {
     expect(await client.next()).toBe('fine');
   });
 
+  it('answers Internal server error to a malformed result (a body that is not a string) and stays open', async () => {
+    // Prepare
+    const { functions } = recordingFunctions({
+      message: async (event) =>
+        event.body === 'object'
+          ? { statusCode: 200, body: { x: 1 } }
+          : { statusCode: 200, body: 'fine' },
+    });
+    const gateway = await pool.start({ functions });
+    const client = await openClient(gateway.url);
+    pool.track(client.ws);
+
+    // Act
+    client.ws.send('object');
+    const answer = JSON.parse(await client.next());
+    client.ws.send('again');
+
+    // Assess
+    expect(answer).toMatchObject({ message: 'Internal server error' });
+    expect(await client.next()).toBe('fine');
+  });
+
   it('answers Endpoint request timed out past the integration timeout', async () => {
     const { functions } = recordingFunctions({
       message: () => sleep(300).then(() => ({ statusCode: 200, body: 'late' })),
