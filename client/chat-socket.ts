@@ -1,5 +1,5 @@
 import { AckRegistry, PendingAck, toServerError } from './ack-registry';
-import { Backoff } from './backoff';
+import { type ConnectionClose, type ConnectionHost, ConnectionManager } from './connection-manager';
 import { type BufferedEmit, EmitBuffer } from './emit-buffer';
 import { Emitter } from './emitter';
 import { ChatClientError } from './errors';
@@ -19,19 +19,9 @@ import type { HistoryOptions, HistoryPage, JoinHistory } from './history';
 import { type ConnectOptions, type ResolvedOptions, resolveOptions } from './options';
 import { RoomRecovery } from './room-recovery';
 import { isSeq } from './seq';
-import type { TimerHandle } from './timers';
-import { errorEventMessage, handshakeStatus, type WebSocketLike } from './transport';
-
-/** Handshake statuses that another attempt will not change: the client stops reconnecting. */
-export const FINAL_HANDSHAKE_STATUSES: ReadonlySet<number> = new Set([401, 403, 404]);
-
-/** Close code the client uses when it gives up on a socket (keep-alive or connect timeout). */
-export const CLOSE_ABANDONED = 4000;
 
 /** Ack failures after which a remembered room is kept for the next reconnection. */
 const TRANSIENT_CODES: ReadonlySet<string> = new Set(['TIMEOUT', 'DISCONNECTED', 'INTERNAL']);
-
-type State = 'idle' | 'connecting' | 'setup' | 'connected' | 'waiting';
 
 /** The reply to `join`. */
 export interface JoinReply {
@@ -44,11 +34,12 @@ export interface JoinReply {
 }
 
 /**
- * A client connection to an apigw-chat namespace that survives drops: it reconnects with
- * backoff, re-joins its rooms, sends what was emitted meanwhile and keeps the socket alive.
- * Events of durable rooms are delivered in seq order, once, and what was missed (a gap, or a
- * reconnection) is fetched from the room's history (see `recovery`). Create it with
- * `connect(url, options)`.
+ * A client of one apigw-chat namespace that survives drops, like socket.io-client's `Socket`:
+ * emits, acks, events and rooms. Its `ConnectionManager` opens the WebSocket, reconnects with
+ * backoff and keeps it alive; on every (re)connection the socket learns its id, re-joins its
+ * rooms and sends what was emitted meanwhile. Events of durable rooms are delivered in seq
+ * order, once, and what was missed (a gap, or a reconnection) is fetched from the room's
+ * history (see `recovery`). Create it with `connect(url, options)`.
  *
  * @example
  * const socket = connect('wss://abc.execute-api.eu-west-1.amazonaws.com/prod', { auth: { token } });
@@ -61,37 +52,27 @@ export class ChatSocket<
   C extends ClientEventsMap<C> = AnyClientEvents,
 > {
   private readonly options: ResolvedOptions;
+  private readonly connection: ConnectionManager;
   private readonly emitter = new Emitter();
   private readonly acks = new AckRegistry();
   private readonly buffer: EmitBuffer;
-  private readonly backoff: Backoff;
   private readonly joined = new Set<string>();
   /** Ordering and recovery of durable rooms; undefined when `recovery.enabled` is false. */
   private readonly recovery: RoomRecovery | undefined;
   /** Every connection id this socket had: history messages from them are its own. */
   private readonly ownIds = new Set<string>();
-  private state: State = 'idle';
-  private ws: WebSocketLike | undefined;
+  /** True from the end of the set-up (`connect`) until the connection closes. */
+  private isConnected = false;
   private socketId: string | undefined;
-  /** Reconnection attempts since the last successful connection. */
-  private attempts = 0;
-  /** Bumped by `connect()`, `close()` and every close, so code after an emit sees whether a handler took over. */
-  private generation = 0;
   private closedByUser = false;
-  private lastErrorMessage: string | undefined;
-  private reconnectTimer: TimerHandle | undefined;
-  private connectTimer: TimerHandle | undefined;
-  private keepAliveTimer: TimerHandle | undefined;
-  private pongTimer: TimerHandle | undefined;
 
   constructor(
     readonly url: string,
     options: ConnectOptions = {},
   ) {
-    new URL(url); // throws now on a malformed URL rather than at every attempt
     this.options = resolveOptions(options);
+    this.connection = new ConnectionManager(url, this.options, this.connectionHost());
     this.buffer = new EmitBuffer(this.options.bufferSize);
-    this.backoff = new Backoff(this.options.reconnection, this.options.random);
     this.recovery = this.options.recovery.enabled
       ? new RoomRecovery(
           {
@@ -117,7 +98,7 @@ export class ChatSocket<
 
   /** True between `connect` and `disconnect`. */
   get connected(): boolean {
-    return this.state === 'connected';
+    return this.isConnected;
   }
 
   get namespace(): string {
@@ -138,15 +119,8 @@ export class ChatSocket<
    * socket.on('connect_error', (error) => { if (error.status === 401) refreshToken().then(() => socket.connect()); });
    */
   connect(): this {
-    if (this.state === 'waiting') {
-      this.clearTimer('reconnectTimer');
-      this.startAttempt();
-    } else if (this.state === 'idle') {
-      this.generation++;
-      this.closedByUser = false;
-      this.attempts = 0;
-      this.openSocket();
-    }
+    if (this.connection.idle) this.closedByUser = false;
+    this.connection.connect();
     return this;
   }
 
@@ -159,19 +133,10 @@ export class ChatSocket<
    * window.addEventListener('pagehide', () => socket.close());
    */
   close(): this {
-    this.generation++;
     this.closedByUser = true;
-    const ws = this.ws;
-    const wasConnected = this.state === 'connected';
+    const wasConnected = this.isConnected;
+    this.connection.close();
     this.reset();
-    if (ws) {
-      detach(ws);
-      try {
-        ws.close(1000, 'client close');
-      } catch {
-        // already closing
-      }
-    }
     const error = new ChatClientError('DISCONNECTED', 'The socket was closed by the client');
     for (const entry of this.buffer.drain()) entry.ack?.reject(error);
     if (wasConnected) this.emitter.emit('disconnect', { code: 1000, reason: 'client close' });
@@ -186,7 +151,7 @@ export class ChatSocket<
    * socket.emit('broadcast', { text: 'hi all' });
    */
   emit<E extends keyof C & string>(event: E, data?: DataOf<C[E]>): void {
-    if (this.state === 'connected') this.sendEmit({ action: event, data });
+    if (this.isConnected) this.sendEmit({ action: event, data });
     else this.enqueue({ action: event, data });
   }
 
@@ -301,7 +266,7 @@ export class ChatSocket<
 
   private emitAck(action: string, data: unknown, timeout: number | undefined): Promise<unknown> {
     const ack = new PendingAck(action, timeout ?? this.options.ackTimeout, this.options.timers);
-    if (this.state === 'connected') this.sendEmit({ action, data, ack });
+    if (this.isConnected) this.sendEmit({ action, data, ack });
     else this.enqueue({ action, data, ack });
     return ack.promise;
   }
@@ -329,16 +294,10 @@ export class ChatSocket<
   private sendEmit(entry: BufferedEmit): void {
     if (entry.ack) {
       const id = this.acks.track(entry.ack);
-      this.send({ action: entry.action, data: entry.data, ack: id });
+      this.connection.send({ action: entry.action, data: entry.data, ack: id });
     } else {
-      this.send({ action: entry.action, data: entry.data });
+      this.connection.send({ action: entry.action, data: entry.data });
     }
-  }
-
-  /** Sends a frame on the open socket; `data: undefined` is left out by JSON. */
-  private send(frame: { action: string; data?: unknown; ack?: number }): void {
-    this.ws?.send(JSON.stringify(frame));
-    this.armKeepAlive();
   }
 
   /** An ack request on the socket being set up, ahead of the buffer. */
@@ -348,92 +307,55 @@ export class ChatSocket<
     return ack.promise;
   }
 
-  private startAttempt(): void {
-    this.attempts++;
-    const generation = this.generation;
-    this.emitter.emit('reconnect_attempt', this.attempts);
-    if (generation === this.generation && this.state === 'waiting') this.openSocket();
-  }
-
-  private openSocket(): void {
-    this.lastErrorMessage = undefined;
-    let ws: WebSocketLike;
-    try {
-      ws = new this.options.WebSocket(this.buildUrl());
-    } catch (error) {
-      // A URL or option the WebSocket class rejects: another attempt would fail the same way.
-      this.state = 'idle';
-      const message = error instanceof Error ? error.message : String(error);
-      this.emitter.emit('connect_error', new ChatClientError('CONNECT_ERROR', message));
-      return;
-    }
-    this.ws = ws;
-    this.state = 'connecting';
-    ws.onopen = () => this.handleOpen(ws);
-    ws.onmessage = (event) => this.handleMessage(ws, event.data);
-    ws.onerror = (event) => {
-      if (ws === this.ws) this.lastErrorMessage = errorEventMessage(event);
+  /** How the connection reaches this socket. */
+  private connectionHost(): ConnectionHost {
+    return {
+      opened: () => void this.setUp(this.connection.generation),
+      frame: (frame) => this.handleFrame(frame),
+      closed: (close) => this.handleClose(close),
+      failed: (error) => this.emitter.emit('connect_error', error),
+      attempt: (attempt) => this.emitter.emit('reconnect_attempt', attempt),
+      exhausted: (attempts) => this.emitter.emit('reconnect_failed', attempts),
     };
-    ws.onclose = (event) => this.handleClose(ws, event.code, event.reason);
-    if (this.options.connectTimeoutMs > 0) {
-      this.connectTimer = this.options.timers.setTimeout(
-        () => this.abandon(ws, 'connect timeout'),
-        this.options.connectTimeoutMs,
-      );
-    }
-  }
-
-  private buildUrl(): string {
-    const url = new URL(this.url);
-    for (const [key, value] of Object.entries(this.options.auth())) {
-      url.searchParams.set(key, value);
-    }
-    if (this.options.namespace !== '/') url.searchParams.set('ns', this.options.namespace);
-    return url.toString();
-  }
-
-  private handleOpen(ws: WebSocketLike): void {
-    if (ws !== this.ws) return;
-    this.clearTimer('connectTimer');
-    this.state = 'setup';
-    this.armKeepAlive();
-    void this.setUp(ws);
   }
 
   /** Learns the id and re-joins the rooms (in parallel), then sends the buffer and reports `connect`. */
-  private async setUp(ws: WebSocketLike): Promise<void> {
+  private async setUp(session: number): Promise<void> {
     const whoami = this.request('whoami', undefined);
     const rejoins = [...this.joined].map((room) => {
       const since = this.recovery?.joining(room);
       return this.request('join', joinData(room, since)).then(
         (reply) => {
-          if (ws === this.ws) this.recovery?.joined(room, reply, since);
+          if (this.isCurrent(session)) this.recovery?.joined(room, reply, since);
         },
-        (error: ChatClientError) => this.handleRejoinFailure(ws, room, error),
+        (error: ChatClientError) => this.handleRejoinFailure(session, room, error),
       );
     });
     const [identity] = await Promise.allSettled([whoami, ...rejoins]);
-    if (ws !== this.ws || this.state !== 'setup') return;
+    if (!this.isCurrent(session)) return;
     if (identity?.status === 'fulfilled') {
       const id = (identity.value as { id?: unknown } | null)?.id;
       this.socketId = typeof id === 'string' ? id : undefined;
       if (this.socketId !== undefined) this.ownIds.add(this.socketId);
     } else if ((identity?.reason as ChatClientError | undefined)?.code === 'NOT_FOUND') {
       // "Unknown connection: reconnect": the server lost this connection's record.
-      this.abandon(ws, 'unknown to the server');
+      this.connection.abandon('unknown to the server');
       return;
     }
     for (const entry of this.buffer.drain()) this.sendEmit(entry);
-    this.state = 'connected';
-    const attempts = this.attempts;
-    this.attempts = 0;
-    const generation = this.generation;
+    this.isConnected = true;
+    const attempts = this.connection.established();
     this.emitter.emit('connect');
-    if (attempts > 0 && generation === this.generation) this.emitter.emit('reconnect', attempts);
+    if (attempts > 0 && this.isCurrent(session)) this.emitter.emit('reconnect', attempts);
   }
 
-  private handleRejoinFailure(ws: WebSocketLike, room: string, error: ChatClientError): void {
-    if (ws !== this.ws) return;
+  /** Whether the WebSocket the socket set up in `session` is still the connection's. */
+  private isCurrent(session: number): boolean {
+    return session === this.connection.generation;
+  }
+
+  private handleRejoinFailure(session: number, room: string, error: ChatClientError): void {
+    if (!this.isCurrent(session)) return;
     if (TRANSIENT_CODES.has(error.code)) {
       this.recovery?.joinFailed(room);
     } else {
@@ -443,17 +365,7 @@ export class ChatSocket<
     this.emitter.emit('rejoin_error', room, error);
   }
 
-  private handleMessage(ws: WebSocketLike, raw: unknown): void {
-    if (ws !== this.ws || typeof raw !== 'string') return;
-    this.clearTimer('pongTimer'); // any frame proves the socket alive
-    let frame: Record<string, unknown>;
-    try {
-      const parsed: unknown = JSON.parse(raw);
-      if (typeof parsed !== 'object' || parsed === null) return;
-      frame = parsed as Record<string, unknown>;
-    } catch {
-      return;
-    }
+  private handleFrame(frame: Record<string, unknown>): void {
     if (typeof frame.ack === 'number') {
       this.noteOwnMessage(this.acks.eventOf(frame.ack), frame.data);
       this.acks.settle(frame.ack, frame);
@@ -503,119 +415,32 @@ export class ChatSocket<
 
   /** A `history` request for the recovery, on the socket being set up or connected. */
   private fetchHistory(room: string, since: number): Promise<unknown> {
-    if (this.state !== 'setup' && this.state !== 'connected') {
+    if (!this.connection.open) {
       return Promise.reject(new ChatClientError('DISCONNECTED', 'Not connected'));
     }
     return this.request('history', { room, since });
   }
 
-  private handleClose(ws: WebSocketLike, code: number, reason: string): void {
-    if (ws !== this.ws) return;
-    detach(ws);
-    const wasConnected = this.state === 'connected';
-    const wasOpen = wasConnected || this.state === 'setup';
-    const status = wasOpen ? undefined : handshakeStatus(ws, this.lastErrorMessage);
-    const detail = `${code}${reason ? ` ${reason}` : ''}`;
+  /** The connection's WebSocket went away: `disconnect` if the socket was connected, else `connect_error`. */
+  private handleClose({ code, reason, error }: ConnectionClose): void {
+    const wasConnected = this.isConnected;
     this.reset();
-    const generation = ++this.generation;
-    if (wasConnected) {
-      this.emitter.emit('disconnect', { code, reason });
-    } else {
-      const message =
-        status !== undefined
-          ? `Handshake refused with HTTP ${status}`
-          : `Connection failed (${detail})${this.lastErrorMessage ? `: ${this.lastErrorMessage}` : ''}`;
-      this.emitter.emit('connect_error', new ChatClientError('CONNECT_ERROR', message, { status }));
-    }
-    if (generation !== this.generation) return; // a handler called connect() or close()
-    if (status !== undefined && FINAL_HANDSHAKE_STATUSES.has(status)) return;
-    if (this.options.reconnection.enabled) this.scheduleReconnect();
+    if (wasConnected) this.emitter.emit('disconnect', { code, reason });
+    else this.emitter.emit('connect_error', error);
   }
 
-  /** Gives up on a socket that may never report its close (dead network), and moves on. */
-  private abandon(ws: WebSocketLike, reason: string): void {
-    if (ws !== this.ws) return;
-    detach(ws);
-    try {
-      ws.close(CLOSE_ABANDONED, reason);
-    } catch {
-      // already closing
-    }
-    this.handleClose(ws, CLOSE_ABANDONED, reason);
-  }
-
-  private scheduleReconnect(): void {
-    const attempt = this.attempts + 1;
-    if (attempt > this.options.reconnection.maxAttempts) {
-      this.emitter.emit('reconnect_failed', this.attempts);
-      return;
-    }
-    this.state = 'waiting';
-    this.reconnectTimer = this.options.timers.setTimeout(() => {
-      this.reconnectTimer = undefined;
-      this.startAttempt();
-    }, this.backoff.delay(attempt));
-  }
-
-  private armKeepAlive(): void {
-    this.clearTimer('keepAliveTimer');
-    if (this.options.keepAliveMs <= 0 || !this.ws) return;
-    this.keepAliveTimer = this.options.timers.setTimeout(
-      () => this.ping(),
-      this.options.keepAliveMs,
-    );
-  }
-
-  private ping(): void {
-    const ws = this.ws;
-    this.keepAliveTimer = undefined;
-    if (!ws) return;
-    this.send({ action: 'ping' });
-    if (this.options.pongTimeoutMs > 0 && this.pongTimer === undefined) {
-      this.pongTimer = this.options.timers.setTimeout(
-        () => this.abandon(ws, 'keep-alive timeout'),
-        this.options.pongTimeoutMs,
-      );
-    }
-  }
-
-  /** Forgets the current socket: timers cleared, pending acks rejected, state idle. */
+  /** Forgets the session of the WebSocket that went away: id cleared, pending acks rejected. */
   private reset(): void {
-    for (const timer of [
-      'reconnectTimer',
-      'connectTimer',
-      'keepAliveTimer',
-      'pongTimer',
-    ] as const) {
-      this.clearTimer(timer);
-    }
-    this.ws = undefined;
+    this.isConnected = false;
     this.socketId = undefined;
-    this.state = 'idle';
     this.recovery?.suspend();
     this.acks.rejectAll(
       new ChatClientError('DISCONNECTED', 'The socket closed before the ack arrived'),
     );
-  }
-
-  private clearTimer(
-    name: 'reconnectTimer' | 'connectTimer' | 'keepAliveTimer' | 'pongTimer',
-  ): void {
-    const timer = this[name];
-    if (timer !== undefined) this.options.timers.clearTimeout(timer);
-    this[name] = undefined;
   }
 }
 
 /** The data of a `join`: with `since` when the room's cursor is known. */
 function joinData(room: string, since: number | undefined): { room: string; since?: number } {
   return since === undefined ? { room } : { room, since };
-}
-
-/** Stops listening to a socket; a no-op error handler stays, as `ws` throws on unhandled errors. */
-function detach(ws: WebSocketLike): void {
-  ws.onopen = null;
-  ws.onmessage = null;
-  ws.onclose = null;
-  ws.onerror = () => {};
 }

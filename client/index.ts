@@ -28,12 +28,8 @@ export type {
   RootClientEvents,
   RootServerEvents,
 } from './chat-events';
-export {
-  ChatSocket,
-  CLOSE_ABANDONED,
-  FINAL_HANDSHAKE_STATUSES,
-  type JoinReply,
-} from './chat-socket';
+export { ChatSocket, type JoinReply } from './chat-socket';
+export { CLOSE_ABANDONED, FINAL_HANDSHAKE_STATUSES } from './connection-manager';
 export { type BufferedEmit, EmitBuffer } from './emit-buffer';
 export {
   ChatClientError,

@@ -37,6 +37,44 @@ async function start(options: ConnectOptions = {}): Promise<Harness> {
   return { gateway, clock, socket, log, metas };
 }
 
+/** `start`, then joins `lobby`. */
+async function startInLobby(options: ConnectOptions = {}): Promise<Harness> {
+  const h = await start(options);
+  await h.socket.join('lobby');
+  return h;
+}
+
+/** Moves the clock forward and lets what it started complete. */
+async function elapse({ clock }: Harness, ms: number): Promise<void> {
+  clock.advance(ms);
+  await settle();
+}
+
+/** Publishes one message per item of `data` to `lobby`; returns their frames. */
+function publish({ gateway }: Harness, data: readonly string[]): Record<string, unknown>[] {
+  return data.map((item) => gateway.publish('lobby', item));
+}
+
+/** Publishes a, b and c to `lobby` and delivers a and c live: seq 2 is missing. */
+function deliverAroundGap(h: Harness): void {
+  const [a, , c] = publish(h, ['a', 'b', 'c']);
+  h.gateway.deliver(h.gateway.last, a ?? {}, c ?? {});
+}
+
+/** Holds `history` replies, opens the gap at seq 2 and lets its timer send the fetch. */
+function fetchGapHeld(h: Harness): void {
+  h.gateway.held.add('history');
+  deliverAroundGap(h);
+  h.clock.advance(1_000);
+}
+
+/** Delivers `a` live, drops the connection, then publishes `missed` while it is down. */
+function dropAfterA({ gateway }: Harness, missed: readonly string[]): void {
+  gateway.deliver(gateway.last, gateway.publish('lobby', 'a'));
+  gateway.last.drop();
+  for (const data of missed) gateway.publish('lobby', data);
+}
+
 /** Drops the connection and lets the reconnection complete (the first attempt is 100 ms later). */
 async function reconnect({ gateway, clock }: Harness, backoffMs = 100): Promise<void> {
   gateway.last.drop();
@@ -53,8 +91,7 @@ describe('Durable rooms: ordered delivery and recovery', () => {
   describe('Live events', () => {
     it('delivers events in seq order with seq, sender and user in the meta', async () => {
       // Prepare
-      const h = await start();
-      await h.socket.join('lobby');
+      const h = await startInLobby();
       const frames = [h.gateway.publish('lobby', 'a'), h.gateway.publish('lobby', 'b')];
 
       // Act
@@ -74,16 +111,14 @@ describe('Durable rooms: ordered delivery and recovery', () => {
 
     it('reorders events that arrive out of order without waiting for the gap timer', async () => {
       // Prepare
-      const h = await start();
-      await h.socket.join('lobby');
-      const [a, b, c] = ['a', 'b', 'c'].map((data) => h.gateway.publish('lobby', data));
+      const h = await startInLobby();
+      const [a, b, c] = publish(h, ['a', 'b', 'c']);
 
       // Act
       h.gateway.deliver(h.gateway.last, c ?? {}, a ?? {});
       const early = [...h.log];
       h.gateway.deliver(h.gateway.last, b ?? {});
-      h.clock.advance(10_000);
-      await settle();
+      await elapse(h, 10_000);
 
       // Assess
       expect(early).toEqual(['1:a']);
@@ -93,9 +128,8 @@ describe('Durable rooms: ordered delivery and recovery', () => {
 
     it('drops a seq delivered twice, and one at or below the cursor', async () => {
       // Prepare
-      const h = await start();
-      await h.socket.join('lobby');
-      const [a, b, c] = ['a', 'b', 'c'].map((data) => h.gateway.publish('lobby', data));
+      const h = await startInLobby();
+      const [a, b, c] = publish(h, ['a', 'b', 'c']);
 
       // Act
       h.gateway.deliver(h.gateway.last, a ?? {}, c ?? {}, c ?? {}, b ?? {}, a ?? {}, b ?? {});
@@ -106,8 +140,7 @@ describe('Durable rooms: ordered delivery and recovery', () => {
 
     it('delivers events without seq untouched, and seq events of rooms the socket did not join()', async () => {
       // Prepare
-      const h = await start();
-      await h.socket.join('lobby');
+      const h = await startInLobby();
       const presence: unknown[] = [];
       h.socket.on('presence', (data, meta) => presence.push([data, meta]));
       const other = [h.gateway.publish('elsewhere', 'y'), h.gateway.publish('elsewhere', 'x')];
@@ -141,7 +174,7 @@ describe('Durable rooms: ordered delivery and recovery', () => {
     it('holds events that arrive before the join ack, then drops those up to the head', async () => {
       // Prepare
       const h = await start();
-      const frames = ['a', 'b', 'c', 'd', 'e'].map((data) => h.gateway.publish('lobby', data));
+      const frames = publish(h, ['a', 'b', 'c', 'd', 'e']);
       h.gateway.held.add('join');
       const joining = h.socket.join('lobby');
       await settle();
@@ -235,16 +268,13 @@ describe('Durable rooms: ordered delivery and recovery', () => {
   describe('Gaps', () => {
     it('fetches the missing seqs from history once a gap stays open for gapWaitMs', async () => {
       // Prepare
-      const h = await start();
-      await h.socket.join('lobby');
-      const [a, , c] = ['a', 'b', 'c'].map((data) => h.gateway.publish('lobby', data));
-      h.gateway.deliver(h.gateway.last, a ?? {}, c ?? {});
+      const h = await startInLobby();
+      deliverAroundGap(h);
 
       // Act
       h.clock.advance(999);
       const early = historySinces(h);
-      h.clock.advance(1);
-      await settle();
+      await elapse(h, 1);
 
       // Assess
       expect(early).toEqual([]);
@@ -255,11 +285,8 @@ describe('Durable rooms: ordered delivery and recovery', () => {
 
     it('does not fetch when the gap closes before the timer fires, and honours gapWaitMs', async () => {
       // Prepare
-      const h = await start({ recovery: { gapWaitMs: 250 } });
-      await h.socket.join('lobby');
-      const [a, b, c, , e] = ['a', 'b', 'c', 'd', 'e'].map((data) =>
-        h.gateway.publish('lobby', data),
-      );
+      const h = await startInLobby({ recovery: { gapWaitMs: 250 } });
+      const [a, b, c, , e] = publish(h, ['a', 'b', 'c', 'd', 'e']);
       h.gateway.deliver(h.gateway.last, a ?? {}, c ?? {});
 
       // Act
@@ -267,8 +294,7 @@ describe('Durable rooms: ordered delivery and recovery', () => {
       h.gateway.deliver(h.gateway.last, b ?? {}, e ?? {});
       h.clock.advance(249);
       const beforeSecondTimer = historySinces(h);
-      h.clock.advance(1);
-      await settle();
+      await elapse(h, 1);
 
       // Assess
       expect(beforeSecondTimer).toEqual([]);
@@ -278,15 +304,13 @@ describe('Durable rooms: ordered delivery and recovery', () => {
 
     it('reports trimmed seqs with a gap event and goes on with the held events', async () => {
       // Prepare
-      const h = await start();
-      await h.socket.join('lobby');
-      const [a, , , d] = ['a', 'b', 'c', 'd'].map((data) => h.gateway.publish('lobby', data));
+      const h = await startInLobby();
+      const [a, , , d] = publish(h, ['a', 'b', 'c', 'd']);
       h.gateway.room('lobby').trim(3);
       h.gateway.deliver(h.gateway.last, a ?? {}, d ?? {});
 
       // Act
-      h.clock.advance(1_000);
-      await settle();
+      await elapse(h, 1_000);
 
       // Assess
       expect(h.log).toEqual(['1:a', 'gap lobby 2-3', '4:d']);
@@ -295,17 +319,14 @@ describe('Durable rooms: ordered delivery and recovery', () => {
 
     it('gives up a seq the history does not have although it was missing when the timer started', async () => {
       // Prepare
-      const h = await start();
-      await h.socket.join('lobby');
-      const [a, , c] = ['a', 'b', 'c'].map((data) => h.gateway.publish('lobby', data));
+      const h = await startInLobby();
+      const [a, , c] = publish(h, ['a', 'b', 'c']);
       h.gateway.room('lobby').lose(2, { reported: false });
       h.gateway.deliver(h.gateway.last, a ?? {}, c ?? {});
 
       // Act
-      h.clock.advance(1_000);
-      await settle();
-      h.clock.advance(10_000);
-      await settle();
+      await elapse(h, 1_000);
+      await elapse(h, 10_000);
 
       // Assess
       expect(h.log).toEqual(['1:a', 'gap lobby 2-2', '3:c']);
@@ -314,19 +335,15 @@ describe('Durable rooms: ordered delivery and recovery', () => {
 
     it('waits for a seq that only went missing after the timer started (still being written)', async () => {
       // Prepare
-      const h = await start();
-      await h.socket.join('lobby');
-      const [a, , c, d, e] = ['a', 'b', 'c', 'd', 'e'].map((data) =>
-        h.gateway.publish('lobby', data),
-      );
+      const h = await startInLobby();
+      const [a, , c, d, e] = publish(h, ['a', 'b', 'c', 'd', 'e']);
       h.gateway.deliver(h.gateway.last, a ?? {}, c ?? {});
       h.clock.advance(999);
       h.gateway.room('lobby').lose(4, { reported: false });
       h.gateway.deliver(h.gateway.last, e ?? {});
 
       // Act
-      h.clock.advance(1);
-      await settle();
+      await elapse(h, 1);
       const afterFetch = [...h.log];
       h.gateway.deliver(h.gateway.last, d ?? {});
 
@@ -337,18 +354,14 @@ describe('Durable rooms: ordered delivery and recovery', () => {
 
     it('retries a failed history fetch at the next gap timer', async () => {
       // Prepare
-      const h = await start();
-      await h.socket.join('lobby');
+      const h = await startInLobby();
       h.gateway.failures.set('history', ['INTERNAL']);
-      const [a, , c] = ['a', 'b', 'c'].map((data) => h.gateway.publish('lobby', data));
-      h.gateway.deliver(h.gateway.last, a ?? {}, c ?? {});
+      deliverAroundGap(h);
 
       // Act
-      h.clock.advance(1_000);
-      await settle();
+      await elapse(h, 1_000);
       const afterFailure = [...h.log];
-      h.clock.advance(1_000);
-      await settle();
+      await elapse(h, 1_000);
 
       // Assess
       expect(afterFailure).toEqual(['1:a']);
@@ -358,16 +371,13 @@ describe('Durable rooms: ordered delivery and recovery', () => {
 
     it(`gives up the gap after ${MAX_HISTORY_FAILURES} failed fetches in a row`, async () => {
       // Prepare
-      const h = await start();
-      await h.socket.join('lobby');
+      const h = await startInLobby();
       h.gateway.failures.set('history', Array(MAX_HISTORY_FAILURES).fill('RATE_LIMITED'));
-      const [a, , c] = ['a', 'b', 'c'].map((data) => h.gateway.publish('lobby', data));
-      h.gateway.deliver(h.gateway.last, a ?? {}, c ?? {});
+      deliverAroundGap(h);
 
       // Act
       for (let attempt = 0; attempt < MAX_HISTORY_FAILURES + 2; attempt++) {
-        h.clock.advance(1_000);
-        await settle();
+        await elapse(h, 1_000);
       }
 
       // Assess
@@ -377,15 +387,12 @@ describe('Durable rooms: ordered delivery and recovery', () => {
 
     it('gives up at once when the server refuses the history (FORBIDDEN)', async () => {
       // Prepare
-      const h = await start();
-      await h.socket.join('lobby');
+      const h = await startInLobby();
       h.gateway.failures.set('history', ['FORBIDDEN']);
-      const [a, , c] = ['a', 'b', 'c'].map((data) => h.gateway.publish('lobby', data));
-      h.gateway.deliver(h.gateway.last, a ?? {}, c ?? {});
+      deliverAroundGap(h);
 
       // Act
-      h.clock.advance(1_000);
-      await settle();
+      await elapse(h, 1_000);
 
       // Assess
       expect(historySinces(h)).toEqual([1]);
@@ -394,19 +401,15 @@ describe('Durable rooms: ordered delivery and recovery', () => {
 
     it('retries when the history ack does not come within the ack timeout', async () => {
       // Prepare
-      const h = await start({ ackTimeout: 5_000 });
-      await h.socket.join('lobby');
+      const h = await startInLobby({ ackTimeout: 5_000 });
       h.gateway.held.add('history');
-      const [a, , c] = ['a', 'b', 'c'].map((data) => h.gateway.publish('lobby', data));
-      h.gateway.deliver(h.gateway.last, a ?? {}, c ?? {});
+      deliverAroundGap(h);
 
       // Act
       h.clock.advance(1_000);
-      h.clock.advance(5_000);
-      await settle();
+      await elapse(h, 5_000);
       h.gateway.held.delete('history');
-      h.clock.advance(1_000);
-      await settle();
+      await elapse(h, 1_000);
 
       // Assess
       expect(historySinces(h)).toEqual([1, 1]);
@@ -415,15 +418,13 @@ describe('Durable rooms: ordered delivery and recovery', () => {
 
     it('follows next from page to page', async () => {
       // Prepare
-      const h = await start();
-      await h.socket.join('lobby');
+      const h = await startInLobby();
       h.gateway.pageSize = 2;
-      const frames = ['a', 'b', 'c', 'd', 'e', 'f'].map((data) => h.gateway.publish('lobby', data));
+      const frames = publish(h, ['a', 'b', 'c', 'd', 'e', 'f']);
       h.gateway.deliver(h.gateway.last, frames[0] ?? {}, frames[5] ?? {});
 
       // Act
-      h.clock.advance(1_000);
-      await settle();
+      await elapse(h, 1_000);
 
       // Assess
       expect(historySinces(h)).toEqual([1, 3, 5]);
@@ -439,10 +440,9 @@ describe('Durable rooms: ordered delivery and recovery', () => {
 
     it('runs one fetch per room at a time and holds what arrives meanwhile', async () => {
       // Prepare
-      const h = await start();
-      await h.socket.join('lobby');
+      const h = await startInLobby();
       h.gateway.held.add('history');
-      const frames = ['a', 'b', 'c', 'd', 'e'].map((data) => h.gateway.publish('lobby', data));
+      const frames = publish(h, ['a', 'b', 'c', 'd', 'e']);
       h.gateway.deliver(h.gateway.last, frames[0] ?? {}, frames[2] ?? {});
       h.clock.advance(1_000);
 
@@ -462,17 +462,15 @@ describe('Durable rooms: ordered delivery and recovery', () => {
 
     it('stops delivering when a listener leaves the room in the middle of a flush', async () => {
       // Prepare
-      const h = await start();
-      await h.socket.join('lobby');
-      const frames = ['a', 'b', 'c'].map((data) => h.gateway.publish('lobby', data));
+      const h = await startInLobby();
+      const frames = publish(h, ['a', 'b', 'c']);
       h.socket.on('chat', (data) => {
         if (data === 'a') void h.socket.leave('lobby');
       });
 
       // Act
       h.gateway.deliver(h.gateway.last, frames[2] ?? {}, frames[1] ?? {}, frames[0] ?? {});
-      h.clock.advance(1_000);
-      await settle();
+      await elapse(h, 1_000);
 
       // Assess
       expect(h.log).toEqual(['1:a']);
@@ -484,12 +482,8 @@ describe('Durable rooms: ordered delivery and recovery', () => {
   describe('Gaps: edge cases', () => {
     it('gives up the gap when the history reply is malformed', async () => {
       // Prepare
-      const h = await start();
-      await h.socket.join('lobby');
-      h.gateway.held.add('history');
-      const [a, , c] = ['a', 'b', 'c'].map((data) => h.gateway.publish('lobby', data));
-      h.gateway.deliver(h.gateway.last, a ?? {}, c ?? {});
-      h.clock.advance(1_000);
+      const h = await startInLobby();
+      fetchGapHeld(h);
       const [request] = h.gateway.waiting('history');
 
       // Act
@@ -502,12 +496,8 @@ describe('Durable rooms: ordered delivery and recovery', () => {
 
     it('applies the history of a second join while a fetch runs, without a second fetch', async () => {
       // Prepare
-      const h = await start();
-      await h.socket.join('lobby');
-      h.gateway.held.add('history');
-      const [a, , c] = ['a', 'b', 'c'].map((data) => h.gateway.publish('lobby', data));
-      h.gateway.deliver(h.gateway.last, a ?? {}, c ?? {});
-      h.clock.advance(1_000);
+      const h = await startInLobby();
+      fetchGapHeld(h);
 
       // Act
       const reply = await h.socket.join('lobby');
@@ -525,7 +515,7 @@ describe('Durable rooms: ordered delivery and recovery', () => {
     it('does not fetch while closed, even when the join ack is handled after close()', async () => {
       // Prepare
       const h = await start();
-      const frames = ['a', 'b', 'c', 'd', 'e'].map((data) => h.gateway.publish('lobby', data));
+      const frames = publish(h, ['a', 'b', 'c', 'd', 'e']);
       h.gateway.held.add('join');
       const joining = h.socket.join('lobby');
       await settle();
@@ -540,8 +530,7 @@ describe('Durable rooms: ordered delivery and recovery', () => {
         { event: 'error', data: { code: 'INTERNAL', message: 'closing' }, ns: '/' },
       );
       await joining;
-      h.clock.advance(1_000);
-      await settle();
+      await elapse(h, 1_000);
       const pendingTimers = h.clock.pending;
       h.gateway.held.delete('join');
       h.socket.connect();
@@ -558,15 +547,13 @@ describe('Durable rooms: ordered delivery and recovery', () => {
   describe('Own messages', () => {
     it('marks the seq of an acked own message seen: no gap opens and nothing is delivered', async () => {
       // Prepare
-      const h = await start();
-      await h.socket.join('lobby');
+      const h = await startInLobby();
       h.gateway.deliver(h.gateway.last, h.gateway.publish('lobby', 'a'));
 
       // Act
       const ack = await h.socket.emitWithAck('chat', { room: 'lobby', message: 'mine' });
       h.gateway.deliver(h.gateway.last, h.gateway.publish('lobby', 'c'));
-      h.clock.advance(10_000);
-      await settle();
+      await elapse(h, 10_000);
 
       // Assess
       expect(ack).toEqual({ recipients: 1, room: 'lobby', seq: 2 });
@@ -577,8 +564,7 @@ describe('Durable rooms: ordered delivery and recovery', () => {
 
     it('passes an own seq acked while an earlier seq is still missing', async () => {
       // Prepare
-      const h = await start();
-      await h.socket.join('lobby');
+      const h = await startInLobby();
       const a = h.gateway.publish('lobby', 'a');
       await h.socket.emitWithAck('chat', { room: 'lobby', message: 'mine' });
       h.gateway.deliver(h.gateway.last, h.gateway.publish('lobby', 'c'));
@@ -594,7 +580,7 @@ describe('Durable rooms: ordered delivery and recovery', () => {
     it("does not take a join ack's seq (the head) for an own message", async () => {
       // Prepare
       const h = await start({ initialSeqs: { lobby: 1 } });
-      ['a', 'b', 'c'].map((data) => h.gateway.publish('lobby', data));
+      publish(h, ['a', 'b', 'c']);
       h.gateway.pageSize = 1;
 
       // Act
@@ -607,8 +593,7 @@ describe('Durable rooms: ordered delivery and recovery', () => {
 
     it('does not deliver an own message that comes back from history after its ack was lost', async () => {
       // Prepare
-      const h = await start();
-      await h.socket.join('lobby');
+      const h = await startInLobby();
       h.gateway.deliver(h.gateway.last, h.gateway.publish('lobby', 'a'));
       h.gateway.held.add('chat');
       const sent = h.socket.emitWithAck(
@@ -622,8 +607,7 @@ describe('Durable rooms: ordered delivery and recovery', () => {
 
       // Act
       h.gateway.deliver(h.gateway.last, h.gateway.publish('lobby', 'c'));
-      h.clock.advance(1_000);
-      await settle();
+      await elapse(h, 1_000);
 
       // Assess
       expect(historySinces(h)).toEqual([1]);
@@ -635,14 +619,10 @@ describe('Durable rooms: ordered delivery and recovery', () => {
   describe('Reconnection', () => {
     it('re-joins with since and delivers the missed messages before live ones held meanwhile', async () => {
       // Prepare
-      const h = await start();
-      await h.socket.join('lobby');
-      h.gateway.deliver(h.gateway.last, h.gateway.publish('lobby', 'a'));
-      h.gateway.last.drop();
-      ['b', 'c'].map((data) => h.gateway.publish('lobby', data));
+      const h = await startInLobby();
+      dropAfterA(h, ['b', 'c']);
       h.gateway.held.add('join');
-      h.clock.advance(100);
-      await settle();
+      await elapse(h, 100);
 
       // Act
       const d = h.gateway.publish('lobby', 'd');
@@ -662,16 +642,12 @@ describe('Durable rooms: ordered delivery and recovery', () => {
 
     it('fetches the further pages of the join history', async () => {
       // Prepare
-      const h = await start();
-      await h.socket.join('lobby');
-      h.gateway.deliver(h.gateway.last, h.gateway.publish('lobby', 'a'));
+      const h = await startInLobby();
       h.gateway.pageSize = 2;
-      h.gateway.last.drop();
-      ['b', 'c', 'd', 'e', 'f'].map((data) => h.gateway.publish('lobby', data));
+      dropAfterA(h, ['b', 'c', 'd', 'e', 'f']);
 
       // Act
-      h.clock.advance(100);
-      await settle();
+      await elapse(h, 100);
 
       // Assess
       expect(historySinces(h)).toEqual([3, 5]);
@@ -687,16 +663,12 @@ describe('Durable rooms: ordered delivery and recovery', () => {
 
     it('gives up trimmed messages reported by the join history at once', async () => {
       // Prepare
-      const h = await start();
-      await h.socket.join('lobby');
-      h.gateway.deliver(h.gateway.last, h.gateway.publish('lobby', 'a'));
-      h.gateway.last.drop();
-      ['b', 'c', 'd'].map((data) => h.gateway.publish('lobby', data));
+      const h = await startInLobby();
+      dropAfterA(h, ['b', 'c', 'd']);
       h.gateway.room('lobby').trim(2);
 
       // Act
-      h.clock.advance(100);
-      await settle();
+      await elapse(h, 100);
 
       // Assess
       expect(h.log).toEqual(['1:a', 'gap lobby 2-2', '3:c (recovered)', '4:d (recovered)']);
@@ -704,18 +676,14 @@ describe('Durable rooms: ordered delivery and recovery', () => {
 
     it('delivers each page as it comes, past the trimmed seqs, before fetching the next', async () => {
       // Prepare
-      const h = await start();
-      await h.socket.join('lobby');
-      h.gateway.deliver(h.gateway.last, h.gateway.publish('lobby', 'a'));
-      h.gateway.last.drop();
-      ['b', 'c', 'd', 'e', 'f'].map((data) => h.gateway.publish('lobby', data));
+      const h = await startInLobby();
+      dropAfterA(h, ['b', 'c', 'd', 'e', 'f']);
       h.gateway.room('lobby').trim(2);
       h.gateway.pageSize = 2;
       h.gateway.held.add('history');
 
       // Act
-      h.clock.advance(100);
-      await settle();
+      await elapse(h, 100);
       const firstPage = [...h.log];
       const [request] = h.gateway.waiting('history');
       if (request) h.gateway.release(request);
@@ -729,22 +697,17 @@ describe('Durable rooms: ordered delivery and recovery', () => {
 
     it('fetches at the gap timer what a re-join ack without history reports missed', async () => {
       // Prepare
-      const h = await start();
-      await h.socket.join('lobby');
-      h.gateway.deliver(h.gateway.last, h.gateway.publish('lobby', 'a'));
-      h.gateway.last.drop();
-      ['b', 'c'].map((data) => h.gateway.publish('lobby', data));
+      const h = await startInLobby();
+      dropAfterA(h, ['b', 'c']);
       h.gateway.held.add('join');
-      h.clock.advance(100);
-      await settle();
+      await elapse(h, 100);
       const [request] = h.gateway.waiting('join');
 
       // Act
       if (request) h.gateway.release(request, { data: { room: 'lobby', members: 1, seq: 3 } });
       await settle();
       const afterAck = [...h.log];
-      h.clock.advance(1_000);
-      await settle();
+      await elapse(h, 1_000);
 
       // Assess
       expect(afterAck).toEqual(['1:a']);
@@ -754,20 +717,15 @@ describe('Durable rooms: ordered delivery and recovery', () => {
 
     it('ignores a fetch cut by a drop and catches up with the re-join', async () => {
       // Prepare
-      const h = await start();
-      await h.socket.join('lobby');
-      h.gateway.held.add('history');
-      const [a, , c] = ['a', 'b', 'c'].map((data) => h.gateway.publish('lobby', data));
-      h.gateway.deliver(h.gateway.last, a ?? {}, c ?? {});
-      h.clock.advance(1_000);
+      const h = await startInLobby();
+      fetchGapHeld(h);
       const [cut] = h.gateway.waiting('history');
       h.gateway.held.delete('history');
 
       // Act
       await reconnect(h);
       if (cut) h.gateway.release(cut);
-      h.clock.advance(10_000);
-      await settle();
+      await elapse(h, 10_000);
 
       // Assess
       expect(h.gateway.last.sentFor('join')[0]?.data).toEqual({ room: 'lobby', since: 1 });
@@ -777,8 +735,7 @@ describe('Durable rooms: ordered delivery and recovery', () => {
 
     it('keeps the cursor when a re-join is cut by another drop, and recovers on the next one', async () => {
       // Prepare
-      const h = await start();
-      await h.socket.join('lobby');
+      const h = await startInLobby();
       h.gateway.deliver(h.gateway.last, h.gateway.publish('lobby', 'a'));
       h.gateway.held.add('join');
       await reconnect(h);
@@ -801,15 +758,14 @@ describe('Durable rooms: ordered delivery and recovery', () => {
       const rejoinErrors: string[] = [];
       h.socket.on('rejoin_error', (room, error) => rejoinErrors.push(`${room} ${error.code}`));
       await h.socket.join('lobby');
-      const [a, , c] = ['a', 'b', 'c'].map((data) => h.gateway.publish('lobby', data));
+      const [a, , c] = publish(h, ['a', 'b', 'c']);
       h.gateway.deliver(h.gateway.last, a ?? {});
       h.gateway.failures.set('join', ['INTERNAL']);
       await reconnect(h);
 
       // Act
       h.gateway.deliver(h.gateway.last, c ?? {});
-      h.clock.advance(10_000);
-      await settle();
+      await elapse(h, 10_000);
       const afterFailure = [...h.log];
       await reconnect(h);
 
@@ -825,8 +781,7 @@ describe('Durable rooms: ordered delivery and recovery', () => {
 
     it('forgets the cursor of a room whose re-join is refused', async () => {
       // Prepare
-      const h = await start();
-      await h.socket.join('lobby');
+      const h = await startInLobby();
       h.gateway.deliver(h.gateway.last, h.gateway.publish('lobby', 'a'));
       h.gateway.failures.set('join', ['FORBIDDEN']);
 
@@ -840,8 +795,7 @@ describe('Durable rooms: ordered delivery and recovery', () => {
 
     it('keeps cursors across close() and connect(), so the re-join recovers', async () => {
       // Prepare
-      const h = await start();
-      await h.socket.join('lobby');
+      const h = await startInLobby();
       h.gateway.deliver(h.gateway.last, h.gateway.publish('lobby', 'a'));
       h.socket.close();
       h.gateway.publish('lobby', 'b');
@@ -858,8 +812,7 @@ describe('Durable rooms: ordered delivery and recovery', () => {
 
     it('forgets the cursor of a room left: joining it again starts from the head', async () => {
       // Prepare
-      const h = await start();
-      await h.socket.join('lobby');
+      const h = await startInLobby();
       h.gateway.deliver(h.gateway.last, h.gateway.publish('lobby', 'a'));
 
       // Act
@@ -882,9 +835,8 @@ describe('Durable rooms: ordered delivery and recovery', () => {
   describe('Recovery disabled', () => {
     it('delivers events as they arrive, sends no since and fetches no history', async () => {
       // Prepare
-      const h = await start({ recovery: { enabled: false }, initialSeqs: { lobby: 0 } });
-      await h.socket.join('lobby');
-      const [a, b] = ['a', 'b'].map((data) => h.gateway.publish('lobby', data));
+      const h = await startInLobby({ recovery: { enabled: false }, initialSeqs: { lobby: 0 } });
+      const [a, b] = publish(h, ['a', 'b']);
       await h.socket.emitWithAck('chat', { room: 'lobby', message: 'mine' });
 
       // Act
@@ -907,9 +859,8 @@ describe('Durable rooms: ordered delivery and recovery', () => {
   describe('Method: history', () => {
     it('asks for one page and resolves with it, without calling listeners or moving the cursor', async () => {
       // Prepare
-      const h = await start();
-      await h.socket.join('lobby');
-      ['a', 'b', 'c'].map((data) => h.gateway.publish('lobby', data));
+      const h = await startInLobby();
+      publish(h, ['a', 'b', 'c']);
 
       // Act
       const page = await h.socket.history('lobby', { since: 1, limit: 1 });
