@@ -5,7 +5,7 @@
  * @example
  * npx apigw-chat emit --ns /notification --room room1 hello "text"
  */
-import { runCli } from '../lambdas/emitter/cli/run-cli';
+import { runCli } from '../cli/run-cli';
 
 runCli(process.argv.slice(2), {
   env: process.env,

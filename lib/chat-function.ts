@@ -4,7 +4,7 @@ import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
 import { LogLevel, NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { SERVICE_NAME } from './metrics-definition';
+import { SERVICE_NAME } from '../definitions/metrics';
 
 /** `POWERTOOLS_SERVICE_NAME` of every function: the service name in each log line and metric. */
 export { SERVICE_NAME };

@@ -38,7 +38,8 @@ import {
   ROUTE_SELECTION_EXPRESSION,
   ROUTES,
   type RouteDefinition,
-} from './api-definition';
+} from '../definitions/api';
+import { TABLE } from '../definitions/table';
 import { ChatFunction } from './chat-function';
 import { EmitterAccess } from './emitter-access';
 import { suppressNagFindings } from './nag-suppressions';
@@ -49,7 +50,6 @@ import {
   readStackConfig,
   type StackConfig,
 } from './stack-config';
-import { TABLE } from './table-definition';
 import { WebHosting } from './web-hosting';
 
 type EnvKey = keyof typeof ENV;
@@ -92,7 +92,7 @@ export interface ChatStackProps extends StackProps {
 }
 
 /**
- * The whole chat backend, built from `api-definition.ts` and `table-definition.ts`:
+ * The whole chat backend, built from `definitions/api.ts` and `definitions/table.ts`:
  * a WebSocket API with its stage, one Lambda function per `LAMBDA_FUNCTIONS` entry,
  * one DynamoDB table, and the grants each function's environment implies. The stage writes
  * JSON access logs to its own log group. With `webDir`, also the chat page on CloudFront,

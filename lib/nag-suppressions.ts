@@ -1,7 +1,7 @@
 import { CfnElement, Stack } from 'aws-cdk-lib';
 import { type NagPackSuppression, NagSuppressions } from 'cdk-nag';
 import type { IConstruct } from 'constructs';
-import { FUNCTION_ENV, type FunctionName } from './api-definition';
+import { FUNCTION_ENV, type FunctionName } from '../definitions/api';
 import type { ChatStack } from './chat-stack';
 import type { WebHosting } from './web-hosting';
 

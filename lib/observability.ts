@@ -19,16 +19,16 @@ import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { Topic } from 'aws-cdk-lib/aws-sns';
 import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Construct } from 'constructs';
-import { ERROR_CODES } from '../lambdas/core/errors';
 import {
   AUTHORIZER_METRICS,
   DASHBOARD_COUNTS,
   ERROR_CODE_DIMENSION,
+  ERROR_CODES,
   FANOUT_TIME,
   METRICS_NAMESPACE,
   SERVICE_DIMENSION,
   SERVICE_NAME,
-} from './metrics-definition';
+} from '../definitions/metrics';
 
 /** The period of every alarm and graph. */
 export const OBSERVABILITY_PERIOD = Duration.minutes(5);

@@ -1,5 +1,5 @@
 import type { Node } from 'constructs';
-import { PrivateRooms } from '../lambdas/app/private-rooms';
+import { PrivateRooms } from '../definitions/app-environment';
 
 /** The values of `cdk.json` → `context` that `ChatStack` reads. */
 export interface StackConfig {

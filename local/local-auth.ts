@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
+import { AUTH_ENV } from '../definitions/api';
 import { signSecretToken } from '../lambdas/auth';
-import { AUTH_ENV } from '../lib/api-definition';
 
 /**
  * How the local runtime's `$connect` authorizer checks clients: `secret` (HS256 tokens from

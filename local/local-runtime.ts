@@ -1,6 +1,6 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { removeLocalDiscovery, writeLocalDiscovery } from '../lambdas/emitter/local-discovery';
-import { authorizerIdentitySource, CONNECT_AUTHORIZER } from '../lib/api-definition';
+import { removeLocalDiscovery, writeLocalDiscovery } from '../cli/local-discovery';
+import { authorizerIdentitySource, CONNECT_AUTHORIZER } from '../definitions/api';
 import { createDevTokenRoute } from './dev-token-route';
 import { createChatTable, type DynamoDbLocal, startDynamoDbLocal } from './dynamodb-local';
 import {

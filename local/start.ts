@@ -8,8 +8,8 @@
  * npm start -- --anonymous    # no tokens: everyone connects as a guest
  */
 
+import { LOCAL_DISCOVERY_ENV, LOCAL_DISCOVERY_FILE } from '../cli/local-discovery';
 import { errorMessage } from '../lambdas/core/error-fields';
-import { LOCAL_DISCOVERY_ENV, LOCAL_DISCOVERY_FILE } from '../lambdas/emitter/local-discovery';
 import { buildWeb } from '../web/build';
 import { DEV_TOKEN_PATH } from './dev-token-route';
 import { DEV_SECRET_FILE, devSecret, devToken, type LocalAuth } from './local-auth';

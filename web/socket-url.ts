@@ -1,14 +1,7 @@
+import { PAGE_CONFIG_FILE, type PageConfig } from '../definitions/page-config';
+
 /** The parts of `window.location` the page reads. */
 export type PageLocation = Pick<Location, 'protocol' | 'host' | 'search'>;
-
-/** Written next to the page by the CDK stack (`lib/web-hosting.ts`); absent locally. */
-export const PAGE_CONFIG_FILE = 'config.json';
-
-/** The content of `PAGE_CONFIG_FILE`. */
-export interface PageConfig {
-  /** The wss:// URL of the deployed stage. */
-  readonly webSocketUrl: string;
-}
 
 /** Fetches a URL relative to the page; a narrow `fetch`. */
 export type FetchPageFile = (url: string) => Promise<Pick<Response, 'ok' | 'json'>>;

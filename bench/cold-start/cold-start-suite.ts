@@ -1,7 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { ENV, type FunctionName, LAMBDA_FUNCTIONS } from '../../lib/api-definition';
+import { ENV, type FunctionName, LAMBDA_FUNCTIONS } from '../../definitions/api';
 import type { BenchSection } from '../bench-section';
 import { median } from '../median';
 import { type BundleSize, bundleFunction } from './bundle';
@@ -119,7 +119,7 @@ export async function measureColdStarts(
  */
 export function formatColdStartMarkdown(results: ColdStartResults): string {
   const lines = [
-    `Each function of \`LAMBDA_FUNCTIONS\` (\`lib/api-definition.ts\`) bundled with esbuild as \`lib/chat-function.ts\` has the stack do it: minified, platform node, target node22, CommonJS, \`@aws-sdk/*\` external (the Lambda runtime provides it), source map in a separate file without sources. ` +
+    `Each function of \`LAMBDA_FUNCTIONS\` (\`definitions/api.ts\`) bundled with esbuild as \`lib/chat-function.ts\` has the stack do it: minified, platform node, target node22, CommonJS, \`@aws-sdk/*\` external (the Lambda runtime provides it), source map in a separate file without sources. ` +
       `Load times are medians of ${results.plan.runs} fresh \`node\` processes per column, each \`require()\`-ing the bundle once (\`@aws-sdk/*\` resolved from \`node_modules\` through \`NODE_PATH\`, so its load time is included); environment variables are dummies.`,
     '',
     '| function | bundle (bytes) | gzip (bytes) | source map (bytes) | module load, ms (`--enable-source-maps`, as deployed) | module load, ms (no source maps) | first request, ms |',

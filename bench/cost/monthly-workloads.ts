@@ -8,10 +8,11 @@
  * const bill = monthlyBill(WORKLOADS[0], costResults.rows, { lambdaMemoryMb: costResults.plan.lambdaMemoryMb });
  * bill.total; // dollars per month
  */
+
+import { LAMBDA_FUNCTIONS } from '../../definitions/api';
+import { AUTHORIZER_METRICS, FANOUT_TIME } from '../../definitions/metrics';
 import { ERROR_CODES } from '../../lambdas/core/errors';
 import type { ChatMetricName } from '../../lambdas/core/ports';
-import { LAMBDA_FUNCTIONS } from '../../lib/api-definition';
-import { AUTHORIZER_METRICS, FANOUT_TIME } from '../../lib/metrics-definition';
 import type { CostRow } from './cost-suite';
 import { PRICES } from './pricing';
 

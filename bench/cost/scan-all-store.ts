@@ -3,6 +3,7 @@ import {
   type NativeAttributeValue,
   ScanCommand,
 } from '@aws-sdk/lib-dynamodb';
+import { TABLE } from '../../definitions/table';
 import type { MembershipStore, RemoveOptions } from '../../lambdas/core/ports';
 import type {
   ConnectionRecord,
@@ -11,7 +12,6 @@ import type {
   SocketData,
   SocketId,
 } from '../../lambdas/core/types';
-import { TABLE } from '../../lib/table-definition';
 
 const CONNECTION_PREFIX = 'conn#';
 

@@ -1,15 +1,12 @@
-import { type AttributeValue, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import {
   BatchGetCommand,
   BatchWriteCommand,
   type BatchWriteWriteRequest,
-  DynamoDBDocumentClient,
   GetCommand,
-  type NativeAttributeValue,
-  QueryCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
-import { TABLE } from '../../lib/table-definition';
+import { TABLE } from '../../definitions/table';
 import { ConnectionGoneError } from '../core/errors';
 import type { MembershipStore, RemoveOptions } from '../core/ports';
 import { userOf } from '../core/socket';
@@ -20,8 +17,8 @@ import type {
   SocketData,
   SocketId,
 } from '../core/types';
+import { ChatTable, type ChatTableOptions, type ChatTableItem as Item } from './chat-table';
 
-type Item = Record<string, NativeAttributeValue>;
 type Key = Record<string, string>;
 /** What `removeConnections` reads of a connection item. */
 type StoredConnection = RemovedConnection & Pick<ConnectionRecord, 'connectedAt'>;
@@ -33,12 +30,7 @@ const CONNECTION_PREFIX = 'conn#';
 /** How often `join`/`leave` re-read the rooms list when other writers keep changing it. */
 const MAX_ROOMS_UPDATE_ATTEMPTS = 10;
 
-export interface DynamoDbMembershipStoreOptions {
-  readonly tableName: string;
-  /** Default: a document client on `new DynamoDBClient({})` that drops undefined values. */
-  readonly client?: DynamoDBDocumentClient;
-  /** `Limit` of each Query page. Default: DynamoDB's own 1 MB pages. */
-  readonly pageSize?: number;
+export interface DynamoDbMembershipStoreOptions extends ChatTableOptions {
   /** Attempts for a batch whose items DynamoDB leaves unprocessed. Default 8. */
   readonly maxBatchAttempts?: number;
   /** Backoff before the first retry of unprocessed items, doubled per retry (full jitter). Default 50 ms. */
@@ -58,20 +50,12 @@ export interface DynamoDbMembershipStoreOptions {
  * const ids = await store.members('/', 'lobby');
  */
 export class DynamoDbMembershipStore implements MembershipStore {
-  readonly #tableName: string;
-  readonly #client: DynamoDBDocumentClient;
-  readonly #pageSize: number | undefined;
+  readonly #table: ChatTable;
   readonly #maxBatchAttempts: number;
   readonly #baseBackoffMs: number;
 
   constructor(options: DynamoDbMembershipStoreOptions) {
-    this.#tableName = options.tableName;
-    this.#client =
-      options.client ??
-      DynamoDBDocumentClient.from(new DynamoDBClient({}), {
-        marshallOptions: { removeUndefinedValues: true },
-      });
-    this.#pageSize = options.pageSize;
+    this.#table = new ChatTable(options);
     this.#maxBatchAttempts = options.maxBatchAttempts ?? 8;
     this.#baseBackoffMs = options.baseBackoffMs ?? 50;
   }
@@ -97,8 +81,8 @@ export class DynamoDbMembershipStore implements MembershipStore {
   }
 
   async getConnection(id: SocketId): Promise<ConnectionRecord | undefined> {
-    const { Item: item } = await this.#client.send(
-      new GetCommand({ TableName: this.#tableName, Key: connectionKey(id), ConsistentRead: true }),
+    const { Item: item } = await this.#table.client.send(
+      new GetCommand({ TableName: this.#table.name, Key: connectionKey(id), ConsistentRead: true }),
     );
     if (item === undefined) return undefined;
     return {
@@ -169,31 +153,22 @@ export class DynamoDbMembershipStore implements MembershipStore {
   async members(ns: string, room?: Room): Promise<SocketId[]> {
     const partition = room === undefined ? `ns#${ns}` : `room#${ns}#${room}`;
     const ids: SocketId[] = [];
-    let startKey: Item | undefined;
-    do {
-      const page = await this.#client.send(
-        new QueryCommand({
-          TableName: this.#tableName,
-          KeyConditionExpression: '#pk = :pk',
-          ProjectionExpression: '#sk',
-          ExpressionAttributeNames: { '#pk': TABLE.partitionKey, '#sk': TABLE.sortKey },
-          ExpressionAttributeValues: { ':pk': partition },
-          ConsistentRead: true,
-          Limit: this.#pageSize,
-          ExclusiveStartKey: startKey,
-        }),
-      );
-      for (const item of page.Items ?? []) ids.push(String(item[TABLE.sortKey]));
-      startKey = page.LastEvaluatedKey;
-    } while (startKey !== undefined);
+    const items = this.#table.query({
+      KeyConditionExpression: '#pk = :pk',
+      ProjectionExpression: '#sk',
+      ExpressionAttributeNames: { '#pk': TABLE.partitionKey, '#sk': TABLE.sortKey },
+      ExpressionAttributeValues: { ':pk': partition },
+      ConsistentRead: true,
+    });
+    for await (const item of items) ids.push(String(item[TABLE.sortKey]));
     return ids;
   }
 
   async saveData(id: SocketId, data: SocketData): Promise<void> {
     try {
-      await this.#client.send(
+      await this.#table.client.send(
         new UpdateCommand({
-          TableName: this.#tableName,
+          TableName: this.#table.name,
           Key: connectionKey(id),
           UpdateExpression: 'SET #data = :data',
           ConditionExpression: 'attribute_exists(#pk)',
@@ -214,9 +189,9 @@ export class DynamoDbMembershipStore implements MembershipStore {
     let current = [...record.rooms];
     for (let attempt = 1; attempt <= MAX_ROOMS_UPDATE_ATTEMPTS; attempt++) {
       try {
-        await this.#client.send(
+        await this.#table.client.send(
           new UpdateCommand({
-            TableName: this.#tableName,
+            TableName: this.#table.name,
             Key: connectionKey(record.id),
             UpdateExpression: 'SET #rooms = :next',
             ConditionExpression: 'attribute_exists(#pk) AND #rooms = :current',
@@ -243,10 +218,10 @@ export class DynamoDbMembershipStore implements MembershipStore {
       let pending = requests.slice(start, start + BATCH_WRITE_LIMIT);
       for (let attempt = 1; pending.length > 0; attempt++) {
         if (attempt > 1) await this.#backoff(attempt, `${pending.length} writes`);
-        const result = await this.#client.send(
-          new BatchWriteCommand({ RequestItems: { [this.#tableName]: pending } }),
+        const result = await this.#table.client.send(
+          new BatchWriteCommand({ RequestItems: { [this.#table.name]: pending } }),
         );
-        pending = result.UnprocessedItems?.[this.#tableName] ?? [];
+        pending = result.UnprocessedItems?.[this.#table.name] ?? [];
       }
     }
   }
@@ -258,10 +233,10 @@ export class DynamoDbMembershipStore implements MembershipStore {
       let pending: Item[] = ids.slice(start, start + BATCH_GET_LIMIT).map(connectionKey);
       for (let attempt = 1; pending.length > 0; attempt++) {
         if (attempt > 1) await this.#backoff(attempt, `${pending.length} reads`);
-        const result = await this.#client.send(
+        const result = await this.#table.client.send(
           new BatchGetCommand({
             RequestItems: {
-              [this.#tableName]: {
+              [this.#table.name]: {
                 Keys: pending,
                 ProjectionExpression: '#pk, #ns, #rooms, #connectedAt, #data.#user',
                 ExpressionAttributeNames: {
@@ -277,7 +252,7 @@ export class DynamoDbMembershipStore implements MembershipStore {
             },
           }),
         );
-        for (const item of result.Responses?.[this.#tableName] ?? []) {
+        for (const item of result.Responses?.[this.#table.name] ?? []) {
           found.push({
             id: String(item[TABLE.partitionKey]).slice(CONNECTION_PREFIX.length),
             ns: String(item.ns),
@@ -286,7 +261,7 @@ export class DynamoDbMembershipStore implements MembershipStore {
             user: isSocketData(item.data) ? userOf(item.data) : undefined,
           });
         }
-        pending = result.UnprocessedKeys?.[this.#tableName]?.Keys ?? [];
+        pending = result.UnprocessedKeys?.[this.#table.name]?.Keys ?? [];
       }
     }
     return found;

@@ -1,28 +1,16 @@
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import {
-  DynamoDBDocumentClient,
-  GetCommand,
-  type NativeAttributeValue,
-  PutCommand,
-  QueryCommand,
-  UpdateCommand,
-} from '@aws-sdk/lib-dynamodb';
-import { TABLE } from '../../lib/table-definition';
+import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { TABLE } from '../../definitions/table';
 import { checkHistoryQuery, HistoryPageBuilder } from '../core/history-page-builder';
 import type { MessageLog } from '../core/ports';
 import type { HistoryPage, HistoryQuery, Room, StoredMessage } from '../core/types';
-
-type Item = Record<string, NativeAttributeValue>;
+import { ChatTable, type ChatTableOptions, type ChatTableItem as Item } from './chat-table';
 
 const HEAD_SORT_KEY = 'head';
 const MESSAGE_PREFIX = 'msg#';
 /** Digits of the zero-padded seq in a message's sort key, so that keys sort like seqs. */
 const SEQ_DIGITS = 15;
 
-export interface DynamoDbMessageLogOptions {
-  readonly tableName: string;
-  /** Default: a document client on `new DynamoDBClient({})` that drops undefined values. */
-  readonly client?: DynamoDBDocumentClient;
+export interface DynamoDbMessageLogOptions extends ChatTableOptions {
   /** Most items of each Query page. Default: only what the page still needs (`limit`). */
   readonly pageSize?: number;
   /** Clock in epoch milliseconds, compared with the items' TTL (epoch seconds). Default `Date.now`. */
@@ -45,19 +33,11 @@ export interface DynamoDbMessageLogOptions {
  * const page = await log.read('/', 'lobby', { since: seq - 1, limit: 50, maxLength: 1000, maxBytes: 96_000 });
  */
 export class DynamoDbMessageLog implements MessageLog {
-  readonly #tableName: string;
-  readonly #client: DynamoDBDocumentClient;
-  readonly #pageSize: number | undefined;
+  readonly #table: ChatTable;
   readonly #now: () => number;
 
   constructor(options: DynamoDbMessageLogOptions) {
-    this.#tableName = options.tableName;
-    this.#client =
-      options.client ??
-      DynamoDBDocumentClient.from(new DynamoDBClient({}), {
-        marshallOptions: { removeUndefinedValues: true },
-      });
-    this.#pageSize = options.pageSize;
+    this.#table = new ChatTable(options);
     this.#now = options.now ?? Date.now;
   }
 
@@ -67,9 +47,9 @@ export class DynamoDbMessageLog implements MessageLog {
     message: Omit<StoredMessage, 'seq'>,
     expiresAt: number,
   ): Promise<StoredMessage> {
-    const { Attributes: counter } = await this.#client.send(
+    const { Attributes: counter } = await this.#table.client.send(
       new UpdateCommand({
-        TableName: this.#tableName,
+        TableName: this.#table.name,
         Key: headKey(ns, room),
         UpdateExpression: 'ADD #seq :one SET #at = :at',
         ExpressionAttributeNames: { '#seq': 'seq', '#at': 'at' },
@@ -90,9 +70,9 @@ export class DynamoDbMessageLog implements MessageLog {
         : { user: { id: message.user.id, name: message.user.name } }),
       at: message.at,
     };
-    await this.#client.send(
+    await this.#table.client.send(
       new PutCommand({
-        TableName: this.#tableName,
+        TableName: this.#table.name,
         Item: {
           [TABLE.partitionKey]: partitionOf(ns, room),
           [TABLE.sortKey]: messageSortKey(seq),
@@ -115,9 +95,9 @@ export class DynamoDbMessageLog implements MessageLog {
     const builder = new HistoryPageBuilder(query, head);
     let startKey: Item | undefined;
     while (builder.after < head && !builder.full) {
-      const page = await this.#client.send(
+      const page = await this.#table.client.send(
         new QueryCommand({
-          TableName: this.#tableName,
+          TableName: this.#table.name,
           KeyConditionExpression: '#pk = :pk AND #sk BETWEEN :from AND :to',
           FilterExpression: '#ttl > :now',
           ProjectionExpression: '#seq, #event, #data, #from, #user, #at',
@@ -140,7 +120,7 @@ export class DynamoDbMessageLog implements MessageLog {
           },
           ScanIndexForward: true,
           ConsistentRead: true,
-          Limit: pageLimit(this.#pageSize, builder.wanted),
+          Limit: pageLimit(this.#table.pageSize, builder.wanted),
           ExclusiveStartKey: startKey,
         }),
       );
@@ -157,9 +137,9 @@ export class DynamoDbMessageLog implements MessageLog {
 
   /** The room's counter: its latest seq and when it was handed out (0, 0 before any). */
   async #counter(ns: string, room: Room): Promise<{ seq: number; at: number }> {
-    const { Item: counter } = await this.#client.send(
+    const { Item: counter } = await this.#table.client.send(
       new GetCommand({
-        TableName: this.#tableName,
+        TableName: this.#table.name,
         Key: headKey(ns, room),
         ProjectionExpression: '#seq, #at',
         ExpressionAttributeNames: { '#seq': 'seq', '#at': 'at' },

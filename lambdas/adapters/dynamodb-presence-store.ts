@@ -1,17 +1,13 @@
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import {
   DeleteCommand,
-  DynamoDBDocumentClient,
   type NativeAttributeValue,
-  QueryCommand,
   UpdateCommand,
   type UpdateCommandInput,
 } from '@aws-sdk/lib-dynamodb';
-import { TABLE } from '../../lib/table-definition';
+import { TABLE } from '../../definitions/table';
 import type { PresenceStore } from '../core/ports';
 import type { PresenceMember, Room, SocketId, SocketUser } from '../core/types';
-
-type Item = Record<string, NativeAttributeValue>;
+import { ChatTable, type ChatTableOptions, type ChatTableItem as Item } from './chat-table';
 
 /** How often `enter` tries again when other writers keep changing the entry under it. */
 const MAX_ENTER_ATTEMPTS = 5;
@@ -22,12 +18,7 @@ const NAMES = {
   '#ttl': TABLE.ttlAttribute,
 } as const;
 
-export interface DynamoDbPresenceStoreOptions {
-  readonly tableName: string;
-  /** Default: a document client on `new DynamoDBClient({})` that drops undefined values. */
-  readonly client?: DynamoDBDocumentClient;
-  /** `Limit` of each Query page. Default: DynamoDB's own 1 MB pages. */
-  readonly pageSize?: number;
+export interface DynamoDbPresenceStoreOptions extends ChatTableOptions {
   /** Clock in epoch milliseconds, compared with the items' TTL (epoch seconds). Default `Date.now`. */
   readonly now?: () => number;
 }
@@ -47,19 +38,11 @@ export interface DynamoDbPresenceStoreOptions {
  * const members = await presence.list('/', 'lobby');
  */
 export class DynamoDbPresenceStore implements PresenceStore {
-  readonly #tableName: string;
-  readonly #client: DynamoDBDocumentClient;
-  readonly #pageSize: number | undefined;
+  readonly #table: ChatTable;
   readonly #now: () => number;
 
   constructor(options: DynamoDbPresenceStoreOptions) {
-    this.#tableName = options.tableName;
-    this.#client =
-      options.client ??
-      DynamoDBDocumentClient.from(new DynamoDBClient({}), {
-        marshallOptions: { removeUndefinedValues: true },
-      });
-    this.#pageSize = options.pageSize;
+    this.#table = new ChatTable(options);
     this.#now = options.now ?? Date.now;
   }
 
@@ -150,9 +133,9 @@ export class DynamoDbPresenceStore implements PresenceStore {
     const before = old?.conns;
     if (!(before instanceof Set) || before.size !== 1 || !before.has(connectionId)) return false;
     try {
-      await this.#client.send(
+      await this.#table.client.send(
         new DeleteCommand({
-          TableName: this.#tableName,
+          TableName: this.#table.name,
           Key: key,
           ConditionExpression: 'attribute_not_exists(#conns)',
           ExpressionAttributeNames: { '#conns': NAMES['#conns'] },
@@ -166,37 +149,21 @@ export class DynamoDbPresenceStore implements PresenceStore {
 
   async list(ns: string, room: Room): Promise<PresenceMember[]> {
     const members: PresenceMember[] = [];
-    let startKey: Item | undefined;
-    do {
-      const page = await this.#client.send(
-        new QueryCommand({
-          TableName: this.#tableName,
-          KeyConditionExpression: '#pk = :pk',
-          FilterExpression: '#ttl > :now AND attribute_exists(#conns)',
-          ProjectionExpression: '#sk, #name, #conns',
-          ExpressionAttributeNames: {
-            '#pk': TABLE.partitionKey,
-            '#sk': TABLE.sortKey,
-            ...NAMES,
-          },
-          ExpressionAttributeValues: {
-            ':pk': partitionOf(ns, room),
-            ':now': this.#nowSeconds(),
-          },
-          ConsistentRead: true,
-          Limit: this.#pageSize,
-          ExclusiveStartKey: startKey,
-        }),
-      );
-      for (const item of page.Items ?? []) {
-        const conns = item.conns;
-        members.push({
-          user: { id: String(item[TABLE.sortKey]), name: String(item.name ?? '') },
-          connections: conns instanceof Set ? conns.size : 0,
-        });
-      }
-      startKey = page.LastEvaluatedKey;
-    } while (startKey !== undefined);
+    const items = this.#table.query({
+      KeyConditionExpression: '#pk = :pk',
+      FilterExpression: '#ttl > :now AND attribute_exists(#conns)',
+      ProjectionExpression: '#sk, #name, #conns',
+      ExpressionAttributeNames: { '#pk': TABLE.partitionKey, '#sk': TABLE.sortKey, ...NAMES },
+      ExpressionAttributeValues: { ':pk': partitionOf(ns, room), ':now': this.#nowSeconds() },
+      ConsistentRead: true,
+    });
+    for await (const item of items) {
+      const conns = item.conns;
+      members.push({
+        user: { id: String(item[TABLE.sortKey]), name: String(item.name ?? '') },
+        connections: conns instanceof Set ? conns.size : 0,
+      });
+    }
     return members;
   }
 
@@ -206,8 +173,8 @@ export class DynamoDbPresenceStore implements PresenceStore {
    */
   async #update(input: Omit<UpdateCommandInput, 'TableName'>): Promise<Item | undefined> {
     try {
-      const result = await this.#client.send(
-        new UpdateCommand({ TableName: this.#tableName, ...input }),
+      const result = await this.#table.client.send(
+        new UpdateCommand({ TableName: this.#table.name, ...input }),
       );
       return result.Attributes ?? {};
     } catch (error) {

@@ -1,5 +1,5 @@
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
-import { METRICS_NAMESPACE, SERVICE_NAME } from '../../lib/metrics-definition';
+import { METRICS_NAMESPACE, SERVICE_NAME } from '../../definitions/metrics';
 import type { ChatMetricName, ChatMetrics } from '../core/ports';
 
 export interface PowertoolsChatMetricsOptions {

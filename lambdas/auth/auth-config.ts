@@ -1,4 +1,4 @@
-import { AUTH_ENV as ENV } from '../../lib/api-definition';
+import { AUTH_ENV as ENV } from '../../definitions/api';
 import { JwtVerifier } from './jwt-verifier';
 import { SecretTokenVerifier } from './secret-token-verifier';
 import type { TokenVerifier } from './token-verifier';

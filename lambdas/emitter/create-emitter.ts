@@ -1,5 +1,6 @@
 import { ApiGatewayManagementApiClient } from '@aws-sdk/client-apigatewaymanagementapi';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { createDynamoDbDocumentClient } from '../adapters/dynamodb-document-client';
 import { DynamoDbMembershipStore } from '../adapters/dynamodb-membership-store';
 import { DynamoDbMessageLog } from '../adapters/dynamodb-message-log';
 import { DynamoDbPresenceStore } from '../adapters/dynamodb-presence-store';
@@ -7,14 +8,13 @@ import {
   ManagementApiDelivery,
   managementApiClientConfig,
 } from '../adapters/management-api-delivery';
+import { noDeferredDelivery } from '../adapters/no-deferred-delivery';
 import type { CoreLogger } from '../core/logger';
 import type { MessageLog, PresenceStore } from '../core/ports';
 import { Server, type ServerOptions } from '../core/server';
-import { createDynamoDbDocumentClient } from '../handlers/chat-runtime';
 import { type EmitTarget, OperatorTarget, type Rooms } from './emit-target';
 import { EmitterSchemas, parseInput } from './emitter-schemas';
 import { regionOfEndpoint } from './endpoint-region';
-import { noDeferredDelivery } from './no-deferred-delivery';
 
 /**
  * What the emitter gives the server it runs on: the DynamoDB membership store, history and
@@ -91,7 +91,8 @@ export function createEmitter(options: EmitterOptions): Emitter {
           ...(region === undefined ? {} : { region }),
         }),
     }),
-    deferredDelivery: noDeferredDelivery,
+    // It never runs a $connect, so it never has frames for a connection not open yet.
+    deferredDelivery: noDeferredDelivery('The emitter', "only the chat's connect handler does"),
     rateLimit: false,
     ...(options.logger === undefined ? {} : { logger: options.logger }),
   });

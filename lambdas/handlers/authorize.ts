@@ -2,8 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { type Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { Context } from 'aws-lambda';
-import { CONNECT_AUTHORIZER } from '../../lib/api-definition';
-import { AUTHORIZER_METRICS, SERVICE_NAME } from '../../lib/metrics-definition';
+import { CONNECT_AUTHORIZER } from '../../definitions/api';
+import { AUTHORIZER_METRICS, SERVICE_NAME } from '../../definitions/metrics';
 import { createPowertoolsMetrics, publishStoredMetrics } from '../adapters/powertools-metrics';
 import {
   type AuthConfig,

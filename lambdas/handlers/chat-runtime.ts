@@ -2,11 +2,12 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import type { Metrics } from '@aws-lambda-powertools/metrics';
 import { Tracer } from '@aws-lambda-powertools/tracer';
 import { ApiGatewayManagementApiClient } from '@aws-sdk/client-apigatewaymanagementapi';
-import { DynamoDBClient, type DynamoDBClientConfig } from '@aws-sdk/client-dynamodb';
 import { LambdaClient } from '@aws-sdk/client-lambda';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { APP_ENV, ENV } from '../../lib/api-definition';
-import { SERVICE_NAME } from '../../lib/metrics-definition';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { APP_ENV, ENV } from '../../definitions/api';
+import { AppEnvironment, historyFromEnvironment } from '../../definitions/app-environment';
+import { SERVICE_NAME } from '../../definitions/metrics';
+import { createDynamoDbDocumentClient } from '../adapters/dynamodb-document-client';
 import { DynamoDbMembershipStore } from '../adapters/dynamodb-membership-store';
 import { DynamoDbMessageLog } from '../adapters/dynamodb-message-log';
 import { DynamoDbPresenceStore } from '../adapters/dynamodb-presence-store';
@@ -16,97 +17,17 @@ import {
   ManagementApiDelivery,
   managementApiClientConfig,
 } from '../adapters/management-api-delivery';
+import { noDeferredDelivery } from '../adapters/no-deferred-delivery';
 import { PowertoolsChatMetrics } from '../adapters/powertools-metrics';
-import { type ChatAppOptions, createChatApp } from '../app/chat-app';
-import { PrivateRooms } from '../app/private-rooms';
-import type { DeferredDelivery } from '../core/ports';
+import { createChatApp } from '../app/chat-app';
 import type { Server, ServerOptions } from '../core/server';
 import * as z from '../core/zod';
 
-/** The history settings of the environment (`HISTORY_RETENTION_SECONDS`, `HISTORY_MAX_LENGTH`). */
-const HistoryEnvironment = z.object({
-  [APP_ENV.historyRetentionSeconds]: z.optional(z.coerce.number().check(z.int(), z.positive())),
-  [APP_ENV.historyMaxLength]: z.optional(z.coerce.number().check(z.int(), z.positive())),
-});
-
-/**
- * The durable rooms' retention the environment sets, as the app's `history` option; throws on
- * a value that is not a positive integer. The functions and the emitter CLI share it, so what
- * either stores expires alike.
- *
- * @example
- * createChatApp(options, { history: historyFromEnvironment({ HISTORY_MAX_LENGTH: '500' }) });
- */
-export function historyFromEnvironment(
-  env: NodeJS.ProcessEnv,
-): NonNullable<ChatAppOptions['history']> {
-  const parsed = HistoryEnvironment.parse(env);
-  return {
-    ...optional('retentionSeconds', parsed[APP_ENV.historyRetentionSeconds]),
-    ...optional('maxLength', parsed[APP_ENV.historyMaxLength]),
-  };
-}
-
-const Environment = z.object({
+const Environment = z.extend(AppEnvironment, {
   [ENV.tableName]: z.string().check(z.minLength(1)),
   [ENV.callbackUrl]: z.url(),
   [ENV.deliverFunctionName]: z.optional(z.string().check(z.minLength(1))),
-  [APP_ENV.privateRooms]: z.optional(
-    z.pipe(
-      z.pipe(
-        z.string(),
-        z.transform((text: string, context) => {
-          try {
-            return JSON.parse(text) as unknown;
-          } catch {
-            context.issues.push({
-              code: 'custom',
-              message: 'PRIVATE_ROOMS is not JSON',
-              input: text,
-            });
-            return z.NEVER;
-          }
-        }),
-      ),
-      PrivateRooms,
-    ),
-  ),
-  [APP_ENV.fanoutShardSize]: z.optional(z.coerce.number().check(z.int(), z.positive())),
-  ...HistoryEnvironment.shape,
 });
-
-/**
- * The SDK retry settings of the chat's DynamoDB client: standard mode, at most 3 attempts per call.
- * The SDK retries throttling (`ProvisionedThroughputExceededException`, `ThrottlingException`,
- * 429), 5xx and transient socket errors with full-jitter backoff; with @smithy/core 3.41 a
- * throttled call waits below 1 s, then below 2 s, so at most about 3 s before it fails.
- * Standard rather than adaptive: adaptive's client-side rate limiter is shared by every call
- * of the warm container and, once throttled, makes calls wait for send tokens (locally, about
- * 2 s for the throttled call and 1 s for the next one), which the 10 s message function
- * cannot afford. Unprocessed batch items are not errors to the SDK; the store retries those.
- *
- * @example
- * const client = new DynamoDBClient({ ...dynamoDbClientConfig, endpoint });
- */
-export const dynamoDbClientConfig = {
-  maxAttempts: 3,
-  retryMode: 'standard',
-} as const satisfies DynamoDBClientConfig;
-
-/**
- * The document client the chat uses unless one is injected: `dynamoDbClientConfig`, undefined
- * values dropped. `config` adds to it (an endpoint and credentials in tests).
- *
- * @example
- * const store = new DynamoDbMembershipStore({ tableName, client: createDynamoDbDocumentClient() });
- */
-export function createDynamoDbDocumentClient(
-  config: DynamoDBClientConfig = {},
-): DynamoDBDocumentClient {
-  return DynamoDBDocumentClient.from(new DynamoDBClient({ ...dynamoDbClientConfig, ...config }), {
-    marshallOptions: { removeUndefinedValues: true },
-  });
-}
 
 /** The AWS clients the chat runs on; each defaults to a client configured from the environment. */
 export interface ChatRuntimeOptions {
@@ -176,7 +97,8 @@ export function createChatRuntime(options: ChatRuntimeOptions = {}): ChatRuntime
       deferredDelivery:
         deliverFunction && lambda
           ? new LambdaDeferredDelivery({ functionName: deliverFunction, client: lambda })
-          : noDeferredDelivery,
+          : // For functions the stack gives no deliver function to, handing frames over is a wiring error.
+            noDeferredDelivery('This function', `${ENV.deliverFunctionName} is not set`),
       // Without a deliver function (the deliver worker itself), every recipient is posted here.
       ...(deliverFunction && lambda
         ? {
@@ -196,24 +118,10 @@ export function createChatRuntime(options: ChatRuntimeOptions = {}): ChatRuntime
   return { server, logger, metrics, tracer };
 }
 
-/** For functions the stack gives no deliver function to: handing frames over is a wiring error. */
-const noDeferredDelivery: DeferredDelivery = {
-  async deliverAfterConnect() {
-    throw new Error(
-      `${ENV.deliverFunctionName} is not set: this function cannot reach the deliver worker`,
-    );
-  },
-};
-
 let cached: ChatRuntime | undefined;
 
 /** The runtime of this container, built on first use (once per cold start). */
 export function defaultChatRuntime(): ChatRuntime {
   cached ??= createChatRuntime();
   return cached;
-}
-
-/** `{ [key]: value }`, or nothing when the value is undefined. */
-function optional<K extends string, V>(key: K, value: V | undefined): Partial<Record<K, V>> {
-  return value === undefined ? {} : ({ [key]: value } as Record<K, V>);
 }

@@ -1,5 +1,5 @@
 import type { Context } from 'aws-lambda';
-import { CONNECT_AUTHORIZER } from '../../lib/api-definition';
+import { CONNECT_AUTHORIZER } from '../../definitions/api';
 import { traceInvocation } from '../adapters/trace-invocation';
 import { type ChatRuntime, defaultChatRuntime } from './chat-runtime';
 import { ConnectEvent, lowerCaseKeys, type WebSocketResult } from './websocket-event';

@@ -1,5 +1,5 @@
 import type { Context } from 'aws-lambda';
-import { ERROR_CODE_DIMENSION } from '../../lib/metrics-definition';
+import { ERROR_CODE_DIMENSION } from '../../definitions/metrics';
 import { traceInvocation } from '../adapters/trace-invocation';
 import { errorFields } from '../core/error-fields';
 import type { ErrorCode } from '../core/errors';

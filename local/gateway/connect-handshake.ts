@@ -1,4 +1,4 @@
-import type { RouteDefinition } from '../../lib/api-definition';
+import type { RouteDefinition } from '../../definitions/api';
 import { type parseIdentitySources, runAuthorizer } from './authorizer';
 import { authorizerEvent, type ConnectionFacts, connectEvent, type RequestFacts } from './events';
 import { runIntegration } from './integration';

@@ -3,7 +3,7 @@ import {
   ROUTE_SELECTION_EXPRESSION,
   ROUTES,
   type RouteDefinition,
-} from '../../lib/api-definition';
+} from '../../definitions/api';
 import type { RequestAuthorizerOptions } from './authorizer';
 import type { HttpRoute } from './http-route';
 import { newApiId } from './ids';
@@ -24,7 +24,7 @@ export interface GatewayOptions {
   readonly host?: string;
   /** The stage in the URL path, e.g. `/local`. Default `local`. */
   readonly stage?: string;
-  /** The route table. Default `ROUTES` of `lib/api-definition.ts`. */
+  /** The route table. Default `ROUTES` of `definitions/api.ts`. */
   readonly routes?: readonly RouteDefinition[];
   /** Default `ROUTE_SELECTION_EXPRESSION` (`$request.body.action`). */
   readonly routeSelectionExpression?: string;

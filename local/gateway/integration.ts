@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { RouteIntegration } from '../../lib/api-definition';
+import type { RouteIntegration } from '../../definitions/api';
 import type { LambdaRunner } from './lambda-runner';
 
 /** What API Gateway makes of a route's integration. */

@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import { ENV, type FunctionName, LAMBDA_FUNCTIONS } from '../../lib/api-definition';
+import { ENV, type FunctionName, LAMBDA_FUNCTIONS } from '../../definitions/api';
 import type { LambdaHandler } from './lambda-handler';
 
 /** The repository root, where `LAMBDA_FUNCTIONS` entries are relative to. */

@@ -1,4 +1,4 @@
-import type { RouteDefinition } from '../../lib/api-definition';
+import type { RouteDefinition } from '../../definitions/api';
 
 const BODY_PREFIX = '$request.body.';
 /** Route keys a message can never select. */

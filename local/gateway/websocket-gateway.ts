@@ -2,7 +2,7 @@ import { createServer, type IncomingMessage, type Server, STATUS_CODES } from 'n
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { type WebSocket, WebSocketServer } from 'ws';
-import type { RouteDefinition } from '../../lib/api-definition';
+import type { RouteDefinition } from '../../definitions/api';
 import { parseIdentitySources } from './authorizer';
 import {
   type ConnectHandshakeOptions,

@@ -4,7 +4,7 @@ import {
   PostToConnectionCommand,
 } from '@aws-sdk/client-apigatewaymanagementapi';
 import WebSocket from 'ws';
-import type { RouteDefinition } from '../../lib/api-definition';
+import type { RouteDefinition } from '../../definitions/api';
 import {
   type AnyEvent,
   gatewayPool,

@@ -1,5 +1,5 @@
-import type { RouteDefinition } from '../../lib/api-definition';
-import { ROUTES } from '../../lib/api-definition';
+import type { RouteDefinition } from '../../definitions/api';
+import { ROUTES } from '../../definitions/api';
 import { gatewayPool, openClient, recordingFunctions, sleep, waitFor } from './emulator-support';
 
 const pool = gatewayPool();

@@ -1,5 +1,5 @@
+import { APP_ENV } from '../../definitions/api';
 import { signSecretToken } from '../../lambdas/auth';
-import { APP_ENV } from '../../lib/api-definition';
 import { silentLogger } from '../../local/gateway';
 import { type LocalRuntime, startLocalRuntime } from '../../local/local-runtime';
 import { ProtocolClient } from '../support/protocol-client';

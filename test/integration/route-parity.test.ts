@@ -1,6 +1,6 @@
 import { App } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
-import { type FunctionName, LAMBDA_FUNCTIONS } from '../../lib/api-definition';
+import { type FunctionName, LAMBDA_FUNCTIONS } from '../../definitions/api';
 import { ChatStack } from '../../lib/chat-stack';
 import { type Gateway, type LambdaHandler, silentLogger, startGateway } from '../../local/gateway';
 import { ProtocolClient } from '../support/protocol-client';

@@ -9,10 +9,10 @@ import {
   LAMBDA_FUNCTIONS,
   ROUTE_SELECTION_EXPRESSION,
   ROUTES,
-} from '../../lib/api-definition';
+} from '../../definitions/api';
+import { TABLE } from '../../definitions/table';
 import { ChatStack } from '../../lib/chat-stack';
 import { InvalidContextError } from '../../lib/stack-config';
-import { TABLE } from '../../lib/table-definition';
 import {
   functionIds,
   integrationOf,

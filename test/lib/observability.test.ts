@@ -1,7 +1,7 @@
 import { App } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
+import { type FunctionName, LAMBDA_FUNCTIONS } from '../../definitions/api';
 import { ERROR_CODES } from '../../lambdas/core/errors';
-import { type FunctionName, LAMBDA_FUNCTIONS } from '../../lib/api-definition';
 import { ChatStack } from '../../lib/chat-stack';
 import { DEFAULT_ALARM_THRESHOLDS } from '../../lib/observability';
 import { InvalidContextError } from '../../lib/stack-config';

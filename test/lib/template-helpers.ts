@@ -1,5 +1,5 @@
 import type { Template } from 'aws-cdk-lib/assertions';
-import { type FunctionName, LAMBDA_FUNCTIONS } from '../../lib/api-definition';
+import { type FunctionName, LAMBDA_FUNCTIONS } from '../../definitions/api';
 
 type Json = unknown;
 

@@ -3,9 +3,9 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { App, CfnElement, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
+import { PAGE_CONFIG_FILE } from '../../definitions/page-config';
 import { ChatStack } from '../../lib/chat-stack';
 import { ACCESS_LOG_PREFIX, WebHosting } from '../../lib/web-hosting';
-import { PAGE_CONFIG_FILE } from '../../web/socket-url';
 import { onlyIdOf, render, resourceOf, resourcesOf, statementsOf } from './template-helpers';
 
 interface BucketStatement {

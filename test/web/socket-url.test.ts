@@ -1,6 +1,6 @@
+import { PAGE_CONFIG_FILE } from '../../definitions/page-config';
 import {
   type FetchPageFile,
-  PAGE_CONFIG_FILE,
   type PageLocation,
   resolveSocketUrl,
   socketUrl,

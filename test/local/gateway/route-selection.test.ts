@@ -1,8 +1,4 @@
-import {
-  ROUTE_SELECTION_EXPRESSION,
-  ROUTES,
-  type RouteDefinition,
-} from '../../../lib/api-definition';
+import { ROUTE_SELECTION_EXPRESSION, ROUTES, type RouteDefinition } from '../../../definitions/api';
 import {
   createRouteSelector,
   parseSelectionExpression,

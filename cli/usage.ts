@@ -1,4 +1,4 @@
-import { LOCAL_DISCOVERY_ENV } from '../local-discovery';
+import { LOCAL_DISCOVERY_ENV } from './local-discovery';
 
 /** Exit statuses of `apigw-chat`. */
 export const EXIT = { ok: 0, failed: 1, usage: 2 } as const;

@@ -1,4 +1,4 @@
-import type { CoreLogger } from '../../core/logger';
+import type { CoreLogger } from '../lambdas/core/logger';
 
 /**
  * The CLI's logger: warnings and errors (failed posts, partial deliveries) as one line each

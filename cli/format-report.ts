@@ -1,4 +1,4 @@
-import type { BroadcastReport } from '../../core/adapter';
+import type { BroadcastReport } from '../lambdas/core/adapter';
 import type { EmitCommand } from './emit-arguments';
 
 /**

@@ -1,8 +1,9 @@
 import { ApiGatewayManagementApiClient } from '@aws-sdk/client-apigatewaymanagementapi';
-import { managementApiClientConfig } from '../../adapters/management-api-delivery';
-import { createChatApp } from '../../app/chat-app';
-import { createDynamoDbDocumentClient, historyFromEnvironment } from '../../handlers/chat-runtime';
-import { createEmitter } from '../create-emitter';
+import { historyFromEnvironment } from '../definitions/app-environment';
+import { createDynamoDbDocumentClient } from '../lambdas/adapters/dynamodb-document-client';
+import { managementApiClientConfig } from '../lambdas/adapters/management-api-delivery';
+import { createChatApp } from '../lambdas/app/chat-app';
+import { createEmitter } from '../lambdas/emitter/create-emitter';
 import { type EmitCommand, parseCliArguments } from './emit-arguments';
 import { type EmitConnection, resolveEmitConnection } from './emit-connection';
 import { formatReport } from './format-report';

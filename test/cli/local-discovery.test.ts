@@ -9,7 +9,7 @@ import {
   readLocalDiscovery,
   removeLocalDiscovery,
   writeLocalDiscovery,
-} from '../../../lambdas/emitter/local-discovery';
+} from '../../cli/local-discovery';
 
 /** A pid no process has: above Linux's pid_max limit. */
 const DEAD_PID = 2 ** 22 + 1;

@@ -1,5 +1,5 @@
-import { parseCliArguments, parseData } from '../../../../lambdas/emitter/cli/emit-arguments';
-import { UsageError } from '../../../../lambdas/emitter/cli/usage';
+import { parseCliArguments, parseData } from '../../cli/emit-arguments';
+import { UsageError } from '../../cli/usage';
 
 const ID = 'R1kmxc2VNjMCFIA=';
 

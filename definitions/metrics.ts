@@ -6,6 +6,7 @@
  * @example
  * new Metric({ namespace: METRICS_NAMESPACE, metricName: 'Connections', dimensionsMap: { service: SERVICE_NAME } });
  */
+import { ERROR_CODES } from '../lambdas/core/errors';
 import type { ChatMetricName } from '../lambdas/core/ports';
 
 /** The CloudWatch namespace of every custom metric. */
@@ -22,6 +23,9 @@ export const SERVICE_DIMENSION = 'service';
 
 /** The dimension of `Errors`: the protocol error code of the error frame sent. */
 export const ERROR_CODE_DIMENSION = 'ErrorCode';
+
+/** The values of `ERROR_CODE_DIMENSION`: every protocol error code. */
+export { ERROR_CODES };
 
 /** The counts the `$connect` authorizer publishes, one per invocation that decided. */
 export const AUTHORIZER_METRICS = {

@@ -3,9 +3,9 @@ import {
   PostToConnectionCommand,
 } from '@aws-sdk/client-apigatewaymanagementapi';
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { type CliIo, runCli } from '../../../../lambdas/emitter/cli/run-cli';
-import { USAGE } from '../../../../lambdas/emitter/cli/usage';
-import { CALLBACK_URL, mockChatAws, TABLE_NAME } from '../../../support/chat-aws-mocks';
+import { type CliIo, runCli } from '../../cli/run-cli';
+import { USAGE } from '../../cli/usage';
+import { CALLBACK_URL, mockChatAws, TABLE_NAME } from '../support/chat-aws-mocks';
 
 const ANN = 'A00000000000001=';
 const BOB = 'B00000000000002=';

@@ -1,4 +1,4 @@
-import { lineLogger } from '../../../../lambdas/emitter/cli/stderr-logger';
+import { lineLogger } from '../../cli/stderr-logger';
 
 describe('Function: lineLogger', () => {
   it('writes warnings and errors as one line each, with their details, and drops the rest', () => {

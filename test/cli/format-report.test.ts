@@ -1,5 +1,5 @@
-import type { EmitCommand } from '../../../../lambdas/emitter/cli/emit-arguments';
-import { formatReport } from '../../../../lambdas/emitter/cli/format-report';
+import type { EmitCommand } from '../../cli/emit-arguments';
+import { formatReport } from '../../cli/format-report';
 
 const report = { recipients: 3, delivered: 1, gone: 1, failed: 1, dispatched: 0 };
 const command = (flags: Partial<EmitCommand> = {}): EmitCommand => ({

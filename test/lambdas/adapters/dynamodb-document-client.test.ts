@@ -1,7 +1,7 @@
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { createDynamoDbDocumentClient } from '../../../lambdas/adapters/dynamodb-document-client';
 import { DynamoDbMembershipStore } from '../../../lambdas/adapters/dynamodb-membership-store';
-import { createDynamoDbDocumentClient } from '../../../lambdas/handlers/chat-runtime';
 
 /** A stand-in DynamoDB endpoint answering requests in turn with `answers` (the last one repeats). */
 async function startFakeDynamoDb(answers: readonly { status: number; body: unknown }[]) {

@@ -1,10 +1,10 @@
 import { resolve } from 'node:path';
-import { errorMessage } from '../../core/error-fields';
-import type * as z from '../../core/zod';
-import { EmitterSchemas } from '../emitter-schemas';
-import { regionOfEndpoint } from '../endpoint-region';
-import { findLocalDiscovery, LOCAL_DISCOVERY_ENV, loadLocalDiscovery } from '../local-discovery';
+import { errorMessage } from '../lambdas/core/error-fields';
+import type * as z from '../lambdas/core/zod';
+import { EmitterSchemas } from '../lambdas/emitter/emitter-schemas';
+import { regionOfEndpoint } from '../lambdas/emitter/endpoint-region';
 import type { EmitCommand } from './emit-arguments';
+import { findLocalDiscovery, LOCAL_DISCOVERY_ENV, loadLocalDiscovery } from './local-discovery';
 import { UsageError } from './usage';
 
 /** Where and how the CLI reaches the chat: its table, its stage, and the AWS settings for both. */

@@ -1,14 +1,14 @@
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { EmitCommand } from '../../../../lambdas/emitter/cli/emit-arguments';
-import { resolveEmitConnection } from '../../../../lambdas/emitter/cli/emit-connection';
-import { UsageError } from '../../../../lambdas/emitter/cli/usage';
+import type { EmitCommand } from '../../cli/emit-arguments';
+import { resolveEmitConnection } from '../../cli/emit-connection';
 import {
   LOCAL_DISCOVERY_FILE,
   type LocalDiscovery,
   writeLocalDiscovery,
-} from '../../../../lambdas/emitter/local-discovery';
+} from '../../cli/local-discovery';
+import { UsageError } from '../../cli/usage';
 
 const ENDPOINT = 'https://abc123.execute-api.eu-west-1.amazonaws.com/prod';
 /** A pid no process has: above Linux's pid_max limit. */

@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
-import { errorMessage } from '../../core/error-fields';
-import * as z from '../../core/zod';
-import { EmitterSchemas } from '../emitter-schemas';
+import { errorMessage } from '../lambdas/core/error-fields';
+import * as z from '../lambdas/core/zod';
+import { EmitterSchemas } from '../lambdas/emitter/emitter-schemas';
 import { UsageError } from './usage';
 
 /** An `apigw-chat emit` command line, validated. */

@@ -1,6 +1,6 @@
 import { mkdir, readFile, rm, rmdir, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
-import * as z from '../core/zod';
+import * as z from '../lambdas/core/zod';
 
 const DISCOVERY_DIR = '.apigw-chat';
 

@@ -1,0 +1,69 @@
+/**
+ * The chat application's settings as the functions read them from the environment (`APP_ENV`):
+ * the stack sets them, the functions and the emitter CLI parse them here, so both agree.
+ *
+ * @example
+ * const settings = AppEnvironment.parse(process.env);
+ * createChatApp(options, { history: historyFromEnvironment(process.env) });
+ */
+import type { ChatAppOptions } from '../lambdas/app/chat-app';
+import { PrivateRooms } from '../lambdas/app/private-rooms';
+import * as z from '../lambdas/core/zod';
+import { APP_ENV } from './api';
+
+/** The value of `PRIVATE_ROOMS` (as JSON) and of the stack's `privateRooms` context key. */
+export { PrivateRooms };
+
+const PositiveInteger = z.coerce.number().check(z.int(), z.positive());
+
+/** The history settings of the environment (`HISTORY_RETENTION_SECONDS`, `HISTORY_MAX_LENGTH`). */
+const HistoryEnvironment = z.object({
+  [APP_ENV.historyRetentionSeconds]: z.optional(PositiveInteger),
+  [APP_ENV.historyMaxLength]: z.optional(PositiveInteger),
+});
+
+/** `PRIVATE_ROOMS`: JSON text of `PrivateRooms`. */
+const PrivateRoomsJson = z.pipe(
+  z.pipe(
+    z.string(),
+    z.transform((text: string, context) => {
+      try {
+        return JSON.parse(text) as unknown;
+      } catch {
+        context.issues.push({ code: 'custom', message: 'PRIVATE_ROOMS is not JSON', input: text });
+        return z.NEVER;
+      }
+    }),
+  ),
+  PrivateRooms,
+);
+
+/** Every `APP_ENV` variable, each optional. */
+export const AppEnvironment = z.object({
+  [APP_ENV.privateRooms]: z.optional(PrivateRoomsJson),
+  [APP_ENV.fanoutShardSize]: z.optional(PositiveInteger),
+  ...HistoryEnvironment.shape,
+});
+
+/**
+ * The durable rooms' retention the environment sets, as the app's `history` option; throws on
+ * a value that is not a positive integer. The functions and the emitter CLI share it, so what
+ * either stores expires alike.
+ *
+ * @example
+ * createChatApp(options, { history: historyFromEnvironment({ HISTORY_MAX_LENGTH: '500' }) });
+ */
+export function historyFromEnvironment(
+  env: NodeJS.ProcessEnv,
+): NonNullable<ChatAppOptions['history']> {
+  const parsed = HistoryEnvironment.parse(env);
+  return {
+    ...optional('retentionSeconds', parsed[APP_ENV.historyRetentionSeconds]),
+    ...optional('maxLength', parsed[APP_ENV.historyMaxLength]),
+  };
+}
+
+/** `{ [key]: value }`, or nothing when the value is undefined. */
+function optional<K extends string, V>(key: K, value: V | undefined): Partial<Record<K, V>> {
+  return value === undefined ? {} : ({ [key]: value } as Record<K, V>);
+}
