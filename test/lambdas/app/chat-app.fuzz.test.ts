@@ -1,4 +1,3 @@
-import Module from 'node:module';
 import fc from 'fast-check';
 import { createChatApp } from '../../../lambdas/app/chat-app';
 import type { ErrorCode } from '../../../lambdas/core/errors';
@@ -6,6 +5,7 @@ import { HISTORY_PAGE_BYTES } from '../../../lambdas/core/namespace';
 import { parseClientFrame } from '../../../lambdas/core/protocol';
 import type { ServerOptions } from '../../../lambdas/core/server';
 import { ChatHarness } from '../../support/chat-harness';
+import { setUpFuzzing } from '../../support/fuzz';
 
 /**
  * Property-based fuzzing of the chat application on the in-memory server: a few clients in
@@ -17,37 +17,7 @@ import { ChatHarness } from '../../support/chat-harness';
  * Reproducible: the seed is fixed (override with FUZZ_SEED, scale the run counts with
  * FUZZ_RUNS=10); fast-check prints seed, path and the shrunk counterexample on failure.
  */
-const SEED = Number(process.env.FUZZ_SEED ?? 20_260_522);
-const runs = (numRuns: number): fc.Parameters<unknown> => ({
-  seed: SEED,
-  numRuns: Math.ceil(numRuns * Number(process.env.FUZZ_RUNS ?? 1)),
-});
-// Shrinking a counterexample, or a busy machine, may outlast Jest's default of 5 s.
-jest.setTimeout(60_000 * Math.max(1, Number(process.env.FUZZ_RUNS ?? 1)));
-
-// Jest hands each test file a copy of `process` that never emits; Node's own loader returns
-// the real one, on which an unhandled rejection is reported.
-const realProcess = (Module as unknown as { _load(request: string): NodeJS.Process })._load(
-  'process',
-);
-const unhandled: unknown[] = [];
-const onUnhandledRejection = (reason: unknown): void => {
-  unhandled.push(reason);
-};
-const settle = () => new Promise((resolve) => setImmediate(resolve));
-
-beforeAll(() => {
-  realProcess.on('unhandledRejection', onUnhandledRejection);
-});
-
-afterEach(async () => {
-  await settle();
-  expect(unhandled.splice(0)).toEqual([]);
-});
-
-afterAll(() => {
-  realProcess.off('unhandledRejection', onUnhandledRejection);
-});
+const { runs, unhandled, settle } = setUpFuzzing();
 
 // ---------------------------------------------------------------------------------------------
 // The world: clients of every namespace, some in rooms

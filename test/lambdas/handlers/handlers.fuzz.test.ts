@@ -1,4 +1,3 @@
-import Module from 'node:module';
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import fc from 'fast-check';
 import { createChatRuntime } from '../../../lambdas/handlers/chat-runtime';
@@ -9,6 +8,7 @@ import { createMessageHandler } from '../../../lambdas/handlers/message';
 import type { WebSocketResult } from '../../../lambdas/handlers/websocket-event';
 import { connectEvent, disconnectEvent, messageEvent } from '../../support/api-gateway-events';
 import { mockChatAws } from '../../support/chat-aws-mocks';
+import { setUpFuzzing } from '../../support/fuzz';
 
 /**
  * Property-based fuzzing of the Lambda handlers on the mocked AWS clients (the chat table
@@ -18,37 +18,7 @@ import { mockChatAws } from '../../support/chat-aws-mocks';
  * Reproducible: the seed is fixed (override with FUZZ_SEED, scale the run counts with
  * FUZZ_RUNS=10); fast-check prints seed, path and the shrunk counterexample on failure.
  */
-const SEED = Number(process.env.FUZZ_SEED ?? 20_260_522);
-const runs = (numRuns: number): fc.Parameters<unknown> => ({
-  seed: SEED,
-  numRuns: Math.ceil(numRuns * Number(process.env.FUZZ_RUNS ?? 1)),
-});
-// Shrinking a counterexample, or a busy machine, may outlast Jest's default of 5 s.
-jest.setTimeout(60_000 * Math.max(1, Number(process.env.FUZZ_RUNS ?? 1)));
-
-// Jest hands each test file a copy of `process` that never emits; Node's own loader returns
-// the real one, on which an unhandled rejection is reported.
-const realProcess = (Module as unknown as { _load(request: string): NodeJS.Process })._load(
-  'process',
-);
-const unhandled: unknown[] = [];
-const onUnhandledRejection = (reason: unknown): void => {
-  unhandled.push(reason);
-};
-const settle = () => new Promise((resolve) => setImmediate(resolve));
-
-beforeAll(() => {
-  realProcess.on('unhandledRejection', onUnhandledRejection);
-});
-
-afterEach(async () => {
-  await settle();
-  expect(unhandled.splice(0)).toEqual([]);
-});
-
-afterAll(() => {
-  realProcess.off('unhandledRejection', onUnhandledRejection);
-});
+const { runs, unhandled, settle } = setUpFuzzing();
 
 // ---------------------------------------------------------------------------------------------
 // Handlers on mocked AWS, bystander connections that no fuzzed event names
