@@ -1,6 +1,6 @@
-import type { Context } from 'aws-lambda';
 import { CONNECT_AUTHORIZER } from '../../definitions/api';
 import { traceInvocation } from '../adapters/trace-invocation';
+import { chatHandler } from './chat-handler';
 import { type ChatRuntime, defaultChatRuntime } from './chat-runtime';
 import { ConnectEvent, lowerCaseKeys, type WebSocketResult } from './websocket-event';
 
@@ -28,40 +28,36 @@ export function acceptedSubprotocol(headers: Readonly<Record<string, string>>): 
  * export const handler = createConnectHandler(() => createChatRuntime({ dynamoDb }));
  */
 export function createConnectHandler(runtime: () => ChatRuntime = defaultChatRuntime) {
-  return async (event: unknown, context?: Context): Promise<WebSocketResult> => {
-    const { server, logger, metrics, tracer } = runtime();
-    if (context) logger.addContext(context);
-    try {
-      const parsed = ConnectEvent.safeParse(event);
-      if (!parsed.success) {
-        logger.error('Invalid $connect event', { issues: parsed.error.issues });
-        return { statusCode: 400, body: 'Bad request' };
-      }
-      const { requestContext, headers, queryStringParameters } = parsed.data;
-      const lowerCased = lowerCaseKeys(headers);
-      const result = await traceInvocation(tracer, 'connect', { route: '$connect' }, () =>
-        server.handleConnect({
-          connectionId: requestContext.connectionId,
-          connectedAt: requestContext.connectedAt,
-          headers: lowerCased,
-          query: queryStringParameters ?? {},
-          sourceIp: requestContext.identity.sourceIp ?? '',
-          userAgent: requestContext.identity.userAgent ?? undefined,
-          authorizer: requestContext.authorizer ?? undefined,
-        }),
-      );
-      const protocol = acceptedSubprotocol(lowerCased);
-      return {
-        statusCode: result.statusCode,
-        ...(result.message ? { body: result.message } : {}),
-        ...(protocol && result.statusCode < 300
-          ? { headers: { 'Sec-WebSocket-Protocol': protocol } }
-          : {}),
-      };
-    } finally {
-      metrics.publish();
-    }
-  };
+  return chatHandler<ConnectEvent, WebSocketResult>(
+    {
+      event: ConnectEvent,
+      invalidMessage: 'Invalid $connect event',
+      invalid: () => ({ statusCode: 400, body: 'Bad request' }),
+      handle: async ({ requestContext, headers, queryStringParameters }, { server, tracer }) => {
+        const lowerCased = lowerCaseKeys(headers);
+        const result = await traceInvocation(tracer, 'connect', { route: '$connect' }, () =>
+          server.handleConnect({
+            connectionId: requestContext.connectionId,
+            connectedAt: requestContext.connectedAt,
+            headers: lowerCased,
+            query: queryStringParameters ?? {},
+            sourceIp: requestContext.identity.sourceIp ?? '',
+            userAgent: requestContext.identity.userAgent ?? undefined,
+            authorizer: requestContext.authorizer ?? undefined,
+          }),
+        );
+        const protocol = acceptedSubprotocol(lowerCased);
+        return {
+          statusCode: result.statusCode,
+          ...(result.message ? { body: result.message } : {}),
+          ...(protocol && result.statusCode < 300
+            ? { headers: { 'Sec-WebSocket-Protocol': protocol } }
+            : {}),
+        };
+      },
+    },
+    runtime,
+  );
 }
 
 export const handler = createConnectHandler();

@@ -1,6 +1,6 @@
-import type { Context } from 'aws-lambda';
 import { traceInvocation } from '../adapters/trace-invocation';
 import { DeliverPayload } from '../core/deferred-delivery-payload';
+import { chatHandler } from './chat-handler';
 import { type ChatRuntime, defaultChatRuntime } from './chat-runtime';
 
 /**
@@ -16,26 +16,22 @@ import { type ChatRuntime, defaultChatRuntime } from './chat-runtime';
  * await handler({ kind: 'shard', groups: [{ frame: '{"event":"chat","data":"hi","ns":"/"}', connectionIds: ['R1kmxc2VNjMCFIA='] }] });
  */
 export function createDeliverHandler(runtime: () => ChatRuntime = defaultChatRuntime) {
-  return async (event: unknown, context?: Context): Promise<void> => {
-    const { server, logger, metrics, tracer } = runtime();
-    if (context) logger.addContext(context);
-    try {
-      const parsed = DeliverPayload.safeParse(event);
-      if (!parsed.success) {
-        logger.error('Invalid deliver payload', { issues: parsed.error.issues });
-        return;
-      }
-      const payload = parsed.data;
-      const kind = payload.kind ?? 'after-connect';
-      await traceInvocation(tracer, 'deliver', { kind }, () =>
-        payload.kind === 'shard'
-          ? server.deliverShard(payload)
-          : server.deliverAfterConnect(payload.connectionId, payload.frames),
-      );
-    } finally {
-      metrics.publish();
-    }
-  };
+  return chatHandler<DeliverPayload, void>(
+    {
+      event: DeliverPayload,
+      invalidMessage: 'Invalid deliver payload',
+      invalid: () => undefined,
+      handle: async (payload, { server, tracer }) => {
+        const kind = payload.kind ?? 'after-connect';
+        await traceInvocation(tracer, 'deliver', { kind }, () =>
+          payload.kind === 'shard'
+            ? server.deliverShard(payload)
+            : server.deliverAfterConnect(payload.connectionId, payload.frames),
+        );
+      },
+    },
+    runtime,
+  );
 }
 
 export const handler = createDeliverHandler();

@@ -1,5 +1,5 @@
-import type { Context } from 'aws-lambda';
 import { traceInvocation } from '../adapters/trace-invocation';
+import { chatHandler } from './chat-handler';
 import { type ChatRuntime, defaultChatRuntime } from './chat-runtime';
 import { DisconnectEvent, type WebSocketResult } from './websocket-event';
 
@@ -11,28 +11,24 @@ import { DisconnectEvent, type WebSocketResult } from './websocket-event';
  * export const handler = createDisconnectHandler(() => createChatRuntime({ dynamoDb }));
  */
 export function createDisconnectHandler(runtime: () => ChatRuntime = defaultChatRuntime) {
-  return async (event: unknown, context?: Context): Promise<WebSocketResult> => {
-    const { server, logger, metrics, tracer } = runtime();
-    if (context) logger.addContext(context);
-    try {
-      const parsed = DisconnectEvent.safeParse(event);
-      if (!parsed.success) {
-        logger.error('Invalid $disconnect event', { issues: parsed.error.issues });
-        return { statusCode: 400 };
-      }
-      const { requestContext } = parsed.data;
-      await traceInvocation(tracer, 'disconnect', { route: '$disconnect' }, () =>
-        server.handleDisconnect({
-          connectionId: requestContext.connectionId,
-          statusCode: requestContext.disconnectStatusCode ?? undefined,
-          reason: requestContext.disconnectReason ?? '',
-        }),
-      );
-      return { statusCode: 200 };
-    } finally {
-      metrics.publish();
-    }
-  };
+  return chatHandler<DisconnectEvent, WebSocketResult>(
+    {
+      event: DisconnectEvent,
+      invalidMessage: 'Invalid $disconnect event',
+      invalid: () => ({ statusCode: 400 }),
+      handle: async ({ requestContext }, { server, tracer }) => {
+        await traceInvocation(tracer, 'disconnect', { route: '$disconnect' }, () =>
+          server.handleDisconnect({
+            connectionId: requestContext.connectionId,
+            statusCode: requestContext.disconnectStatusCode ?? undefined,
+            reason: requestContext.disconnectReason ?? '',
+          }),
+        );
+        return { statusCode: 200 };
+      },
+    },
+    runtime,
+  );
 }
 
 export const handler = createDisconnectHandler();

@@ -1,0 +1,43 @@
+import type { Context } from 'aws-lambda';
+import type * as z from '../core/zod';
+import { type ChatRuntime, defaultChatRuntime } from './chat-runtime';
+
+/** What one Lambda handler of the chat does with its event. */
+export interface ChatHandlerDefinition<Event, Result> {
+  /** Validates the event. */
+  readonly event: z.ZodMiniType<Event>;
+  /** Logged (as an error, with the validation issues) for an invalid event. */
+  readonly invalidMessage: string;
+  /** The result of an invalid event. */
+  readonly invalid: (runtime: ChatRuntime) => Result;
+  /** Handles a valid event. */
+  readonly handle: (event: Event, runtime: ChatRuntime) => Promise<Result>;
+}
+
+/**
+ * A Lambda handler on the chat runtime (built on first use): the Lambda context goes into
+ * every log line, the event is validated (an invalid one is logged and answered with
+ * `invalid`), and the metrics are published when the invocation ends, even on errors.
+ *
+ * @example
+ * export const handler = chatHandler({ event: DisconnectEvent, invalidMessage: 'Invalid $disconnect event', invalid: () => ({ statusCode: 400 }), handle });
+ */
+export function chatHandler<Event, Result>(
+  definition: ChatHandlerDefinition<Event, Result>,
+  runtime: () => ChatRuntime = defaultChatRuntime,
+): (event: unknown, context?: Context) => Promise<Result> {
+  return async (event, context) => {
+    const chat = runtime();
+    if (context) chat.logger.addContext(context);
+    try {
+      const parsed = definition.event.safeParse(event);
+      if (!parsed.success) {
+        chat.logger.error(definition.invalidMessage, { issues: parsed.error.issues });
+        return definition.invalid(chat);
+      }
+      return await definition.handle(parsed.data, chat);
+    } finally {
+      chat.metrics.publish();
+    }
+  };
+}
