@@ -19,6 +19,8 @@ export interface EventMeta {
   readonly user?: UserInfo;
   /** True for an event missed while away and delivered from the room's history. */
   readonly recovered?: boolean;
+  /** When the server stored a recovered event (epoch ms): the time it was sent. */
+  readonly at?: number;
 }
 
 /** Seqs `from`..`to` (inclusive) of durable room `room` that could not be recovered. */

@@ -42,8 +42,8 @@ export interface HistoryOptions {
   readonly timeout?: number;
 }
 
-/** A stored message as the client reads it from an untrusted reply (`at` is not needed). */
-export type ReadMessage = Omit<StoredMessage, 'at'>;
+/** A stored message as the client reads it from an untrusted reply (`at` only when well formed). */
+export type ReadMessage = Omit<StoredMessage, 'at'> & { readonly at?: number };
 
 /** A page as the client reads it from a `history` ack or a `join` ack's `history`. */
 export interface ReadPage {
@@ -90,5 +90,6 @@ function readMessage(value: unknown): ReadMessage | undefined {
     data: message.data ?? null,
     ...(typeof message.from === 'string' ? { from: message.from } : {}),
     ...(user ? { user } : {}),
+    ...(typeof message.at === 'number' && Number.isFinite(message.at) ? { at: message.at } : {}),
   };
 }

@@ -283,6 +283,7 @@ export class RoomRecovery {
         seq: message.seq,
         ...(message.from !== undefined ? { from: message.from } : {}),
         ...(message.user ? { user: message.user } : {}),
+        ...(message.at !== undefined ? { at: message.at } : {}),
         recovered: true,
       },
     };

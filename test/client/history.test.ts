@@ -24,8 +24,8 @@ describe('Function: readHistoryPage', () => {
     // Assess
     expect(page).toEqual({
       messages: [
-        { seq: 4, event: 'chat', data: null },
-        { seq: 5, event: 'chat', data: 'b', from: 'c1', user: { id: 'al', name: 'Al' } },
+        { seq: 4, event: 'chat', data: null, at: 1 },
+        { seq: 5, event: 'chat', data: 'b', from: 'c1', user: { id: 'al', name: 'Al' }, at: 2 },
         { seq: 7, event: 'chat', data: 'bad user' },
       ],
       head: 9,

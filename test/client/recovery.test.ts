@@ -246,6 +246,7 @@ describe('Durable rooms: ordered delivery and recovery', () => {
         seq: 4,
         from: 'conn-other',
         user: { id: 'conn-other', name: 'CONN-OTHER' },
+        at: 1_700_000_000_004,
         recovered: true,
       });
     });
