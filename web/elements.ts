@@ -6,21 +6,22 @@ export interface PageElements {
   readonly namespace: HTMLSelectElement;
   readonly connect: HTMLButtonElement;
   readonly disconnect: HTMLButtonElement;
+  readonly conversations: HTMLUListElement;
   readonly roomForm: HTMLFormElement;
   readonly room: HTMLInputElement;
   readonly roomSuggestions: HTMLDataListElement;
   readonly join: HTMLButtonElement;
   readonly leave: HTMLButtonElement;
-  readonly joinedRooms: HTMLUListElement;
-  readonly membersRoom: HTMLElement;
-  readonly refreshMembers: HTMLButtonElement;
-  readonly members: HTMLUListElement;
-  readonly log: HTMLOListElement;
+  readonly conversationTitle: HTMLElement;
+  readonly target: HTMLElement;
+  /** Holds one `<ol role="log">` per conversation. */
+  readonly logs: HTMLElement;
   readonly messageForm: HTMLFormElement;
   readonly message: HTMLInputElement;
   readonly send: HTMLButtonElement;
-  readonly broadcast: HTMLButtonElement;
-  readonly target: HTMLElement;
+  readonly membersRoom: HTMLElement;
+  readonly refreshMembers: HTMLButtonElement;
+  readonly members: HTMLUListElement;
 }
 
 /**
@@ -44,20 +45,20 @@ export function findElements(doc: Document): PageElements {
     namespace: byId('namespace', HTMLSelectElement),
     connect: byId('connect', HTMLButtonElement),
     disconnect: byId('disconnect', HTMLButtonElement),
+    conversations: byId('conversations', HTMLUListElement),
     roomForm: byId('room-form', HTMLFormElement),
     room: byId('room', HTMLInputElement),
     roomSuggestions: byId('room-suggestions', HTMLDataListElement),
     join: byId('join', HTMLButtonElement),
     leave: byId('leave', HTMLButtonElement),
-    joinedRooms: byId('joined-rooms', HTMLUListElement),
-    membersRoom: byId('members-room', HTMLElement),
-    refreshMembers: byId('refresh-members', HTMLButtonElement),
-    members: byId('members', HTMLUListElement),
-    log: byId('log', HTMLOListElement),
+    conversationTitle: byId('conversation-title', HTMLElement),
+    target: byId('target', HTMLElement),
+    logs: byId('logs', HTMLElement),
     messageForm: byId('message-form', HTMLFormElement),
     message: byId('message', HTMLInputElement),
     send: byId('send', HTMLButtonElement),
-    broadcast: byId('broadcast', HTMLButtonElement),
-    target: byId('target', HTMLElement),
+    membersRoom: byId('members-room', HTMLElement),
+    refreshMembers: byId('refresh-members', HTMLButtonElement),
+    members: byId('members', HTMLUListElement),
   };
 }

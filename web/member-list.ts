@@ -9,12 +9,11 @@ export interface Member extends RoomUser {
 }
 
 /**
- * The users of the current room, each once: name, the number of connections when it has
- * several (tabs), its id when that differs from the name, and a button that sends the
- * message box's text to the user directly.
+ * The users of the current room, each once: name (its id on hover), the number of connections
+ * when it has several (tabs), and a DM button that opens the direct conversation with the user.
  *
  * @example
- * const members = new MemberList(ul, (member) => sendDirect(member));
+ * const members = new MemberList(ul, (member) => openDirect(member));
  * members.show([{ id: 'bob', name: 'Bob', connections: 2, self: false, directTo: 'Abc=' }], true);
  */
 export class MemberList {
@@ -37,17 +36,13 @@ export class MemberList {
         const name = doc.createElement('span');
         name.className = 'member-name';
         name.textContent = member.self ? `${member.name} (you)` : member.name;
+        name.title = `user ${member.id}`;
         who.append(name);
         if (member.connections > 1) {
           const count = doc.createElement('span');
           count.className = 'connections';
           count.textContent = `${member.connections} connections`;
           who.append(count);
-        }
-        if (member.id !== member.name) {
-          const id = doc.createElement('code');
-          id.textContent = member.id;
-          who.append(id);
         }
         item.append(who);
         if (directEnabled && !member.self && member.directTo !== undefined) {

@@ -1,4 +1,4 @@
-import type { EventMeta } from '../client/index';
+import type { EventMeta, StoredMessage } from '../client/index';
 import type { ChatMessage } from './chat-line';
 import type { PageSocket } from './page-socket';
 import { type RoomUser, readUsers } from './room-users';
@@ -10,6 +10,11 @@ export type IncomingHandler = (event: string, data: unknown, meta: EventMeta) =>
 export interface Delivered {
   readonly recipients: number;
   readonly seq?: number;
+}
+
+/** Options of a send: the ack timeout in ms (0 waits for as long as the socket is away). */
+export interface SendOptions {
+  readonly timeout?: number;
 }
 
 /** The members of a room: connection ids, and its users when the namespace tracks presence. */
@@ -32,10 +37,22 @@ export interface NamespaceProfile {
   join?(socket: PageSocket, room: string, user: string): Promise<string>;
   leave?(socket: PageSocket, room: string): Promise<void>;
   /** Posts to a room's other members. */
-  post?(socket: PageSocket, room: string, message: ChatMessage): Promise<Delivered>;
-  broadcast?(socket: PageSocket, message: ChatMessage): Promise<number>;
-  direct?(socket: PageSocket, to: string, message: ChatMessage): Promise<number>;
+  post?(
+    socket: PageSocket,
+    room: string,
+    message: ChatMessage,
+    options: SendOptions,
+  ): Promise<Delivered>;
+  broadcast?(socket: PageSocket, message: ChatMessage, options: SendOptions): Promise<number>;
+  direct?(
+    socket: PageSocket,
+    to: string,
+    message: ChatMessage,
+    options: SendOptions,
+  ): Promise<number>;
   members?(socket: PageSocket, room: string): Promise<RoomMembers>;
+  /** The latest `limit` messages of a durable room the socket is in, ascending by seq. */
+  recent?(socket: PageSocket, room: string, limit: number): Promise<StoredMessage[]>;
   /** Re-joins after a reconnection, for rooms the client does not re-join itself. */
   rejoin?(socket: PageSocket, rooms: readonly string[], user: string): Promise<void>;
 }
@@ -57,16 +74,17 @@ const root: NamespaceProfile = {
   async leave(socket, room) {
     await socket.leave(room);
   },
-  async post(socket, room, message) {
-    return delivered(await socket.emitWithAck('chat', { room, message }));
+  async post(socket, room, message, options) {
+    return delivered(await socket.emitWithAck('chat', { room, message }, options));
   },
-  async broadcast(socket, message) {
-    return (await socket.emitWithAck('broadcast', message)).recipients;
+  async broadcast(socket, message, options) {
+    return (await socket.emitWithAck('broadcast', message, options)).recipients;
   },
-  async direct(socket, to, message) {
-    return (await socket.emitWithAck('direct', { to, message })).recipients;
+  async direct(socket, to, message, options) {
+    return (await socket.emitWithAck('direct', { to, message }, options)).recipients;
   },
   members,
+  recent,
 };
 
 /** `members` of `/` and `/chat`: the room's connection ids and users. */
@@ -74,6 +92,23 @@ async function members(socket: PageSocket, room: string): Promise<RoomMembers> {
   const reply = await socket.emitWithAck('members', { room });
   const users = readUsers(reply.users);
   return { ids: reply.members, ...(users ? { users } : {}) };
+}
+
+/** `history` of `/` and `/chat`, read defensively: well-formed messages only, ascending. */
+async function recent(socket: PageSocket, room: string, limit: number): Promise<StoredMessage[]> {
+  const page: unknown = await socket.history(room, { limit });
+  const messages = (page as { messages?: unknown } | undefined)?.messages;
+  if (!Array.isArray(messages)) return [];
+  return messages
+    .filter(
+      (message): message is StoredMessage =>
+        typeof message === 'object' &&
+        message !== null &&
+        Number.isSafeInteger(message.seq) &&
+        typeof message.event === 'string' &&
+        typeof message.at === 'number',
+    )
+    .sort((a, b) => a.seq - b.seq);
 }
 
 /** A post's ack as `Delivered`: `seq` is there when the room is durable. */
@@ -103,10 +138,11 @@ const chat: NamespaceProfile = {
     await joinChatRoom(socket, room, user);
     return `joined #${room}`;
   },
-  async post(socket, room, message) {
-    return delivered(await socket.emitWithAck('room-message', { room, message }));
+  async post(socket, room, message, options) {
+    return delivered(await socket.emitWithAck('room-message', { room, message }, options));
   },
   members,
+  recent,
   async rejoin(socket, rooms, user) {
     await Promise.all(rooms.map((room) => joinChatRoom(socket, room, user)));
   },

@@ -1,4 +1,4 @@
-import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
+import type { Browser, BrowserContext, Locator, Page, ViewportSize } from 'playwright-core';
 
 /** How long a step waits for the page to show what it expects. */
 const STEP_TIMEOUT_MS = 10_000;
@@ -13,6 +13,8 @@ export interface SeqLine {
   readonly mine: boolean;
   /** Marked as recovered from the room's history. */
   readonly recovered: boolean;
+  /** The time it shows as sent, as its `<time datetime>` (ISO 8601). */
+  readonly sentAt: string;
 }
 
 /** A row of the member list. */
@@ -25,8 +27,9 @@ export interface MemberRow {
 /**
  * One user of the chat page in its own browser context, driven through accessible names
  * only (the labels and roles a screen reader would use). Every wait is on the UI; the order
- * checks read what the page exposes for them (`data-room`, `data-seq`, the `recovered` class
- * of log lines, `data-user` and `data-connections` of member rows).
+ * checks read what the page exposes for them (`data-room`, `data-seq`, the `recovered`,
+ * `pending` and `failed` classes of log lines, `data-user` and `data-connections` of member
+ * rows, the status's title). `log` is the log of the conversation shown; the others are hidden.
  *
  * @example
  * const ann = await ChatPageDriver.open(browser, url, 'Ann');
@@ -36,8 +39,11 @@ export interface MemberRow {
  */
 export class ChatPageDriver {
   readonly log: Locator;
+  /** The log of `Everyone`: connection notices, broadcasts; hidden unless shown. */
+  readonly everyoneLog: Locator;
   readonly status: Locator;
   readonly members: Locator;
+  readonly conversations: Locator;
 
   private constructor(
     readonly context: BrowserContext,
@@ -46,13 +52,24 @@ export class ChatPageDriver {
     private readonly url: string,
   ) {
     this.log = page.getByRole('log');
+    this.everyoneLog = page.getByRole('log', {
+      name: 'Everyone',
+      exact: true,
+      includeHidden: true,
+    });
     this.status = page.getByRole('status');
     this.members = page.getByRole('list', { name: 'Members', exact: true }).getByRole('listitem');
+    this.conversations = page.getByRole('list', { name: 'Conversations', exact: true });
   }
 
   /** Opens the page at `url` in a new context, with `name` typed in the Name box. */
-  static async open(browser: Browser, url: string, name: string): Promise<ChatPageDriver> {
-    const context = await browser.newContext({ viewport: { width: 1100, height: 720 } });
+  static async open(
+    browser: Browser,
+    url: string,
+    name: string,
+    viewport: ViewportSize = { width: 1100, height: 720 },
+  ): Promise<ChatPageDriver> {
+    const context = await browser.newContext({ viewport });
     return ChatPageDriver.load(context, url, name);
   }
 
@@ -73,18 +90,30 @@ export class ChatPageDriver {
     return ChatPageDriver.load(this.context, this.url, this.name);
   }
 
-  /** Clicks Connect and resolves with the connection id the status shows. */
+  /** Clicks Connect and resolves with the connection id the status shows on hover. */
   async connect(): Promise<string> {
     await this.page.getByRole('button', { name: 'Connect', exact: true }).click();
     return this.connectedId();
   }
 
-  /** Waits until the status reads `connected as <id>`, other than `previousId`; resolves with the id. */
+  /**
+   * Waits until the status reads `connected as <name>` with a connection id other than
+   * `previousId` in its title (`connection <id>`, shown on hover); resolves with the id.
+   */
   async connectedId(previousId?: string): Promise<string> {
     const other = previousId === undefined ? '' : `(?!${escapeRegExp(previousId)}$)`;
-    const connected = this.status.filter({ hasText: new RegExp(`^connected as ${other}\\S+$`) });
-    await connected.waitFor();
-    const id = /^connected as (\S+)$/.exec((await connected.textContent()) ?? '')?.[1];
+    await this.page.waitForFunction(
+      (pattern) => {
+        const status = document.querySelector('[role="status"]');
+        return (
+          status?.getAttribute('data-state') === 'connected' &&
+          new RegExp(pattern).test(status.getAttribute('title') ?? '')
+        );
+      },
+      `^connection ${other}\\S+$`,
+      { polling: 50 },
+    );
+    const id = /^connection (\S+)$/.exec((await this.status.getAttribute('title')) ?? '')?.[1];
     if (id === undefined) throw new Error('The status lost its connection id');
     return id;
   }
@@ -96,11 +125,61 @@ export class ChatPageDriver {
     await this.page.getByRole('button', { name: `#${room}`, exact: true, pressed: true }).waitFor();
   }
 
-  /** Posts to the current room and waits for one's own line (logged once the server acked it). */
+  /** Sends to the conversation shown and waits until one's own line is no longer pending (acked). */
   async send(text: string): Promise<void> {
     await this.page.getByLabel('Message', { exact: true }).fill(text);
     await this.page.getByRole('button', { name: 'Send', exact: true }).click();
-    await this.waitForLine(`${this.name}: ${text}`);
+    await this.waitForSent(text);
+  }
+
+  /** Waits until one's own line of `text` in the conversation shown is delivered (not pending). */
+  async waitForSent(text: string): Promise<void> {
+    await this.ownLine(text).and(this.log.locator('li.mine:not(.pending)')).waitFor();
+  }
+
+  /** One's own line of `text` in the conversation shown. */
+  ownLine(text: string): Locator {
+    return this.log
+      .locator('li.mine')
+      .filter({ hasText: `${this.name}: ${text}` })
+      .first();
+  }
+
+  /** Types `text` in the Message box and presses Enter, as a user would. */
+  async typeAndEnter(text: string): Promise<void> {
+    const box = this.page.getByLabel('Message', { exact: true });
+    await box.fill(text);
+    await box.press('Enter');
+  }
+
+  /** The button of a conversation (`#lobby`, `@Bob`, `Everyone`), whatever its unread count. */
+  conversation(title: string): Locator {
+    return this.conversations.getByRole('button', {
+      name: new RegExp(`^${escapeRegExp(title)}( \\(\\d+ unread\\))?$`),
+    });
+  }
+
+  /** Shows a conversation. */
+  async openConversation(title: string): Promise<void> {
+    await this.conversation(title).click();
+    await this.page.getByRole('button', { name: title, exact: true, pressed: true }).waitFor();
+  }
+
+  /** The titles of the conversations, in the order listed, and their unread counts. */
+  async conversationList(): Promise<{ title: string; unread: number; shown: boolean }[]> {
+    return this.conversations.getByRole('button').evaluateAll((buttons) =>
+      buttons.map((button) => ({
+        title: button.querySelector('span:not(.unread)')?.textContent ?? '',
+        unread: Number(button.querySelector('.unread')?.textContent ?? 0),
+        shown: button.getAttribute('aria-pressed') === 'true',
+      })),
+    );
+  }
+
+  /** Clicks a member's DM button: the direct conversation with them is shown. */
+  async openDirect(name: string): Promise<void> {
+    await this.page.getByRole('button', { name: `Direct message to ${name}`, exact: true }).click();
+    await this.page.getByRole('button', { name: `@${name}`, exact: true, pressed: true }).waitFor();
   }
 
   /**
@@ -121,13 +200,11 @@ export class ChatPageDriver {
     await this.page.waitForFunction(
       (expected) => {
         const lines = Array.from(document.querySelectorAll('[role="log"] li'));
-        const failed = lines.find(
-          (li) => li.classList.contains('error') && /not sent/.test(li.textContent ?? ''),
-        );
+        const failed = lines.find((li) => li.classList.contains('failed'));
         if (failed) throw new Error(failed.textContent ?? 'not sent');
         const sent = new Set(
           lines
-            .filter((li) => li.classList.contains('mine'))
+            .filter((li) => li.classList.contains('mine') && !li.classList.contains('pending'))
             .map(
               (li) =>
                 `${li.querySelector('.name')?.textContent}: ${li.querySelector('.text')?.textContent}`,
@@ -140,9 +217,9 @@ export class ChatPageDriver {
     );
   }
 
-  /** The log's room message lines (those with `data-seq`) of `room`, in the order shown. */
+  /** The room message lines (those with `data-seq`) of `room`'s log, in the order shown. */
   async seqLines(room: string): Promise<SeqLine[]> {
-    return this.log.locator('li[data-seq]').evaluateAll(
+    return this.page.locator('[role="log"] li[data-seq]').evaluateAll(
       (items, wanted) =>
         items
           .filter((li) => (li as HTMLElement).dataset.room === wanted)
@@ -152,6 +229,7 @@ export class ChatPageDriver {
             line: `${li.querySelector('.name')?.textContent}: ${li.querySelector('.text')?.textContent}`,
             mine: li.classList.contains('mine'),
             recovered: li.classList.contains('recovered'),
+            sentAt: li.querySelector('time')?.dateTime ?? '',
           })),
       room,
     );
@@ -184,7 +262,7 @@ export class ChatPageDriver {
   async refreshMembersUntil(accept: (rows: MemberRow[]) => boolean): Promise<MemberRow[]> {
     const refresh = this.page.getByRole('button', { name: 'Refresh', exact: true });
     // The list is aria-busy while a `members` request is out; its reply redraws it.
-    const idle = this.page.locator('[aria-labelledby="members-title"]:not([aria-busy="true"])');
+    const idle = this.page.locator('ul[aria-labelledby="members-title"]:not([aria-busy="true"])');
     const deadline = Date.now() + STEP_TIMEOUT_MS;
     for (;;) {
       await refresh.click();
@@ -205,9 +283,18 @@ export class ChatPageDriver {
     await this.context.setOffline(offline);
   }
 
-  /** Waits for a line of the message log that contains `text`. */
+  /** Waits for a line of the log shown that contains `text`. */
   async waitForLine(text: string | RegExp): Promise<void> {
     await this.log.getByRole('listitem').filter({ hasText: text }).first().waitFor();
+  }
+
+  /** Waits for a line of the `Everyone` log (shown or not) that contains `text`. */
+  async waitForEveryoneLine(text: string | RegExp): Promise<void> {
+    await this.everyoneLog
+      .locator('li')
+      .filter({ hasText: text })
+      .first()
+      .waitFor({ state: 'attached' });
   }
 
   /** The whole text of the message log, now. */

@@ -1,9 +1,11 @@
-import { mkdir } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { ChatPageDriver, MemberRow } from './chat-page-driver';
 import { type PageHarness, startPageHarness } from './page-harness';
 
-const SCREENSHOT = path.resolve(__dirname, '../../test-results/chat.png');
+/** The picture of the page in the docs, written by the last test. */
+const SCREENSHOT = path.resolve(__dirname, '../../docs/chat-page.png');
+const SCREENSHOT_TIME = new Date('2026-05-04T09:30:00');
 
 describe('Page: the chat in a browser, served by the local runtime', () => {
   let harness: PageHarness;
@@ -55,7 +57,7 @@ describe('Page: the chat in a browser, served by the local runtime', () => {
 
     // Act
     const dropped = await fetch(url, { method: 'DELETE' });
-    await ann.waitForLine('reconnecting (attempt 1)');
+    await ann.waitForEveryoneLine('reconnecting (attempt 1)');
     const newId = await ann.connectedId(oldId);
     await ann.waitForLine('back in #lobby');
     await bob.send('are you back?');
@@ -133,25 +135,39 @@ describe('Page: the chat in a browser, served by the local runtime', () => {
     expect(await ann.countLines('Bob joined')).toBe(1);
   });
 
-  it('writes a screenshot of a conversation to test-results/chat.png', async () => {
-    // Prepare
-    const ann = await inRoom('Ann', 'lobby');
-    const bob = await inRoom('Bob', 'lobby');
+  it('regenerates docs/chat-page.png: a room conversation, a DM and an unread broadcast, names only', async () => {
+    // Prepare: a fixed clock, so the picture changes only when the page does
+    const room = 'design-review';
+    const [ann, bob] = await Promise.all([harness.open('Ann'), harness.open('Bob')]);
+    for (const driver of [ann, bob]) await driver.page.clock.setFixedTime(SCREENSHOT_TIME);
+    const ids = [await ann.connect(), await bob.connect()];
+    await ann.join(room);
+    await bob.join(room);
     await ann.send('Morning! Anyone up for a review?');
     await bob.send('Sure, send me the link.');
     await ann.waitForLine('Bob: Sure, send me the link.');
 
     // Act
-    await ann.page.getByLabel('Message', { exact: true }).fill('Here it is: PR #42');
-    await ann.page.getByRole('button', { name: 'Direct message to Bob', exact: true }).click();
+    await ann.openDirect('Bob');
+    await ann.typeAndEnter('Here it is: PR #42');
+    await ann.waitForSent('Here it is: PR #42');
+    await ann.openConversation(`#${room}`);
+    await bob.openConversation('@Ann');
     await bob.waitForLine('Ann: Here it is: PR #42');
-    await bob.page.getByLabel('Message', { exact: true }).fill('Lunch at noon, everyone?');
-    await bob.page.getByRole('button', { name: 'Broadcast', exact: true }).click();
-    await ann.waitForLine('Bob: Lunch at noon, everyone?');
-    await mkdir(path.dirname(SCREENSHOT), { recursive: true });
-    await ann.page.screenshot({ path: SCREENSHOT, fullPage: true });
+    await bob.send('Thanks, reading it now.');
+    await bob.openConversation('Everyone');
+    await bob.send('Lunch at noon, everyone?');
+    await bob.openConversation(`#${room}`);
+    await bob.send('Looks good to me: approved.');
+    await ann.waitForLine('Bob: Looks good to me: approved.');
+    await ann.conversation('Everyone').filter({ hasText: '1' }).waitFor();
+    await ann.conversation('@Bob').filter({ hasText: '1' }).waitFor();
+    await ann.page.screenshot({ path: SCREENSHOT });
 
     // Assess
-    await expect(ann.page.getByRole('status').textContent()).resolves.toMatch(/^connected as /);
+    await expect(ann.status.textContent()).resolves.toBe('connected as Ann');
+    const text = await ann.page.locator('body').textContent();
+    for (const id of ids) expect(text).not.toContain(id);
+    expect((await stat(SCREENSHOT)).mtimeMs).toBeGreaterThan(Date.now() - 60_000);
   });
 });

@@ -1,5 +1,6 @@
 import path from 'node:path';
-import type { Browser } from 'playwright-core';
+import type { Browser, ViewportSize } from 'playwright-core';
+import { connect, type StoredMessage } from '../../client/node';
 import { silentLogger } from '../../local/gateway';
 import { devToken } from '../../local/local-auth';
 import { type LocalRuntime, startLocalRuntime } from '../../local/local-runtime';
@@ -25,11 +26,13 @@ export interface PageHarness {
   readonly browser: Browser;
   readonly pageUrl: string;
   /** Opens the page for a new user (a browser context of its own); closed by `closePages`. */
-  open(name: string): Promise<ChatPageDriver>;
+  open(name: string, viewport?: ViewportSize): Promise<ChatPageDriver>;
   /** Opens, connects to `/` and joins `room`. */
   inRoom(name: string, room: string): Promise<ChatPageDriver>;
-  /** A token for a Node client (`client/node.ts`) of user `user`. */
-  token(user: string): Promise<string>;
+  /** The whole history of `room` as the server keeps it, read with a Node client of the SDK. */
+  history(room: string): Promise<StoredMessage[]>;
+  /** A token for a Node client (`client/node.ts`) of user `user`, named `name` (default: the id). */
+  token(user: string, name?: string): Promise<string>;
   /** The `@connections/{id}` URL of the emulator's management API. */
   connectionUrl(connectionId: string): string;
   closePages(): Promise<void>;
@@ -50,8 +53,9 @@ export async function startPageHarness(): Promise<PageHarness> {
   }
   const pageUrl = `http://127.0.0.1:${runtime.gateway.port}/`;
   const drivers: ChatPageDriver[] = [];
-  const open = async (name: string): Promise<ChatPageDriver> => {
-    const driver = await ChatPageDriver.open(browser, pageUrl, name);
+  const token = (user: string, name = user): Promise<string> => devToken(SECRET, user, name);
+  const open = async (name: string, viewport?: ViewportSize): Promise<ChatPageDriver> => {
+    const driver = await ChatPageDriver.open(browser, pageUrl, name, viewport);
     drivers.push(driver);
     return driver;
   };
@@ -66,7 +70,26 @@ export async function startPageHarness(): Promise<PageHarness> {
       await driver.join(room);
       return driver;
     },
-    token: (user) => devToken(SECRET, user, user),
+    token,
+    async history(room) {
+      const reader = connect(runtime.gateway.url, {
+        auth: { token: await token('reader') },
+        reconnection: { enabled: false },
+      });
+      try {
+        await reader.join(room);
+        const messages: StoredMessage[] = [];
+        let since = 0;
+        for (;;) {
+          const page = await reader.history(room, { since, limit: 100 });
+          messages.push(...page.messages);
+          if (page.next === undefined) return messages;
+          since = page.next;
+        }
+      } finally {
+        reader.close();
+      }
+    },
     connectionUrl: (id) =>
       `${runtime.gateway.managementUrl}/@connections/${encodeURIComponent(id)}`,
     async closePages() {

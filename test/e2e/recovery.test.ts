@@ -1,4 +1,4 @@
-import { connect, type StoredMessage } from '../../client/node';
+import type { StoredMessage } from '../../client/node';
 import type { ChatPageDriver, SeqLine } from './chat-page-driver';
 import { type PageHarness, startPageHarness } from './page-harness';
 
@@ -32,27 +32,6 @@ describe('Page: recovery of a durable room across a cut connection', () => {
   const talk = (bob: ChatPageDriver, cat: ChatPageDriver, phase: Phase): Promise<unknown> =>
     Promise.all([bob.sendBurst(texts('Bob', phase)), cat.sendBurst(texts('Cat', phase))]);
 
-  /** The whole history of `room` as the server keeps it (read with a Node client of the SDK). */
-  const serverHistory = async (room: string): Promise<StoredMessage[]> => {
-    const reader = connect(harness.runtime.gateway.url, {
-      auth: { token: await harness.token('reader') },
-      reconnection: { enabled: false },
-    });
-    try {
-      await reader.join(room);
-      const messages: StoredMessage[] = [];
-      let since = 0;
-      for (;;) {
-        const page = await reader.history(room, { since, limit: 100 });
-        messages.push(...page.messages);
-        if (page.next === undefined) return messages;
-        since = page.next;
-      }
-    } finally {
-      reader.close();
-    }
-  };
-
   /** `name: text` of a stored message of this page (`{ name, text }`). */
   const shown = (message: StoredMessage): string => {
     const { name, text } = message.data as { name: string; text: string };
@@ -75,7 +54,7 @@ describe('Page: recovery of a durable room across a cut connection', () => {
     // The cut: the server drops Ann's connection, and her network stays down meanwhile.
     await ann.setOffline(true);
     const dropped = await fetch(harness.connectionUrl(annId), { method: 'DELETE' });
-    await ann.waitForLine('reconnecting (attempt 1)');
+    await ann.waitForEveryoneLine('reconnecting (attempt 1)');
     await talk(bob, cat, 'during'); // acked: stored, and Ann has no connection to get them on
     const attempt = Number(/\d+/.exec((await ann.status.textContent()) ?? '')?.[0]);
     await ann.setOffline(false); // the page tries again at once when the browser is back online
@@ -89,7 +68,7 @@ describe('Page: recovery of a durable room across a cut connection', () => {
     const newId = await ann.connectedId(annId);
     await ann.waitForLine('back in #lobby');
     await talk(bob, cat, 'after');
-    const history = await serverHistory(room);
+    const history = await harness.history(room);
     await ann.waitForReceived(room, history.length, CATCH_UP_MS);
 
     // Assess: the server has every message once, numbered 1..N
@@ -111,6 +90,9 @@ describe('Page: recovery of a durable room across a cut connection', () => {
     const during = annLines.filter((line) => / during /.test(line.line));
     expect(during).toHaveLength(2 * PHASES.during);
     expect(during.every((line) => line.recovered)).toBe(true);
+    const storedAt = (line: SeqLine): string =>
+      new Date((history[line.seq - 1] as StoredMessage).at).toISOString();
+    expect(during.map((line) => line.sentAt)).toEqual(during.map(storedAt)); // sent, not recovered, time
     expect(await ann.countLines(/could not be recovered/)).toBe(0);
 
     // Assess: Bob and Cat each saw every message once: the other's in seq order, their own as acked
