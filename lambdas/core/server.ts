@@ -170,7 +170,16 @@ export class Server {
   async handleConnect(input: ConnectInput): Promise<ConnectResult> {
     const name = namespaceOf(input.query);
     const nsp = this.namespaces.get(name);
-    if (!nsp) return { statusCode: 404, message: `Unknown namespace ${name}` };
+    if (!nsp) {
+      const message = `Unknown namespace ${name}`;
+      this.logger.info('Connection refused', {
+        connectionId: input.connectionId,
+        ns: name,
+        statusCode: 404,
+        reason: message,
+      });
+      return { statusCode: 404, message };
+    }
     const user = userFromAuthorizer(input.authorizer);
     const record: ConnectionRecord = {
       id: input.connectionId,
@@ -198,6 +207,7 @@ export class Server {
           connectionId: input.connectionId,
           ns: name,
           statusCode: error.statusCode,
+          reason: error.message,
         });
         return { statusCode: error.statusCode, message: error.message };
       }

@@ -18,10 +18,18 @@ export interface RequestAuthorizerOptions {
   readonly identitySource?: readonly string[];
 }
 
-/** The authorizer's answer: the context to attach to every event, or the handshake's status. */
+/**
+ * The authorizer's answer: the context to attach to every event, or the handshake's status.
+ * `reason` says why when the emulator decided (no identity, an invalid result); when the
+ * authorizer decided, it logs its own reason, and when it failed, the runner logs the error.
+ */
 export type AuthorizerVerdict =
   | { readonly allowed: true; readonly context: AuthorizerContext }
-  | { readonly allowed: false; readonly statusCode: 401 | 403 | 500 };
+  | {
+      readonly allowed: false;
+      readonly statusCode: 401 | 403 | 500;
+      readonly reason?: string | undefined;
+    };
 
 /** API Gateway's limit on the authorizer's response. */
 const MAX_RESULT_BYTES = 8 * 1024;
@@ -50,10 +58,16 @@ export function parseIdentitySources(sources: readonly string[]): readonly Ident
   });
 }
 
+/** Whether an authorizer's error is its way of refusing with 401 rather than a failure. */
+function isUnauthorized(error: unknown): boolean {
+  return errorMessage(error) === UNAUTHORIZED;
+}
+
 /**
  * Runs a REQUEST authorizer as API Gateway does on `$connect`: a missing identity source or
  * an `Error('Unauthorized')` gives 401, a policy that does not allow `methodArn` gives 403, an
- * invalid or failing authorizer gives 500; otherwise the context plus `principalId`.
+ * invalid or failing authorizer gives 500; otherwise the context plus `principalId`. An
+ * `Unauthorized` error is an answer, not a failure: the runner does not log it.
  *
  * @example
  * const verdict = await runAuthorizer(runner, 'authorizer', sources, event);
@@ -65,18 +79,22 @@ export async function runAuthorizer(
   identitySources: readonly IdentitySource[],
   event: AuthorizerEvent,
 ): Promise<AuthorizerVerdict> {
-  if (!identitySources.every((source) => hasIdentity(source, event))) {
-    return { allowed: false, statusCode: 401 };
+  const missing = identitySources.find((source) => !hasIdentity(source, event));
+  if (missing) {
+    const source = `route.request.${missing.from}.${missing.name}`;
+    const reason = `no ${missing.name}: ${source} is missing or empty, so the authorizer was not invoked`;
+    return { allowed: false, statusCode: 401, reason };
   }
-  const outcome = await runner.invoke(functionName, event);
+  // The runner logs the failures (errors other than Unauthorized, timeouts) itself.
+  const outcome = await runner.invoke(functionName, event, { isAnswer: isUnauthorized });
   if (outcome.kind === 'error') {
-    const message = errorMessage(outcome.error);
-    return { allowed: false, statusCode: message === UNAUTHORIZED ? 401 : 500 };
+    return { allowed: false, statusCode: isUnauthorized(outcome.error) ? 401 : 500 };
   }
   if (outcome.kind !== 'result') return { allowed: false, statusCode: 500 };
   const parsed = resultSchema.safeParse(outcome.value);
   if (!parsed.success || JSON.stringify(outcome.value).length > MAX_RESULT_BYTES) {
-    return { allowed: false, statusCode: 500 };
+    const problem = parsed.success ? 'a result over 8 KB' : 'no valid policy';
+    return { allowed: false, statusCode: 500, reason: `the authorizer returned ${problem}` };
   }
   if (!isInvokeAllowed(parsed.data.policyDocument, event.methodArn)) {
     return { allowed: false, statusCode: 403 };

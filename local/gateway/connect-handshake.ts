@@ -13,7 +13,12 @@ export type HandshakeVerdict =
       readonly facts: ConnectionFacts;
       readonly protocol: string | undefined;
     }
-  | { readonly accepted: false; readonly statusCode: number };
+  | {
+      readonly accepted: false;
+      readonly statusCode: number;
+      /** Why, when the emulator decided it (see `AuthorizerVerdict`). */
+      readonly reason?: string | undefined;
+    };
 
 export interface ConnectHandshakeOptions {
   readonly runner: LambdaRunner;
@@ -59,7 +64,9 @@ export async function negotiateConnect(
     const { functionName, identitySources } = options.authorizer;
     const event = authorizerEvent(connectEvent(facts, request, headers, query), options.methodArn);
     const verdict = await runAuthorizer(options.runner, functionName, identitySources, event);
-    if (!verdict.allowed) return { accepted: false, statusCode: verdict.statusCode };
+    if (!verdict.allowed) {
+      return { accepted: false, statusCode: verdict.statusCode, reason: verdict.reason };
+    }
     facts = { ...facts, authorizer: verdict.context };
   }
   if (options.connectRoute === undefined) return { accepted: true, facts, protocol: undefined };

@@ -10,6 +10,15 @@ export type InvocationOutcome =
   | { readonly kind: 'timeout'; readonly timeoutMs: number }
   | { readonly kind: 'not-found' };
 
+/** How one synchronous invocation is reported. */
+export interface InvokeOptions {
+  /**
+   * Errors that are the function's answer rather than a failure, such as an authorizer's
+   * `Error('Unauthorized')`: returned as `error` outcomes like any other, but not logged.
+   */
+  readonly isAnswer?: (error: unknown) => boolean;
+}
+
 export interface LambdaRunnerOptions {
   readonly environment: LambdaEnvironment;
   /** The function timeout: past it the invocation ends as `timeout` (the handler keeps running). */
@@ -55,13 +64,13 @@ export class LambdaRunner {
    * const outcome = await runner.invoke('connect', connectEvent);
    * if (outcome.kind === 'result') console.log(outcome.value);
    */
-  invoke(name: string, event: unknown): Promise<InvocationOutcome> {
+  invoke(name: string, event: unknown, options: InvokeOptions = {}): Promise<InvocationOutcome> {
     const handler = this.functions.get(name);
     if (handler === undefined) {
       this.options.logger.error(`function ${name} is not registered`);
       return Promise.resolve({ kind: 'not-found' });
     }
-    const running = this.run(name, handler, event);
+    const running = this.run(name, handler, event, options);
     this.inFlight.add(running);
     void running.finally(() => this.inFlight.delete(running));
     return running;
@@ -104,6 +113,7 @@ export class LambdaRunner {
     name: string,
     handler: LambdaHandler,
     event: unknown,
+    options: InvokeOptions,
   ): Promise<InvocationOutcome> {
     const { environment, timeoutMs, logger } = this.options;
     const awsRequestId = newLambdaRequestId();
@@ -121,6 +131,7 @@ export class LambdaRunner {
     const outcome = await Promise.race([completed, timedOut]);
     clearTimeout(timer);
     if (outcome.kind === 'error') {
+      if (options.isAnswer?.(outcome.error)) return outcome;
       logger.error(`function ${name} (request ${awsRequestId}) failed`, outcome.error);
     } else if (outcome.kind === 'timeout') {
       logger.error(`function ${name} (request ${awsRequestId}) timed out after ${timeoutMs} ms`);

@@ -146,6 +146,11 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Gatewa
         const { facts, request, headers, query } = connectRequest(info.req, settings, port);
         const verdict = await negotiateConnect(handshakeOptions, facts, request, headers, query);
         if (!verdict.accepted) {
+          if (verdict.reason) {
+            const line = `connection refused (${verdict.statusCode}): ${verdict.reason}`;
+            if (verdict.statusCode >= 500) logger.error(line);
+            else logger.info(line);
+          }
           done(false, verdict.statusCode, STATUS_CODES[verdict.statusCode]);
         } else if (closing) {
           done(false, 503);

@@ -273,28 +273,53 @@ describe('Emulator: the REQUEST authorizer', () => {
     expect(calls('connect')).toHaveLength(0);
   });
 
-  it('answers 401 when an identity source is missing, without invoking the authorizer', async () => {
+  it('answers 401 when an identity source is missing, without invoking the authorizer, and logs one line saying so', async () => {
     const { functions } = recordingFunctions();
     const authorizer = authorizerOptions(() => ({
       principalId: 'u',
       policyDocument: allowPolicy('Allow'),
     }));
-    const gateway = await pool.start({ functions, authorizer });
+    const logger = { info: jest.fn(), error: jest.fn() };
+    const gateway = await pool.start({ functions, authorizer, logger });
 
     expect(await handshakeStatus(`${gateway.url}?other=1`)).toBe(401);
     expect(authorizerEvents).toHaveLength(0);
+    expect(logger.info.mock.calls).toEqual([
+      [
+        'connection refused (401): no token: route.request.querystring.token is missing or empty, so the authorizer was not invoked',
+      ],
+    ]);
+    expect(logger.error).not.toHaveBeenCalled();
   });
 
-  it("answers 401 when the authorizer throws Error('Unauthorized'), 500 on other errors", async () => {
+  it("answers 401 when the authorizer throws Error('Unauthorized'), logging nothing (the authorizer says why), 500 on other errors, logged", async () => {
     const { functions } = recordingFunctions();
     let message = 'Unauthorized';
     const authorizer = authorizerOptions(() => {
       throw new Error(message);
     });
-    const gateway = await pool.start({ functions, authorizer });
+    const logger = { info: jest.fn(), error: jest.fn() };
+    const gateway = await pool.start({ functions, authorizer, logger });
 
     expect(await handshakeStatus(`${gateway.url}?token=x`)).toBe(401);
+    expect(logger.error).not.toHaveBeenCalled();
     message = 'database down';
     expect(await handshakeStatus(`${gateway.url}?token=x`)).toBe(500);
+    expect(logger.error).toHaveBeenCalledWith(
+      expect.stringMatching(/^function authorizer \(request [\w-]+\) failed$/),
+      new Error('database down'),
+    );
+  });
+
+  it('answers 500 and logs why when the authorizer returns no valid policy', async () => {
+    const { functions } = recordingFunctions();
+    const authorizer = authorizerOptions(() => ({ principalId: 'u' }));
+    const logger = { info: jest.fn(), error: jest.fn() };
+    const gateway = await pool.start({ functions, authorizer, logger });
+
+    expect(await handshakeStatus(`${gateway.url}?token=x`)).toBe(500);
+    expect(logger.error).toHaveBeenCalledWith(
+      'connection refused (500): the authorizer returned no valid policy',
+    );
   });
 });

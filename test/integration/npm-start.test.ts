@@ -2,6 +2,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { connect } from 'node:net';
 import { resolve } from 'node:path';
 import { ProtocolClient } from '../support/protocol-client';
+import { SDK_NODE_WARNING } from '../support/sdk-node-warning';
 
 jest.setTimeout(60_000);
 
@@ -46,7 +47,7 @@ const portIsOpen = (port: number): Promise<boolean> =>
   });
 
 describe('npm start', () => {
-  it('prints the URLs and wscat lines with tokens, refuses tokenless clients, serves the chat, and stops cleanly on SIGINT', async () => {
+  it('prints the URLs and wscat lines with tokens, refuses clients without a valid token (one log line each, no stack trace), serves the chat, and stops cleanly on SIGINT', async () => {
     // Prepare
     const output: string[] = [];
     const child = spawn(
@@ -74,6 +75,9 @@ describe('npm start', () => {
     const tokenless = await ProtocolClient.open(`${wsUrl}?ns=/`).catch(
       (error: { status?: number }) => error.status,
     );
+    const badToken = await ProtocolClient.open(`${wsUrl}?ns=/&token=not-a-jwt`).catch(
+      (error: { status?: number }) => error.status,
+    );
     const client = await ProtocolClient.open(aliceUrl.replace('localhost', '127.0.0.1'));
     const joined = await client.request('join', { room: 'lobby' });
     const dbWasOpen = await portIsOpen(dbPort);
@@ -87,6 +91,16 @@ describe('npm start', () => {
     );
     expect(text).not.toMatch(/WARNING: anonymous/);
     expect(tokenless).toBe(401);
+    expect(badToken).toBe(401);
+    const lines = output.join('').split('\n');
+    expect(lines.filter((line) => /refused/i.test(line))).toEqual([
+      '[gateway] connection refused (401): no token: route.request.querystring.token is missing or empty, so the authorizer was not invoked',
+      expect.stringMatching(
+        /"message":"Connection refused: invalid token".*"reason":"ERR_JWS_INVALID/,
+      ),
+    ]);
+    expect(lines.filter((line) => /^\s+at /.test(line))).toEqual([]);
+    expect(output.join('')).not.toMatch(SDK_NODE_WARNING);
     expect(page.status).toBe(200);
     expect(html).toContain('<title>');
     expect(html).toMatch(/main\.js/);

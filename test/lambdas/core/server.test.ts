@@ -410,6 +410,39 @@ describe('Class: Server', () => {
         reason: '',
       });
     });
+
+    it('logs each refused connection once, with its status and reason', async () => {
+      // Prepare
+      const logger = { debug: jest.fn(), info: jest.fn(), warn: jest.fn(), error: jest.fn() };
+      const harness = new ChatHarness(plain, { logger });
+      harness.server.of('/').use(() => {
+        throw new ConnectionRefusedError(403, 'banned');
+      });
+
+      // Act
+      const unknown = harness.connect('/nope');
+      const refused = harness.connect('/');
+      await Promise.allSettled([unknown, refused]);
+
+      // Assess
+      await expect(unknown).rejects.toThrow('connect refused: 404');
+      await expect(refused).rejects.toThrow('connect refused: 403');
+      const refusals = logger.info.mock.calls.filter(
+        ([message]) => message === 'Connection refused',
+      );
+      expect(refusals).toHaveLength(2);
+      expect(refusals.map(([, details]) => details)).toEqual(
+        expect.arrayContaining([
+          expect.objectContaining({
+            ns: '/nope',
+            statusCode: 404,
+            reason: 'Unknown namespace /nope',
+          }),
+          expect.objectContaining({ ns: '/', statusCode: 403, reason: 'banned' }),
+        ]),
+      );
+      expect(logger.error).not.toHaveBeenCalled();
+    });
   });
 
   describe('Method: deliverAfterConnect', () => {

@@ -76,6 +76,36 @@ describe('Class: LambdaRunner', () => {
       }
     });
 
+    it('logs a failure with its error, but not an error the caller calls an answer', async () => {
+      // Prepare
+      const logger = { info: jest.fn(), error: jest.fn() };
+      const runner = createRunner({ logger });
+      const unauthorized = new Error('Unauthorized');
+      const failure = new Error('database down');
+      runner.register({
+        refuses: () => {
+          throw unauthorized;
+        },
+        fails: () => {
+          throw failure;
+        },
+      });
+      const isAnswer = (error: unknown): boolean => error === unauthorized;
+
+      // Act
+      const refused = await runner.invoke('refuses', {}, { isAnswer });
+      const failed = await runner.invoke('fails', {}, { isAnswer });
+
+      // Assess
+      expect(refused).toEqual({ kind: 'error', error: unauthorized });
+      expect(failed).toEqual({ kind: 'error', error: failure });
+      expect(logger.error).toHaveBeenCalledTimes(1);
+      expect(logger.error).toHaveBeenCalledWith(
+        expect.stringMatching(/^function fails \(request [\w-]+\) failed$/),
+        failure,
+      );
+    });
+
     it('ends as timeout after the function timeout', async () => {
       const runner = createRunner({ timeoutMs: 50 });
       runner.register({ slow: () => new Promise((resolve) => setTimeout(resolve, 200)) });
