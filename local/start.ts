@@ -11,9 +11,11 @@
 import { LOCAL_DISCOVERY_ENV, LOCAL_DISCOVERY_FILE } from '../cli/local-discovery';
 import { errorMessage } from '../lambdas/core/error-fields';
 import { buildWeb } from '../web/build';
+import { asksForHelp } from './asks-for-help';
 import { DEV_TOKEN_PATH } from './dev-token-route';
 import { DEV_SECRET_FILE, devSecret, devToken, type LocalAuth } from './local-auth';
 import { type LocalRuntime, startLocalRuntime } from './local-runtime';
+import { START_USAGE } from './start-usage';
 
 const DATA_DIR = '.data/dynamodb';
 const DEFAULT_PORT = 3001;
@@ -50,7 +52,7 @@ export function parseArguments(args: readonly string[], env: NodeJS.ProcessEnv):
     } else if (arg?.startsWith('--port=')) port = parsePort(arg.slice('--port='.length));
     else
       throw new Error(
-        `Unknown argument: ${arg}. Usage: npm start -- [--port N] [--in-memory] [--anonymous]`,
+        `Unknown argument: ${arg}. Usage: npm start -- [--port N] [--in-memory] [--anonymous] (--help for more)`,
       );
   }
   return { port, inMemory, anonymous };
@@ -64,7 +66,12 @@ function parsePort(value: string | undefined): number {
 }
 
 async function main(): Promise<void> {
-  const options = parseArguments(process.argv.slice(2), process.env);
+  const args = process.argv.slice(2);
+  if (asksForHelp(args)) {
+    process.stdout.write(START_USAGE);
+    return;
+  }
+  const options = parseArguments(args, process.env);
   let runtime: LocalRuntime;
   try {
     const staticDir = await buildWeb({ logLevel: 'silent' });

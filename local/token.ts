@@ -8,7 +8,9 @@
  */
 import { signSecretToken } from '../lambdas/auth';
 import { errorMessage } from '../lambdas/core/error-fields';
+import { asksForHelp } from './asks-for-help';
 import { devSecret } from './local-auth';
+import { TOKEN_USAGE } from './token-usage';
 
 export interface TokenArguments {
   readonly user: string;
@@ -16,7 +18,8 @@ export interface TokenArguments {
   readonly expiresIn: string;
 }
 
-const USAGE = 'Usage: npm run token -- --user <id> [--name <display name>] [--expires 12h]';
+const USAGE =
+  'Usage: npm run token -- --user <id> [--name <display name>] [--expires 12h] (--help for more)';
 
 /**
  * Reads `--user`, `--name` and `--expires` (also as `--flag=value`).
@@ -40,7 +43,12 @@ export function parseTokenArguments(args: readonly string[]): TokenArguments {
 }
 
 async function main(): Promise<void> {
-  const options = parseTokenArguments(process.argv.slice(2));
+  const args = process.argv.slice(2);
+  if (asksForHelp(args)) {
+    process.stdout.write(TOKEN_USAGE);
+    return;
+  }
+  const options = parseTokenArguments(args);
   const token = await signSecretToken(await devSecret(), {
     user: options.user,
     expiresIn: options.expiresIn,

@@ -1,0 +1,18 @@
+/** What `npm start -- --help` prints: every option of `npm start`. */
+export const START_USAGE = `Usage: npm start -- [options]
+
+Runs the chat on this machine: DynamoDB Local with the chat table, and the API Gateway
+emulator running the stack's Lambda handlers, the $connect authorizer included. Prints the
+chat page's URL, the WebSocket URL and wscat lines with tokens, then "ready". Ctrl-C closes
+every connection (their $disconnect runs) and stops DynamoDB Local.
+
+Options:
+  --port <n>     port of the chat page and the WebSocket API (default $PORT, else 3001;
+                 0 takes a free one)
+  --in-memory    keep no data: DynamoDB Local in memory (default: kept in .data/dynamodb)
+  --anonymous    no tokens: every connection is let in as a guest (prints a warning first)
+  -h, --help     print this help
+
+More tokens for wscat: npm run token -- --help
+Push events from outside the chat: npx apigw-chat emit --help
+`;

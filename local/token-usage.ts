@@ -1,0 +1,17 @@
+/** What `npm run token -- --help` prints: every option of `npm run token`. */
+export const TOKEN_USAGE = `Usage: npm run token -- --user <id> [--name <display name>] [--expires <duration>]
+
+Prints a token that \`npm start\` accepts (unless it runs with --anonymous), signed with
+the local secret in .data/dev-secret (or $AUTH_SECRET). Each option also takes the form
+--option=value.
+
+Options:
+  --user <id>             the user's id (the token's subject); required
+  --name <display name>   the name others see (default: the id)
+  --expires <duration>    how long the token is valid: a number and a unit, such as
+                          90s, 30m, 12h or 7d (default 12h)
+  -h, --help              print this help
+
+Example:
+  npx wscat -c "ws://localhost:3001/local?ns=/&token=$(npm run -s token -- --user alice)"
+`;
