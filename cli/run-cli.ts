@@ -1,12 +1,15 @@
 import { ApiGatewayManagementApiClient } from '@aws-sdk/client-apigatewaymanagementapi';
 import { historyFromEnvironment } from '../definitions/app-environment';
 import { createDynamoDbDocumentClient } from '../lambdas/adapters/dynamodb-document-client';
+import { DynamoDbMembershipStore } from '../lambdas/adapters/dynamodb-membership-store';
 import { managementApiClientConfig } from '../lambdas/adapters/management-api-delivery';
 import { createChatApp } from '../lambdas/app/chat-app';
+import type { Server } from '../lambdas/core/server';
 import { createEmitter } from '../lambdas/emitter/create-emitter';
 import { type EmitCommand, parseCliArguments } from './emit-arguments';
 import { type EmitConnection, resolveEmitConnection } from './emit-connection';
 import { formatReport } from './format-report';
+import { reachedNobody, unknownNamespace, whyNobody } from './nothing-matched';
 import { lineLogger } from './stderr-logger';
 import { EXIT, USAGE, UsageError } from './usage';
 
@@ -20,7 +23,8 @@ export interface CliIo {
 
 /**
  * Runs `apigw-chat` with `argv` (without `node` and the script) and resolves with the exit
- * status: 0 emitted, 1 some posts failed or AWS refused, 2 invalid arguments or settings.
+ * status: 0 emitted, 1 some posts failed or AWS refused, 2 invalid arguments or settings,
+ * 3 nothing matched (unknown namespace, no such connection, empty room: it says which).
  * Emits through the chat application's server (`createChatApp`), so what it pushes to
  * durable rooms is numbered and kept like any other message.
  *
@@ -80,22 +84,39 @@ async function emit(
     endpoint: connection.callbackUrl,
   });
   try {
+    const app: { server?: Server } = {};
     const emitter = createEmitter({
       tableName: connection.tableName,
       endpoint: connection.callbackUrl,
       dynamoDb,
       managementApi,
       // The app's settings, and the retention the stack gives its functions (HISTORY_* env).
-      createServer: (options) => createChatApp(options, { history }),
+      createServer: (options) => {
+        app.server = createChatApp(options, { history });
+        return app.server;
+      },
       logger: lineLogger(io.stderr),
     });
+    const unknown = unknownNamespace(command.namespace, app.server?.namespaceNames() ?? []);
+    if (unknown !== undefined) {
+      io.stderr(`apigw-chat: nothing matched: ${unknown}`);
+      return EXIT.nothingMatched;
+    }
     let target = emitter.of(command.namespace);
     const audience = [...command.rooms, ...command.connections];
     if (audience.length > 0) target = target.to(audience);
     if (command.except.length > 0) target = target.except(command.except);
     const report = await target.emit(command.event, command.data);
     io.stdout(formatReport(command, report));
-    return report.failed > 0 ? EXIT.failed : EXIT.ok;
+    if (report.failed > 0) return EXIT.failed;
+    if (!reachedNobody(report)) return EXIT.ok;
+    const store = new DynamoDbMembershipStore({
+      tableName: connection.tableName,
+      client: dynamoDb,
+    });
+    io.stderr(`apigw-chat: nothing matched: nobody received "${command.event}"`);
+    for (const reason of await whyNobody(command, report, store)) io.stderr(`  ${reason}`);
+    return EXIT.nothingMatched;
   } catch (error) {
     const reason = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
     io.stderr(

@@ -1,7 +1,7 @@
 import { LOCAL_DISCOVERY_ENV } from './local-discovery';
 
 /** Exit statuses of `apigw-chat`. */
-export const EXIT = { ok: 0, failed: 1, usage: 2 } as const;
+export const EXIT = { ok: 0, failed: 1, usage: 2, nothingMatched: 3 } as const;
 
 /** What `apigw-chat --help` prints. */
 export const USAGE = `Usage: apigw-chat emit [options] <event> [data]
@@ -33,7 +33,10 @@ the SDK's default chain (AWS_PROFILE, AWS_ACCESS_KEY_ID, ...). Put -- before dat
 starts with a dash.
 
 Prints the report: recipients, delivered, gone (closed connections, now removed), failed.
-Exit status: 0 emitted, 1 some posts failed or AWS refused, 2 invalid arguments or settings.
+When no open connection got the event it says why on stderr: an unknown namespace, a
+connection closed, unknown or in another namespace, a room without members.
+Exit status: 0 emitted, 1 some posts failed or AWS refused, 2 invalid arguments or settings,
+3 nothing matched.
 
 Examples:
   npx apigw-chat emit --ns /notification --room room1 hello "text"

@@ -163,6 +163,17 @@ export class Server {
   }
 
   /**
+   * The names of the namespaces defined so far (`of` defines one on first use), the ones
+   * clients can connect to.
+   *
+   * @example
+   * createChatApp(options).namespaceNames(); // ['/', '/chat', '/notification']
+   */
+  namespaceNames(): string[] {
+    return [...this.namespaces.keys()];
+  }
+
+  /**
    * `$connect`: picks the namespace (`?ns=`, default `/`), runs its middleware, stores the
    * connection and runs the connection hook. Frames the hook sends to the new socket are
    * handed to the after-connect worker, since API Gateway refuses posts until we return.

@@ -1,10 +1,11 @@
 import {
   ForbiddenException,
+  GoneException,
   PostToConnectionCommand,
 } from '@aws-sdk/client-apigatewaymanagementapi';
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { type CliIo, runCli } from '../../cli/run-cli';
-import { USAGE } from '../../cli/usage';
+import { EXIT, USAGE } from '../../cli/usage';
 import { CALLBACK_URL, mockChatAws, TABLE_NAME } from '../support/chat-aws-mocks';
 
 const ANN = 'A00000000000001=';
@@ -148,6 +149,80 @@ describe('Function: runCli', () => {
     expect(result.stderr).toEqual([
       `apigw-chat: ResourceNotFoundException: Requested resource not found (table ${TABLE_NAME}, settings from flags and environment)`,
     ]);
+  });
+
+  describe('when nothing matched', () => {
+    it("refuses an unknown namespace, naming the chat's, and reads or sends nothing", async () => {
+      // Act
+      const result = await run(['emit', '--ns', '/notifications', 'x']);
+
+      // Assess
+      expect(result).toEqual({
+        status: EXIT.nothingMatched,
+        stdout: [],
+        stderr: [
+          'apigw-chat: nothing matched: unknown namespace /notifications: the chat has /, /chat, /notification',
+        ],
+      });
+      expect(EXIT.nothingMatched).toBe(3);
+      expect(aws.ddb.calls()).toHaveLength(0);
+    });
+
+    it('says which room has no members, after the report', async () => {
+      // Act
+      const result = await run(['emit', '--ns', '/notification', '--room', 'room9', 'x']);
+
+      // Assess
+      expect(result).toEqual({
+        status: 3,
+        stdout: [
+          'Emitted "x" to /notification (room9): recipients 0, delivered 0, gone 0, failed 0',
+        ],
+        stderr: [
+          'apigw-chat: nothing matched: nobody received "x"',
+          '  room room9 of /notification has no members',
+        ],
+      });
+    });
+
+    it('says a connection is unknown, or in another namespace', async () => {
+      // Prepare
+      const ghost = 'G00000000000009=';
+
+      // Act
+      const result = await run(['emit', '--ns', '/chat', '--to', ghost, '--to', ANN, 'x']);
+
+      // Assess
+      expect(result.status).toBe(3);
+      expect(result.stderr).toEqual([
+        'apigw-chat: nothing matched: nobody received "x"',
+        `  no connection ${ghost}: it closed, or never existed`,
+        `  connection ${ANN} is in namespace /notification, not /chat`,
+      ]);
+      expect(aws.posts()).toEqual([]);
+    });
+
+    it('says the connection was gone, and keeps --json output parseable', async () => {
+      // Prepare
+      aws.apigw
+        .on(PostToConnectionCommand, { ConnectionId: ANN })
+        .rejects(new GoneException({ message: 'gone', $metadata: { httpStatusCode: 410 } }));
+
+      // Act
+      const result = await run(['emit', '--ns', '/notification', '--to', ANN, '--json', 'x']);
+
+      // Assess
+      expect(result.status).toBe(3);
+      expect(result.stdout.map((line) => JSON.parse(line))).toEqual([
+        { recipients: 1, delivered: 0, gone: 1, failed: 0, dispatched: 0 },
+      ]);
+      expect(result.stderr).toEqual([
+        'warning: Partial delivery {"event":"x","ns":"/notification","delivered":0,"gone":1,"failed":0}',
+        'apigw-chat: nothing matched: nobody received "x"',
+        '  1 recipient(s) had closed their connection, now removed',
+        `  no connection ${ANN}: it closed, or never existed`,
+      ]);
+    });
   });
 
   it('exits 2 on invalid arguments, naming the problem, and sends nothing', async () => {

@@ -5,6 +5,7 @@ import { join, resolve } from 'node:path';
 import { LOCAL_AWS, silentLogger } from '../../local/gateway';
 import { type LocalRuntime, startLocalRuntime } from '../../local/local-runtime';
 import { ProtocolClient } from '../support/protocol-client';
+import { SDK_NODE_WARNING } from '../support/sdk-node-warning';
 
 jest.setTimeout(60_000);
 
@@ -116,6 +117,7 @@ describe('apigw-chat emit against the local runtime (real sockets, DynamoDB Loca
       'Emitted "hello" to /notification (room1): recipients 1, delivered 1, gone 0, failed 0\n',
     );
     expect(result.status).toBe(0);
+    expect(result.stderr).toBe('');
     expect(frame).toEqual({ event: 'hello', data: 'text', ns: '/notification', room: 'room1' });
     expect(raw).toContain('{"event":"hello","data":"text","ns":"/notification","room":"room1"}');
   });
@@ -172,6 +174,41 @@ describe('apigw-chat emit against the local runtime (real sockets, DynamoDB Loca
       room: 'room1',
     });
     expect(bob.raw.filter((text) => text.includes('not for bob'))).toEqual([]);
+  });
+
+  it('exits 3 and says why when nothing matched: unknown namespace, room without members, closed connection', async () => {
+    // Prepare
+    const { client } = await openNotification();
+    const id = await idOf(client);
+    client.ws.close();
+    await client.closedWith();
+    const env = cleanEnv({ APIGW_CHAT_LOCAL_FILE: discoveryFile });
+
+    // Act
+    const namespace = await npxApigwChat(['emit', '--ns', '/notifications', 'x'], env);
+    const room = await npxApigwChat(
+      ['emit', '--ns', '/notification', '--room', 'nobody', 'x'],
+      env,
+    );
+    const closed = await npxApigwChat(['emit', '--ns', '/notification', '--to', id, 'x'], env);
+
+    // Assess
+    expect(namespace).toEqual({
+      status: 3,
+      stdout: '',
+      stderr:
+        'apigw-chat: nothing matched: unknown namespace /notifications: the chat has /, /chat, /notification\n',
+    });
+    expect(room.status).toBe(3);
+    expect(room.stdout).toMatch(/recipients 0, delivered 0/);
+    expect(room.stderr).toBe(
+      'apigw-chat: nothing matched: nobody received "x"\n  room nobody of /notification has no members\n',
+    );
+    expect(closed.status).toBe(3);
+    expect(closed.stderr).toContain(`no connection ${id}: it closed, or never existed`);
+    for (const result of [namespace, room, closed]) {
+      expect(result.stderr).not.toMatch(SDK_NODE_WARNING);
+    }
   });
 
   it('exits 2 and says why on invalid arguments', async () => {
