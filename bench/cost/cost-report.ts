@@ -1,5 +1,5 @@
 import type { CostResults, CostRow } from './cost-suite';
-import { PRICES } from './pricing';
+import { PRICES } from './prices';
 
 /**
  * The cost section of BENCHMARKS.md: room messages next to the Scan-all baseline, the

@@ -1,18 +1,4 @@
-/**
- * Prices of the cost model (us-east-1, from /work/shared/reference/apigw-websocket.md,
- * "Prices used for cost models"), in dollars per million units unless named otherwise.
- */
-export const PRICES = {
-  /** API Gateway WebSocket messages, in or out, metered per 32 KB. */
-  apiGatewayMessagePerMillion: 1.0,
-  lambdaRequestPerMillion: 0.2,
-  /** Lambda duration on arm64, per GB-second (not per million). */
-  lambdaArmGbSecond: 0.0000133334,
-  /** DynamoDB on-demand, per million write request units (1 KB). */
-  dynamoDbWriteUnitPerMillion: 0.625,
-  /** DynamoDB on-demand, per million read request units (4 KB strongly consistent, half a unit eventually consistent). */
-  dynamoDbReadUnitPerMillion: 0.125,
-} as const;
+import { PRICES } from './prices';
 
 /** API Gateway meters messages in 32 KB units. */
 export const MESSAGE_METERING_BYTES = 32 * 1024;

@@ -10,12 +10,9 @@ import {
   renderCostsDocument,
   workloadHeading,
 } from '../../../bench/cost/costs-document';
-import {
-  type MeasuredRow,
-  monthlyBill,
-  WORKLOADS,
-  type Workload,
-} from '../../../bench/cost/monthly-workloads';
+import type { MeasuredRow } from '../../../bench/cost/measured-figures';
+import { monthlyBill } from '../../../bench/cost/monthly-bill';
+import { WORKLOADS, type Workload } from '../../../bench/cost/workloads';
 import { writeCostsDocument } from '../../../bench/cost/write-costs';
 
 function row(

@@ -1,9 +1,5 @@
-import {
-  costPerMillion,
-  MESSAGE_METERING_BYTES,
-  messageUnits,
-  PRICES,
-} from '../../../bench/cost/pricing';
+import { PRICES } from '../../../bench/cost/prices';
+import { costPerMillion, MESSAGE_METERING_BYTES, messageUnits } from '../../../bench/cost/pricing';
 
 describe('Function: messageUnits', () => {
   it('counts one unit per started 32 KB, at least one', () => {

@@ -1,21 +1,16 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
+import { broadcastAt, type MeasuredRow, measuredAt } from '../../../bench/cost/measured-figures';
+import { ALARMS, CUSTOM_METRICS, DEFAULT_ASSUMPTIONS } from '../../../bench/cost/model-assumptions';
 import {
-  ALARMS,
-  broadcastAt,
-  CUSTOM_METRICS,
-  DEFAULT_ASSUMPTIONS,
   type LineItem,
   lambdaTime,
-  type MeasuredRow,
   type MonthlyBill,
-  measuredAt,
   monthlyBill,
-  WORKLOADS,
-  type Workload,
-} from '../../../bench/cost/monthly-workloads';
-import { PRICES } from '../../../bench/cost/pricing';
+} from '../../../bench/cost/monthly-bill';
+import { PRICES } from '../../../bench/cost/prices';
+import { WORKLOADS, type Workload } from '../../../bench/cost/workloads';
 import { resolveOptions } from '../../../client/options';
 import type { WebSocketConstructor } from '../../../client/transport';
 
