@@ -64,7 +64,7 @@ export function renderBenchmarks(results: readonly BenchResult[]): string {
   }
   lines.push(
     '',
-    '<!-- More suites (fan-out, end-to-end): return a BenchSection (bench/bench-section.ts) from a suite registered in bench/run.ts; its section appears here. -->',
+    '<!-- More suites: define a BenchSuite (bench/bench-section.ts) and list it in SUITES of bench/run.ts; its section appears here. -->',
     '',
   );
   return lines.join('\n');

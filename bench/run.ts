@@ -8,66 +8,28 @@
  * npm run bench -- --full             # 10,000 other connections, 15 cold starts
  * npm run bench -- --suite cold-start # one suite
  */
-import { execFile } from 'node:child_process';
 import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { cpus, type as osType, release, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
-import { promisify } from 'node:util';
 import { type BenchResult, type MachineInfo, renderBenchmarks } from './bench-document';
-import type { BenchSection } from './bench-section';
-import { runColdStartSuite } from './cold-start/cold-start-suite';
-import { runCostSuite } from './cost/cost-suite';
+import { type BenchSuite, type Log, runSuite } from './bench-section';
+import { runMain, writeMarkdown } from './cli';
+import { COLD_START_SUITE } from './cold-start/cold-start-suite';
+import { COST_SUITE } from './cost/cost-suite';
 import { writeCostsDocument } from './cost/write-costs';
-import { FULL_E2E_PLAN, QUICK_E2E_PLAN } from './e2e/e2e-plan';
-import { runE2eSuite } from './e2e/e2e-suite';
-import { DEFAULT_FANOUT_PLAN, runFanoutSuite } from './fanout/fanout-suite';
+import { E2E_SUITE } from './e2e/e2e-suite';
+import { FANOUT_SUITE } from './fanout/fanout-suite';
 
 const ROOT = resolve(__dirname, '..');
 const RESULTS_DIR = join(__dirname, 'results');
 const DOCUMENT = join(ROOT, 'BENCHMARKS.md');
 
-type Log = (line: string) => void;
-
-/** A suite: what it runs in quick and full mode. Register new suites (fan-out, end-to-end) here. */
-interface Suite {
-  readonly id: string;
-  run(full: boolean, command: string, log: Log): Promise<BenchSection>;
-}
-
-const SUITES: readonly Suite[] = [
-  {
-    id: 'cost',
-    run: (full, command, log) =>
-      runCostSuite(
-        full
-          ? {
-              roomSizes: [1, 10, 100, 1_000],
-              others: 10_000,
-              namespaceSweep: [0, 1_000, 10_000],
-              repeats: 3,
-              lambdaMemoryMb: 256,
-            }
-          : {
-              roomSizes: [1, 10, 100],
-              others: 1_000,
-              namespaceSweep: [0, 100, 1_000],
-              repeats: 3,
-              lambdaMemoryMb: 256,
-            },
-        command,
-        log,
-      ),
-  },
-  {
-    id: 'cold-start',
-    run: (full, command, log) => runColdStartSuite({ runs: full ? 15 : 5 }, command, log),
-  },
-  {
-    id: 'e2e',
-    run: (full, command, log) => runE2eSuite(full ? FULL_E2E_PLAN : QUICK_E2E_PLAN, command, log),
-  },
-  { id: 'fanout', run: (_full, command, log) => runFanoutSuite(DEFAULT_FANOUT_PLAN, command, log) },
-  // More suites (fan-out, end-to-end) go here: { id, run } returning a BenchSection.
+/** The suites, in the order they run; each writes `bench/results/<id>.json`. */
+const SUITES: readonly BenchSuite<unknown, unknown>[] = [
+  COST_SUITE,
+  COLD_START_SUITE,
+  E2E_SUITE,
+  FANOUT_SUITE,
 ];
 
 /** Bounds the whole run; past it the process exits with 3. */
@@ -115,21 +77,6 @@ async function readResults(): Promise<BenchResult[]> {
   return results;
 }
 
-/** Lets Biome lay out the Markdown (it aligns tables), so `npm run lint` passes on the file. */
-async function formatDocument(log: Log): Promise<void> {
-  try {
-    const biome = require.resolve('@biomejs/biome/bin/biome');
-    await promisify(execFile)(process.execPath, [biome, 'format', '--write', DOCUMENT], {
-      cwd: ROOT,
-      timeout: 60_000,
-    });
-  } catch (error) {
-    log(
-      `could not format BENCHMARKS.md with Biome: ${error instanceof Error ? error.message : error}`,
-    );
-  }
-}
-
 async function main(): Promise<number> {
   let args: Arguments;
   try {
@@ -162,7 +109,8 @@ async function main(): Promise<number> {
     ].join(' ');
     const started = performance.now();
     log(`${suite.id}: running (${args.full ? 'full' : 'quick'})`);
-    const section = await suite.run(args.full, command, log);
+    const plan = args.full ? suite.plans.full : suite.plans.quick;
+    const section = await runSuite(suite, plan, command, log);
     const result: BenchResult = {
       section,
       machine,
@@ -175,22 +123,11 @@ async function main(): Promise<number> {
     );
     log(`${suite.id}: done in ${result.durationS} s`);
   }
-  await writeFile(DOCUMENT, renderBenchmarks(await readResults()));
-  await formatDocument(log);
+  await writeMarkdown(ROOT, DOCUMENT, renderBenchmarks(await readResults()), log);
   log(`wrote ${DOCUMENT}`);
   // docs/costs.md: monthly bills of realistic workloads from bench/results/cost.json.
   await writeCostsDocument({ root: ROOT, log });
   return 0;
 }
 
-if (require.main === module) {
-  main().then(
-    (code) => {
-      process.exitCode = code;
-    },
-    (error: unknown) => {
-      console.error('bench:', error instanceof Error ? (error.stack ?? error.message) : error);
-      process.exitCode = 1;
-    },
-  );
-}
+if (require.main === module) runMain('bench', main);

@@ -2,7 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { ENV, type FunctionName, LAMBDA_FUNCTIONS } from '../../definitions/api';
-import type { BenchSection } from '../bench-section';
+import type { BenchSuite, Log } from '../bench-section';
 import { median } from '../median';
 import { type BundleSize, bundleFunction } from './bundle';
 import { type LoadSample, measureLoadTimes } from './load-time';
@@ -35,31 +35,21 @@ export interface ColdStartResults {
 const ROOT = resolve(__dirname, '..', '..');
 
 /**
- * Bundles every function of `LAMBDA_FUNCTIONS` as the stack does and times its module load
- * in fresh Node processes.
+ * The `cold-start` suite: bundles every function of `LAMBDA_FUNCTIONS` as the stack does and
+ * times its module load in fresh Node processes.
  *
  * @example
- * const section = await runColdStartSuite({ runs: 5 }, 'npm run bench', console.error);
+ * const section = await runSuite(COLD_START_SUITE, { runs: 5 }, 'npm run bench', console.error);
  */
-export async function runColdStartSuite(
-  plan: ColdStartPlan,
-  command: string,
-  log: (line: string) => void,
-): Promise<BenchSection> {
-  const results = await measureColdStarts(plan, log);
-  return {
-    id: 'cold-start',
-    title: 'Cold start',
-    command,
-    markdown: formatColdStartMarkdown(results),
-    data: results,
-  };
-}
+export const COLD_START_SUITE: BenchSuite<ColdStartPlan, ColdStartResults> = {
+  id: 'cold-start',
+  title: 'Cold start',
+  plans: { quick: { runs: 5 }, full: { runs: 15 } },
+  measure: measureColdStarts,
+  markdown: formatColdStartMarkdown,
+};
 
-export async function measureColdStarts(
-  plan: ColdStartPlan,
-  log: (line: string) => void,
-): Promise<ColdStartResults> {
+export async function measureColdStarts(plan: ColdStartPlan, log: Log): Promise<ColdStartResults> {
   const outRoot = await mkdtemp(join(tmpdir(), 'apigw-chat-bundles-'));
   const baseEnv: NodeJS.ProcessEnv = {
     PATH: process.env.PATH,

@@ -5,7 +5,7 @@ import {
   createDynamoDbLocalClient,
   startDynamoDbLocal,
 } from '../../local/dynamodb-local';
-import type { BenchSection } from '../bench-section';
+import type { BenchSuite, Log } from '../bench-section';
 import { median } from '../median';
 import type { CapacityTally } from './capacity-recorder';
 import { benchId, CostHarness, type Lookup, type OperationCost } from './cost-harness';
@@ -64,31 +64,37 @@ const TABLE_NAME = 'bench-cost';
 const SWEEP_ROOM_SIZE = 10;
 
 /**
- * Runs the cost benchmark on DynamoDB Local (in memory) and returns its section.
+ * The `cost` suite: measures every operation on DynamoDB Local (in memory), with both
+ * lookups, and prices it.
  *
  * @example
- * const section = await runCostSuite({ roomSizes: [1, 10], others: 100, namespaceSweep: [0, 100], repeats: 3, lambdaMemoryMb: 256 }, 'npm run bench', console.error);
+ * const section = await runSuite(COST_SUITE, COST_SUITE.plans.quick, 'npm run bench', console.error);
  */
-export async function runCostSuite(
-  plan: CostPlan,
-  command: string,
-  log: (line: string) => void,
-): Promise<BenchSection> {
-  const results = await measureCosts(plan, log);
-  return {
-    id: 'cost',
-    title: 'Cost per operation',
-    command,
-    markdown: formatCostMarkdown(results),
-    data: results,
-  };
-}
+export const COST_SUITE: BenchSuite<CostPlan, CostResults> = {
+  id: 'cost',
+  title: 'Cost per operation',
+  plans: {
+    quick: {
+      roomSizes: [1, 10, 100],
+      others: 1_000,
+      namespaceSweep: [0, 100, 1_000],
+      repeats: 3,
+      lambdaMemoryMb: 256,
+    },
+    full: {
+      roomSizes: [1, 10, 100, 1_000],
+      others: 10_000,
+      namespaceSweep: [0, 1_000, 10_000],
+      repeats: 3,
+      lambdaMemoryMb: 256,
+    },
+  },
+  measure: measureCosts,
+  markdown: formatCostMarkdown,
+};
 
 /** Seeds the namespace, then measures every operation with both lookups. */
-export async function measureCosts(
-  plan: CostPlan,
-  log: (line: string) => void,
-): Promise<CostResults> {
+export async function measureCosts(plan: CostPlan, log: Log): Promise<CostResults> {
   const db = await startDynamoDbLocal();
   const clients: DynamoDBClient[] = [];
   const client = (): DynamoDBClient => {

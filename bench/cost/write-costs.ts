@@ -6,10 +6,10 @@
  * @example
  * npx tsx bench/cost/write-costs.ts
  */
-import { execFile } from 'node:child_process';
-import { readFile, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { promisify } from 'node:util';
+import type { Log } from '../bench-section';
+import { runMain, writeMarkdown } from '../cli';
 import { type CostResultFile, type FanoutPlanFigures, renderCostsDocument } from './costs-document';
 
 const ROOT = resolve(__dirname, '..', '..');
@@ -17,7 +17,7 @@ const ROOT = resolve(__dirname, '..', '..');
 export interface WriteCostsOptions {
   /** Repository root. Default: two levels above this file. */
   readonly root?: string;
-  readonly log?: (line: string) => void;
+  readonly log?: Log;
 }
 
 /**
@@ -43,11 +43,12 @@ export async function writeCostsDocument(
   );
   const fanoutPlan = fanout?.section?.data?.plan;
   const document = join(root, 'docs', 'costs.md');
-  await writeFile(
+  await writeMarkdown(
+    root,
     document,
     renderCostsDocument({ cost, ...(fanoutPlan === undefined ? {} : { fanoutPlan }) }),
+    log,
   );
-  await formatWithBiome(root, document, log);
   log(`wrote ${document}`);
   return document;
 }
@@ -61,31 +62,11 @@ async function readJson<T>(path: string): Promise<T | undefined> {
   }
 }
 
-/** Biome aligns the tables, so `npm run lint` passes on the generated file. */
-async function formatWithBiome(
-  root: string,
-  path: string,
-  log: (line: string) => void,
-): Promise<void> {
-  try {
-    const biome = require.resolve('@biomejs/biome/bin/biome');
-    await promisify(execFile)(process.execPath, [biome, 'format', '--write', path], {
-      cwd: root,
-      timeout: 60_000,
-    });
-  } catch (error) {
-    log(`could not format ${path} with Biome: ${error instanceof Error ? error.message : error}`);
-  }
-}
-
 if (require.main === module) {
-  writeCostsDocument({ log: (line) => process.stderr.write(`costs: ${line}\n`) }).then(
-    (written) => {
-      process.exitCode = written ? 0 : 1;
-    },
-    (error: unknown) => {
-      console.error('costs:', error instanceof Error ? (error.stack ?? error.message) : error);
-      process.exitCode = 1;
-    },
-  );
+  runMain('costs', async () => {
+    const written = await writeCostsDocument({
+      log: (line) => process.stderr.write(`costs: ${line}\n`),
+    });
+    return written ? 0 : 1;
+  });
 }

@@ -1,9 +1,9 @@
 import { silentLogger } from '../../local/gateway';
 import { type LocalRuntime, startLocalRuntime } from '../../local/local-runtime';
-import type { BenchSection } from '../bench-section';
+import type { BenchSuite, Log } from '../bench-section';
 import { closeAll, probeConnections } from './connection-probe';
 import { type E2eClient, openE2eClient, request } from './e2e-client';
-import type { E2ePlan } from './e2e-plan';
+import { type E2ePlan, FULL_E2E_PLAN, QUICK_E2E_PLAN } from './e2e-plan';
 import { type E2eResults, formatE2eMarkdown } from './e2e-report';
 import { measureDirect, measureRoom, measureThroughput } from './message-latency';
 import { dynamoDbLocalPid } from './process-memory';
@@ -11,32 +11,21 @@ import { dynamoDbLocalPid } from './process-memory';
 const ROOM = 'bench-e2e';
 
 /**
- * Runs the end-to-end benchmark on a local runtime it starts (anonymous auth) and returns
- * its section.
+ * The `e2e` suite: the end-to-end benchmark on a local runtime it starts (anonymous auth).
  *
  * @example
- * const section = await runE2eSuite(QUICK_E2E_PLAN, 'npm run bench -- --suite e2e', console.error);
+ * const section = await runSuite(E2E_SUITE, QUICK_E2E_PLAN, 'npm run bench -- --suite e2e', console.error);
  */
-export async function runE2eSuite(
-  plan: E2ePlan,
-  command: string,
-  log: (line: string) => void,
-): Promise<BenchSection> {
-  const results = await measureEndToEnd(plan, log);
-  return {
-    id: 'e2e',
-    title: 'End to end on the local runtime',
-    command,
-    markdown: formatE2eMarkdown(results),
-    data: results,
-  };
-}
+export const E2E_SUITE: BenchSuite<E2ePlan, E2eResults> = {
+  id: 'e2e',
+  title: 'End to end on the local runtime',
+  plans: { quick: QUICK_E2E_PLAN, full: FULL_E2E_PLAN },
+  measure: measureEndToEnd,
+  markdown: formatE2eMarkdown,
+};
 
 /** Starts a runtime, measures every phase of `plan` and stops it. */
-export async function measureEndToEnd(
-  plan: E2ePlan,
-  log: (line: string) => void,
-): Promise<E2eResults> {
+export async function measureEndToEnd(plan: E2ePlan, log: Log): Promise<E2eResults> {
   process.env.POWERTOOLS_LOG_LEVEL ??= 'SILENT';
   const runtime: LocalRuntime = await startLocalRuntime({
     auth: { mode: 'anonymous' },

@@ -7,7 +7,7 @@ import type {
   ShardDispatcher,
 } from '../../lambdas/core/ports';
 import type { SocketId } from '../../lambdas/core/types';
-import type { BenchSection } from '../bench-section';
+import type { BenchSuite, Log } from '../bench-section';
 
 export interface FanoutPlan {
   /** Room sizes (recipients of one room message). */
@@ -123,7 +123,10 @@ export async function measureFanout(
   };
 }
 
-export async function runFanout(plan: FanoutPlan, log: (line: string) => void = () => undefined) {
+export async function runFanout(
+  plan: FanoutPlan,
+  log: Log = () => undefined,
+): Promise<FanoutRow[]> {
   const rows: FanoutRow[] = [];
   for (const mode of ['single invocation', 'sharded'] as const) {
     for (const size of plan.roomSizes) {
@@ -155,18 +158,17 @@ export function formatFanoutMarkdown(plan: FanoutPlan, rows: readonly FanoutRow[
   return lines.join('\n');
 }
 
-/** The `fanout` suite of `npm run bench`: cheap, so quick and full run the same sizes. */
-export async function runFanoutSuite(
-  plan: FanoutPlan,
-  command: string,
-  log: (line: string) => void,
-): Promise<BenchSection> {
-  const rows = await runFanout(plan, log);
-  return {
-    id: 'fanout',
-    title: 'Fan-out time versus room size',
-    command,
-    markdown: formatFanoutMarkdown(plan, rows),
-    data: { plan, rows },
-  };
+/** What the `fanout` suite measured: its plan and a row per mode and room size. */
+export interface FanoutResults {
+  readonly plan: FanoutPlan;
+  readonly rows: readonly FanoutRow[];
 }
+
+/** The `fanout` suite of `npm run bench`: cheap, so quick and full run the same sizes. */
+export const FANOUT_SUITE: BenchSuite<FanoutPlan, FanoutResults> = {
+  id: 'fanout',
+  title: 'Fan-out time versus room size',
+  plans: { quick: DEFAULT_FANOUT_PLAN, full: DEFAULT_FANOUT_PLAN },
+  measure: async (plan, log) => ({ plan, rows: await runFanout(plan, log) }),
+  markdown: ({ plan, rows }) => formatFanoutMarkdown(plan, rows),
+};

@@ -1,8 +1,9 @@
+import { runSuite } from '../../../bench/bench-section';
 import {
   DEFAULT_FANOUT_PLAN,
+  FANOUT_SUITE,
   formatFanoutMarkdown,
   measureFanout,
-  runFanoutSuite,
 } from '../../../bench/fanout/fanout-suite';
 
 jest.setTimeout(30_000);
@@ -30,7 +31,8 @@ describe('Bench: fanout', () => {
 
   it('renders a section with a row per mode and size', async () => {
     // Act
-    const section = await runFanoutSuite(
+    const section = await runSuite(
+      FANOUT_SUITE,
       { ...DEFAULT_FANOUT_PLAN, roomSizes: [10, 100], postDelayMs: 1 },
       'npm run bench -- --suite fanout',
       () => undefined,
