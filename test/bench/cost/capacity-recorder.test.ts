@@ -20,6 +20,14 @@ function fakeClient() {
   };
 }
 
+/** A recorder attached to a fake client. */
+function attachedRecorder() {
+  const recorder = new CapacityRecorder();
+  const client = fakeClient();
+  recorder.attach(client);
+  return { recorder, client };
+}
+
 describe('Class: CapacityRecorder', () => {
   describe('Method: record', () => {
     it('counts reads and writes by command and sums their capacity', () => {
@@ -94,9 +102,7 @@ describe('Class: CapacityRecorder', () => {
   describe('Method: attach', () => {
     it('asks for the total consumed capacity and records it', async () => {
       // Prepare
-      const recorder = new CapacityRecorder();
-      const client = fakeClient();
-      recorder.attach(client);
+      const { recorder, client } = attachedRecorder();
       const seen: Record<string, unknown>[] = [];
 
       // Act
@@ -112,9 +118,7 @@ describe('Class: CapacityRecorder', () => {
 
     it('counts a failed request without capacity and rethrows', async () => {
       // Prepare
-      const recorder = new CapacityRecorder();
-      const client = fakeClient();
-      recorder.attach(client);
+      const { recorder, client } = attachedRecorder();
       const failure = new Error('ConditionalCheckFailedException');
 
       // Act
@@ -129,9 +133,7 @@ describe('Class: CapacityRecorder', () => {
 
     it('leaves control-plane commands alone', async () => {
       // Prepare
-      const recorder = new CapacityRecorder();
-      const client = fakeClient();
-      recorder.attach(client);
+      const { recorder, client } = attachedRecorder();
       const seen: Record<string, unknown>[] = [];
 
       // Act
