@@ -1,9 +1,10 @@
-import { ChatError } from '../core/errors';
 import type { HistoryOptions } from '../core/room-features';
 import type { Server } from '../core/server';
 import * as z from '../core/zod';
-import { registerHistory, usersReply } from './history-events';
-import { parseData, RoomName } from './schemas';
+import { registerHistory } from './history-events';
+import { registerMembers } from './members';
+import { registerRoomPost } from './room-post';
+import { parseData } from './schemas';
 import { registerWhoami } from './whoami';
 
 /** The rooms of `/chat` and the greeting each sends when someone joins. */
@@ -16,7 +17,6 @@ const JoinRoomData = z.object({
   type: z.string().check(z.maxLength(128)),
   user: z.string().check(z.minLength(1), z.maxLength(64)),
 });
-const RoomMessageData = z.object({ room: RoomName, message: z.unknown() });
 
 /**
  * Namespace `/chat`: two fixed rooms, a greeting on join and room messages. Both rooms are
@@ -44,20 +44,6 @@ export function registerChatNamespace(server: Server, history: HistoryOptions = 
     ack('success');
   });
 
-  nsp.on('room-message', async (socket, data, ack) => {
-    const { room, message } = parseData(RoomMessageData, data, 'room-message');
-    if (!socket.rooms.has(room))
-      throw new ChatError('FORBIDDEN', `Join "${room}" before posting to it`);
-    const report = await socket.to(room).emit('room-message', message);
-    const seq = report.seqs?.[room];
-    ack({ recipients: report.delivered + report.dispatched, ...(seq ? { room, seq } : {}) });
-  });
-
-  nsp.on('members', async (socket, data, ack) => {
-    const { room } = parseData(z.object({ room: RoomName }), data, 'members');
-    if (!socket.rooms.has(room))
-      throw new ChatError('FORBIDDEN', `Join "${room}" to see its members`);
-    const [members, users] = await Promise.all([nsp.in(room).fetchSocketIds(), nsp.presence(room)]);
-    ack({ members, ...(users ? { users: usersReply(users) } : {}) });
-  });
+  registerRoomPost(nsp, 'room-message');
+  registerMembers(nsp);
 }

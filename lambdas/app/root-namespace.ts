@@ -3,14 +3,15 @@ import type { HistoryOptions } from '../core/room-features';
 import type { Server } from '../core/server';
 import { isSocketId } from '../core/socket-id';
 import * as z from '../core/zod';
-import { historyReply, registerHistory, Seq, usersReply } from './history-events';
+import { historyReply, registerHistory, Seq } from './history-events';
+import { registerMembers } from './members';
 import { type PrivateRooms, privateRoomPolicy } from './private-rooms';
+import { registerRoomPost } from './room-post';
 import { parseData, RoomName } from './schemas';
 import { registerWhoami } from './whoami';
 
 const RoomData = z.object({ room: RoomName });
 const JoinData = z.object({ room: RoomName, since: z.optional(Seq) });
-const ChatData = z.object({ room: RoomName, message: z.unknown() });
 const DirectData = z.object({
   to: z.string().check(z.minLength(1), z.maxLength(128)),
   message: z.unknown(),
@@ -57,14 +58,7 @@ export function registerRootNamespace(
     ack({ room });
   });
 
-  nsp.on('chat', async (socket, data, ack) => {
-    const { room, message } = parseData(ChatData, data, 'chat');
-    if (!socket.rooms.has(room))
-      throw new ChatError('FORBIDDEN', `Join "${room}" before posting to it`);
-    const report = await socket.to(room).emit('chat', message);
-    const seq = report.seqs?.[room];
-    ack({ recipients: report.delivered + report.dispatched, ...(seq ? { room, seq } : {}) });
-  });
+  registerRoomPost(nsp, 'chat');
 
   nsp.on('broadcast', async (socket, data, ack) => {
     const report = await socket.broadcast.emit('broadcast', data);
@@ -90,13 +84,6 @@ export function registerRootNamespace(
     ack({ rooms: [...socket.rooms].filter((room) => room !== socket.id) });
   });
 
-  nsp.on('members', async (socket, data, ack) => {
-    const { room } = parseData(RoomData, data, 'members');
-    if (!socket.rooms.has(room))
-      throw new ChatError('FORBIDDEN', `Join "${room}" to see its members`);
-    const [members, users] = await Promise.all([nsp.in(room).fetchSocketIds(), nsp.presence(room)]);
-    ack({ members, ...(users ? { users: usersReply(users) } : {}) });
-  });
-
+  registerMembers(nsp);
   registerHistory(nsp);
 }
