@@ -23,8 +23,7 @@ const SETTLE_MS = 100;
 async function setUp(options: Parameters<typeof pool.start>[0] = {}) {
   const fakes = recordingFunctions();
   const gateway = await pool.start({ functions: fakes.functions, ...options });
-  const client = await openClient(gateway.url);
-  pool.track(client.ws);
+  const client = await pool.open(gateway.url);
   const connectionId = fakes.calls('connect')[0]?.event.requestContext.connectionId as string;
   const disconnects = async () => {
     await waitFor(() => fakes.calls('disconnect').length > 0);

@@ -127,7 +127,7 @@ describe('Emulator: the $connect handshake', () => {
       const { functions } = recordingFunctions({ connect: async () => result });
       const gateway = await pool.start({ functions });
 
-      const client = pool.track((await openClient(gateway.url)).ws);
+      const client = (await pool.open(gateway.url)).ws;
 
       expect(client.readyState).toBe(client.OPEN);
     }
@@ -153,7 +153,7 @@ describe('Emulator: the $connect handshake', () => {
     const { functions, calls } = recordingFunctions();
     const gateway = await pool.start({ functions, routes });
 
-    const client = pool.track((await openClient(gateway.url)).ws);
+    const client = (await pool.open(gateway.url)).ws;
 
     expect(client.readyState).toBe(client.OPEN);
     expect(calls('connect')).toHaveLength(0);

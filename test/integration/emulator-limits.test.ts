@@ -8,7 +8,6 @@ import { type FrameHeader, FrameScanner } from '../../local/gateway/limits/frame
 import {
   type AnyEvent,
   gatewayPool,
-  openClient,
   recordingFunctions,
   SDK_CONFIG,
   sleep,
@@ -25,8 +24,7 @@ async function setUp(options: Parameters<typeof pool.start>[0] = {}) {
     message: async (event) => ({ statusCode: 200, body: `${event.body?.length}` }),
   });
   const gateway = await pool.start({ functions: fakes.functions, ...options });
-  const client = await openClient(gateway.url);
-  pool.track(client.ws);
+  const client = await pool.open(gateway.url);
   const disconnectCodes = () =>
     fakes
       .calls('disconnect')

@@ -8,7 +8,6 @@ import {
 import type { Gateway } from '../../local/gateway';
 import {
   gatewayPool,
-  openClient,
   recordingFunctions,
   SDK_CONFIG,
   sleep,
@@ -24,8 +23,7 @@ let management: ApiGatewayManagementApiClient;
 beforeEach(async () => {
   const fakes = recordingFunctions();
   gateway = await pool.start({ functions: fakes.functions });
-  client = await openClient(gateway.url, { headers: { 'User-Agent': 'jest-client/1.0' } });
-  pool.track(client.ws);
+  client = await pool.open(gateway.url, { headers: { 'User-Agent': 'jest-client/1.0' } });
   connectionId = fakes.calls('connect')[0]?.event.requestContext.connectionId as string;
   management = new ApiGatewayManagementApiClient({
     ...SDK_CONFIG,

@@ -1,6 +1,6 @@
 import type { RouteDefinition } from '../../definitions/api';
 import { ROUTES } from '../../definitions/api';
-import { gatewayPool, openClient, recordingFunctions, sleep, waitFor } from './emulator-support';
+import { gatewayPool, recordingFunctions, sleep, waitFor } from './emulator-support';
 
 const pool = gatewayPool();
 afterEach(() => pool.stopAll());
@@ -14,8 +14,7 @@ describe('Emulator: routing messages', () => {
       message: async (event) => ({ statusCode: 200, body: `ack:${event.body}` }),
     });
     const gateway = await pool.start({ functions });
-    const client = await openClient(gateway.url);
-    pool.track(client.ws);
+    const client = await pool.open(gateway.url);
 
     // Act
     client.ws.send('not json');
@@ -33,8 +32,7 @@ describe('Emulator: routing messages', () => {
   it('answers the MOCK ping route without invoking any Lambda', async () => {
     const { functions, calls } = recordingFunctions();
     const gateway = await pool.start({ functions });
-    const client = await openClient(gateway.url);
-    pool.track(client.ws);
+    const client = await pool.open(gateway.url);
 
     client.ws.send('{"action":"ping"}');
 
@@ -70,8 +68,7 @@ describe('Emulator: routing messages', () => {
     ];
     const { functions, calls } = recordingFunctions();
     const gateway = await pool.start({ functions, routes });
-    const client = await openClient(gateway.url);
-    pool.track(client.ws);
+    const client = await pool.open(gateway.url);
 
     // Act
     const bodies = [
@@ -101,8 +98,7 @@ describe('Emulator: routing messages', () => {
       },
     ];
     const gateway = await pool.start({ functions: {}, routes });
-    const client = await openClient(gateway.url);
-    pool.track(client.ws);
+    const client = await pool.open(gateway.url);
 
     // Act
     client.ws.send('{"action":"nope"}');
@@ -127,8 +123,7 @@ describe('Emulator: routing messages', () => {
       },
     });
     const gateway = await pool.start({ functions });
-    const client = await openClient(gateway.url);
-    pool.track(client.ws);
+    const client = await pool.open(gateway.url);
 
     // Act
     client.ws.send('fail');
@@ -154,8 +149,7 @@ describe('Emulator: routing messages', () => {
           : { statusCode: 200, body: 'fine' },
     });
     const gateway = await pool.start({ functions });
-    const client = await openClient(gateway.url);
-    pool.track(client.ws);
+    const client = await pool.open(gateway.url);
 
     // Act
     client.ws.send('object');
@@ -172,8 +166,7 @@ describe('Emulator: routing messages', () => {
       message: () => sleep(300).then(() => ({ statusCode: 200, body: 'late' })),
     });
     const gateway = await pool.start({ functions, integrationTimeoutMs: 100 });
-    const client = await openClient(gateway.url);
-    pool.track(client.ws);
+    const client = await pool.open(gateway.url);
 
     client.ws.send('slow');
 
@@ -203,8 +196,7 @@ describe('Emulator: routing messages', () => {
       deliver: async () => ({ statusCode: 200, body: '' }),
     });
     const gateway = await pool.start({ functions, routes });
-    const client = await openClient(gateway.url);
-    pool.track(client.ws);
+    const client = await pool.open(gateway.url);
 
     // Act
     client.ws.send('one-way');

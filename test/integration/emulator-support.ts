@@ -50,7 +50,10 @@ export function recordingFunctions(
   return { functions, calls: of };
 }
 
-/** Starts a gateway on a free port with a silent logger; `stopAll` closes every one started. */
+/**
+ * Starts gateways on free ports with a silent logger, and opens clients on them; `stopAll`
+ * closes every gateway started and terminates every socket opened or tracked.
+ */
 export function gatewayPool() {
   const gateways: Gateway[] = [];
   const sockets: WebSocket[] = [];
@@ -63,6 +66,12 @@ export function gatewayPool() {
     track(ws: WebSocket): WebSocket {
       sockets.push(ws);
       return ws;
+    },
+    /** `openClient`, its socket terminated by `stopAll`. */
+    async open(...args: Parameters<typeof openClient>): Promise<TestClient> {
+      const client = await openClient(...args);
+      sockets.push(client.ws);
+      return client;
     },
     async stopAll(): Promise<void> {
       for (const ws of sockets.splice(0)) ws.terminate();
