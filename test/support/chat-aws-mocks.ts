@@ -3,7 +3,6 @@ import {
   ApiGatewayManagementApiClient,
   PostToConnectionCommand,
 } from '@aws-sdk/client-apigatewaymanagementapi';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import {
   BatchWriteCommand,
@@ -14,6 +13,8 @@ import {
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
+import 'aws-sdk-client-mock-jest';
+import { createDynamoDbDocumentClient } from '../../lambdas/adapters/dynamodb-document-client';
 import type { ChatRuntimeOptions } from '../../lambdas/handlers/chat-runtime';
 import { FakeChatTable } from './fake-chat-table';
 
@@ -30,8 +31,7 @@ const credentials = { accessKeyId: 'x', secretAccessKey: 'x' };
  *
  * @example
  * const aws = mockChatAws();
- * beforeEach(() => aws.install());
- * afterEach(() => aws.reset());
+ * aws.installForEachTest();
  * const connect = createConnectHandler(() => createChatRuntime(aws.runtimeOptions));
  */
 export function mockChatAws() {
@@ -46,9 +46,7 @@ export function mockChatAws() {
       CALLBACK_URL,
       DELIVER_FUNCTION_NAME,
     },
-    dynamoDb: DynamoDBDocumentClient.from(new DynamoDBClient({ region, credentials }), {
-      marshallOptions: { removeUndefinedValues: true },
-    }),
+    dynamoDb: createDynamoDbDocumentClient({ region, credentials }),
     managementApi: new ApiGatewayManagementApiClient({
       region,
       credentials,
@@ -58,6 +56,20 @@ export function mockChatAws() {
     logger,
   };
 
+  /** Empty table behind DynamoDB; every post answers 200, every invocation 202. */
+  const install = (): void => {
+    table.clear();
+    table.attach(ddb);
+    apigw.on(PostToConnectionCommand).resolves({});
+    lambda.on(InvokeCommand).resolves({ StatusCode: 202 });
+  };
+  /** Forgets calls and behaviours; the next `install` starts over. */
+  const reset = (): void => {
+    ddb.reset();
+    apigw.reset();
+    lambda.reset();
+  };
+
   return {
     ddb,
     apigw,
@@ -65,18 +77,18 @@ export function mockChatAws() {
     table,
     logger,
     runtimeOptions,
-    /** Empty table behind DynamoDB; every post answers 200, every invocation 202. */
-    install(): void {
-      table.clear();
-      table.attach(ddb);
-      apigw.on(PostToConnectionCommand).resolves({});
-      lambda.on(InvokeCommand).resolves({ StatusCode: 202 });
-    },
-    /** Forgets calls and behaviours; the next `install` starts over. */
-    reset(): void {
-      ddb.reset();
-      apigw.reset();
-      lambda.reset();
+    install,
+    reset,
+    /**
+     * For every test of the calling `describe` (or file): `install` before it; after it, fails
+     * the test if a ScanCommand was sent, then `reset`.
+     */
+    installForEachTest(): void {
+      beforeEach(install);
+      afterEach(() => {
+        expect(ddb).not.toHaveReceivedCommand(ScanCommand);
+        reset();
+      });
     },
     /** Forgets the calls made so far (after a test's Prepare step), keeping the behaviours. */
     clearHistory(): void {

@@ -1,6 +1,6 @@
 import { PostToConnectionCommand } from '@aws-sdk/client-apigatewaymanagementapi';
 import { InvokeCommand } from '@aws-sdk/client-lambda';
-import { BatchWriteCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchWriteCommand } from '@aws-sdk/lib-dynamodb';
 import 'aws-sdk-client-mock-jest';
 import { createChatRuntime } from '../../../lambdas/handlers/chat-runtime';
 import { createConnectHandler } from '../../../lambdas/handlers/connect';
@@ -14,14 +14,7 @@ const connect = createConnectHandler(() => createChatRuntime(aws.runtimeOptions)
 const ttlOf = (connectedAt: number) => Math.floor(connectedAt / 1000) + 8100;
 
 describe('Handler: connect', () => {
-  beforeEach(() => {
-    aws.install();
-  });
-
-  afterEach(() => {
-    expect(aws.ddb).not.toHaveReceivedCommand(ScanCommand);
-    aws.reset();
-  });
+  aws.installForEachTest();
 
   describe('Namespace: /', () => {
     it('answers 200 and writes the connection, its namespace membership and its own room in one batch', async () => {

@@ -1,5 +1,4 @@
 import { GoneException, PostToConnectionCommand } from '@aws-sdk/client-apigatewaymanagementapi';
-import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import 'aws-sdk-client-mock-jest';
 import { createChatRuntime } from '../../../lambdas/handlers/chat-runtime';
 import { createDeliverHandler } from '../../../lambdas/handlers/deliver';
@@ -14,13 +13,9 @@ const hello = '{"event":"hello","data":"notification","ns":"/notification"}';
 const welcome = '{"event":"welcome","data":{"rooms":2},"ns":"/notification"}';
 
 describe('Handler: deliver', () => {
-  beforeEach(() => {
-    aws.install();
-  });
+  aws.installForEachTest();
 
   afterEach(() => {
-    expect(aws.ddb).not.toHaveReceivedCommand(ScanCommand);
-    aws.reset();
     jest.useRealTimers();
   });
 

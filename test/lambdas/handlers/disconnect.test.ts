@@ -1,4 +1,4 @@
-import { BatchWriteCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchWriteCommand } from '@aws-sdk/lib-dynamodb';
 import 'aws-sdk-client-mock-jest';
 import { createChatRuntime } from '../../../lambdas/handlers/chat-runtime';
 import { createConnectHandler } from '../../../lambdas/handlers/connect';
@@ -19,14 +19,7 @@ const message = createMessageHandler(runtime);
 const disconnect = createDisconnectHandler(runtime);
 
 describe('Handler: disconnect', () => {
-  beforeEach(() => {
-    aws.install();
-  });
-
-  afterEach(() => {
-    expect(aws.ddb).not.toHaveReceivedCommand(ScanCommand);
-    aws.reset();
-  });
+  aws.installForEachTest();
 
   it('deletes the connection and every membership, and leaves the others alone', async () => {
     // Prepare

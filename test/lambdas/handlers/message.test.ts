@@ -3,7 +3,7 @@ import {
   LimitExceededException,
   PostToConnectionCommand,
 } from '@aws-sdk/client-apigatewaymanagementapi';
-import { BatchWriteCommand, GetCommand, QueryCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchWriteCommand, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import 'aws-sdk-client-mock-jest';
 import { createChatRuntime } from '../../../lambdas/handlers/chat-runtime';
 import { createConnectHandler } from '../../../lambdas/handlers/connect';
@@ -86,14 +86,7 @@ const bob: User = { id: 'bob', name: 'Bob' };
 const gone = () => new GoneException({ message: 'gone', $metadata: { httpStatusCode: 410 } });
 
 describe('Handler: message', () => {
-  beforeEach(() => {
-    aws.install();
-  });
-
-  afterEach(() => {
-    expect(aws.ddb).not.toHaveReceivedCommand(ScanCommand);
-    aws.reset();
-  });
+  aws.installForEachTest();
 
   describe('Namespace: /', () => {
     describe('Event: join', () => {
