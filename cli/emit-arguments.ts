@@ -115,21 +115,52 @@ export function parseCliArguments(argv: readonly string[]): CliRequest {
   return { kind: 'emit', command: result.data };
 }
 
+const OPTIONS = {
+  ns: { type: 'string' },
+  room: { type: 'string', multiple: true },
+  to: { type: 'string', multiple: true },
+  except: { type: 'string', multiple: true },
+  table: { type: 'string' },
+  endpoint: { type: 'string' },
+  region: { type: 'string' },
+  json: { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
 function readArgs(argv: readonly string[]) {
   return parseArgs({
-    args: [...argv],
+    args: attachValues(argv),
     allowPositionals: true,
     strict: true,
-    options: {
-      ns: { type: 'string' },
-      room: { type: 'string', multiple: true },
-      to: { type: 'string', multiple: true },
-      except: { type: 'string', multiple: true },
-      table: { type: 'string' },
-      endpoint: { type: 'string' },
-      region: { type: 'string' },
-      json: { type: 'boolean' },
-      help: { type: 'boolean', short: 'h' },
-    },
+    options: OPTIONS,
   });
+}
+
+/**
+ * Joins every value-taking flag with the word after it (`--to -Ab…=` → `--to=-Ab…=`).
+ * Connection ids are base64url and may start with `-`, which `parseArgs` would otherwise
+ * refuse as a missing value.
+ *
+ * @example
+ * attachValues(['--to', '-Abc1234567890w=', 'hi']); // ['--to=-Abc1234567890w=', 'hi']
+ */
+export function attachValues(argv: readonly string[]): string[] {
+  const args: string[] = [];
+  for (let index = 0; index < argv.length; index++) {
+    const word = argv[index] as string;
+    if (word === '--') {
+      args.push(...argv.slice(index));
+      break;
+    }
+    const name = word.startsWith('--') ? word.slice(2) : undefined;
+    const option = name === undefined ? undefined : OPTIONS[name as keyof typeof OPTIONS];
+    const value = argv[index + 1];
+    if (option?.type === 'string' && value !== undefined) {
+      args.push(`${word}=${value}`);
+      index++;
+    } else {
+      args.push(word);
+    }
+  }
+  return args;
 }

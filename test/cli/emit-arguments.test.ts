@@ -1,4 +1,4 @@
-import { parseCliArguments, parseData } from '../../cli/emit-arguments';
+import { attachValues, parseCliArguments, parseData } from '../../cli/emit-arguments';
 import { UsageError } from '../../cli/usage';
 
 const ID = 'R1kmxc2VNjMCFIA=';
@@ -28,7 +28,33 @@ describe('Function: parseData', () => {
   });
 });
 
+describe('Function: attachValues', () => {
+  it('joins value-taking flags with the next word, even one starting with a dash', () => {
+    // Act
+    const args = attachValues(['emit', '--to', '-Abc1234567890w=', '--json', '--ns', '/', 'hi']);
+
+    // Assess
+    expect(args).toEqual(['emit', '--to=-Abc1234567890w=', '--json', '--ns=/', 'hi']);
+  });
+
+  it('leaves --key=value, a trailing flag and everything after -- as they are', () => {
+    // Act
+    const args = attachValues(['--room=a', 'x', '--', '--to', 'y', '--except']);
+
+    // Assess
+    expect(args).toEqual(['--room=a', 'x', '--', '--to', 'y', '--except']);
+  });
+});
+
 describe('Function: parseCliArguments', () => {
+  it('takes a connection id that starts with a dash after --to (base64url ids may)', () => {
+    // Act
+    const request = parseCliArguments(['emit', '--to', '-Abc1234567890w=', 'hello']);
+
+    // Assess
+    expect(request).toMatchObject({ kind: 'emit', command: { connections: ['-Abc1234567890w='] } });
+  });
+
   it('reads the issue example: namespace, room, event and text data', () => {
     // Act
     const command = emitOf(['emit', '--ns', '/notification', '--room', 'room1', 'hello', 'text']);
