@@ -8,8 +8,10 @@ import type { RequestAuthorizerOptions } from './authorizer';
 import type { HttpRoute } from './http-route';
 import { newApiId } from './ids';
 import type { LambdaHandler } from './lambda-handler';
+import { LOCAL_AWS } from './load-handlers';
 import { consoleLogger, type GatewayLogger } from './logger';
 import type { PostFaultInjector } from './post-faults';
+import type { SigningCredentials } from './sigv4-check';
 
 /** Handler functions by function name: the chat's `FunctionName`s, or any name in tests. */
 export type GatewayFunctions = Readonly<
@@ -57,6 +59,12 @@ export interface GatewayOptions {
   readonly accountId?: string;
   /** Default: 10 random lowercase letters and digits. */
   readonly apiId?: string;
+  /**
+   * The access keys `@connections` calls may be SigV4-signed with (scoped to `region` and
+   * `execute-api`); other or unsigned calls get 403. Default: `LOCAL_AWS.credentials`, the
+   * ones the local functions run with.
+   */
+  readonly managementCredentials?: readonly SigningCredentials[];
   /** Memory reported in `context.memoryLimitInMB`. Default 128. */
   readonly memoryMb?: number;
   /** Serves this directory's files on GET (e.g. the web client). */
@@ -101,6 +109,7 @@ export function withDefaults(options: GatewayOptions): GatewaySettings {
     region: 'us-east-1',
     accountId: '123456789012',
     apiId: newApiId(),
+    managementCredentials: [LOCAL_AWS.credentials],
     memoryMb: 128,
     logger: consoleLogger,
     ...withoutUndefined(options),

@@ -2,6 +2,7 @@ import { readBody, sendAwsError, sendEmpty, sendJson } from './http-io';
 import { type HttpRoute, pathSegments } from './http-route';
 import { isGatewayId } from './ids';
 import { POST_FAULTS, type PostFaultInjector } from './post-faults';
+import type { SigV4Check } from './sigv4-check';
 
 /** What the management API needs of a connection. */
 export interface ManagedConnection {
@@ -20,6 +21,8 @@ export interface ManagementApiOptions {
   readonly findOpenConnection: (connectionId: string) => ManagedConnection | undefined;
   /** Largest POST body: 128 KB on API Gateway. */
   readonly messageLimitBytes: number;
+  /** IAM authorization: a request it refuses is answered 403 with its error. */
+  readonly checkSignature: SigV4Check;
   /** Fault injection: answers a POST with the error it returns instead of sending. */
   readonly injectPostFault?: PostFaultInjector;
 }
@@ -29,26 +32,39 @@ export const DELETE_CLOSE = { code: 1000, reason: 'Connection Closed Normally' }
 const CONNECTIONS_SEGMENT = '@connections';
 
 /**
- * The `@connections` API at `/{stage}/@connections/{id}` and `/@connections/{id}`: POST sends
- * the raw body as one text message (200), GET describes the connection (200), DELETE closes it
- * (204). Errors carry `x-amzn-ErrorType`, so the SDK names them: 410 `GoneException`, 400
- * `BadRequestException`, 413 `PayloadTooLargeException`. `injectPostFault` can answer a
- * POST with 429 `LimitExceededException`, 500, 503 or 410 instead, as a real stage may.
+ * The `@connections` API at `/{stage}/@connections/{id}`: POST sends the raw body as one text
+ * message (200), GET describes the connection (200), DELETE closes it (204). Every call must
+ * be SigV4-signed (`checkSignature`), else 403 (`MissingAuthenticationTokenException`,
+ * `InvalidSignatureException`, ...); the stage-less `/@connections/{id}` is 403
+ * `ForbiddenException`, as on AWS. Errors carry `x-amzn-ErrorType`, so the SDK names them:
+ * 410 `GoneException`, 400 `BadRequestException`, 413 `PayloadTooLargeException`.
+ * `injectPostFault` can answer a POST with 429 `LimitExceededException`, 500, 503 or 410
+ * instead, as a real stage may.
  *
  * @example
- * const route = createManagementApi({ stage: 'local', findOpenConnection: (id) => connections.get(id), messageLimitBytes: 128 * 1024 });
+ * const route = createManagementApi({ stage: 'local', findOpenConnection: (id) => connections.get(id), messageLimitBytes: 128 * 1024, checkSignature });
  */
 export function createManagementApi(options: ManagementApiOptions): HttpRoute {
   return async (req, res) => {
-    const connectionId = connectionIdOf(pathSegments(req.url), options.stage);
-    if (connectionId === undefined) return false;
+    const target = targetOf(pathSegments(req.url), options.stage);
+    if (target === undefined) return false;
     const body = await readBody(req, options.messageLimitBytes);
-    if (!isGatewayId(connectionId)) {
-      sendAwsError(res, 400, 'BadRequestException', `Invalid connectionId: ${connectionId}`);
+    if (target.stageless) {
+      sendAwsError(res, 403, 'ForbiddenException', 'Forbidden');
       return true;
     }
-    if (req.method === 'POST' && body === undefined) {
+    if (body === undefined) {
       sendAwsError(res, 413, 'PayloadTooLargeException', 'Request entity too large');
+      return true;
+    }
+    const refusal = await options.checkSignature(req, body);
+    if (refusal !== undefined) {
+      sendAwsError(res, 403, refusal.errorType, refusal.message);
+      return true;
+    }
+    const { connectionId } = target;
+    if (!isGatewayId(connectionId)) {
+      sendAwsError(res, 400, 'BadRequestException', `Invalid connectionId: ${connectionId}`);
       return true;
     }
     const fault = req.method === 'POST' ? options.injectPostFault?.(connectionId) : undefined;
@@ -61,7 +77,7 @@ export function createManagementApi(options: ManagementApiOptions): HttpRoute {
       sendAwsError(res, 410, 'GoneException', 'Gone');
       return true;
     }
-    if (req.method === 'POST' && body !== undefined) {
+    if (req.method === 'POST') {
       if (connection.send(body)) sendEmpty(res, 200);
       else sendAwsError(res, 410, 'GoneException', 'Gone');
     } else if (req.method === 'GET') {
@@ -80,8 +96,14 @@ export function createManagementApi(options: ManagementApiOptions): HttpRoute {
   };
 }
 
-/** The decoded id of `/{stage}/@connections/{id}` or `/@connections/{id}`; ids may contain `/`. */
-function connectionIdOf(segments: string[] | undefined, stage: string): string | undefined {
+/**
+ * The decoded id of `/{stage}/@connections/{id}`, or of the stage-less `/@connections/{id}`
+ * (which AWS refuses); ids may contain `/`.
+ */
+function targetOf(
+  segments: string[] | undefined,
+  stage: string,
+): { readonly connectionId: string; readonly stageless: boolean } | undefined {
   if (segments === undefined) return undefined;
   const start =
     segments[0] === stage && segments[1] === CONNECTIONS_SEGMENT
@@ -90,5 +112,5 @@ function connectionIdOf(segments: string[] | undefined, stage: string): string |
         ? 1
         : -1;
   if (start < 0 || segments.length <= start) return undefined;
-  return segments.slice(start).join('/');
+  return { connectionId: segments.slice(start).join('/'), stageless: start === 1 };
 }

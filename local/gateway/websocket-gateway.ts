@@ -27,6 +27,7 @@ import { createManagementApi } from './management-api';
 import { createMessageDispatcher } from './message-dispatch';
 import { headerParameters, queryParameters } from './request-parameters';
 import { createRouteSelector } from './route-selection';
+import { createSigV4Check } from './sigv4-check';
 import { createStaticFiles } from './static-files';
 
 /** A running emulator of one API Gateway WebSocket API stage. */
@@ -189,6 +190,10 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Gatewa
     createManagementApi({
       stage,
       messageLimitBytes: settings.messageLimitBytes,
+      checkSignature: createSigV4Check({
+        region: settings.region,
+        credentials: settings.managementCredentials,
+      }),
       injectPostFault: settings.postFaults,
       findOpenConnection: (id) => {
         const connection = connections.get(id);

@@ -1,5 +1,6 @@
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
+import { signedFetch } from '../support/signed-fetch';
 import type { ChatPageDriver, MemberRow } from './chat-page-driver';
 import { type PageHarness, startPageHarness } from './page-harness';
 
@@ -56,7 +57,7 @@ describe('Page: the chat in a browser, served by the local runtime', () => {
     const url = `${runtime.gateway.managementUrl}/@connections/${encodeURIComponent(oldId)}`;
 
     // Act
-    const dropped = await fetch(url, { method: 'DELETE' });
+    const dropped = await signedFetch(url, { method: 'DELETE' });
     await ann.waitForEveryoneLine('reconnecting (attempt 1)');
     const newId = await ann.connectedId(oldId);
     await ann.waitForLine('back in #lobby');

@@ -1,5 +1,6 @@
 import { connect } from '../../client/node';
 import { RECENT_MESSAGES as SHOWN } from '../../web/chat-page';
+import { signedFetch } from '../support/signed-fetch';
 import type { ChatPageDriver } from './chat-page-driver';
 import { type PageHarness, startPageHarness } from './page-harness';
 
@@ -158,7 +159,7 @@ describe('Page: conversations as chat users expect them', () => {
     const bob = await harness.inRoom('Bob', 'lobby');
     const annId = await ann.connectedId();
     await ann.setOffline(true);
-    await fetch(harness.connectionUrl(annId), { method: 'DELETE' });
+    await signedFetch(harness.connectionUrl(annId), { method: 'DELETE' });
     await ann.status.filter({ hasText: /^reconnecting/ }).waitFor();
 
     // Act

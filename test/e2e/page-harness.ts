@@ -33,7 +33,7 @@ export interface PageHarness {
   history(room: string): Promise<StoredMessage[]>;
   /** A token for a Node client (`client/node.ts`) of user `user`, named `name` (default: the id). */
   token(user: string, name?: string): Promise<string>;
-  /** The `@connections/{id}` URL of the emulator's management API. */
+  /** The `@connections/{id}` URL of the emulator's management API (calls must be signed: `signedFetch`). */
   connectionUrl(connectionId: string): string;
   closePages(): Promise<void>;
   close(): Promise<void>;

@@ -1,4 +1,5 @@
 import type { StoredMessage } from '../../client/node';
+import { signedFetch } from '../support/signed-fetch';
 import type { ChatPageDriver, SeqLine } from './chat-page-driver';
 import { type PageHarness, startPageHarness } from './page-harness';
 
@@ -53,7 +54,7 @@ describe('Page: recovery of a durable room across a cut connection', () => {
     await talk(bob, cat, 'before');
     // The cut: the server drops Ann's connection, and her network stays down meanwhile.
     await ann.setOffline(true);
-    const dropped = await fetch(harness.connectionUrl(annId), { method: 'DELETE' });
+    const dropped = await signedFetch(harness.connectionUrl(annId), { method: 'DELETE' });
     await ann.waitForEveryoneLine('reconnecting (attempt 1)');
     await talk(bob, cat, 'during'); // acked: stored, and Ann has no connection to get them on
     const attempt = Number(/\d+/.exec((await ann.status.textContent()) ?? '')?.[0]);

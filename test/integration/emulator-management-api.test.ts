@@ -6,6 +6,7 @@ import {
   PostToConnectionCommand,
 } from '@aws-sdk/client-apigatewaymanagementapi';
 import type { Gateway } from '../../local/gateway';
+import { signedFetch } from '../support/signed-fetch';
 import {
   gatewayPool,
   recordingFunctions,
@@ -142,12 +143,10 @@ describe('Emulator: the @connections API over plain HTTP', () => {
   const base = () => `http://127.0.0.1:${gateway.port}`;
 
   it.each([
-    ['stage and @', (id: string) => `/local/@connections/${encodeURIComponent(id)}`],
-    ['stage and %40', (id: string) => `/local/%40connections/${encodeURIComponent(id)}`],
-    ['no stage', (id: string) => `/@connections/${encodeURIComponent(id)}`],
-    ['no stage, %40, raw id', (id: string) => `/%40connections/${id}`],
-  ])('accepts the path with %s', async (_name, path) => {
-    const response = await fetch(`${base()}${path(connectionId)}`, {
+    ['@', (id: string) => `/local/@connections/${encodeURIComponent(id)}`],
+    ['%40', (id: string) => `/local/%40connections/${encodeURIComponent(id)}`],
+  ])('accepts a signed call to /{stage}/%sconnections/{id}', async (_name, path) => {
+    const response = await signedFetch(`${base()}${path(connectionId)}`, {
       method: 'POST',
       body: 'plain',
     });
@@ -156,8 +155,60 @@ describe('Emulator: the @connections API over plain HTTP', () => {
     expect(await client.next()).toBe('plain');
   });
 
+  it('refuses an unsigned call with 403 MissingAuthenticationTokenException, sending nothing', async () => {
+    const url = `${base()}/local/@connections/${encodeURIComponent(connectionId)}`;
+
+    const posted = await fetch(url, { method: 'POST', body: 'unsigned' });
+    const deleted = await fetch(url, { method: 'DELETE' });
+
+    expect([posted.status, deleted.status]).toEqual([403, 403]);
+    expect(posted.headers.get('x-amzn-errortype')).toBe('MissingAuthenticationTokenException');
+    expect(await posted.json()).toEqual({ message: 'Missing Authentication Token' });
+    expect(gateway.connectionIds()).toEqual([connectionId]);
+    await sleep(50);
+    expect(client.pending).toEqual([]);
+  });
+
+  it.each([
+    ['@', (id: string) => `/@connections/${encodeURIComponent(id)}`],
+    ['%40, raw id', (id: string) => `/%40connections/${id}`],
+  ])(
+    'refuses the stage-less path (%s) with 403 ForbiddenException, signed or not',
+    async (_name, path) => {
+      const signed = await signedFetch(`${base()}${path(connectionId)}`, {
+        method: 'POST',
+        body: 'stageless',
+      });
+      const unsigned = await fetch(`${base()}${path(connectionId)}`, { method: 'POST', body: 'x' });
+
+      expect([signed.status, unsigned.status]).toEqual([403, 403]);
+      expect(signed.headers.get('x-amzn-errortype')).toBe('ForbiddenException');
+      await sleep(50);
+      expect(client.pending).toEqual([]);
+    },
+  );
+
+  it('refuses SDK calls signed with other credentials with 403', async () => {
+    const stranger = new ApiGatewayManagementApiClient({
+      region: SDK_CONFIG.region,
+      credentials: { accessKeyId: 'local', secretAccessKey: 'not-the-secret' },
+      endpoint: gateway.managementUrl,
+      maxAttempts: 1,
+    });
+
+    const error = await errorOf(
+      stranger.send(new PostToConnectionCommand({ ConnectionId: connectionId, Data: 'x' })),
+    );
+    stranger.destroy();
+
+    expect(error.name).toBe('InvalidSignatureException');
+    expect(error.$metadata?.httpStatusCode).toBe(403);
+  });
+
   it('sends x-amzn-ErrorType and a JSON message on errors', async () => {
-    const response = await fetch(`${base()}/local/@connections/${encodeURIComponent(UNKNOWN_ID)}`);
+    const response = await signedFetch(
+      `${base()}/local/@connections/${encodeURIComponent(UNKNOWN_ID)}`,
+    );
 
     expect(response.status).toBe(410);
     expect(response.headers.get('x-amzn-errortype')).toBe('GoneException');

@@ -4,15 +4,16 @@ import {
   type Gateway,
   type GatewayOptions,
   type LambdaHandler,
+  LOCAL_AWS,
   silentLogger,
   startGateway,
 } from '../../local/gateway';
 
-/** Static credentials and region for the real SDK clients pointed at the emulator. */
-export const SDK_CONFIG = {
-  region: 'us-east-1',
-  credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
-} as const;
+/**
+ * Region and static credentials for the real SDK clients pointed at the emulator: the ones
+ * its `@connections` API accepts signatures of by default.
+ */
+export const SDK_CONFIG = LOCAL_AWS;
 
 /** An event as the fake handlers see it. */
 export type AnyEvent = Record<string, unknown> & {

@@ -13,6 +13,7 @@ import {
 import { silentLogger } from '../../local/gateway';
 import type { PostFaultInjector } from '../../local/gateway/post-faults';
 import { type LocalRuntime, startLocalRuntime } from '../../local/local-runtime';
+import { signedFetch } from '../support/signed-fetch';
 
 jest.setTimeout(60_000);
 
@@ -254,7 +255,7 @@ describe('Local runtime: recovery of a durable room with the client SDK', () => 
       cutWire.online = false;
       const disconnected = once(cut, 'disconnect');
       const url = `${runtime.gateway.managementUrl}/@connections/${encodeURIComponent(cutId)}`;
-      cutDone = Promise.all([fetch(url, { method: 'DELETE' }), disconnected]);
+      cutDone = Promise.all([signedFetch(url, { method: 'DELETE' }), disconnected]);
     });
     const [deleted] = (await cutDone) as [Response];
     // While the cut listener is away, every post to the steady one fails: a hole it must fill.

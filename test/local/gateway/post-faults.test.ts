@@ -7,6 +7,7 @@ import {
 } from '@aws-sdk/client-apigatewaymanagementapi';
 import { createManagementApi, type ManagedConnection } from '../../../local/gateway/management-api';
 import { PostFaultPlan } from '../../../local/gateway/post-faults';
+import { createSigV4Check } from '../../../local/gateway/sigv4-check';
 
 const ID = 'R1kmxc2VNjMCFIA=';
 const OTHER = 'S1kmxc2VNjMCFIA=';
@@ -44,6 +45,8 @@ describe('Class: PostFaultPlan', () => {
   });
 });
 
+const CREDENTIALS = { accessKeyId: 'test', secretAccessKey: 'test' };
+
 describe('Function: createManagementApi with injectPostFault', () => {
   let server: Server;
   let client: ApiGatewayManagementApiClient;
@@ -66,6 +69,7 @@ describe('Function: createManagementApi with injectPostFault', () => {
       messageLimitBytes: 128 * 1024,
       findOpenConnection: (id) => (id === ID ? connection : undefined),
       injectPostFault: plan.injector,
+      checkSignature: createSigV4Check({ region: 'us-east-1', credentials: [CREDENTIALS] }),
     });
     server = createServer((req, res) => {
       void route(req, res);
@@ -73,7 +77,7 @@ describe('Function: createManagementApi with injectPostFault', () => {
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     client = new ApiGatewayManagementApiClient({
       region: 'us-east-1',
-      credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
+      credentials: CREDENTIALS,
       endpoint: `http://127.0.0.1:${(server.address() as AddressInfo).port}/local`,
       maxAttempts: 1,
     });
