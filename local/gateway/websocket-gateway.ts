@@ -1,6 +1,8 @@
-import { createServer, type IncomingMessage, type Server, STATUS_CODES } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { createServer, type IncomingMessage, type ServerResponse, STATUS_CODES } from 'node:http';
+import { createServer as createSecureServer } from 'node:https';
+import type { AddressInfo, Server } from 'node:net';
 import type { Duplex } from 'node:stream';
+import type { TLSSocket } from 'node:tls';
 import { type WebSocket, WebSocketServer } from 'ws';
 import type { RouteDefinition } from '../../definitions/api';
 import { parseIdentitySources } from './authorizer';
@@ -10,6 +12,7 @@ import {
   negotiateConnect,
 } from './connect-handshake';
 import { GatewayConnection, GOING_AWAY } from './connection';
+import { createDualProtocolServer } from './dual-protocol-server';
 import { type ConnectionFacts, disconnectEvent, newRequest } from './events';
 import {
   type GatewayFunctions,
@@ -23,6 +26,7 @@ import { newGatewayId } from './ids';
 import { runIntegration } from './integration';
 import { createLambdaInvokeApi } from './lambda-invoke-api';
 import { LambdaRunner } from './lambda-runner';
+import { localCertificate } from './local-certificate';
 import { createManagementApi } from './management-api';
 import { createMessageDispatcher } from './message-dispatch';
 import { headerParameters, queryParameters } from './request-parameters';
@@ -36,6 +40,15 @@ export interface Gateway {
   readonly url: string;
   /** The `@connections` endpoint (the SDK's `endpoint`), e.g. `http://127.0.0.1:3001/local`. */
   readonly managementUrl: string;
+  /** The same WebSocket URL over TLS, e.g. `wss://127.0.0.1:3001/local`. */
+  readonly secureUrl: string;
+  /**
+   * The `@connections` endpoint over TLS, e.g. `https://127.0.0.1:3001/local`: the callback URL
+   * of the AWS docs, `https://{domainName}/{stage}`, built from any event, reaches it.
+   */
+  readonly secureManagementUrl: string;
+  /** The self-signed certificate (PEM) of the TLS side, for clients to trust. */
+  readonly certificate: string;
   /** The Lambda Invoke API endpoint, e.g. `http://127.0.0.1:3001`. */
   readonly lambdaUrl: string;
   readonly port: number;
@@ -54,8 +67,9 @@ export interface Gateway {
 
 /**
  * Starts a local API Gateway WebSocket API that runs Lambda handler functions in this
- * process. One HTTP server serves WebSocket upgrades at `/{stage}`, the `@connections`
- * management API, the Lambda Invoke API, and optionally static files.
+ * process. One port serves, over plain HTTP and over TLS (a self-signed certificate made at
+ * start), WebSocket upgrades at `/{stage}`, the `@connections` management API, the Lambda
+ * Invoke API, and optionally static files.
  *
  * @example
  * const gateway = await startGateway({
@@ -133,7 +147,11 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Gatewa
     logger.info(`${connection.id} connected`);
   };
 
-  const server = createServer();
+  const certificate = await localCertificate(settings.host);
+  const plainServer = createServer();
+  const secureServer = createSecureServer(certificate);
+  const servers = [plainServer, secureServer];
+  const server = createDualProtocolServer(plainServer, secureServer);
   let port = settings.port;
   const verdicts = new WeakMap<IncomingMessage, HandshakeVerdict & { accepted: true }>();
   const wss = new WebSocketServer({
@@ -173,7 +191,7 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Gatewa
     },
   });
 
-  server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+  const onUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer): void => {
     const segments = pathSegments(req.url);
     if (closing || segments?.length !== 1 || segments[0] !== stage) {
       rejectUpgrade(socket, closing ? 503 : 403);
@@ -184,7 +202,7 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Gatewa
       if (verdict) openConnection(ws, socket, verdict);
       else ws.terminate();
     });
-  });
+  };
 
   const httpRoutes: HttpRoute[] = [
     createManagementApi({
@@ -204,7 +222,7 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Gatewa
     ...(settings.httpRoutes ?? []),
     ...(settings.staticDir === undefined ? [] : [createStaticFiles(settings.staticDir)]),
   ];
-  server.on('request', (req, res) => {
+  const onRequest = (req: IncomingMessage, res: ServerResponse): void => {
     const answer = async (): Promise<void> => {
       for (const route of httpRoutes) if (await route(req, res)) return;
       sendJson(res, 404, { message: 'Not Found' });
@@ -214,7 +232,11 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Gatewa
       if (res.headersSent) res.destroy();
       else sendAwsError(res, 500, 'InternalFailure', 'Internal server error');
     });
-  });
+  };
+  for (const each of servers) {
+    each.on('upgrade', onUpgrade);
+    each.on('request', onRequest);
+  }
 
   port = await listen(server, settings.port, settings.host);
   const origin = `${displayHost(settings.host)}:${port}`;
@@ -229,13 +251,16 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Gatewa
     wss.close();
     await new Promise<void>((resolve) => {
       server.close(() => resolve());
-      server.closeAllConnections();
+      for (const each of servers) each.closeAllConnections();
     });
   };
 
   return {
     url: `ws://${origin}/${stage}`,
     managementUrl: `http://${origin}/${stage}`,
+    secureUrl: `wss://${origin}/${stage}`,
+    secureManagementUrl: `https://${origin}/${stage}`,
+    certificate: certificate.cert,
     lambdaUrl: `http://${origin}`,
     port,
     stage,
@@ -285,7 +310,11 @@ function connectRequest(req: IncomingMessage, settings: GatewaySettings, port: n
   return {
     facts,
     request: newRequest(now),
-    headers: headerParameters(req.rawHeaders, { sourceIp, port, protocol: 'http' }),
+    headers: headerParameters(req.rawHeaders, {
+      sourceIp,
+      port,
+      protocol: (req.socket as TLSSocket).encrypted ? 'https' : 'http',
+    }),
     query: queryParameters(search),
   };
 }
