@@ -10,7 +10,12 @@ Options:
   --port <n>     port of the chat page and the WebSocket API (default $PORT, else 3001;
                  0 takes a free one)
   --in-memory    keep no data: DynamoDB Local in memory (default: kept in .data/dynamodb)
+  --data-dir <dir>
+                 where DynamoDB Local keeps the data (default .data/dynamodb)
   --anonymous    no tokens: every connection is let in as a guest (prints a warning first)
+  --drop-disconnects <share>
+                 fault injection: drop this share (0 to 1) of $disconnect events, as AWS
+                 delivers them on a best-effort basis; clean-up after 410 and TTL then runs
   -h, --help     print this help
 
 More tokens for wscat: npm run token -- --help

@@ -6,6 +6,7 @@
  * @example
  * npm start -- --port 3001 --in-memory
  * npm start -- --anonymous    # no tokens: everyone connects as a guest
+ * npm start -- --data-dir /tmp/chat-data --drop-disconnects 0.3
  */
 
 import { LOCAL_DISCOVERY_ENV, LOCAL_DISCOVERY_FILE } from '../cli/local-discovery';
@@ -24,38 +25,61 @@ const SHUTDOWN_SIGNALS = ['SIGINT', 'SIGTERM'] as const;
 interface StartOptions {
   readonly port: number;
   readonly inMemory: boolean;
+  /** Where DynamoDB Local keeps the table unless `inMemory`. Default `.data/dynamodb`. */
+  readonly dataDir: string;
   /** No tokens: the authorizer gives every connection a guest identity. */
   readonly anonymous: boolean;
+  /** The share (0 to 1) of `$disconnect` events the gateway drops, as AWS may. Default 0. */
+  readonly dropDisconnects: number;
 }
+
+const USAGE =
+  'Usage: npm start -- [--port N] [--in-memory | --data-dir DIR] [--anonymous] [--drop-disconnects SHARE] (--help for more)';
 
 /** The line `npm start -- --anonymous` prints first, so nobody mistakes it for a secured chat. */
 export const ANONYMOUS_WARNING =
   'WARNING: anonymous mode (--anonymous): anyone can connect without a token, as a guest.';
 
 /**
- * Reads `--port N` (or `PORT`, default 3001), `--in-memory` and `--anonymous`.
+ * Reads `--port N` (or `PORT`, default 3001), `--in-memory`, `--data-dir DIR`, `--anonymous`
+ * and `--drop-disconnects SHARE` (0 to 1); `--flag=value` works too.
  *
  * @example
- * parseArguments(['--port', '4000', '--in-memory'], {}); // { port: 4000, inMemory: true, anonymous: false }
+ * parseArguments(['--port', '4000', '--in-memory'], {}); // { port: 4000, inMemory: true, anonymous: false, dataDir: '.data/dynamodb', dropDisconnects: 0 }
  */
 export function parseArguments(args: readonly string[], env: NodeJS.ProcessEnv): StartOptions {
   let port = env.PORT === undefined ? DEFAULT_PORT : parsePort(env.PORT);
   let inMemory = false;
   let anonymous = false;
+  let dataDir = DATA_DIR;
+  let dropDisconnects = 0;
   for (let index = 0; index < args.length; index += 1) {
-    const arg = args[index];
-    if (arg === '--in-memory') inMemory = true;
-    else if (arg === '--anonymous') anonymous = true;
-    else if (arg === '--port') {
+    const [flag, inline] = (args[index] as string).split(/=(.*)/s, 2) as [string, string?];
+    const value = (): string | undefined => {
+      if (inline !== undefined) return inline;
       index += 1;
-      port = parsePort(args[index]);
-    } else if (arg?.startsWith('--port=')) port = parsePort(arg.slice('--port='.length));
-    else
-      throw new Error(
-        `Unknown argument: ${arg}. Usage: npm start -- [--port N] [--in-memory] [--anonymous] (--help for more)`,
-      );
+      return args[index];
+    };
+    if (flag === '--in-memory' && inline === undefined) inMemory = true;
+    else if (flag === '--anonymous' && inline === undefined) anonymous = true;
+    else if (flag === '--port') port = parsePort(value());
+    else if (flag === '--data-dir') dataDir = parseDataDir(value());
+    else if (flag === '--drop-disconnects') dropDisconnects = parseShare(value());
+    else throw new Error(`Unknown argument: ${args[index]}. ${USAGE}`);
   }
-  return { port, inMemory, anonymous };
+  return { port, inMemory, anonymous, dataDir, dropDisconnects };
+}
+
+function parseDataDir(value: string | undefined): string {
+  if (!value) throw new Error(`--data-dir needs a directory. ${USAGE}`);
+  return value;
+}
+
+function parseShare(value: string | undefined): number {
+  const share = Number(value);
+  if (value === undefined || value === '' || !(share >= 0 && share <= 1))
+    throw new Error(`Invalid --drop-disconnects: ${value} (a share between 0 and 1)`);
+  return share;
 }
 
 function parsePort(value: string | undefined): number {
@@ -81,10 +105,10 @@ async function main(): Promise<void> {
     runtime = await startLocalRuntime({
       auth,
       port: options.port,
-      ...(options.inMemory ? {} : { dataDir: DATA_DIR }),
+      ...(options.inMemory ? {} : { dataDir: options.dataDir }),
       stopDatabaseOnSignals: false,
       discoveryFile: process.env[LOCAL_DISCOVERY_ENV] || LOCAL_DISCOVERY_FILE,
-      gateway: { staticDir },
+      gateway: { staticDir, dropDisconnects: options.dropDisconnects },
     });
   } catch (error) {
     console.error(errorMessage(error));
@@ -94,13 +118,19 @@ async function main(): Promise<void> {
 
   const { gateway } = runtime;
   if (runtime.auth.mode === 'anonymous') console.log(ANONYMOUS_WARNING);
-  const storage = options.inMemory ? 'in memory' : `data in ${DATA_DIR}`;
+  const storage = options.inMemory ? 'in memory' : `data in ${options.dataDir}`;
   console.log(
     `DynamoDB Local: ${runtime.dynamoDbEndpoint} (table ${runtime.tableName}, ${storage})`,
   );
   console.log(`Chat page:      http://localhost:${gateway.port}/`);
   console.log(`WebSocket URL:  ${gateway.url}`);
   console.log(`Management URL: ${gateway.managementUrl}`);
+  console.log(`Over TLS:       ${gateway.secureUrl} ${gateway.secureManagementUrl} (self-signed)`);
+  if (options.dropDisconnects > 0) {
+    console.log(
+      `Faults:         ${options.dropDisconnects * 100}% of $disconnect events dropped (--drop-disconnects)`,
+    );
+  }
   const base = `ws://localhost:${gateway.port}/${gateway.stage}?ns=/`;
   if (runtime.auth.mode === 'secret') {
     const { secret } = runtime.auth;

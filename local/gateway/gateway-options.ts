@@ -74,6 +74,12 @@ export interface GatewayOptions {
   /** Default: prints with a `[gateway]` prefix. */
   readonly logger?: GatewayLogger;
   /**
+   * Fault injection: the share (0 to 1) of `$disconnect` events never delivered, as AWS
+   * delivers them on a best-effort basis only; exercises clean-up after 410 and by TTL.
+   * Default 0.
+   */
+  readonly dropDisconnects?: number;
+  /**
    * Fault injection for tests: called on each `@connections` POST; a status it returns (429,
    * 500, 503, 410) is answered as API Gateway's error instead of sending. See `PostFaultPlan`.
    */
@@ -92,6 +98,10 @@ export type GatewaySettings = Required<Omit<GatewayOptions, UndefinedByDefault>>
  * withDefaults({ idleTimeoutMs: 200 }).frameLimitBytes; // 32768
  */
 export function withDefaults(options: GatewayOptions): GatewaySettings {
+  const { dropDisconnects } = options;
+  if (dropDisconnects !== undefined && !(dropDisconnects >= 0 && dropDisconnects <= 1)) {
+    throw new Error(`dropDisconnects must be a share between 0 and 1, got ${dropDisconnects}`);
+  }
   return {
     port: 0,
     host: '127.0.0.1',
@@ -106,6 +116,7 @@ export function withDefaults(options: GatewayOptions): GatewaySettings {
     functionTimeoutMs: 30_000,
     asyncRetryDelaysMs: [60_000, 120_000],
     controlFramesAreActivity: false,
+    dropDisconnects: 0,
     region: 'us-east-1',
     accountId: '123456789012',
     apiId: newApiId(),

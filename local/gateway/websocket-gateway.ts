@@ -116,6 +116,10 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Gatewa
   const fireDisconnect = (facts: ConnectionFacts, statusCode: number, reason: string): void => {
     logger.info(`${facts.connectionId} disconnected (${statusCode}${reason ? ` ${reason}` : ''})`);
     if (disconnectRoute === undefined) return;
+    if (Math.random() < settings.dropDisconnects) {
+      logger.info(`${facts.connectionId}: $disconnect dropped (fault injection: dropDisconnects)`);
+      return;
+    }
     const event = disconnectEvent(facts, newRequest(), statusCode, reason);
     track(
       runIntegration(runner, disconnectRoute.integration, event, settings.integrationTimeoutMs),

@@ -161,3 +161,36 @@ describe('Emulator: $disconnect fires exactly once', () => {
     expect(codes).toEqual([1001, 1001]);
   });
 });
+
+describe('Emulator: dropDisconnects, $disconnect delivered on a best-effort basis', () => {
+  afterEach(() => jest.restoreAllMocks());
+
+  it('drops the share of $disconnect events it is given, and delivers the others', async () => {
+    // Prepare: the first draw falls under the share, the second above it
+    const { functions, calls } = recordingFunctions();
+    const gateway = await pool.start({ functions, dropDisconnects: 0.5 });
+    const first = await openClient(gateway.url);
+    const second = await openClient(gateway.url);
+    const ids = calls('connect').map(({ event }) => event.requestContext.connectionId);
+    jest.spyOn(Math, 'random').mockReturnValueOnce(0.49).mockReturnValueOnce(0.5);
+
+    // Act
+    first.ws.close();
+    await waitFor(() => gateway.connectionIds().length === 1);
+    second.ws.close();
+    await waitFor(() => calls('disconnect').length === 1);
+    await sleep(SETTLE_MS);
+
+    // Assess
+    expect(calls('disconnect').map(({ event }) => event.requestContext.connectionId)).toEqual([
+      ids[1],
+    ]);
+    expect(gateway.connectionIds()).toEqual([]);
+  });
+
+  it.each([-0.1, 1.5, Number.NaN])('refuses a share of %d', async (share) => {
+    await expect(pool.start({ dropDisconnects: share })).rejects.toThrow(
+      'dropDisconnects must be a share between 0 and 1',
+    );
+  });
+});

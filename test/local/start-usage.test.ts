@@ -6,11 +6,22 @@ const flagsIn = (text: string): string[] =>
   [...text.matchAll(/^ {2}(?:-\w, )?(--[a-z][a-z-]*)/gm)].map((match) => match[1] as string);
 
 /** A value for each option that takes one. */
-const SAMPLE_VALUES: Record<string, string> = { '--port': '4000' };
+const SAMPLE_VALUES: Record<string, string> = {
+  '--port': '4000',
+  '--data-dir': '/tmp/chat',
+  '--drop-disconnects': '0.5',
+};
 
 describe('START_USAGE (npm start -- --help)', () => {
   it('documents every option npm start reads, and the PORT default', () => {
-    expect(flagsIn(START_USAGE).sort()).toEqual(['--anonymous', '--help', '--in-memory', '--port']);
+    expect(flagsIn(START_USAGE).sort()).toEqual([
+      '--anonymous',
+      '--data-dir',
+      '--drop-disconnects',
+      '--help',
+      '--in-memory',
+      '--port',
+    ]);
     expect(START_USAGE).toMatch(/--port <n> .*\$PORT, else 3001/);
   });
 

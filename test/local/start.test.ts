@@ -1,8 +1,15 @@
 import { parseArguments } from '../../local/start';
 
+const DEFAULTS = { dataDir: '.data/dynamodb', dropDisconnects: 0 };
+
 describe('Function: parseArguments', () => {
   it('defaults to port 3001 with persistent data', () => {
-    expect(parseArguments([], {})).toEqual({ port: 3001, inMemory: false, anonymous: false });
+    expect(parseArguments([], {})).toEqual({
+      port: 3001,
+      inMemory: false,
+      anonymous: false,
+      ...DEFAULTS,
+    });
   });
 
   it('reads PORT, and --port wins over it', () => {
@@ -10,16 +17,19 @@ describe('Function: parseArguments', () => {
       port: 4000,
       inMemory: false,
       anonymous: false,
+      ...DEFAULTS,
     });
     expect(parseArguments(['--port', '5000', '--in-memory'], { PORT: '4000' })).toEqual({
       port: 5000,
       inMemory: true,
       anonymous: false,
+      ...DEFAULTS,
     });
     expect(parseArguments(['--port=6000'], {})).toEqual({
       port: 6000,
       inMemory: false,
       anonymous: false,
+      ...DEFAULTS,
     });
   });
 
@@ -28,13 +38,36 @@ describe('Function: parseArguments', () => {
       port: 3001,
       inMemory: false,
       anonymous: true,
+      ...DEFAULTS,
     });
   });
 
-  it.each([[['--port']], [['--port', 'abc']], [['--port', '70000']], [['--verbose']]])(
-    'rejects %j',
-    (args) => {
-      expect(() => parseArguments(args, {})).toThrow();
-    },
-  );
+  it('reads --data-dir and --drop-disconnects, with a space or =', () => {
+    expect(parseArguments(['--data-dir', '/tmp/chat', '--drop-disconnects', '0.25'], {})).toEqual({
+      port: 3001,
+      inMemory: false,
+      anonymous: false,
+      dataDir: '/tmp/chat',
+      dropDisconnects: 0.25,
+    });
+    expect(parseArguments(['--data-dir=/tmp/a=b', '--drop-disconnects=1'], {})).toMatchObject({
+      dataDir: '/tmp/a=b',
+      dropDisconnects: 1,
+    });
+  });
+
+  it.each([
+    [['--port']],
+    [['--port', 'abc']],
+    [['--port', '70000']],
+    [['--verbose']],
+    [['--data-dir']],
+    [['--drop-disconnects', '2']],
+    [['--drop-disconnects', '-0.5']],
+    [['--drop-disconnects', 'half']],
+    [['--drop-disconnects']],
+    [['--anonymous=yes']],
+  ])('rejects %j', (args) => {
+    expect(() => parseArguments(args, {})).toThrow();
+  });
 });
