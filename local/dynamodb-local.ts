@@ -66,7 +66,17 @@ export async function startDynamoDbLocal(
   const dataDir = options.dataDir === undefined ? null : resolve(options.dataDir);
   if (dataDir !== null) await mkdir(dataDir, { recursive: true });
 
-  const child = spawn({ command: 'java', path: dataDir, port, sharedDb: true, stdio: 'pipe' });
+  // Its own process group: a terminal's Ctrl-C (SIGINT to the foreground group) must not kill
+  // the database under the `$disconnect`s of an orderly shutdown. `stop()`, the exit hook and
+  // the watchdog stop it instead.
+  const child = spawn({
+    command: 'java',
+    path: dataDir,
+    port,
+    sharedDb: true,
+    stdio: 'pipe',
+    detached: true,
+  });
   const output = captureOutput(child);
   const removeExitHooks = killOnParentExit(child, options.stopOnSignals ?? true);
   const watchdog = startWatchdog(child);

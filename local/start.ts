@@ -21,6 +21,8 @@ import { START_USAGE } from './start-usage';
 const DATA_DIR = '.data/dynamodb';
 const DEFAULT_PORT = 3001;
 const SHUTDOWN_SIGNALS = ['SIGINT', 'SIGTERM'] as const;
+/** Signals this soon after the first are copies of it, not a second Ctrl-C. */
+const REPEAT_WINDOW_MS = 1_000;
 
 interface StartOptions {
   readonly port: number;
@@ -152,12 +154,20 @@ async function main(): Promise<void> {
   console.log('ready');
 }
 
-/** Runs `stop` once on SIGINT/SIGTERM, then exits 0; a second signal exits at once. */
+/**
+ * Runs `stop` once on SIGINT/SIGTERM, then exits 0. One Ctrl-C can arrive more than once
+ * (the terminal signals the whole group, and npm and tsx forward it again), so repeats within
+ * `REPEAT_WINDOW_MS` are the same request; a signal after that exits at once.
+ */
 function onShutdown(stop: () => Promise<void>): void {
-  let stopping = false;
+  let stoppingSince: number | undefined;
   const handle = (signal: NodeJS.Signals): void => {
-    if (stopping) process.exit(1);
-    stopping = true;
+    if (stoppingSince !== undefined) {
+      if (Date.now() - stoppingSince < REPEAT_WINDOW_MS) return;
+      console.error(`${signal} again: exiting without waiting for the shutdown`);
+      process.exit(1);
+    }
+    stoppingSince = Date.now();
     console.log(`${signal}: closing connections and stopping DynamoDB Local`);
     stop().then(
       () => process.exit(0),
