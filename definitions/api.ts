@@ -79,7 +79,7 @@ export const CONNECT_AUTHORIZER = {
  * @example
  * authorizerIdentitySource('jwt'); // ['route.request.querystring.token']
  */
-export function authorizerIdentitySource(mode: 'jwt' | 'secret' | 'anonymous'): string[] {
+export function authorizerIdentitySource(mode: string): string[] {
   return mode === 'anonymous'
     ? []
     : [`route.request.querystring.${CONNECT_AUTHORIZER.tokenQueryParameter}`];

@@ -39,8 +39,10 @@ import {
   ROUTES,
   type RouteDefinition,
 } from '../definitions/api';
+import type { PageSignInConfig } from '../definitions/page-config';
 import { TABLE } from '../definitions/table';
 import { ChatFunction } from './chat-function';
+import { ChatSignIn } from './chat-sign-in';
 import { EmitterAccess } from './emitter-access';
 import { suppressNagFindings } from './nag-suppressions';
 import { ChatObservability } from './observability';
@@ -114,6 +116,8 @@ export class ChatStack extends Stack {
   /** The Lambda REQUEST authorizer of `$connect`. */
   readonly connectAuthorizer: WebSocketLambdaAuthorizer;
   readonly web: WebHosting | undefined;
+  /** The user pool, page client and hosted sign-in domain (`authMode=cognito`, the default). */
+  readonly signIn: ChatSignIn | undefined;
   /** The policy a backend outside the stack attaches to emit (`EmitterPolicyArn`). */
   readonly emitterAccess: EmitterAccess;
   /** The dashboard and alarms; the alarms notify `alarmEmail` when it is set. */
@@ -177,6 +181,15 @@ export class ChatStack extends Stack {
         JSON.stringify(config.privateRooms),
       );
     }
+    this.signIn =
+      config.authMode === 'cognito'
+        ? new ChatSignIn(this, 'SignIn', {
+            removalPolicy,
+            ...(config.cognitoDomainPrefix === undefined
+              ? {}
+              : { domainPrefix: config.cognitoDomainPrefix }),
+          })
+        : undefined;
     this.connectAuthorizer = this.createAuthorizer(config);
     this.routes = Object.fromEntries(ROUTES.map((route) => [route.routeKey, this.addRoute(route)]));
 
@@ -191,8 +204,20 @@ export class ChatStack extends Stack {
     new CfnOutput(this, 'TableName', { value: this.table.tableName });
     new CfnOutput(this, 'AuthMode', {
       value: config.authMode,
-      description: 'jwt: $connect needs ?token=<JWT>; anonymous: anyone may connect',
+      description:
+        'cognito: $connect needs ?token=<access token of the stack user pool>; jwt: of jwtIssuer; anonymous: anyone may connect',
     });
+    if (this.signIn) {
+      new CfnOutput(this, 'UserPoolId', { value: this.signIn.userPool.userPoolId });
+      new CfnOutput(this, 'UserPoolClientId', {
+        value: this.signIn.client.userPoolClientId,
+        description: "The page's public client (authorization code + PKCE)",
+      });
+      new CfnOutput(this, 'SignInDomain', {
+        value: this.signIn.domain.baseUrl(),
+        description: 'Hosted sign-in and sign-up pages',
+      });
+    }
     this.emitterAccess = new EmitterAccess(this, 'EmitterAccess', {
       table: this.table,
       stage: this.stage,
@@ -206,7 +231,10 @@ export class ChatStack extends Stack {
       removalPolicy,
     });
 
-    this.web = props.webDir === undefined ? undefined : this.hostPage(props.webDir, removalPolicy);
+    this.web =
+      props.webDir === undefined
+        ? undefined
+        : this.hostPage(props.webDir, removalPolicy, this.pageSignIn(config));
     suppressNagFindings(this);
   }
 
@@ -222,15 +250,31 @@ export class ChatStack extends Stack {
     return RemovalPolicy.RETAIN;
   }
 
-  /** The page on CloudFront with config.json naming this stage, and its `WebUrl` output. */
-  private hostPage(webDir: string, removalPolicy: RemovalPolicy): WebHosting {
+  /**
+   * The page on CloudFront with config.json naming this stage and where to sign in, and its
+   * `WebUrl` output; the user pool client accepts the page's URL as a redirect.
+   */
+  private hostPage(
+    webDir: string,
+    removalPolicy: RemovalPolicy,
+    signIn: PageSignInConfig | undefined,
+  ): WebHosting {
     const web = new WebHosting(this, 'Web', {
       assetDir: webDir,
       webSocketUrl: this.stage.url,
+      ...(signIn === undefined ? {} : { signIn }),
       removalPolicy,
     });
+    this.signIn?.addPageUrl(`${web.url}/`);
     new CfnOutput(this, 'WebUrl', { value: web.url, description: 'https:// URL of the chat page' });
     return web;
+  }
+
+  /** Where the page signs in: the stack's pool, or `jwtIssuer` when `jwtClientId` names the page's client. */
+  private pageSignIn(config: StackConfig): PageSignInConfig | undefined {
+    if (this.signIn) return this.signIn.pageConfig;
+    if (config.authMode !== 'jwt' || !config.jwtIssuer || !config.jwtClientId) return undefined;
+    return { issuer: config.jwtIssuer, clientId: config.jwtClientId, scope: 'openid profile' };
   }
 
   private createFunctions(logRemovalPolicy: RemovalPolicy): Record<FunctionName, NodejsFunction> {
@@ -271,7 +315,8 @@ export class ChatStack extends Stack {
   }
 
   /**
-   * The `$connect` authorizer, its function given only the auth variables of `config`.
+   * The `$connect` authorizer, its function given only the auth variables of `config`: in
+   * cognito mode the stack's pool as issuer, its page client as audience and its JWKS.
    * Identity source (see `authorizerIdentitySource`): with tokens required it is
    * `route.request.querystring.token`, so API Gateway answers 401 to a connection without
    * `?token=` before invoking anything. Identity sources must all be present, so it cannot be
@@ -283,8 +328,12 @@ export class ChatStack extends Stack {
    */
   private createAuthorizer(config: StackConfig): WebSocketLambdaAuthorizer {
     const fn = this.functions[CONNECT_AUTHORIZER.function];
-    fn.addEnvironment(AUTH_ENV.authMode, config.authMode);
-    if (config.authMode === 'anonymous') {
+    fn.addEnvironment(AUTH_ENV.authMode, config.authMode === 'anonymous' ? 'anonymous' : 'jwt');
+    if (this.signIn) {
+      fn.addEnvironment(AUTH_ENV.jwtIssuer, this.signIn.issuer);
+      fn.addEnvironment(AUTH_ENV.jwtAudience, this.signIn.client.userPoolClientId);
+      fn.addEnvironment(AUTH_ENV.jwtJwksUri, this.signIn.jwksUri);
+    } else if (config.authMode === 'anonymous') {
       Annotations.of(this).addWarningV2(
         'apigw-chat:anonymousAccess',
         'authMode=anonymous: $connect accepts every client without a token (guest identities).',

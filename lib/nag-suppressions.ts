@@ -58,6 +58,11 @@ const DEFAULT_CERTIFICATE =
 const ASSET_BUCKET_OBJECTS =
   '/^Resource::arn:<AWS::Partition>:s3:::cdk-[a-z0-9]+-assets-<AWS::AccountId>-<AWS::Region>\\/\\*$/';
 
+const OPTIONAL_MFA =
+  'People sign themselves up to a chat: a required second factor (TOTP enrolled at first sign-in) is a barrier the hosted pages of the classic UI cannot walk a newcomer through; require it (mfa: Mfa.REQUIRED in lib/chat-sign-in.ts) where the chat holds anything worth it.';
+const ESSENTIALS_PLAN =
+  "The Plus feature plan (threat protection) is billed per monthly active user on top of Essentials; the pool's password policy, email verification and preventUserExistenceErrors are the baseline, and the plan is one property to raise.";
+
 /** Construct id prefix of the `BucketDeployment` handler, a singleton at the stack's root. */
 const DEPLOYMENT_HANDLER_ID_PREFIX = 'Custom::CDKBucketDeployment';
 
@@ -100,6 +105,12 @@ export function suppressNagFindings(stack: ChatStack): void {
     },
   ]);
 
+  if (stack.signIn) {
+    suppress(stack.signIn.userPool, [
+      { id: 'AwsSolutions-COG2', reason: OPTIONAL_MFA },
+      { id: 'AwsSolutions-COG8', reason: ESSENTIALS_PLAN },
+    ]);
+  }
   if (stack.web) suppressWebFindings(stack, stack.web);
 }
 

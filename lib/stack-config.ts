@@ -11,12 +11,20 @@ export interface StackConfig {
   readonly throttlingBurstLimit: number;
   /** What happens to the table and the log groups when the stack is deleted. */
   readonly removalPolicy: RemovalPolicyName;
-  /** `jwt`: `$connect` needs a JWT of `jwtIssuer` for `jwtAudience`; `anonymous`: everyone gets a guest identity. */
+  /**
+   * `cognito`: the stack's own user pool signs people in (`ChatSignIn`) and `$connect` needs
+   * its access token; `jwt`: a JWT of another OIDC issuer, `jwtIssuer`, for `jwtAudience`;
+   * `anonymous`: everyone gets a guest identity.
+   */
   readonly authMode: StackAuthMode;
+  /** The hosted sign-in domain's prefix (cognito mode); default derived from the stack id. */
+  readonly cognitoDomainPrefix: string | undefined;
   /** The OIDC issuer (or Cognito user pool URL) whose JWTs the authorizer accepts. */
   readonly jwtIssuer: string | undefined;
   /** The audience (`aud`, or `client_id` of Cognito access tokens) the JWTs must carry. */
   readonly jwtAudience: string | undefined;
+  /** jwt mode: the page's public client at `jwtIssuer` (code flow + PKCE); without it the page cannot sign in. */
+  readonly jwtClientId: string | undefined;
   /** Allow-lists of the private rooms (`private:<name>` → user ids); unlisted private rooms are closed. */
   readonly privateRooms: PrivateRooms;
   /** Where the alarms send notifications (an SNS topic with this email subscription); none when unset. */
@@ -28,7 +36,7 @@ export interface StackConfig {
 }
 
 /** The accepted values of the `authMode` context key. */
-export const STACK_AUTH_MODES = ['jwt', 'anonymous'] as const;
+export const STACK_AUTH_MODES = ['cognito', 'jwt', 'anonymous'] as const;
 
 export type StackAuthMode = (typeof STACK_AUTH_MODES)[number];
 
@@ -43,10 +51,12 @@ export const DEFAULT_STACK_CONFIG: StackConfig = {
   throttlingRateLimit: 500,
   throttlingBurstLimit: 1000,
   removalPolicy: 'destroy',
-  authMode: 'jwt',
+  authMode: 'cognito',
+  cognitoDomainPrefix: undefined,
   jwtIssuer: undefined,
   privateRooms: {},
   jwtAudience: undefined,
+  jwtClientId: undefined,
   alarmEmail: undefined,
   historyRetentionSeconds: 86_400,
   historyMaxLength: 1_000,
@@ -89,10 +99,22 @@ export function readStackConfig(node: Pick<Node, 'tryGetContext'>): StackConfig 
     ),
     removalPolicy: readRemovalPolicy(read('removalPolicy')),
     authMode: readAuthMode(read('authMode')),
+    cognitoDomainPrefix: readOptionalString(
+      'cognitoDomainPrefix',
+      read('cognitoDomainPrefix'),
+      DOMAIN_PREFIX,
+      '1-63 lowercase letters, digits and hyphens (no leading or trailing hyphen, no aws, amazon or cognito)',
+    ),
     jwtIssuer: readOptionalString('jwtIssuer', read('jwtIssuer'), HTTPS_URL, 'an https:// URL'),
     jwtAudience: readOptionalString(
       'jwtAudience',
       read('jwtAudience'),
+      AUDIENCE,
+      'a non-empty string',
+    ),
+    jwtClientId: readOptionalString(
+      'jwtClientId',
+      read('jwtClientId'),
       AUDIENCE,
       'a non-empty string',
     ),
@@ -136,6 +158,8 @@ function readPrivateRooms(value: unknown): PrivateRooms {
 const HTTPS_URL = /^https:\/\/[^\s]+$/;
 const AUDIENCE = /^\S{1,256}$/;
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+/** Cognito's rule, plus its reserved words. */
+const DOMAIN_PREFIX = /^(?!.*(?:aws|amazon|cognito))[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
 
 function readAuthMode(value: unknown): StackAuthMode {
   if (value === undefined) return DEFAULT_STACK_CONFIG.authMode;
@@ -145,7 +169,7 @@ function readAuthMode(value: unknown): StackAuthMode {
 }
 
 function readOptionalString(
-  key: 'jwtIssuer' | 'jwtAudience' | 'alarmEmail',
+  key: 'jwtIssuer' | 'jwtAudience' | 'jwtClientId' | 'alarmEmail' | 'cognitoDomainPrefix',
   value: unknown,
   pattern: RegExp,
   expected: string,

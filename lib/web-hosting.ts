@@ -8,7 +8,11 @@ import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { BlockPublicAccess, Bucket, BucketEncryption, ObjectOwnership } from 'aws-cdk-lib/aws-s3';
 import { BucketDeployment, Source } from 'aws-cdk-lib/aws-s3-deployment';
 import { Construct } from 'constructs';
-import { PAGE_CONFIG_FILE, type PageConfig } from '../definitions/page-config';
+import {
+  PAGE_CONFIG_FILE,
+  type PageConfig,
+  type PageSignInConfig,
+} from '../definitions/page-config';
 
 const INDEX_FILE = 'index.html';
 
@@ -22,6 +26,8 @@ export interface WebHostingProps {
   readonly assetDir: string;
   /** The wss:// URL the page connects to, written to config.json at deploy time. */
   readonly webSocketUrl: string;
+  /** Where the page signs in, written to config.json. @default none: the page connects without a token */
+  readonly signIn?: PageSignInConfig;
   /**
    * Of the buckets and the deployment's log group; DESTROY also empties the buckets on delete.
    * @default RemovalPolicy.DESTROY
@@ -32,7 +38,7 @@ export interface WebHostingProps {
 /**
  * The chat page on CloudFront: a private S3 bucket read only by the distribution (origin
  * access control), HTTPS only, and a deployment of the page plus `config.json`
- * (`{ webSocketUrl }`) that invalidates the distribution's cache. The bucket's server access
+ * (`{ webSocketUrl, signIn }`) that invalidates the distribution's cache. The bucket's server access
  * logs and the distribution's standard logs go to a private log bucket that expires them after 90 days.
  *
  * @example
@@ -95,7 +101,10 @@ export class WebHosting extends Construct {
       assumedBy: new ServicePrincipal('lambda.amazonaws.com'),
     });
     logGroup.grantWrite(this.deploymentRole);
-    const config: PageConfig = { webSocketUrl: props.webSocketUrl };
+    const config: PageConfig = {
+      webSocketUrl: props.webSocketUrl,
+      ...(props.signIn === undefined ? {} : { signIn: props.signIn }),
+    };
     this.deployment = new BucketDeployment(this, 'Deployment', {
       destinationBucket: this.bucket,
       sources: [Source.asset(props.assetDir), Source.jsonData(PAGE_CONFIG_FILE, config)],

@@ -5,15 +5,16 @@
  */
 import { ChatPage } from './chat-page';
 import { findElements } from './elements';
+import { readPageConfig } from './page-config';
 import { pageTokenSource } from './page-socket';
 import { resolveSocketUrl } from './socket-url';
 
 const ui = findElements(document);
 ui.connect.disabled = true; // until the URL is known; ChatPage.start() enables it
-void resolveSocketUrl(window.location, (file) => fetch(file, { cache: 'no-cache' })).then((url) =>
+void readPageConfig((file) => fetch(file, { cache: 'no-cache' })).then((config) =>
   new ChatPage(
     ui,
-    url,
+    resolveSocketUrl(window.location, config),
     pageTokenSource(window.location.search, (path) => fetch(path, { cache: 'no-store' })),
   ).start(),
 );

@@ -1,10 +1,7 @@
-import { PAGE_CONFIG_FILE, type PageConfig } from '../definitions/page-config';
+import type { PageConfig } from '../definitions/page-config';
 
 /** The parts of `window.location` the page reads. */
 export type PageLocation = Pick<Location, 'protocol' | 'host' | 'search'>;
-
-/** Fetches a URL relative to the page; a narrow `fetch`. */
-export type FetchPageFile = (url: string) => Promise<Pick<Response, 'ok' | 'json'>>;
 
 /**
  * The WebSocket URL of the chat: `?ws=<url>` when the page was given one, else the gateway
@@ -25,32 +22,11 @@ export function socketUrl(location: PageLocation): string {
 /**
  * Like `socketUrl`, but a deployed page's `config.json` comes before the page's own host:
  * `?ws=` first, then `config.json`'s `webSocketUrl`, then `ws(s)://<host>/<stage>`.
- * Never rejects: a missing or invalid `config.json` is ignored.
  *
  * @example
- * const url = await resolveSocketUrl(window.location, (file) => fetch(file));
+ * const url = resolveSocketUrl(window.location, await readPageConfig(fetchFile));
  */
-export async function resolveSocketUrl(
-  location: PageLocation,
-  fetchFile: FetchPageFile,
-): Promise<string> {
+export function resolveSocketUrl(location: PageLocation, config: PageConfig | undefined): string {
   if (new URLSearchParams(location.search).get('ws')) return socketUrl(location);
-  return (await readPageConfig(fetchFile))?.webSocketUrl ?? socketUrl(location);
-}
-
-/** `PAGE_CONFIG_FILE`, or undefined when it cannot be fetched or is not a `PageConfig`. */
-async function readPageConfig(fetchFile: FetchPageFile): Promise<PageConfig | undefined> {
-  try {
-    const response = await fetchFile(PAGE_CONFIG_FILE);
-    if (!response.ok) return undefined;
-    const body: unknown = await response.json();
-    return isPageConfig(body) ? body : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-function isPageConfig(value: unknown): value is PageConfig {
-  if (typeof value !== 'object' || value === null || !('webSocketUrl' in value)) return false;
-  return typeof value.webSocketUrl === 'string' && value.webSocketUrl !== '';
+  return config?.webSocketUrl ?? socketUrl(location);
 }

@@ -1,6 +1,7 @@
 /**
  * Who a verified token says the user is: `userId` from `sub`, `name` from the first of
- * `name`, `preferred_username`, `cognito:username` (Cognito user pools) or `sub`.
+ * `name`, `preferred_username`, `cognito:username` (Cognito ID tokens), `username` (Cognito
+ * access tokens) or `sub`.
  *
  * @example
  * identityFromClaims({ sub: 'u-1', name: 'Alice' }); // { userId: 'u-1', name: 'Alice' }
@@ -13,7 +14,7 @@ export interface UserIdentity {
 /** The longest user id or display name kept; longer claims are cut. */
 export const MAX_IDENTITY_LENGTH = 128;
 
-const NAME_CLAIMS = ['name', 'preferred_username', 'cognito:username'] as const;
+const NAME_CLAIMS = ['name', 'preferred_username', 'cognito:username', 'username'] as const;
 
 /** The identity of a verified token's claims; `undefined` when it has no usable `sub`. */
 export function identityFromClaims(

@@ -275,7 +275,14 @@ describe('Class: ChatStack', () => {
         deliverFunctionName: `{${fnIds.deliver}}`,
       };
       for (const key of FUNCTION_ENV[name]) expected[ENV[key]] = values[key];
-      if (name === CONNECT_AUTHORIZER.function) expected[AUTH_ENV.authMode] = 'jwt';
+      if (name === CONNECT_AUTHORIZER.function) {
+        // cognito mode (the default): the stack's own pool and page client.
+        const poolId = onlyIdOf(template, 'AWS::Cognito::UserPool');
+        expected[AUTH_ENV.authMode] = 'jwt';
+        expected[AUTH_ENV.jwtIssuer] = `{${poolId}.ProviderURL}`;
+        expected[AUTH_ENV.jwtAudience] = `{${onlyIdOf(template, 'AWS::Cognito::UserPoolClient')}}`;
+        expected[AUTH_ENV.jwtJwksUri] = `{${poolId}.ProviderURL}/.well-known/jwks.json`;
+      }
 
       // Act
       const fn = resourceOf(template, 'AWS::Lambda::Function', fnIds[name]);
@@ -330,6 +337,7 @@ describe('Class: ChatStack', () => {
     it('passes jwtIssuer and jwtAudience from the context to the authorizer only', () => {
       // Act
       const { template: jwt } = synthWithContext({
+        authMode: 'jwt',
         jwtIssuer: 'https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_Abc',
         jwtAudience: 'client-123',
       });
@@ -348,10 +356,11 @@ describe('Class: ChatStack', () => {
         JWT_AUDIENCE: 'client-123',
       });
       expect(variablesOf('connect').JWT_ISSUER).toBeUndefined();
+      jwt.resourceCountIs('AWS::Cognito::UserPool', 0);
     });
 
     it('warns when jwt mode has no issuer and audience', () => {
-      const { stack } = synthWithContext({});
+      const { stack } = synthWithContext({ authMode: 'jwt' });
       Annotations.fromStack(stack).hasWarning('*', Match.stringLikeRegexp('jwtIssuer'));
     });
 
@@ -519,7 +528,7 @@ describe('Class: ChatStack', () => {
   });
 
   describe('Outputs', () => {
-    it('outputs the WebSocket URL, the callback URL, the table name and the auth mode, without exports', () => {
+    it('outputs the WebSocket URL, the callback URL, the table name, the auth mode and the user pool, without exports', () => {
       // Act
       const outputs = template.findOutputs('*') as Record<
         string,
@@ -534,10 +543,13 @@ describe('Class: ChatStack', () => {
         'DashboardUrl',
         'EmitterPolicyArn',
         'Region',
+        'SignInDomain',
         'TableName',
+        'UserPoolClientId',
+        'UserPoolId',
         'WebSocketUrl',
       ]);
-      expect(outputs.AuthMode?.Value).toBe('jwt');
+      expect(outputs.AuthMode?.Value).toBe('cognito');
       expect(render(outputs.WebSocketUrl?.Value)).toBe(
         `wss://{${apiId}}.execute-api.{AWS::Region}.{AWS::URLSuffix}/dev`,
       );
@@ -658,6 +670,9 @@ describe('Class: ChatStack', () => {
       ['stageName', 'bad stage!'],
       ['authMode', 'open'],
       ['jwtIssuer', 'http://not-https'],
+      ['cognitoDomainPrefix', 'my-cognito-chat'],
+      ['cognitoDomainPrefix', 'Chat'],
+      ['cognitoDomainPrefix', '-chat'],
     ])('throws InvalidContextError for %s=%p', (key, value) => {
       // Act / Assess
       expect(() => synthWithContext({ [key]: value })).toThrow(InvalidContextError);

@@ -6,6 +6,7 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import { PAGE_CONFIG_FILE } from '../../definitions/page-config';
 import { ChatStack } from '../../lib/chat-stack';
 import { ACCESS_LOG_PREFIX, WebHosting } from '../../lib/web-hosting';
+
 import { onlyIdOf, render, resourceOf, resourcesOf, statementsOf } from './template-helpers';
 
 interface BucketStatement {
@@ -274,7 +275,7 @@ describe('Class: WebHosting', () => {
       expect(files).toEqual([['index.html', 'main.js'], [PAGE_CONFIG_FILE]]);
     });
 
-    it('writes the stage URL into config.json at deploy time', () => {
+    it('writes the stage URL and where to sign in into config.json at deploy time', () => {
       // Prepare
       const configKey = deployment.SourceObjectKeys[1] ?? '';
       const markers = deployment.SourceMarkers?.[1] ?? {};
@@ -291,8 +292,15 @@ describe('Class: WebHosting', () => {
 
       // Assess
       expect(Object.keys(markers).length).toBeGreaterThan(0);
+      const poolId = onlyIdOf(template, 'AWS::Cognito::UserPool');
       expect(JSON.parse(resolved)).toEqual({
         webSocketUrl: `wss://{${apiId}}.execute-api.{AWS::Region}.{AWS::URLSuffix}/dev`,
+        signIn: {
+          issuer: `{${poolId}.ProviderURL}`,
+          clientId: `{${onlyIdOf(template, 'AWS::Cognito::UserPoolClient')}}`,
+          scope: 'openid profile email',
+          logoutEndpoint: `https://{${onlyIdOf(template, 'AWS::Cognito::UserPoolDomain')}}.auth.{AWS::Region}.amazoncognito.com/logout`,
+        },
       });
       expect(JSON.parse(resolved).webSocketUrl).toBe(
         render(template.findOutputs('WebSocketUrl').WebSocketUrl?.Value),

@@ -25,13 +25,17 @@ async function rejectionOf(promise: Promise<unknown>): Promise<string> {
 }
 
 describe('Function: identityFromClaims', () => {
-  it('takes the name from name, preferred_username, cognito:username, then sub', () => {
+  it('takes the name from name, preferred_username, cognito:username, username, then sub', () => {
     expect(identityFromClaims({ sub: 'u1', name: 'Ann', preferred_username: 'x' })).toEqual({
       userId: 'u1',
       name: 'Ann',
     });
     expect(identityFromClaims({ sub: 'u1', preferred_username: 'ann' })?.name).toBe('ann');
     expect(identityFromClaims({ sub: 'u1', 'cognito:username': 'cog' })?.name).toBe('cog');
+    // A Cognito access token names its user `username`.
+    expect(identityFromClaims({ sub: 'u1', username: 'ann_lee', client_id: 'c' })?.name).toBe(
+      'ann_lee',
+    );
     expect(identityFromClaims({ sub: 'u1' })?.name).toBe('u1');
     expect(identityFromClaims({ name: 'no sub' })).toBeUndefined();
   });
@@ -102,9 +106,10 @@ describe('Class: JwtVerifier', () => {
     const accessToken = await sign({ client_id: AUDIENCE, username: 'alice' });
 
     await expect(verifier.verify(idToken)).resolves.toEqual({ userId: 'user-1', name: 'alice' });
+    // The page sends the access token: its `username` is the name.
     await expect(verifier.verify(accessToken)).resolves.toEqual({
       userId: 'user-1',
-      name: 'user-1',
+      name: 'alice',
     });
   });
 
