@@ -1,7 +1,14 @@
 /** @type {import('jest').Config} */
 const transform = {
   '^.+\\.ts$': ['ts-jest', { tsconfig: { isolatedModules: true }, diagnostics: false }],
+  // oidc-provider (the local issuer) and its jose are ES modules only: compiled to CommonJS.
+  '^.+/node_modules/oidc-provider/.+\\.js$': [
+    'ts-jest',
+    { tsconfig: { isolatedModules: true, allowJs: true, module: 'commonjs' }, diagnostics: false },
+  ],
 };
+/** Every package as it is, except oidc-provider and what it nests. */
+const transformIgnorePatterns = ['^(?!.*/node_modules/oidc-provider/).*/node_modules/'];
 
 module.exports = {
   projects: [
@@ -10,6 +17,7 @@ module.exports = {
       testEnvironment: 'node',
       setupFiles: ['<rootDir>/test/support/quiet-logs.ts'],
       transform,
+      transformIgnorePatterns,
       roots: ['<rootDir>/test'],
       testMatch: ['**/*.test.ts'],
       testPathIgnorePatterns: ['/test/integration/', '/test/e2e/'],
@@ -19,6 +27,7 @@ module.exports = {
       testEnvironment: 'node',
       setupFiles: ['<rootDir>/test/support/quiet-logs.ts'],
       transform,
+      transformIgnorePatterns,
       roots: ['<rootDir>/test/integration'],
       testMatch: ['**/*.test.ts'],
     },

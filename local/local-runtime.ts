@@ -1,7 +1,6 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { removeLocalDiscovery, writeLocalDiscovery } from '../cli/local-discovery';
 import { authorizerIdentitySource, CONNECT_AUTHORIZER } from '../definitions/api';
-import { createDevTokenRoute } from './dev-token-route';
 import { createChatTable, type DynamoDbLocal, startDynamoDbLocal } from './dynamodb-local';
 import {
   type Gateway,
@@ -11,7 +10,11 @@ import {
   loadHandlers,
   startGateway,
 } from './gateway';
-import { authEnvironment, type LocalAuth } from './local-auth';
+import { type AuthorizerSettings, authEnvironment, type LocalAuth } from './local-auth';
+import { generateIssuerKeys } from './oidc/issuer-keys';
+import { localIssuerUrl } from './oidc/issuer-settings';
+import { createLocalIssuer, type LocalIssuer } from './oidc/local-issuer';
+import { createPageConfigRoute } from './page-config-route';
 
 /** The table the local runtime creates in DynamoDB Local. */
 export const LOCAL_TABLE_NAME = 'apigw-chat-local';
@@ -23,7 +26,8 @@ export interface LocalRuntimeOptions {
   readonly dataDir?: string;
   /**
    * How `$connect` checks clients; the stack's authorizer function runs in every mode.
-   * `secret` also serves `GET /dev-token?user=<id>&name=<name>` for the chat page.
+   * `oidc` also serves the local issuer under `/oidc` and tells the page about it in
+   * `/config.json`.
    */
   readonly auth: LocalAuth;
   /** Any other gateway option (timeouts, limits, static files, logger). */
@@ -46,6 +50,8 @@ export interface LocalRuntime {
   readonly dynamoDbEndpoint: string;
   readonly tableName: string;
   readonly auth: LocalAuth;
+  /** The local OIDC issuer (`auth.mode` `oidc`). */
+  readonly issuer: LocalIssuer | undefined;
   /** Closes every connection (firing `$disconnect`), then stops DynamoDB Local. */
   close(): Promise<void>;
 }
@@ -55,7 +61,8 @@ export interface LocalRuntime {
  * definition, and the API Gateway emulator running the handlers `cdk deploy` ships.
  *
  * @example
- * const runtime = await startLocalRuntime({ port: 3001, dataDir: '.data/dynamodb', auth: { mode: 'secret', secret } });
+ * const runtime = await startLocalRuntime({ port: 3001, dataDir: '.data/dynamodb', auth: { mode: 'oidc' } });
+ * const token = await runtime.issuer?.signToken({ user: 'alice' });
  * console.log(runtime.gateway.url); // ws://127.0.0.1:3001/local
  */
 export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<LocalRuntime> {
@@ -64,6 +71,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     stopOnSignals: options.stopDatabaseOnSignals ?? true,
   });
   let gateway: Gateway | undefined;
+  let issuer: LocalIssuer | undefined;
   try {
     const client = new DynamoDBClient({ endpoint: db.endpoint, ...LOCAL_AWS });
     await createChatTable({ client, tableName: LOCAL_TABLE_NAME });
@@ -71,12 +79,15 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     // The authorizer module is loaded with the others, once the gateway's URLs are known.
     let authorize: LambdaHandler | undefined;
     const { auth } = options;
+    const keys = auth.mode === 'oidc' ? (auth.keys ?? (await generateIssuerKeys())) : undefined;
+    // The issuer's URL names the gateway's port, known once it listens.
     gateway = await startGateway({
       region: LOCAL_AWS.region,
       ...options.gateway,
       httpRoutes: [
         ...(options.gateway?.httpRoutes ?? []),
-        ...(auth.mode === 'secret' ? [createDevTokenRoute(auth.secret)] : []),
+        createPageConfigRoute(() => (issuer ? { signIn: issuer.pageConfig } : {})),
+        async (req, res) => (issuer ? issuer.route(req, res) : false),
       ],
       authorizer: {
         functionName: CONNECT_AUTHORIZER.function,
@@ -88,12 +99,31 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       },
       port: options.port ?? 0,
     });
+    if (keys && auth.mode === 'oidc') {
+      const { port } = gateway;
+      issuer = createLocalIssuer({
+        issuer: localIssuerUrl(port),
+        pageUrls: [`http://localhost:${port}/`, `http://127.0.0.1:${port}/`],
+        keys,
+        ...(auth.accessTokenTtlSeconds === undefined
+          ? {}
+          : { accessTokenTtlSeconds: auth.accessTokenTtlSeconds }),
+      });
+    }
+    const settings: AuthorizerSettings = issuer
+      ? {
+          mode: 'jwt',
+          issuer: issuer.issuer,
+          audience: issuer.audience,
+          jwksUri: issuer.jwksUri,
+        }
+      : (auth as AuthorizerSettings);
     const handlers = await loadHandlers({
       tableName: LOCAL_TABLE_NAME,
       dynamoDbEndpoint: db.endpoint,
       managementUrl: gateway.managementUrl,
       lambdaUrl: gateway.lambdaUrl,
-      extraEnvironment: { ...authEnvironment(auth), ...options.environment },
+      extraEnvironment: { ...authEnvironment(settings), ...options.environment },
     });
     authorize = handlers[CONNECT_AUTHORIZER.function];
     gateway.register(handlers);
@@ -118,6 +148,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     dynamoDbEndpoint: db.endpoint,
     tableName: LOCAL_TABLE_NAME,
     auth: options.auth,
+    issuer,
     async close() {
       if (options.discoveryFile !== undefined) await removeLocalDiscovery(options.discoveryFile);
       await started.close();

@@ -1,7 +1,8 @@
 /**
  * `npm start`: the chat on this machine. Starts DynamoDB Local with the chat table, then the
- * API Gateway emulator running the real Lambda handlers (the `$connect` authorizer included),
- * and prints where to connect, with ready-to-paste wscat lines carrying tokens.
+ * API Gateway emulator running the real Lambda handlers (the `$connect` authorizer included)
+ * and the local OIDC issuer the page signs in with, and prints where to connect, with
+ * ready-to-paste wscat lines carrying tokens.
  *
  * @example
  * npm start -- --port 3001 --in-memory
@@ -13,9 +14,9 @@ import { LOCAL_DISCOVERY_ENV, LOCAL_DISCOVERY_FILE } from '../cli/local-discover
 import { errorMessage } from '../lambdas/core/error-fields';
 import { buildWeb } from '../web/build';
 import { asksForHelp } from './asks-for-help';
-import { DEV_TOKEN_PATH } from './dev-token-route';
-import { DEV_SECRET_FILE, devSecret, devToken, type LocalAuth } from './local-auth';
+import type { LocalAuth } from './local-auth';
 import { type LocalRuntime, startLocalRuntime } from './local-runtime';
+import { ISSUER_KEYS_FILE, loadIssuerKeys } from './oidc/issuer-keys';
 import { START_USAGE } from './start-usage';
 
 const DATA_DIR = '.data/dynamodb';
@@ -103,7 +104,7 @@ async function main(): Promise<void> {
     const staticDir = await buildWeb({ logLevel: 'silent' });
     const auth: LocalAuth = options.anonymous
       ? { mode: 'anonymous' }
-      : { mode: 'secret', secret: await devSecret() };
+      : { mode: 'oidc', keys: await loadIssuerKeys() };
     runtime = await startLocalRuntime({
       auth,
       port: options.port,
@@ -134,16 +135,16 @@ async function main(): Promise<void> {
     );
   }
   const base = `ws://localhost:${gateway.port}/${gateway.stage}?ns=/`;
-  if (runtime.auth.mode === 'secret') {
-    const { secret } = runtime.auth;
-    console.log(`Auth:           tokens required (HS256, secret in ${DEV_SECRET_FILE})`);
-    console.log(`Tokens:         npm run token -- --user <id> [--name "<name>"]`);
-    console.log(`                (the page gets its own from ${DEV_TOKEN_PATH})`);
+  const { issuer } = runtime;
+  if (issuer) {
+    console.log(`Auth:           tokens required (RS256, local OIDC issuer ${issuer.issuer})`);
+    console.log(`                the page signs in there; its key is in ${ISSUER_KEYS_FILE}`);
+    console.log(`Tokens:         npm run token -- --user <id> [--name "<name>"] [--expires 12h]`);
     for (const [user, name] of [
       ['alice', 'Alice'],
       ['bob', 'Bob'],
     ] as const) {
-      const token = await devToken(secret, user, name);
+      const token = await issuer.signToken({ user, name });
       console.log(`Try it (${user}): npx wscat -c '${base}&token=${token}'`);
     }
   } else {

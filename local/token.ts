@@ -1,37 +1,44 @@
 /**
- * `npm run token -- --user alice [--name "Alice"] [--expires 12h]`: prints a token that
- * `npm start` (secret mode) accepts, signed with the secret of `.data/dev-secret`
- * (or `AUTH_SECRET`).
+ * `npm run token -- --user alice [--name "Alice"] [--expires 12h] [--port 3001]`: prints an
+ * access token of the local OIDC issuer that `npm start` runs on that port (default `PORT`,
+ * else 3001), signed with its RS256 key in `.data/oidc/keys.json`: the token the page gets by
+ * signing in, without the browser.
  *
  * @example
  * npx wscat -c "ws://localhost:3001/local?ns=/&token=$(npm run -s token -- --user alice)"
  */
-import { signSecretToken } from '../lambdas/auth';
 import { errorMessage } from '../lambdas/core/error-fields';
 import { asksForHelp } from './asks-for-help';
-import { devSecret } from './local-auth';
+import { ISSUER_KEYS_FILE, loadIssuerKeys } from './oidc/issuer-keys';
+import { localIssuerUrl } from './oidc/issuer-settings';
+import { signLocalAccessToken } from './oidc/issuer-token';
 import { TOKEN_USAGE } from './token-usage';
 
 export interface TokenArguments {
   readonly user: string;
   readonly name: string | undefined;
   readonly expiresIn: string;
+  readonly port: number;
 }
 
 const USAGE =
-  'Usage: npm run token -- --user <id> [--name <display name>] [--expires 12h] (--help for more)';
+  'Usage: npm run token -- --user <id> [--name <display name>] [--expires 12h] [--port 3001] (--help for more)';
 
 /**
- * Reads `--user`, `--name` and `--expires` (also as `--flag=value`).
+ * Reads `--user`, `--name`, `--expires` and `--port` (also as `--flag=value`; the port
+ * defaults to `PORT`, else 3001).
  *
  * @example
- * parseTokenArguments(['--user', 'alice', '--name', 'Alice']); // { user: 'alice', name: 'Alice', expiresIn: '12h' }
+ * parseTokenArguments(['--user', 'alice', '--name', 'Alice'], {}); // { user: 'alice', name: 'Alice', expiresIn: '12h', port: 3001 }
  */
-export function parseTokenArguments(args: readonly string[]): TokenArguments {
+export function parseTokenArguments(
+  args: readonly string[],
+  env: NodeJS.ProcessEnv = {},
+): TokenArguments {
   const values: Record<string, string> = {};
   for (let index = 0; index < args.length; index += 1) {
     const arg = args[index] as string;
-    const match = /^--(user|name|expires)(?:=(.*))?$/.exec(arg);
+    const match = /^--(user|name|expires|port)(?:=(.*))?$/.exec(arg);
     if (!match) throw new Error(`Unknown argument: ${arg}. ${USAGE}`);
     const value = match[2] ?? args[++index];
     if (value === undefined || value === '')
@@ -39,7 +46,12 @@ export function parseTokenArguments(args: readonly string[]): TokenArguments {
     values[match[1] as string] = value;
   }
   if (!values.user) throw new Error(`--user is required. ${USAGE}`);
-  return { user: values.user, name: values.name, expiresIn: values.expires ?? '12h' };
+  const portText = values.port ?? env.PORT ?? '3001';
+  const port = Number(portText);
+  if (!Number.isInteger(port) || port < 1 || port > 65_535) {
+    throw new Error(`Invalid port: ${portText}. ${USAGE}`);
+  }
+  return { user: values.user, name: values.name, expiresIn: values.expires ?? '12h', port };
 }
 
 async function main(): Promise<void> {
@@ -48,8 +60,9 @@ async function main(): Promise<void> {
     process.stdout.write(TOKEN_USAGE);
     return;
   }
-  const options = parseTokenArguments(args);
-  const token = await signSecretToken(await devSecret(), {
+  const options = parseTokenArguments(args, process.env);
+  const token = await signLocalAccessToken(await loadIssuerKeys(ISSUER_KEYS_FILE), {
+    issuer: localIssuerUrl(options.port),
     user: options.user,
     expiresIn: options.expiresIn,
     ...(options.name === undefined ? {} : { name: options.name }),

@@ -1,14 +1,14 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { SignJWT } from 'jose';
+import { decodeJwt } from 'jose';
 import WebSocket from 'ws';
 import { DynamoDbMembershipStore } from '../../lambdas/adapters/dynamodb-membership-store';
-import { signSecretToken } from '../../lambdas/auth';
 import { LOCAL_AWS, silentLogger } from '../../local/gateway';
 import { type LocalRuntime, startLocalRuntime } from '../../local/local-runtime';
+import { generateIssuerKeys, type IssuerKeys } from '../../local/oidc/issuer-keys';
+import { signLocalAccessToken } from '../../local/oidc/issuer-token';
+import { issuerToken } from '../support/local-issuer-tokens';
 import { ProtocolClient } from '../support/protocol-client';
-
-const SECRET = 'integration-secret-integration-secret-0001';
 
 jest.setTimeout(30_000);
 
@@ -23,7 +23,7 @@ describe('Local runtime: the chat application over real sockets and DynamoDB Loc
   const open = async (ns = '/'): Promise<ProtocolClient> => {
     userCount += 1;
     const user = { id: `user-${userCount}`, name: `User ${userCount}` };
-    const token = await signSecretToken(SECRET, { user: user.id, name: user.name });
+    const token = await issuerToken(runtime, { user: user.id, name: user.name });
     const client = await ProtocolClient.open(
       `${runtime.gateway.url}?ns=${encodeURIComponent(ns)}&token=${token}`,
     );
@@ -57,9 +57,12 @@ describe('Local runtime: the chat application over real sockets and DynamoDB Loc
     expect(client.frames.filter((frame) => frame.event !== undefined)).toEqual([]);
   };
 
+  let keys: IssuerKeys;
+
   beforeAll(async () => {
+    keys = await generateIssuerKeys();
     runtime = await startLocalRuntime({
-      auth: { mode: 'secret', secret: SECRET },
+      auth: { mode: 'oidc', keys },
       gateway: { logger: silentLogger },
     });
     store = new DynamoDbMembershipStore({
@@ -83,28 +86,36 @@ describe('Local runtime: the chat application over real sockets and DynamoDB Loc
       expect(await refusal(`${runtime.gateway.url}?ns=/`)).toBe(401);
     });
 
-    it('refuses garbage, expired and foreign-secret tokens with 401, another issuer with 403', async () => {
+    it('refuses garbage, expired, tampered and foreign-key tokens with 401, another issuer with 403', async () => {
       // Prepare
-      const expired = await signSecretToken(SECRET, { user: 'ann', expiresIn: -10 });
-      const foreign = await signSecretToken(`${SECRET}-other`, { user: 'ann' });
-      const otherIssuer = await new SignJWT({})
-        .setProtectedHeader({ alg: 'HS256' })
-        .setSubject('ann')
-        .setIssuer('someone-else')
-        .setExpirationTime('1h')
-        .sign(new TextEncoder().encode(SECRET));
+      const expired = await issuerToken(runtime, { user: 'ann', expiresIn: -10 });
+      const genuine = await issuerToken(runtime, { user: 'ann' });
+      const [header, , signature] = genuine.split('.');
+      const forged = Buffer.from(JSON.stringify({ ...decodeJwt(genuine), sub: 'admin' }));
+      const tampered = `${header}.${forged.toString('base64url')}.${signature}`;
+      const issuer = runtime.issuer?.issuer ?? '';
+      const foreign = await signLocalAccessToken(await generateIssuerKeys(), {
+        issuer,
+        user: 'ann',
+      });
+      const otherIssuer = await signLocalAccessToken(keys, {
+        issuer: 'http://someone-else/oidc',
+        user: 'ann',
+      });
       const url = (token: string) => `${runtime.gateway.url}?ns=/&token=${token}`;
 
       // Act / Assess
       expect(await refusal(url('garbage'))).toBe(401);
       expect(await refusal(url(expired))).toBe(401);
+      expect(await refusal(url(tampered))).toBe(401);
       expect(await refusal(url(foreign))).toBe(401);
       expect(await refusal(url(otherIssuer))).toBe(403);
+      expect(await refusal(url(genuine))).toBe('accepted');
     });
 
     it('needs the token in the query string: a token.<jwt> subprotocol alone gets 401, as on AWS', async () => {
       // Prepare
-      const token = await signSecretToken(SECRET, { user: 'ann' });
+      const token = await issuerToken(runtime, { user: 'ann' });
 
       // Act
       const status = await refusal(`${runtime.gateway.url}?ns=/`, {
@@ -117,7 +128,7 @@ describe('Local runtime: the chat application over real sockets and DynamoDB Loc
 
     it('accepts a good token, echoes the apigw-chat subprotocol and stamps the user on chat frames', async () => {
       // Prepare
-      const token = await signSecretToken(SECRET, { user: 'alice', name: 'Alice' });
+      const token = await issuerToken(runtime, { user: 'alice', name: 'Alice' });
       const alice = await new Promise<WebSocket>((resolve, reject) => {
         const ws = new WebSocket(`${runtime.gateway.url}?ns=/&token=${token}`, ['apigw-chat']);
         ws.once('open', () => resolve(ws));
@@ -360,7 +371,7 @@ describe('Local runtime: the chat application over real sockets and DynamoDB Loc
 
   describe('Connections', () => {
     it('refuses an unknown namespace at the handshake with 404', async () => {
-      const token = await signSecretToken(SECRET, { user: 'ann' });
+      const token = await issuerToken(runtime, { user: 'ann' });
       expect(await refusal(`${runtime.gateway.url}?ns=/nope&token=${token}`)).toBe(404);
     });
 

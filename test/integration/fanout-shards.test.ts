@@ -1,10 +1,8 @@
 import { APP_ENV } from '../../definitions/api';
-import { signSecretToken } from '../../lambdas/auth';
 import { silentLogger } from '../../local/gateway';
 import { type LocalRuntime, startLocalRuntime } from '../../local/local-runtime';
+import { issuerToken } from '../support/local-issuer-tokens';
 import { ProtocolClient } from '../support/protocol-client';
-
-const SECRET = 'integration-secret-integration-secret-0001';
 
 jest.setTimeout(60_000);
 
@@ -14,7 +12,7 @@ describe('Local runtime: a large room message is delivered in shards by the deli
 
   beforeAll(async () => {
     runtime = await startLocalRuntime({
-      auth: { mode: 'secret', secret: SECRET },
+      auth: { mode: 'oidc' },
       gateway: { logger: silentLogger },
       environment: { [APP_ENV.fanoutShardSize]: '3' },
     });
@@ -28,7 +26,7 @@ describe('Local runtime: a large room message is delivered in shards by the deli
   it('every member of a room of 10 gets the message exactly once, through worker invocations', async () => {
     // Prepare
     for (let i = 0; i < 10; i++) {
-      const token = await signSecretToken(SECRET, { user: `user-${i}`, name: `User ${i}` });
+      const token = await issuerToken(runtime, { user: `user-${i}`, name: `User ${i}` });
       const client = await ProtocolClient.open(`${runtime.gateway.url}?token=${token}`);
       clients.push(client);
       await client.request('join', { room: 'big' });

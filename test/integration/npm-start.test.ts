@@ -1,6 +1,7 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { connect } from 'node:net';
 import { resolve } from 'node:path';
+import { promisify } from 'node:util';
 import { ProtocolClient } from '../support/protocol-client';
 import { SDK_NODE_WARNING } from '../support/sdk-node-warning';
 
@@ -47,7 +48,7 @@ const portIsOpen = (port: number): Promise<boolean> =>
   });
 
 describe('npm start', () => {
-  it('prints the URLs and wscat lines with tokens, refuses clients without a valid token (one log line each, no stack trace), serves the chat, and stops cleanly on SIGINT', async () => {
+  it('prints the URLs and wscat lines with tokens of its OIDC issuer, serves the page its sign-in config, accepts npm run token, refuses clients without a valid token (one log line each, no stack trace), and stops cleanly on SIGINT', async () => {
     // Prepare
     const output: string[] = [];
     const child = spawn(
@@ -80,6 +81,20 @@ describe('npm start', () => {
     );
     const client = await ProtocolClient.open(aliceUrl.replace('localhost', '127.0.0.1'));
     const joined = await client.request('join', { room: 'lobby' });
+    const port = new URL(pageUrl).port;
+    const config = (await (await fetch(`${pageUrl}config.json`)).json()) as {
+      signIn: { issuer: string };
+    };
+    const discovery = (await (
+      await fetch(`${config.signIn.issuer}/.well-known/openid-configuration`)
+    ).json()) as { issuer: string };
+    const { stdout: carolToken } = await promisify(execFile)(
+      process.execPath,
+      [require.resolve('tsx/cli'), 'local/token.ts', '--user', 'carol', '--port', port],
+      { cwd: ROOT },
+    );
+    const carol = await ProtocolClient.open(`${wsUrl}?ns=/&token=${carolToken.trim()}`);
+    const carolJoined = await carol.request('join', { room: 'lobby' });
     const dbWasOpen = await portIsOpen(dbPort);
     child.kill('SIGINT');
     const code = await exited;
@@ -90,6 +105,10 @@ describe('npm start', () => {
       /Try it \(bob\): +npx wscat -c 'ws:\/\/localhost:\d+\/local\?ns=\/&token=[\w.-]+'/,
     );
     expect(text).not.toMatch(/WARNING: anonymous/);
+    expect(text).toContain(`local OIDC issuer http://localhost:${port}/oidc`);
+    expect(config.signIn.issuer).toBe(`http://localhost:${port}/oidc`);
+    expect(discovery.issuer).toBe(config.signIn.issuer);
+    expect(carolJoined).toMatchObject({ room: 'lobby', members: 2 });
     expect(tokenless).toBe(401);
     expect(badToken).toBe(401);
     const lines = output.join('').split('\n');

@@ -1,9 +1,8 @@
-import { signSecretToken } from '../../lambdas/auth';
 import { silentLogger } from '../../local/gateway';
 import { type LocalRuntime, startLocalRuntime } from '../../local/local-runtime';
+import { issuerToken } from '../support/local-issuer-tokens';
 import { type Frame, ProtocolClient } from '../support/protocol-client';
 
-const SECRET = 'integration-secret-rate-limit-000000000001';
 const BURST = 40;
 
 jest.setTimeout(30_000);
@@ -15,7 +14,7 @@ describe('Local runtime: the per-connection rate limit', () => {
 
   const open = async (): Promise<ProtocolClient> => {
     userCount += 1;
-    const token = await signSecretToken(SECRET, {
+    const token = await issuerToken(runtime, {
       user: `user-${userCount}`,
       name: `User ${userCount}`,
     });
@@ -26,7 +25,7 @@ describe('Local runtime: the per-connection rate limit', () => {
 
   beforeAll(async () => {
     runtime = await startLocalRuntime({
-      auth: { mode: 'secret', secret: SECRET },
+      auth: { mode: 'oidc' },
       gateway: { logger: silentLogger },
     });
   });

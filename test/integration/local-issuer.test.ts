@@ -1,0 +1,229 @@
+import { createLocalJWKSet, decodeJwt, decodeProtectedHeader, jwtVerify } from 'jose';
+import { silentLogger } from '../../local/gateway';
+import { type LocalRuntime, startLocalRuntime } from '../../local/local-runtime';
+import {
+  LOCAL_AUDIENCE,
+  LOCAL_CLIENT_ID,
+  LOCAL_PAGE_SCOPE,
+} from '../../local/oidc/issuer-settings';
+import {
+  type Discovery,
+  pkcePair,
+  signInForCode,
+  type TokenSet,
+  tokenRequest,
+} from '../support/oidc-code-flow';
+import { ProtocolClient } from '../support/protocol-client';
+
+jest.setTimeout(30_000);
+
+describe('Local runtime: the local OIDC issuer (npm start) and the authorizer', () => {
+  let runtime: LocalRuntime;
+  let discovery: Discovery;
+  let pageUrl: string;
+  const clients: ProtocolClient[] = [];
+
+  /** Signs `name` in through the sign-in page with PKCE and exchanges the code. */
+  const signIn = async (name: string): Promise<TokenSet> => {
+    const { verifier, challenge } = pkcePair();
+    const back = await signInForCode(discovery, {
+      clientId: LOCAL_CLIENT_ID,
+      redirectUri: pageUrl,
+      name,
+      scope: LOCAL_PAGE_SCOPE,
+      challenge,
+    });
+    const { status, body } = await tokenRequest(discovery, {
+      grant_type: 'authorization_code',
+      code: back.searchParams.get('code') ?? '',
+      redirect_uri: pageUrl,
+      client_id: LOCAL_CLIENT_ID,
+      code_verifier: verifier,
+    });
+    expect(status).toBe(200);
+    return body as unknown as TokenSet;
+  };
+  const connect = async (token: string): Promise<ProtocolClient> => {
+    const client = await ProtocolClient.open(`${runtime.gateway.url}?ns=/&token=${token}`);
+    clients.push(client);
+    return client;
+  };
+
+  beforeAll(async () => {
+    runtime = await startLocalRuntime({
+      auth: { mode: 'oidc' },
+      gateway: { logger: silentLogger },
+    });
+    pageUrl = `http://localhost:${runtime.gateway.port}/`;
+    const response = await fetch(`${runtime.issuer?.issuer}/.well-known/openid-configuration`);
+    discovery = (await response.json()) as Discovery;
+  });
+
+  afterEach(() => {
+    for (const client of clients.splice(0)) client.ws.terminate();
+  });
+
+  afterAll(async () => {
+    await runtime.close();
+  });
+
+  it('publishes discovery under http://localhost:<port>/oidc, S256 PKCE only', () => {
+    // Assess
+    const issuer = `http://localhost:${runtime.gateway.port}/oidc`;
+    expect(discovery).toMatchObject({
+      issuer,
+      authorization_endpoint: `${issuer}/auth`,
+      token_endpoint: `${issuer}/token`,
+      jwks_uri: `${issuer}/jwks`,
+      end_session_endpoint: `${issuer}/session/end`,
+      revocation_endpoint: `${issuer}/token/revocation`,
+      code_challenge_methods_supported: ['S256'],
+    });
+  });
+
+  it('publishes one RS256 public key in its JWKS, and no private part', async () => {
+    // Act
+    const jwks = (await (await fetch(discovery.jwks_uri)).json()) as {
+      keys: Record<string, unknown>[];
+    };
+
+    // Assess
+    expect(jwks.keys).toHaveLength(1);
+    expect(jwks.keys[0]).toMatchObject({ kty: 'RSA', alg: 'RS256', use: 'sig' });
+    expect(jwks.keys[0]?.kid).toEqual(expect.any(String));
+    expect(jwks.keys[0]?.d).toBeUndefined();
+  });
+
+  it('tells the page where to sign in through /config.json', async () => {
+    // Act
+    const config = await (await fetch(`${pageUrl}config.json`)).json();
+
+    // Assess
+    expect(config).toEqual({
+      signIn: { issuer: discovery.issuer, clientId: LOCAL_CLIENT_ID, scope: LOCAL_PAGE_SCOPE },
+    });
+  });
+
+  it('signs a name in with code + PKCE: an RS256 access token for the API that the authorizer accepts', async () => {
+    // Act
+    const tokens = await signIn('Ann Lee');
+    const claims = decodeJwt(tokens.access_token);
+    const jwks = createLocalJWKSet(await (await fetch(discovery.jwks_uri)).json());
+    const verified = await jwtVerify(tokens.access_token, jwks, { issuer: discovery.issuer });
+    const ann = await connect(tokens.access_token);
+    const bob = await connect((await signIn('Bob')).access_token);
+    await ann.request('join', { room: 'issuer-room' });
+    await bob.request('join', { room: 'issuer-room' });
+    await bob.request('chat', { room: 'issuer-room', message: 'hi Ann' });
+    const received = await ann.event('chat');
+
+    // Assess
+    expect(decodeProtectedHeader(tokens.access_token)).toMatchObject({
+      alg: 'RS256',
+      typ: 'at+jwt',
+    });
+    expect(claims).toMatchObject({
+      iss: discovery.issuer,
+      sub: 'AnnLee',
+      name: 'Ann Lee',
+      aud: LOCAL_AUDIENCE,
+      client_id: LOCAL_CLIENT_ID,
+      token_use: 'access',
+    });
+    expect(verified.payload.sub).toBe('AnnLee');
+    expect(decodeJwt(tokens.id_token)).toMatchObject({ sub: 'AnnLee', name: 'Ann Lee' });
+    expect(tokens.refresh_token).toEqual(expect.any(String));
+    expect(received).toMatchObject({ data: 'hi Ann', user: { id: 'Bob', name: 'Bob' } });
+  });
+
+  it('refreshes: a new access token for the same user, and the old refresh token is spent', async () => {
+    // Prepare
+    const tokens = await signIn('Cat');
+    const refresh = { grant_type: 'refresh_token', client_id: LOCAL_CLIENT_ID };
+
+    // Act
+    const first = await tokenRequest(discovery, {
+      ...refresh,
+      refresh_token: tokens.refresh_token ?? '',
+    });
+    const replay = await tokenRequest(discovery, {
+      ...refresh,
+      refresh_token: tokens.refresh_token ?? '',
+    });
+    const renewed = first.body as unknown as TokenSet;
+
+    // Assess
+    expect(first.status).toBe(200);
+    expect(renewed.access_token).not.toBe(tokens.access_token);
+    expect(decodeJwt(renewed.access_token)).toMatchObject({ sub: 'Cat', name: 'Cat' });
+    expect(replay.status).toBe(400);
+    expect(replay.body.error).toBe('invalid_grant');
+    await expect(connect(renewed.access_token)).resolves.toBeInstanceOf(ProtocolClient);
+  });
+
+  it('refuses a sign-in without PKCE, and a code exchanged with the wrong verifier', async () => {
+    // Act
+    const noPkce = await signInForCode(discovery, {
+      clientId: LOCAL_CLIENT_ID,
+      redirectUri: pageUrl,
+      name: 'Dan',
+      scope: LOCAL_PAGE_SCOPE,
+    });
+    const { challenge } = pkcePair();
+    const back = await signInForCode(discovery, {
+      clientId: LOCAL_CLIENT_ID,
+      redirectUri: pageUrl,
+      name: 'Dan',
+      scope: LOCAL_PAGE_SCOPE,
+      challenge,
+    });
+    const wrongVerifier = await tokenRequest(discovery, {
+      grant_type: 'authorization_code',
+      code: back.searchParams.get('code') ?? '',
+      redirect_uri: pageUrl,
+      client_id: LOCAL_CLIENT_ID,
+      code_verifier: pkcePair().verifier,
+    });
+
+    // Assess
+    expect(noPkce.searchParams.get('error')).toBe('invalid_request');
+    expect(noPkce.searchParams.get('code')).toBeNull();
+    expect(wrongVerifier.status).toBe(400);
+    expect(wrongVerifier.body.error).toBe('invalid_grant');
+  });
+
+  it('refuses a redirect URI it does not know', async () => {
+    // Act
+    const response = await fetch(
+      `${discovery.authorization_endpoint}?${new URLSearchParams({
+        client_id: LOCAL_CLIENT_ID,
+        redirect_uri: 'http://evil.test/',
+        response_type: 'code',
+        scope: LOCAL_PAGE_SCOPE,
+        code_challenge: pkcePair().challenge,
+        code_challenge_method: 'S256',
+      })}`,
+      { redirect: 'manual' },
+    );
+
+    // Assess: an error page, never a redirect to the unknown URI.
+    expect(response.status).toBe(400);
+    expect(response.headers.get('location')).toBeNull();
+  });
+
+  it('accepts the tokens npm run token signs (same key) and refuses expired ones with 401', async () => {
+    // Prepare
+    const token = await runtime.issuer?.signToken({ user: 'eve', name: 'Eve' });
+    const expired = await runtime.issuer?.signToken({ user: 'eve', expiresIn: -30 });
+
+    // Act
+    const status = await ProtocolClient.open(`${runtime.gateway.url}?ns=/&token=${expired}`).then(
+      () => 'accepted',
+      (error: { status?: number }) => error.status,
+    );
+
+    // Assess
+    await expect(connect(token ?? '')).resolves.toBeInstanceOf(ProtocolClient);
+    expect(status).toBe(401);
+  });
+});
