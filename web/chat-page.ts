@@ -25,7 +25,7 @@ export const RECENT_MESSAGES = 50;
  * reconnecting). The member list shows the users of the room shown last. People are shown
  * by name, their ids on hover. All text reaches the DOM through `textContent`.
  *
- * Tokens come from the injected `TokenSource`, asked once per connect.
+ * Tokens come from the injected `TokenSource`, asked before every (re)connection.
  *
  * @example
  * new ChatPage(findElements(document), 'ws://localhost:3001/local', tokenFor).start();
@@ -51,13 +51,11 @@ export class ChatPage {
   private readonly status: ConnectionStatus;
   private readonly memberList: MemberList;
   private readonly savedName: SavedName;
-  /** A token is being fetched for a connect. */
-  private fetchingToken = false;
 
   constructor(
     private readonly ui: PageElements,
     private readonly url: string,
-    private readonly tokenFor: TokenSource = async () => undefined,
+    private readonly tokenFor: TokenSource = () => undefined,
     storage: Storage | undefined = globalThis.localStorage,
   ) {
     this.status = new ConnectionStatus(ui.status);
@@ -113,28 +111,19 @@ export class ChatPage {
   }
 
   private connect(): void {
-    if (this.socket || this.fetchingToken) return;
-    this.savedName.save(this.ui.name.value);
-    this.fetchingToken = true;
-    void this.tokenFor(this.userName).then((token) => {
-      this.fetchingToken = false;
-      this.open(token);
-    });
-  }
-
-  private open(token: string | undefined): void {
     if (this.socket) return;
+    this.savedName.save(this.ui.name.value);
     const profile = profileOf(this.ui.namespace.value);
     let socket: PageSocket;
     try {
-      socket = openPageSocket(this.url, profile.name, token);
+      socket = openPageSocket(this.url, profile.name, this.tokenFor);
     } catch (error) {
       this.everyone.error(`cannot connect to ${this.url}: ${messageOf(error)}`); // e.g. a bad ?ws=
       return;
     }
     this.socket = socket;
     this.profile = profile;
-    this.self = tokenIdentity(token);
+    this.self = tokenIdentity(this.tokenFor());
     const live = (): boolean => socket === this.socket;
     socket.on('connect', () => {
       if (!live()) return;

@@ -19,48 +19,22 @@ export type PageClientEvents = RootClientEvents & ChatNamespaceClientEvents;
 /** The page's socket, typed for all the chat app's namespaces (each profile uses its own events). */
 export type PageSocket = ChatSocket<PageServerEvents, PageClientEvents>;
 
+/** The current token for `$connect` (refreshed behind it), or `undefined` to connect without one. */
+export type TokenSource = () => string | undefined;
+
 /**
- * Opens the page's socket to `namespace` of the chat at `url`, with `?token=` when given one;
- * it reconnects on its own.
+ * Opens the page's socket to `namespace` of the chat at `url`, with `?token=` when `token()`
+ * gives one; it reconnects on its own, asking `token()` again before every attempt.
  *
  * @example
- * const socket = openPageSocket('ws://localhost:3001/local', '/', token);
+ * const socket = openPageSocket('ws://localhost:3001/local', '/', () => session.token());
  */
-export function openPageSocket(url: string, namespace: string, token?: string): PageSocket {
+export function openPageSocket(url: string, namespace: string, token: TokenSource): PageSocket {
   return connect<PageServerEvents, PageClientEvents>(url, {
     namespace,
-    ...(token === undefined ? {} : { auth: { token } }),
+    auth: (): Record<string, string> => {
+      const current = token();
+      return current === undefined ? {} : { token: current };
+    },
   });
-}
-
-/** Finds a token for a display name; `undefined` connects without one. */
-export type TokenSource = (name: string) => Promise<string | undefined>;
-
-/**
- * The page's tokens: `?token=<JWT>` in the page's URL when present, else the local runtime's
- * `GET /dev-token?user=<id>&name=<name>` (served by `npm start` in secret mode only), else none
- * (anonymous mode; a deployed page needs `?token=`).
- *
- * @example
- * const tokenFor = pageTokenSource(window.location.search, (url) => fetch(url));
- */
-export function pageTokenSource(
-  search: string,
-  fetchUrl: (url: string) => Promise<Pick<Response, 'ok' | 'json'>>,
-): TokenSource {
-  const given = new URLSearchParams(search).get('token');
-  return async (name) => {
-    if (given) return given;
-    const user = name.replace(/[^A-Za-z0-9_.@-]/g, '').slice(0, 64) || 'guest';
-    try {
-      const response = await fetchUrl(
-        `/dev-token?user=${encodeURIComponent(user)}&name=${encodeURIComponent(name)}`,
-      );
-      if (!response.ok) return undefined;
-      const body = (await response.json()) as { token?: unknown };
-      return typeof body.token === 'string' ? body.token : undefined;
-    } catch {
-      return undefined;
-    }
-  };
 }

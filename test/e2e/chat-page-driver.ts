@@ -62,27 +62,61 @@ export class ChatPageDriver {
     this.conversations = page.getByRole('list', { name: 'Conversations', exact: true });
   }
 
-  /** Opens the page at `url` in a new context, with `name` typed in the Name box. */
+  /**
+   * Opens the page at `url` in a new context and signs in as `name` through the local
+   * issuer's sign-in page (in anonymous mode, or with no name, types `name` in the Name box
+   * instead). `watch`
+   * sees the page before it loads (to record its navigations or console).
+   */
   static async open(
     browser: Browser,
     url: string,
     name: string,
     viewport: ViewportSize = { width: 1100, height: 720 },
+    watch?: (page: Page) => void,
   ): Promise<ChatPageDriver> {
     const context = await browser.newContext({ viewport });
-    return ChatPageDriver.load(context, url, name);
+    return ChatPageDriver.load(context, url, name, watch);
   }
 
   private static async load(
     context: BrowserContext,
     url: string,
     name: string,
+    watch?: (page: Page) => void,
   ): Promise<ChatPageDriver> {
     const page = await context.newPage();
+    watch?.(page);
     page.setDefaultTimeout(STEP_TIMEOUT_MS);
     await page.goto(url);
-    await page.getByLabel('Name', { exact: true }).fill(name);
-    return new ChatPageDriver(context, page, name, url);
+    const driver = new ChatPageDriver(context, page, name, url);
+    // A nameless user stays signed out (the issuer's page takes no empty name).
+    if (name !== '' && (await driver.needsSignIn())) await driver.signIn();
+    else await page.getByLabel('Name', { exact: true }).fill(name);
+    return driver;
+  }
+
+  /** The page knows an issuer (config.json) and is not signed in yet. */
+  async needsSignIn(): Promise<boolean> {
+    const account = this.page.locator('#account');
+    await account.filter({ hasText: /\S/ }).waitFor();
+    return (await account.textContent()) === 'Not signed in';
+  }
+
+  /**
+   * Signs in as this driver's name: Sign in, then the issuer's page (skipped by the issuer
+   * when this browser context already signed in there), back to the chat page.
+   */
+  async signIn(): Promise<void> {
+    await this.page.getByRole('button', { name: 'Sign in', exact: true }).click();
+    const signedIn = this.page.getByText(`Signed in as ${this.name}`, { exact: true });
+    const issuerPage = this.page.getByRole('heading', { name: 'Sign in', exact: true });
+    await signedIn.or(issuerPage).first().waitFor();
+    if (await issuerPage.isVisible()) {
+      await this.page.getByLabel('Name', { exact: true }).fill(this.name);
+      await this.page.getByRole('button', { name: 'Sign in', exact: true }).click();
+    }
+    await signedIn.waitFor();
   }
 
   /** Opens the page again in another tab of the same browser context (the same user). */

@@ -1,17 +1,13 @@
 import path from 'node:path';
-import type { Browser, ViewportSize } from 'playwright-core';
+import type { Browser, Page, ViewportSize } from 'playwright-core';
 import { connect, type StoredMessage } from '../../client/node';
 import { silentLogger } from '../../local/gateway';
-import { devToken } from '../../local/local-auth';
 import { type LocalRuntime, startLocalRuntime } from '../../local/local-runtime';
 import { ChatPageDriver } from './chat-page-driver';
 import { launchChromium } from './chromium';
 
 /** Where web/build.ts puts the page (built by global-setup.ts). */
 const STATIC_DIR = path.resolve(__dirname, '../../dist/web');
-
-/** Secret mode: the page gets its tokens from the runtime's /dev-token endpoint. */
-const SECRET = 'e2e-secret-e2e-secret-e2e-secret-00001';
 
 /**
  * The local runtime serving the chat page, and Chromium: opens pages for users and closes
@@ -25,8 +21,15 @@ export interface PageHarness {
   readonly runtime: LocalRuntime;
   readonly browser: Browser;
   readonly pageUrl: string;
-  /** Opens the page for a new user (a browser context of its own); closed by `closePages`. */
-  open(name: string, viewport?: ViewportSize): Promise<ChatPageDriver>;
+  /**
+   * Opens the page for a new user (a browser context of its own), signed in through the local
+   * issuer; `watch` sees the page before it loads. Closed by `closePages`.
+   */
+  open(
+    name: string,
+    viewport?: ViewportSize,
+    watch?: (page: Page) => void,
+  ): Promise<ChatPageDriver>;
   /** Opens, connects to `/` and joins `room`. */
   inRoom(name: string, room: string): Promise<ChatPageDriver>;
   /** The whole history of `room` as the server keeps it, read with a Node client of the SDK. */
@@ -39,9 +42,15 @@ export interface PageHarness {
   close(): Promise<void>;
 }
 
-export async function startPageHarness(): Promise<PageHarness> {
+/**
+ * The runtime with its local OIDC issuer: every page signs in there (`ChatPageDriver`).
+ * `accessTokenTtlSeconds` shortens the issuer's access tokens (refresh tests).
+ */
+export async function startPageHarness(
+  options: { readonly accessTokenTtlSeconds?: number } = {},
+): Promise<PageHarness> {
   const runtime = await startLocalRuntime({
-    auth: { mode: 'secret', secret: SECRET },
+    auth: { mode: 'oidc', ...options },
     gateway: { staticDir: STATIC_DIR, logger: silentLogger },
   });
   let browser: Browser;
@@ -51,11 +60,19 @@ export async function startPageHarness(): Promise<PageHarness> {
     await runtime.close();
     throw error;
   }
-  const pageUrl = `http://127.0.0.1:${runtime.gateway.port}/`;
+  // The issuer is http://localhost:<port>/oidc: the page is opened on the same origin.
+  const pageUrl = `http://localhost:${runtime.gateway.port}/`;
   const drivers: ChatPageDriver[] = [];
-  const token = (user: string, name = user): Promise<string> => devToken(SECRET, user, name);
-  const open = async (name: string, viewport?: ViewportSize): Promise<ChatPageDriver> => {
-    const driver = await ChatPageDriver.open(browser, pageUrl, name, viewport);
+  const token = (user: string, name = user): Promise<string> => {
+    if (!runtime.issuer) throw new Error('No local issuer');
+    return runtime.issuer.signToken({ user, name });
+  };
+  const open = async (
+    name: string,
+    viewport?: ViewportSize,
+    watch?: (page: Page) => void,
+  ): Promise<ChatPageDriver> => {
+    const driver = await ChatPageDriver.open(browser, pageUrl, name, viewport, watch);
     drivers.push(driver);
     return driver;
   };
