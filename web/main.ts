@@ -18,8 +18,11 @@ ui.connect.disabled = true; // until the URL is known; ChatPage.start() enables 
 
 /** Signs in when config.json names an issuer; a failure is shown and leaves the page signed out. */
 async function tokenSource(config: PageConfig | undefined): Promise<TokenSource> {
-  if (!config?.signIn) return () => undefined;
   const account = document.getElementById('account');
+  if (!config?.signIn) {
+    if (account) account.textContent = 'No sign-in: everyone connects as a guest';
+    return () => undefined;
+  }
   try {
     const session = await AuthSession.start(config.signIn, {
       location: window.location,

@@ -99,7 +99,7 @@ export class ChatPageDriver {
   /** The page knows an issuer (config.json) and is not signed in yet. */
   async needsSignIn(): Promise<boolean> {
     const account = this.page.locator('#account');
-    await account.filter({ hasText: /\S/ }).waitFor();
+    await account.filter({ hasText: /\S/ }).waitFor({ state: 'attached' });
     return (await account.textContent()) === 'Not signed in';
   }
 
@@ -109,14 +109,15 @@ export class ChatPageDriver {
    */
   async signIn(): Promise<void> {
     await this.page.getByRole('button', { name: 'Sign in', exact: true }).click();
-    const signedIn = this.page.getByText(`Signed in as ${this.name}`, { exact: true });
+    // The account line is hidden on narrow screens: waited for as attached.
+    const signedIn = this.page.locator('#account', { hasText: `Signed in as ${this.name}` });
     const issuerPage = this.page.getByRole('heading', { name: 'Sign in', exact: true });
-    await signedIn.or(issuerPage).first().waitFor();
+    await signedIn.or(issuerPage).first().waitFor({ state: 'attached' });
     if (await issuerPage.isVisible()) {
       await this.page.getByLabel('Name', { exact: true }).fill(this.name);
       await this.page.getByRole('button', { name: 'Sign in', exact: true }).click();
     }
-    await signedIn.waitFor();
+    await signedIn.waitFor({ state: 'attached' });
   }
 
   /** Opens the page again in another tab of the same browser context (the same user). */
