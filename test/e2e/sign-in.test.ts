@@ -1,5 +1,6 @@
 import type { Page } from 'playwright-core';
 import { TOKENS_KEY } from '../../web/auth/auth-session';
+import { signedFetch } from '../support/signed-fetch';
 import type { ChatPageDriver } from './chat-page-driver';
 import { type PageHarness, startPageHarness } from './page-harness';
 
@@ -88,7 +89,7 @@ describe('Page: signing in through the local OIDC issuer (authorization code + P
       { timeout: 15_000 },
     );
     const renewed = await storedTokens(ann.page);
-    const dropped = await fetch(harness.connectionUrl(firstId), { method: 'DELETE' });
+    const dropped = await signedFetch(harness.connectionUrl(firstId), { method: 'DELETE' });
     const secondId = await ann.connectedId(firstId);
 
     // Assess
