@@ -37,6 +37,12 @@ export const LAMBDA_FUNCTIONS = {
 
 export type FunctionName = keyof typeof LAMBDA_FUNCTIONS;
 
+/**
+ * Metadata key of each function's resource in the template: its TypeScript entry, relative to
+ * the CDK app's root (the directory of `cdk.json`). The local runtime runs that file.
+ */
+export const ENTRY_METADATA_KEY = 'apigw-chat:entry';
+
 export type RouteIntegration =
   | { readonly type: 'lambda'; readonly function: FunctionName }
   | { readonly type: 'mock'; readonly responseBody: string };
@@ -153,4 +159,8 @@ export const APP_ENV = {
   historyRetentionSeconds: 'HISTORY_RETENTION_SECONDS',
   /** How many of a durable room's latest messages stay readable (default 1,000). */
   historyMaxLength: 'HISTORY_MAX_LENGTH',
+  /** Frames one connection may send in a burst, per container (default 20). */
+  rateLimitCapacity: 'RATE_LIMIT_CAPACITY',
+  /** Frames per second one connection may sustain, per container (default 10). */
+  rateLimitRefillPerSecond: 'RATE_LIMIT_REFILL_PER_SECOND',
 } as const;

@@ -42,6 +42,8 @@ const PrivateRoomsJson = z.pipe(
 export const AppEnvironment = z.object({
   [APP_ENV.privateRooms]: z.optional(PrivateRoomsJson),
   [APP_ENV.fanoutShardSize]: z.optional(PositiveInteger),
+  [APP_ENV.rateLimitCapacity]: z.optional(PositiveInteger),
+  [APP_ENV.rateLimitRefillPerSecond]: z.optional(z.coerce.number().check(z.positive())),
   ...HistoryEnvironment.shape,
 });
 

@@ -1,9 +1,12 @@
+import { existsSync } from 'node:fs';
+import { dirname, join, relative } from 'node:path';
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
-import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
+import { Architecture, type CfnFunction, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
 import { LogLevel, NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { ENTRY_METADATA_KEY } from '../definitions/api';
 import { SERVICE_NAME } from '../definitions/metrics';
 
 /** `POWERTOOLS_SERVICE_NAME` of every function: the service name in each log line and metric. */
@@ -31,7 +34,7 @@ export interface ChatFunctionProps {
  * service name, active X-Ray tracing. Its role may write to that log group only (no
  * `AWSLambdaBasicExecutionRole`, whose `logs:*` actions apply to every log group) and send
  * traces (X-Ray's actions take no resource: `*`). Environment variables and grants are added
- * by the caller.
+ * by the caller. The resource records its entry (`ENTRY_METADATA_KEY`) for the local runtime.
  *
  * @example
  * const { fn } = new ChatFunction(this, 'Message', { entry: path.join(__dirname, '..', 'lambdas/handlers/message.ts'), description: '$default' });
@@ -76,5 +79,17 @@ export class ChatFunction extends Construct {
         logLevel: LogLevel.WARNING,
       },
     });
+    (this.fn.node.defaultChild as CfnFunction).addMetadata(
+      ENTRY_METADATA_KEY,
+      relative(appRootOf(props.entry), props.entry),
+    );
+  }
+}
+
+/** The nearest directory above `file` holding `cdk.json` (the file's own directory if none). */
+function appRootOf(file: string): string {
+  for (let dir = dirname(file); ; dir = dirname(dir)) {
+    if (existsSync(join(dir, 'cdk.json'))) return dir;
+    if (dirname(dir) === dir) return dirname(file);
   }
 }

@@ -1,23 +1,33 @@
+import { dirname, relative, resolve, sep } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { removeLocalDiscovery, writeLocalDiscovery } from '../cli/local-discovery';
-import { authorizerIdentitySource, CONNECT_AUTHORIZER } from '../definitions/api';
-import { createChatTable, type DynamoDbLocal, startDynamoDbLocal } from './dynamodb-local';
+import { type DynamoDbLocal, startDynamoDbLocal } from './dynamodb-local';
 import {
+  consoleLogger,
   type Gateway,
   type GatewayOptions,
-  type LambdaHandler,
+  type HttpRoute,
   LOCAL_AWS,
-  loadHandlers,
   startGateway,
 } from './gateway';
+import { type CodeWatcher, watchCode } from './lambda/code-watcher';
+import { FunctionPool } from './lambda/function-pool';
 import { type AuthorizerSettings, authEnvironment, type LocalAuth } from './local-auth';
 import { generateIssuerKeys } from './oidc/issuer-keys';
 import { localIssuerUrl } from './oidc/issuer-settings';
 import { createLocalIssuer, type LocalIssuer } from './oidc/local-issuer';
 import { createPageConfigRoute } from './page-config-route';
+import { type AppTemplate, readTemplateFile, synthesizeChatStack } from './template/app-template';
+import { createTemplateTable } from './template/create-tables';
+import { localFunctionSpecs } from './template/function-specs';
+import { readApiTemplate, type TemplateApi } from './template/read-api-template';
 
-/** The table the local runtime creates in DynamoDB Local. */
+/** The chat's table in DynamoDB Local (persisted data outlives restarts under this name). */
 export const LOCAL_TABLE_NAME = 'apigw-chat-local';
+/** The chat's stage locally: the last segment of `ws://localhost:3001/local`. */
+export const LOCAL_STAGE = 'local';
+/** Containers per function when the template reserves no concurrency. */
+const DEFAULT_MAX_CONTAINERS = 8;
 
 export interface LocalRuntimeOptions {
   /** Gateway port; 0 (default) picks a free one. */
@@ -25,15 +35,29 @@ export interface LocalRuntimeOptions {
   /** Where DynamoDB Local keeps its data; omitted = in memory. */
   readonly dataDir?: string;
   /**
-   * How `$connect` checks clients; the stack's authorizer function runs in every mode.
+   * How the chat's `$connect` authorizer checks clients (its function runs in every mode).
    * `oidc` also serves the local issuer under `/oidc` and tells the page about it in
-   * `/config.json`.
+   * `/config.json`. Required unless `template` is given.
    */
-  readonly auth: LocalAuth;
+  readonly auth?: LocalAuth;
+  /**
+   * A template `cdk synth` wrote (e.g. `cdk.out/MyStack.template.json`): run that app's
+   * WebSocket API. Default: this repository's `ChatStack`, synthesized in this process.
+   */
+  readonly template?: string;
   /** Any other gateway option (timeouts, limits, static files, logger). */
-  readonly gateway?: Omit<GatewayOptions, 'port' | 'functions' | 'authorizer'>;
-  /** More environment variables for the functions (e.g. `FANOUT_SHARD_SIZE`). */
+  readonly gateway?: Omit<
+    GatewayOptions,
+    'port' | 'functions' | 'authorizer' | 'routes' | 'routeSelectionExpression' | 'stage'
+  >;
+  /** More environment variables for every function (e.g. `FANOUT_SHARD_SIZE`), over the template's. */
   readonly environment?: Readonly<Record<string, string>>;
+  /** CDK context over `cdk.json`'s when the chat stack is synthesized (e.g. `privateRooms`). */
+  readonly context?: Readonly<Record<string, unknown>>;
+  /** Containers per function when the template reserves no concurrency. Default 8. */
+  readonly maxContainers?: number;
+  /** Watch the handlers' code and retire warm containers when it changes (`npm start`). */
+  readonly watch?: boolean;
   /** Let DynamoDB Local die at once on SIGINT/SIGTERM (default true; `npm start` shuts down in order). */
   readonly stopDatabaseOnSignals?: boolean;
   /**
@@ -44,21 +68,31 @@ export interface LocalRuntimeOptions {
   readonly discoveryFile?: string;
 }
 
-/** DynamoDB Local with the chat table, and the gateway running the real handlers. */
+/** DynamoDB Local with the template's tables, and the gateway running its functions. */
 export interface LocalRuntime {
   readonly gateway: Gateway;
   readonly dynamoDbEndpoint: string;
+  /** The first table of the template (the chat has one). */
   readonly tableName: string;
-  readonly auth: LocalAuth;
+  readonly auth: LocalAuth | undefined;
   /** The local OIDC issuer (`auth.mode` `oidc`). */
   readonly issuer: LocalIssuer | undefined;
-  /** Closes every connection (firing `$disconnect`), then stops DynamoDB Local. */
+  /** What runs: routes, functions, tables, as read from the template. */
+  readonly api: TemplateApi;
+  /** Directories watched for code changes (empty without `watch`). */
+  readonly watching: readonly string[];
+  /** Retires every warm container: the next invocations load the code afresh. */
+  reload(): void;
+  /** Closes every connection (firing `$disconnect`), ends the containers, then stops DynamoDB Local. */
   close(): Promise<void>;
 }
 
 /**
- * Starts the whole chat on this machine: DynamoDB Local, the table from the stack's own
- * definition, and the API Gateway emulator running the handlers `cdk deploy` ships.
+ * Runs a WebSocket API on this machine as its CloudFormation template declares it:
+ * DynamoDB Local with the template's tables, and the API Gateway emulator with its routes,
+ * authorizer and stage, each Lambda function in containers of its own (see
+ * `local/lambda/function-pool.ts`) with its template environment, timeout and memory. By
+ * default the template is this repository's chat stack, synthesized in this process.
  *
  * @example
  * const runtime = await startLocalRuntime({ port: 3001, dataDir: '.data/dynamodb', auth: { mode: 'oidc' } });
@@ -66,40 +100,64 @@ export interface LocalRuntime {
  * console.log(runtime.gateway.url); // ws://127.0.0.1:3001/local
  */
 export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<LocalRuntime> {
-  const db: DynamoDbLocal = await startDynamoDbLocal({
+  const { auth } = options;
+  if (auth === undefined && options.template === undefined) {
+    throw new Error('startLocalRuntime needs `auth` for the chat stack, or a `template`');
+  }
+  const started = startDynamoDbLocal({
     ...(options.dataDir === undefined ? {} : { dataDir: options.dataDir }),
     stopOnSignals: options.stopDatabaseOnSignals ?? true,
   });
+  let db: DynamoDbLocal | undefined;
   let gateway: Gateway | undefined;
   let issuer: LocalIssuer | undefined;
+  const pools: FunctionPool[] = [];
+  let watcher: CodeWatcher | undefined;
   try {
+    const app = await (options.template === undefined
+      ? synthesizeChatStack(chatContext(auth as LocalAuth, options.context))
+      : readTemplateFile(options.template)
+    ).catch(async (error: unknown) => {
+      await started.then((database) => database.stop());
+      throw error;
+    });
+    const api = readApiTemplate(app.template, {
+      ...app,
+      ...(options.template === undefined ? { tableName: () => LOCAL_TABLE_NAME } : {}),
+    });
+    db = await started;
     const client = new DynamoDBClient({ endpoint: db.endpoint, ...LOCAL_AWS });
-    await createChatTable({ client, tableName: LOCAL_TABLE_NAME });
+    for (const table of api.tables) await createTemplateTable(client, table);
     client.destroy();
-    // The authorizer module is loaded with the others, once the gateway's URLs are known.
-    let authorize: LambdaHandler | undefined;
-    const { auth } = options;
-    const keys = auth.mode === 'oidc' ? (auth.keys ?? (await generateIssuerKeys())) : undefined;
+
+    const keys = auth?.mode === 'oidc' ? (auth.keys ?? (await generateIssuerKeys())) : undefined;
     // The issuer's URL names the gateway's port, known once it listens.
     gateway = await startGateway({
       region: LOCAL_AWS.region,
       ...options.gateway,
+      routes: api.routes,
+      routeSelectionExpression: api.routeSelectionExpression,
+      stage: api.stage,
       httpRoutes: [
         ...(options.gateway?.httpRoutes ?? []),
-        createPageConfigRoute(() => (issuer ? { signIn: issuer.pageConfig } : {})),
-        async (req, res) => (issuer ? issuer.route(req, res) : false),
+        ...(auth === undefined
+          ? []
+          : [
+              createPageConfigRoute(() => (issuer ? { signIn: issuer.pageConfig } : {})),
+              (async (req, res) => (issuer ? issuer.route(req, res) : false)) satisfies HttpRoute,
+            ]),
       ],
-      authorizer: {
-        functionName: CONNECT_AUTHORIZER.function,
-        identitySource: authorizerIdentitySource(auth.mode),
-        handler: (event, context, callback) => {
-          if (!authorize) throw new Error('The authorizer is not loaded yet');
-          return authorize(event, context, callback);
-        },
-      },
+      ...(api.authorizer === undefined
+        ? {}
+        : {
+            authorizer: {
+              functionName: api.authorizer.functionName,
+              identitySource: api.authorizer.identitySource,
+            },
+          }),
       port: options.port ?? 0,
     });
-    if (keys && auth.mode === 'oidc') {
+    if (keys && auth?.mode === 'oidc') {
       const { port } = gateway;
       issuer = createLocalIssuer({
         issuer: localIssuerUrl(port),
@@ -110,26 +168,49 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
           : { accessTokenTtlSeconds: auth.accessTokenTtlSeconds }),
       });
     }
-    const settings: AuthorizerSettings = issuer
-      ? {
-          mode: 'jwt',
-          issuer: issuer.issuer,
-          audience: issuer.audience,
-          jwksUri: issuer.jwksUri,
-        }
-      : (auth as AuthorizerSettings);
-    const handlers = await loadHandlers({
-      tableName: LOCAL_TABLE_NAME,
-      dynamoDbEndpoint: db.endpoint,
-      managementUrl: gateway.managementUrl,
-      lambdaUrl: gateway.lambdaUrl,
-      extraEnvironment: { ...authEnvironment(settings), ...options.environment },
+    const authorizerSettings: AuthorizerSettings | undefined = issuer
+      ? { mode: 'jwt', issuer: issuer.issuer, audience: issuer.audience, jwksUri: issuer.jwksUri }
+      : (auth as AuthorizerSettings | undefined);
+    const logger = options.gateway?.logger ?? consoleLogger;
+    const specs = localFunctionSpecs(api, {
+      endpoints: {
+        apiId: gateway.apiId,
+        region: LOCAL_AWS.region,
+        accountId: '123456789012',
+        managementUrl: gateway.managementUrl,
+        websocketUrl: gateway.url,
+        lambdaUrl: gateway.lambdaUrl,
+        dynamoDbEndpoint: db.endpoint,
+        credentials: LOCAL_AWS.credentials,
+      },
+      maxContainers: options.maxContainers ?? DEFAULT_MAX_CONTAINERS,
+      ...(options.environment === undefined ? {} : { common: options.environment }),
+      // The local issuer's URL is known only now: the authorizer's variables are set here.
+      ...(authorizerSettings === undefined || api.authorizer === undefined
+        ? {}
+        : { overrides: { [api.authorizer.functionName]: authEnvironment(authorizerSettings) } }),
     });
-    authorize = handlers[CONNECT_AUTHORIZER.function];
-    gateway.register(handlers);
+    for (const spec of specs) pools.push(new FunctionPool(spec, logger));
+    gateway.register(Object.fromEntries(pools.map((pool) => [pool.spec.name, pool])));
+
+    const watching = options.watch
+      ? codeDirectories(
+          app,
+          specs.map((spec) => spec.module),
+        )
+      : [];
+    if (watching.length > 0) {
+      watcher = watchCode(watching, app.appRoot, (files) => {
+        for (const pool of pools) pool.reload();
+        logger.info(
+          `reload: ${files.join(', ')} changed; new invocations start new containers with the new code (open connections stay open)`,
+        );
+      });
+    }
+    const tableName = api.tables[0]?.name ?? '';
     if (options.discoveryFile !== undefined) {
       await writeLocalDiscovery(options.discoveryFile, {
-        tableName: LOCAL_TABLE_NAME,
+        tableName,
         callbackUrl: gateway.managementUrl,
         dynamoDbEndpoint: db.endpoint,
         region: LOCAL_AWS.region,
@@ -137,22 +218,60 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
         pid: process.pid,
       });
     }
+    const running = gateway;
+    const database = db;
+    return {
+      gateway: running,
+      dynamoDbEndpoint: database.endpoint,
+      tableName,
+      auth,
+      issuer,
+      api,
+      watching,
+      reload: () => {
+        for (const pool of pools) pool.reload();
+      },
+      async close() {
+        watcher?.close();
+        if (options.discoveryFile !== undefined) await removeLocalDiscovery(options.discoveryFile);
+        await running.close();
+        await database.stop();
+      },
+    };
   } catch (error) {
+    watcher?.close();
     await gateway?.close();
-    await db.stop();
+    await Promise.all(pools.map((pool) => pool.close()));
+    await db?.stop();
     throw error;
   }
-  const started = gateway;
+}
+
+/**
+ * The CDK context of the chat stack for a local auth mode: the `local` stage, and the stack's
+ * auth mode (`oidc` is the stack's `jwt` mode; the issuer's URL, known once the gateway
+ * listens, reaches the authorizer through `authEnvironment`).
+ */
+function chatContext(
+  auth: LocalAuth,
+  context: Readonly<Record<string, unknown>> = {},
+): Record<string, unknown> {
   return {
-    gateway: started,
-    dynamoDbEndpoint: db.endpoint,
-    tableName: LOCAL_TABLE_NAME,
-    auth: options.auth,
-    issuer,
-    async close() {
-      if (options.discoveryFile !== undefined) await removeLocalDiscovery(options.discoveryFile);
-      await started.close();
-      await db.stop();
-    },
+    stageName: LOCAL_STAGE,
+    authMode: auth.mode === 'anonymous' ? 'anonymous' : 'jwt',
+    ...(auth.mode === 'jwt' ? { jwtIssuer: auth.issuer, jwtAudience: auth.audience } : {}),
+    ...context,
   };
+}
+
+/** The top-level directories of the app holding the handlers' code (e.g. `lambdas/`). */
+function codeDirectories(app: AppTemplate, modules: readonly string[]): string[] {
+  const dirs = modules.map((module) => {
+    const path = relative(app.appRoot, module);
+    const [top] = path.split(sep);
+    return path.startsWith('..') || top === undefined || top === path
+      ? dirname(module)
+      : resolve(app.appRoot, top);
+  });
+  return [...new Set(dirs)];
 }

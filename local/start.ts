@@ -120,7 +120,7 @@ async function main(): Promise<void> {
   onShutdown(() => runtime.close());
 
   const { gateway } = runtime;
-  if (runtime.auth.mode === 'anonymous') console.log(ANONYMOUS_WARNING);
+  if (runtime.auth?.mode === 'anonymous') console.log(ANONYMOUS_WARNING);
   const storage = options.inMemory ? 'in memory' : `data in ${options.dataDir}`;
   console.log(
     `DynamoDB Local: ${runtime.dynamoDbEndpoint} (table ${runtime.tableName}, ${storage})`,

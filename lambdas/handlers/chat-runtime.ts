@@ -38,7 +38,10 @@ export interface ChatRuntimeOptions {
   readonly managementApi?: ApiGatewayManagementApiClient;
   readonly lambda?: LambdaClient;
   readonly logger?: Logger;
-  /** The per-connection rate limit (default: the server's); `false` turns it off. */
+  /**
+   * The per-connection rate limit (default: `RATE_LIMIT_CAPACITY` and
+   * `RATE_LIMIT_REFILL_PER_SECOND`, else the server's); `false` turns it off.
+   */
   readonly rateLimit?: ServerOptions['rateLimit'];
   /** Where the core's counts and timings go. Default `createPowertoolsMetrics()`. */
   readonly metrics?: Metrics;
@@ -75,12 +78,19 @@ export function createChatRuntime(options: ChatRuntimeOptions = {}): ChatRuntime
     ? tracer.captureAWSv3Client(options.lambda ?? new LambdaClient({}))
     : undefined;
   const shardSize = env[APP_ENV.fanoutShardSize];
+  const capacity = env[APP_ENV.rateLimitCapacity];
+  const refillPerSecond = env[APP_ENV.rateLimitRefillPerSecond];
+  const rateLimit =
+    options.rateLimit ??
+    (capacity === undefined && refillPerSecond === undefined
+      ? undefined
+      : { capacity: capacity ?? 20, refillPerSecond: refillPerSecond ?? 10 });
   const dynamoDb = tracer.captureAWSv3Client(options.dynamoDb ?? createDynamoDbDocumentClient());
   const server = createChatApp(
     {
       logger,
       metrics,
-      ...(options.rateLimit === undefined ? {} : { rateLimit: options.rateLimit }),
+      ...(rateLimit === undefined ? {} : { rateLimit }),
       store: new DynamoDbMembershipStore({ tableName: env[ENV.tableName], client: dynamoDb }),
       messageLog: new DynamoDbMessageLog({ tableName: env[ENV.tableName], client: dynamoDb }),
       presence: new DynamoDbPresenceStore({ tableName: env[ENV.tableName], client: dynamoDb }),

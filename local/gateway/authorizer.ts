@@ -7,8 +7,11 @@ import type { LambdaRunner } from './lambda-runner';
 
 /** A Lambda REQUEST authorizer on `$connect`. */
 export interface RequestAuthorizerOptions {
-  /** The authorizer function: returns `{ principalId, policyDocument, context }`. */
-  readonly handler: LambdaHandler;
+  /**
+   * The authorizer function: returns `{ principalId, policyDocument, context }`. Omitted when
+   * a function of `functionName` is registered with the others.
+   */
+  readonly handler?: LambdaHandler;
   /** Its function name (in its Lambda context). Default `'authorizer'`. */
   readonly functionName?: string;
   /**

@@ -7,15 +7,18 @@ import {
 import type { RequestAuthorizerOptions } from './authorizer';
 import type { HttpRoute } from './http-route';
 import { newApiId } from './ids';
-import type { LambdaHandler } from './lambda-handler';
-import { LOCAL_AWS } from './load-handlers';
+import type { RunnableFunction } from './lambda-runner';
+import { LOCAL_AWS } from './local-aws';
 import { consoleLogger, type GatewayLogger } from './logger';
 import type { PostFaultInjector } from './post-faults';
 import type { SigningCredentials } from './sigv4-check';
 
-/** Handler functions by function name: the chat's `FunctionName`s, or any name in tests. */
+/**
+ * Functions by name: in-process handlers (tests), or hosted functions that run in containers
+ * of their own (`local/lambda/function-pool.ts`, what the local runtime uses).
+ */
 export type GatewayFunctions = Readonly<
-  Partial<Record<FunctionName | (string & {}), LambdaHandler>>
+  Partial<Record<FunctionName | (string & {}), RunnableFunction>>
 >;
 
 /** Options of `startGateway`; every one has API Gateway's value or a local default. */
@@ -44,7 +47,7 @@ export interface GatewayOptions {
   readonly messageLimitBytes?: number;
   /** API Gateway's integration timeout. Default 29 s. */
   readonly integrationTimeoutMs?: number;
-  /** The Lambda function timeout (`context.getRemainingTimeInMillis()`). Default 30 s. */
+  /** The timeout of in-process handlers (hosted functions have their own). Default 30 s. */
   readonly functionTimeoutMs?: number;
   /** Delays of Lambda's two retries of a failed asynchronous invocation. Default 1 and 2 minutes. */
   readonly asyncRetryDelaysMs?: readonly number[];
@@ -65,7 +68,7 @@ export interface GatewayOptions {
    * ones the local functions run with.
    */
   readonly managementCredentials?: readonly SigningCredentials[];
-  /** Memory reported in `context.memoryLimitInMB`. Default 128. */
+  /** Memory reported in in-process handlers' `context.memoryLimitInMB`. Default 128. */
   readonly memoryMb?: number;
   /** Serves this directory's files on GET (e.g. the web client). */
   readonly staticDir?: string;

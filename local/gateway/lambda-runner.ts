@@ -19,9 +19,22 @@ export interface InvokeOptions {
   readonly isAnswer?: (error: unknown) => boolean;
 }
 
+/**
+ * A function that runs outside this process (e.g. in containers of its own, see
+ * `local/lambda/function-pool.ts`), with its own timeout.
+ */
+export interface HostedFunction {
+  invoke(event: unknown): Promise<InvocationOutcome>;
+  /** Ends whatever runs the function. */
+  close(): Promise<void>;
+}
+
+/** A handler run in this process, or a function hosted elsewhere. */
+export type RunnableFunction = LambdaHandler | HostedFunction;
+
 export interface LambdaRunnerOptions {
   readonly environment: LambdaEnvironment;
-  /** The function timeout: past it the invocation ends as `timeout` (the handler keeps running). */
+  /** In-process handlers' timeout: past it the invocation ends as `timeout` (the handler keeps running). */
   readonly timeoutMs: number;
   /** Delays before the retries of a failed asynchronous invocation; Lambda retries twice. */
   readonly asyncRetryDelaysMs: readonly number[];
@@ -29,8 +42,9 @@ export interface LambdaRunnerOptions {
 }
 
 /**
- * Runs Lambda handlers in this process with a realistic context, a function timeout and
- * Lambda's retries for asynchronous invocations. Errors never escape.
+ * Runs Lambda functions, handlers in this process (with a realistic context and a function
+ * timeout) or hosted ones, with Lambda's retries for asynchronous invocations. Errors never
+ * escape.
  *
  * @example
  * const runner = new LambdaRunner({ environment, timeoutMs: 3000, asyncRetryDelaysMs: [60_000, 120_000], logger });
@@ -38,17 +52,22 @@ export interface LambdaRunnerOptions {
  * const outcome = await runner.invoke('message', event);
  */
 export class LambdaRunner {
-  private readonly functions = new Map<string, LambdaHandler>();
+  private readonly functions = new Map<string, RunnableFunction>();
   private readonly inFlight = new Set<Promise<InvocationOutcome>>();
   private readonly retryTimers = new Set<NodeJS.Timeout>();
   private stopped = false;
 
   constructor(private readonly options: LambdaRunnerOptions) {}
 
-  /** Adds or replaces handlers by function name. */
-  register(functions: Readonly<Partial<Record<string, LambdaHandler>>>): void {
-    for (const [name, handler] of Object.entries(functions)) {
-      if (handler !== undefined) this.functions.set(name, handler);
+  /** Adds or replaces functions by name; a replaced hosted function is closed. */
+  register(functions: Readonly<Partial<Record<string, RunnableFunction>>>): void {
+    for (const [name, fn] of Object.entries(functions)) {
+      if (fn === undefined) continue;
+      const replaced = this.functions.get(name);
+      if (replaced !== undefined && replaced !== fn && typeof replaced !== 'function') {
+        void replaced.close();
+      }
+      this.functions.set(name, fn);
     }
   }
 
@@ -65,12 +84,15 @@ export class LambdaRunner {
    * if (outcome.kind === 'result') console.log(outcome.value);
    */
   invoke(name: string, event: unknown, options: InvokeOptions = {}): Promise<InvocationOutcome> {
-    const handler = this.functions.get(name);
-    if (handler === undefined) {
+    const fn = this.functions.get(name);
+    if (fn === undefined) {
       this.options.logger.error(`function ${name} is not registered`);
       return Promise.resolve({ kind: 'not-found' });
     }
-    const running = this.run(name, handler, event, options);
+    const running =
+      typeof fn === 'function'
+        ? this.run(name, fn, event, options)
+        : this.runHosted(name, fn, event, options);
     this.inFlight.add(running);
     void running.finally(() => this.inFlight.delete(running));
     return running;
@@ -101,12 +123,31 @@ export class LambdaRunner {
     this.retryTimers.add(timer);
   }
 
-  /** Cancels pending asynchronous invocations and retries, then waits for running ones. */
+  /**
+   * Cancels pending asynchronous invocations and retries, waits for running ones, then closes
+   * the hosted functions.
+   */
   async drain(): Promise<void> {
     this.stopped = true;
     for (const timer of this.retryTimers) clearTimeout(timer);
     this.retryTimers.clear();
     while (this.inFlight.size > 0) await Promise.all([...this.inFlight]);
+    await Promise.all(
+      [...this.functions.values()].map((fn) => (typeof fn === 'function' ? undefined : fn.close())),
+    );
+  }
+
+  private async runHosted(
+    name: string,
+    fn: HostedFunction,
+    event: unknown,
+    options: InvokeOptions,
+  ): Promise<InvocationOutcome> {
+    const outcome = await fn.invoke(event);
+    if (outcome.kind === 'error' && !options.isAnswer?.(outcome.error)) {
+      this.options.logger.error(`function ${name} failed`, outcome.error);
+    }
+    return outcome;
   }
 
   private async run(

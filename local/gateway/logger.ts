@@ -7,12 +7,15 @@
  */
 export interface GatewayLogger {
   info(message: string): void;
+  /** Something that works locally and may not on AWS (e.g. work left running after a return). */
+  warn?(message: string): void;
   error(message: string, error?: unknown): void;
 }
 
 /** Prints with a `[gateway]` prefix. */
 export const consoleLogger: GatewayLogger = {
   info: (message) => console.log(`[gateway] ${message}`),
+  warn: (message) => console.warn(`[gateway] WARNING ${message}`),
   error: (message, error) =>
     error === undefined
       ? console.error(`[gateway] ${message}`)
@@ -22,5 +25,6 @@ export const consoleLogger: GatewayLogger = {
 /** Drops everything; for tests. */
 export const silentLogger: GatewayLogger = {
   info: () => undefined,
+  warn: () => undefined,
   error: () => undefined,
 };

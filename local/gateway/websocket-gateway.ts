@@ -284,7 +284,7 @@ function handshakeOptionsOf(
 ): ConnectHandshakeOptions {
   const { authorizer } = settings;
   const functionName = authorizer?.functionName ?? 'authorizer';
-  if (authorizer) runner.register({ [functionName]: authorizer.handler });
+  if (authorizer?.handler) runner.register({ [functionName]: authorizer.handler });
   return {
     runner,
     connectRoute: routeOf(settings.routes, '$connect'),

@@ -1,38 +1,53 @@
 import { resolve } from 'node:path';
-import { type Gateway, loadHandlers, silentLogger, startGateway } from '../../local/gateway';
+import { type Gateway, LOCAL_AWS, silentLogger, startGateway } from '../../local/gateway';
+import { FunctionPool } from '../../local/lambda/function-pool';
+import type { FunctionSpec } from '../../local/lambda/function-spec';
 import { openClient } from './emulator-support';
 
-const ROOT = resolve(__dirname, '..', '..');
-const FIXTURES = 'test/local/gateway/fixtures';
+const FIXTURES = resolve(__dirname, '..', 'local', 'gateway', 'fixtures');
 
-describe('Emulator: handlers loaded by loadHandlers use the real SDK clients unchanged', () => {
-  const savedEnv = process.env;
+describe('Emulator: functions in their own containers use the real SDK clients unchanged', () => {
   let gateway: Gateway;
 
   beforeAll(async () => {
-    process.env = { ...savedEnv };
     gateway = await startGateway({
       logger: silentLogger,
       functions: { connect: async () => ({ statusCode: 200 }) },
     });
-    gateway.register(
-      await loadHandlers({
-        functions: {
-          message: { entry: `${FIXTURES}/sdk-message.ts` },
-          deliver: { entry: `${FIXTURES}/sdk-deliver.ts` },
-        },
-        rootDir: ROOT,
-        tableName: 'chat-test',
-        dynamoDbEndpoint: 'http://127.0.0.1:1',
-        managementUrl: gateway.managementUrl,
-        lambdaUrl: gateway.lambdaUrl,
-      }),
-    );
+    const spec = (
+      name: string,
+      file: string,
+      environment: Record<string, string>,
+    ): FunctionSpec => ({
+      name,
+      module: `${FIXTURES}/${file}`,
+      exportName: 'handler',
+      timeoutMs: 10_000,
+      memoryMb: 256,
+      maxContainers: 2,
+      environment: {
+        AWS_REGION: LOCAL_AWS.region,
+        AWS_ACCESS_KEY_ID: LOCAL_AWS.credentials.accessKeyId,
+        AWS_SECRET_ACCESS_KEY: LOCAL_AWS.credentials.secretAccessKey,
+        AWS_ENDPOINT_URL_LAMBDA: gateway.lambdaUrl,
+        AWS_ENDPOINT_URL_APIGATEWAYMANAGEMENTAPI: gateway.managementUrl,
+        ...environment,
+      },
+    });
+    gateway.register({
+      message: new FunctionPool(
+        spec('message', 'sdk-message.ts', {
+          CALLBACK_URL: gateway.managementUrl,
+          DELIVER_FUNCTION_NAME: 'deliver',
+        }),
+        silentLogger,
+      ),
+      deliver: new FunctionPool(spec('deliver', 'sdk-deliver.ts', {}), silentLogger),
+    });
   });
 
   afterAll(async () => {
     await gateway.close();
-    process.env = savedEnv;
   });
 
   it('posts through CALLBACK_URL and invokes the deliver function through AWS_ENDPOINT_URL_LAMBDA', async () => {
@@ -40,7 +55,7 @@ describe('Emulator: handlers loaded by loadHandlers use the real SDK clients unc
 
     client.ws.send('hi');
 
-    expect(new Set([await client.next(), await client.next()])).toEqual(
+    expect(new Set([await client.next(10_000), await client.next(10_000)])).toEqual(
       new Set(['echo:hi', 'delivered:hi']),
     );
     client.ws.close();

@@ -1,3 +1,4 @@
+import { APP_ENV } from '../../definitions/api';
 import { silentLogger } from '../../local/gateway';
 import { type LocalRuntime, startLocalRuntime } from '../../local/local-runtime';
 import { issuerToken } from '../support/local-issuer-tokens';
@@ -24,9 +25,14 @@ describe('Local runtime: the per-connection rate limit', () => {
   };
 
   beforeAll(async () => {
+    // The limiter's buckets live in one container's memory (see TokenBucketRateLimiter): with
+    // one container per function, every frame of the burst meets the same bucket, one after
+    // the other; a refill of 1 per second keeps the burst over the limit however long each takes.
     runtime = await startLocalRuntime({
       auth: { mode: 'oidc' },
       gateway: { logger: silentLogger },
+      maxContainers: 1,
+      environment: { [APP_ENV.rateLimitRefillPerSecond]: '1' },
     });
   });
 

@@ -1,0 +1,134 @@
+import { newLambdaRequestId } from '../gateway/ids';
+import type { HostedFunction, InvocationOutcome } from '../gateway/lambda-runner';
+import type { GatewayLogger } from '../gateway/logger';
+import { Container } from './container';
+import type { FunctionSpec } from './function-spec';
+
+/**
+ * The containers of one function, reused while warm as Lambda reuses execution
+ * environments: an invocation takes an idle container, or starts a new one (a cold start)
+ * when all are busy, up to `spec.maxContainers` (beyond that it waits for one). A container
+ * that timed out or crashed is discarded. `reload()` retires every container, so the next
+ * invocations load the handler's code afresh while running ones finish undisturbed.
+ *
+ * @example
+ * const pool = new FunctionPool(spec, logger);
+ * const outcome = await pool.invoke({ requestContext: { routeKey: '$default' } });
+ * await pool.close();
+ */
+export class FunctionPool implements HostedFunction {
+  private readonly idle: Container[] = [];
+  private readonly busy = new Set<Container>();
+  private readonly waiting: (() => void)[] = [];
+  private readonly generationOf = new WeakMap<Container, number>();
+  private generation = 0;
+  private starting = 0;
+  private started = 0;
+  private closed = false;
+
+  constructor(
+    readonly spec: FunctionSpec,
+    private readonly logger: GatewayLogger,
+  ) {}
+
+  /** Containers started so far (every one was a cold start). */
+  get coldStarts(): number {
+    return this.started;
+  }
+
+  async invoke(event: unknown): Promise<InvocationOutcome> {
+    const awsRequestId = newLambdaRequestId();
+    let container: Container;
+    try {
+      container = await this.acquire();
+    } catch (error) {
+      return { kind: 'error', error };
+    }
+    const { outcome, pending } = await container.invoke(event, awsRequestId);
+    const { name } = this.spec;
+    if (pending.length > 0) {
+      warn(
+        this.logger,
+        `function ${name} (request ${awsRequestId}) returned with work still running: ${pending.join('; ')}. ` +
+          'Lambda freezes the execution environment when the handler returns: this work is frozen ' +
+          "until this container's next invocation, and lost if the container is discarded. Await it before returning.",
+      );
+    }
+    if (outcome.kind === 'timeout') {
+      this.logger.error(
+        `function ${name} (request ${awsRequestId}): Task timed out after ${(outcome.timeoutMs / 1000).toFixed(2)} seconds; container discarded`,
+      );
+    }
+    this.release(container);
+    return outcome;
+  }
+
+  /** Retires every container: the next invocations start new ones with the code as it is now. */
+  reload(): void {
+    this.generation += 1;
+    for (const container of this.idle.splice(0)) container.kill();
+  }
+
+  /** Kills every container, the busy ones too; invocations waiting for one fail. */
+  async close(): Promise<void> {
+    this.closed = true;
+    for (const container of [...this.idle.splice(0), ...this.busy]) container.kill();
+    this.busy.clear();
+    for (const wake of this.waiting.splice(0)) wake();
+  }
+
+  private async acquire(): Promise<Container> {
+    for (;;) {
+      if (this.closed) throw new Error(`function ${this.spec.name} is shut down`);
+      const warm = this.idle.pop();
+      if (warm !== undefined) {
+        if (!warm.alive) continue;
+        this.busy.add(warm);
+        return warm;
+      }
+      if (this.busy.size + this.starting < this.spec.maxContainers) return this.startContainer();
+      await new Promise<void>((wake) => this.waiting.push(wake));
+    }
+  }
+
+  private async startContainer(): Promise<Container> {
+    this.starting += 1;
+    const generation = this.generation;
+    try {
+      const container = await Container.start(this.spec, (line, stream) =>
+        stream === 'stdout'
+          ? this.logger.info(`[${this.spec.name}] ${line}`)
+          : this.logger.error(`[${this.spec.name}] ${line}`),
+      );
+      this.started += 1;
+      this.generationOf.set(container, generation);
+      this.logger.info(
+        `function ${this.spec.name}: cold start, container ${this.started} (init ${container.initMs} ms)`,
+      );
+      if (this.closed) {
+        container.kill();
+        throw new Error(`function ${this.spec.name} is shut down`);
+      }
+      this.busy.add(container);
+      return container;
+    } catch (error) {
+      this.waiting.shift()?.();
+      throw error;
+    } finally {
+      this.starting -= 1;
+    }
+  }
+
+  private release(container: Container): void {
+    this.busy.delete(container);
+    const current = this.generationOf.get(container) === this.generation;
+    if (container.alive && current && !this.closed) this.idle.push(container);
+    else container.kill();
+    this.waiting.shift()?.();
+  }
+}
+
+function warn(logger: GatewayLogger, message: string): void {
+  if (logger.warn) logger.warn(message);
+  else logger.error(`WARNING ${message}`);
+}

@@ -1,0 +1,134 @@
+import { createHook } from 'node:async_hooks';
+import { subscribe } from 'node:diagnostics_channel';
+import type { ClientRequest } from 'node:http';
+import { relative } from 'node:path';
+
+/** Resource types of `process.getActiveResourcesInfo()` that are work left to run. */
+const TIMER_TYPES = new Set(['Timeout', 'Immediate']);
+
+interface UndiciRequest {
+  readonly method?: string;
+  readonly origin?: string;
+  readonly path?: string;
+}
+
+/**
+ * Watches, inside a container, the work a handler starts and does not finish: outgoing HTTP
+ * requests (`http`/`https` and `fetch`, the AWS SDK's included) still in flight, timers or
+ * immediates still keeping the event loop alive, and promises created during the invocation
+ * and still unsettled (an un-awaited SDK call has not even sent its request when the handler
+ * returns: it is a chain of promises). `pending()` describes them at the handler's return,
+ * when Lambda freezes the environment.
+ *
+ * @example
+ * const work = new PendingWork();
+ * work.begin();
+ * await handler(event, context);
+ * work.pending(); // ['POST http://127.0.0.1:3001/local/@connections/abc%3D', '1 timer (setTimeout/setInterval)']
+ */
+export class PendingWork {
+  private readonly requests = new Map<object, string>();
+  /** Unsettled promises of the invocation, with where they were created. */
+  private readonly promises = new Map<number, Error>();
+  private tracking = false;
+  private timersAtStart = 0;
+
+  constructor() {
+    createHook({
+      init: (asyncId, type) => {
+        if (this.tracking && type === 'PROMISE') this.promises.set(asyncId, creationSite());
+      },
+      promiseResolve: (asyncId) => {
+        this.promises.delete(asyncId);
+      },
+    }).enable();
+    subscribe('http.client.request.start', (message) => {
+      const { request } = message as { request: ClientRequest };
+      this.requests.set(request, describeHttpRequest(request));
+      request.once('close', () => this.requests.delete(request));
+    });
+    subscribe('undici:request:create', (message) => {
+      const { request } = message as { request: UndiciRequest };
+      this.requests.set(
+        request,
+        `${request.method ?? 'GET'} ${request.origin ?? ''}${request.path ?? ''}`,
+      );
+    });
+    const settled = (message: unknown): void => {
+      this.requests.delete((message as { request: object }).request);
+    };
+    subscribe('undici:request:trailers', settled);
+    subscribe('undici:request:error', settled);
+  }
+
+  /** Marks the start of an invocation: timers alive now are not the handler's. */
+  begin(): void {
+    this.timersAtStart = countTimers();
+    this.promises.clear();
+    this.tracking = true;
+  }
+
+  /** Whether requests or timers the handler started are still running. */
+  ioRunning(): boolean {
+    return this.requests.size > 0 || countTimers() > this.timersAtStart;
+  }
+
+  /** What is still running, one description per item; empty when nothing is. Ends tracking. */
+  pending(): string[] {
+    this.tracking = false;
+    const items = [...this.requests.values()];
+    items.push(...describePromises(this.promises.values()));
+    const timers = countTimers() - this.timersAtStart;
+    if (timers > 0)
+      items.push(`${timers} timer${timers === 1 ? '' : 's'} (setTimeout/setInterval/setImmediate)`);
+    return items;
+  }
+}
+
+/** Stack frames of this runtime and of tsx (which compiles modules loaded lazily), not the app's. */
+const RUNTIME_FRAME = /node:internal|\/node_modules\/tsx\/|\/local\/lambda\//;
+const FRAME_LOCATION = /\(?([^()\s]+):(\d+):\d+\)?$/;
+
+function creationSite(): Error {
+  const limit = Error.stackTraceLimit;
+  Error.stackTraceLimit = 40;
+  const site = new Error('promise created');
+  Error.stackTraceLimit = limit;
+  return site;
+}
+
+/**
+ * Unsettled promises grouped by the first frame of the app that created them, e.g.
+ * `2 unsettled promises created at lambdas/app/chat.ts:120 (an un-awaited async call?)`;
+ * those created by the runtime or tsx alone are left out.
+ */
+function describePromises(sites: Iterable<Error>): string[] {
+  const counts = new Map<string, number>();
+  for (const site of sites) {
+    const frames = (site.stack ?? '').split('\n').slice(1);
+    if (frames.every((frame) => RUNTIME_FRAME.test(frame))) continue;
+    const own = frames.find(
+      (frame) => !RUNTIME_FRAME.test(frame) && !frame.includes('/node_modules/'),
+    );
+    const location = (own ?? frames.find((frame) => !RUNTIME_FRAME.test(frame)) ?? '')
+      .trim()
+      .match(FRAME_LOCATION);
+    const where = location
+      ? `${relative(process.cwd(), location[1] as string)}:${location[2]}`
+      : 'unknown';
+    counts.set(where, (counts.get(where) ?? 0) + 1);
+  }
+  return [...counts].map(
+    ([where, count]) =>
+      `${count} unsettled promise${count === 1 ? '' : 's'} created at ${where} (an un-awaited async call?)`,
+  );
+}
+
+function countTimers(): number {
+  return process.getActiveResourcesInfo().filter((type) => TIMER_TYPES.has(type)).length;
+}
+
+function describeHttpRequest(request: ClientRequest): string {
+  const host = request.host ?? request.getHeader('host') ?? '';
+  return `${request.method} ${request.protocol}//${host}${request.path}`;
+}
