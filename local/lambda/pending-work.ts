@@ -1,7 +1,7 @@
 import { createHook } from 'node:async_hooks';
 import { subscribe } from 'node:diagnostics_channel';
 import type { ClientRequest } from 'node:http';
-import { relative } from 'node:path';
+import { join, relative, sep } from 'node:path';
 
 /** Resource types of `process.getActiveResourcesInfo()` that are work left to run. */
 const TIMER_TYPES = new Set(['Timeout', 'Immediate']);
@@ -86,8 +86,17 @@ export class PendingWork {
 }
 
 /** Stack frames of this runtime and of tsx (which compiles modules loaded lazily), not the app's. */
-const RUNTIME_FRAME = /node:internal|\/node_modules\/tsx\/|\/local\/lambda\//;
+const RUNTIME_PATHS = [
+  'node:internal',
+  `${sep}node_modules${sep}tsx${sep}`,
+  `${__dirname}${sep}`,
+  join(__dirname, '..', 'gateway', 'lambda-'),
+];
 const FRAME_LOCATION = /\(?([^()\s]+):(\d+):\d+\)?$/;
+
+function isRuntimeFrame(frame: string): boolean {
+  return RUNTIME_PATHS.some((path) => frame.includes(path));
+}
 
 function creationSite(): Error {
   const limit = Error.stackTraceLimit;
@@ -100,22 +109,20 @@ function creationSite(): Error {
 /**
  * Unsettled promises grouped by the first frame of the app that created them, e.g.
  * `2 unsettled promises created at lambdas/app/chat.ts:120 (an un-awaited async call?)`;
- * those created by the runtime or tsx alone are left out.
+ * those created by the runtime or tsx, or with no frame to tell where, are left out.
  */
 function describePromises(sites: Iterable<Error>): string[] {
   const counts = new Map<string, number>();
   for (const site of sites) {
     const frames = (site.stack ?? '').split('\n').slice(1);
-    if (frames.every((frame) => RUNTIME_FRAME.test(frame))) continue;
-    const own = frames.find(
-      (frame) => !RUNTIME_FRAME.test(frame) && !frame.includes('/node_modules/'),
+    const located = frames.filter(
+      (frame) => !isRuntimeFrame(frame) && FRAME_LOCATION.test(frame.trim()),
     );
-    const location = (own ?? frames.find((frame) => !RUNTIME_FRAME.test(frame)) ?? '')
-      .trim()
-      .match(FRAME_LOCATION);
-    const where = location
-      ? `${relative(process.cwd(), location[1] as string)}:${location[2]}`
-      : 'unknown';
+    const own = located.find((frame) => !frame.includes('/node_modules/')) ?? located[0];
+    const location = own?.trim().match(FRAME_LOCATION);
+    // Promises chained inside a reaction carry no frame of their own: their chain's first one counts.
+    if (!location) continue;
+    const where = `${relative(process.cwd(), location[1] as string)}:${location[2]}`;
     counts.set(where, (counts.get(where) ?? 0) + 1);
   }
   return [...counts].map(

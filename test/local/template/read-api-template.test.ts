@@ -1,0 +1,140 @@
+import { resolve } from 'node:path';
+import { APP_ENV, ENV } from '../../../definitions/api';
+import { synthesizeChatStack } from '../../../local/template/app-template';
+import { localFunctionSpecs } from '../../../local/template/function-specs';
+import {
+  readApiTemplate,
+  type TemplateApi,
+  UnsupportedTemplateError,
+} from '../../../local/template/read-api-template';
+
+jest.setTimeout(60_000);
+
+const ROOT = resolve(__dirname, '..', '..', '..');
+const ENDPOINTS = {
+  apiId: 'a1b2c3d4e5',
+  region: 'us-east-1',
+  accountId: '123456789012',
+  managementUrl: 'http://127.0.0.1:3001/local',
+  websocketUrl: 'ws://127.0.0.1:3001/local',
+  lambdaUrl: 'http://127.0.0.1:3001',
+  dynamoDbEndpoint: 'http://127.0.0.1:8000',
+  credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+};
+
+describe('readApiTemplate and localFunctionSpecs on the synthesized chat stack', () => {
+  let api: TemplateApi;
+
+  beforeAll(async () => {
+    const app = await synthesizeChatStack({
+      stageName: 'local',
+      authMode: 'jwt',
+      privateRooms: { 'private:ops': ['ann'] },
+    });
+    api = readApiTemplate(app.template, { ...app, tableName: () => 'chat-local' });
+  });
+
+  const functionNamed = (prefix: string) => {
+    const fn = api.functions.find((candidate) => candidate.logicalId.startsWith(prefix));
+    if (fn === undefined) throw new Error(`no function ${prefix}`);
+    return fn;
+  };
+
+  it('reads the routes, their integrations, two-way routes, the authorizer and the stage', () => {
+    expect(api.stage).toBe('local');
+    expect(api.routeSelectionExpression).toBe('$request.body.action');
+    const routes = Object.fromEntries(api.routes.map((route) => [route.routeKey, route]));
+    expect(routes.$connect).toMatchObject({
+      authorized: true,
+      returnResponse: false,
+      integration: { type: 'lambda', function: functionNamed('ConnectFunction').name },
+    });
+    expect(routes.$default).toMatchObject({
+      returnResponse: true,
+      integration: { type: 'lambda', function: functionNamed('MessageFunction').name },
+    });
+    expect(routes.ping).toEqual({
+      routeKey: 'ping',
+      returnResponse: true,
+      integration: { type: 'mock', responseBody: '{"event":"pong"}' },
+    });
+    expect(api.authorizer).toEqual({
+      functionName: functionNamed('AuthorizeFunction').name,
+      identitySource: ['route.request.querystring.token'],
+    });
+  });
+
+  it('reads each function with its TypeScript entry, timeout and memory, and the table with keys and TTL', () => {
+    expect(functionNamed('MessageFunction')).toMatchObject({
+      code: { module: resolve(ROOT, 'lambdas/handlers/message.ts'), exportName: 'handler' },
+      timeoutMs: 10_000,
+      memoryMb: 256,
+    });
+    expect(functionNamed('DeliverFunction').timeoutMs).toBe(30_000);
+    expect(api.tables).toEqual([
+      expect.objectContaining({
+        name: 'chat-local',
+        KeySchema: [
+          { AttributeName: 'pk', KeyType: 'HASH' },
+          { AttributeName: 'sk', KeyType: 'RANGE' },
+        ],
+        TimeToLiveSpecification: { AttributeName: 'ttl', Enabled: true },
+      }),
+    ]);
+  });
+
+  it('gives each function only its own variables: PRIVATE_ROOMS is on message, absent in connect', () => {
+    // Act
+    const specs = localFunctionSpecs(api, {
+      endpoints: ENDPOINTS,
+      maxContainers: 4,
+      hostEnvironment: {},
+    });
+    const spec = (prefix: string) => specs.find((candidate) => candidate.name.startsWith(prefix));
+
+    // Assess
+    const message = spec('MessageFunction')?.environment ?? {};
+    const connect = spec('ConnectFunction')?.environment ?? {};
+    expect(JSON.parse(message[APP_ENV.privateRooms] ?? '')).toEqual({ 'private:ops': ['ann'] });
+    expect(connect).not.toHaveProperty(APP_ENV.privateRooms);
+    expect(spec('AuthorizeFunction')?.environment).not.toHaveProperty(ENV.tableName);
+    expect(connect).toMatchObject({
+      [ENV.tableName]: 'chat-local',
+      // The stage's callback URL, https://{api}.execute-api.{region}.amazonaws.com/local, mapped to the gateway.
+      [ENV.callbackUrl]: ENDPOINTS.managementUrl,
+      [ENV.deliverFunctionName]: functionNamed('DeliverFunction').name,
+      AWS_LAMBDA_FUNCTION_MEMORY_SIZE: '256',
+      AWS_ENDPOINT_URL_DYNAMODB: ENDPOINTS.dynamoDbEndpoint,
+    });
+    expect(spec('MessageFunction')).toMatchObject({
+      timeoutMs: 10_000,
+      memoryMb: 256,
+      maxContainers: 4,
+    });
+  });
+
+  it('refuses a template without a WebSocket API, and an integration it cannot run', () => {
+    const options = { stackName: 'X', assemblyDir: ROOT, appRoot: ROOT };
+    expect(() => readApiTemplate({ Resources: {} }, options)).toThrow(UnsupportedTemplateError);
+    const httpRoute = {
+      Resources: {
+        Api: { Type: 'AWS::ApiGatewayV2::Api', Properties: { ProtocolType: 'WEBSOCKET' } },
+        Stage: {
+          Type: 'AWS::ApiGatewayV2::Stage',
+          Properties: { ApiId: { Ref: 'Api' }, StageName: 's' },
+        },
+        Http: {
+          Type: 'AWS::ApiGatewayV2::Integration',
+          Properties: { IntegrationType: 'HTTP_PROXY' },
+        },
+        Route: {
+          Type: 'AWS::ApiGatewayV2::Route',
+          Properties: { ApiId: { Ref: 'Api' }, RouteKey: '$default', Target: 'integrations/Http' },
+        },
+      },
+    };
+    expect(() => readApiTemplate(httpRoute, options)).toThrow(
+      'Route $default: HTTP_PROXY integrations are not emulated',
+    );
+  });
+});
