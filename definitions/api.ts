@@ -163,4 +163,16 @@ export const APP_ENV = {
   rateLimitCapacity: 'RATE_LIMIT_CAPACITY',
   /** Frames per second one connection may sustain, per container (default 10). */
   rateLimitRefillPerSecond: 'RATE_LIMIT_REFILL_PER_SECOND',
+  /** Open connections per user; the next `$connect` is refused with 429 (default 10). */
+  maxConnectionsPerUser: 'MAX_CONNECTIONS_PER_USER',
+  /** Frames one user may send per message window, all connections together (default 20). */
+  userMessageLimit: 'USER_MESSAGE_LIMIT',
+  /** The message window in seconds (default 10). */
+  userMessageWindowSeconds: 'USER_MESSAGE_WINDOW_SECONDS',
+  /** Recipients the stage may post to on one user's behalf per delivery window (default 6,000). */
+  userDeliveryLimit: 'USER_DELIVERY_LIMIT',
+  /** The delivery window in seconds, a multiple of the message window (default 60). */
+  userDeliveryWindowSeconds: 'USER_DELIVERY_WINDOW_SECONDS',
+  /** `/notification` greets the whole namespace at most once per this many seconds (default 60). */
+  greetingIntervalSeconds: 'GREETING_INTERVAL_SECONDS',
 } as const;

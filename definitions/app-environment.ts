@@ -8,6 +8,7 @@
  */
 import type { ChatAppOptions } from '../lambdas/app/chat-app';
 import { PrivateRooms } from '../lambdas/app/private-rooms';
+import { DEFAULT_USER_LIMITS, type UserLimitOptions } from '../lambdas/core/user-limits';
 import * as z from '../lambdas/core/zod';
 import { APP_ENV } from './api';
 
@@ -20,6 +21,16 @@ const PositiveInteger = z.coerce.number().check(z.int(), z.positive());
 const HistoryEnvironment = z.object({
   [APP_ENV.historyRetentionSeconds]: z.optional(PositiveInteger),
   [APP_ENV.historyMaxLength]: z.optional(PositiveInteger),
+});
+
+/** The per-user limits of the environment (`MAX_CONNECTIONS_PER_USER`, `USER_*`). */
+const LimitsEnvironment = z.object({
+  [APP_ENV.maxConnectionsPerUser]: z.optional(PositiveInteger),
+  [APP_ENV.userMessageLimit]: z.optional(PositiveInteger),
+  [APP_ENV.userMessageWindowSeconds]: z.optional(PositiveInteger),
+  [APP_ENV.userDeliveryLimit]: z.optional(PositiveInteger),
+  [APP_ENV.userDeliveryWindowSeconds]: z.optional(PositiveInteger),
+  [APP_ENV.greetingIntervalSeconds]: z.optional(PositiveInteger),
 });
 
 /** `PRIVATE_ROOMS`: JSON text of `PrivateRooms`. */
@@ -45,6 +56,7 @@ export const AppEnvironment = z.object({
   [APP_ENV.rateLimitCapacity]: z.optional(PositiveInteger),
   [APP_ENV.rateLimitRefillPerSecond]: z.optional(z.coerce.number().check(z.positive())),
   ...HistoryEnvironment.shape,
+  ...LimitsEnvironment.shape,
 });
 
 /**
@@ -63,6 +75,35 @@ export function historyFromEnvironment(
     ...optional('retentionSeconds', parsed[APP_ENV.historyRetentionSeconds]),
     ...optional('maxLength', parsed[APP_ENV.historyMaxLength]),
   };
+}
+
+/**
+ * The server's per-user limits the environment sets, each variable falling back to the
+ * default of `DEFAULT_USER_LIMITS`; throws on a value that is not a positive integer.
+ *
+ * @example
+ * new Server({ ...ports, userLimits: userLimitsFromEnvironment({ USER_MESSAGE_LIMIT: '30' }) });
+ */
+export function userLimitsFromEnvironment(env: NodeJS.ProcessEnv): UserLimitOptions {
+  const parsed = LimitsEnvironment.parse(env);
+  const { messages, deliveries } = DEFAULT_USER_LIMITS;
+  return {
+    connectionsPerUser:
+      parsed[APP_ENV.maxConnectionsPerUser] ?? DEFAULT_USER_LIMITS.connectionsPerUser,
+    messages: {
+      limit: parsed[APP_ENV.userMessageLimit] ?? messages.limit,
+      windowSeconds: parsed[APP_ENV.userMessageWindowSeconds] ?? messages.windowSeconds,
+    },
+    deliveries: {
+      limit: parsed[APP_ENV.userDeliveryLimit] ?? deliveries.limit,
+      windowSeconds: parsed[APP_ENV.userDeliveryWindowSeconds] ?? deliveries.windowSeconds,
+    },
+  };
+}
+
+/** `GREETING_INTERVAL_SECONDS`, when set; throws on a value that is not a positive integer. */
+export function greetingIntervalFromEnvironment(env: NodeJS.ProcessEnv): number | undefined {
+  return LimitsEnvironment.parse(env)[APP_ENV.greetingIntervalSeconds];
 }
 
 /** `{ [key]: value }`, or nothing when the value is undefined. */

@@ -12,6 +12,8 @@ export interface ChatAppOptions {
   readonly privateRooms?: PrivateRooms;
   /** Retention of the durable rooms of `/` and `/chat` (default a day, 1,000 messages per room). */
   readonly history?: Pick<HistoryOptions, 'retentionSeconds' | 'maxLength'>;
+  /** `/notification` greets the whole namespace at most once per this many seconds (default 60). */
+  readonly greetingIntervalSeconds?: number;
 }
 
 /** What the chat app needs of the server: its rooms keep history and track presence. */
@@ -31,6 +33,6 @@ export function createChatApp(options: ChatAppServerOptions, app: ChatAppOptions
   const server = new Server(options);
   registerRootNamespace(server, app.privateRooms ?? {}, app.history ?? {});
   registerChatNamespace(server, app.history ?? {});
-  registerNotificationNamespace(server);
+  registerNotificationNamespace(server, app.greetingIntervalSeconds);
   return server;
 }

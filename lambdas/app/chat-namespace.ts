@@ -15,15 +15,18 @@ const ROOMS: ReadonlyMap<string, (user: string) => string> = new Map([
 
 const JoinRoomData = z.object({
   type: z.string().check(z.maxLength(128)),
-  user: z.string().check(z.minLength(1), z.maxLength(64)),
+  /** Accepted for the seed's clients, and ignored: the greeting names the verified user. */
+  user: z.optional(z.string().check(z.maxLength(64))),
 });
 
 /**
  * Namespace `/chat`: two fixed rooms, a greeting on join and room messages. Both rooms are
- * durable and presence-tracked.
+ * durable and presence-tracked. The greeting goes to the room, the joiner included, only on
+ * the socket's first join of it; it names the verified user (the connection id without one)
+ * and carries the joiner's `from` and `user`.
  *
  * @example
- * registerChatNamespace(server); // then {"action":"join-room","data":{"type":"room:dev","user":"ann"},"ack":1}
+ * registerChatNamespace(server); // then {"action":"join-room","data":{"type":"room:dev"},"ack":1}
  */
 export function registerChatNamespace(server: Server, history: HistoryOptions = {}): void {
   const nsp = server.of('/chat');
@@ -33,14 +36,19 @@ export function registerChatNamespace(server: Server, history: HistoryOptions = 
   registerHistory(nsp);
 
   nsp.on('join-room', async (socket, data, ack) => {
-    const { type, user } = parseData(JoinRoomData, data, 'join-room');
+    const { type } = parseData(JoinRoomData, data, 'join-room');
     const greeting = ROOMS.get(type);
     if (!greeting) {
       ack("The room doesn't exist");
       return;
     }
-    await socket.join(type);
-    await nsp.to(type).emit('hello', greeting(user));
+    if (!socket.rooms.has(type)) {
+      await socket.join(type);
+      await nsp
+        .to(type)
+        .from(socket)
+        .emit('hello', greeting(socket.user?.name ?? socket.id));
+    }
     ack('success');
   });
 

@@ -16,6 +16,7 @@ import { type DepartureReason, PresenceTracker } from './presence-tracker';
 import type { HistorySettings, RoomFilter } from './room-features';
 import { isSocketId } from './socket-id';
 import type { ConnectionRecord, RemovedConnection, Room, SocketId, SocketUser } from './types';
+import type { UserLimits } from './user-limits';
 
 export type { BroadcastReport, Packet } from './fan-out';
 
@@ -65,6 +66,11 @@ export interface AdapterOptions {
   readonly presenceFilterOf?: (ns: string) => RoomFilter | undefined;
   /** Where counts and timings go. Default: nowhere. */
   readonly metrics?: ChatMetrics;
+  /**
+   * Per-user limits: each emit is charged, before anything is posted, to the delivery budget
+   * of the frame that causes it, and removed connections free their slots. Default: none.
+   */
+  readonly limits?: UserLimits;
 }
 
 /**
@@ -85,9 +91,11 @@ export class Adapter {
   private readonly metrics: ChatMetrics;
   private readonly fanOut: FanOut;
   private readonly presence: PresenceTracker;
+  private readonly limits: UserLimits | undefined;
 
   constructor(options: AdapterOptions) {
     this.store = options.store;
+    this.limits = options.limits;
     this.logger = options.logger ?? silentLogger;
     this.connectGraceMs = options.connectGraceMs ?? 30_000;
     this.messageLog = options.messageLog;
@@ -147,6 +155,7 @@ export class Adapter {
     options?: RemoveOptions,
   ): Promise<readonly RemovedConnection[]> {
     const removed = await this.store.removeConnections(ids, options);
+    await this.limits?.release(removed);
     await this.presence.removed(removed, reason);
     return removed;
   }
@@ -186,6 +195,7 @@ export class Adapter {
       this.resolveExcluded(options),
     ]);
     for (const id of excluded) targets.delete(id);
+    await this.limits?.chargeRecipients(targets.size);
     const report = await this.cleanUp(this.fanOut.send(packet, options.ns, targets, seqs));
     this.metrics.milliseconds('FanoutTime', Date.now() - started);
     return seqs.size === 0 ? report : { ...report, seqs: Object.fromEntries(seqs) };
@@ -201,7 +211,8 @@ export class Adapter {
   }
 
   /** Emits to known connection ids without resolving rooms (a socket emitting to itself). */
-  send(packet: Packet, ns: string, ids: readonly SocketId[]): Promise<BroadcastReport> {
+  async send(packet: Packet, ns: string, ids: readonly SocketId[]): Promise<BroadcastReport> {
+    await this.limits?.chargeRecipients(ids.length);
     return this.cleanUp(this.fanOut.send(packet, ns, new Map(ids.map((id) => [id, undefined]))));
   }
 

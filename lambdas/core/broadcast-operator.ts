@@ -60,6 +60,21 @@ export class BroadcastOperator {
     return this.with({ volatile: true });
   }
 
+  /**
+   * The same audience (`socket` is not left out), with `socket` stamped as the sender: `from`
+   * and `user`, as on the events a client causes. For a server's words about what a client
+   * did, e.g. a greeting when it joins.
+   *
+   * @example
+   * await nsp.to('room:dev').from(socket).emit('hello', `${socket.user?.name} has joined.`);
+   */
+  from(socket: {
+    readonly id: SocketId;
+    readonly user?: SocketUser | undefined;
+  }): BroadcastOperator {
+    return this.with({ from: socket.id, user: socket.user });
+  }
+
   /** The ids of the connections this operator would reach. */
   fetchSocketIds(): Promise<SocketId[]> {
     return this.adapter.fetchSocketIds(this.options());

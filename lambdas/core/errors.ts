@@ -1,3 +1,5 @@
+import type { Budget } from './ports';
+
 /** Error codes of wire protocol v1 (`docs/protocol.md`). */
 export const ERROR_CODES = [
   'BAD_REQUEST',
@@ -24,6 +26,28 @@ export class ChatError extends Error {
     message: string,
   ) {
     super(message);
+  }
+}
+
+/**
+ * Which limit a `RATE_LIMITED` frame ran into: `connection` (the frames of one connection,
+ * counted in each Lambda container), or a per-user budget counted in the store: `messages`
+ * (frames sent) or `deliveries` (recipients posted to on the user's behalf).
+ */
+export type RateLimit = 'connection' | Budget;
+
+/**
+ * `RATE_LIMITED`, naming the limit; the error frame carries it as `error.limit`.
+ *
+ * @example
+ * throw new RateLimitedError('deliveries', 'At most 6000 recipients per 60 s on your behalf');
+ */
+export class RateLimitedError extends ChatError {
+  constructor(
+    readonly limit: RateLimit,
+    message: string,
+  ) {
+    super('RATE_LIMITED', message);
   }
 }
 

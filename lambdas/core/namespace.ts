@@ -12,6 +12,7 @@ import {
 } from './room-features';
 import type { Socket } from './socket';
 import type { HistoryPage, PresenceMember, Room } from './types';
+import type { UserLimits } from './user-limits';
 
 /** Largest history page, in bytes of messages: an ack must stay under API Gateway's 128 KB frame limit. */
 export const HISTORY_PAGE_BYTES = 96_000;
@@ -20,6 +21,8 @@ export const HISTORY_PAGE_BYTES = 96_000;
 export interface NamespaceServices {
   readonly messageLog?: MessageLog | undefined;
   readonly presence?: PresenceStore | undefined;
+  /** Counts `onceEvery` claims in the limit store, shared by every process. */
+  readonly limits?: UserLimits | undefined;
 }
 
 type Rooms = Room | readonly Room[];
@@ -107,6 +110,21 @@ export class Namespace {
       throw new Error(`trackPresence on ${this.name} needs the server's presence option`);
     this.presenceConfig = roomFilter(options.rooms);
     return this;
+  }
+
+  /**
+   * True for the first call with `key` in each window of `seconds` (aligned on the epoch) in
+   * this namespace, in all processes together; false for the others. Coalesces what many
+   * events would each do otherwise, such as greeting the whole namespace on every connection.
+   * One conditional write per process and window. Without the server's limits: always true.
+   *
+   * @example
+   * if (await nsp.onceEvery('greeting', 60)) await socket.broadcast.emit('hello', 'welcome');
+   */
+  onceEvery(key: string, seconds: number): Promise<boolean> {
+    if (!(Number.isInteger(seconds) && seconds >= 1))
+      throw new RangeError('seconds must be an integer of at least 1');
+    return this.services.limits?.claimOnce(`${this.name}#${key}`, seconds) ?? Promise.resolve(true);
   }
 
   /** Whether messages to `room` are numbered and kept. */

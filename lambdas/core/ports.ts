@@ -188,3 +188,72 @@ export const noMetrics: ChatMetrics = {
   count: () => undefined,
   milliseconds: () => undefined,
 };
+
+/** The per-user budgets a frame can run out of: frames sent, and frames posted on one's behalf. */
+export type Budget = 'messages' | 'deliveries';
+
+/** One frame's charge on its user's budgets, in one atomic write (`UserLimitStore.chargeFrame`). */
+export interface FrameCharge {
+  /** Whose budget: the verified user's id (the connection id when no authorizer verified one). */
+  readonly key: string;
+  /** Start of the budget window, epoch seconds: one counter item per key and window. */
+  readonly window: number;
+  /** The message window within it (0 when both windows are as long), counted on its own. */
+  readonly slice: number;
+  /** Frames allowed per message window; `undefined`: not counted. */
+  readonly messageLimit: number | undefined;
+  /** Recipients the frame pays for up front (its emits up to this many need no other write). */
+  readonly reserve: number;
+  /** Recipients allowed per window; `undefined`: not counted. */
+  readonly deliveryLimit: number | undefined;
+  /** Epoch seconds after which the counter item may be deleted by TTL. */
+  readonly expiresAt: number;
+}
+
+/** Recipients charged to a budget window beyond what its frames reserved. */
+export interface DeliveryCharge {
+  readonly key: string;
+  readonly window: number;
+  readonly recipients: number;
+  readonly deliveryLimit: number;
+  readonly expiresAt: number;
+}
+
+/** The outcome of `UserLimitStore.acquireConnection`. */
+export type ConnectionSlot =
+  | { readonly acquired: true }
+  | { readonly acquired: false; readonly holders: readonly SocketId[] };
+
+/**
+ * Counters shared by every process, so per-user limits hold whichever Lambda container
+ * runs an event (DynamoDB on AWS, memory in tests). Each method is one atomic conditional
+ * write, safe under concurrency.
+ *
+ * @example
+ * const slot = await limits.acquireConnection('alice', socket.id, 10, expiresAt);
+ * const refused = await limits.chargeFrame({ key: 'alice', window, slice: 0, messageLimit: 20, reserve: 50, deliveryLimit: 6000, expiresAt });
+ */
+export interface UserLimitStore {
+  /**
+   * Adds the connection to the user's open connections unless `max` are held already (adding
+   * one held already is harmless). When refused, resolves with the ids held.
+   */
+  acquireConnection(
+    userId: string,
+    connectionId: SocketId,
+    max: number,
+    expiresAt: number,
+  ): Promise<ConnectionSlot>;
+  /** Removes connections from the user's open connections; ids not held are ignored. */
+  releaseConnections(userId: string, connectionIds: readonly SocketId[]): Promise<void>;
+  /**
+   * Counts one frame in its message window and adds `reserve` recipients to its window,
+   * unless the frame would go over either limit: resolves with the budget that refused it
+   * (and counts nothing), or `undefined` once counted.
+   */
+  chargeFrame(charge: FrameCharge): Promise<Budget | undefined>;
+  /** Adds recipients to the window unless that goes over the limit; true once counted. */
+  chargeDeliveries(charge: DeliveryCharge): Promise<boolean>;
+  /** True for the first claim of `key` in `window` (epoch seconds), false for every later one. */
+  claim(key: string, window: number, expiresAt: number): Promise<boolean>;
+}

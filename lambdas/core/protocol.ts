@@ -1,4 +1,4 @@
-import type { ErrorCode } from './errors';
+import type { ErrorCode, RateLimit } from './errors';
 import type { Room, SocketId, SocketUser } from './types';
 import * as z from './zod';
 
@@ -139,8 +139,14 @@ export function encodeFailure(failure: {
   readonly message: string;
   readonly ack?: number | undefined;
   readonly ns?: string | undefined;
+  /** With `RATE_LIMITED`: which limit (`connection`, `messages` or `deliveries`). */
+  readonly limit?: RateLimit | undefined;
 }): string {
-  const error = { code: failure.code, message: failure.message };
+  const error = {
+    code: failure.code,
+    message: failure.message,
+    ...(failure.limit === undefined ? {} : { limit: failure.limit }),
+  };
   if (failure.ack !== undefined) return JSON.stringify({ ack: failure.ack, error });
   return JSON.stringify({
     event: 'error',

@@ -1,9 +1,17 @@
 import { Adapter } from './adapter';
 import { AfterConnectWorker } from './after-connect-worker';
 import { runInConnectScope } from './connect-scope';
+import { runWithDeliveryAccount } from './delivery-account';
 import { errorFields } from './error-fields';
-import { ChatError, ConnectionGoneError, ConnectionRefusedError, type ErrorCode } from './errors';
+import {
+  ChatError,
+  ConnectionGoneError,
+  ConnectionRefusedError,
+  type ErrorCode,
+  RateLimitedError,
+} from './errors';
 import { type Handshake, laterHandshake } from './handshake';
+import { InMemoryUserLimitStore } from './in-memory-user-limit-store';
 import { type CoreLogger, silentLogger } from './logger';
 import { Namespace } from './namespace';
 import {
@@ -16,11 +24,13 @@ import {
   noMetrics,
   type PresenceStore,
   type ShardDispatcher,
+  type UserLimitStore,
 } from './ports';
 import { ackIdOf, encodeAck, encodeFailure, parseClientFrame } from './protocol';
 import { TokenBucketRateLimiter } from './rate-limiter';
 import { Socket, userFromAuthorizer, userOf } from './socket';
 import type { ConnectionRecord, SocketId } from './types';
+import { type UserLimitOptions, UserLimits } from './user-limits';
 
 /** API Gateway closes every connection after 2 hours; items live 15 minutes longer. */
 const DEFAULT_CONNECTION_TTL_SECONDS = 2 * 60 * 60 + 15 * 60;
@@ -59,6 +69,15 @@ export interface ServerOptions {
    * `{ capacity: 20, refillPerSecond: 10 }`; `false` disables it.
    */
   readonly rateLimit?: { readonly capacity: number; readonly refillPerSecond: number } | false;
+  /**
+   * Per-user limits counted in `limitStore`, so they hold whichever container runs an event:
+   * open connections (10; the next `$connect` gets 429), frames (20 per 10 s, answered
+   * `RATE_LIMITED` with `limit: "messages"`) and recipients posted on the user's behalf (6,000
+   * per 60 s, `limit: "deliveries"`). See `UserLimits`.
+   */
+  readonly userLimits?: UserLimitOptions;
+  /** Where the per-user limits are counted (DynamoDB on AWS). Default: this process's memory. */
+  readonly limitStore?: UserLimitStore;
 }
 
 /** A new connection as API Gateway's `$connect` event describes it. */
@@ -113,6 +132,7 @@ export class Server {
   private readonly metrics: ChatMetrics;
   private readonly messageLog: MessageLog | undefined;
   private readonly presence: PresenceStore | undefined;
+  private readonly limits: UserLimits;
 
   constructor(options: ServerOptions) {
     this.store = options.store;
@@ -125,6 +145,11 @@ export class Server {
     this.metrics = options.metrics ?? noMetrics;
     this.messageLog = options.messageLog;
     this.presence = options.presence;
+    this.limits = new UserLimits({
+      ...options.userLimits,
+      store: options.limitStore ?? new InMemoryUserLimitStore(),
+      connections: options.store,
+    });
     this.adapter = new Adapter({
       store: options.store,
       delivery: options.delivery,
@@ -136,6 +161,7 @@ export class Server {
       ...(options.presence === undefined ? {} : { presence: options.presence }),
       presenceFilterOf: (ns) => this.namespaces.get(ns)?.presenceFilter,
       metrics: this.metrics,
+      limits: this.limits,
     });
     this.afterConnectWorker = new AfterConnectWorker({
       delivery: options.delivery,
@@ -156,6 +182,7 @@ export class Server {
       nsp = new Namespace(name, this.adapter, {
         messageLog: this.messageLog,
         presence: this.presence,
+        limits: this.limits,
       });
       this.namespaces.set(name, nsp);
     }
@@ -227,6 +254,19 @@ export class Server {
     restoreUser(socket, record);
     const stored: ConnectionRecord = { ...record, data: structuredClone(socket.data) };
     await this.store.addConnection(stored);
+    // Stored first: a holder of a slot that is not stored is then surely stale.
+    const refusal = await this.limits.admit(userOf(stored.data), socket.id, stored.expiresAt);
+    if (refusal) {
+      await this.store.removeConnections([socket.id]);
+      this.metrics.count('ConnectionsRefused');
+      this.logger.info('Connection refused', {
+        connectionId: input.connectionId,
+        ns: name,
+        statusCode: refusal.statusCode,
+        reason: refusal.message,
+      });
+      return refusal;
+    }
     try {
       const { frames } = await runInConnectScope(socket.id, async () => {
         await nsp.runConnectionListeners(socket);
@@ -255,7 +295,12 @@ export class Server {
     if (this.rateLimiter && !this.rateLimiter.tryTake(input.connectionId)) {
       this.logger.debug('Rate limited', { connectionId: input.connectionId });
       const ack = parsed ? (parsed.ok ? parsed.frame.ack : parsed.ack) : ackIdOf(body);
-      return this.fail({ code: 'RATE_LIMITED', message: 'Too many messages: slow down', ack });
+      return this.fail({
+        code: 'RATE_LIMITED',
+        message: 'Too many messages on this connection: slow down',
+        ack,
+        limit: 'connection',
+      });
     }
     if (!parsed) {
       const record = await this.store.getConnection(input.connectionId);
@@ -279,8 +324,8 @@ export class Server {
     try {
       return await this.dispatch(input.connectionId, action, data, ack);
     } catch (error) {
-      const { code, message } = this.toFailure(error, action, input.connectionId);
-      return this.fail({ code, message, ack });
+      const { code, message, limit } = this.toFailure(error, action, input.connectionId);
+      return this.fail({ code, message, ack, limit });
     }
   }
 
@@ -294,6 +339,14 @@ export class Server {
     const nsp = record && this.namespaces.get(record.ns);
     if (!record || !nsp) {
       return this.fail({ code: 'NOT_FOUND', message: 'Unknown connection: reconnect', ack });
+    }
+    let account: Awaited<ReturnType<UserLimits['chargeFrame']>>;
+    try {
+      const user = userOf(record.data);
+      account = await this.limits.chargeFrame(user ? `user:${user.id}` : `connection:${record.id}`);
+    } catch (error) {
+      const { code, message, limit } = this.toFailure(error, action, connectionId);
+      return this.fail({ code, message, ack, ns: record.ns, limit });
     }
     const handler = nsp.handlerFor(action);
     if (!handler) {
@@ -311,12 +364,15 @@ export class Server {
     const ackFn = (value?: unknown): void => {
       reply ??= { data: value ?? null };
     };
-    try {
+    const run = async () => {
       await handler(socket, data, ackFn);
       await this.saveDataIfChanged(socket, record);
+    };
+    try {
+      await (account ? runWithDeliveryAccount(account, run) : run());
     } catch (error) {
-      const { code, message } = this.toFailure(error, action, socket.id);
-      return this.fail({ code, message, ack, ns: record.ns });
+      const { code, message, limit } = this.toFailure(error, action, socket.id);
+      return this.fail({ code, message, ack, ns: record.ns, limit });
     }
     return ack !== undefined && reply ? encodeAck(ack, reply.data) : undefined;
   }
@@ -373,7 +429,9 @@ export class Server {
     error: unknown,
     action: string,
     connectionId: SocketId,
-  ): { code: ErrorCode; message: string } {
+  ): { code: ErrorCode; message: string; limit?: RateLimitedError['limit'] } {
+    if (error instanceof RateLimitedError)
+      return { code: error.code, message: error.message, limit: error.limit };
     if (error instanceof ChatError) return { code: error.code, message: error.message };
     if (error instanceof ConnectionGoneError)
       return { code: 'NOT_FOUND', message: 'Unknown connection: reconnect' };

@@ -5,12 +5,18 @@ import { ApiGatewayManagementApiClient } from '@aws-sdk/client-apigatewaymanagem
 import { LambdaClient } from '@aws-sdk/client-lambda';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { APP_ENV, ENV } from '../../definitions/api';
-import { AppEnvironment, historyFromEnvironment } from '../../definitions/app-environment';
+import {
+  AppEnvironment,
+  greetingIntervalFromEnvironment,
+  historyFromEnvironment,
+  userLimitsFromEnvironment,
+} from '../../definitions/app-environment';
 import { SERVICE_NAME } from '../../definitions/metrics';
 import { createDynamoDbDocumentClient } from '../adapters/dynamodb-document-client';
 import { DynamoDbMembershipStore } from '../adapters/dynamodb-membership-store';
 import { DynamoDbMessageLog } from '../adapters/dynamodb-message-log';
 import { DynamoDbPresenceStore } from '../adapters/dynamodb-presence-store';
+import { DynamoDbUserLimitStore } from '../adapters/dynamodb-user-limit-store';
 import { LambdaDeferredDelivery } from '../adapters/lambda-deferred-delivery';
 import { LambdaShardDispatcher } from '../adapters/lambda-shard-dispatcher';
 import {
@@ -43,6 +49,8 @@ export interface ChatRuntimeOptions {
    * `RATE_LIMIT_REFILL_PER_SECOND`, else the server's); `false` turns it off.
    */
   readonly rateLimit?: ServerOptions['rateLimit'];
+  /** The per-user limits (default: from the environment, else the server's defaults). */
+  readonly userLimits?: ServerOptions['userLimits'];
   /** Where the core's counts and timings go. Default `createPowertoolsMetrics()`. */
   readonly metrics?: Metrics;
   /** Traces the AWS SDK clients, injected or not. Default: one for `apigw-chat` (off outside Lambda). */
@@ -94,6 +102,8 @@ export function createChatRuntime(options: ChatRuntimeOptions = {}): ChatRuntime
       store: new DynamoDbMembershipStore({ tableName: env[ENV.tableName], client: dynamoDb }),
       messageLog: new DynamoDbMessageLog({ tableName: env[ENV.tableName], client: dynamoDb }),
       presence: new DynamoDbPresenceStore({ tableName: env[ENV.tableName], client: dynamoDb }),
+      limitStore: new DynamoDbUserLimitStore({ tableName: env[ENV.tableName], client: dynamoDb }),
+      userLimits: options.userLimits ?? userLimitsFromEnvironment(options.env ?? process.env),
       // The default client sends each request once: the delivery owns the retries.
       delivery: new ManagementApiDelivery({
         client: tracer.captureAWSv3Client(
@@ -123,6 +133,7 @@ export function createChatRuntime(options: ChatRuntimeOptions = {}): ChatRuntime
     {
       privateRooms: env[APP_ENV.privateRooms] ?? {},
       history: historyFromEnvironment(options.env ?? process.env),
+      greetingIntervalSeconds: greetingIntervalFromEnvironment(options.env ?? process.env),
     },
   );
   return { server, logger, metrics, tracer };

@@ -110,15 +110,27 @@ export function mockChatAws() {
         .commandCalls(PostToConnectionCommand, { ConnectionId: connectionId })
         .map((call) => JSON.parse(String(call.args[0].input.Data)));
     },
-    /** Names of the DynamoDB commands sent that write (BatchWrite, Put, Update, Delete). */
+    /**
+     * Names of the DynamoDB commands sent that write (BatchWrite, Put, Update, Delete) chat
+     * state; the per-user budget's counter updates (`budget#` items, one per frame) are
+     * counted by `budgetWrites` instead.
+     */
     writes(): string[] {
       const count = (name: string, calls: readonly unknown[]) => calls.map(() => name);
+      const updates = ddb
+        .commandCalls(UpdateCommand)
+        .filter((call) => !isBudgetKey(call.args[0].input.Key));
       return [
         ...count('BatchWriteCommand', ddb.commandCalls(BatchWriteCommand)),
         ...count('PutCommand', ddb.commandCalls(PutCommand)),
-        ...count('UpdateCommand', ddb.commandCalls(UpdateCommand)),
+        ...count('UpdateCommand', updates),
         ...count('DeleteCommand', ddb.commandCalls(DeleteCommand)),
       ];
+    },
+    /** How many updates of per-user budget counters (`budget#` items) were sent. */
+    budgetWrites(): number {
+      return ddb.commandCalls(UpdateCommand).filter((call) => isBudgetKey(call.args[0].input.Key))
+        .length;
     },
     /** `"<pk> <sk>"` of every key deleted through BatchWrite, in order. */
     deletedKeys(): string[] {
@@ -135,3 +147,7 @@ export function mockChatAws() {
 }
 
 export type ChatAwsMocks = ReturnType<typeof mockChatAws>;
+
+function isBudgetKey(key: Record<string, unknown> | undefined): boolean {
+  return String(key?.pk ?? '').startsWith('budget#');
+}

@@ -45,7 +45,7 @@ export interface SeededConnection {
  *   `FilterExpression` applied after `Limit`; `ProjectionExpression`;
  * - Update: `SET a = :v` (comma-separated), `ADD a :n` (numbers and sets), `DELETE a :set`
  *   (an emptied set disappears), `REMOVE a`; `ReturnValues` of every kind;
- * - conditions and filters: `attribute_exists`, `attribute_not_exists`, `contains`,
+ * - conditions and filters: `attribute_exists`, `attribute_not_exists`, `contains`, `size`,
  *   `begins_with`, comparisons and `BETWEEN`, combined with `AND`, `OR`, `NOT` and
  *   parentheses; a failed condition throws `ConditionalCheckFailedException` (with the old
  *   item under `ReturnValuesOnConditionCheckFailure: 'ALL_OLD'`).
@@ -551,7 +551,7 @@ class Parser {
       this.expect(')');
       return inner;
     }
-    if (this.peek(1) === '(') return this.functionCall();
+    if (this.peek(1) === '(' && this.peek() !== 'size') return this.functionCall();
     const subject = this.operand();
     if (this.acceptKeyword('BETWEEN')) return this.between(subject, false);
     const comparator = this.comparator();
@@ -611,6 +611,13 @@ class Parser {
 
   private operand(): Operand {
     const token = this.peek();
+    if (token === 'size' && this.peek(1) === '(') {
+      this.position++;
+      this.expect('(');
+      const path = this.operand();
+      this.expect(')');
+      return (item) => sizeOf(path(item));
+    }
     if (token?.startsWith(':')) {
       this.position++;
       const value = this.expressions.value(token);
@@ -668,6 +675,14 @@ function tokenize(expression: string): string[] {
     rest = rest.slice(match[0].length);
   }
   return tokens;
+}
+
+/** `size(path)`: elements of a set or list, characters of a string; undefined when absent. */
+function sizeOf(value: NativeAttributeValue): number | undefined {
+  if (value instanceof Set || Array.isArray(value))
+    return value instanceof Set ? value.size : value.length;
+  if (typeof value === 'string') return value.length;
+  return undefined;
 }
 
 /** `ADD`: a number to a number, or the elements of a set to a set. */

@@ -280,10 +280,10 @@ describe('Function: createChatApp', () => {
 
   describe('Namespace: /chat', () => {
     it.each([
-      ['room:dev', 'ann has joined chat room.'],
-      ['room:music', 'ann has joined music room.'],
+      ['room:dev', 'Ann has joined chat room.'],
+      ['room:music', 'Ann has joined music room.'],
     ])(
-      'join-room %s greets everyone in the room, joiner included, and acks success',
+      'join-room %s greets everyone in the room, joiner included, by the verified name, as the joiner',
       async (type, greeting) => {
         // Prepare
         const early = await chat.connect('/chat');
@@ -294,25 +294,89 @@ describe('Function: createChatApp', () => {
           user: 'eve',
         });
         chat.delivery.clearFrames();
-        const ann = await chat.connect('/chat');
+        const ann = await chat.connect('/chat', {}, { id: 'ann', name: 'Ann' });
 
         // Act
-        const reply = await chat.send(ann, 'join-room', { type, user: 'ann' }, 1);
+        const reply = await chat.send(
+          ann,
+          'join-room',
+          { type, user: 'ADMIN: server restarting, re-login at evil.example' },
+          1,
+        );
 
         // Assess
         expect(reply).toEqual({ ack: 1, data: 'success' });
-        const hello = { event: 'hello', data: greeting, ns: '/chat', room: type, seq: 2 };
+        const user = { id: 'ann', name: 'Ann' };
+        const hello = {
+          event: 'hello',
+          data: greeting,
+          ns: '/chat',
+          room: type,
+          seq: 2,
+          from: ann,
+          user,
+        };
         const presence = {
           event: 'presence',
-          data: { action: 'join', user: { id: ann, name: ann } },
+          data: { action: 'join', user },
           ns: '/chat',
           room: type,
         };
         expect(chat.frames(ann)).toEqual([hello]);
         expect(chat.frames(early)).toEqual([presence, hello]);
         expect(chat.frames(other)).toEqual([]);
+        const { messages } = await chat.messageLog.read('/chat', type, {
+          since: 1,
+          limit: 10,
+          maxLength: 100,
+          maxBytes: 10_000,
+        });
+        expect(messages).toEqual([
+          { seq: 2, event: 'hello', data: greeting, from: ann, user, at: expect.any(Number) },
+        ]);
       },
     );
+
+    it('join-room greets only on the first join: joining again acks success, posts and keeps nothing', async () => {
+      // Prepare
+      const early = await chat.connect('/chat');
+      await chat.send(early, 'join-room', { type: 'room:dev' });
+      const ann = await chat.connect('/chat', {}, { id: 'ann', name: 'Ann' });
+      await chat.send(ann, 'join-room', { type: 'room:dev' });
+      chat.delivery.clearFrames();
+
+      // Act
+      const replies = [
+        await chat.send(ann, 'join-room', { type: 'room:dev', user: 'ann' }, 2),
+        await chat.send(ann, 'join-room', { type: 'room:dev' }, 3),
+      ];
+
+      // Assess
+      expect(replies).toEqual([
+        { ack: 2, data: 'success' },
+        { ack: 3, data: 'success' },
+      ]);
+      expect(chat.frames(early)).toEqual([]);
+      expect(chat.frames(ann)).toEqual([]);
+      expect(await chat.messageLog.head('/chat', 'room:dev')).toBe(2);
+    });
+
+    it('join-room refuses a `user` that is not a string of at most 64 characters', async () => {
+      // Prepare
+      const ann = await chat.connect('/chat');
+
+      // Act
+      const reply = await chat.send(
+        ann,
+        'join-room',
+        { type: 'room:dev', user: 'x'.repeat(65) },
+        1,
+      );
+
+      // Assess
+      expect(reply).toMatchObject({ ack: 1, error: { code: 'BAD_REQUEST' } });
+      expect((await chat.store.getConnection(ann))?.rooms).toEqual([]);
+    });
 
     it('join-room of any other type acks "The room doesn\'t exist" and joins nothing', async () => {
       // Prepare
@@ -359,23 +423,72 @@ describe('Function: createChatApp', () => {
   });
 
   describe('Namespace: /notification', () => {
-    it('joins room1 and room2 on connection and greets all connections, the new one via the after-connect worker', async () => {
+    const MINUTE = 60_000;
+    let now: number;
+
+    beforeEach(() => {
+      now = 1_700_000_000_000 - (1_700_000_000_000 % MINUTE);
+      jest.spyOn(Date, 'now').mockImplementation(() => now);
+    });
+
+    afterEach(() => {
+      jest.restoreAllMocks();
+    });
+
+    it('joins room1 and room2 on connection and greets the new one via the after-connect worker', async () => {
+      // Act
+      const first = await chat.connect('/notification');
+
+      // Assess
+      expect((await chat.store.getConnection(first))?.rooms).toEqual(['room1', 'room2']);
+      expect(chat.deferred.calls.at(-1)).toEqual({
+        connectionId: first,
+        frames: ['{"event":"hello","data":"notification","ns":"/notification"}'],
+      });
+    });
+
+    it('greets the rest of the namespace at most once a minute, however many connect', async () => {
       // Prepare
       const first = await chat.connect('/notification');
       chat.delivery.clearFrames();
 
       // Act
+      now += 1_000;
       const second = await chat.connect('/notification');
+      const third = await chat.connect('/notification');
+      const inTheSameMinute = [...chat.frames(first), ...chat.frames(second)];
+      now += MINUTE;
+      const fourth = await chat.connect('/notification');
 
       // Assess
-      expect((await chat.store.getConnection(second))?.rooms).toEqual(['room1', 'room2']);
-      expect(chat.frames(first)).toEqual([
-        { event: 'hello', data: 'notification', ns: '/notification' },
+      expect(inTheSameMinute).toEqual([]);
+      const hello = { event: 'hello', data: 'notification', ns: '/notification' };
+      for (const id of [first, second, third]) expect(chat.frames(id)).toEqual([hello]);
+      expect(chat.frames(fourth)).toEqual([]);
+      expect(chat.deferred.calls.map((call) => call.connectionId)).toEqual([
+        first,
+        second,
+        third,
+        fourth,
       ]);
-      expect(chat.deferred.calls.at(-1)).toEqual({
-        connectionId: second,
-        frames: ['{"event":"hello","data":"notification","ns":"/notification"}'],
-      });
+    });
+
+    it('20 connect/close cycles post the greeting to the others once, not 20 times', async () => {
+      // Prepare
+      const audience: string[] = [];
+      for (let index = 0; index < 30; index++) audience.push(await chat.connect('/notification'));
+      now += MINUTE;
+      chat.delivery.clearFrames();
+
+      // Act
+      for (let cycle = 0; cycle < 20; cycle++) {
+        const id = await chat.connect('/notification');
+        await chat.server.handleDisconnect({ connectionId: id, statusCode: 1000, reason: '' });
+      }
+
+      // Assess
+      const posts = audience.reduce((sum, id) => sum + chat.frames(id).length, 0);
+      expect(posts).toBe(30);
     });
   });
 });

@@ -568,11 +568,11 @@ describe('Class: Server', () => {
       // Assess
       expect(malformed).toEqual({
         ack: 7,
-        error: { code: 'RATE_LIMITED', message: expect.any(String) },
+        error: { code: 'RATE_LIMITED', message: expect.any(String), limit: 'connection' },
       });
       expect(oversized).toEqual({
         ack: 8,
-        error: { code: 'RATE_LIMITED', message: expect.any(String) },
+        error: { code: 'RATE_LIMITED', message: expect.any(String), limit: 'connection' },
       });
       expect(getConnection).not.toHaveBeenCalled();
     });
@@ -593,12 +593,20 @@ describe('Class: Server', () => {
       expect(replies.slice(capacity)).toEqual(
         [6, 7, 8].map((ack) => ({
           ack,
-          error: { code: 'RATE_LIMITED', message: 'Too many messages: slow down' },
+          error: {
+            code: 'RATE_LIMITED',
+            message: 'Too many messages on this connection: slow down',
+            limit: 'connection',
+          },
         })),
       );
       expect(withoutAck).toEqual({
         event: 'error',
-        data: { code: 'RATE_LIMITED', message: 'Too many messages: slow down' },
+        data: {
+          code: 'RATE_LIMITED',
+          message: 'Too many messages on this connection: slow down',
+          limit: 'connection',
+        },
       });
       expect(getConnection).toHaveBeenCalledTimes(capacity);
       expect(post).toHaveBeenCalledTimes(capacity);
@@ -632,7 +640,10 @@ describe('Class: Server', () => {
 
     it('is off with `rateLimit: false`', async () => {
       // Prepare
-      const unlimited = new ChatHarness(plain, { rateLimit: false });
+      const unlimited = new ChatHarness(plain, {
+        rateLimit: false,
+        userLimits: { messages: false },
+      });
       unlimited.server.of('/').on('echo', (_socket, data, ack) => ack(data));
       const id = await unlimited.connect('/');
 

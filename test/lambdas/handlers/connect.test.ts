@@ -95,6 +95,30 @@ describe('Handler: connect', () => {
       });
     });
 
+    it("counts the user's connections in one set and refuses the 11th with 429 and its reason", async () => {
+      // Prepare
+      const alice = { userId: 'alice', name: 'Alice', principalId: 'alice' };
+      const ids = Array.from({ length: 11 }, () => newConnectionId());
+      for (const id of ids.slice(0, 10))
+        await connect(connectEvent({ connectionId: id, query: { ns: '/' }, authorizer: alice }));
+      const refusedId = ids[10] as string;
+
+      // Act
+      const refused = await connect(
+        connectEvent({ connectionId: refusedId, query: { ns: '/' }, authorizer: alice }),
+      );
+
+      // Assess
+      expect(refused).toEqual({
+        statusCode: 429,
+        body: 'Too many connections: at most 10 per user',
+      });
+      expect(aws.table.keysOf(refusedId)).toEqual([]);
+      expect(aws.table.get('user#alice', 'connections')).toMatchObject({
+        conns: new Set(ids.slice(0, 10)),
+      });
+    });
+
     it('echoes the apigw-chat subprotocol when offered, never the token one', async () => {
       // Act
       const result = await connect(
@@ -164,6 +188,10 @@ describe('Handler: connect', () => {
   describe('Namespace: /notification', () => {
     const hello = '{"event":"hello","data":"notification","ns":"/notification"}';
 
+    afterEach(() => {
+      jest.restoreAllMocks();
+    });
+
     it('joins room1 and room2, greets the other members by post and itself through the deliver function', async () => {
       // Prepare
       const [first, second] = [newConnectionId(), newConnectionId()];
@@ -205,6 +233,27 @@ describe('Handler: connect', () => {
         connectionId: second,
         frames: [hello],
       });
+    });
+
+    it('greets the other members once per minute: a second connection posts only to itself', async () => {
+      // Prepare
+      // Both connections within one minute.
+      jest.spyOn(Date, 'now').mockReturnValue(Math.floor(Date.now() / 60_000) * 60_000 + 1_000);
+      const [first, second, third] = [newConnectionId(), newConnectionId(), newConnectionId()];
+      aws.table.seedConnection({ id: first, ns: '/notification', rooms: ['room1', 'room2'] });
+      await connect(connectEvent({ connectionId: second, query: { ns: '/notification' } }));
+      aws.clearHistory();
+
+      // Act
+      const result = await connect(
+        connectEvent({ connectionId: third, query: { ns: '/notification' } }),
+      );
+
+      // Assess
+      expect(result).toEqual({ statusCode: 200 });
+      expect(aws.posts()).toEqual([]);
+      const payload = aws.lambda.commandCalls(InvokeCommand)[0]?.args[0].input.Payload;
+      expect(JSON.parse(String(payload))).toMatchObject({ connectionId: third, frames: [hello] });
     });
 
     it('the first connection of the namespace posts nothing and hands its hello to the deliver function', async () => {

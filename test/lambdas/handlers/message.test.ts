@@ -82,6 +82,7 @@ const anonymous = (id: string): User => ({ id, name: id });
 
 const alice: User = { id: 'alice', name: 'Alice' };
 const bob: User = { id: 'bob', name: 'Bob' };
+const ANN: User = { id: 'ann', name: 'Ann' };
 
 const gone = () => new GoneException({ message: 'gone', $metadata: { httpStatusCode: 410 } });
 
@@ -376,7 +377,9 @@ describe('Handler: message', () => {
         // Assess
         expect(reply).toEqual({ ack: 1, data: { id: a, ns: '/' } });
         expect(aws.ddb).toHaveReceivedCommandTimes(GetCommand, 1);
-        expect(aws.ddb.calls()).toHaveLength(1);
+        // The frame's one write: its user's message budget.
+        expect(aws.budgetWrites()).toBe(1);
+        expect(aws.ddb.calls()).toHaveLength(2);
       });
     });
 
@@ -503,8 +506,8 @@ describe('Handler: message', () => {
   describe('Namespace: /chat', () => {
     describe('Event: join-room', () => {
       it.each([
-        ['room:dev', 'ann has joined chat room.'],
-        ['room:music', 'ann has joined music room.'],
+        ['room:dev', 'Ann has joined chat room.'],
+        ['room:music', 'Ann has joined music room.'],
       ])(
         '%s greets everyone in the room, joiner included, and acks success',
         async (type, greeting) => {
@@ -516,24 +519,26 @@ describe('Handler: message', () => {
             type: type === 'room:dev' ? 'room:music' : 'room:dev',
             user: 'eve',
           });
-          const ann = await connectClient('/chat');
+          const ann = await connectClient('/chat', ANN);
           aws.clearHistory();
 
           // Act
-          const reply = await send(ann, 'join-room', { type, user: 'ann' }, 1);
+          const reply = await send(ann, 'join-room', { type, user: 'someone else' }, 1);
 
           // Assess
           expect(reply).toEqual({ ack: 1, data: 'success' });
-          // bob's greeting was the room's 1st message, ann's is its 2nd.
+          // bob's greeting was the room's 1st message, ann's is its 2nd; it names the verified user.
           const hello = JSON.stringify({
             event: 'hello',
             data: greeting,
             ns: '/chat',
             room: type,
             seq: 2,
+            from: ann,
+            user: ANN,
           });
           expect(postsTo(early)).toEqual([
-            presenceFrame('/chat', type, { action: 'join', user: anonymous(ann) }),
+            presenceFrame('/chat', type, { action: 'join', user: ANN }),
             hello,
           ]);
           expect(postsTo(ann)).toEqual([hello]);
