@@ -48,6 +48,7 @@ import { suppressNagFindings } from './nag-suppressions';
 import { ChatObservability } from './observability';
 import {
   DEFAULT_STACK_CONFIG,
+  LIMIT_CONTEXT_KEYS,
   type RemovalPolicyName,
   readStackConfig,
   type StackConfig,
@@ -174,6 +175,20 @@ export class ChatStack extends Stack {
         fn.addEnvironment(APP_ENV.historyRetentionSeconds, String(config.historyRetentionSeconds));
       if (config.historyMaxLength !== DEFAULT_STACK_CONFIG.historyMaxLength)
         fn.addEnvironment(APP_ENV.historyMaxLength, String(config.historyMaxLength));
+    }
+    // The per-user limits, where they are counted and released; defaults when unchanged.
+    const limitVariables: Record<(typeof LIMIT_CONTEXT_KEYS)[number], string> = {
+      maxConnectionsPerUser: APP_ENV.maxConnectionsPerUser,
+      userMessageLimit: APP_ENV.userMessageLimit,
+      userMessageWindowSeconds: APP_ENV.userMessageWindowSeconds,
+      userDeliveryLimit: APP_ENV.userDeliveryLimit,
+      userDeliveryWindowSeconds: APP_ENV.userDeliveryWindowSeconds,
+      greetingIntervalSeconds: APP_ENV.greetingIntervalSeconds,
+    };
+    for (const key of LIMIT_CONTEXT_KEYS) {
+      if (config[key] === DEFAULT_STACK_CONFIG[key]) continue;
+      for (const name of ['connect', 'disconnect', 'message', 'deliver'] as const)
+        this.functions[name].addEnvironment(limitVariables[key], String(config[key]));
     }
     if (Object.keys(config.privateRooms).length > 0) {
       this.functions.message.addEnvironment(

@@ -1,5 +1,7 @@
 import type { Node } from 'constructs';
 import { PrivateRooms } from '../definitions/app-environment';
+import { DEFAULT_GREETING_INTERVAL_SECONDS } from '../lambdas/app/notification-namespace';
+import { DEFAULT_USER_LIMITS } from '../lambdas/core/user-limits';
 
 /** The values of `cdk.json` → `context` that `ChatStack` reads. */
 export interface StackConfig {
@@ -33,7 +35,28 @@ export interface StackConfig {
   readonly historyRetentionSeconds: number;
   /** How many of a durable room's latest messages stay readable. */
   readonly historyMaxLength: number;
+  /** Open connections per user; the next `$connect` is refused with 429. */
+  readonly maxConnectionsPerUser: number;
+  /** Frames one user may send per `userMessageWindowSeconds`, all connections together. */
+  readonly userMessageLimit: number;
+  readonly userMessageWindowSeconds: number;
+  /** Recipients the stage may post to on one user's behalf per `userDeliveryWindowSeconds`. */
+  readonly userDeliveryLimit: number;
+  /** A multiple of `userMessageWindowSeconds`. */
+  readonly userDeliveryWindowSeconds: number;
+  /** `/notification` greets the whole namespace at most once per this many seconds. */
+  readonly greetingIntervalSeconds: number;
 }
+
+/** The context keys of the per-user limits: positive integers, set on the chat functions. */
+export const LIMIT_CONTEXT_KEYS = [
+  'maxConnectionsPerUser',
+  'userMessageLimit',
+  'userMessageWindowSeconds',
+  'userDeliveryLimit',
+  'userDeliveryWindowSeconds',
+  'greetingIntervalSeconds',
+] as const;
 
 /** The accepted values of the `authMode` context key. */
 export const STACK_AUTH_MODES = ['cognito', 'jwt', 'anonymous'] as const;
@@ -60,6 +83,12 @@ export const DEFAULT_STACK_CONFIG: StackConfig = {
   alarmEmail: undefined,
   historyRetentionSeconds: 86_400,
   historyMaxLength: 1_000,
+  maxConnectionsPerUser: DEFAULT_USER_LIMITS.connectionsPerUser,
+  userMessageLimit: DEFAULT_USER_LIMITS.messages.limit,
+  userMessageWindowSeconds: DEFAULT_USER_LIMITS.messages.windowSeconds,
+  userDeliveryLimit: DEFAULT_USER_LIMITS.deliveries.limit,
+  userDeliveryWindowSeconds: DEFAULT_USER_LIMITS.deliveries.windowSeconds,
+  greetingIntervalSeconds: DEFAULT_GREETING_INTERVAL_SECONDS,
 };
 
 /** A context value that the stack cannot use. */
@@ -132,7 +161,27 @@ export function readStackConfig(node: Pick<Node, 'tryGetContext'>): StackConfig 
       (n) => Number.isInteger(n) && n > 0,
       'an integer > 0',
     ),
+    ...readLimits(read),
   };
+}
+
+/** The per-user limits; the delivery window must be a multiple of the message window. */
+function readLimits(
+  read: (key: keyof StackConfig) => unknown,
+): Pick<StackConfig, (typeof LIMIT_CONTEXT_KEYS)[number]> {
+  const positive = (key: (typeof LIMIT_CONTEXT_KEYS)[number]) =>
+    readNumber(key, read(key), (n) => Number.isInteger(n) && n > 0, 'an integer > 0');
+  const limits = Object.fromEntries(LIMIT_CONTEXT_KEYS.map((key) => [key, positive(key)])) as Pick<
+    StackConfig,
+    (typeof LIMIT_CONTEXT_KEYS)[number]
+  >;
+  if (limits.userDeliveryWindowSeconds % limits.userMessageWindowSeconds !== 0)
+    throw new InvalidContextError(
+      'userDeliveryWindowSeconds',
+      `a multiple of userMessageWindowSeconds (${limits.userMessageWindowSeconds})`,
+      limits.userDeliveryWindowSeconds,
+    );
+  return limits;
 }
 
 /** An object in cdk.json, or its JSON text with `-c privateRooms='{...}'`. */
@@ -190,7 +239,8 @@ function readNumber(
     | 'throttlingRateLimit'
     | 'throttlingBurstLimit'
     | 'historyRetentionSeconds'
-    | 'historyMaxLength',
+    | 'historyMaxLength'
+    | (typeof LIMIT_CONTEXT_KEYS)[number],
   value: unknown,
   isValid: (n: number) => boolean,
   expected: string,

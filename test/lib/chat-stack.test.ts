@@ -639,6 +639,32 @@ describe('Class: ChatStack', () => {
       expect(variables('authorize').HISTORY_RETENTION_SECONDS).toBeUndefined();
     });
 
+    it('gives the chat functions the per-user limits of the context, and sets none by default', () => {
+      // Act
+      const { template: custom } = synthWithContext({
+        maxConnectionsPerUser: 3,
+        userMessageLimit: 5,
+        userDeliveryLimit: 900,
+        greetingIntervalSeconds: 5,
+      });
+
+      // Assess
+      const variablesOf = (built: typeof custom, name: string) =>
+        (built.toJSON().Resources[functionIds(built)[name as 'message']].Properties.Environment
+          ?.Variables ?? {}) as Record<string, unknown>;
+      for (const name of ['connect', 'disconnect', 'message', 'deliver']) {
+        expect(variablesOf(custom, name)).toMatchObject({
+          MAX_CONNECTIONS_PER_USER: '3',
+          USER_MESSAGE_LIMIT: '5',
+          USER_DELIVERY_LIMIT: '900',
+          GREETING_INTERVAL_SECONDS: '5',
+        });
+        expect(variablesOf(custom, name).USER_MESSAGE_WINDOW_SECONDS).toBeUndefined();
+        expect(variablesOf(template, name).MAX_CONNECTIONS_PER_USER).toBeUndefined();
+      }
+      expect(variablesOf(custom, 'authorize').USER_MESSAGE_LIMIT).toBeUndefined();
+    });
+
     it('retains the table and log groups when removalPolicy is retain', () => {
       // Act
       const { template: retained } = synthWithContext({ removalPolicy: 'retain' });

@@ -25,7 +25,44 @@ describe('Function: readStackConfig', () => {
       privateRooms: {},
       historyRetentionSeconds: 86_400,
       historyMaxLength: 1_000,
+      maxConnectionsPerUser: 10,
+      userMessageLimit: 20,
+      userMessageWindowSeconds: 10,
+      userDeliveryLimit: 6_000,
+      userDeliveryWindowSeconds: 60,
+      greetingIntervalSeconds: 60,
     });
+  });
+
+  it('reads the per-user limits, as numbers or strings, and refuses bad ones', () => {
+    // Act
+    const config = readStackConfig(
+      contextOf({
+        maxConnectionsPerUser: '3',
+        userMessageLimit: 5,
+        userMessageWindowSeconds: 15,
+        userDeliveryLimit: '900',
+        userDeliveryWindowSeconds: 30,
+        greetingIntervalSeconds: 5,
+      }),
+    );
+
+    // Assess
+    expect(config).toMatchObject({
+      maxConnectionsPerUser: 3,
+      userMessageLimit: 5,
+      userMessageWindowSeconds: 15,
+      userDeliveryLimit: 900,
+      userDeliveryWindowSeconds: 30,
+      greetingIntervalSeconds: 5,
+    });
+    for (const bad of [0, -1, 1.5, 'ten'])
+      expect(() => readStackConfig(contextOf({ maxConnectionsPerUser: bad }))).toThrow(
+        InvalidContextError,
+      );
+    expect(() =>
+      readStackConfig(contextOf({ userMessageWindowSeconds: 7, userDeliveryWindowSeconds: 60 })),
+    ).toThrow('a multiple of userMessageWindowSeconds (7)');
   });
 
   it('reads the history retention and length, as numbers or strings, and refuses non-positive ones', () => {
