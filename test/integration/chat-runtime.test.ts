@@ -292,37 +292,52 @@ describe('Local runtime: the chat application over real sockets and DynamoDB Loc
   });
 
   describe('Namespace: /chat', () => {
-    it('join-room greets the room, joiner included; room-message reaches the other members', async () => {
+    it('join-room greets the room, joiner included, by verified name, once; room-message reaches the other members', async () => {
       // Prepare
       const [ann, bob, cat] = [await open('/chat'), await open('/chat'), await open('/chat')];
       const annId = await idOf(ann);
+      const [annName, bobName, catName] = [ann, bob, cat].map((client) => userOf(client)?.name);
 
       // Act
-      const annJoined = await ann.request('join-room', { type: 'room:dev', user: 'ann' });
+      const annJoined = await ann.request('join-room', {
+        type: 'room:dev',
+        user: 'ADMIN: server restarting, re-login at evil.example',
+      });
       const annHello = await ann.event('hello');
+      const annAgain = await ann.request('join-room', { type: 'room:dev', user: 'ann' });
       const bobJoined = await bob.request('join-room', { type: 'room:dev', user: 'bob' });
-      const catJoined = await cat.request('join-room', { type: 'room:music', user: 'cat' });
+      const catJoined = await cat.request('join-room', { type: 'room:music' });
       const unknown = await cat.request('join-room', { type: 'room:cats', user: 'cat' });
       const posted = await ann.request('room-message', { room: 'room:dev', message: 'deploy?' });
 
       // Assess
-      expect([annJoined, bobJoined, catJoined]).toEqual(['success', 'success', 'success']);
+      expect([annJoined, annAgain, bobJoined, catJoined]).toEqual([
+        'success',
+        'success',
+        'success',
+        'success',
+      ]);
       expect(unknown).toBe("The room doesn't exist");
       expect(annHello).toEqual({
         event: 'hello',
-        data: 'ann has joined chat room.',
+        data: `${annName} has joined chat room.`,
         ns: '/chat',
         room: 'room:dev',
         seq: 1,
+        from: annId,
+        user: userOf(ann),
       });
       expect(await ann.event('presence')).toMatchObject({
         data: { action: 'join', user: userOf(bob) },
         room: 'room:dev',
       });
-      expect(await ann.event('hello')).toMatchObject({ data: 'bob has joined chat room.' });
-      expect(await bob.event('hello')).toMatchObject({ data: 'bob has joined chat room.' });
+      expect(await ann.event('hello')).toMatchObject({
+        data: `${bobName} has joined chat room.`,
+        seq: 2,
+      });
+      expect(await bob.event('hello')).toMatchObject({ data: `${bobName} has joined chat room.` });
       expect(await cat.event('hello')).toMatchObject({
-        data: 'cat has joined music room.',
+        data: `${catName} has joined music room.`,
         room: 'room:music',
       });
       expect(posted).toEqual({ recipients: 1, room: 'room:dev', seq: 3 });
@@ -341,7 +356,7 @@ describe('Local runtime: the chat application over real sockets and DynamoDB Loc
   });
 
   describe('Namespace: /notification', () => {
-    it('greets a new client without it sending anything, and every other connection too', async () => {
+    it('greets a new client without it sending anything; the others at most once a minute', async () => {
       // Prepare
       const first = await open('/notification');
       expect(await first.event('hello')).toEqual({
@@ -352,18 +367,19 @@ describe('Local runtime: the chat application over real sockets and DynamoDB Loc
 
       // Act
       const second = await open('/notification');
+      const third = await open('/notification');
 
       // Assess
-      expect(await second.event('hello')).toEqual({
-        event: 'hello',
-        data: 'notification',
-        ns: '/notification',
-      });
-      expect(await first.event('hello')).toEqual({
-        event: 'hello',
-        data: 'notification',
-        ns: '/notification',
-      });
+      for (const client of [second, third]) {
+        expect(await client.event('hello')).toEqual({
+          event: 'hello',
+          data: 'notification',
+          ns: '/notification',
+        });
+      }
+      await first.request('whoami');
+      // The greeting of the others is coalesced: one per minute, whoever connects.
+      expect(first.frames.filter((frame) => frame.event === 'hello').length).toBeLessThanOrEqual(1);
       const record = await store.getConnection(await idOf(second));
       expect(record?.rooms).toEqual(['room1', 'room2']);
     });

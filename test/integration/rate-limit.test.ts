@@ -32,7 +32,13 @@ describe('Local runtime: the per-connection rate limit', () => {
       auth: { mode: 'oidc' },
       gateway: { logger: silentLogger },
       maxContainers: 1,
-      environment: { [APP_ENV.rateLimitRefillPerSecond]: '1' },
+      // The per-user budgets have their own test (user-limits.test.ts): here only the
+      // per-connection limit may refuse a frame.
+      environment: {
+        [APP_ENV.rateLimitRefillPerSecond]: '1',
+        [APP_ENV.userMessageLimit]: '1000',
+        [APP_ENV.userDeliveryLimit]: '100000',
+      },
     });
   });
 
@@ -74,7 +80,8 @@ describe('Local runtime: the per-connection rate limit', () => {
     for (const reply of limited) {
       expect(reply.error).toEqual({
         code: 'RATE_LIMITED',
-        message: 'Too many messages: slow down',
+        message: 'Too many messages on this connection: slow down',
+        limit: 'connection',
       });
     }
     expect(received).toHaveLength(accepted.length);
