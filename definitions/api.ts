@@ -167,9 +167,9 @@ export const APP_ENV = {
   maxConnectionsPerUser: 'MAX_CONNECTIONS_PER_USER',
   /** Frames one user may send per message window, all connections together (default 20). */
   userMessageLimit: 'USER_MESSAGE_LIMIT',
-  /** The message window in seconds (default 10). */
+  /** The message window in seconds (default 2). */
   userMessageWindowSeconds: 'USER_MESSAGE_WINDOW_SECONDS',
-  /** Recipients the stage may post to on one user's behalf per delivery window (default 6,000). */
+  /** Recipients the stage may post to on one user's behalf per delivery window (default 30,000). */
   userDeliveryLimit: 'USER_DELIVERY_LIMIT',
   /** The delivery window in seconds, a multiple of the message window (default 60). */
   userDeliveryWindowSeconds: 'USER_DELIVERY_WINDOW_SECONDS',

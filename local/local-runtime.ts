@@ -1,6 +1,7 @@
 import { dirname, relative, resolve, sep } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { removeLocalDiscovery, writeLocalDiscovery } from '../cli/local-discovery';
+import { APP_ENV } from '../definitions/api';
 import { type DynamoDbLocal, startDynamoDbLocal } from './dynamodb-local';
 import {
   consoleLogger,
@@ -21,6 +22,15 @@ import { type AppTemplate, readTemplateFile, synthesizeChatStack } from './templ
 import { createTemplateTable } from './template/create-tables';
 import { localFunctionSpecs } from './template/function-specs';
 import { readApiTemplate, type TemplateApi } from './template/read-api-template';
+
+/**
+ * Per-user budgets so large that only the per-connection limit refuses frames: for the
+ * benchmarks, which measure the stage, not the limits (`environment` of the runtime).
+ */
+export const BENCH_USER_LIMITS: Readonly<Record<string, string>> = {
+  [APP_ENV.userMessageLimit]: '1000000',
+  [APP_ENV.userDeliveryLimit]: '1000000000',
+};
 
 /** The chat's table in DynamoDB Local (persisted data outlives restarts under this name). */
 export const LOCAL_TABLE_NAME = 'apigw-chat-local';

@@ -1,5 +1,5 @@
 import { silentLogger } from '../../local/gateway';
-import { type LocalRuntime, startLocalRuntime } from '../../local/local-runtime';
+import { BENCH_USER_LIMITS, type LocalRuntime, startLocalRuntime } from '../../local/local-runtime';
 import type { BenchSuite, Log } from '../bench-section';
 import { closeAll, probeConnections } from './connection-probe';
 import { type E2eClient, openE2eClient, request } from './e2e-client';
@@ -30,6 +30,9 @@ export async function measureEndToEnd(plan: E2ePlan, log: Log): Promise<E2eResul
   const runtime: LocalRuntime = await startLocalRuntime({
     auth: { mode: 'anonymous' },
     gateway: { logger: silentLogger },
+    // Senders are paced to the per-connection limit; the per-user budgets (whose windows
+    // pacing jitter could straddle) are not what this suite measures.
+    environment: BENCH_USER_LIMITS,
   });
   const url = runtime.gateway.url;
   const members: E2eClient[] = [];

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { mapWithConcurrency } from '../../lambdas/core/map-with-concurrency';
 import { consoleLogger, silentLogger } from '../../local/gateway';
-import { type LocalRuntime, startLocalRuntime } from '../../local/local-runtime';
+import { BENCH_USER_LIMITS, type LocalRuntime, startLocalRuntime } from '../../local/local-runtime';
 import { Deadline } from './deadline';
 import { DeliveryLedger, type LedgerReport, type Member } from './delivery-ledger';
 import { ErrorTally, type LoadErrors } from './error-tally';
@@ -87,6 +87,8 @@ export async function runLoad(plan: LoadPlan, options: RunLoadOptions = {}): Pro
         startLocalRuntime({
           auth: { mode: 'anonymous' },
           gateway: { logger: plan.verbose ? consoleLogger : silentLogger },
+          // The load measures the stage; the per-user budgets would only cut it short.
+          environment: BENCH_USER_LIMITS,
         }),
         `runtime start-up (--timeout-s ${plan.timeoutS})`,
         (late) => void late.close(),

@@ -71,9 +71,9 @@ export interface ServerOptions {
   readonly rateLimit?: { readonly capacity: number; readonly refillPerSecond: number } | false;
   /**
    * Per-user limits counted in `limitStore`, so they hold whichever container runs an event:
-   * open connections (10; the next `$connect` gets 429), frames (20 per 10 s, answered
-   * `RATE_LIMITED` with `limit: "messages"`) and recipients posted on the user's behalf (6,000
-   * per 60 s, `limit: "deliveries"`). See `UserLimits`.
+   * open connections (10; the next `$connect` gets 429), frames (20 per 2 s, answered
+   * `RATE_LIMITED` with `limit: "messages"`) and recipients posted on the user's behalf
+   * (30,000 per 60 s, `limit: "deliveries"`). See `UserLimits`.
    */
   readonly userLimits?: UserLimitOptions;
   /** Where the per-user limits are counted (DynamoDB on AWS). Default: this process's memory. */

@@ -16,20 +16,23 @@ export interface WindowLimit {
 export interface UserLimitOptions {
   /** Open connections per user, all namespaces together; the next `$connect` gets 429. Default 10. */
   readonly connectionsPerUser?: number | false;
-  /** Frames a user may send, all connections together. Default 20 per 10 s. */
+  /**
+   * Frames a user may send, all connections together. Default 20 per 2 s: one connection's
+   * burst and sustained rate (`rateLimit`), for all of the user's connections together.
+   */
   readonly messages?: WindowLimit | false;
   /**
    * Recipients the stage may post to on one user's behalf (what the user's frames make it
    * post: room messages, broadcasts, presence). Its window must be a multiple of the messages'
-   * window. Default 6,000 per 60 s.
+   * window. Default 30,000 per 60 s (50 per frame at the most frames a minute allows).
    */
   readonly deliveries?: WindowLimit | false;
 }
 
 export const DEFAULT_USER_LIMITS = {
   connectionsPerUser: 10,
-  messages: { limit: 20, windowSeconds: 10 },
-  deliveries: { limit: 6_000, windowSeconds: 60 },
+  messages: { limit: 20, windowSeconds: 2 },
+  deliveries: { limit: 30_000, windowSeconds: 60 },
 } as const satisfies UserLimitOptions;
 
 /** Keys remembered as out of budget in this process (so a flood costs no writes), at most. */

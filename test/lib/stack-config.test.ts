@@ -27,8 +27,8 @@ describe('Function: readStackConfig', () => {
       historyMaxLength: 1_000,
       maxConnectionsPerUser: 10,
       userMessageLimit: 20,
-      userMessageWindowSeconds: 10,
-      userDeliveryLimit: 6_000,
+      userMessageWindowSeconds: 2,
+      userDeliveryLimit: 30_000,
       userDeliveryWindowSeconds: 60,
       greetingIntervalSeconds: 60,
     });

@@ -179,12 +179,12 @@ describe('Class: DynamoDbUserLimitStore', () => {
           ':ttl': WINDOW + 120,
         },
       });
-      // The largest item: its key, every slice of a minute of 10 s windows, `d` and `ttl`.
+      // The largest item: its key, every slice of a minute of 2 s windows, `d` and `ttl`.
       const largest = {
         pk: `budget#${charge.key}`,
         sk: String(WINDOW),
-        ...Object.fromEntries([0, 1, 2, 3, 4, 5].map((slice) => [`m${slice}`, 20])),
-        d: 6_000,
+        ...Object.fromEntries(Array.from({ length: 30 }, (_, slice) => [`m${slice}`, 20])),
+        d: 30_000,
         ttl: WINDOW + 120,
       };
       expect(itemBytes(largest)).toBeLessThan(1024);

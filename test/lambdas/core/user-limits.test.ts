@@ -177,7 +177,7 @@ describe('Class: UserLimits', () => {
         ack: expect.any(Number),
         error: {
           code: 'RATE_LIMITED',
-          message: 'Over the messages budget: at most 20 frames from one user per 10 s',
+          message: 'Over the messages budget: at most 20 frames from one user per 2 s',
           limit: 'messages',
         },
       });
