@@ -7,13 +7,15 @@
  * createChatApp(options, { history: historyFromEnvironment(process.env) });
  */
 import type { ChatAppOptions } from '../lambdas/app/chat-app';
+import { DEFAULT_GREETING_INTERVAL_SECONDS } from '../lambdas/app/notification-namespace';
 import { PrivateRooms } from '../lambdas/app/private-rooms';
 import { DEFAULT_USER_LIMITS, type UserLimitOptions } from '../lambdas/core/user-limits';
 import * as z from '../lambdas/core/zod';
 import { APP_ENV } from './api';
 
 /** The value of `PRIVATE_ROOMS` (as JSON) and of the stack's `privateRooms` context key. */
-export { PrivateRooms };
+/** The app's defaults of the limit variables, which the stack's context defaults repeat. */
+export { DEFAULT_GREETING_INTERVAL_SECONDS, DEFAULT_USER_LIMITS, PrivateRooms };
 
 const PositiveInteger = z.coerce.number().check(z.int(), z.positive());
 

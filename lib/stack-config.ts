@@ -1,7 +1,9 @@
 import type { Node } from 'constructs';
-import { PrivateRooms } from '../definitions/app-environment';
-import { DEFAULT_GREETING_INTERVAL_SECONDS } from '../lambdas/app/notification-namespace';
-import { DEFAULT_USER_LIMITS } from '../lambdas/core/user-limits';
+import {
+  DEFAULT_GREETING_INTERVAL_SECONDS,
+  DEFAULT_USER_LIMITS,
+  PrivateRooms,
+} from '../definitions/app-environment';
 
 /** The values of `cdk.json` → `context` that `ChatStack` reads. */
 export interface StackConfig {
