@@ -3,6 +3,7 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { DynamoDbMembershipStore } from '../../lambdas/adapters/dynamodb-membership-store';
 import { DynamoDbMessageLog } from '../../lambdas/adapters/dynamodb-message-log';
 import { DynamoDbPresenceStore } from '../../lambdas/adapters/dynamodb-presence-store';
+import { DynamoDbUserLimitStore } from '../../lambdas/adapters/dynamodb-user-limit-store';
 import { createChatApp } from '../../lambdas/app/chat-app';
 import { mapWithConcurrency } from '../../lambdas/core/map-with-concurrency';
 import type { MembershipStore } from '../../lambdas/core/ports';
@@ -61,6 +62,8 @@ export class CostHarness {
   readonly seedStore: DynamoDbMembershipStore;
   readonly server: Server;
   readonly lookup: Lookup;
+  /** The per-user limits of the server, on the measured client. */
+  readonly limitStore: DynamoDbUserLimitStore;
 
   constructor(options: CostHarnessOptions) {
     this.lookup = options.lookup;
@@ -79,8 +82,19 @@ export class CostHarness {
       tableName: options.tableName,
       client: documentClient(options.seedClient),
     });
+    this.limitStore = new DynamoDbUserLimitStore({
+      tableName: options.tableName,
+      client: measured,
+    });
     this.server = createChatApp({
       store: chosen,
+      limitStore: this.limitStore,
+      // Every operation is measured; its frames stay within the budgets they write to, each
+      // reserving 50 recipients, as by default (1.5e9 / (1e6 frames × 30 windows a minute)).
+      userLimits: {
+        messages: { limit: 1_000_000, windowSeconds: 2 },
+        deliveries: { limit: 1_500_000_000, windowSeconds: 60 },
+      },
       delivery: this.delivery,
       deferredDelivery: this.deferred,
       messageLog: new DynamoDbMessageLog({ tableName: options.tableName, client: measured }),
@@ -120,6 +134,26 @@ export class CostHarness {
 
   direct(id: SocketId, to: SocketId): Promise<OperationCost> {
     return this.#message(id, { action: 'direct', data: { to, message: 'hello' }, ack: 1 });
+  }
+
+  /**
+   * The per-user message budget's write alone, as one frame makes it: the largest key (a
+   * 128-character user id) and the fullest window item (a minute of 2 s slices).
+   */
+  budget(): Promise<OperationCost> {
+    const window = Math.floor(Date.now() / 60_000) * 60;
+    return this.#measure(undefined, async () => {
+      await this.limitStore.chargeFrame({
+        key: `user:${'u'.repeat(128)}`,
+        window,
+        slice: 29,
+        messageLimit: 1_000_000,
+        reserve: 50,
+        deliveryLimit: 1_000_000_000,
+        expiresAt: window + 120,
+      });
+      return undefined;
+    });
   }
 
   /** `$disconnect`. */

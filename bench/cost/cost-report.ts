@@ -1,5 +1,5 @@
 import type { CostResults, CostRow } from './cost-suite';
-import { PRICES } from './prices';
+import { BUDGET_PRICE_CEILING, PRICES } from './prices';
 
 /**
  * The cost section of BENCHMARKS.md: room messages next to the Scan-all baseline, the
@@ -9,7 +9,7 @@ import { PRICES } from './prices';
  * const markdown = formatCostMarkdown(await measureCosts(plan, log));
  */
 export function formatCostMarkdown(results: CostResults): string {
-  const { plan, rows, sweep } = results;
+  const { plan, rows, sweep, budget } = results;
   const find = (lookup: string, operation: string, roomSize: number): CostRow | undefined =>
     rows.find((r) => r.lookup === lookup && r.operation === operation && r.roomSize === roomSize);
   const lines: string[] = [];
@@ -49,9 +49,19 @@ export function formatCostMarkdown(results: CostResults): string {
   }
   lines.push(
     '',
-    'With the Query, a room message reads the sender (GetItem) and one partition of the room (Query), and, the room being durable, numbers and stores the message (UpdateItem of the room counter, PutItem of the message: 2 WCU for a message under 1 KB): its requests and capacity follow the room, not the namespace.',
+    "With the Query, a room message reads the sender (GetItem) and one partition of the room (Query), counts the frame in its user's budget (UpdateItem: 1 WCU), and, the room being durable, numbers and stores the message (UpdateItem of the room counter, PutItem of the message: 2 WCU for a message under 1 KB): its requests and capacity follow the room, not the namespace.",
     'The Scan-all baseline reads the whole table on every lookup, so its capacity follows the table (every connection and membership item).',
   );
+  if (budget) {
+    lines.push(
+      '',
+      '### Per-user message budget',
+      '',
+      `Every frame of a known connection is counted in its user's window item with one conditional UpdateItem (\`ADD\` of the frame and of the recipients it reserves): ${budget.writeRequests} write request, ${units(budget.wcu)} WCU, measured with the largest key (a 128-character user id) and the fullest item. ` +
+        `That is **${dollars(budget.dollarsPerMillion)} per million messages** at $${PRICES.dynamoDbWriteUnitPerMillion} per million write request units (goal: under $${BUDGET_PRICE_CEILING.toFixed(2)}). ` +
+        'It is included in every message row above. A message whose emits reach more recipients than the frame reserved (50 by default) pays one more such write for the excess; a process remembers a user out of budget until the window ends, so a flood costs no writes.',
+    );
+  }
   for (const lookup of ['query', 'scan-all'] as const) {
     lines.push(
       '',

@@ -10,6 +10,7 @@ import { median } from '../median';
 import type { CapacityTally } from './capacity-recorder';
 import { benchId, CostHarness, type Lookup, type OperationCost } from './cost-harness';
 import { formatCostMarkdown } from './cost-report';
+import { PRICES } from './prices';
 import { type CostPerMillion, costPerMillion } from './pricing';
 
 export const OPERATIONS = [
@@ -58,6 +59,16 @@ export interface CostResults {
   readonly rows: readonly CostRow[];
   /** Room message to a room of 10 at each namespace size of the sweep. */
   readonly sweep: readonly CostRow[];
+  /** The per-user message budget's one write per frame, alone. */
+  readonly budget?: BudgetCost;
+}
+
+/** What the per-user message budget adds to every frame. */
+export interface BudgetCost {
+  readonly writeRequests: number;
+  readonly wcu: number;
+  /** Dollars per million frames (DynamoDB writes only). */
+  readonly dollarsPerMillion: number;
 }
 
 const TABLE_NAME = 'bench-cost';
@@ -161,7 +172,16 @@ export async function measureCosts(plan: CostPlan, log: Log): Promise<CostResult
       }
       await seeder.unseed(members);
     }
-    return { plan, rows, sweep };
+    const [budgetHarness] = harnesses;
+    await budgetHarness?.budget();
+    const budgetCost = await (budgetHarness as CostHarness).budget();
+    const budget: BudgetCost = {
+      writeRequests: budgetCost.dynamoDb.writeRequests,
+      wcu: budgetCost.dynamoDb.wcu,
+      dollarsPerMillion: budgetCost.dynamoDb.wcu * PRICES.dynamoDbWriteUnitPerMillion,
+    };
+    log(`cost: per-user budget: ${budget.wcu} WCU per frame`);
+    return { plan, rows, sweep, budget };
   } finally {
     for (const created of clients) created.destroy();
     await db.stop();

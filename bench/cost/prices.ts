@@ -48,3 +48,6 @@ export const FREE_TIERS_NOT_DEDUCTED: readonly string[] = [
   'CloudWatch: 10 custom metrics, 10 alarms, 3 dashboards, 5 GB of log ingestion per month',
   'X-Ray: 100,000 traces recorded per month',
 ];
+
+/** The most the per-user message budget may add per million messages, in dollars (a goal). */
+export const BUDGET_PRICE_CEILING = 0.7;

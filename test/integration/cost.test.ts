@@ -1,5 +1,6 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { benchId, CostHarness, type Lookup } from '../../bench/cost/cost-harness';
+import { BUDGET_PRICE_CEILING, PRICES } from '../../bench/cost/prices';
 import {
   createChatTable,
   createDynamoDbLocalClient,
@@ -73,17 +74,18 @@ describe('Cost of a room message (DynamoDB Local)', () => {
     expect(large.dynamoDb.byCommand).toEqual(small.dynamoDb.byCommand);
     expect(large.dynamoDb.rcu).toBe(small.dynamoDb.rcu);
     expect(large.dynamoDb.wcu).toBe(small.dynamoDb.wcu);
-    // The room is durable: the counter's UpdateItem and the message's PutItem, 1 WCU each.
+    // The user's budget (UpdateItem) and, the room being durable, the counter's UpdateItem and
+    // the message's PutItem: 1 WCU each.
     expect(small.dynamoDb.byCommand).toEqual({
       GetItemCommand: 1,
       QueryCommand: 1,
-      UpdateItemCommand: 1,
+      UpdateItemCommand: 2,
       PutItemCommand: 1,
     });
     const seqs: number[] = [];
     for (const cost of [small, large]) {
-      expect(cost.dynamoDb.writeRequests).toBe(2);
-      expect(cost.dynamoDb.wcu).toBe(2);
+      expect(cost.dynamoDb.writeRequests).toBe(3);
+      expect(cost.dynamoDb.wcu).toBe(3);
       expect(cost.managementApiCalls).toBe(ROOM_SIZE - 1);
       expect(cost.lambdaInvocations).toBe(1);
       const reply = JSON.parse(cost.reply ?? '{}');
@@ -109,5 +111,21 @@ describe('Cost of a room message (DynamoDB Local)', () => {
     // Assess
     expect(large.dynamoDb.rcu).toBeGreaterThan(small.dynamoDb.rcu);
     expect(large.managementApiCalls).toBe(ROOM_SIZE - 1);
+  });
+
+  it('pays for the per-user message budget with one write unit per message, under $0.70 per million', async () => {
+    // Prepare
+    const { harness } = await roomOfTen('query');
+    await harness.budget();
+
+    // Act
+    const budget = await harness.budget();
+
+    // Assess
+    expect(budget.dynamoDb.byCommand).toEqual({ UpdateItemCommand: 1 });
+    expect(budget.dynamoDb.wcu).toBe(1);
+    expect(budget.dynamoDb.wcu * PRICES.dynamoDbWriteUnitPerMillion).toBeLessThan(
+      BUDGET_PRICE_CEILING,
+    );
   });
 });
