@@ -126,9 +126,12 @@ export const ENV = {
 /** Which functions need which environment variables. */
 export const FUNCTION_ENV: Record<FunctionName, readonly (keyof typeof ENV)[]> = {
   connect: ['tableName', 'callbackUrl', 'deliverFunctionName'],
-  disconnect: ['tableName', 'callbackUrl'],
+  // Every function that posts hands the clean-up of connections found gone to the deliver worker.
+  disconnect: ['tableName', 'callbackUrl', 'deliverFunctionName'],
   // The message function hands shards of large broadcasts to the deliver worker.
   message: ['tableName', 'callbackUrl', 'deliverFunctionName'],
+  // The deliver worker hands clean-ups it cannot finish to itself, by the name Lambda gives it
+  // (AWS_LAMBDA_FUNCTION_NAME): its own name in its environment would be a circular reference.
   deliver: ['tableName', 'callbackUrl'],
   authorize: [],
 };

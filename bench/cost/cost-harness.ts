@@ -187,7 +187,7 @@ export class CostHarness {
 
   /** Removes seeded connections, unrecorded. */
   async unseed(ids: readonly SocketId[]): Promise<void> {
-    await this.seedStore.removeConnections(ids);
+    await this.seedStore.removeMemberships(await this.seedStore.detachConnections(ids));
   }
 
   /** A client frame through `handleMessage`; throws when the reply is an error. */

@@ -4,7 +4,7 @@ import {
   ScanCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { TABLE } from '../../definitions/table';
-import type { MembershipStore, RemoveOptions } from '../../lambdas/core/ports';
+import type { JoinOptions, MembershipStore, RemoveOptions } from '../../lambdas/core/ports';
 import type {
   ConnectionRecord,
   RemovedConnection,
@@ -51,15 +51,19 @@ export class ScanAllMembershipStore implements MembershipStore {
     return this.#inner.getConnection(id);
   }
 
-  removeConnections(
+  detachConnections(
     ids: readonly SocketId[],
     options?: RemoveOptions,
   ): Promise<readonly RemovedConnection[]> {
-    return this.#inner.removeConnections(ids, options);
+    return this.#inner.detachConnections(ids, options);
   }
 
-  join(record: ConnectionRecord, rooms: readonly Room[]): Promise<void> {
-    return this.#inner.join(record, rooms);
+  removeMemberships(connections: readonly RemovedConnection[]): Promise<void> {
+    return this.#inner.removeMemberships(connections);
+  }
+
+  join(record: ConnectionRecord, rooms: readonly Room[], options?: JoinOptions): Promise<void> {
+    return this.#inner.join(record, rooms, options);
   }
 
   leave(record: ConnectionRecord, rooms: readonly Room[]): Promise<void> {

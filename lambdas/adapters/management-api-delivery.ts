@@ -97,7 +97,7 @@ export function isRetryablePostError(error: unknown): boolean {
  *
  * @example
  * const delivery = new ManagementApiDelivery({ endpoint: process.env.CALLBACK_URL ?? '' });
- * if ((await delivery.post(id, frame)) === 'gone') await store.removeConnections([id]);
+ * if ((await delivery.post(id, frame)) === 'gone') await adapter.removeGone([id]);
  */
 export class ManagementApiDelivery implements Delivery {
   readonly #client: ApiGatewayManagementApiClient;

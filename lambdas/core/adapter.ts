@@ -1,8 +1,10 @@
 import { errorFields } from './error-fields';
+import { RoomLimitError } from './errors';
 import { type BroadcastReport, FanOut, type FanOutResult, type Packet } from './fan-out';
 import { type CoreLogger, silentLogger } from './logger';
 import {
   type ChatMetrics,
+  type CleanupDispatcher,
   type Delivery,
   type DeliveryShard,
   type MembershipStore,
@@ -12,7 +14,7 @@ import {
   type RemoveOptions,
   type ShardDispatcher,
 } from './ports';
-import { type DepartureReason, PresenceTracker } from './presence-tracker';
+import { type DepartureReason, type PresenceSubject, PresenceTracker } from './presence-tracker';
 import type { HistorySettings, RoomFilter } from './room-features';
 import { isSocketId } from './socket-id';
 import type { ConnectionRecord, RemovedConnection, Room, SocketId, SocketUser } from './types';
@@ -71,7 +73,17 @@ export interface AdapterOptions {
    * of the frame that causes it, and removed connections free their slots. Default: none.
    */
   readonly limits?: UserLimits;
+  /** Most rooms a socket may be in, its own room not counted. Default 100. */
+  readonly maxRoomsPerSocket?: number;
+  /**
+   * Hands the clean-up of connections a post found gone to a worker, so the request that
+   * posted pays only for its own work. Without it the clean-up runs in this invocation.
+   */
+  readonly cleanupDispatcher?: CleanupDispatcher;
 }
+
+/** Default of `AdapterOptions.maxRoomsPerSocket`. */
+export const DEFAULT_MAX_ROOMS_PER_SOCKET = 100;
 
 /**
  * Owns rooms, as socket.io's adapter does: joins (`addAll`), leaves (`del`) and removals
@@ -92,10 +104,14 @@ export class Adapter {
   private readonly fanOut: FanOut;
   private readonly presence: PresenceTracker;
   private readonly limits: UserLimits | undefined;
+  private readonly maxRooms: number;
+  private readonly cleanupDispatcher: CleanupDispatcher | undefined;
 
   constructor(options: AdapterOptions) {
     this.store = options.store;
     this.limits = options.limits;
+    this.maxRooms = options.maxRoomsPerSocket ?? DEFAULT_MAX_ROOMS_PER_SOCKET;
+    this.cleanupDispatcher = options.cleanupDispatcher;
     this.logger = options.logger ?? silentLogger;
     this.connectGraceMs = options.connectGraceMs ?? 30_000;
     this.messageLog = options.messageLog;
@@ -119,14 +135,25 @@ export class Adapter {
 
   /**
    * Adds the connection to rooms, then announces it in the presence-tracked ones. Rejects
-   * with `ConnectionGoneError` when the connection is gone.
+   * with `ConnectionGoneError` when the connection is gone and with `RoomLimitError` (code
+   * `TOO_MANY_ROOMS`) when the socket would be in more than `maxRoomsPerSocket` rooms; nothing
+   * is written then.
    *
    * @example
    * await adapter.addAll({ record, user: socket.user }, ['lobby', 'team:a']);
    */
   async addAll(member: Member, rooms: readonly Room[]): Promise<void> {
-    await this.store.join(member.record, rooms);
-    await this.presence.entered(presenceSubject(member), rooms);
+    const { record } = member;
+    const fresh = new Set(
+      rooms.filter((room) => room !== record.id && !record.rooms.includes(room)),
+    );
+    if (record.rooms.length + fresh.size > this.maxRooms) {
+      throw new RoomLimitError(record.id, this.maxRooms);
+    }
+    await this.store.join(record, rooms, { maxRooms: this.maxRooms });
+    const subject = presenceSubject(member);
+    const entered = await this.presence.entered(subject, rooms);
+    if (entered.length > 0) await this.confirmPresence(subject, entered);
   }
 
   /**
@@ -154,25 +181,58 @@ export class Adapter {
     reason: DepartureReason,
     options?: RemoveOptions,
   ): Promise<readonly RemovedConnection[]> {
-    const removed = await this.store.removeConnections(ids, options);
-    await this.limits?.release(removed);
-    await this.presence.removed(removed, reason);
+    const removed = await this.detach(ids, options);
+    await this.finishRemoval(removed, reason);
     return removed;
   }
 
   /**
-   * `delAll` for connections a post found gone, but those younger than `connectGraceMs`
-   * (their `$connect` may still be running). Failures are logged, never thrown.
+   * The first step of `delAll`: deletes the connections themselves (from then on no join of
+   * theirs succeeds) and resolves with what they held, for `finishRemoval`.
+   */
+  detach(ids: readonly SocketId[], options?: RemoveOptions): Promise<readonly RemovedConnection[]> {
+    return this.store.detachConnections(ids, options);
+  }
+
+  /**
+   * The second step of `delAll`: deletes the memberships of detached connections, frees
+   * their per-user connection slots and announces their departure. Idempotent: a clean-up
+   * cut short may run it again.
+   */
+  async finishRemoval(
+    connections: readonly RemovedConnection[],
+    reason: DepartureReason,
+  ): Promise<void> {
+    await this.store.removeMemberships(connections);
+    await this.limits?.release(connections);
+    await this.presence.removed(connections, reason);
+  }
+
+  /**
+   * Removes connections a post found gone, but those younger than `connectGraceMs` (their
+   * `$connect` may still be running): handed to the clean-up worker when there is one (the
+   * caller pays one hand-over, whatever the connections held), else done here. Failures are
+   * logged, never thrown.
    *
    * @example
    * await adapter.removeGone(['R1kmxc2VNjMCFIA=']);
    */
   async removeGone(ids: readonly SocketId[]): Promise<void> {
     if (ids.length === 0) return;
+    const connectedBefore = Date.now() - this.connectGraceMs;
+    if (this.cleanupDispatcher) {
+      try {
+        await this.cleanupDispatcher.dispatch({ connectionIds: [...ids], connectedBefore });
+        return;
+      } catch (error) {
+        this.logger.error('Hand-over of a gone clean-up failed: cleaning up here', {
+          count: ids.length,
+          ...errorFields(error),
+        });
+      }
+    }
     try {
-      const removed = await this.delAll(ids, 'gone', {
-        connectedBefore: Date.now() - this.connectGraceMs,
-      });
+      const removed = await this.delAll(ids, 'gone', { connectedBefore });
       if (removed.length > 0) this.metrics.count('GoneCleanups', removed.length);
     } catch (error) {
       this.logger.error('Clean-up of gone connections failed', {
@@ -180,6 +240,24 @@ export class Adapter {
         ...errorFields(error),
       });
     }
+  }
+
+  /**
+   * Closes the race of a join with the removal of its socket (`$disconnect`, a gone
+   * clean-up) or with a leave of the same room. A removal deletes the socket item, then takes
+   * the socket out of presence; a join adds the room in one transaction conditioned on the
+   * socket item, then enters presence. The enter may land after the removal's exit, so once
+   * it has entered, the join reads the socket again (a consistent read):
+   * - the socket item still holds the room: a later removal (or leave) changes the item after
+   *   this read, so its presence exit runs after our enter and takes it out;
+   * - it does not (removed, or the room left meanwhile): the other side's exit may have run
+   *   before our enter, so the join takes its own entry back (exits are idempotent: of two
+   *   concurrent ones exactly one announces the departure).
+   */
+  private async confirmPresence(subject: PresenceSubject, rooms: readonly Room[]): Promise<void> {
+    const now = await this.store.getConnection(subject.id);
+    const lost = rooms.filter((room) => !now?.rooms.includes(room));
+    if (lost.length > 0) await this.presence.left(subject, lost, now ? 'leave' : 'disconnect');
   }
 
   /**

@@ -37,7 +37,32 @@ export const ShardPayload = z.object({
 
 export type ShardPayload = z.infer<typeof ShardPayload>;
 
+/** A connection `MembershipStore.detachConnections` answered, as a checkpoint carries it. */
+const DetachedConnection = z.object({
+  id: z.string().check(z.minLength(1)),
+  ns: z.string().check(z.minLength(1)),
+  rooms: z.array(z.string()),
+  user: z.optional(z.object({ id: z.string(), name: z.string() })),
+});
+
+/**
+ * What `LambdaCleanupDispatcher` sends to the deliver worker: connections a post found gone
+ * (`connectionIds`, `connectedBefore`), or the rest of a clean-up that ran short of time
+ * (`detached`).
+ *
+ * @example
+ * CleanupPayload.parse({ kind: 'cleanup', connectionIds: ['R1kmxc2VNjMCFIA='], connectedBefore: 1_700_000_000_000 });
+ */
+export const CleanupPayload = z.object({
+  kind: z.literal('cleanup'),
+  connectionIds: z.optional(z.array(z.string().check(z.minLength(1)))),
+  connectedBefore: z.optional(z.number()),
+  detached: z.optional(z.array(DetachedConnection)),
+});
+
+export type CleanupPayload = z.infer<typeof CleanupPayload>;
+
 /** Every event the deliver worker accepts. */
-export const DeliverPayload = z.union([ShardPayload, DeferredDeliveryPayload]);
+export const DeliverPayload = z.union([ShardPayload, CleanupPayload, DeferredDeliveryPayload]);
 
 export type DeliverPayload = z.infer<typeof DeliverPayload>;

@@ -8,6 +8,7 @@ export const ERROR_CODES = [
   'NOT_FOUND',
   'PAYLOAD_TOO_LARGE',
   'RATE_LIMITED',
+  'TOO_MANY_ROOMS',
   'INTERNAL',
 ] as const;
 
@@ -72,5 +73,21 @@ export class ConnectionGoneError extends Error {
   override readonly name = 'ConnectionGoneError';
   constructor(readonly connectionId: string) {
     super(`Connection ${connectionId} is gone`);
+  }
+}
+
+/**
+ * A join would take a socket past its room limit (`ServerOptions.maxRoomsPerSocket`); nothing
+ * was written. Answered `TOO_MANY_ROOMS`.
+ *
+ * @example
+ * throw new RoomLimitError('R1kmxc2VNjMCFIA=', 100);
+ */
+export class RoomLimitError extends ChatError {
+  constructor(
+    readonly socketId: string,
+    readonly maxRooms: number,
+  ) {
+    super('TOO_MANY_ROOMS', `A socket may be in at most ${maxRooms} rooms: leave one first`);
   }
 }

@@ -1,12 +1,13 @@
-import { ConnectionGoneError } from './errors';
-import type { MembershipStore, RemoveOptions } from './ports';
+import { ConnectionGoneError, RoomLimitError } from './errors';
+import type { JoinOptions, MembershipStore, RemoveOptions } from './ports';
 import { userOf } from './socket';
 import type { ConnectionRecord, RemovedConnection, Room, SocketData, SocketId } from './types';
 
 /**
  * `MembershipStore` in Maps, for unit tests and single-process runs. Same semantics as the
  * DynamoDB store: every connection is in its own room, `members` lists ids in sort-key
- * order, joining on a gone connection rejects, removing unknown ids is a no-op.
+ * order, joining on a gone (or detached) connection rejects and so does a join past
+ * `maxRooms`, both writing nothing; removing unknown ids is a no-op.
  *
  * @example
  * const store = new InMemoryMembershipStore();
@@ -30,7 +31,7 @@ export class InMemoryMembershipStore implements MembershipStore {
     return record && { ...record, rooms: [...record.rooms], data: structuredClone(record.data) };
   }
 
-  async removeConnections(
+  async detachConnections(
     ids: readonly SocketId[],
     options: RemoveOptions = {},
   ): Promise<RemovedConnection[]> {
@@ -40,26 +41,39 @@ export class InMemoryMembershipStore implements MembershipStore {
       const record = this.connections.get(id);
       if (record === undefined) continue;
       if (connectedBefore !== undefined && record.connectedAt >= connectedBefore) continue;
-      this.delete(namespacePartition(record.ns), id);
-      for (const room of [id, ...record.rooms]) this.delete(roomPartition(record.ns, room), id);
       this.connections.delete(id);
       removed.push({ id, ns: record.ns, rooms: [...record.rooms], user: userOf(record.data) });
     }
     return removed;
   }
 
-  async join(record: ConnectionRecord, rooms: readonly Room[]): Promise<void> {
+  async removeMemberships(connections: readonly RemovedConnection[]): Promise<void> {
+    for (const { id, ns, rooms } of connections) {
+      this.delete(namespacePartition(ns), id);
+      for (const room of [id, ...rooms]) this.delete(roomPartition(ns, room), id);
+    }
+  }
+
+  async join(
+    record: ConnectionRecord,
+    rooms: readonly Room[],
+    options: JoinOptions = {},
+  ): Promise<void> {
     const stored = this.connections.get(record.id);
     if (stored === undefined) throw new ConnectionGoneError(record.id);
-    const joining = explicitRooms(record.id, rooms);
-    for (const room of joining) this.add(roomPartition(record.ns, room), record.id);
-    this.connections.set(record.id, { ...stored, rooms: unique([...stored.rooms, ...joining]) });
+    const joined = unique([...stored.rooms, ...explicitRooms(record.id, rooms)]);
+    if (options.maxRooms !== undefined && joined.length > options.maxRooms) {
+      throw new RoomLimitError(record.id, options.maxRooms);
+    }
+    for (const room of joined) this.add(roomPartition(record.ns, room), record.id);
+    this.connections.set(record.id, { ...stored, rooms: joined });
   }
 
   async leave(record: ConnectionRecord, rooms: readonly Room[]): Promise<void> {
     const leaving = explicitRooms(record.id, rooms);
-    for (const room of leaving) this.delete(roomPartition(record.ns, room), record.id);
     const stored = this.connections.get(record.id);
+    // A detached connection's memberships are `removeMemberships`' to delete.
+    for (const room of leaving) this.delete(roomPartition(record.ns, room), record.id);
     if (stored === undefined) return;
     const remaining = stored.rooms.filter((room) => !leaving.includes(room));
     this.connections.set(record.id, { ...stored, rooms: remaining });

@@ -7,6 +7,7 @@ export {
   ConnectionRefusedError,
   ERROR_CODES,
   type ErrorCode,
+  RoomLimitError,
 } from './errors';
 export type { Handshake } from './handshake';
 export { InMemoryMessageLog } from './in-memory-message-log';

@@ -11,19 +11,35 @@ import type {
   StoredMessage,
 } from './types';
 
-/** Options of `MembershipStore.removeConnections`. */
+/** Options of `MembershipStore.detachConnections`. */
 export interface RemoveOptions {
   /** Only connections whose `connectedAt` is earlier than this (epoch ms) are removed. */
   readonly connectedBefore?: number;
 }
 
+/** Options of `MembershipStore.join`. */
+export interface JoinOptions {
+  /**
+   * Most rooms the socket may be in (its own room not counted). A join that would pass it
+   * rejects with `RoomLimitError` and writes nothing. Default: no limit.
+   */
+  readonly maxRooms?: number;
+}
+
 /**
- * Where connections and room memberships live. Implemented in memory for tests and by
- * DynamoDB for AWS. Every method may be called from many processes at once.
+ * Where sockets and room memberships live. Implemented in memory for tests and by DynamoDB
+ * for AWS. Every method may be called from many processes at once.
+ *
+ * A socket is removed in two steps, so that no concurrent join can leave a membership behind
+ * and a clean-up cut short can be resumed: `detachConnections` deletes the socket itself and
+ * answers what it held (from then on every `join` of it rejects), `removeMemberships` deletes
+ * the memberships listed there (idempotent, repeatable with the same input).
  *
  * @example
  * await store.addConnection({ id, ns: '/', rooms: [], data: {}, connectedAt, expiresAt });
+ * await store.join(record, ['lobby'], { maxRooms: 100 });
  * const ids = await store.members('/', 'lobby');
+ * await store.removeMemberships(await store.detachConnections([id]));
  */
 export interface MembershipStore {
   /** Stores a connection with its namespace membership and its own room. */
@@ -31,16 +47,22 @@ export interface MembershipStore {
   /** The connection, or `undefined` when it is unknown or gone. */
   getConnection(id: SocketId): Promise<ConnectionRecord | undefined>;
   /**
-   * Removes connections and every membership of theirs. Idempotent: unknown ids are ignored.
-   * With `connectedBefore` (epoch ms), connections that connected at or after it are kept.
-   * Resolves with the connections this call removed (not those already gone or kept).
+   * Deletes connections (not yet their memberships) and resolves with what each held: its
+   * namespace, rooms and user. Unknown ids are ignored; with `connectedBefore` (epoch ms),
+   * connections that connected at or after it are kept. Resolves with the connections this
+   * call deleted (not those already gone or kept); pass them to `removeMemberships`.
    */
-  removeConnections(
+  detachConnections(
     ids: readonly SocketId[],
     options?: RemoveOptions,
   ): Promise<readonly RemovedConnection[]>;
-  /** Adds the connection to rooms. Rejects with `ConnectionGoneError` if the connection is gone. */
-  join(record: ConnectionRecord, rooms: readonly Room[]): Promise<void>;
+  /** Deletes every membership of connections `detachConnections` answered. Idempotent. */
+  removeMemberships(connections: readonly RemovedConnection[]): Promise<void>;
+  /**
+   * Adds the connection to rooms, all or nothing. Rejects with `ConnectionGoneError` if the
+   * connection is gone and with `RoomLimitError` past `options.maxRooms`; nothing is written then.
+   */
+  join(record: ConnectionRecord, rooms: readonly Room[], options?: JoinOptions): Promise<void>;
   /** Removes the connection from rooms; rooms it is not in are ignored. */
   leave(record: ConnectionRecord, rooms: readonly Room[]): Promise<void>;
   /**
@@ -59,7 +81,7 @@ export type PostResult = 'delivered' | 'gone';
  * How frames reach connections (API Gateway's `@connections` API on AWS).
  *
  * @example
- * if ((await delivery.post(id, frame)) === 'gone') await store.removeConnections([id]);
+ * if ((await delivery.post(id, frame)) === 'gone') await store.removeMemberships(await store.detachConnections([id]));
  */
 export interface Delivery {
   /** Posts one frame. Resolves `'gone'` for a closed or unknown connection; rejects on other failures. */
@@ -100,6 +122,29 @@ export interface DeliveryShard {
  */
 export interface ShardDispatcher {
   dispatch(shard: DeliveryShard): Promise<void>;
+}
+
+/**
+ * The clean-up of connections posts found gone, as handed to a worker: connections to detach
+ * (`connectionIds`), or, when a worker ran out of time, connections it had detached whose
+ * memberships and presence are left to remove (`detached`, its checkpoint).
+ */
+export interface GoneCleanup {
+  readonly connectionIds?: readonly SocketId[];
+  /** Only connections that connected before this (epoch ms) are removed; see `connectGraceMs`. */
+  readonly connectedBefore?: number;
+  readonly detached?: readonly RemovedConnection[];
+}
+
+/**
+ * Runs gone clean-ups in a worker (an asynchronous invocation of the post worker on AWS),
+ * off the request that found the connections gone. Resolves once handed over.
+ *
+ * @example
+ * await cleanups.dispatch({ connectionIds: ['R1kmxc2VNjMCFIA='], connectedBefore: Date.now() - 30_000 });
+ */
+export interface CleanupDispatcher {
+  dispatch(cleanup: GoneCleanup): Promise<void>;
 }
 
 /**

@@ -54,10 +54,13 @@ export class PresenceTracker {
     this.metrics = options.metrics ?? noMetrics;
   }
 
-  /** Records `subject` in the tracked ones of `rooms` and announces users who were not there. */
-  async entered(subject: PresenceSubject, rooms: readonly Room[]): Promise<void> {
+  /**
+   * Records `subject` in the tracked ones of `rooms` and announces users who were not there.
+   * Resolves with the tracked rooms it entered.
+   */
+  async entered(subject: PresenceSubject, rooms: readonly Room[]): Promise<Room[]> {
     const tracked = this.tracked(subject.ns, rooms);
-    if (tracked.length === 0) return;
+    if (tracked.length === 0) return tracked;
     const store = this.storeFor(subject.ns);
     const user = identityOf(subject);
     const expiresAt = subject.expiresAt ?? Math.floor(Date.now() / 1000) + 2 * 60 * 60;
@@ -68,6 +71,7 @@ export class PresenceTracker {
         }
       }),
     );
+    return tracked;
   }
 
   /** Removes `subject` from the tracked ones of `rooms` and announces users who are gone from them. */

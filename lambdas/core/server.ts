@@ -10,15 +10,18 @@ import {
   type ErrorCode,
   RateLimitedError,
 } from './errors';
+import { type CleanupInvocation, GoneCleanupWorker } from './gone-cleanup-worker';
 import { type Handshake, laterHandshake } from './handshake';
 import { InMemoryUserLimitStore } from './in-memory-user-limit-store';
 import { type CoreLogger, silentLogger } from './logger';
 import { Namespace } from './namespace';
 import {
   type ChatMetrics,
+  type CleanupDispatcher,
   type DeferredDelivery,
   type Delivery,
   type DeliveryShard,
+  type GoneCleanup,
   type MembershipStore,
   type MessageLog,
   noMetrics,
@@ -78,6 +81,16 @@ export interface ServerOptions {
   readonly userLimits?: UserLimitOptions;
   /** Where the per-user limits are counted (DynamoDB on AWS). Default: this process's memory. */
   readonly limitStore?: UserLimitStore;
+  /**
+   * Most rooms a socket may be in (its own room not counted). A join past it is answered
+   * `TOO_MANY_ROOMS` and writes nothing. Default 100.
+   */
+  readonly maxRoomsPerSocket?: number;
+  /**
+   * Runs the clean-up of connections a post found gone in a worker (`cleanUpGone`), off the
+   * request that posted. Without it the request that found them cleans up.
+   */
+  readonly cleanupDispatcher?: CleanupDispatcher;
 }
 
 /** A new connection as API Gateway's `$connect` event describes it. */
@@ -123,6 +136,7 @@ export class Server {
   private readonly namespaces = new Map<string, Namespace>();
   private readonly adapter: Adapter;
   private readonly afterConnectWorker: AfterConnectWorker;
+  private readonly goneCleanupWorker: GoneCleanupWorker;
   private readonly store: MembershipStore;
   private readonly deferredDelivery: DeferredDelivery;
   private readonly logger: CoreLogger;
@@ -162,6 +176,17 @@ export class Server {
       presenceFilterOf: (ns) => this.namespaces.get(ns)?.presenceFilter,
       metrics: this.metrics,
       limits: this.limits,
+      ...(options.maxRoomsPerSocket === undefined
+        ? {}
+        : { maxRoomsPerSocket: options.maxRoomsPerSocket }),
+      ...(options.cleanupDispatcher === undefined
+        ? {}
+        : { cleanupDispatcher: options.cleanupDispatcher }),
+    });
+    this.goneCleanupWorker = new GoneCleanupWorker({
+      adapter: this.adapter,
+      logger: this.logger,
+      metrics: this.metrics,
     });
     this.afterConnectWorker = new AfterConnectWorker({
       delivery: options.delivery,
@@ -257,7 +282,7 @@ export class Server {
     // Stored first: a holder of a slot that is not stored is then surely stale.
     const refusal = await this.limits.admit(userOf(stored.data), socket.id, stored.expiresAt);
     if (refusal) {
-      await this.store.removeConnections([socket.id]);
+      await this.store.removeMemberships(await this.store.detachConnections([socket.id]));
       this.metrics.count('ConnectionsRefused');
       this.logger.info('Connection refused', {
         connectionId: input.connectionId,
@@ -410,6 +435,14 @@ export class Server {
    */
   async deliverShard(shard: DeliveryShard): Promise<void> {
     await this.adapter.postShard(shard);
+  }
+
+  /**
+   * The clean-up worker: removes connections a post found gone, handing what is left to
+   * `invocation.continuation` when time runs short; see `GoneCleanupWorker`. Never throws.
+   */
+  cleanUpGone(cleanup: GoneCleanup, invocation: CleanupInvocation): Promise<void> {
+    return this.goneCleanupWorker.run(cleanup, invocation);
   }
 
   /** Encodes a failure frame and counts it under its code. */

@@ -31,7 +31,7 @@ export interface ConnectionRecord {
   readonly expiresAt: number;
 }
 
-/** A connection as `MembershipStore.removeConnections` removed it: enough to announce its departure. */
+/** A connection as `MembershipStore.detachConnections` removed it: enough to finish its removal and announce its departure. */
 export interface RemovedConnection {
   readonly id: SocketId;
   readonly ns: string;

@@ -10,8 +10,8 @@ export interface ChatHandlerDefinition<Event, Result> {
   readonly invalidMessage: string;
   /** The result of an invalid event. */
   readonly invalid: (runtime: ChatRuntime) => Result;
-  /** Handles a valid event. */
-  readonly handle: (event: Event, runtime: ChatRuntime) => Promise<Result>;
+  /** Handles a valid event; `context` is Lambda's, when the caller passed one. */
+  readonly handle: (event: Event, runtime: ChatRuntime, context?: Context) => Promise<Result>;
 }
 
 /**
@@ -35,7 +35,7 @@ export function chatHandler<Event, Result>(
         chat.logger.error(definition.invalidMessage, { issues: parsed.error.issues });
         return definition.invalid(chat);
       }
-      return await definition.handle(parsed.data, chat);
+      return await definition.handle(parsed.data, chat, context);
     } finally {
       chat.metrics.publish();
     }

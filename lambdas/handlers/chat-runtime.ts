@@ -17,6 +17,7 @@ import { DynamoDbMembershipStore } from '../adapters/dynamodb-membership-store';
 import { DynamoDbMessageLog } from '../adapters/dynamodb-message-log';
 import { DynamoDbPresenceStore } from '../adapters/dynamodb-presence-store';
 import { DynamoDbUserLimitStore } from '../adapters/dynamodb-user-limit-store';
+import { LambdaCleanupDispatcher } from '../adapters/lambda-cleanup-dispatcher';
 import { LambdaDeferredDelivery } from '../adapters/lambda-deferred-delivery';
 import { LambdaShardDispatcher } from '../adapters/lambda-shard-dispatcher';
 import {
@@ -33,6 +34,8 @@ const Environment = z.extend(AppEnvironment, {
   [ENV.tableName]: z.string().check(z.minLength(1)),
   [ENV.callbackUrl]: z.url(),
   [ENV.deliverFunctionName]: z.optional(z.string().check(z.minLength(1))),
+  /** Set by Lambda: the deliver worker, which has no DELIVER_FUNCTION_NAME, hands clean-ups to itself. */
+  AWS_LAMBDA_FUNCTION_NAME: z.optional(z.string().check(z.minLength(1))),
 });
 
 /** The AWS clients the chat runs on; each defaults to a client configured from the environment. */
@@ -64,6 +67,8 @@ export interface ChatRuntime {
   /** The server's metrics; the handlers `publish()` them at the end of every invocation. */
   readonly metrics: PowertoolsChatMetrics;
   readonly tracer: Tracer;
+  /** The Lambda client the server invokes workers with (the clean-up worker hands on with it too). */
+  readonly lambda: LambdaClient;
 }
 
 /**
@@ -82,9 +87,9 @@ export function createChatRuntime(options: ChatRuntimeOptions = {}): ChatRuntime
   const metrics = new PowertoolsChatMetrics({ metrics: options.metrics });
   const tracer = options.tracer ?? new Tracer({ serviceName: SERVICE_NAME });
   const deliverFunction = env[ENV.deliverFunctionName];
-  const lambda = deliverFunction
-    ? tracer.captureAWSv3Client(options.lambda ?? new LambdaClient({}))
-    : undefined;
+  const lambda = tracer.captureAWSv3Client(options.lambda ?? new LambdaClient({}));
+  // Gone clean-ups run in the deliver worker; the worker itself hands them to a new invocation of itself.
+  const cleanupFunction = deliverFunction ?? env.AWS_LAMBDA_FUNCTION_NAME;
   const shardSize = env[APP_ENV.fanoutShardSize];
   const capacity = env[APP_ENV.rateLimitCapacity];
   const refillPerSecond = env[APP_ENV.rateLimitRefillPerSecond];
@@ -114,13 +119,12 @@ export function createChatRuntime(options: ChatRuntimeOptions = {}): ChatRuntime
             }),
         ),
       }),
-      deferredDelivery:
-        deliverFunction && lambda
-          ? new LambdaDeferredDelivery({ functionName: deliverFunction, client: lambda })
-          : // For functions the stack gives no deliver function to, handing frames over is a wiring error.
-            noDeferredDelivery('This function', `${ENV.deliverFunctionName} is not set`),
+      deferredDelivery: deliverFunction
+        ? new LambdaDeferredDelivery({ functionName: deliverFunction, client: lambda })
+        : // For functions the stack gives no deliver function to, handing frames over is a wiring error.
+          noDeferredDelivery('This function', `${ENV.deliverFunctionName} is not set`),
       // Without a deliver function (the deliver worker itself), every recipient is posted here.
-      ...(deliverFunction && lambda
+      ...(deliverFunction
         ? {
             shardDispatcher: new LambdaShardDispatcher({
               functionName: deliverFunction,
@@ -128,6 +132,14 @@ export function createChatRuntime(options: ChatRuntimeOptions = {}): ChatRuntime
             }),
           }
         : {}),
+      ...(cleanupFunction === undefined
+        ? {}
+        : {
+            cleanupDispatcher: new LambdaCleanupDispatcher({
+              functionName: cleanupFunction,
+              client: lambda,
+            }),
+          }),
       ...(shardSize === undefined ? {} : { shardSize }),
     },
     {
@@ -136,7 +148,7 @@ export function createChatRuntime(options: ChatRuntimeOptions = {}): ChatRuntime
       greetingIntervalSeconds: greetingIntervalFromEnvironment(options.env ?? process.env),
     },
   );
-  return { server, logger, metrics, tracer };
+  return { server, logger, metrics, tracer, lambda };
 }
 
 let cached: ChatRuntime | undefined;

@@ -1,13 +1,20 @@
+import type { Context } from 'aws-lambda';
+import { LambdaCleanupDispatcher } from '../adapters/lambda-cleanup-dispatcher';
 import { traceInvocation } from '../adapters/trace-invocation';
-import { DeliverPayload } from '../core/deferred-delivery-payload';
+import { type CleanupPayload, DeliverPayload } from '../core/deferred-delivery-payload';
 import { chatHandler } from './chat-handler';
 import { type ChatRuntime, defaultChatRuntime } from './chat-runtime';
 
+/** Without a Lambda context (tests, scripts), a clean-up may take this long. */
+const NO_CONTEXT_BUDGET_MS = 30_000;
+
 /**
- * Asynchronous worker of two kinds of event:
+ * Asynchronous worker of three kinds of event:
  * - `after-connect` (or no `kind`): delivers, in order, the frames the connection hook sent
  *   to a socket whose `$connect` had not returned yet, retrying 410s until the socket is open;
- * - `shard`: posts one shard of a large broadcast with bounded concurrency and gone clean-up.
+ * - `shard`: posts one shard of a large broadcast with bounded concurrency and gone clean-up;
+ * - `cleanup`: removes connections a post found gone (`Server.cleanUpGone`); what is left when
+ *   time runs short is handed on to a new invocation of this function (by its own name).
  *
  * The invocation is traced (annotation `kind`) and its metrics are published, even on errors.
  *
@@ -21,17 +28,31 @@ export function createDeliverHandler(runtime: () => ChatRuntime = defaultChatRun
       event: DeliverPayload,
       invalidMessage: 'Invalid deliver payload',
       invalid: () => undefined,
-      handle: async (payload, { server, tracer }) => {
+      handle: async (payload, runtime, context) => {
+        const { server, tracer } = runtime;
         const kind = payload.kind ?? 'after-connect';
-        await traceInvocation(tracer, 'deliver', { kind }, () =>
-          payload.kind === 'shard'
-            ? server.deliverShard(payload)
-            : server.deliverAfterConnect(payload.connectionId, payload.frames),
-        );
+        await traceInvocation(tracer, 'deliver', { kind }, () => {
+          if (payload.kind === 'shard') return server.deliverShard(payload);
+          if (payload.kind === 'cleanup') return cleanUp(payload, runtime, context);
+          return server.deliverAfterConnect(payload.connectionId, payload.frames);
+        });
       },
     },
     runtime,
   );
+}
+
+/** A clean-up bounded by the invocation's remaining time, continued by this same function. */
+function cleanUp(payload: CleanupPayload, runtime: ChatRuntime, context: Context | undefined) {
+  const started = Date.now();
+  const remainingMs = context
+    ? () => context.getRemainingTimeInMillis()
+    : () => NO_CONTEXT_BUDGET_MS - (Date.now() - started);
+  const continuation = new LambdaCleanupDispatcher({
+    functionName: context?.functionName ?? process.env.AWS_LAMBDA_FUNCTION_NAME ?? 'deliver',
+    client: runtime.lambda,
+  });
+  return runtime.server.cleanUpGone(payload, { remainingMs, continuation });
 }
 
 export const handler = createDeliverHandler();

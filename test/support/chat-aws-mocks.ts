@@ -10,6 +10,7 @@ import {
   DynamoDBDocumentClient,
   PutCommand,
   ScanCommand,
+  TransactWriteCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
@@ -111,9 +112,9 @@ export function mockChatAws() {
         .map((call) => JSON.parse(String(call.args[0].input.Data)));
     },
     /**
-     * Names of the DynamoDB commands sent that write (BatchWrite, Put, Update, Delete) chat
-     * state; the per-user budget's counter updates (`budget#` items, one per frame) are
-     * counted by `budgetWrites` instead.
+     * Names of the DynamoDB commands sent that write (BatchWrite, Put, Update, Delete,
+     * TransactWrite) chat state; the per-user budget's counter updates (`budget#` items, one
+     * per frame) are counted by `budgetWrites` instead.
      */
     writes(): string[] {
       const count = (name: string, calls: readonly unknown[]) => calls.map(() => name);
@@ -125,6 +126,7 @@ export function mockChatAws() {
         ...count('PutCommand', ddb.commandCalls(PutCommand)),
         ...count('UpdateCommand', updates),
         ...count('DeleteCommand', ddb.commandCalls(DeleteCommand)),
+        ...count('TransactWriteCommand', ddb.commandCalls(TransactWriteCommand)),
       ];
     },
     /** How many updates of per-user budget counters (`budget#` items) were sent. */
@@ -132,16 +134,34 @@ export function mockChatAws() {
       return ddb.commandCalls(UpdateCommand).filter((call) => isBudgetKey(call.args[0].input.Key))
         .length;
     },
-    /** `"<pk> <sk>"` of every key deleted through BatchWrite, in order. */
+    /** `"<pk> <sk>"` of every key deleted (by Delete, BatchWrite or TransactWrite), in call order. */
     deletedKeys(): string[] {
-      return ddb
-        .commandCalls(BatchWriteCommand)
-        .flatMap((call) => call.args[0].input.RequestItems?.[TABLE_NAME] ?? [])
-        .flatMap((request) =>
-          request.DeleteRequest
-            ? [`${request.DeleteRequest.Key?.pk} ${request.DeleteRequest.Key?.sk}`]
-            : [],
-        );
+      const keyOf = (key: Record<string, unknown> | undefined) => `${key?.pk} ${key?.sk}`;
+      return ddb.calls().flatMap((call) => {
+        const command = call.args[0];
+        if (command instanceof DeleteCommand) return [keyOf(command.input.Key)];
+        if (command instanceof TransactWriteCommand)
+          return (command.input.TransactItems ?? []).flatMap((action) =>
+            action.Delete ? [keyOf(action.Delete.Key)] : [],
+          );
+        if (command instanceof BatchWriteCommand)
+          return (command.input.RequestItems?.[TABLE_NAME] ?? []).flatMap((request) =>
+            request.DeleteRequest ? [keyOf(request.DeleteRequest.Key)] : [],
+          );
+        return [];
+      });
+    },
+    /** The gone clean-ups handed to the deliver worker (`kind: 'cleanup'` invocations), parsed. */
+    cleanups(): {
+      kind: 'cleanup';
+      connectionIds?: string[];
+      connectedBefore?: number;
+      detached?: unknown[];
+    }[] {
+      return lambda
+        .commandCalls(InvokeCommand)
+        .map((call) => JSON.parse(String(call.args[0].input.Payload)))
+        .filter((payload) => payload.kind === 'cleanup');
     },
   };
 }

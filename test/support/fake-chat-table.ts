@@ -1,4 +1,9 @@
-import { type AttributeValue, ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import {
+  type AttributeValue,
+  type CancellationReason,
+  ConditionalCheckFailedException,
+  TransactionCanceledException,
+} from '@aws-sdk/client-dynamodb';
 import {
   BatchGetCommand,
   type BatchGetCommandInput,
@@ -15,6 +20,8 @@ import {
   QueryCommand,
   type QueryCommandInput,
   ScanCommand,
+  TransactWriteCommand,
+  type TransactWriteCommandInput,
   UpdateCommand,
   type UpdateCommandInput,
 } from '@aws-sdk/lib-dynamodb';
@@ -39,6 +46,10 @@ export interface SeededConnection {
  * strict where DynamoDB is (undefined or unused expression names and values, reserved words
  * as bare names, BETWEEN bounds, 25-item batches) and loud about anything it does not know:
  * - Get (`ProjectionExpression` of top-level names), Put, Delete, BatchGet, BatchWrite;
+ * - TransactWrite of Put, Update, Delete and ConditionCheck (at most 100, one per item): every
+ *   condition is checked first, then all are applied, or none with a
+ *   `TransactionCanceledException` whose `CancellationReasons` say which failed (with the old
+ *   item under `ReturnValuesOnConditionCheckFailure: 'ALL_OLD'`);
  * - Query: `#pk = :pk`, optionally `AND` one sort key condition (`=`, `<`, `<=`, `>`, `>=`,
  *   `BETWEEN`, `begins_with`); `ScanIndexForward`; `Limit`/`ExclusiveStartKey`, pages of
  *   `pageSize` items when no `Limit` is given (like DynamoDB's 1 MB pages); a
@@ -74,6 +85,9 @@ export class FakeChatTable {
     ddb.on(PutCommand).callsFake(async (input: PutCommandInput) => this.putItem(input));
     ddb.on(UpdateCommand).callsFake(async (input: UpdateCommandInput) => this.updateItem(input));
     ddb.on(DeleteCommand).callsFake(async (input: DeleteCommandInput) => this.deleteItem(input));
+    ddb
+      .on(TransactWriteCommand)
+      .callsFake(async (input: TransactWriteCommandInput) => this.transactWrite(input));
     ddb.on(ScanCommand).rejects(new Error('FakeChatTable: the chat must never Scan'));
   }
 
@@ -116,13 +130,13 @@ export class FakeChatTable {
       pk: `conn#${id}`,
       sk: 'conn',
       ns,
-      rooms,
+      ...(rooms.length === 0 ? {} : { rooms: new Set(rooms) }),
       data: connection.data ?? {},
       connectedAt,
       ttl,
     });
     for (const pk of [`ns#${ns}`, `room#${ns}#${id}`, ...rooms.map((room) => `room#${ns}#${room}`)])
-      this.store({ pk, sk: id, ttl });
+      this.store({ pk, sk: id, conn: id, ttl });
   }
 
   /** Puts any item as it is, e.g. one whose TTL has passed but that DynamoDB has not deleted yet. */
@@ -253,6 +267,65 @@ export class FakeChatTable {
     this.checkCondition(input, current);
     this.items.delete(key);
     return input.ReturnValues === 'ALL_OLD' && current ? { Attributes: clone(current) } : {};
+  }
+
+  private transactWrite(input: TransactWriteCommandInput) {
+    const actions = input.TransactItems ?? [];
+    if (actions.length === 0 || actions.length > 100)
+      throw validation(`TransactWriteItems takes 1 to 100 actions, got ${actions.length}`);
+    const keys = actions.map((action) =>
+      keyOf(
+        action.Put?.Item ?? action.Update?.Key ?? action.Delete?.Key ?? action.ConditionCheck?.Key,
+      ),
+    );
+    if (new Set(keys).size !== keys.length)
+      throw validation('Transaction request cannot include multiple operations on one item');
+    const reasons = actions.map((action) => this.transactionCheck(action));
+    if (reasons.some((reason) => reason.Code !== 'None'))
+      throw new TransactionCanceledException({
+        message: `Transaction cancelled, please refer cancellation reasons for specific reasons [${reasons.map((reason) => reason.Code).join(', ')}]`,
+        $metadata: { httpStatusCode: 400 },
+        CancellationReasons: reasons,
+      });
+    for (const action of actions) {
+      if (action.Put) this.putItem(action.Put);
+      else if (action.Update) this.updateItem(action.Update);
+      else if (action.Delete) this.deleteItem(action.Delete);
+    }
+    return {};
+  }
+
+  /** Whether one action of a transaction may apply: its reason, `None` when it may. */
+  private transactionCheck(
+    action: NonNullable<TransactWriteCommandInput['TransactItems']>[number],
+  ): CancellationReason {
+    const request = action.Put ?? action.Update ?? action.Delete ?? action.ConditionCheck;
+    if (request === undefined) throw validation('A transaction action needs one operation');
+    this.checkTable(request.TableName);
+    const key = action.Put ? action.Put.Item : (request as { Key?: Item }).Key;
+    const current = this.items.get(keyOf(key));
+    try {
+      if (action.Update) {
+        const expressions = new Expressions(action.Update);
+        const updates = expressions.update(action.Update.UpdateExpression);
+        const condition = action.Update.ConditionExpression
+          ? expressions.condition(action.Update.ConditionExpression)
+          : undefined;
+        expressions.checkAllUsed();
+        this.failUnless(condition, current, action.Update.ReturnValuesOnConditionCheckFailure);
+        // A type error (ADD to a list) fails the whole transaction, as DynamoDB does.
+        const trial = clone(current ?? { ...action.Update.Key });
+        for (const update of updates) update.apply(trial);
+      } else this.checkCondition(request, current);
+      return { Code: 'None' };
+    } catch (error) {
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+      return {
+        Code: 'ConditionalCheckFailed',
+        Message: 'The conditional request failed',
+        ...(error.Item ? { Item: error.Item } : {}),
+      };
+    }
   }
 
   private store(item: Item): void {

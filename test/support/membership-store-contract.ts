@@ -1,5 +1,5 @@
-import { ConnectionGoneError } from '../../lambdas/core/errors';
-import type { MembershipStore } from '../../lambdas/core/ports';
+import { ConnectionGoneError, RoomLimitError } from '../../lambdas/core/errors';
+import type { MembershipStore, RemoveOptions } from '../../lambdas/core/ports';
 import type { ConnectionRecord } from '../../lambdas/core/types';
 
 let sequence = 0;
@@ -45,6 +45,13 @@ export function describeMembershipStoreContract(
       for (const record of records) await store.addConnection(record);
     };
     const sorted = (ids: readonly string[]): string[] => [...ids].sort();
+    /** Both steps of a removal. */
+    const removeConnections = async (ids: readonly string[], options?: RemoveOptions) => {
+      const removed = await store.detachConnections(ids, options);
+      await store.removeMemberships(removed);
+      return removed;
+    };
+    const roomsOf = async (id: string) => sorted((await store.getConnection(id))?.rooms ?? []);
     const byId = <T extends { readonly id: string }>(connections: readonly T[]): T[] =>
       [...connections].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
 
@@ -166,7 +173,7 @@ export function describeMembershipStoreContract(
         // Assess
         expect(sorted(await store.members('/', 'lobby'))).toEqual(sorted([record.id, other.id]));
         expect(await store.members('/', 'news')).toEqual([record.id]);
-        expect((await store.getConnection(record.id))?.rooms).toEqual(['lobby', 'news']);
+        expect(await roomsOf(record.id)).toEqual(['lobby', 'news']);
       });
 
       it('lists each room once when joined twice, and never lists the own room', async () => {
@@ -194,14 +201,14 @@ export function describeMembershipStoreContract(
         await store.join(record, ['second']);
 
         // Assess
-        expect((await store.getConnection(record.id))?.rooms).toEqual(['first', 'second']);
+        expect(await roomsOf(record.id)).toEqual(['first', 'second']);
       });
 
       it('rejects with ConnectionGoneError and leaves no membership when the connection is gone', async () => {
         // Prepare
         const record = aConnection();
         await store.addConnection(record);
-        await store.removeConnections([record.id]);
+        await removeConnections([record.id]);
 
         // Act
         const joining = store.join(record, ['lobby']);
@@ -210,6 +217,85 @@ export function describeMembershipStoreContract(
         await expect(joining).rejects.toBeInstanceOf(ConnectionGoneError);
         expect(await store.members('/', 'lobby')).toEqual([]);
         expect(await store.getConnection(record.id)).toBeUndefined();
+      });
+
+      it('joins up to maxRooms rooms, and a join past it rejects with RoomLimitError and writes nothing', async () => {
+        // Prepare
+        const record = aConnection();
+        await store.addConnection(record);
+        await store.join(record, ['a', 'b'], { maxRooms: 3 });
+
+        // Act
+        const pastTheCap = store.join({ ...record, rooms: ['a', 'b'] }, ['c', 'd'], {
+          maxRooms: 3,
+        });
+
+        // Assess
+        await expect(pastTheCap).rejects.toBeInstanceOf(RoomLimitError);
+        expect(await roomsOf(record.id)).toEqual(['a', 'b']);
+        expect(await store.members('/', 'c')).toEqual([]);
+        expect(await store.members('/', 'd')).toEqual([]);
+        await store.join({ ...record, rooms: ['a', 'b'] }, ['c'], { maxRooms: 3 });
+        expect(await roomsOf(record.id)).toEqual(['a', 'b', 'c']);
+      });
+
+      it('counts the rooms the socket holds, not the outdated record it was given', async () => {
+        // Prepare
+        const record = aConnection();
+        await store.addConnection(record);
+        await store.join(record, ['a', 'b'], { maxRooms: 3 });
+
+        // Act
+        const pastTheCap = store.join(record, ['c', 'd'], { maxRooms: 3 });
+
+        // Assess
+        await expect(pastTheCap).rejects.toBeInstanceOf(RoomLimitError);
+        expect(await store.members('/', 'c')).toEqual([]);
+      });
+
+      it('joins rooms the socket already holds at the cap', async () => {
+        // Prepare
+        const record = aConnection();
+        await store.addConnection(record);
+        await store.join(record, ['a', 'b'], { maxRooms: 2 });
+
+        // Act
+        await store.join({ ...record, rooms: ['a', 'b'] }, ['b', 'a'], { maxRooms: 2 });
+
+        // Assess
+        expect(await roomsOf(record.id)).toEqual(['a', 'b']);
+      });
+
+      it('joins more rooms in one call than one transaction holds', async () => {
+        // Prepare
+        const record = aConnection();
+        await store.addConnection(record);
+        const rooms = Array.from({ length: 150 }, (_, index) => `room-${index}`);
+
+        // Act
+        await store.join(record, rooms, { maxRooms: 150 });
+
+        // Assess
+        expect(await roomsOf(record.id)).toEqual(sorted(rooms));
+        expect(await store.members('/', 'room-149')).toEqual([record.id]);
+      });
+
+      it('rejects a join detached meanwhile and leaves no membership behind', async () => {
+        // Prepare
+        const record = aConnection();
+        await store.addConnection(record);
+        await store.join(record, ['lobby']);
+        const removed = await store.detachConnections([record.id]);
+
+        // Act
+        const joining = store.join({ ...record, rooms: ['lobby'] }, ['news']);
+
+        // Assess
+        await expect(joining).rejects.toBeInstanceOf(ConnectionGoneError);
+        await store.removeMemberships(removed);
+        expect(await store.members('/', 'news')).toEqual([]);
+        expect(await store.members('/', 'lobby')).toEqual([]);
+        expect(await store.members('/')).toEqual([]);
       });
     });
 
@@ -231,7 +317,7 @@ export function describeMembershipStoreContract(
         expect(await store.members('/', 'lobby')).toEqual([other.id]);
         expect(await store.members('/', 'sport')).toEqual([]);
         expect(await store.members('/', 'news')).toEqual([record.id]);
-        expect((await store.getConnection(record.id))?.rooms).toEqual(['news']);
+        expect(await roomsOf(record.id)).toEqual(['news']);
       });
 
       it('keeps the connection in its namespace and its own room', async () => {
@@ -251,7 +337,7 @@ export function describeMembershipStoreContract(
         // Prepare
         const record = aConnection();
         await store.addConnection(record);
-        await store.removeConnections([record.id]);
+        await removeConnections([record.id]);
 
         // Act
         const leaving = store.leave(record, ['lobby']);
@@ -261,7 +347,7 @@ export function describeMembershipStoreContract(
       });
     });
 
-    describe('Method: removeConnections', () => {
+    describe('Methods: detachConnections and removeMemberships', () => {
       it('removes the connections and every membership of theirs, and nothing else', async () => {
         // Prepare
         const gone = aConnection({ ns: '/chat' });
@@ -273,7 +359,7 @@ export function describeMembershipStoreContract(
         await store.join(staying, ['lobby']);
 
         // Act
-        await store.removeConnections([gone.id, alsoGone.id]);
+        await removeConnections([gone.id, alsoGone.id]);
 
         // Assess
         expect(await store.getConnection(gone.id)).toBeUndefined();
@@ -285,6 +371,25 @@ export function describeMembershipStoreContract(
         expect(await store.members('/', 'lobby')).toEqual([]);
         expect(await store.members('/chat', gone.id)).toEqual([]);
         expect(await store.getConnection(staying.id)).toEqual({ ...staying, rooms: ['lobby'] });
+      });
+
+      it('detaches first: the memberships stay until removeMemberships, which may run twice', async () => {
+        // Prepare
+        const record = aConnection({ ns: '/steps' });
+        await store.addConnection(record);
+        await store.join(record, ['lobby']);
+
+        // Act
+        const removed = await store.detachConnections([record.id]);
+
+        // Assess
+        expect(await store.getConnection(record.id)).toBeUndefined();
+        expect(await store.members('/steps', 'lobby')).toEqual([record.id]);
+        await store.removeMemberships(removed);
+        await store.removeMemberships(removed);
+        expect(await store.members('/steps', 'lobby')).toEqual([]);
+        expect(await store.members('/steps')).toEqual([]);
+        expect(await store.members('/steps', record.id)).toEqual([]);
       });
 
       it('resolves with the connections it removed: id, namespace, rooms and user', async () => {
@@ -299,7 +404,7 @@ export function describeMembershipStoreContract(
         await store.join(ada, ['lobby', 'news']);
 
         // Act
-        const removed = await store.removeConnections([ada.id, anonymous.id, 'unknownId0000A=']);
+        const removed = await removeConnections([ada.id, anonymous.id, 'unknownId0000A=']);
 
         // Assess
         expect(byId(removed)).toEqual(
@@ -317,7 +422,7 @@ export function describeMembershipStoreContract(
         await store.addConnection(record);
 
         // Act
-        const removed = await store.removeConnections([record.id, record.id]);
+        const removed = await removeConnections([record.id, record.id]);
 
         // Assess
         expect(removed).toEqual([{ id: record.id, ns: '/', rooms: ['lobby'] }]);
@@ -327,10 +432,10 @@ export function describeMembershipStoreContract(
         // Prepare
         const record = aConnection();
         await store.addConnection(record);
-        await store.removeConnections([record.id]);
+        await removeConnections([record.id]);
 
         // Act
-        const removed = await store.removeConnections([record.id, 'unknownId0000A=']);
+        const removed = await removeConnections([record.id, 'unknownId0000A=']);
 
         // Assess
         expect(removed).toEqual([]);
@@ -347,7 +452,7 @@ export function describeMembershipStoreContract(
         await addAll([old, young]);
 
         // Act
-        const removed = await store.removeConnections([old.id, young.id], {
+        const removed = await removeConnections([old.id, young.id], {
           connectedBefore: 2_000,
         });
 
@@ -359,10 +464,10 @@ export function describeMembershipStoreContract(
         // Prepare
         const record = aConnection();
         await store.addConnection(record);
-        await store.removeConnections([record.id]);
+        await removeConnections([record.id]);
 
         // Act
-        const again = store.removeConnections([record.id, record.id, 'unknownId0000A=']);
+        const again = removeConnections([record.id, record.id, 'unknownId0000A=']);
 
         // Assess
         await expect(again).resolves.toEqual([]);
@@ -376,7 +481,7 @@ export function describeMembershipStoreContract(
         await addAll([old, young]);
 
         // Act
-        await store.removeConnections([old.id, young.id], { connectedBefore: 2_000 });
+        await removeConnections([old.id, young.id], { connectedBefore: 2_000 });
 
         // Assess
         expect(await store.getConnection(old.id)).toBeUndefined();
@@ -387,7 +492,7 @@ export function describeMembershipStoreContract(
 
       it('resolves for an empty list', async () => {
         // Act
-        const removing = store.removeConnections([]);
+        const removing = removeConnections([]);
 
         // Assess
         await expect(removing).resolves.toEqual([]);
@@ -401,7 +506,7 @@ export function describeMembershipStoreContract(
         await addAll(records);
 
         // Act
-        await store.removeConnections(records.map((record) => record.id));
+        await removeConnections(records.map((record) => record.id));
 
         // Assess
         expect(await store.members('/many')).toEqual([]);

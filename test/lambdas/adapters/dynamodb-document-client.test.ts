@@ -76,7 +76,7 @@ describe('Function: createDynamoDbDocumentClient', () => {
             pk: { S: 'conn#K00000000000001=' },
             sk: { S: 'conn' },
             ns: { S: '/' },
-            rooms: { L: [{ S: 'lobby' }] },
+            rooms: { SS: ['lobby'] },
             data: { M: {} },
             connectedAt: { N: '1700000000000' },
             ttl: { N: '1700008100' },

@@ -1,21 +1,29 @@
-import { ConditionalCheckFailedException, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import {
-  BatchGetCommand,
-  type BatchGetCommandInput,
+  type CancellationReason,
+  ConditionalCheckFailedException,
+  DynamoDBClient,
+  TransactionCanceledException,
+} from '@aws-sdk/client-dynamodb';
+import {
   BatchWriteCommand,
   type BatchWriteCommandInput,
+  DeleteCommand,
   DynamoDBDocumentClient,
   GetCommand,
   QueryCommand,
+  TransactWriteCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-jest';
 import { DynamoDbMembershipStore } from '../../../lambdas/adapters/dynamodb-membership-store';
-import { ConnectionGoneError } from '../../../lambdas/core/errors';
+import { ConnectionGoneError, RoomLimitError } from '../../../lambdas/core/errors';
 import type { ConnectionRecord } from '../../../lambdas/core/types';
+import { FakeChatTable } from '../../support/fake-chat-table';
+import { describeMembershipStoreContract } from '../../support/membership-store-contract';
 
 const TABLE_NAME = 'chat';
+const ID = 'R1kmxc2VNjMCFIA=';
 const ddbMock = mockClient(DynamoDBDocumentClient);
 
 const record: ConnectionRecord = {
@@ -70,6 +78,28 @@ function conditionFailed(
   });
 }
 
+const NONE: CancellationReason = { Code: 'None' };
+
+function cancelled(reasons: CancellationReason[]): TransactionCanceledException {
+  return new TransactionCanceledException({
+    message: 'Transaction cancelled',
+    $metadata: {},
+    CancellationReasons: reasons,
+  });
+}
+
+/** The actions of every TransactWrite sent, in order. */
+function sentTransactions() {
+  return ddbMock.commandCalls(TransactWriteCommand).map((call) => call.args[0].input.TransactItems);
+}
+
+describeMembershipStoreContract('DynamoDbMembershipStore on FakeChatTable', () => {
+  ddbMock.reset();
+  const table = new FakeChatTable(TABLE_NAME, 7);
+  table.attach(ddbMock);
+  return storeWith({ pageSize: 7 });
+});
+
 describe('Class: DynamoDbMembershipStore', () => {
   beforeEach(() => {
     ddbMock.on(BatchWriteCommand).resolves({});
@@ -98,17 +128,20 @@ describe('Class: DynamoDbMembershipStore', () => {
               pk: 'conn#R1kmxc2VNjMCFIA=',
               sk: 'conn',
               ns: '/chat',
-              rooms: [],
               data: { user: 'ada' },
               connectedAt: 1_700_000_000_000,
               ttl: 1_700_007_200,
             },
           },
         },
-        { PutRequest: { Item: { pk: 'ns#/chat', sk: 'R1kmxc2VNjMCFIA=', ttl: 1_700_007_200 } } },
         {
           PutRequest: {
-            Item: { pk: 'room#/chat#R1kmxc2VNjMCFIA=', sk: 'R1kmxc2VNjMCFIA=', ttl: 1_700_007_200 },
+            Item: { pk: 'ns#/chat', sk: ID, conn: ID, ttl: 1_700_007_200 },
+          },
+        },
+        {
+          PutRequest: {
+            Item: { pk: `room#/chat#${ID}`, sk: ID, conn: ID, ttl: 1_700_007_200 },
           },
         },
       ]);
@@ -135,7 +168,7 @@ describe('Class: DynamoDbMembershipStore', () => {
           pk: 'conn#R1kmxc2VNjMCFIA=',
           sk: 'conn',
           ns: '/chat',
-          rooms: ['lobby'],
+          rooms: new Set(['news', 'lobby']),
           data: { user: 'ada' },
           connectedAt: 1_700_000_000_000,
           ttl: 1_700_007_200,
@@ -147,7 +180,7 @@ describe('Class: DynamoDbMembershipStore', () => {
       const found = await store.getConnection(record.id);
 
       // Assess
-      expect(found).toEqual({ ...record, rooms: ['lobby'] });
+      expect(found).toEqual({ ...record, rooms: ['lobby', 'news'] });
       expect(ddbMock).toHaveReceivedCommandWith(GetCommand, {
         TableName: TABLE_NAME,
         Key: { pk: 'conn#R1kmxc2VNjMCFIA=', sk: 'conn' },
@@ -215,255 +248,270 @@ describe('Class: DynamoDbMembershipStore', () => {
   });
 
   describe('Method: join', () => {
-    it('writes the room memberships, then appends the rooms under a condition that the connection exists', async () => {
+    it('adds the rooms to the set and puts their memberships in one transaction conditioned on the socket and the cap', async () => {
       // Prepare
-      ddbMock.on(UpdateCommand).resolves({});
+      ddbMock.on(TransactWriteCommand).resolves({});
       const store = storeWith();
 
       // Act
-      await store.join({ ...record, rooms: ['lobby'] }, ['lobby', 'news']);
+      await store.join({ ...record, rooms: ['lobby'] }, ['lobby', 'news'], { maxRooms: 100 });
 
       // Assess
-      expect(sentWrites()).toEqual([
-        { PutRequest: { Item: { pk: 'room#/chat#lobby', sk: record.id, ttl: record.expiresAt } } },
-        { PutRequest: { Item: { pk: 'room#/chat#news', sk: record.id, ttl: record.expiresAt } } },
+      expect(ddbMock).toHaveReceivedCommandTimes(TransactWriteCommand, 1);
+      expect(ddbMock).not.toHaveReceivedCommand(BatchWriteCommand);
+      expect(sentTransactions()[0]).toEqual([
+        {
+          Update: {
+            TableName: TABLE_NAME,
+            Key: { pk: `conn#${ID}`, sk: 'conn' },
+            UpdateExpression: 'ADD #rooms :rooms',
+            ConditionExpression:
+              'attribute_exists(#pk) AND (attribute_not_exists(#rooms) OR size(#rooms) <= :budget) AND contains(#rooms, :held0)',
+            ExpressionAttributeNames: { '#rooms': 'rooms', '#pk': 'pk' },
+            ExpressionAttributeValues: {
+              ':rooms': new Set(['lobby', 'news']),
+              ':budget': 99,
+              ':held0': 'lobby',
+            },
+            ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+          },
+        },
+        {
+          Put: {
+            TableName: TABLE_NAME,
+            Item: { pk: 'room#/chat#lobby', sk: ID, conn: ID, ttl: 1_700_007_200 },
+          },
+        },
+        {
+          Put: {
+            TableName: TABLE_NAME,
+            Item: { pk: 'room#/chat#news', sk: ID, conn: ID, ttl: 1_700_007_200 },
+          },
+        },
       ]);
-      expect(ddbMock).toHaveReceivedCommandTimes(UpdateCommand, 1);
-      const update = ddbMock.commandCalls(UpdateCommand)[0]?.args[0].input;
-      expect(update?.Key).toEqual({ pk: `conn#${record.id}`, sk: 'conn' });
-      expect(update?.ConditionExpression).toContain('attribute_exists(#pk)');
-      expect(update?.ExpressionAttributeValues).toEqual({
-        ':next': ['lobby', 'news'],
-        ':current': ['lobby'],
-      });
     });
 
-    it('rejects with ConnectionGoneError and deletes the memberships it wrote when the connection is gone', async () => {
+    it('rejects with ConnectionGoneError when the socket item is gone, and writes nothing else', async () => {
       // Prepare
-      ddbMock.on(UpdateCommand).rejects(conditionFailed());
-      const store = storeWith();
-
-      // Act
-      const joining = store.join(record, ['lobby', 'news']);
-
-      // Assess
-      await expect(joining).rejects.toBeInstanceOf(ConnectionGoneError);
-      expect(deletedKeys()).toEqual([
-        `room#/chat#lobby ${record.id}`,
-        `room#/chat#news ${record.id}`,
-      ]);
-    });
-
-    it('retries with the stored rooms when the record it was given is outdated', async () => {
-      // Prepare
-      ddbMock
-        .on(UpdateCommand)
-        .rejectsOnce(
-          conditionFailed({ pk: { S: `conn#${record.id}` }, rooms: { L: [{ S: 'first' }] } }),
-        )
-        .resolves({});
-      const store = storeWith();
-
-      // Act
-      await store.join(record, ['second']);
-
-      // Assess
-      expect(ddbMock).toHaveReceivedCommandTimes(UpdateCommand, 2);
-      expect(
-        ddbMock.commandCalls(UpdateCommand)[1]?.args[0].input.ExpressionAttributeValues,
-      ).toEqual({
-        ':next': ['first', 'second'],
-        ':current': ['first'],
-      });
-      expect(deletedKeys()).toEqual([]);
-    });
-
-    it('rethrows other errors without deleting memberships', async () => {
-      // Prepare
-      const throttled = Object.assign(new Error('slow down'), {
-        name: 'ProvisionedThroughputExceededException',
-      });
-      ddbMock.on(UpdateCommand).rejects(throttled);
+      ddbMock.on(TransactWriteCommand).rejects(cancelled([{ Code: 'ConditionalCheckFailed' }]));
       const store = storeWith();
 
       // Act
       const joining = store.join(record, ['lobby']);
 
       // Assess
-      await expect(joining).rejects.toBe(throttled);
-      expect(deletedKeys()).toEqual([]);
+      await expect(joining).rejects.toBeInstanceOf(ConnectionGoneError);
+      expect(ddbMock).toHaveReceivedCommandTimes(TransactWriteCommand, 1);
+      expect(ddbMock).not.toHaveReceivedCommand(BatchWriteCommand);
     });
-  });
 
-  describe('Method: leave', () => {
-    it('deletes the room memberships and removes the rooms from the list', async () => {
+    it('refuses a join past the cap without a request when it names more rooms than the cap', async () => {
       // Prepare
-      ddbMock.on(UpdateCommand).resolves({});
       const store = storeWith();
 
       // Act
-      await store.leave({ ...record, rooms: ['lobby', 'news'] }, ['lobby']);
+      const joining = store.join(record, ['a', 'b', 'c'], { maxRooms: 2 });
 
       // Assess
-      expect(deletedKeys()).toEqual([`room#/chat#lobby ${record.id}`]);
-      expect(
-        ddbMock.commandCalls(UpdateCommand)[0]?.args[0].input.ExpressionAttributeValues,
-      ).toEqual({
-        ':next': ['news'],
-        ':current': ['lobby', 'news'],
-      });
+      await expect(joining).rejects.toBeInstanceOf(RoomLimitError);
+      expect(ddbMock.calls()).toHaveLength(0);
     });
 
-    it('resolves when the connection is gone', async () => {
+    it('retries with the rooms the socket holds when the record was outdated, then refuses past the cap', async () => {
       // Prepare
-      ddbMock.on(UpdateCommand).rejects(conditionFailed());
-      const store = storeWith();
-
-      // Act
-      const leaving = store.leave({ ...record, rooms: ['lobby'] }, ['lobby']);
-
-      // Assess
-      await expect(leaving).resolves.toBeUndefined();
-      expect(deletedKeys()).toEqual([`room#/chat#lobby ${record.id}`]);
-    });
-  });
-
-  describe('Method: removeConnections', () => {
-    it('deletes the connection, its namespace membership, its own room and every joined room', async () => {
-      // Prepare
-      ddbMock.on(BatchGetCommand).resolves({
-        Responses: {
-          [TABLE_NAME]: [{ pk: `conn#${record.id}`, ns: '/chat', rooms: ['lobby', 'news'] }],
-        },
-      });
-      const store = storeWith();
-
-      // Act
-      await store.removeConnections([record.id, 'unknownId0000A=']);
-
-      // Assess
-      expect(deletedKeys()).toEqual([
-        `ns#/chat ${record.id}`,
-        `room#/chat#${record.id} ${record.id}`,
-        `room#/chat#lobby ${record.id}`,
-        `room#/chat#news ${record.id}`,
-        `conn#${record.id} conn`,
-      ]);
-      expect(sentWrites().every((request) => request.PutRequest === undefined)).toBe(true);
-    });
-
-    it('reads the connections in chunks of 100 and deletes in batches of at most 25', async () => {
-      // Prepare
-      const ids = Array.from({ length: 150 }, (_, index) => `id-${index}`);
-      ddbMock.on(BatchGetCommand).callsFake((input: BatchGetCommandInput) => ({
-        Responses: {
-          [TABLE_NAME]: (input.RequestItems?.[TABLE_NAME]?.Keys ?? []).map((key) => ({
-            pk: key.pk,
-            ns: '/',
-            rooms: ['lobby'],
-          })),
-        },
-      }));
-      const store = storeWith();
-
-      // Act
-      await store.removeConnections(ids);
-
-      // Assess
-      const keysRead = ddbMock
-        .commandCalls(BatchGetCommand)
-        .map((call) => call.args[0].input.RequestItems?.[TABLE_NAME]?.Keys?.length);
-      expect(keysRead).toEqual([100, 50]);
-      expect(Math.max(...sentBatchSizes())).toBeLessThanOrEqual(25);
-      expect(new Set(deletedKeys()).size).toBe(150 * 4);
-      expect(deletedKeys()).toHaveLength(150 * 4);
-    });
-
-    it('retries unprocessed keys and unprocessed deletes until all are done', async () => {
-      // Prepare
-      const ids = ['a', 'b'];
+      const held = { SS: ['a', 'b'] };
       ddbMock
-        .on(BatchGetCommand)
-        .resolvesOnce({
-          Responses: { [TABLE_NAME]: [{ pk: 'conn#a', ns: '/', rooms: [] }] },
-          UnprocessedKeys: { [TABLE_NAME]: { Keys: [{ pk: 'conn#b', sk: 'conn' }] } },
-        })
-        .resolvesOnce({ Responses: { [TABLE_NAME]: [{ pk: 'conn#b', ns: '/', rooms: [] }] } });
+        .on(TransactWriteCommand)
+        .rejects(cancelled([{ Code: 'ConditionalCheckFailed', Item: { rooms: held } }, NONE]));
+      const store = storeWith();
+
+      // Act
+      const joining = store.join(record, ['c'], { maxRooms: 2 });
+
+      // Assess
+      await expect(joining).rejects.toBeInstanceOf(RoomLimitError);
+      expect(ddbMock).toHaveReceivedCommandTimes(TransactWriteCommand, 1);
+    });
+
+    it('retries a transaction another one held, then succeeds', async () => {
+      // Prepare
       ddbMock
-        .on(BatchWriteCommand)
-        .callsFakeOnce((input: BatchWriteCommandInput) => ({
-          UnprocessedItems: { [TABLE_NAME]: input.RequestItems?.[TABLE_NAME]?.slice(1) ?? [] },
-        }))
+        .on(TransactWriteCommand)
+        .rejectsOnce(cancelled([NONE, { Code: 'TransactionConflict' }]))
         .resolves({});
       const store = storeWith();
 
       // Act
-      await store.removeConnections(ids);
+      await store.join(record, ['lobby']);
 
       // Assess
-      expect(ddbMock).toHaveReceivedCommandTimes(BatchGetCommand, 2);
-      expect(
-        ddbMock.commandCalls(BatchGetCommand)[1]?.args[0].input.RequestItems?.[TABLE_NAME]?.Keys,
-      ).toEqual([{ pk: 'conn#b', sk: 'conn' }]);
-      expect(new Set(deletedKeys())).toEqual(
-        new Set(['ns#/ a', 'room#/#a a', 'ns#/ b', 'room#/#b b', 'conn#a conn', 'conn#b conn']),
-      );
-      expect(sentBatchSizes()).toEqual([4, 3, 2]);
+      expect(ddbMock).toHaveReceivedCommandTimes(TransactWriteCommand, 2);
     });
 
-    it('gives up after maxBatchAttempts when DynamoDB keeps items unprocessed', async () => {
+    it('splits a join of more rooms than one transaction holds, and undoes the done part when a later one fails', async () => {
       // Prepare
-      ddbMock
-        .on(BatchGetCommand)
-        .resolves({ Responses: { [TABLE_NAME]: [{ pk: 'conn#a', ns: '/', rooms: [] }] } });
-      ddbMock.on(BatchWriteCommand).callsFake((input: BatchWriteCommandInput) => ({
-        UnprocessedItems: input.RequestItems,
-      }));
-      const store = storeWith({ maxBatchAttempts: 3 });
+      const failure = Object.assign(new Error('throttled'), { name: 'ThrottlingException' });
+      ddbMock.on(TransactWriteCommand).resolvesOnce({}).rejectsOnce(failure).resolves({});
+      const store = storeWith();
+      const rooms = Array.from({ length: 120 }, (_, index) => `room-${index}`);
 
       // Act
-      const removing = store.removeConnections(['a']);
+      const joining = store.join(record, rooms);
 
       // Assess
-      await expect(removing).rejects.toThrow(/unprocessed after 3 attempts/);
-      expect(ddbMock).toHaveReceivedCommandTimes(BatchWriteCommand, 3);
+      await expect(joining).rejects.toBe(failure);
+      const [first, second, undo] = sentTransactions();
+      expect(first).toHaveLength(100);
+      expect(second).toHaveLength(22);
+      expect(undo?.[0]?.Update?.UpdateExpression).toBe('DELETE #rooms :rooms');
+      expect(undo?.[0]?.Update?.ExpressionAttributeValues?.[':rooms']).toEqual(
+        new Set(rooms.slice(0, 99)),
+      );
+      expect(undo).toHaveLength(100);
     });
 
-    it('keeps the connections that connected at or after connectedBefore', async () => {
+    it('rethrows other errors', async () => {
       // Prepare
-      ddbMock.on(BatchGetCommand).resolves({
-        Responses: {
-          [TABLE_NAME]: [
-            { pk: 'conn#old', ns: '/', rooms: [], connectedAt: 1_000 },
-            { pk: 'conn#young', ns: '/', rooms: [], connectedAt: 2_000 },
-          ],
+      const failure = Object.assign(new Error('denied'), { name: 'AccessDeniedException' });
+      ddbMock.on(TransactWriteCommand).rejects(failure);
+      const store = storeWith();
+
+      // Act
+      const joining = store.join(record, ['lobby']);
+
+      // Assess
+      await expect(joining).rejects.toBe(failure);
+    });
+  });
+
+  describe('Method: leave', () => {
+    it('deletes the rooms from the set and their memberships in one transaction', async () => {
+      // Prepare
+      ddbMock.on(TransactWriteCommand).resolves({});
+      const store = storeWith();
+
+      // Act
+      await store.leave({ ...record, rooms: ['lobby'] }, ['lobby', ID]);
+
+      // Assess
+      expect(sentTransactions()).toEqual([
+        [
+          {
+            Update: {
+              TableName: TABLE_NAME,
+              Key: { pk: `conn#${ID}`, sk: 'conn' },
+              UpdateExpression: 'DELETE #rooms :rooms',
+              ConditionExpression: 'attribute_exists(#pk)',
+              ExpressionAttributeNames: { '#rooms': 'rooms', '#pk': 'pk' },
+              ExpressionAttributeValues: { ':rooms': new Set(['lobby']) },
+            },
+          },
+          { Delete: { TableName: TABLE_NAME, Key: { pk: 'room#/chat#lobby', sk: ID } } },
+        ],
+      ]);
+    });
+
+    it('deletes the memberships anyway when the socket is gone', async () => {
+      // Prepare
+      ddbMock.on(TransactWriteCommand).rejects(cancelled([{ Code: 'ConditionalCheckFailed' }]));
+      const store = storeWith();
+
+      // Act
+      await store.leave(record, ['lobby']);
+
+      // Assess
+      expect(deletedKeys()).toEqual([`room#/chat#lobby ${ID}`]);
+    });
+  });
+
+  describe('Method: detachConnections', () => {
+    it('deletes each socket item returning what it held, and nothing else', async () => {
+      // Prepare
+      ddbMock.on(DeleteCommand).resolves({
+        Attributes: {
+          ns: '/chat',
+          rooms: new Set(['news', 'lobby']),
+          data: { user: { id: 'ada', name: 'Ada' } },
         },
       });
       const store = storeWith();
 
       // Act
-      await store.removeConnections(['old', 'young'], { connectedBefore: 2_000 });
+      const removed = await store.detachConnections([ID, ID]);
 
       // Assess
-      expect(deletedKeys()).toEqual(['ns#/ old', 'room#/#old old', 'conn#old conn']);
-      expect(
-        ddbMock.commandCalls(BatchGetCommand)[0]?.args[0].input.RequestItems?.[TABLE_NAME],
-      ).toMatchObject({
-        ProjectionExpression: expect.stringContaining('#connectedAt'),
-        ConsistentRead: true,
+      expect(removed).toEqual([
+        { id: ID, ns: '/chat', rooms: ['lobby', 'news'], user: { id: 'ada', name: 'Ada' } },
+      ]);
+      expect(ddbMock).toHaveReceivedCommandTimes(DeleteCommand, 1);
+      expect(ddbMock).toHaveReceivedCommandWith(DeleteCommand, {
+        Key: { pk: `conn#${ID}`, sk: 'conn' },
+        ConditionExpression: 'attribute_exists(#pk)',
+        ReturnValues: 'ALL_OLD',
       });
+      expect(ddbMock).not.toHaveReceivedCommand(BatchWriteCommand);
     });
 
-    it('sends nothing when no connection is found', async () => {
+    it('deletes only sockets connected before connectedBefore, skipping the others', async () => {
       // Prepare
-      ddbMock.on(BatchGetCommand).resolves({ Responses: { [TABLE_NAME]: [] } });
+      ddbMock.on(DeleteCommand).rejects(conditionFailed());
       const store = storeWith();
 
       // Act
-      await store.removeConnections(['unknownId0000A=']);
+      const removed = await store.detachConnections([ID], { connectedBefore: 5 });
 
       // Assess
-      expect(ddbMock).not.toHaveReceivedCommand(BatchWriteCommand);
+      expect(removed).toEqual([]);
+      expect(ddbMock).toHaveReceivedCommandWith(DeleteCommand, {
+        ConditionExpression: '#connectedAt < :before',
+        ExpressionAttributeValues: { ':before': 5 },
+      });
+    });
+
+    it('rethrows other errors', async () => {
+      // Prepare
+      const failure = Object.assign(new Error('denied'), { name: 'AccessDeniedException' });
+      ddbMock.on(DeleteCommand).rejects(failure);
+      const store = storeWith();
+
+      // Act
+      const detaching = store.detachConnections([ID]);
+
+      // Assess
+      await expect(detaching).rejects.toBe(failure);
+    });
+  });
+
+  describe('Method: removeMemberships', () => {
+    it('deletes the namespace membership, the own room and every room, in batches of at most 25', async () => {
+      // Prepare
+      const store = storeWith();
+      const rooms = Array.from({ length: 30 }, (_, index) => `room-${index}`);
+
+      // Act
+      await store.removeMemberships([{ id: ID, ns: '/chat', rooms }]);
+
+      // Assess
+      expect(sentBatchSizes()).toEqual([25, 7]);
+      expect(deletedKeys().slice(0, 3)).toEqual([
+        `ns#/chat ${ID}`,
+        `room#/chat#${ID} ${ID}`,
+        `room#/chat#room-0 ${ID}`,
+      ]);
+    });
+
+    it('retries unprocessed deletes until all are done, and gives up after maxBatchAttempts', async () => {
+      // Prepare
+      const unprocessed = { DeleteRequest: { Key: { pk: 'ns#/chat', sk: ID } } };
+      ddbMock.on(BatchWriteCommand).resolves({ UnprocessedItems: { [TABLE_NAME]: [unprocessed] } });
+      const store = storeWith({ maxBatchAttempts: 3 });
+
+      // Act
+      const removing = store.removeMemberships([{ id: ID, ns: '/chat', rooms: [] }]);
+
+      // Assess
+      await expect(removing).rejects.toThrow('unprocessed after 3 attempts');
+      expect(ddbMock).toHaveReceivedCommandTimes(BatchWriteCommand, 3);
     });
   });
 

@@ -620,7 +620,7 @@ describe('Class: Adapter', () => {
       const [a, b] = await add(record('/', ['lobby']), record('/', ['lobby']));
       delivery.markGone(b as string);
       const logger = { debug: jest.fn(), info: jest.fn(), warn: jest.fn(), error: jest.fn() };
-      jest.spyOn(store, 'removeConnections').mockRejectedValue(new Error('throttled'));
+      jest.spyOn(store, 'detachConnections').mockRejectedValue(new Error('throttled'));
       const watched = new Adapter({ store, delivery, logger });
 
       // Act

@@ -145,7 +145,7 @@ describe('Class: PresenceTracker', () => {
       const tracked = withoutStore.entered(ann, ['lobby']);
 
       // Assess
-      await expect(untracked).resolves.toBeUndefined();
+      await expect(untracked).resolves.toEqual([]);
       await expect(tracked).rejects.toThrow(
         'Namespace / tracks presence but no presence store is set',
       );
@@ -275,7 +275,7 @@ describe('Class: PresenceTracker', () => {
       await tracker().entered(watcher, ['lobby', 'dev']);
       await tracker().entered(ann, ['lobby', 'dev', 'quiet:a']);
       delivery.clearFrames();
-      const removed = await store.removeConnections([ann.id]);
+      const removed = await store.detachConnections([ann.id]);
 
       // Act
       await tracker().removed(removed, 'gone');
@@ -303,7 +303,7 @@ describe('Class: PresenceTracker', () => {
         .mockImplementation((ns, room, userId, id) =>
           id === failing.id ? Promise.reject(new Error('throttled')) : exit(ns, room, userId, id),
         );
-      const removed = await store.removeConnections([failing.id, fine.id]);
+      const removed = await store.detachConnections([failing.id, fine.id]);
 
       // Act
       const removing = tracker().removed(removed, 'disconnect');
@@ -329,7 +329,7 @@ describe('Class: PresenceTracker', () => {
     it('logs a missing presence store instead of throwing', async () => {
       // Prepare
       const ann = await connect(['lobby'], alice);
-      const removed = await store.removeConnections([ann.id]);
+      const removed = await store.detachConnections([ann.id]);
 
       // Act
       const removing = tracker({ store: undefined }).removed(removed, 'gone');

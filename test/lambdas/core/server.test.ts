@@ -851,7 +851,7 @@ describe('Class: Server', () => {
       nsp.on('join', async (socket) => socket.join('lobby'));
       const id = await harness.connect('/');
       const removed = await harness.connect('/');
-      await harness.store.removeConnections([removed]);
+      await harness.store.detachConnections([removed]);
 
       // Act
       await harness.sendRaw(id, '{"action":5,"ack":1}');
@@ -985,7 +985,7 @@ describe('Class: Server', () => {
       harness.server.of('/');
       const id = await harness.connect('/');
       harness.delivery.markGone(id);
-      jest.spyOn(harness.store, 'removeConnections').mockRejectedValue(new Error('throttled'));
+      jest.spyOn(harness.store, 'detachConnections').mockRejectedValue(new Error('throttled'));
 
       // Act
       const delivering = harness.server.deliverAfterConnect(id, ['{"event":"hello"}']);

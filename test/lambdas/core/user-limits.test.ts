@@ -103,7 +103,7 @@ describe('Class: UserLimits', () => {
       const ids: string[] = [];
       for (let index = 0; index < 3; index++) ids.push(await chat.connect('/', {}, alice));
       // Gone without `$disconnect`, expired by TTL: the store forgot them, the slots did not.
-      await chat.store.removeConnections(ids.slice(0, 2));
+      await chat.store.removeMemberships(await chat.store.detachConnections(ids.slice(0, 2)));
 
       // Act
       const results = [await connectAs(chat, alice), await connectAs(chat, alice)];

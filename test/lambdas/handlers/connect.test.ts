@@ -39,15 +39,18 @@ describe('Handler: connect', () => {
                   pk: `conn#${id}`,
                   sk: 'conn',
                   ns: '/',
-                  rooms: [],
                   data: {},
                   connectedAt,
                   ttl: ttlOf(connectedAt),
                 },
               },
             },
-            { PutRequest: { Item: { pk: 'ns#/', sk: id, ttl: ttlOf(connectedAt) } } },
-            { PutRequest: { Item: { pk: `room#/#${id}`, sk: id, ttl: ttlOf(connectedAt) } } },
+            { PutRequest: { Item: { pk: 'ns#/', sk: id, conn: id, ttl: ttlOf(connectedAt) } } },
+            {
+              PutRequest: {
+                Item: { pk: `room#/#${id}`, sk: id, conn: id, ttl: ttlOf(connectedAt) },
+              },
+            },
           ],
         },
       });
@@ -207,7 +210,7 @@ describe('Handler: connect', () => {
       expect(result).toEqual({ statusCode: 200 });
       expect(aws.table.get(`conn#${second}`, 'conn')).toMatchObject({
         ns: '/notification',
-        rooms: ['room1', 'room2'],
+        rooms: new Set(['room1', 'room2']),
       });
       expect(aws.table.keysOf(second)).toEqual(
         [

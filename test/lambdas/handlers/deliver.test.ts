@@ -77,6 +77,12 @@ describe('Handler: deliver', () => {
     expect(attempts.length).toBeGreaterThan(3);
     expect(attempts.length).toBeLessThan(20);
     expect(attempts.every((post) => post.data === hello)).toBe(true);
+    // The clean-up is handed to a new invocation of the worker.
+    const cleanups = aws.cleanups();
+    expect(cleanups).toEqual([
+      { kind: 'cleanup', connectionIds: [id], connectedBefore: expect.any(Number) },
+    ]);
+    for (const cleanup of cleanups) await deliver(cleanup);
     expect(aws.table.keysOf(id)).toHaveLength(itemsLeft);
   });
 
@@ -133,7 +139,11 @@ describe('Handler: deliver', () => {
           { connectionId: c, data: welcome },
         ].sort((x, y) => x.connectionId.localeCompare(y.connectionId)),
       );
+      expect(aws.deletedKeys()).toEqual([]);
+      expect(aws.cleanups()).toMatchObject([{ kind: 'cleanup', connectionIds: [b] }]);
+      for (const cleanup of aws.cleanups()) await deliver(cleanup);
       expect(aws.deletedKeys()).toContain(`conn#${b} conn`);
+      expect(aws.table.keysOf(b)).toEqual([]);
     });
 
     it('posts nothing for an invalid shard', async () => {
