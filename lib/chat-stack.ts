@@ -22,7 +22,7 @@ import {
   WebSocketMockIntegration,
 } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import { AttributeType, BillingMode, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
-import type { IGrantable } from 'aws-cdk-lib/aws-iam';
+import { type IGrantable, Policy, PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
@@ -327,6 +327,26 @@ export class ChatStack extends Stack {
         grants[key](fn);
       }
     }
+    this.letDeliverInvokeItself();
+  }
+
+  /**
+   * The deliver worker hands a gone clean-up it cannot finish in time to a new invocation of
+   * itself, by the name Lambda gives it (AWS_LAMBDA_FUNCTION_NAME). The grant is a policy of
+   * its own: the function depends on its role's default policy, which therefore cannot name it.
+   */
+  private letDeliverInvokeItself(): void {
+    const deliver = this.functions.deliver;
+    if (!deliver.role) throw new Error('The deliver function has no role');
+    new Policy(this, 'DeliverInvokesItself', {
+      roles: [deliver.role],
+      statements: [
+        new PolicyStatement({
+          actions: ['lambda:InvokeFunction'],
+          resources: [deliver.functionArn, `${deliver.functionArn}:$LATEST`],
+        }),
+      ],
+    });
   }
 
   /**
