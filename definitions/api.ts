@@ -176,6 +176,8 @@ export const APP_ENV = {
   userDeliveryLimit: 'USER_DELIVERY_LIMIT',
   /** The delivery window in seconds, a multiple of the message window (default 60). */
   userDeliveryWindowSeconds: 'USER_DELIVERY_WINDOW_SECONDS',
+  /** Rooms one socket may be in; a join past it is answered `TOO_MANY_ROOMS` (default 100). */
+  maxRoomsPerSocket: 'MAX_ROOMS_PER_SOCKET',
   /** `/notification` greets the whole namespace at most once per this many seconds (default 60). */
   greetingIntervalSeconds: 'GREETING_INTERVAL_SECONDS',
 } as const;

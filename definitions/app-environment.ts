@@ -9,13 +9,19 @@
 import type { ChatAppOptions } from '../lambdas/app/chat-app';
 import { DEFAULT_GREETING_INTERVAL_SECONDS } from '../lambdas/app/notification-namespace';
 import { PrivateRooms } from '../lambdas/app/private-rooms';
+import { DEFAULT_MAX_ROOMS_PER_SOCKET } from '../lambdas/core/adapter';
 import { DEFAULT_USER_LIMITS, type UserLimitOptions } from '../lambdas/core/user-limits';
 import * as z from '../lambdas/core/zod';
 import { APP_ENV } from './api';
 
 /** The value of `PRIVATE_ROOMS` (as JSON) and of the stack's `privateRooms` context key. */
 /** The app's defaults of the limit variables, which the stack's context defaults repeat. */
-export { DEFAULT_GREETING_INTERVAL_SECONDS, DEFAULT_USER_LIMITS, PrivateRooms };
+export {
+  DEFAULT_GREETING_INTERVAL_SECONDS,
+  DEFAULT_MAX_ROOMS_PER_SOCKET,
+  DEFAULT_USER_LIMITS,
+  PrivateRooms,
+};
 
 const PositiveInteger = z.coerce.number().check(z.int(), z.positive());
 
@@ -33,6 +39,7 @@ const LimitsEnvironment = z.object({
   [APP_ENV.userDeliveryLimit]: z.optional(PositiveInteger),
   [APP_ENV.userDeliveryWindowSeconds]: z.optional(PositiveInteger),
   [APP_ENV.greetingIntervalSeconds]: z.optional(PositiveInteger),
+  [APP_ENV.maxRoomsPerSocket]: z.optional(PositiveInteger),
 });
 
 /** `PRIVATE_ROOMS`: JSON text of `PrivateRooms`. */
@@ -106,6 +113,11 @@ export function userLimitsFromEnvironment(env: NodeJS.ProcessEnv): UserLimitOpti
 /** `GREETING_INTERVAL_SECONDS`, when set; throws on a value that is not a positive integer. */
 export function greetingIntervalFromEnvironment(env: NodeJS.ProcessEnv): number | undefined {
   return LimitsEnvironment.parse(env)[APP_ENV.greetingIntervalSeconds];
+}
+
+/** `MAX_ROOMS_PER_SOCKET`, when set; throws on a value that is not a positive integer. */
+export function maxRoomsFromEnvironment(env: NodeJS.ProcessEnv): number | undefined {
+  return LimitsEnvironment.parse(env)[APP_ENV.maxRoomsPerSocket];
 }
 
 /** `{ [key]: value }`, or nothing when the value is undefined. */

@@ -184,6 +184,7 @@ export class ChatStack extends Stack {
       userDeliveryLimit: APP_ENV.userDeliveryLimit,
       userDeliveryWindowSeconds: APP_ENV.userDeliveryWindowSeconds,
       greetingIntervalSeconds: APP_ENV.greetingIntervalSeconds,
+      maxRoomsPerSocket: APP_ENV.maxRoomsPerSocket,
     };
     for (const key of LIMIT_CONTEXT_KEYS) {
       if (config[key] === DEFAULT_STACK_CONFIG[key]) continue;

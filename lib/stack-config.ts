@@ -1,6 +1,7 @@
 import type { Node } from 'constructs';
 import {
   DEFAULT_GREETING_INTERVAL_SECONDS,
+  DEFAULT_MAX_ROOMS_PER_SOCKET,
   DEFAULT_USER_LIMITS,
   PrivateRooms,
 } from '../definitions/app-environment';
@@ -48,6 +49,8 @@ export interface StackConfig {
   readonly userDeliveryWindowSeconds: number;
   /** `/notification` greets the whole namespace at most once per this many seconds. */
   readonly greetingIntervalSeconds: number;
+  /** Rooms one socket may be in; a join past it is answered `TOO_MANY_ROOMS`. */
+  readonly maxRoomsPerSocket: number;
 }
 
 /** The context keys of the per-user limits: positive integers, set on the chat functions. */
@@ -58,6 +61,7 @@ export const LIMIT_CONTEXT_KEYS = [
   'userDeliveryLimit',
   'userDeliveryWindowSeconds',
   'greetingIntervalSeconds',
+  'maxRoomsPerSocket',
 ] as const;
 
 /** The accepted values of the `authMode` context key. */
@@ -91,6 +95,7 @@ export const DEFAULT_STACK_CONFIG: StackConfig = {
   userDeliveryLimit: DEFAULT_USER_LIMITS.deliveries.limit,
   userDeliveryWindowSeconds: DEFAULT_USER_LIMITS.deliveries.windowSeconds,
   greetingIntervalSeconds: DEFAULT_GREETING_INTERVAL_SECONDS,
+  maxRoomsPerSocket: DEFAULT_MAX_ROOMS_PER_SOCKET,
 };
 
 /** A context value that the stack cannot use. */

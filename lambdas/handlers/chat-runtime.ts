@@ -9,6 +9,7 @@ import {
   AppEnvironment,
   greetingIntervalFromEnvironment,
   historyFromEnvironment,
+  maxRoomsFromEnvironment,
   userLimitsFromEnvironment,
 } from '../../definitions/app-environment';
 import { SERVICE_NAME } from '../../definitions/metrics';
@@ -109,6 +110,7 @@ export function createChatRuntime(options: ChatRuntimeOptions = {}): ChatRuntime
       presence: new DynamoDbPresenceStore({ tableName: env[ENV.tableName], client: dynamoDb }),
       limitStore: new DynamoDbUserLimitStore({ tableName: env[ENV.tableName], client: dynamoDb }),
       userLimits: options.userLimits ?? userLimitsFromEnvironment(options.env ?? process.env),
+      ...optionalMaxRooms(maxRoomsFromEnvironment(options.env ?? process.env)),
       // The default client sends each request once: the delivery owns the retries.
       delivery: new ManagementApiDelivery({
         client: tracer.captureAWSv3Client(
@@ -149,6 +151,11 @@ export function createChatRuntime(options: ChatRuntimeOptions = {}): ChatRuntime
     },
   );
   return { server, logger, metrics, tracer, lambda };
+}
+
+/** `{ maxRoomsPerSocket }` when the environment sets it: the server's default otherwise. */
+function optionalMaxRooms(maxRoomsPerSocket: number | undefined) {
+  return maxRoomsPerSocket === undefined ? {} : { maxRoomsPerSocket };
 }
 
 let cached: ChatRuntime | undefined;

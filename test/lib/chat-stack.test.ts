@@ -646,6 +646,7 @@ describe('Class: ChatStack', () => {
         userMessageLimit: 5,
         userDeliveryLimit: 900,
         greetingIntervalSeconds: 5,
+        maxRoomsPerSocket: 20,
       });
 
       // Assess
@@ -658,9 +659,11 @@ describe('Class: ChatStack', () => {
           USER_MESSAGE_LIMIT: '5',
           USER_DELIVERY_LIMIT: '900',
           GREETING_INTERVAL_SECONDS: '5',
+          MAX_ROOMS_PER_SOCKET: '20',
         });
         expect(variablesOf(custom, name).USER_MESSAGE_WINDOW_SECONDS).toBeUndefined();
         expect(variablesOf(template, name).MAX_CONNECTIONS_PER_USER).toBeUndefined();
+        expect(variablesOf(template, name).MAX_ROOMS_PER_SOCKET).toBeUndefined();
       }
       expect(variablesOf(custom, 'authorize').USER_MESSAGE_LIMIT).toBeUndefined();
     });

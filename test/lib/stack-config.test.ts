@@ -31,6 +31,7 @@ describe('Function: readStackConfig', () => {
       userDeliveryLimit: 30_000,
       userDeliveryWindowSeconds: 60,
       greetingIntervalSeconds: 60,
+      maxRoomsPerSocket: 100,
     });
   });
 
@@ -44,6 +45,7 @@ describe('Function: readStackConfig', () => {
         userDeliveryLimit: '900',
         userDeliveryWindowSeconds: 30,
         greetingIntervalSeconds: 5,
+        maxRoomsPerSocket: '20',
       }),
     );
 
@@ -55,7 +57,12 @@ describe('Function: readStackConfig', () => {
       userDeliveryLimit: 900,
       userDeliveryWindowSeconds: 30,
       greetingIntervalSeconds: 5,
+      maxRoomsPerSocket: 20,
     });
+    for (const bad of [0, -1, 1.5, 'ten'])
+      expect(() => readStackConfig(contextOf({ maxRoomsPerSocket: bad }))).toThrow(
+        InvalidContextError,
+      );
     for (const bad of [0, -1, 1.5, 'ten'])
       expect(() => readStackConfig(contextOf({ maxConnectionsPerUser: bad }))).toThrow(
         InvalidContextError,

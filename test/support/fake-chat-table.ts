@@ -74,21 +74,36 @@ export class FakeChatTable {
     readonly pageSize = 100,
   ) {}
 
-  /** Routes every table command of the mocked document client here; answers are promises, as the SDK's. */
-  attach(ddb: AwsClientStub<DynamoDBDocumentClient>): void {
-    ddb.on(GetCommand).callsFake(async (input: GetCommandInput) => this.getItem(input));
-    ddb.on(QueryCommand).callsFake(async (input: QueryCommandInput) => this.query(input));
-    ddb.on(BatchGetCommand).callsFake(async (input: BatchGetCommandInput) => this.batchGet(input));
+  /**
+   * Routes every table command of the mocked document client here; answers are promises, as
+   * the SDK's. With `gate`, each request first waits for it, then runs atomically, as on
+   * DynamoDB: a test can order concurrent requests (e.g. `() => scheduler.schedule(...)`).
+   */
+  attach(ddb: AwsClientStub<DynamoDBDocumentClient>, gate?: () => Promise<unknown>): void {
+    const run =
+      <Input, Output>(handle: (input: Input) => Output) =>
+      async (input: Input): Promise<Output> => {
+        await gate?.();
+        return handle(input);
+      };
+    ddb.on(GetCommand).callsFake(run((input: GetCommandInput) => this.getItem(input)));
+    ddb.on(QueryCommand).callsFake(run((input: QueryCommandInput) => this.query(input)));
+    ddb.on(BatchGetCommand).callsFake(run((input: BatchGetCommandInput) => this.batchGet(input)));
     ddb
       .on(BatchWriteCommand)
-      .callsFake(async (input: BatchWriteCommandInput) => this.batchWrite(input));
-    ddb.on(PutCommand).callsFake(async (input: PutCommandInput) => this.putItem(input));
-    ddb.on(UpdateCommand).callsFake(async (input: UpdateCommandInput) => this.updateItem(input));
-    ddb.on(DeleteCommand).callsFake(async (input: DeleteCommandInput) => this.deleteItem(input));
+      .callsFake(run((input: BatchWriteCommandInput) => this.batchWrite(input)));
+    ddb.on(PutCommand).callsFake(run((input: PutCommandInput) => this.putItem(input)));
+    ddb.on(UpdateCommand).callsFake(run((input: UpdateCommandInput) => this.updateItem(input)));
+    ddb.on(DeleteCommand).callsFake(run((input: DeleteCommandInput) => this.deleteItem(input)));
     ddb
       .on(TransactWriteCommand)
-      .callsFake(async (input: TransactWriteCommandInput) => this.transactWrite(input));
+      .callsFake(run((input: TransactWriteCommandInput) => this.transactWrite(input)));
     ddb.on(ScanCommand).rejects(new Error('FakeChatTable: the chat must never Scan'));
+  }
+
+  /** A copy of every item: to check invariants across partitions. */
+  allItems(): Item[] {
+    return [...this.items.values()].map((item) => clone(item));
   }
 
   clear(): void {

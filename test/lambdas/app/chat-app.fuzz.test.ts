@@ -1,10 +1,18 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { mockClient } from 'aws-sdk-client-mock';
 import fc from 'fast-check';
+import { DynamoDbMembershipStore } from '../../../lambdas/adapters/dynamodb-membership-store';
+import { DynamoDbPresenceStore } from '../../../lambdas/adapters/dynamodb-presence-store';
 import { createChatApp } from '../../../lambdas/app/chat-app';
 import type { ErrorCode } from '../../../lambdas/core/errors';
+import { InMemoryDelivery } from '../../../lambdas/core/in-memory-delivery';
+import { InMemoryMessageLog } from '../../../lambdas/core/in-memory-message-log';
 import { HISTORY_PAGE_BYTES } from '../../../lambdas/core/namespace';
 import { parseClientFrame } from '../../../lambdas/core/protocol';
 import type { ServerOptions } from '../../../lambdas/core/server';
-import { ChatHarness } from '../../support/chat-harness';
+import { ChatHarness, connectionId, RecordingDeferredDelivery } from '../../support/chat-harness';
+import { FakeChatTable } from '../../support/fake-chat-table';
 import { setUpFuzzing } from '../../support/fuzz';
 
 /**
@@ -1058,6 +1066,146 @@ describe('Fuzz: Server.handleMessage with the chat app', () => {
         },
       ),
       runs(60),
+    );
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+// Races: join, leave, $disconnect and the gone clean-up of one socket, on the DynamoDB stores
+// ---------------------------------------------------------------------------------------------
+
+/** One of the operations that race on a socket. */
+type RaceOp =
+  | { readonly kind: 'join' | 'leave'; readonly client: number; readonly room: string }
+  | { readonly kind: 'disconnect' | 'gone'; readonly client: number };
+
+const RACE_ROOMS = ['lobby', 'dev'];
+const RACE_CLIENTS = 2;
+
+const raceOp: fc.Arbitrary<RaceOp> = fc.oneof(
+  fc.record({
+    kind: fc.constantFrom('join' as const, 'leave' as const),
+    client: fc.integer({ min: 0, max: RACE_CLIENTS - 1 }),
+    room: fc.constantFrom(...RACE_ROOMS),
+  }),
+  fc.record({
+    kind: fc.constantFrom('disconnect' as const, 'gone' as const),
+    client: fc.integer({ min: 0, max: RACE_CLIENTS - 1 }),
+  }),
+);
+
+/**
+ * Every membership and presence entry belongs to a socket that is stored and holds that
+ * room, and every room a stored socket holds has its membership: nothing is orphaned.
+ */
+function expectNoOrphans(table: FakeChatTable): void {
+  const sockets = new Map<string, Set<string>>();
+  const orphans: string[] = [];
+  for (const item of table.allItems()) {
+    if (!String(item.pk).startsWith('conn#')) continue;
+    // A socket item re-created by a late write, without what `$connect` stored, is an orphan too.
+    if (item.ns === undefined || item.connectedAt === undefined) orphans.push(String(item.pk));
+    else sockets.set(String(item.pk).slice('conn#'.length), new Set(item.rooms ?? []));
+  }
+  for (const item of table.allItems()) {
+    const pk = String(item.pk);
+    const sk = String(item.sk);
+    if (pk.startsWith('ns#') && !sockets.has(sk)) orphans.push(`${pk} ${sk}`);
+    if (pk.startsWith('room#')) {
+      const room = pk.slice('room#/#'.length);
+      if (room !== sk && !sockets.get(sk)?.has(room)) orphans.push(`${pk} ${sk}`);
+      if (room === sk && !sockets.has(sk)) orphans.push(`${pk} ${sk}`);
+    }
+    if (pk.startsWith('presence#')) {
+      const room = pk.slice('presence#/#'.length);
+      for (const id of item.conns ?? [])
+        if (!sockets.get(String(id))?.has(room)) orphans.push(`${pk} ${sk} ${id}`);
+    }
+  }
+  for (const [id, rooms] of sockets)
+    for (const room of rooms)
+      if (table.get(`room#/#${room}`, id) === undefined)
+        orphans.push(`missing room#/#${room} ${id}`);
+  expect(orphans).toEqual([]);
+}
+
+describe('Fuzz: concurrent join, leave, $disconnect and gone clean-up on the DynamoDB stores', () => {
+  const ddb = mockClient(DynamoDBDocumentClient);
+
+  afterAll(() => {
+    ddb.restore();
+  });
+
+  it('leaves no orphan membership or presence entry, whatever order DynamoDB runs the requests in', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.scheduler(),
+        fc.array(fc.constantFrom(...RACE_ROOMS), { maxLength: 2 }),
+        fc.array(raceOp, { minLength: 2, maxLength: 6 }),
+        async (scheduler, initialRooms, ops) => {
+          ddb.reset();
+          const table = new FakeChatTable('chat');
+          let gated = false;
+          table.attach(ddb, () =>
+            gated ? scheduler.schedule(Promise.resolve()) : Promise.resolve(),
+          );
+          const client = DynamoDBDocumentClient.from(new DynamoDBClient({ region: 'local' }));
+          const delivery = new InMemoryDelivery();
+          const server = createChatApp({
+            store: new DynamoDbMembershipStore({ tableName: 'chat', client, baseBackoffMs: 0 }),
+            presence: new DynamoDbPresenceStore({ tableName: 'chat', client }),
+            messageLog: new InMemoryMessageLog(),
+            delivery,
+            deferredDelivery: new RecordingDeferredDelivery(),
+            rateLimit: false,
+          });
+          const ids: string[] = [];
+          for (let index = 0; index < RACE_CLIENTS; index++) {
+            const id = connectionId();
+            await server.handleConnect({
+              connectionId: id,
+              connectedAt: Date.now() - 60_000,
+              headers: {},
+              query: { ns: '/' },
+              sourceIp: '127.0.0.1',
+              userAgent: 'jest',
+              authorizer: undefined,
+            });
+            for (const room of initialRooms)
+              await server.handleMessage({
+                connectionId: id,
+                body: JSON.stringify({ action: 'join', data: { room } }),
+              });
+            ids.push(id);
+          }
+          const run = async (op: RaceOp): Promise<unknown> => {
+            const id = ids[op.client] as string;
+            switch (op.kind) {
+              case 'join':
+              case 'leave':
+                return server.handleMessage({
+                  connectionId: id,
+                  body: JSON.stringify({ action: op.kind, data: { room: op.room }, ack: 1 }),
+                });
+              case 'disconnect':
+                return server.handleDisconnect({ connectionId: id, statusCode: 1001, reason: '' });
+              default:
+                delivery.markGone(id);
+                return server.cleanUpGone(
+                  { connectionIds: [id], connectedBefore: Date.now() },
+                  { remainingMs: () => 60_000, continuation: { dispatch: async () => undefined } },
+                );
+            }
+          };
+
+          gated = true;
+          await scheduler.waitFor(Promise.all(ops.map(run)));
+          await scheduler.waitIdle();
+
+          expectNoOrphans(table);
+        },
+      ),
+      runs(300),
     );
   });
 });

@@ -93,6 +93,36 @@ describe('Handler: message', () => {
 
   describe('Namespace: /', () => {
     describe('Event: join', () => {
+      it('answers TOO_MANY_ROOMS past MAX_ROOMS_PER_SOCKET and writes nothing', async () => {
+        // Prepare
+        const limited = createMessageHandler(() =>
+          createChatRuntime({
+            ...aws.runtimeOptions,
+            env: { ...aws.runtimeOptions.env, MAX_ROOMS_PER_SOCKET: '2' },
+          }),
+        );
+        const a = await connectClient();
+        for (const room of ['one', 'two']) await send(a, 'join', { room });
+        aws.clearHistory();
+
+        // Act
+        const result = await limited(
+          frameEvent(a, 'join', { room: 'three' }, 4, { connectedAt: CONNECTED_AT }),
+        );
+
+        // Assess
+        expect(reply(result)).toEqual({
+          ack: 4,
+          error: {
+            code: 'TOO_MANY_ROOMS',
+            message: 'A socket may be in at most 2 rooms: leave one first',
+          },
+        });
+        expect(aws.writes()).toEqual([]);
+        expect(aws.table.partition('room#/#three')).toEqual([]);
+        expect(aws.table.get(`conn#${a}`, 'conn')?.rooms).toEqual(new Set(['one', 'two']));
+      });
+
       it('acks the room and its member count and stores the membership', async () => {
         // Prepare
         const [a, b] = [await connectClient(), await connectClient()];
