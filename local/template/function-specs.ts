@@ -1,3 +1,4 @@
+import { resolve } from 'node:path';
 import type { FunctionSpec } from '../lambda/function-spec';
 import { type IntrinsicValues, resolveString } from './intrinsics';
 import type { TemplateApi, TemplateFunction } from './read-api-template';
@@ -39,6 +40,7 @@ export const LOCAL_POWERTOOLS_ENVIRONMENT = {
   POWERTOOLS_TRACE_ENABLED: 'false',
   POWERTOOLS_METRICS_DISABLED: 'true',
 } as const;
+const RUNTIME_NODE_MODULES = resolve(__dirname, '..', '..', 'node_modules');
 /** Variables of the runtime's shell that reach the functions (log switches, `PATH`). */
 const PASSED_THROUGH = [
   'PATH',
@@ -120,6 +122,8 @@ function lambdaEnvironment(
     AWS_ACCESS_KEY_ID: endpoints.credentials.accessKeyId,
     AWS_SECRET_ACCESS_KEY: endpoints.credentials.secretAccessKey,
     TZ: ':UTC',
+    // Lambda's runtime provides the AWS SDK (bundles leave it out): here, this project's.
+    NODE_PATH: RUNTIME_NODE_MODULES,
     LANG: 'en_US.UTF-8',
     AWS_ENDPOINT_URL_DYNAMODB: endpoints.dynamoDbEndpoint,
     AWS_ENDPOINT_URL_LAMBDA: endpoints.lambdaUrl,

@@ -1,41 +1,14 @@
-import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { connect } from 'node:net';
 import { resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { ProtocolClient } from '../support/protocol-client';
 import { SDK_NODE_WARNING } from '../support/sdk-node-warning';
+import { waitForLine } from '../support/wait-for-line';
 
 jest.setTimeout(60_000);
 
 const ROOT = resolve(__dirname, '..', '..');
-
-/** Resolves with the first line of output that matches, or rejects when the process exits first. */
-function waitForLine(
-  child: ChildProcess,
-  output: string[],
-  pattern: RegExp,
-): Promise<RegExpMatchArray> {
-  return new Promise((done, fail) => {
-    const check = (): boolean => {
-      for (const line of output.join('').split('\n')) {
-        const match = line.match(pattern);
-        if (match) {
-          done(match);
-          return true;
-        }
-      }
-      return false;
-    };
-    if (check()) return;
-    const onData = (): void => {
-      if (check()) child.stdout?.off('data', onData);
-    };
-    child.stdout?.on('data', onData);
-    child.once('exit', (code) =>
-      fail(new Error(`exited ${code} before ${pattern}:\n${output.join('')}`)),
-    );
-  });
-}
 
 const portIsOpen = (port: number): Promise<boolean> =>
   new Promise((done) => {
