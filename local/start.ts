@@ -10,6 +10,7 @@
  * npm start -- --data-dir /tmp/chat-data --drop-disconnects 0.3
  */
 
+import { relative } from 'node:path';
 import { LOCAL_DISCOVERY_ENV, LOCAL_DISCOVERY_FILE } from '../cli/local-discovery';
 import { errorMessage } from '../lambdas/core/error-fields';
 import { buildWeb } from '../web/build';
@@ -112,6 +113,7 @@ async function main(): Promise<void> {
       stopDatabaseOnSignals: false,
       discoveryFile: process.env[LOCAL_DISCOVERY_ENV] || LOCAL_DISCOVERY_FILE,
       gateway: { staticDir, dropDisconnects: options.dropDisconnects },
+      watch: true,
     });
   } catch (error) {
     console.error(errorMessage(error));
@@ -152,6 +154,12 @@ async function main(): Promise<void> {
     console.log(`Try it:         npx wscat -c '${base}'`);
   }
   console.log(`Emit:           npx apigw-chat emit --ns /notification --room room1 hello "text"`);
+  console.log(
+    'Functions:      each in containers of its own, as the template sets them (cold start on first use)',
+  );
+  console.log(
+    `Reload:         watching ${runtime.watching.map((dir) => `${relative(process.cwd(), dir)}/`).join(', ')}: changed handler code runs in new containers, open sockets stay open (stack changes need a restart)`,
+  );
   console.log('ready');
 }
 

@@ -1,8 +1,7 @@
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
-import { App } from 'aws-cdk-lib';
-import { ChatStack } from '../../lib/chat-stack';
 import { findAppRoot, type ReadApiTemplateOptions } from './read-api-template';
 
 /** A synthesized template and where its paths are relative to. */
@@ -13,6 +12,10 @@ export interface AppTemplate extends ReadApiTemplateOptions {
 /** The chat's stack name, as `bin/app.ts` synthesizes it. */
 export const CHAT_STACK_NAME = 'ApigwChat';
 const REPO_ROOT = resolve(__dirname, '..', '..');
+/** Where synthesized chat templates are kept, by the hash of what made them. */
+const CACHE_DIR = join(REPO_ROOT, '.data', 'local-templates');
+/** What the chat stack's template is made of: its code and shared definitions. */
+const STACK_SOURCES = ['lib', 'definitions'];
 
 /**
  * Reads a template `cdk synth` wrote (e.g. `cdk.out/MyStack.template.json`): the stack name
@@ -37,7 +40,9 @@ export async function readTemplateFile(path: string): Promise<AppTemplate> {
  * Synthesizes this repository's `ChatStack` in this process, with `cdk.json`'s context and
  * `context` over it, without bundling the functions (the local runtime runs their TypeScript
  * entries) and without the CloudFormation validation plugin: about a second instead of a
- * `cdk synth` run.
+ * `cdk synth` run. The template is kept in `.data/local-templates/` under the hash of the
+ * context, `cdk.json`, `lib/`, `definitions/` and aws-cdk-lib's version, so the next start
+ * with the same stack code skips loading the CDK at all.
  *
  * @example
  * const app = await synthesizeChatStack({ stageName: 'local', authMode: 'anonymous' });
@@ -48,23 +53,51 @@ export async function synthesizeChatStack(
   const cdkJson = JSON.parse(await readFile(join(REPO_ROOT, 'cdk.json'), 'utf8')) as {
     context?: Record<string, unknown>;
   };
+  const fullContext = { ...cdkJson.context, ...context, 'aws:cdk:bundling-stacks': [] };
+  const cacheFile = join(CACHE_DIR, `${await stackHash(fullContext)}.json`);
+  const located = { stackName: CHAT_STACK_NAME, appRoot: REPO_ROOT };
+  try {
+    const template = JSON.parse(await readFile(cacheFile, 'utf8')) as unknown;
+    return { ...located, template, assemblyDir: CACHE_DIR };
+  } catch {
+    // Not synthesized yet with this code and context.
+  }
+  const template = await synthesize(fullContext);
+  await mkdir(CACHE_DIR, { recursive: true });
+  await writeFile(cacheFile, JSON.stringify(template));
+  return { ...located, template, assemblyDir: CACHE_DIR };
+}
+
+async function synthesize(context: Record<string, unknown>): Promise<unknown> {
+  // Loaded only when the cache misses: the CDK takes about a second to load.
+  const { App } = require('aws-cdk-lib') as typeof import('aws-cdk-lib');
+  const { ChatStack } = require('../../lib/chat-stack') as typeof import('../../lib/chat-stack');
   const outdir = await mkdtemp(join(tmpdir(), 'apigw-chat-synth-'));
   try {
     const app = new App({
       outdir,
       builtinCloudFormationValidation: false,
       treeMetadata: false,
-      context: { ...cdkJson.context, ...context, 'aws:cdk:bundling-stacks': [] },
+      context,
     });
     new ChatStack(app, CHAT_STACK_NAME);
-    const assembly = app.synth({ skipValidation: true });
-    return {
-      template: assembly.getStackByName(CHAT_STACK_NAME).template as unknown,
-      stackName: CHAT_STACK_NAME,
-      assemblyDir: outdir,
-      appRoot: REPO_ROOT,
-    };
+    return app.synth({ skipValidation: true }).getStackByName(CHAT_STACK_NAME).template as unknown;
   } finally {
     await rm(outdir, { recursive: true, force: true });
   }
+}
+
+/** The hash of the context, `cdk.json`, every file of `STACK_SOURCES` and aws-cdk-lib's version. */
+async function stackHash(context: Record<string, unknown>): Promise<string> {
+  const hash = createHash('sha256').update(JSON.stringify(context));
+  const { version } = require('aws-cdk-lib/package.json') as { version: string };
+  hash.update(version);
+  for (const dir of STACK_SOURCES) {
+    const files = await readdir(join(REPO_ROOT, dir), { recursive: true });
+    for (const file of files.sort()) {
+      if (!/\.(ts|json)$/.test(file)) continue;
+      hash.update(file).update(await readFile(join(REPO_ROOT, dir, file)));
+    }
+  }
+  return hash.digest('hex').slice(0, 32);
 }
