@@ -2,7 +2,7 @@ import { ApiGatewayManagementApiClient } from '@aws-sdk/client-apigatewaymanagem
 import { historyFromEnvironment } from '../definitions/app-environment';
 import { createDynamoDbDocumentClient } from '../lambdas/adapters/dynamodb-document-client';
 import { DynamoDbMembershipStore } from '../lambdas/adapters/dynamodb-membership-store';
-import { managementApiClientConfig } from '../lambdas/adapters/management-api-delivery';
+import { managementApiClientConfig } from '../lambdas/adapters/management-api-poster';
 import { createChatApp } from '../lambdas/app/chat-app';
 import type { Server } from '../lambdas/core/server';
 import { createEmitter } from '../lambdas/emitter/create-emitter';

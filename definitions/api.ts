@@ -25,9 +25,10 @@ export const LAMBDA_FUNCTIONS = {
     entry: 'lambdas/handlers/message.ts',
     description: '$default: every client event, acks in the route response',
   },
-  deliver: {
-    entry: 'lambdas/handlers/deliver.ts',
-    description: 'Asynchronous worker: frames for a connection whose $connect had not returned yet',
+  worker: {
+    entry: 'lambdas/handlers/worker.ts',
+    description:
+      'Asynchronous worker: frames for a connection whose $connect had not returned yet, shards of large broadcasts, clean-up of connections found gone',
   },
   authorize: {
     entry: 'lambdas/handlers/authorize.ts',
@@ -120,19 +121,19 @@ export const ROUTES: readonly RouteDefinition[] = [
 export const ENV = {
   tableName: 'TABLE_NAME',
   callbackUrl: 'CALLBACK_URL',
-  deliverFunctionName: 'DELIVER_FUNCTION_NAME',
+  workerFunctionName: 'WORKER_FUNCTION_NAME',
 } as const;
 
 /** Which functions need which environment variables. */
 export const FUNCTION_ENV: Record<FunctionName, readonly (keyof typeof ENV)[]> = {
-  connect: ['tableName', 'callbackUrl', 'deliverFunctionName'],
-  // Every function that posts hands the clean-up of connections found gone to the deliver worker.
-  disconnect: ['tableName', 'callbackUrl', 'deliverFunctionName'],
-  // The message function hands shards of large broadcasts to the deliver worker.
-  message: ['tableName', 'callbackUrl', 'deliverFunctionName'],
-  // The deliver worker hands clean-ups it cannot finish to itself, by the name Lambda gives it
+  connect: ['tableName', 'callbackUrl', 'workerFunctionName'],
+  // Every function that posts hands the clean-up of connections found gone to the worker.
+  disconnect: ['tableName', 'callbackUrl', 'workerFunctionName'],
+  // The message function hands shards of large broadcasts to the worker.
+  message: ['tableName', 'callbackUrl', 'workerFunctionName'],
+  // The worker hands clean-ups it cannot finish to itself, by the name Lambda gives it
   // (AWS_LAMBDA_FUNCTION_NAME): its own name in its environment would be a circular reference.
-  deliver: ['tableName', 'callbackUrl'],
+  worker: ['tableName', 'callbackUrl'],
   authorize: [],
 };
 
@@ -153,7 +154,7 @@ export const AUTH_ENV = {
  * The chat application's own settings, set on the `message` function (where clients join):
  * `PRIVATE_ROOMS` is JSON `{"private:<room>": ["<user id>", ...]}`. `FANOUT_SHARD_SIZE`
  * (optional, default 1,000) is the number of recipients above which a broadcast is split into
- * shards posted by parallel deliver invocations, and the shard size.
+ * shards posted by parallel worker invocations, and the shard size.
  */
 export const APP_ENV = {
   privateRooms: 'PRIVATE_ROOMS',

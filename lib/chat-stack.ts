@@ -188,7 +188,7 @@ export class ChatStack extends Stack {
     };
     for (const key of LIMIT_CONTEXT_KEYS) {
       if (config[key] === DEFAULT_STACK_CONFIG[key]) continue;
-      for (const name of ['connect', 'disconnect', 'message', 'deliver'] as const)
+      for (const name of ['connect', 'disconnect', 'message', 'worker'] as const)
         this.functions[name].addEnvironment(limitVariables[key], String(config[key]));
     }
     if (Object.keys(config.privateRooms).length > 0) {
@@ -313,13 +313,13 @@ export class ChatStack extends Stack {
     const values: Record<EnvKey, string> = {
       tableName: this.table.tableName,
       callbackUrl: this.stage.callbackUrl,
-      deliverFunctionName: this.functions.deliver.functionName,
+      workerFunctionName: this.functions.worker.functionName,
     };
     const grants: Record<EnvKey, (grantee: IGrantable) => unknown> = {
       tableName: (grantee) => this.table.grantReadWriteData(grantee),
       callbackUrl: (grantee) => this.stage.grantManagementApiAccess(grantee),
       // Unqualified only: the caller invokes by name, never a version or alias (`:*`).
-      deliverFunctionName: (grantee) => this.functions.deliver.grantInvokeLatestVersion(grantee),
+      workerFunctionName: (grantee) => this.functions.worker.grantInvokeLatestVersion(grantee),
     };
     for (const name of FUNCTION_NAMES) {
       const fn = this.functions[name];
@@ -328,23 +328,23 @@ export class ChatStack extends Stack {
         grants[key](fn);
       }
     }
-    this.letDeliverInvokeItself();
+    this.letWorkerInvokeItself();
   }
 
   /**
-   * The deliver worker hands a gone clean-up it cannot finish in time to a new invocation of
+   * The worker hands a gone clean-up it cannot finish in time to a new invocation of
    * itself, by the name Lambda gives it (AWS_LAMBDA_FUNCTION_NAME). The grant is a policy of
    * its own: the function depends on its role's default policy, which therefore cannot name it.
    */
-  private letDeliverInvokeItself(): void {
-    const deliver = this.functions.deliver;
-    if (!deliver.role) throw new Error('The deliver function has no role');
-    new Policy(this, 'DeliverInvokesItself', {
-      roles: [deliver.role],
+  private letWorkerInvokeItself(): void {
+    const worker = this.functions.worker;
+    if (!worker.role) throw new Error('The worker function has no role');
+    new Policy(this, 'WorkerInvokesItself', {
+      roles: [worker.role],
       statements: [
         new PolicyStatement({
           actions: ['lambda:InvokeFunction'],
-          resources: [deliver.functionArn, `${deliver.functionArn}:$LATEST`],
+          resources: [worker.functionArn, `${worker.functionArn}:$LATEST`],
         }),
       ],
     });

@@ -62,7 +62,7 @@ export async function measureColdStarts(plan: ColdStartPlan, log: Log): Promise<
     POWERTOOLS_LOG_LEVEL: 'SILENT',
     [ENV.tableName]: 'bench-table',
     [ENV.callbackUrl]: 'https://example.execute-api.us-east-1.amazonaws.com/bench',
-    [ENV.deliverFunctionName]: 'bench-deliver',
+    [ENV.workerFunctionName]: 'bench-worker',
   };
   try {
     const rows: ColdStartRow[] = [];

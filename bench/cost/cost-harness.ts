@@ -10,7 +10,7 @@ import type { MembershipStore } from '../../lambdas/core/ports';
 import type { Server } from '../../lambdas/core/server';
 import type { Room, SocketId } from '../../lambdas/core/types';
 import { CapacityRecorder, type CapacityTally } from './capacity-recorder';
-import { CountingDeferredDelivery, CountingDelivery } from './counting-ports';
+import { CountingAfterConnectDispatcher, CountingPoster } from './counting-ports';
 import { messageUnits } from './pricing';
 import { ScanAllMembershipStore } from './scan-all-store';
 
@@ -56,8 +56,8 @@ const documentClient = (client: DynamoDBClient): DynamoDBDocumentClient =>
  */
 export class CostHarness {
   readonly recorder = new CapacityRecorder();
-  readonly delivery = new CountingDelivery();
-  readonly deferred = new CountingDeferredDelivery();
+  readonly poster = new CountingPoster();
+  readonly afterConnect = new CountingAfterConnectDispatcher();
   /** The store seeding goes through (unrecorded client). */
   readonly seedStore: DynamoDbMembershipStore;
   readonly server: Server;
@@ -95,8 +95,8 @@ export class CostHarness {
         messages: { limit: 1_000_000, windowSeconds: 2 },
         deliveries: { limit: 1_500_000_000, windowSeconds: 60 },
       },
-      delivery: this.delivery,
-      deferredDelivery: this.deferred,
+      poster: this.poster,
+      afterConnectDispatcher: this.afterConnect,
       messageLog: new DynamoDbMessageLog({ tableName: options.tableName, client: measured }),
       presence: new DynamoDbPresenceStore({ tableName: options.tableName, client: measured }),
     });
@@ -206,13 +206,13 @@ export class CostHarness {
     run: () => Promise<string | undefined>,
   ): Promise<OperationCost> {
     this.recorder.take();
-    this.delivery.take();
-    this.deferred.take();
+    this.poster.take();
+    this.afterConnect.take();
     const started = performance.now();
     const reply = await run();
     const handlerMs = performance.now() - started;
-    const posts = this.delivery.take();
-    const deferred = this.deferred.take();
+    const posts = this.poster.take();
+    const deferred = this.afterConnect.take();
     return {
       dynamoDb: this.recorder.take(),
       managementApiCalls: posts.posts + deferred.posts,

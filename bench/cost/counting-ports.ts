@@ -1,17 +1,21 @@
-import type { DeferredDelivery, Delivery, PostResult } from '../../lambdas/core/ports';
+import type {
+  AfterConnectDispatcher,
+  ConnectionPoster,
+  PostResult,
+} from '../../lambdas/core/ports';
 import type { SocketId } from '../../lambdas/core/types';
 import { messageUnits } from './pricing';
 
 /**
- * `Delivery` that only counts: one management-API call (PostToConnection) per `post`, and
+ * `ConnectionPoster` that only counts: one management-API call (PostToConnection) per `post`, and
  * the API Gateway message units of its frame. No network, every post is delivered.
  *
  * @example
- * const delivery = new CountingDelivery();
- * await delivery.post(id, frame);
- * delivery.take(); // { posts: 1, messageUnits: 1 }
+ * const poster = new CountingPoster();
+ * await poster.post(id, frame);
+ * poster.take(); // { posts: 1, messageUnits: 1 }
  */
-export class CountingDelivery implements Delivery {
+export class CountingPoster implements ConnectionPoster {
   #posts = 0;
   #messageUnits = 0;
 
@@ -31,19 +35,19 @@ export class CountingDelivery implements Delivery {
 }
 
 /**
- * `DeferredDelivery` that only counts: each call is one asynchronous Lambda invocation of
- * the deliver function, whose posts are counted as management-API calls too.
+ * `AfterConnectDispatcher` that only counts: each call is one asynchronous Lambda invocation of
+ * the worker function, whose posts are counted as management-API calls too.
  *
  * @example
- * const deferred = new CountingDeferredDelivery();
- * deferred.take(); // { invocations: 0, posts: 0, messageUnits: 0 }
+ * const afterConnect = new CountingAfterConnectDispatcher();
+ * afterConnect.take(); // { invocations: 0, posts: 0, messageUnits: 0 }
  */
-export class CountingDeferredDelivery implements DeferredDelivery {
+export class CountingAfterConnectDispatcher implements AfterConnectDispatcher {
   #invocations = 0;
   #posts = 0;
   #messageUnits = 0;
 
-  async deliverAfterConnect(_connectionId: SocketId, frames: readonly string[]): Promise<void> {
+  async dispatch(_connectionId: SocketId, frames: readonly string[]): Promise<void> {
     this.#invocations++;
     this.#posts += frames.length;
     for (const frame of frames) this.#messageUnits += messageUnits(frame);

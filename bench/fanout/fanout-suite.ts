@@ -1,8 +1,8 @@
 import { Adapter } from '../../lambdas/core/adapter';
 import { InMemoryMembershipStore } from '../../lambdas/core/in-memory-membership-store';
 import type {
-  Delivery,
-  DeliveryShard,
+  BroadcastShard,
+  ConnectionPoster,
   PostResult,
   ShardDispatcher,
 } from '../../lambdas/core/ports';
@@ -44,7 +44,7 @@ export interface FanoutRow {
 }
 
 /** A management API that answers every post after `delayMs`, counting posts per connection. */
-class DelayedDelivery implements Delivery {
+class DelayedDelivery implements ConnectionPoster {
   readonly posts = new Map<SocketId, number>();
   calls = 0;
   constructor(private readonly delayMs: number) {}
@@ -82,19 +82,19 @@ export async function measureFanout(
       expiresAt: Math.floor(now / 1000) + 3600,
     });
   }
-  const delivery = new DelayedDelivery(plan.postDelayMs);
+  const poster = new DelayedDelivery(plan.postDelayMs);
   const running: Promise<unknown>[] = [];
   let shards = 1;
   const dispatcher: ShardDispatcher = {
-    async dispatch(shard: DeliveryShard) {
+    async dispatch(shard: BroadcastShard) {
       shards++;
-      const worker = new Adapter({ store, delivery, concurrency: plan.concurrency });
+      const worker = new Adapter({ store, poster, concurrency: plan.concurrency });
       running.push(worker.postShard(shard));
     },
   };
   const adapter = new Adapter({
     store,
-    delivery,
+    poster,
     concurrency: plan.concurrency,
     ...(mode === 'sharded' ? { dispatcher, shardSize: plan.shardSize } : {}),
   });
@@ -108,9 +108,9 @@ export async function measureFanout(
   const perInvocation = mode === 'sharded' ? Math.min(roomSize, plan.shardSize) : roomSize;
   const idealMs = Math.ceil(perInvocation / plan.concurrency) * plan.postDelayMs;
   const exact =
-    delivery.calls === roomSize &&
+    poster.calls === roomSize &&
     report.recipients === roomSize &&
-    ids.every((id) => delivery.posts.get(id) === 1);
+    ids.every((id) => poster.posts.get(id) === 1);
   return {
     mode,
     roomSize,
@@ -118,7 +118,7 @@ export async function measureFanout(
     wallMs: Math.round(wallMs),
     idealMs,
     efficiency: Math.round((idealMs / wallMs) * 100) / 100,
-    managementApiCalls: delivery.calls,
+    managementApiCalls: poster.calls,
     exact,
   };
 }
@@ -145,7 +145,7 @@ export function formatFanoutMarkdown(plan: FanoutPlan, rows: readonly FanoutRow[
     `One room message, management API answering each post after ${plan.postDelayMs} ms, ` +
       `concurrency ${plan.concurrency} posts per invocation, shards of ${plan.shardSize.toLocaleString('en-US')} recipients. ` +
       'Core-level: the real `Adapter` on an in-memory store; shards run concurrently in-process, as Lambda runs ' +
-      'asynchronous invocations of the deliver worker in parallel containers (invocation latency not modelled). ' +
+      'asynchronous invocations of the worker in parallel containers (invocation latency not modelled). ' +
       'Ideal = ceil(recipients per invocation / concurrency) × delay; efficiency = ideal / wall.',
     '',
     '| Mode | Room size | Invocations | Wall time (ms) | Ideal (ms) | Efficiency | Management-API calls | Exactly once |',

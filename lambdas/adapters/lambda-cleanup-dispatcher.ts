@@ -1,10 +1,10 @@
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
-import type { CleanupPayload } from '../core/deferred-delivery-payload';
 import type { CleanupDispatcher, GoneCleanup } from '../core/ports';
+import type { CleanupPayload } from '../core/worker-payload';
 import { ASYNC_INVOKE_PAYLOAD_LIMIT_BYTES } from './lambda-shard-dispatcher';
 
 export interface LambdaCleanupDispatcherOptions {
-  /** Name or ARN of the deliver worker (the worker itself, for its own continuations). */
+  /** Name or ARN of the worker (the worker itself, for its own continuations). */
   readonly functionName: string;
   /** Default: `new LambdaClient({})`. */
   readonly client?: LambdaClient;
@@ -13,13 +13,13 @@ export interface LambdaCleanupDispatcherOptions {
 }
 
 /**
- * `CleanupDispatcher` that invokes the deliver worker asynchronously (`InvocationType: 'Event'`)
+ * `CleanupDispatcher` that invokes the worker asynchronously (`InvocationType: 'Event'`)
  * with a `CleanupPayload`. A clean-up whose payload would exceed the asynchronous limit (a
  * checkpoint of many connections at the room cap) is halved until every part fits; the parts
  * are invoked in parallel. Rejects if any invocation fails.
  *
  * @example
- * const cleanups = new LambdaCleanupDispatcher({ functionName: process.env.DELIVER_FUNCTION_NAME ?? '' });
+ * const cleanups = new LambdaCleanupDispatcher({ functionName: process.env.WORKER_FUNCTION_NAME ?? '' });
  * await cleanups.dispatch({ connectionIds: ['R1kmxc2VNjMCFIA='], connectedBefore: Date.now() - 30_000 });
  */
 export class LambdaCleanupDispatcher implements CleanupDispatcher {

@@ -1,12 +1,12 @@
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
-import type { ShardPayload } from '../core/deferred-delivery-payload';
-import type { DeliveryShard, ShardDispatcher } from '../core/ports';
+import type { BroadcastShard, ShardDispatcher } from '../core/ports';
+import type { ShardPayload } from '../core/worker-payload';
 
 /** Lambda's limit on an asynchronous invocation's payload (256 KB), less room for framing. */
 export const ASYNC_INVOKE_PAYLOAD_LIMIT_BYTES = 256 * 1024 - 1024;
 
 export interface LambdaShardDispatcherOptions {
-  /** Name or ARN of the deliver worker. */
+  /** Name or ARN of the worker. */
   readonly functionName: string;
   /** Default: `new LambdaClient({})`. */
   readonly client?: LambdaClient;
@@ -15,14 +15,14 @@ export interface LambdaShardDispatcherOptions {
 }
 
 /**
- * `ShardDispatcher` that invokes the deliver worker asynchronously (`InvocationType: 'Event'`)
+ * `ShardDispatcher` that invokes the worker asynchronously (`InvocationType: 'Event'`)
  * with a `ShardPayload`; each invocation runs in its own container, so shards post in
  * parallel. A shard whose payload would exceed the asynchronous limit (large frames) is
  * halved until every part fits, and the parts are invoked in parallel. Rejects if any
  * invocation fails.
  *
  * @example
- * const dispatcher = new LambdaShardDispatcher({ functionName: process.env.DELIVER_FUNCTION_NAME ?? '' });
+ * const dispatcher = new LambdaShardDispatcher({ functionName: process.env.WORKER_FUNCTION_NAME ?? '' });
  * await dispatcher.dispatch({ groups: [{ frame, connectionIds }] });
  */
 export class LambdaShardDispatcher implements ShardDispatcher {
@@ -36,7 +36,7 @@ export class LambdaShardDispatcher implements ShardDispatcher {
     this.#maxPayloadBytes = options.maxPayloadBytes ?? ASYNC_INVOKE_PAYLOAD_LIMIT_BYTES;
   }
 
-  async dispatch(shard: DeliveryShard): Promise<void> {
+  async dispatch(shard: BroadcastShard): Promise<void> {
     const parts = splitToFit(shard, this.#maxPayloadBytes);
     await Promise.all(
       parts.map((payload) =>
@@ -57,7 +57,7 @@ export class LambdaShardDispatcher implements ShardDispatcher {
  * they fit. A single recipient whose frame alone exceeds the limit cannot be split: it is
  * sent as is and the invocation rejects (API Gateway's 128 KB frame limit keeps it from happening).
  */
-export function splitToFit(shard: DeliveryShard, maxBytes: number): string[] {
+export function splitToFit(shard: BroadcastShard, maxBytes: number): string[] {
   const groups = shard.groups.filter((group) => group.connectionIds.length > 0);
   if (groups.length === 0) return [];
   const payload: ShardPayload = {
@@ -78,7 +78,7 @@ export function splitToFit(shard: DeliveryShard, maxBytes: number): string[] {
   );
 }
 
-function regroup(recipients: readonly { id: string; frame: string }[]): DeliveryShard {
+function regroup(recipients: readonly { id: string; frame: string }[]): BroadcastShard {
   const groups = new Map<string, string[]>();
   for (const { id, frame } of recipients) {
     const ids = groups.get(frame) ?? [];

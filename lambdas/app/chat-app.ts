@@ -1,5 +1,5 @@
+import type { HistoryOptions } from '../core/history-settings';
 import type { MessageLog, PresenceStore } from '../core/ports';
-import type { HistoryOptions } from '../core/room-features';
 import { Server, type ServerOptions } from '../core/server';
 import { registerChatNamespace } from './chat-namespace';
 import { registerNotificationNamespace } from './notification-namespace';
@@ -27,7 +27,7 @@ export type ChatAppServerOptions = ServerOptions & {
  * a core `Server`. The rooms of `/` and `/chat` are durable and presence-tracked.
  *
  * @example
- * const server = createChatApp({ store, delivery, deferredDelivery, messageLog: new InMemoryMessageLog(), presence: new InMemoryPresenceStore() });
+ * const server = createChatApp({ store, poster, afterConnectDispatcher, messageLog: new InMemoryMessageLog(), presence: new InMemoryPresenceStore() });
  */
 export function createChatApp(options: ChatAppServerOptions, app: ChatAppOptions = {}): Server {
   const server = new Server(options);

@@ -1,4 +1,4 @@
-import type { HistoryOptions } from '../core/room-features';
+import type { HistoryOptions } from '../core/history-settings';
 import type { Server } from '../core/server';
 import * as z from '../core/zod';
 import { registerHistory } from './history-events';

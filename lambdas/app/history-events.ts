@@ -1,6 +1,6 @@
 import { ChatError } from '../core/errors';
 import type { Namespace } from '../core/namespace';
-import type { HistoryPage, PresenceMember } from '../core/types';
+import type { HistoryPage } from '../core/types';
 import * as z from '../core/zod';
 import { parseData, RoomName } from './schemas';
 
@@ -30,16 +30,6 @@ export function historyReply(room: string, page: HistoryPage): Record<string, un
     ...(page.next === undefined ? {} : { next: page.next }),
     trimmed: page.trimmed,
   };
-}
-
-/**
- * The wire form of a room's users: `[{"id", "name", "connections"}]`, one entry per user.
- *
- * @example
- * usersReply([{ user: { id: 'alice', name: 'Alice' }, connections: 2 }]); // [{ id: 'alice', name: 'Alice', connections: 2 }]
- */
-export function usersReply(members: readonly PresenceMember[]): Record<string, unknown>[] {
-  return members.map(({ user, connections }) => ({ id: user.id, name: user.name, connections }));
 }
 
 /**

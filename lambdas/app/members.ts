@@ -1,7 +1,7 @@
 import { ChatError } from '../core/errors';
 import type { Namespace } from '../core/namespace';
 import * as z from '../core/zod';
-import { usersReply } from './history-events';
+import { usersReply } from './presence-replies';
 import { parseData, RoomName } from './schemas';
 
 const MembersData = z.object({ room: RoomName });

@@ -1,5 +1,5 @@
 import { ChatError } from '../core/errors';
-import type { HistoryOptions } from '../core/room-features';
+import type { HistoryOptions } from '../core/history-settings';
 import type { Server } from '../core/server';
 import { isSocketId } from '../core/socket-id';
 import * as z from '../core/zod';

@@ -1,12 +1,13 @@
 import { errorFields } from './error-fields';
 import { RoomLimitError } from './errors';
 import { type BroadcastReport, FanOut, type FanOutResult, type Packet } from './fan-out';
+import type { HistorySettings } from './history-settings';
 import { type CoreLogger, silentLogger } from './logger';
 import {
+  type BroadcastShard,
   type ChatMetrics,
   type CleanupDispatcher,
-  type Delivery,
-  type DeliveryShard,
+  type ConnectionPoster,
   type MembershipStore,
   type MessageLog,
   noMetrics,
@@ -15,7 +16,7 @@ import {
   type ShardDispatcher,
 } from './ports';
 import { type DepartureReason, type PresenceSubject, PresenceTracker } from './presence-tracker';
-import type { HistorySettings, RoomFilter } from './room-features';
+import type { RoomFilter } from './room-filter';
 import { isSocketId } from './socket-id';
 import type { ConnectionRecord, RemovedConnection, Room, SocketId, SocketUser } from './types';
 import type { UserLimits } from './user-limits';
@@ -39,7 +40,7 @@ export interface Member {
 
 export interface AdapterOptions {
   readonly store: MembershipStore;
-  readonly delivery: Delivery;
+  readonly poster: ConnectionPoster;
   readonly logger?: CoreLogger;
   /** Posts in flight at once per emit. Default 64. */
   readonly concurrency?: number;
@@ -117,7 +118,7 @@ export class Adapter {
     this.messageLog = options.messageLog;
     this.metrics = options.metrics ?? noMetrics;
     this.fanOut = new FanOut({
-      delivery: options.delivery,
+      poster: options.poster,
       logger: this.logger,
       metrics: this.metrics,
       concurrency: options.concurrency ?? 64,
@@ -298,7 +299,7 @@ export class Adapter {
    * The worker's side of sharding: posts a shard's frames with the same bounded concurrency
    * and gone clean-up as a broadcast, and never dispatches further.
    */
-  postShard(shard: DeliveryShard): Promise<BroadcastReport> {
+  postShard(shard: BroadcastShard): Promise<BroadcastReport> {
     return this.cleanUp(this.fanOut.postShard(shard));
   }
 

@@ -2,12 +2,12 @@ import type { Adapter } from './adapter';
 import { errorFields } from './error-fields';
 import { ConnectionGoneError } from './errors';
 import type { CoreLogger } from './logger';
-import type { Delivery } from './ports';
+import type { ConnectionPoster } from './ports';
 import { withRetries } from './retry';
 import type { SocketId } from './types';
 
 export interface AfterConnectWorkerOptions {
-  readonly delivery: Delivery;
+  readonly poster: ConnectionPoster;
   /** Removes the connection when it is still gone at the deadline. */
   readonly adapter: Pick<Adapter, 'removeGone'>;
   readonly logger: CoreLogger;
@@ -23,7 +23,7 @@ export interface AfterConnectWorkerOptions {
  * invocation is not retried and no frame is sent twice.
  *
  * @example
- * await new AfterConnectWorker({ delivery, adapter, logger }).post(connectionId, frames);
+ * await new AfterConnectWorker({ poster, adapter, logger }).post(connectionId, frames);
  */
 export class AfterConnectWorker {
   private readonly deadlineMs: number;
@@ -34,7 +34,7 @@ export class AfterConnectWorker {
 
   /** Posts `frames` to `connectionId` in order; resolves when done or given up. */
   async post(connectionId: SocketId, frames: readonly string[]): Promise<void> {
-    const { delivery, logger, adapter } = this.options;
+    const { poster, logger, adapter } = this.options;
     const policy = {
       retries: Number.POSITIVE_INFINITY,
       baseDelayMs: 20,
@@ -46,7 +46,7 @@ export class AfterConnectWorker {
       try {
         await withRetries(
           async () => {
-            if ((await delivery.post(connectionId, frame)) === 'gone') {
+            if ((await poster.post(connectionId, frame)) === 'gone') {
               throw new ConnectionGoneError(connectionId);
             }
           },

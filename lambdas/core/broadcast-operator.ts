@@ -1,5 +1,5 @@
 import type { Adapter, BroadcastReport } from './adapter';
-import type { HistorySettings } from './room-features';
+import type { HistorySettings } from './history-settings';
 import type { Room, SocketId, SocketUser } from './types';
 
 type Rooms = Room | readonly Room[];

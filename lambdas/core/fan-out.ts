@@ -2,7 +2,13 @@ import { currentConnectScope } from './connect-scope';
 import { errorFields } from './error-fields';
 import type { CoreLogger } from './logger';
 import { mapWithConcurrency } from './map-with-concurrency';
-import type { ChatMetrics, Delivery, DeliveryShard, PostResult, ShardDispatcher } from './ports';
+import type {
+  BroadcastShard,
+  ChatMetrics,
+  ConnectionPoster,
+  PostResult,
+  ShardDispatcher,
+} from './ports';
 import { encodeEvent } from './protocol';
 import { dispatchShards } from './shard-dispatch';
 import type { Room, SocketId, SocketUser } from './types';
@@ -40,7 +46,7 @@ export interface FanOutResult {
 }
 
 export interface FanOutOptions {
-  readonly delivery: Delivery;
+  readonly poster: ConnectionPoster;
   readonly logger: CoreLogger;
   readonly metrics: ChatMetrics;
   /** Posts in flight at once. */
@@ -113,7 +119,7 @@ export class FanOut {
    * The worker's side of sharding: posts a shard's frames with the same bounded concurrency,
    * and never dispatches further.
    */
-  async postShard(shard: DeliveryShard): Promise<FanOutResult> {
+  async postShard(shard: BroadcastShard): Promise<FanOutResult> {
     const posts: Post[] = shard.groups.flatMap((group) =>
       group.connectionIds.map((id) => ({ id, frame: group.frame })),
     );
@@ -133,11 +139,11 @@ export class FanOut {
   private async postAll(
     posts: readonly Post[],
   ): Promise<{ delivered: number; goneIds: SocketId[]; failed: number }> {
-    const { delivery, concurrency, logger, metrics } = this.options;
+    const { poster, concurrency, logger, metrics } = this.options;
     const results = await mapWithConcurrency(
       posts,
       concurrency,
-      (post): Promise<PostResult> => delivery.post(post.id, post.frame),
+      (post): Promise<PostResult> => poster.post(post.id, post.frame),
     );
     const goneIds: SocketId[] = [];
     let delivered = 0;

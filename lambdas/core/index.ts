@@ -16,9 +16,9 @@ export type { CoreLogger } from './logger';
 export type { Ack, DisconnectReason, EventHandler, JoinPolicy, Middleware } from './namespace';
 export { Namespace } from './namespace';
 export type {
-  DeferredDelivery,
-  Delivery,
-  DeliveryShard,
+  AfterConnectDispatcher,
+  BroadcastShard,
+  ConnectionPoster,
   MembershipStore,
   PostResult,
   ShardDispatcher,

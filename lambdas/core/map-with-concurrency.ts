@@ -3,7 +3,7 @@
  * the settled results in input order. Never rejects.
  *
  * @example
- * const results = await mapWithConcurrency(ids, 50, (id) => delivery.post(id, frame));
+ * const results = await mapWithConcurrency(ids, 50, (id) => poster.post(id, frame));
  */
 export async function mapWithConcurrency<T, R>(
   items: readonly T[],

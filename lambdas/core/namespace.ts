@@ -1,15 +1,9 @@
 import type { Adapter, BroadcastReport } from './adapter';
 import { type Audience, BroadcastOperator } from './broadcast-operator';
 import { ChatError } from './errors';
+import { type HistoryOptions, type HistorySettings, historySettings } from './history-settings';
 import type { MessageLog, PresenceStore } from './ports';
-import {
-  type HistoryOptions,
-  type HistorySettings,
-  historySettings,
-  type PresenceOptions,
-  type RoomFilter,
-  roomFilter,
-} from './room-features';
+import { type PresenceOptions, type RoomFilter, roomFilter } from './room-filter';
 import type { Socket } from './socket';
 import type { HistoryPage, PresenceMember, Room } from './types';
 import type { UserLimits } from './user-limits';

@@ -81,9 +81,9 @@ export type PostResult = 'delivered' | 'gone';
  * How frames reach connections (API Gateway's `@connections` API on AWS).
  *
  * @example
- * if ((await delivery.post(id, frame)) === 'gone') await store.removeMemberships(await store.detachConnections([id]));
+ * if ((await poster.post(id, frame)) === 'gone') await store.removeMemberships(await store.detachConnections([id]));
  */
-export interface Delivery {
+export interface ConnectionPoster {
   /** Posts one frame. Resolves `'gone'` for a closed or unknown connection; rejects on other failures. */
   post(connectionId: SocketId, frame: string): Promise<PostResult>;
 }
@@ -93,10 +93,10 @@ export interface Delivery {
  * delivers them once the socket is open (API Gateway refuses posts until then).
  *
  * @example
- * await deferred.deliverAfterConnect(socket.id, ['{"event":"hello","data":"hi","ns":"/"}']);
+ * await afterConnect.dispatch(socket.id, ['{"event":"hello","data":"hi","ns":"/"}']);
  */
-export interface DeferredDelivery {
-  deliverAfterConnect(connectionId: SocketId, frames: readonly string[]): Promise<void>;
+export interface AfterConnectDispatcher {
+  dispatch(connectionId: SocketId, frames: readonly string[]): Promise<void>;
 }
 
 /** Recipients that all receive the same frame. */
@@ -109,19 +109,19 @@ export interface ShardGroup {
  * Part of a large broadcast handed to a worker: each frame is encoded once (per room) and
  * listed with the connections it goes to. Every recipient is in exactly one group of one shard.
  */
-export interface DeliveryShard {
+export interface BroadcastShard {
   readonly groups: readonly ShardGroup[];
 }
 
 /**
  * Runs shards of a large broadcast in parallel workers (asynchronous invocations of the
- * deliver function on AWS). Resolves once the shard is handed over, not once it is posted.
+ * worker function on AWS). Resolves once the shard is handed over, not once it is posted.
  *
  * @example
  * await dispatcher.dispatch({ groups: [{ frame, connectionIds: ['R1kmxc2VNjMCFIA='] }] });
  */
 export interface ShardDispatcher {
-  dispatch(shard: DeliveryShard): Promise<void>;
+  dispatch(shard: BroadcastShard): Promise<void>;
 }
 
 /**

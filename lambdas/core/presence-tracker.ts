@@ -2,7 +2,7 @@ import type { Adapter } from './adapter';
 import { errorFields } from './error-fields';
 import { type CoreLogger, silentLogger } from './logger';
 import { type ChatMetrics, noMetrics, type PresenceStore } from './ports';
-import type { RoomFilter } from './room-features';
+import type { RoomFilter } from './room-filter';
 import type { RemovedConnection, Room, SocketId, SocketUser } from './types';
 
 /** Why a user left a room: it left, its connection closed, or a post found the connection gone. */

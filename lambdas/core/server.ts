@@ -16,11 +16,11 @@ import { InMemoryUserLimitStore } from './in-memory-user-limit-store';
 import { type CoreLogger, silentLogger } from './logger';
 import { Namespace } from './namespace';
 import {
+  type AfterConnectDispatcher,
+  type BroadcastShard,
   type ChatMetrics,
   type CleanupDispatcher,
-  type DeferredDelivery,
-  type Delivery,
-  type DeliveryShard,
+  type ConnectionPoster,
   type GoneCleanup,
   type MembershipStore,
   type MessageLog,
@@ -40,8 +40,8 @@ const DEFAULT_CONNECTION_TTL_SECONDS = 2 * 60 * 60 + 15 * 60;
 
 export interface ServerOptions {
   readonly store: MembershipStore;
-  readonly delivery: Delivery;
-  readonly deferredDelivery: DeferredDelivery;
+  readonly poster: ConnectionPoster;
+  readonly afterConnectDispatcher: AfterConnectDispatcher;
   /** Runs shards of large broadcasts in parallel workers; see `AdapterOptions.dispatcher`. */
   readonly shardDispatcher?: ShardDispatcher;
   /** Recipients above which a broadcast is sharded, and the shard size. Default 1,000. */
@@ -128,7 +128,7 @@ const namespaceOf = (query: Readonly<Record<string, string>>): string => query.n
  * Keeps no state between events, so any number of processes can serve one API.
  *
  * @example
- * const server = new Server({ store, delivery, deferredDelivery });
+ * const server = new Server({ store, poster, afterConnectDispatcher });
  * server.of('/').on('whoami', (socket, _data, ack) => ack({ id: socket.id }));
  * const reply = await server.handleMessage({ connectionId, body: '{"action":"whoami","ack":1}' });
  */
@@ -138,7 +138,7 @@ export class Server {
   private readonly afterConnectWorker: AfterConnectWorker;
   private readonly goneCleanupWorker: GoneCleanupWorker;
   private readonly store: MembershipStore;
-  private readonly deferredDelivery: DeferredDelivery;
+  private readonly afterConnectDispatcher: AfterConnectDispatcher;
   private readonly logger: CoreLogger;
   private readonly connectionTtlSeconds: number;
   private readonly maxPayloadBytes: number;
@@ -150,7 +150,7 @@ export class Server {
 
   constructor(options: ServerOptions) {
     this.store = options.store;
-    this.deferredDelivery = options.deferredDelivery;
+    this.afterConnectDispatcher = options.afterConnectDispatcher;
     this.logger = options.logger ?? silentLogger;
     this.connectionTtlSeconds = options.connectionTtlSeconds ?? DEFAULT_CONNECTION_TTL_SECONDS;
     this.maxPayloadBytes = options.maxPayloadBytes ?? 64 * 1024;
@@ -166,7 +166,7 @@ export class Server {
     });
     this.adapter = new Adapter({
       store: options.store,
-      delivery: options.delivery,
+      poster: options.poster,
       logger: this.logger,
       ...(options.concurrency === undefined ? {} : { concurrency: options.concurrency }),
       ...(options.shardDispatcher === undefined ? {} : { dispatcher: options.shardDispatcher }),
@@ -189,7 +189,7 @@ export class Server {
       metrics: this.metrics,
     });
     this.afterConnectWorker = new AfterConnectWorker({
-      delivery: options.delivery,
+      poster: options.poster,
       adapter: this.adapter,
       logger: this.logger,
       ...(options.afterConnectDeadlineMs === undefined
@@ -297,7 +297,7 @@ export class Server {
         await nsp.runConnectionListeners(socket);
         await this.saveDataIfChanged(socket, stored);
       });
-      if (frames.length > 0) await this.deferredDelivery.deliverAfterConnect(socket.id, frames);
+      if (frames.length > 0) await this.afterConnectDispatcher.dispatch(socket.id, frames);
     } catch (error) {
       // The hook may have joined presence-tracked rooms (and announced it) before it threw.
       await this.adapter.delAll([socket.id], 'disconnect');
@@ -424,7 +424,7 @@ export class Server {
   }
 
   /** The after-connect worker's entry point; see `AfterConnectWorker`. Never throws. */
-  deliverAfterConnect(connectionId: SocketId, frames: readonly string[]): Promise<void> {
+  postAfterConnect(connectionId: SocketId, frames: readonly string[]): Promise<void> {
     return this.afterConnectWorker.post(connectionId, frames);
   }
 
@@ -433,7 +433,7 @@ export class Server {
    * clean-up). Post failures are logged, not thrown, so an asynchronous invocation is not
    * retried and no recipient gets a frame twice.
    */
-  async deliverShard(shard: DeliveryShard): Promise<void> {
+  async postShard(shard: BroadcastShard): Promise<void> {
     await this.adapter.postShard(shard);
   }
 

@@ -1,6 +1,6 @@
 import { errorFields } from './error-fields';
 import type { CoreLogger } from './logger';
-import type { ChatMetrics, DeliveryShard, ShardDispatcher } from './ports';
+import type { BroadcastShard, ChatMetrics, ShardDispatcher } from './ports';
 import type { SocketId } from './types';
 
 /** How many recipients the workers took over, and how many could not be handed to one. */
@@ -61,7 +61,7 @@ export async function dispatchShards(
 export function toShard(
   ids: readonly SocketId[],
   frameOf: (id: SocketId) => string,
-): DeliveryShard {
+): BroadcastShard {
   const groups = new Map<string, SocketId[]>();
   for (const id of ids) {
     const frame = frameOf(id);

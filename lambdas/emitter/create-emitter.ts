@@ -4,11 +4,8 @@ import { createDynamoDbDocumentClient } from '../adapters/dynamodb-document-clie
 import { DynamoDbMembershipStore } from '../adapters/dynamodb-membership-store';
 import { DynamoDbMessageLog } from '../adapters/dynamodb-message-log';
 import { DynamoDbPresenceStore } from '../adapters/dynamodb-presence-store';
-import {
-  ManagementApiDelivery,
-  managementApiClientConfig,
-} from '../adapters/management-api-delivery';
-import { noDeferredDelivery } from '../adapters/no-deferred-delivery';
+import { ManagementApiPoster, managementApiClientConfig } from '../adapters/management-api-poster';
+import { noAfterConnectDispatcher } from '../adapters/no-after-connect-dispatcher';
 import type { CoreLogger } from '../core/logger';
 import type { MessageLog, PresenceStore } from '../core/ports';
 import { Server, type ServerOptions } from '../core/server';
@@ -18,7 +15,7 @@ import { regionOfEndpoint } from './endpoint-region';
 
 /**
  * What the emitter gives the server it runs on: the DynamoDB membership store, history and
- * presence, the `@connections` delivery, and no deferred delivery or shard dispatcher.
+ * presence, the `@connections` delivery, and no after-connect dispatcher or shard dispatcher.
  */
 export type EmitterServerOptions = ServerOptions & {
   readonly messageLog: MessageLog;
@@ -38,7 +35,7 @@ export interface EmitterOptions {
   readonly dynamoDb?: DynamoDBDocumentClient;
   /**
    * Default: a client on `endpoint`, in the region its host names, that sends each request
-   * once (the delivery owns the retries). A client passed in should do the same.
+   * once (the poster owns the retries). A client passed in should do the same.
    */
   readonly managementApi?: ApiGatewayManagementApiClient;
   /**
@@ -82,7 +79,7 @@ export function createEmitter(options: EmitterOptions): Emitter {
     store: new DynamoDbMembershipStore({ tableName, client: dynamoDb }),
     messageLog: new DynamoDbMessageLog({ tableName, client: dynamoDb }),
     presence: new DynamoDbPresenceStore({ tableName, client: dynamoDb }),
-    delivery: new ManagementApiDelivery({
+    poster: new ManagementApiPoster({
       client:
         options.managementApi ??
         new ApiGatewayManagementApiClient({
@@ -92,7 +89,10 @@ export function createEmitter(options: EmitterOptions): Emitter {
         }),
     }),
     // It never runs a $connect, so it never has frames for a connection not open yet.
-    deferredDelivery: noDeferredDelivery('The emitter', "only the chat's connect handler does"),
+    afterConnectDispatcher: noAfterConnectDispatcher(
+      'The emitter',
+      "only the chat's connect handler does",
+    ),
     rateLimit: false,
     ...(options.logger === undefined ? {} : { logger: options.logger }),
   });

@@ -18,14 +18,11 @@ import { DynamoDbMembershipStore } from '../adapters/dynamodb-membership-store';
 import { DynamoDbMessageLog } from '../adapters/dynamodb-message-log';
 import { DynamoDbPresenceStore } from '../adapters/dynamodb-presence-store';
 import { DynamoDbUserLimitStore } from '../adapters/dynamodb-user-limit-store';
+import { LambdaAfterConnectDispatcher } from '../adapters/lambda-after-connect-dispatcher';
 import { LambdaCleanupDispatcher } from '../adapters/lambda-cleanup-dispatcher';
-import { LambdaDeferredDelivery } from '../adapters/lambda-deferred-delivery';
 import { LambdaShardDispatcher } from '../adapters/lambda-shard-dispatcher';
-import {
-  ManagementApiDelivery,
-  managementApiClientConfig,
-} from '../adapters/management-api-delivery';
-import { noDeferredDelivery } from '../adapters/no-deferred-delivery';
+import { ManagementApiPoster, managementApiClientConfig } from '../adapters/management-api-poster';
+import { noAfterConnectDispatcher } from '../adapters/no-after-connect-dispatcher';
 import { PowertoolsChatMetrics } from '../adapters/powertools-metrics';
 import { createChatApp } from '../app/chat-app';
 import type { Server, ServerOptions } from '../core/server';
@@ -34,8 +31,8 @@ import * as z from '../core/zod';
 const Environment = z.extend(AppEnvironment, {
   [ENV.tableName]: z.string().check(z.minLength(1)),
   [ENV.callbackUrl]: z.url(),
-  [ENV.deliverFunctionName]: z.optional(z.string().check(z.minLength(1))),
-  /** Set by Lambda: the deliver worker, which has no DELIVER_FUNCTION_NAME, hands clean-ups to itself. */
+  [ENV.workerFunctionName]: z.optional(z.string().check(z.minLength(1))),
+  /** Set by Lambda: the worker, which has no WORKER_FUNCTION_NAME, hands clean-ups to itself. */
   AWS_LAMBDA_FUNCTION_NAME: z.optional(z.string().check(z.minLength(1))),
 });
 
@@ -44,7 +41,7 @@ export interface ChatRuntimeOptions {
   readonly env?: NodeJS.ProcessEnv;
   /** Default `createDynamoDbDocumentClient()`. */
   readonly dynamoDb?: DynamoDBDocumentClient;
-  /** Default: one on `CALLBACK_URL` with `maxAttempts: 1`, as the delivery owns the retries. */
+  /** Default: one on `CALLBACK_URL` with `maxAttempts: 1`, as the poster owns the retries. */
   readonly managementApi?: ApiGatewayManagementApiClient;
   readonly lambda?: LambdaClient;
   readonly logger?: Logger;
@@ -87,9 +84,9 @@ export function createChatRuntime(options: ChatRuntimeOptions = {}): ChatRuntime
   const logger = options.logger ?? new Logger({ serviceName: SERVICE_NAME });
   const metrics = new PowertoolsChatMetrics({ metrics: options.metrics });
   const tracer = options.tracer ?? new Tracer({ serviceName: SERVICE_NAME });
-  const deliverFunction = env[ENV.deliverFunctionName];
+  const deliverFunction = env[ENV.workerFunctionName];
   const lambda = tracer.captureAWSv3Client(options.lambda ?? new LambdaClient({}));
-  // Gone clean-ups run in the deliver worker; the worker itself hands them to a new invocation of itself.
+  // Gone clean-ups run in the worker; the worker itself hands them to a new invocation of itself.
   const cleanupFunction = deliverFunction ?? env.AWS_LAMBDA_FUNCTION_NAME;
   const shardSize = env[APP_ENV.fanoutShardSize];
   const capacity = env[APP_ENV.rateLimitCapacity];
@@ -111,8 +108,8 @@ export function createChatRuntime(options: ChatRuntimeOptions = {}): ChatRuntime
       limitStore: new DynamoDbUserLimitStore({ tableName: env[ENV.tableName], client: dynamoDb }),
       userLimits: options.userLimits ?? userLimitsFromEnvironment(options.env ?? process.env),
       ...optionalMaxRooms(maxRoomsFromEnvironment(options.env ?? process.env)),
-      // The default client sends each request once: the delivery owns the retries.
-      delivery: new ManagementApiDelivery({
+      // The default client sends each request once: the poster owns the retries.
+      poster: new ManagementApiPoster({
         client: tracer.captureAWSv3Client(
           options.managementApi ??
             new ApiGatewayManagementApiClient({
@@ -121,11 +118,11 @@ export function createChatRuntime(options: ChatRuntimeOptions = {}): ChatRuntime
             }),
         ),
       }),
-      deferredDelivery: deliverFunction
-        ? new LambdaDeferredDelivery({ functionName: deliverFunction, client: lambda })
-        : // For functions the stack gives no deliver function to, handing frames over is a wiring error.
-          noDeferredDelivery('This function', `${ENV.deliverFunctionName} is not set`),
-      // Without a deliver function (the deliver worker itself), every recipient is posted here.
+      afterConnectDispatcher: deliverFunction
+        ? new LambdaAfterConnectDispatcher({ functionName: deliverFunction, client: lambda })
+        : // For functions the stack gives no worker function to, handing frames over is a wiring error.
+          noAfterConnectDispatcher('This function', `${ENV.workerFunctionName} is not set`),
+      // Without a worker function (the worker itself), every recipient is posted here.
       ...(deliverFunction
         ? {
             shardDispatcher: new LambdaShardDispatcher({

@@ -23,7 +23,7 @@ export interface LambdaInvokeApiOptions {
  *
  * @example
  * const route = createLambdaInvokeApi({ runner, environment });
- * // new LambdaClient({ endpoint: 'http://127.0.0.1:3001' }).send(new InvokeCommand({ FunctionName: 'deliver', InvocationType: 'Event', Payload }))
+ * // new LambdaClient({ endpoint: 'http://127.0.0.1:3001' }).send(new InvokeCommand({ FunctionName: 'worker', InvocationType: 'Event', Payload }))
  */
 export function createLambdaInvokeApi(options: LambdaInvokeApiOptions): HttpRoute {
   const { runner, environment } = options;
@@ -142,7 +142,7 @@ function parsePayload(body: Buffer): unknown {
   }
 }
 
-/** `deliver`, `deliver:$LATEST`, `arn:aws:lambda:…:function:deliver[:qualifier]` → `deliver`. */
+/** `worker`, `worker:$LATEST`, `arn:aws:lambda:…:function:worker[:qualifier]` → `worker`. */
 function functionNameOf(identifier: string): string {
   const parts = identifier.split(':');
   const functionIndex = parts.indexOf('function');

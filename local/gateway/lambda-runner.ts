@@ -103,7 +103,7 @@ export class LambdaRunner {
    * a failed invocation after each of `asyncRetryDelaysMs`.
    *
    * @example
-   * runner.invokeAsync('deliver', { connectionId, frames });
+   * runner.invokeAsync('worker', { connectionId, frames });
    */
   invokeAsync(name: string, event: unknown, attempt = 0): void {
     if (this.stopped) return;

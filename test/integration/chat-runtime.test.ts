@@ -436,7 +436,7 @@ describe('Local runtime: the chat application over real sockets and DynamoDB Loc
       // Act
       const reply = await ann.request('chat', { room: 'ghosts', message: 'boo' });
 
-      // Assess: the clean-up runs in the deliver worker, after the reply
+      // Assess: the clean-up runs in the worker, after the reply
       expect(reply).toEqual({ recipients: 0, room: 'ghosts', seq: 1 });
       for (let attempt = 0; attempt < 100; attempt += 1) {
         if ((await store.members('/', 'ghosts')).length === 1) break;

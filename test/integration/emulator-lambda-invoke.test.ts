@@ -29,13 +29,13 @@ describe('Emulator: the Lambda Invoke API with the real SDK client', () => {
     // Prepare
     let release = (): void => undefined;
     const { calls } = await setUp({
-      deliver: () => new Promise((resolve) => (release = () => resolve(null))),
+      worker: () => new Promise((resolve) => (release = () => resolve(null))),
     });
 
     // Act
     const result = await lambda.send(
       new InvokeCommand({
-        FunctionName: 'deliver',
+        FunctionName: 'worker',
         InvocationType: 'Event',
         Payload: payload({ frames: ['a'] }),
       }),
@@ -43,34 +43,34 @@ describe('Emulator: the Lambda Invoke API with the real SDK client', () => {
 
     // Assess
     expect(result.StatusCode).toBe(202);
-    await waitFor(() => calls('deliver').length === 1);
-    expect(calls('deliver')[0]?.event).toEqual({ frames: ['a'] });
-    expect(calls('deliver')[0]?.context.functionName).toBe('deliver');
+    await waitFor(() => calls('worker').length === 1);
+    expect(calls('worker')[0]?.event).toEqual({ frames: ['a'] });
+    expect(calls('worker')[0]?.context.functionName).toBe('worker');
     release();
   });
 
   it('Event: retries a failed invocation twice, as Lambda does', async () => {
     const { calls } = await setUp({
-      deliver: async () => {
+      worker: async () => {
         throw new Error('not yet');
       },
     });
 
     await lambda.send(
-      new InvokeCommand({ FunctionName: 'deliver', InvocationType: 'Event', Payload: payload({}) }),
+      new InvokeCommand({ FunctionName: 'worker', InvocationType: 'Event', Payload: payload({}) }),
     );
 
-    await waitFor(() => calls('deliver').length === 3);
+    await waitFor(() => calls('worker').length === 3);
     await sleep(150);
-    expect(calls('deliver')).toHaveLength(3);
+    expect(calls('worker')).toHaveLength(3);
   });
 
   it('RequestResponse: answers 200 with the JSON result; the name may be an ARN', async () => {
-    await setUp({ deliver: async (event) => ({ echoed: event }) });
+    await setUp({ worker: async (event) => ({ echoed: event }) });
 
     const result = await lambda.send(
       new InvokeCommand({
-        FunctionName: 'arn:aws:lambda:us-east-1:123456789012:function:deliver',
+        FunctionName: 'arn:aws:lambda:us-east-1:123456789012:function:worker',
         Payload: payload({ n: 1 }),
       }),
     );
@@ -82,13 +82,13 @@ describe('Emulator: the Lambda Invoke API with the real SDK client', () => {
 
   it('RequestResponse: reports a thrown error as FunctionError Unhandled', async () => {
     await setUp({
-      deliver: async () => {
+      worker: async () => {
         throw new TypeError('bad frame');
       },
     });
 
     const result = await lambda.send(
-      new InvokeCommand({ FunctionName: 'deliver', Payload: payload({}) }),
+      new InvokeCommand({ FunctionName: 'worker', Payload: payload({}) }),
     );
 
     expect(result.FunctionError).toBe('Unhandled');
@@ -114,17 +114,17 @@ describe('Emulator: the Lambda Invoke API with the real SDK client', () => {
   });
 
   it('gives handlers a realistic context', async () => {
-    const { calls } = await setUp({ deliver: async () => null }, { functionTimeoutMs: 5_000 });
+    const { calls } = await setUp({ worker: async () => null }, { functionTimeoutMs: 5_000 });
 
-    await lambda.send(new InvokeCommand({ FunctionName: 'deliver', Payload: payload({}) }));
+    await lambda.send(new InvokeCommand({ FunctionName: 'worker', Payload: payload({}) }));
 
-    const context = calls('deliver')[0]?.context;
+    const context = calls('worker')[0]?.context;
     expect(context).toMatchObject({
-      functionName: 'deliver',
+      functionName: 'worker',
       functionVersion: '$LATEST',
-      invokedFunctionArn: 'arn:aws:lambda:us-east-1:123456789012:function:deliver',
+      invokedFunctionArn: 'arn:aws:lambda:us-east-1:123456789012:function:worker',
       memoryLimitInMB: '128',
-      logGroupName: '/aws/lambda/deliver',
+      logGroupName: '/aws/lambda/worker',
       awsRequestId: expect.stringMatching(
         /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/,
       ),

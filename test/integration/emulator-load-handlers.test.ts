@@ -38,11 +38,11 @@ describe('Emulator: functions in their own containers use the real SDK clients u
       message: new FunctionPool(
         spec('message', 'sdk-message.ts', {
           CALLBACK_URL: gateway.managementUrl,
-          DELIVER_FUNCTION_NAME: 'deliver',
+          WORKER_FUNCTION_NAME: 'worker',
         }),
         silentLogger,
       ),
-      deliver: new FunctionPool(spec('deliver', 'sdk-deliver.ts', {}), silentLogger),
+      worker: new FunctionPool(spec('worker', 'sdk-worker.ts', {}), silentLogger),
     });
   });
 
@@ -50,7 +50,7 @@ describe('Emulator: functions in their own containers use the real SDK clients u
     await gateway.close();
   });
 
-  it('posts through CALLBACK_URL and invokes the deliver function through AWS_ENDPOINT_URL_LAMBDA', async () => {
+  it('posts through CALLBACK_URL and invokes the worker function through AWS_ENDPOINT_URL_LAMBDA', async () => {
     const client = await openClient(gateway.url);
 
     client.ws.send('hi');

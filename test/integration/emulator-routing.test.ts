@@ -187,13 +187,13 @@ describe('Emulator: routing messages', () => {
       },
       {
         routeKey: 'two-way',
-        integration: { type: 'lambda', function: 'deliver' },
+        integration: { type: 'lambda', function: 'worker' },
         returnResponse: true,
       },
     ];
     const { functions, calls } = recordingFunctions({
       message: async () => ({ statusCode: 200, body: 'ignored' }),
-      deliver: async () => ({ statusCode: 200, body: '' }),
+      worker: async () => ({ statusCode: 200, body: '' }),
     });
     const gateway = await pool.start({ functions, routes });
     const client = await pool.open(gateway.url);
@@ -201,7 +201,7 @@ describe('Emulator: routing messages', () => {
     // Act
     client.ws.send('one-way');
     client.ws.send('{"action":"two-way"}');
-    await waitFor(() => calls('message').length === 1 && calls('deliver').length === 1);
+    await waitFor(() => calls('message').length === 1 && calls('worker').length === 1);
     await sleep(50);
 
     // Assess

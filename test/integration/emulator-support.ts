@@ -37,7 +37,7 @@ export function recordingFunctions(
   behave: Record<string, (event: AnyEvent, context: Context) => unknown> = {},
 ) {
   const calls: Record<string, Invocation[]> = {};
-  const names = new Set(['connect', 'disconnect', 'message', 'deliver', ...Object.keys(behave)]);
+  const names = new Set(['connect', 'disconnect', 'message', 'worker', ...Object.keys(behave)]);
   const functions: Record<string, LambdaHandler> = {};
   for (const name of names) {
     calls[name] = [];

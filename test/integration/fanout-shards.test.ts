@@ -6,7 +6,7 @@ import { ProtocolClient } from '../support/protocol-client';
 
 jest.setTimeout(60_000);
 
-describe('Local runtime: a large room message is delivered in shards by the deliver worker', () => {
+describe('Local runtime: a large room message is delivered in shards by the worker', () => {
   let runtime: LocalRuntime;
   const clients: ProtocolClient[] = [];
 

@@ -244,7 +244,7 @@ describe('Class: ChatStack', () => {
       },
     );
 
-    it('gives route functions 10 s and the deliver worker 30 s', () => {
+    it('gives route functions 10 s and the worker 30 s', () => {
       // Act
       const timeouts = Object.fromEntries(
         FUNCTION_NAMES.map((name) => [
@@ -258,7 +258,7 @@ describe('Class: ChatStack', () => {
         connect: 10,
         disconnect: 10,
         message: 10,
-        deliver: 30,
+        worker: 30,
         authorize: 10,
       });
     });
@@ -272,7 +272,7 @@ describe('Class: ChatStack', () => {
       const values = {
         tableName: `{${tableId}}`,
         callbackUrl: `https://{${apiId}}.execute-api.{AWS::Region}.{AWS::URLSuffix}/dev`,
-        deliverFunctionName: `{${fnIds.deliver}}`,
+        workerFunctionName: `{${fnIds.worker}}`,
       };
       for (const key of FUNCTION_ENV[name]) expected[ENV[key]] = values[key];
       if (name === CONNECT_AUTHORIZER.function) {
@@ -422,7 +422,7 @@ describe('Class: ChatStack', () => {
       '%s may invoke deliver, unqualified, only if it reads its name (or is deliver: it continues clean-ups itself)',
       (name) => {
         // Prepare
-        const mayInvoke = FUNCTION_ENV[name].includes('deliverFunctionName') || name === 'deliver';
+        const mayInvoke = FUNCTION_ENV[name].includes('workerFunctionName') || name === 'worker';
 
         // Act
         const statements = statementsWithAction(
@@ -433,7 +433,7 @@ describe('Class: ChatStack', () => {
 
         // Assess
         expect(resources.sort()).toEqual(
-          mayInvoke ? [`{${fnIds.deliver}.Arn}`, `{${fnIds.deliver}.Arn}:$LATEST`] : [],
+          mayInvoke ? [`{${fnIds.worker}.Arn}`, `{${fnIds.worker}.Arn}:$LATEST`] : [],
         );
       },
     );
@@ -447,7 +447,7 @@ describe('Class: ChatStack', () => {
 
       // Assess
       expect(statements.flatMap((s) => [s.Resource].flat().map(render))).toContain(
-        `{${fnIds.deliver}.Arn}`,
+        `{${fnIds.worker}.Arn}`,
       );
     });
 
@@ -613,7 +613,7 @@ describe('Class: ChatStack', () => {
         (template.toJSON().Resources[functionIds(template)[name as 'message']].Properties
           .Environment?.Variables ?? {}) as Record<string, unknown>;
       expect(variables(withRooms, 'message').PRIVATE_ROOMS).toBe(JSON.stringify(rooms));
-      for (const name of ['connect', 'disconnect', 'deliver']) {
+      for (const name of ['connect', 'disconnect', 'worker']) {
         expect(variables(withRooms, name).PRIVATE_ROOMS).toBeUndefined();
       }
       expect(variables(without, 'message').PRIVATE_ROOMS).toBeUndefined();
@@ -653,7 +653,7 @@ describe('Class: ChatStack', () => {
       const variablesOf = (built: typeof custom, name: string) =>
         (built.toJSON().Resources[functionIds(built)[name as 'message']].Properties.Environment
           ?.Variables ?? {}) as Record<string, unknown>;
-      for (const name of ['connect', 'disconnect', 'message', 'deliver']) {
+      for (const name of ['connect', 'disconnect', 'message', 'worker']) {
         expect(variablesOf(custom, name)).toMatchObject({
           MAX_CONNECTIONS_PER_USER: '3',
           USER_MESSAGE_LIMIT: '5',

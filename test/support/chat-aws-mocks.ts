@@ -21,7 +21,7 @@ import { FakeChatTable } from './fake-chat-table';
 
 export const TABLE_NAME = 'apigw-chat-table';
 export const CALLBACK_URL = 'https://abc123defg.execute-api.us-east-1.amazonaws.com/prod';
-export const DELIVER_FUNCTION_NAME = 'apigw-chat-deliver';
+export const WORKER_FUNCTION_NAME = 'apigw-chat-worker';
 
 const region = 'us-east-1';
 const credentials = { accessKeyId: 'x', secretAccessKey: 'x' };
@@ -45,7 +45,7 @@ export function mockChatAws() {
     env: {
       TABLE_NAME,
       CALLBACK_URL,
-      DELIVER_FUNCTION_NAME,
+      WORKER_FUNCTION_NAME,
     },
     dynamoDb: createDynamoDbDocumentClient({ region, credentials }),
     managementApi: new ApiGatewayManagementApiClient({
@@ -151,7 +151,7 @@ export function mockChatAws() {
         return [];
       });
     },
-    /** The gone clean-ups handed to the deliver worker (`kind: 'cleanup'` invocations), parsed. */
+    /** The gone clean-ups handed to the worker (`kind: 'cleanup'` invocations), parsed. */
     cleanups(): {
       kind: 'cleanup';
       connectionIds?: string[];

@@ -1,9 +1,9 @@
 import { type ChatAppServerOptions, createChatApp } from '../../lambdas/app/chat-app';
-import { InMemoryDelivery } from '../../lambdas/core/in-memory-delivery';
 import { InMemoryMembershipStore } from '../../lambdas/core/in-memory-membership-store';
 import { InMemoryMessageLog } from '../../lambdas/core/in-memory-message-log';
+import { InMemoryPoster } from '../../lambdas/core/in-memory-poster';
 import { InMemoryPresenceStore } from '../../lambdas/core/in-memory-presence-store';
-import type { DeferredDelivery } from '../../lambdas/core/ports';
+import type { AfterConnectDispatcher } from '../../lambdas/core/ports';
 import type { Server, ServerOptions } from '../../lambdas/core/server';
 
 let counter = 0;
@@ -15,9 +15,9 @@ export function connectionId(): string {
 }
 
 /** Records what the server hands to the after-connect worker. */
-export class RecordingDeferredDelivery implements DeferredDelivery {
+export class RecordingAfterConnectDispatcher implements AfterConnectDispatcher {
   readonly calls: { connectionId: string; frames: readonly string[] }[] = [];
-  async deliverAfterConnect(id: string, frames: readonly string[]): Promise<void> {
+  async dispatch(id: string, frames: readonly string[]): Promise<void> {
     this.calls.push({ connectionId: id, frames });
   }
 }
@@ -28,8 +28,8 @@ export class RecordingDeferredDelivery implements DeferredDelivery {
  */
 export class ChatHarness {
   readonly store = new InMemoryMembershipStore();
-  readonly delivery = new InMemoryDelivery();
-  readonly deferred = new RecordingDeferredDelivery();
+  readonly poster = new InMemoryPoster();
+  readonly afterConnect = new RecordingAfterConnectDispatcher();
   readonly messageLog = new InMemoryMessageLog();
   readonly presence = new InMemoryPresenceStore();
   readonly server: Server;
@@ -40,8 +40,8 @@ export class ChatHarness {
   ) {
     this.server = build({
       store: this.store,
-      delivery: this.delivery,
-      deferredDelivery: this.deferred,
+      poster: this.poster,
+      afterConnectDispatcher: this.afterConnect,
       messageLog: this.messageLog,
       presence: this.presence,
       ...extra,
@@ -84,6 +84,6 @@ export class ChatHarness {
   }
 
   frames(id: string): unknown[] {
-    return this.delivery.framesFor(id);
+    return this.poster.framesFor(id);
   }
 }

@@ -1,32 +1,32 @@
 import { expectedRecipients } from '../../../bench/cost/cost-suite';
-import { CountingDeferredDelivery, CountingDelivery } from '../../../bench/cost/counting-ports';
+import { CountingAfterConnectDispatcher, CountingPoster } from '../../../bench/cost/counting-ports';
 import { median } from '../../../bench/median';
 
-describe('Class: CountingDelivery', () => {
+describe('Class: CountingPoster', () => {
   it('counts posts and their message units, then resets', async () => {
     // Prepare
-    const delivery = new CountingDelivery();
+    const poster = new CountingPoster();
 
     // Act
-    const results = [await delivery.post('a', '{}'), await delivery.post('b', 'x'.repeat(40_000))];
+    const results = [await poster.post('a', '{}'), await poster.post('b', 'x'.repeat(40_000))];
 
     // Assess
     expect(results).toEqual(['delivered', 'delivered']);
-    expect(delivery.take()).toEqual({ posts: 2, messageUnits: 3 });
-    expect(delivery.take()).toEqual({ posts: 0, messageUnits: 0 });
+    expect(poster.take()).toEqual({ posts: 2, messageUnits: 3 });
+    expect(poster.take()).toEqual({ posts: 0, messageUnits: 0 });
   });
 });
 
-describe('Class: CountingDeferredDelivery', () => {
+describe('Class: CountingAfterConnectDispatcher', () => {
   it('counts one invocation per hand-off and one post per frame', async () => {
     // Prepare
-    const deferred = new CountingDeferredDelivery();
+    const afterConnect = new CountingAfterConnectDispatcher();
 
     // Act
-    await deferred.deliverAfterConnect('a', ['{}', '{}']);
+    await afterConnect.dispatch('a', ['{}', '{}']);
 
     // Assess
-    expect(deferred.take()).toEqual({ invocations: 1, posts: 2, messageUnits: 2 });
+    expect(afterConnect.take()).toEqual({ invocations: 1, posts: 2, messageUnits: 2 });
   });
 });
 

@@ -5,8 +5,8 @@ import {
   LambdaCleanupDispatcher,
   splitCleanup,
 } from '../../../lambdas/adapters/lambda-cleanup-dispatcher';
-import { DeliverPayload } from '../../../lambdas/core/deferred-delivery-payload';
 import type { RemovedConnection } from '../../../lambdas/core/types';
+import { WorkerPayload } from '../../../lambdas/core/worker-payload';
 
 const lambdaMock = mockClient(LambdaClient);
 
@@ -26,11 +26,11 @@ describe('Class: LambdaCleanupDispatcher', () => {
     lambdaMock.reset();
   });
 
-  it('invokes the deliver worker asynchronously with a cleanup payload', async () => {
+  it('invokes the worker asynchronously with a cleanup payload', async () => {
     // Prepare
     lambdaMock.on(InvokeCommand).resolves({ StatusCode: 202 });
     const dispatcher = new LambdaCleanupDispatcher({
-      functionName: 'chat-deliver',
+      functionName: 'chat-worker',
       client: new LambdaClient({ region: 'local' }),
     });
 
@@ -39,7 +39,7 @@ describe('Class: LambdaCleanupDispatcher', () => {
 
     // Assess
     expect(lambdaMock).toHaveReceivedCommandWith(InvokeCommand, {
-      FunctionName: 'chat-deliver',
+      FunctionName: 'chat-worker',
       InvocationType: 'Event',
       Payload: JSON.stringify({ kind: 'cleanup', connectionIds: ids(2), connectedBefore: 1_000 }),
     });
@@ -49,7 +49,7 @@ describe('Class: LambdaCleanupDispatcher', () => {
     // Prepare
     lambdaMock.on(InvokeCommand).rejects(new Error('TooManyRequestsException'));
     const dispatcher = new LambdaCleanupDispatcher({
-      functionName: 'chat-deliver',
+      functionName: 'chat-worker',
       client: new LambdaClient({ region: 'local' }),
     });
 
@@ -75,7 +75,7 @@ describe('Function: splitCleanup', () => {
     expect(parts.length).toBeGreaterThan(1);
     for (const part of parts) {
       expect(Buffer.byteLength(part)).toBeLessThanOrEqual(64 * 1024);
-      expect(DeliverPayload.safeParse(JSON.parse(part)).success).toBe(true);
+      expect(WorkerPayload.safeParse(JSON.parse(part)).success).toBe(true);
     }
     const sent = parts.flatMap((part) =>
       (JSON.parse(part) as { detached: RemovedConnection[] }).detached.map((c) => c.id),

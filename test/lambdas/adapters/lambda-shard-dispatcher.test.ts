@@ -5,7 +5,7 @@ import {
   LambdaShardDispatcher,
   splitToFit,
 } from '../../../lambdas/adapters/lambda-shard-dispatcher';
-import { DeliverPayload, type ShardPayload } from '../../../lambdas/core/deferred-delivery-payload';
+import { type ShardPayload, WorkerPayload } from '../../../lambdas/core/worker-payload';
 
 const lambdaMock = mockClient(LambdaClient);
 
@@ -25,11 +25,11 @@ describe('Class: LambdaShardDispatcher', () => {
     lambdaMock.reset();
   });
 
-  it('invokes the deliver worker asynchronously with a shard payload', async () => {
+  it('invokes the worker asynchronously with a shard payload', async () => {
     // Prepare
     lambdaMock.on(InvokeCommand).resolves({ StatusCode: 202 });
     const dispatcher = new LambdaShardDispatcher({
-      functionName: 'chat-deliver',
+      functionName: 'chat-worker',
       client: new LambdaClient({ region: 'local' }),
     });
 
@@ -39,13 +39,13 @@ describe('Class: LambdaShardDispatcher', () => {
     // Assess
     expect(lambdaMock).toHaveReceivedCommandTimes(InvokeCommand, 1);
     expect(lambdaMock).toHaveReceivedCommandWith(InvokeCommand, {
-      FunctionName: 'chat-deliver',
+      FunctionName: 'chat-worker',
       InvocationType: 'Event',
     });
     expect(payloads()).toEqual([
       { kind: 'shard', groups: [{ frame: '{"event":"e"}', connectionIds: ids(3) }] },
     ]);
-    expect(DeliverPayload.parse(payloads()[0])).toEqual(payloads()[0]);
+    expect(WorkerPayload.parse(payloads()[0])).toEqual(payloads()[0]);
   });
 
   it('splits a shard whose payload exceeds the limit, covering every recipient once', async () => {
@@ -54,7 +54,7 @@ describe('Class: LambdaShardDispatcher', () => {
     const frame = `{"event":"e","data":"${'x'.repeat(120 * 1024)}"}`;
     const other = `{"event":"e","data":"${'y'.repeat(120 * 1024)}"}`;
     const dispatcher = new LambdaShardDispatcher({
-      functionName: 'chat-deliver',
+      functionName: 'chat-worker',
       client: new LambdaClient({ region: 'local' }),
     });
 
@@ -79,7 +79,7 @@ describe('Class: LambdaShardDispatcher', () => {
     // Prepare
     lambdaMock.on(InvokeCommand).rejects(new Error('throttled'));
     const dispatcher = new LambdaShardDispatcher({
-      functionName: 'chat-deliver',
+      functionName: 'chat-worker',
       client: new LambdaClient({ region: 'local' }),
     });
 

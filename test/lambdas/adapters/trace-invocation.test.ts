@@ -73,7 +73,7 @@ describe('Function: traceInvocation', () => {
     const getSegment = jest.spyOn(tracer, 'getSegment');
 
     // Act
-    const result = await traceInvocation(tracer, 'deliver', { kind: 'shard' }, async () => 42);
+    const result = await traceInvocation(tracer, 'worker', { kind: 'shard' }, async () => 42);
 
     // Assess
     expect(result).toBe(42);

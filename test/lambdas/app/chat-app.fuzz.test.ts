@@ -6,12 +6,16 @@ import { DynamoDbMembershipStore } from '../../../lambdas/adapters/dynamodb-memb
 import { DynamoDbPresenceStore } from '../../../lambdas/adapters/dynamodb-presence-store';
 import { createChatApp } from '../../../lambdas/app/chat-app';
 import type { ErrorCode } from '../../../lambdas/core/errors';
-import { InMemoryDelivery } from '../../../lambdas/core/in-memory-delivery';
 import { InMemoryMessageLog } from '../../../lambdas/core/in-memory-message-log';
+import { InMemoryPoster } from '../../../lambdas/core/in-memory-poster';
 import { HISTORY_PAGE_BYTES } from '../../../lambdas/core/namespace';
 import { parseClientFrame } from '../../../lambdas/core/protocol';
 import type { ServerOptions } from '../../../lambdas/core/server';
-import { ChatHarness, connectionId, RecordingDeferredDelivery } from '../../support/chat-harness';
+import {
+  ChatHarness,
+  connectionId,
+  RecordingAfterConnectDispatcher,
+} from '../../support/chat-harness';
 import { FakeChatTable } from '../../support/fake-chat-table';
 import { setUpFuzzing } from '../../support/fuzz';
 
@@ -117,7 +121,7 @@ async function createWorld(options: Partial<ServerOptions> = {}): Promise<World>
     clients.push({ id, ns, rooms: new Set(rooms) });
   }
   // The setup's presence announcements and greetings are not the steps' business.
-  chat.delivery.clearFrames();
+  chat.poster.clearFrames();
   const roomNames: Record<Ns, Set<string>> = {
     '/': new Set(),
     '/chat': new Set(),
@@ -806,7 +810,7 @@ async function runStep(world: World, from: number, template: string | undefined)
     | { code?: string }
     | undefined;
   check(!error || ALLOWED_ERROR_CODES.includes(String(error.code)), `no ${error?.code} error`);
-  for (const recipient of chat.delivery.recipients()) {
+  for (const recipient of chat.poster.recipients()) {
     const owner = clients.find((client) => client.id === recipient);
     check(
       owner?.ns === expected.ns,
@@ -846,10 +850,10 @@ async function runStep(world: World, from: number, template: string | undefined)
   // And byte for byte: keys in the server's order (`seq` right after `room`).
   const expectedText = (id: string) =>
     (expected.deliveries.get(id) ?? []).map((frame) => JSON.stringify(frame));
-  expect(Object.fromEntries(ids.map((id) => [id, chat.delivery.rawFramesFor(id)]))).toEqual(
+  expect(Object.fromEntries(ids.map((id) => [id, chat.poster.rawFramesFor(id)]))).toEqual(
     Object.fromEntries(ids.map((id) => [id, expectedText(id)])),
   );
-  chat.delivery.clearFrames();
+  chat.poster.clearFrames();
 }
 
 /** Rooms of the durable-room steps, per namespace of their sender, mostly those it starts in. */
@@ -919,7 +923,7 @@ async function postInBulk(world: World, count: number): Promise<void> {
     await world.chat.send(greeter.id, 'room-message', { room: 'room:dev', message: { n } });
     keep(world.history, '/chat', 'room:dev', 'room-message', { n }, greeter.id);
   }
-  world.chat.delivery.clearFrames();
+  world.chat.poster.clearFrames();
   await expectStoreToMatchModel(world);
 }
 
@@ -1150,13 +1154,13 @@ describe('Fuzz: concurrent join, leave, $disconnect and gone clean-up on the Dyn
             gated ? scheduler.schedule(Promise.resolve()) : Promise.resolve(),
           );
           const client = DynamoDBDocumentClient.from(new DynamoDBClient({ region: 'local' }));
-          const delivery = new InMemoryDelivery();
+          const poster = new InMemoryPoster();
           const server = createChatApp({
             store: new DynamoDbMembershipStore({ tableName: 'chat', client, baseBackoffMs: 0 }),
             presence: new DynamoDbPresenceStore({ tableName: 'chat', client }),
             messageLog: new InMemoryMessageLog(),
-            delivery,
-            deferredDelivery: new RecordingDeferredDelivery(),
+            poster,
+            afterConnectDispatcher: new RecordingAfterConnectDispatcher(),
             rateLimit: false,
           });
           const ids: string[] = [];
@@ -1190,7 +1194,7 @@ describe('Fuzz: concurrent join, leave, $disconnect and gone clean-up on the Dyn
               case 'disconnect':
                 return server.handleDisconnect({ connectionId: id, statusCode: 1001, reason: '' });
               default:
-                delivery.markGone(id);
+                poster.markGone(id);
                 return server.cleanUpGone(
                   { connectionIds: [id], connectedBefore: Date.now() },
                   { remainingMs: () => 60_000, continuation: { dispatch: async () => undefined } },
@@ -1288,7 +1292,7 @@ describe('Regressions found by fuzzing', () => {
     expect(chat.frames(member)).toEqual([]);
   });
 
-  // Was a bug (lambdas/core/protocol.ts parseClientFrame / lambdas/core/adapter.ts deliver): data
+  // Was a bug (lambdas/core/protocol.ts parseClientFrame / lambdas/core/fan-out.ts send): data
   // nested ~5,000 levels or more (a 20 KB frame here, under every limit) is accepted, then
   // JSON.stringify throws a RangeError in encodeEvent for every recipient. The adapter counts
   // those as failed posts, so broadcast acks {"recipients": 0}, chat the same, direct answers a

@@ -39,7 +39,7 @@ describe('Function: createChatApp', () => {
       ];
       for (const id of [a, b, c]) await chat.send(id, 'join', { room: 'lobby' });
       const otherNs = await chat.connect('/chat');
-      chat.delivery.clearFrames();
+      chat.poster.clearFrames();
 
       // Act
       const reply = await chat.send(a, 'chat', { room: 'lobby', message: { text: 'hi' } }, 5);
@@ -72,7 +72,7 @@ describe('Function: createChatApp', () => {
 
       // Assess
       expect(reply).toMatchObject({ ack: 1, error: { code: 'FORBIDDEN' } });
-      expect(chat.delivery.postCount).toBe(0);
+      expect(chat.poster.postCount).toBe(0);
     });
 
     it('leave acks the room and stops room messages', async () => {
@@ -97,7 +97,7 @@ describe('Function: createChatApp', () => {
       // Prepare
       const [a, b, c] = [await chat.connect(), await chat.connect(), await chat.connect()];
       const elsewhere = await chat.connect('/notification');
-      chat.delivery.clearFrames();
+      chat.poster.clearFrames();
 
       // Act
       await chat.send(a, 'broadcast', 'all');
@@ -139,7 +139,7 @@ describe('Function: createChatApp', () => {
       // Prepare
       const a = await chat.connect();
       const gone = await chat.connect();
-      chat.delivery.markGone(gone);
+      chat.poster.markGone(gone);
       const elsewhere = await chat.connect('/chat');
 
       // Act
@@ -293,7 +293,7 @@ describe('Function: createChatApp', () => {
           type: type === 'room:dev' ? 'room:music' : 'room:dev',
           user: 'eve',
         });
-        chat.delivery.clearFrames();
+        chat.poster.clearFrames();
         const ann = await chat.connect('/chat', {}, { id: 'ann', name: 'Ann' });
 
         // Act
@@ -343,7 +343,7 @@ describe('Function: createChatApp', () => {
       await chat.send(early, 'join-room', { type: 'room:dev' });
       const ann = await chat.connect('/chat', {}, { id: 'ann', name: 'Ann' });
       await chat.send(ann, 'join-room', { type: 'room:dev' });
-      chat.delivery.clearFrames();
+      chat.poster.clearFrames();
 
       // Act
       const replies = [
@@ -400,7 +400,7 @@ describe('Function: createChatApp', () => {
       await chat.send(a, 'join-room', { type: 'room:dev', user: 'a' });
       await chat.send(b, 'join-room', { type: 'room:dev', user: 'b' });
       await chat.send(c, 'join-room', { type: 'room:music', user: 'c' });
-      chat.delivery.clearFrames();
+      chat.poster.clearFrames();
 
       // Act
       const reply = await chat.send(a, 'room-message', { room: 'room:dev', message: 'ship it' }, 2);
@@ -441,7 +441,7 @@ describe('Function: createChatApp', () => {
 
       // Assess
       expect((await chat.store.getConnection(first))?.rooms).toEqual(['room1', 'room2']);
-      expect(chat.deferred.calls.at(-1)).toEqual({
+      expect(chat.afterConnect.calls.at(-1)).toEqual({
         connectionId: first,
         frames: ['{"event":"hello","data":"notification","ns":"/notification"}'],
       });
@@ -450,7 +450,7 @@ describe('Function: createChatApp', () => {
     it('greets the rest of the namespace at most once a minute, however many connect', async () => {
       // Prepare
       const first = await chat.connect('/notification');
-      chat.delivery.clearFrames();
+      chat.poster.clearFrames();
 
       // Act
       now += 1_000;
@@ -465,7 +465,7 @@ describe('Function: createChatApp', () => {
       const hello = { event: 'hello', data: 'notification', ns: '/notification' };
       for (const id of [first, second, third]) expect(chat.frames(id)).toEqual([hello]);
       expect(chat.frames(fourth)).toEqual([]);
-      expect(chat.deferred.calls.map((call) => call.connectionId)).toEqual([
+      expect(chat.afterConnect.calls.map((call) => call.connectionId)).toEqual([
         first,
         second,
         third,
@@ -478,7 +478,7 @@ describe('Function: createChatApp', () => {
       const audience: string[] = [];
       for (let index = 0; index < 30; index++) audience.push(await chat.connect('/notification'));
       now += MINUTE;
-      chat.delivery.clearFrames();
+      chat.poster.clearFrames();
 
       // Act
       for (let cycle = 0; cycle < 20; cycle++) {

@@ -219,7 +219,7 @@ describe('Chat app: durable rooms and presence', () => {
       const watcher = await chat.connect('/', {}, bob);
       const [tab1, tab2] = [await chat.connect('/', {}, alice), await chat.connect('/', {}, alice)];
       for (const id of [watcher, tab1, tab2]) await chat.send(id, 'join', { room: 'lobby' });
-      chat.delivery.clearFrames();
+      chat.poster.clearFrames();
 
       // Act
       await chat.send(tab1, 'leave', { room: 'lobby' });
@@ -249,8 +249,8 @@ describe('Chat app: durable rooms and presence', () => {
         await chat.connect('/', {}, { id: 'carol', name: 'Carol' }),
       ];
       for (const id of [a, b, vanished]) await chat.send(id, 'join', { room: 'lobby' });
-      chat.delivery.markGone(vanished);
-      chat.delivery.clearFrames();
+      chat.poster.markGone(vanished);
+      chat.poster.clearFrames();
 
       // Act
       await chat.send(a, 'chat', { room: 'lobby', message: 'anyone?' });
@@ -271,7 +271,7 @@ describe('Chat app: durable rooms and presence', () => {
       // Prepare
       const [a, b] = [await chat.connect('/', {}, alice), await chat.connect('/', {}, bob)];
       for (const id of [a, b]) await chat.send(id, 'join', { room: 'lobby' });
-      chat.delivery.clearFrames();
+      chat.poster.clearFrames();
 
       // Act
       await Promise.all([
@@ -288,7 +288,7 @@ describe('Chat app: durable rooms and presence', () => {
       const watcher = await chat.connect('/chat', {}, bob);
       await chat.send(watcher, 'join-room', { type: 'room:dev', user: 'bob' });
       const note = await chat.connect('/notification', {}, bob);
-      chat.delivery.clearFrames();
+      chat.poster.clearFrames();
 
       // Act
       const ann = await chat.connect('/chat', {}, alice);

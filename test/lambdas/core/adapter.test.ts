@@ -1,12 +1,13 @@
 import { Adapter } from '../../../lambdas/core/adapter';
 import { BroadcastOperator } from '../../../lambdas/core/broadcast-operator';
 import { runInConnectScope } from '../../../lambdas/core/connect-scope';
-import { InMemoryDelivery } from '../../../lambdas/core/in-memory-delivery';
+import { historySettings } from '../../../lambdas/core/history-settings';
 import { InMemoryMembershipStore } from '../../../lambdas/core/in-memory-membership-store';
 import { InMemoryMessageLog } from '../../../lambdas/core/in-memory-message-log';
+import { InMemoryPoster } from '../../../lambdas/core/in-memory-poster';
 import { InMemoryPresenceStore } from '../../../lambdas/core/in-memory-presence-store';
-import type { DeliveryShard } from '../../../lambdas/core/ports';
-import { historySettings, roomFilter } from '../../../lambdas/core/room-features';
+import type { BroadcastShard } from '../../../lambdas/core/ports';
+import { roomFilter } from '../../../lambdas/core/room-filter';
 import type { ConnectionRecord } from '../../../lambdas/core/types';
 import { connectionId } from '../../support/chat-harness';
 
@@ -25,13 +26,13 @@ const record = (
 
 describe('Class: Adapter', () => {
   let store: InMemoryMembershipStore;
-  let delivery: InMemoryDelivery;
+  let poster: InMemoryPoster;
   let adapter: Adapter;
 
   beforeEach(() => {
     store = new InMemoryMembershipStore();
-    delivery = new InMemoryDelivery();
-    adapter = new Adapter({ store, delivery, concurrency: 4 });
+    poster = new InMemoryPoster();
+    adapter = new Adapter({ store, poster, concurrency: 4 });
   });
 
   const add = async (...records: ConnectionRecord[]) => {
@@ -58,10 +59,10 @@ describe('Class: Adapter', () => {
 
       // Assess
       expect(report).toEqual({ recipients: 2, delivered: 2, gone: 0, failed: 0, dispatched: 0 });
-      expect(delivery.recipients().sort()).toEqual([a, b].sort());
-      expect(delivery.framesFor(c as string)).toEqual([]);
-      expect(delivery.framesFor(d as string)).toEqual([]);
-      expect(delivery.framesFor(other as string)).toEqual([]);
+      expect(poster.recipients().sort()).toEqual([a, b].sort());
+      expect(poster.framesFor(c as string)).toEqual([]);
+      expect(poster.framesFor(d as string)).toEqual([]);
+      expect(poster.framesFor(other as string)).toEqual([]);
     });
 
     it('reaches every connection of the namespace when no room is given, each exactly once', async () => {
@@ -76,8 +77,8 @@ describe('Class: Adapter', () => {
 
       // Assess
       for (const id of ids)
-        expect(delivery.framesFor(id)).toEqual([{ event: 'e', data: null, ns: '/' }]);
-      expect(delivery.postCount).toBe(3);
+        expect(poster.framesFor(id)).toEqual([{ event: 'e', data: null, ns: '/' }]);
+      expect(poster.postCount).toBe(3);
     });
 
     it('stamps the room it was sent to and the sender, but no room for a connection targeted by id', async () => {
@@ -95,10 +96,10 @@ describe('Class: Adapter', () => {
       );
 
       // Assess
-      expect(delivery.framesFor(a as string)).toEqual([
+      expect(poster.framesFor(a as string)).toEqual([
         { event: 'chat', data: 'hi', ns: '/', room: 'x', from: b },
       ]);
-      expect(delivery.framesFor(b as string)).toEqual([
+      expect(poster.framesFor(b as string)).toEqual([
         { event: 'direct', data: 'psst', ns: '/', from: a },
       ]);
     });
@@ -117,14 +118,14 @@ describe('Class: Adapter', () => {
       // Assess
       expect(members).toHaveBeenCalledTimes(1);
       expect(members).toHaveBeenCalledWith('/', 'x');
-      expect(delivery.recipients()).toEqual([b]);
+      expect(poster.recipients()).toEqual([b]);
     });
 
     it('removes gone connections and keeps delivering to the others', async () => {
       // Prepare
       const [a, b, c] = await add(record('/', ['x']), record('/', ['x']), record('/', ['x']));
-      delivery.markGone(b as string);
-      delivery.failWith(
+      poster.markGone(b as string);
+      poster.failWith(
         c as string,
         Object.assign(new Error('throttled'), { name: 'LimitExceededException' }),
       );
@@ -137,7 +138,7 @@ describe('Class: Adapter', () => {
 
       // Assess
       expect(report).toEqual({ recipients: 3, delivered: 1, gone: 1, failed: 1, dispatched: 0 });
-      expect(delivery.framesFor(a as string)).toHaveLength(1);
+      expect(poster.framesFor(a as string)).toHaveLength(1);
       expect(await store.getConnection(b as string)).toBeUndefined();
       expect(await store.members('/', 'x')).not.toContain(b);
       expect(await store.getConnection(c as string)).toBeDefined();
@@ -147,7 +148,7 @@ describe('Class: Adapter', () => {
       // Prepare
       const young = record('/', ['x'], Date.now());
       await add(young);
-      delivery.markGone(young.id);
+      poster.markGone(young.id);
 
       // Act
       const report = await adapter.broadcast(
@@ -168,7 +169,7 @@ describe('Class: Adapter', () => {
       const slow = new Adapter({
         store,
         concurrency: 4,
-        delivery: {
+        poster: {
           post: async () => {
             inFlight++;
             peak = Math.max(peak, inFlight);
@@ -204,8 +205,8 @@ describe('Class: Adapter', () => {
 
       // Assess
       expect(frames).toEqual(['{"event":"hello","data":1,"ns":"/"}']);
-      expect(delivery.framesFor(a as string)).toHaveLength(1);
-      expect(delivery.framesFor(b as string)).toEqual([]);
+      expect(poster.framesFor(a as string)).toHaveLength(1);
+      expect(poster.framesFor(b as string)).toEqual([]);
     });
   });
 
@@ -223,19 +224,19 @@ describe('Class: Adapter', () => {
 
       // Assess
       expect(ids).toEqual([a]);
-      expect(delivery.postCount).toBe(0);
+      expect(poster.postCount).toBe(0);
     });
   });
 
   describe('Sharding large broadcasts', () => {
-    /** A dispatcher that records shards and runs them on a worker adapter, as the deliver function would. */
+    /** A dispatcher that records shards and runs them on a worker adapter, as the worker function would. */
     const recordingDispatcher = (worker: () => Adapter) => {
-      const shards: DeliveryShard[] = [];
+      const shards: BroadcastShard[] = [];
       const running: Promise<unknown>[] = [];
       return {
         shards,
         done: () => Promise.all(running),
-        dispatch: async (shard: DeliveryShard) => {
+        dispatch: async (shard: BroadcastShard) => {
           shards.push(shard);
           running.push(worker().postShard(shard));
         },
@@ -248,7 +249,7 @@ describe('Class: Adapter', () => {
       // Prepare
       await roomOf(5);
       const dispatcher = recordingDispatcher(() => adapter);
-      const sharded = new Adapter({ store, delivery, concurrency: 4, dispatcher, shardSize: 5 });
+      const sharded = new Adapter({ store, poster, concurrency: 4, dispatcher, shardSize: 5 });
 
       // Act
       const report = await sharded.broadcast(
@@ -259,14 +260,14 @@ describe('Class: Adapter', () => {
       // Assess
       expect(dispatcher.shards).toEqual([]);
       expect(report).toEqual({ recipients: 5, delivered: 5, gone: 0, failed: 0, dispatched: 0 });
-      expect(delivery.postCount).toBe(5);
+      expect(poster.postCount).toBe(5);
     });
 
     it('above the shard size, posts the first shard and dispatches the others: every recipient exactly once', async () => {
       // Prepare
       const ids = await roomOf(10);
       const dispatcher = recordingDispatcher(() => adapter);
-      const sharded = new Adapter({ store, delivery, concurrency: 2, dispatcher, shardSize: 3 });
+      const sharded = new Adapter({ store, poster, concurrency: 2, dispatcher, shardSize: 3 });
 
       // Act
       const report = await sharded.broadcast(
@@ -280,14 +281,14 @@ describe('Class: Adapter', () => {
       expect(
         dispatcher.shards.map((shard) => shard.groups.flatMap((g) => g.connectionIds).length),
       ).toEqual([3, 3, 1]);
-      const frame = delivery.rawFramesFor(ids[0] as string)[0];
+      const frame = poster.rawFramesFor(ids[0] as string)[0];
       expect(dispatcher.shards.flatMap((shard) => shard.groups.map((g) => g.frame))).toEqual([
         frame,
         frame,
         frame,
       ]);
-      expect(delivery.postCount).toBe(10);
-      for (const id of ids) expect(delivery.framesFor(id)).toHaveLength(1);
+      expect(poster.postCount).toBe(10);
+      for (const id of ids) expect(poster.framesFor(id)).toHaveLength(1);
     });
 
     it("keeps each recipient's room frame when rooms are combined", async () => {
@@ -295,7 +296,7 @@ describe('Class: Adapter', () => {
       const inA = await roomOf(3, 'a');
       const inB = await roomOf(3, 'b');
       const dispatcher = recordingDispatcher(() => adapter);
-      const sharded = new Adapter({ store, delivery, dispatcher, shardSize: 2 });
+      const sharded = new Adapter({ store, poster, dispatcher, shardSize: 2 });
 
       // Act
       await sharded.broadcast(
@@ -306,16 +307,16 @@ describe('Class: Adapter', () => {
 
       // Assess
       for (const id of inA)
-        expect(delivery.rawFramesFor(id)).toEqual([expect.stringContaining('"room":"a"')]);
+        expect(poster.rawFramesFor(id)).toEqual([expect.stringContaining('"room":"a"')]);
       for (const id of inB)
-        expect(delivery.rawFramesFor(id)).toEqual([expect.stringContaining('"room":"b"')]);
+        expect(poster.rawFramesFor(id)).toEqual([expect.stringContaining('"room":"b"')]);
     });
 
     it('counts the recipients of a shard that cannot be dispatched as failed', async () => {
       // Prepare
       await roomOf(5);
       const dispatcher = { dispatch: jest.fn().mockRejectedValue(new Error('throttled')) };
-      const sharded = new Adapter({ store, delivery, dispatcher, shardSize: 2 });
+      const sharded = new Adapter({ store, poster, dispatcher, shardSize: 2 });
 
       // Act
       const report = await sharded.broadcast(
@@ -333,7 +334,7 @@ describe('Class: Adapter', () => {
       const ids = await roomOf(4);
       const me = ids[3] as string;
       const dispatcher = recordingDispatcher(() => adapter);
-      const sharded = new Adapter({ store, delivery, dispatcher, shardSize: 1 });
+      const sharded = new Adapter({ store, poster, dispatcher, shardSize: 1 });
 
       // Act
       const { result: report, frames } = await runInConnectScope(me, () =>
@@ -346,9 +347,9 @@ describe('Class: Adapter', () => {
 
       // Assess
       expect(frames).toHaveLength(1);
-      expect(delivery.framesFor(me)).toEqual([]);
+      expect(poster.framesFor(me)).toEqual([]);
       expect(report).toEqual({ recipients: 4, delivered: 2, gone: 0, failed: 0, dispatched: 2 });
-      expect(delivery.postCount).toBe(3);
+      expect(poster.postCount).toBe(3);
     });
   });
 
@@ -356,7 +357,7 @@ describe('Class: Adapter', () => {
     it('posts every recipient once and removes the gone ones', async () => {
       // Prepare
       const [a, b, c] = await add(record('/', ['x']), record('/', ['x']), record('/', ['x']));
-      delivery.markGone(b as string);
+      poster.markGone(b as string);
 
       // Act
       const report = await adapter.postShard({
@@ -368,8 +369,8 @@ describe('Class: Adapter', () => {
 
       // Assess
       expect(report).toEqual({ recipients: 3, delivered: 2, gone: 1, failed: 0, dispatched: 0 });
-      expect(delivery.framesFor(a as string)).toEqual(['f1']);
-      expect(delivery.framesFor(c as string)).toEqual(['f2']);
+      expect(poster.framesFor(a as string)).toEqual(['f1']);
+      expect(poster.framesFor(c as string)).toEqual(['f2']);
       expect(await store.getConnection(b as string)).toBeUndefined();
       expect(await store.members('/', 'x')).toEqual(expect.not.arrayContaining([b]));
     });
@@ -388,7 +389,7 @@ describe('Class: Adapter', () => {
 
     beforeEach(() => {
       messageLog = new InMemoryMessageLog();
-      durable = new Adapter({ store, delivery, messageLog });
+      durable = new Adapter({ store, poster, messageLog });
     });
 
     it('stores the message in every durable target room before it reads who the members are', async () => {
@@ -469,7 +470,7 @@ describe('Class: Adapter', () => {
       );
       for (const data of ['one', 'two'])
         await durable.broadcast({ event: 'chat', data }, to(['lobby']));
-      delivery.clearFrames();
+      poster.clearFrames();
       const user = { id: 'ann', name: 'Ann' };
 
       // Act
@@ -489,10 +490,10 @@ describe('Class: Adapter', () => {
       });
       const frame = (room: string, seq: number) =>
         `{"event":"chat","data":"three","ns":"/","room":"${room}","seq":${seq},"from":"${sender}","user":{"id":"ann","name":"Ann"}}`;
-      expect(delivery.rawFramesFor(inLobby as string)).toEqual([frame('lobby', 3)]);
-      expect(delivery.rawFramesFor(inDev as string)).toEqual([frame('dev', 1)]);
-      expect(delivery.rawFramesFor(inBoth as string)).toEqual([frame('lobby', 3)]);
-      expect(delivery.rawFramesFor(sender as string)).toEqual([]);
+      expect(poster.rawFramesFor(inLobby as string)).toEqual([frame('lobby', 3)]);
+      expect(poster.rawFramesFor(inDev as string)).toEqual([frame('dev', 1)]);
+      expect(poster.rawFramesFor(inBoth as string)).toEqual([frame('lobby', 3)]);
+      expect(poster.rawFramesFor(sender as string)).toEqual([]);
     });
 
     it('stores the event, its data (null when none), the sender with its user, and the time', async () => {
@@ -527,10 +528,10 @@ describe('Class: Adapter', () => {
     it('carries the seq in the frames of dispatched shards', async () => {
       // Prepare
       const ids = await add(...Array.from({ length: 3 }, () => record('/', ['lobby'])));
-      const shards: DeliveryShard[] = [];
+      const shards: BroadcastShard[] = [];
       const sharded = new Adapter({
         store,
-        delivery,
+        poster,
         messageLog,
         shardSize: 1,
         dispatcher: { dispatch: async (shard) => void shards.push(shard) },
@@ -541,7 +542,7 @@ describe('Class: Adapter', () => {
 
       // Assess
       const frame = '{"event":"chat","data":1,"ns":"/","room":"lobby","seq":1}';
-      expect(delivery.rawFramesFor(ids[0] as string)).toEqual([frame]);
+      expect(poster.rawFramesFor(ids[0] as string)).toEqual([frame]);
       expect(shards.flatMap((shard) => shard.groups.map((group) => group.frame))).toEqual([
         frame,
         frame,
@@ -551,7 +552,7 @@ describe('Class: Adapter', () => {
     it('throws a clear error, and posts nothing, when a durable room has no messageLog', async () => {
       // Prepare
       const [a] = await add(record('/', ['lobby']));
-      const withoutLog = new Adapter({ store, delivery });
+      const withoutLog = new Adapter({ store, poster });
 
       // Act
       const emitting = withoutLog.broadcast({ event: 'chat', data: 1 }, to(['lobby']));
@@ -560,7 +561,7 @@ describe('Class: Adapter', () => {
       // Assess
       await expect(emitting).rejects.toThrow('Namespace / keeps history but no messageLog is set');
       await expect(namespaceWide).resolves.toMatchObject({ delivered: 1 });
-      expect(delivery.framesFor(a as string)).toEqual([{ event: 'all', data: 2, ns: '/' }]);
+      expect(poster.framesFor(a as string)).toEqual([{ event: 'all', data: 2, ns: '/' }]);
     });
 
     it('posts nothing when the message cannot be stored', async () => {
@@ -573,7 +574,7 @@ describe('Class: Adapter', () => {
 
       // Assess
       await expect(emitting).rejects.toThrow('throttled');
-      expect(delivery.postCount).toBe(0);
+      expect(poster.postCount).toBe(0);
     });
   });
 
@@ -588,11 +589,11 @@ describe('Class: Adapter', () => {
       const presence = new InMemoryPresenceStore();
       await presence.enter('/', 'lobby', ann, gone.id, gone.expiresAt);
       await presence.enter('/', 'lobby', yan, young.id, young.expiresAt);
-      delivery.markGone(gone.id);
-      delivery.markGone(young.id);
+      poster.markGone(gone.id);
+      poster.markGone(young.id);
       const watched = new Adapter({
         store,
-        delivery,
+        poster,
         presence,
         presenceFilterOf: () => roomFilter(undefined),
       });
@@ -607,7 +608,7 @@ describe('Class: Adapter', () => {
       expect(await store.getConnection(gone.id)).toBeUndefined();
       expect(await store.getConnection(young.id)).toBeDefined();
       expect(await presence.list('/', 'lobby')).toEqual([{ user: yan, connections: 1 }]);
-      expect(delivery.framesFor(watcher as string)).toContainEqual({
+      expect(poster.framesFor(watcher as string)).toContainEqual({
         event: 'presence',
         data: { action: 'leave', user: ann, reason: 'gone' },
         ns: '/',
@@ -618,10 +619,10 @@ describe('Class: Adapter', () => {
     it('logs a failed clean-up instead of failing the emit', async () => {
       // Prepare
       const [a, b] = await add(record('/', ['lobby']), record('/', ['lobby']));
-      delivery.markGone(b as string);
+      poster.markGone(b as string);
       const logger = { debug: jest.fn(), info: jest.fn(), warn: jest.fn(), error: jest.fn() };
       jest.spyOn(store, 'detachConnections').mockRejectedValue(new Error('throttled'));
-      const watched = new Adapter({ store, delivery, logger });
+      const watched = new Adapter({ store, poster, logger });
 
       // Act
       const report = await watched.broadcast(
@@ -631,7 +632,7 @@ describe('Class: Adapter', () => {
 
       // Assess
       expect(report).toMatchObject({ delivered: 1, gone: 1 });
-      expect(delivery.framesFor(a as string)).toHaveLength(1);
+      expect(poster.framesFor(a as string)).toHaveLength(1);
       expect(logger.error).toHaveBeenCalledWith('Clean-up of gone connections failed', {
         count: 1,
         error: 'throttled',

@@ -1,12 +1,12 @@
 import { Adapter } from '../../../lambdas/core/adapter';
 import { BroadcastOperator } from '../../../lambdas/core/broadcast-operator';
-import { InMemoryDelivery } from '../../../lambdas/core/in-memory-delivery';
+import { historySettings } from '../../../lambdas/core/history-settings';
 import { InMemoryMembershipStore } from '../../../lambdas/core/in-memory-membership-store';
-import { historySettings } from '../../../lambdas/core/room-features';
+import { InMemoryPoster } from '../../../lambdas/core/in-memory-poster';
 
 describe('Class: BroadcastOperator', () => {
   const makeAdapter = () =>
-    new Adapter({ store: new InMemoryMembershipStore(), delivery: new InMemoryDelivery() });
+    new Adapter({ store: new InMemoryMembershipStore(), poster: new InMemoryPoster() });
 
   describe('Method: to / except', () => {
     it('returns new operators and leaves the parent untouched', async () => {

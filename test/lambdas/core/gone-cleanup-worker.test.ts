@@ -1,7 +1,7 @@
 import { Adapter } from '../../../lambdas/core/adapter';
 import { GoneCleanupWorker } from '../../../lambdas/core/gone-cleanup-worker';
-import { InMemoryDelivery } from '../../../lambdas/core/in-memory-delivery';
 import { InMemoryMembershipStore } from '../../../lambdas/core/in-memory-membership-store';
+import { InMemoryPoster } from '../../../lambdas/core/in-memory-poster';
 import { InMemoryPresenceStore } from '../../../lambdas/core/in-memory-presence-store';
 import type { GoneCleanup } from '../../../lambdas/core/ports';
 import type { ConnectionRecord } from '../../../lambdas/core/types';
@@ -21,7 +21,7 @@ const record = (rooms: string[], connectedAt = HOUR_AGO): ConnectionRecord => ({
 describe('Class: GoneCleanupWorker', () => {
   let store: InMemoryMembershipStore;
   let presence: InMemoryPresenceStore;
-  let delivery: InMemoryDelivery;
+  let poster: InMemoryPoster;
   let adapter: Adapter;
   let logger: { debug: jest.Mock; info: jest.Mock; warn: jest.Mock; error: jest.Mock };
   let handedOn: GoneCleanup[];
@@ -35,8 +35,8 @@ describe('Class: GoneCleanupWorker', () => {
   beforeEach(() => {
     store = new InMemoryMembershipStore();
     presence = new InMemoryPresenceStore();
-    delivery = new InMemoryDelivery();
-    adapter = new Adapter({ store, delivery, presence, presenceFilterOf: () => () => true });
+    poster = new InMemoryPoster();
+    adapter = new Adapter({ store, poster, presence, presenceFilterOf: () => () => true });
     logger = { debug: jest.fn(), info: jest.fn(), warn: jest.fn(), error: jest.fn() };
     handedOn = [];
   });
@@ -116,7 +116,7 @@ describe('Class: GoneCleanupWorker', () => {
     const [gone] = await add(record(['a']));
     const detached = await adapter.detach([gone as string]);
     const worker = new GoneCleanupWorker({ adapter, logger });
-    delivery.clearFrames();
+    poster.clearFrames();
 
     // Act
     await worker.run({ detached }, plenty);
@@ -124,7 +124,7 @@ describe('Class: GoneCleanupWorker', () => {
     await worker.run({ connectionIds: [gone as string] }, plenty);
 
     // Assess
-    expect(delivery.framesFor(watcher as string)).toHaveLength(1);
+    expect(poster.framesFor(watcher as string)).toHaveLength(1);
     expect(await store.members('/', 'a')).toEqual([watcher]);
   });
 

@@ -1,11 +1,11 @@
 import { ChatError } from '../../../lambdas/core/errors';
-import { InMemoryDelivery } from '../../../lambdas/core/in-memory-delivery';
 import { InMemoryMembershipStore } from '../../../lambdas/core/in-memory-membership-store';
 import { InMemoryMessageLog } from '../../../lambdas/core/in-memory-message-log';
+import { InMemoryPoster } from '../../../lambdas/core/in-memory-poster';
 import { InMemoryPresenceStore } from '../../../lambdas/core/in-memory-presence-store';
 import { HISTORY_PAGE_BYTES } from '../../../lambdas/core/namespace';
 import { Server, type ServerOptions } from '../../../lambdas/core/server';
-import { RecordingDeferredDelivery } from '../../support/chat-harness';
+import { RecordingAfterConnectDispatcher } from '../../support/chat-harness';
 
 /** A fixed `at` for emits (the log keeps its own clock, so it must be now-ish). */
 const AT = Date.now();
@@ -14,13 +14,13 @@ describe('Class: Namespace', () => {
   let messageLog: InMemoryMessageLog;
   let presence: InMemoryPresenceStore;
   let store: InMemoryMembershipStore;
-  let delivery: InMemoryDelivery;
+  let poster: InMemoryPoster;
 
   const server = (options: Partial<ServerOptions> = {}) =>
     new Server({
       store,
-      delivery,
-      deferredDelivery: new RecordingDeferredDelivery(),
+      poster,
+      afterConnectDispatcher: new RecordingAfterConnectDispatcher(),
       messageLog,
       presence,
       ...options,
@@ -43,7 +43,7 @@ describe('Class: Namespace', () => {
     messageLog = new InMemoryMessageLog();
     presence = new InMemoryPresenceStore();
     store = new InMemoryMembershipStore();
-    delivery = new InMemoryDelivery();
+    poster = new InMemoryPoster();
   });
 
   describe('Method: keepHistory', () => {
@@ -122,7 +122,7 @@ describe('Class: Namespace', () => {
         ['/', 'lobby', { event: 'news', data: 1, at: AT }, Math.floor(AT / 1000) + 60],
         ['/', 'lobby', { event: 'news', data: 2, at: AT }, Math.floor(AT / 1000) + 60],
       ]);
-      expect(delivery.framesFor(a)).toEqual([
+      expect(poster.framesFor(a)).toEqual([
         { event: 'news', data: 1, ns: '/', room: 'lobby', seq: 1 },
         { event: 'news', data: 2, ns: '/', room: 'lobby', seq: 2 },
         { event: 'news', data: 3, ns: '/', room: 'scratch' },

@@ -1,7 +1,8 @@
 import { Adapter } from '../../../lambdas/core/adapter';
-import { InMemoryDelivery } from '../../../lambdas/core/in-memory-delivery';
+import { historySettings } from '../../../lambdas/core/history-settings';
 import { InMemoryMembershipStore } from '../../../lambdas/core/in-memory-membership-store';
 import { InMemoryMessageLog } from '../../../lambdas/core/in-memory-message-log';
+import { InMemoryPoster } from '../../../lambdas/core/in-memory-poster';
 import { InMemoryPresenceStore } from '../../../lambdas/core/in-memory-presence-store';
 import type { ChatMetrics } from '../../../lambdas/core/ports';
 import {
@@ -9,7 +10,7 @@ import {
   PresenceTracker,
   type PresenceTrackerOptions,
 } from '../../../lambdas/core/presence-tracker';
-import { historySettings, type RoomFilter, roomFilter } from '../../../lambdas/core/room-features';
+import { type RoomFilter, roomFilter } from '../../../lambdas/core/room-filter';
 import type { ConnectionRecord, SocketUser } from '../../../lambdas/core/types';
 import { connectionId } from '../../support/chat-harness';
 
@@ -18,7 +19,7 @@ const bob: SocketUser = { id: 'bob', name: 'Bob' };
 
 describe('Class: PresenceTracker', () => {
   let store: InMemoryMembershipStore;
-  let delivery: InMemoryDelivery;
+  let poster: InMemoryPoster;
   let presence: InMemoryPresenceStore;
   let adapter: Adapter;
   let logger: { debug: jest.Mock; info: jest.Mock; warn: jest.Mock; error: jest.Mock };
@@ -51,13 +52,13 @@ describe('Class: PresenceTracker', () => {
   };
 
   const presenceFrames = (id: string) =>
-    (delivery.framesFor(id) as { event: string }[]).filter((frame) => frame.event === 'presence');
+    (poster.framesFor(id) as { event: string }[]).filter((frame) => frame.event === 'presence');
 
   beforeEach(() => {
     store = new InMemoryMembershipStore();
-    delivery = new InMemoryDelivery();
+    poster = new InMemoryPoster();
     presence = new InMemoryPresenceStore();
-    adapter = new Adapter({ store, delivery });
+    adapter = new Adapter({ store, poster });
     logger = { debug: jest.fn(), info: jest.fn(), warn: jest.fn(), error: jest.fn() };
     metrics = { count: jest.fn(), milliseconds: jest.fn() };
     filters = { '/': roomFilter((room) => !room.startsWith('quiet:')) };
@@ -74,11 +75,11 @@ describe('Class: PresenceTracker', () => {
       await tracker().entered(ann, ['lobby']);
 
       // Assess
-      expect(delivery.framesFor(watcher.id)).toEqual([
+      expect(poster.framesFor(watcher.id)).toEqual([
         { event: 'presence', data: { action: 'join', user: alice }, ns: '/', room: 'lobby' },
       ]);
-      expect(delivery.framesFor(ann.id)).toEqual([]);
-      expect(delivery.framesFor(outsider.id)).toEqual([]);
+      expect(poster.framesFor(ann.id)).toEqual([]);
+      expect(poster.framesFor(outsider.id)).toEqual([]);
       expect(await presence.list('/', 'lobby')).toEqual([{ user: alice, connections: 1 }]);
     });
 
@@ -87,13 +88,13 @@ describe('Class: PresenceTracker', () => {
       const watcher = await connect(['lobby'], bob);
       const [tab1, tab2] = [await connect(['lobby'], alice), await connect(['lobby'], alice)];
       await tracker().entered(tab1, ['lobby']);
-      delivery.clearFrames();
+      poster.clearFrames();
 
       // Act
       await tracker().entered(tab2, ['lobby']);
 
       // Assess
-      expect(delivery.postCount).toBe(0);
+      expect(poster.postCount).toBe(0);
       expect(presenceFrames(watcher.id)).toEqual([]);
       expect(await presence.list('/', 'lobby')).toEqual([{ user: alice, connections: 2 }]);
     });
@@ -187,7 +188,7 @@ describe('Class: PresenceTracker', () => {
       // Prepare
       const messageLog = new InMemoryMessageLog();
       const append = jest.spyOn(messageLog, 'append');
-      adapter = new Adapter({ store, delivery, messageLog });
+      adapter = new Adapter({ store, poster, messageLog });
       const watcher = await connect(['lobby'], bob);
       const ann = await connect(['lobby'], alice);
 
@@ -220,7 +221,7 @@ describe('Class: PresenceTracker', () => {
       const [tab1, tab2] = [await connect(['lobby'], alice), await connect(['lobby'], alice)];
       await tracker().entered(tab1, ['lobby']);
       await tracker().entered(tab2, ['lobby']);
-      delivery.clearFrames();
+      poster.clearFrames();
 
       // Act
       await tracker().left(tab1, ['lobby'], 'leave');
@@ -250,7 +251,7 @@ describe('Class: PresenceTracker', () => {
       await tracker().left(stranger, ['lobby'], 'leave');
 
       // Assess
-      expect(delivery.postCount).toBe(0);
+      expect(poster.postCount).toBe(0);
     });
 
     it('ignores rooms that are not tracked', async () => {
@@ -263,7 +264,7 @@ describe('Class: PresenceTracker', () => {
 
       // Assess
       expect(exit).not.toHaveBeenCalled();
-      expect(delivery.postCount).toBe(0);
+      expect(poster.postCount).toBe(0);
     });
   });
 
@@ -274,7 +275,7 @@ describe('Class: PresenceTracker', () => {
       const ann = await connect(['lobby', 'dev', 'quiet:a'], alice);
       await tracker().entered(watcher, ['lobby', 'dev']);
       await tracker().entered(ann, ['lobby', 'dev', 'quiet:a']);
-      delivery.clearFrames();
+      poster.clearFrames();
       const removed = await store.detachConnections([ann.id]);
 
       // Act
@@ -296,7 +297,7 @@ describe('Class: PresenceTracker', () => {
       const watcher = await connect(['lobby'], bob);
       const [failing, fine] = [await connect(['lobby'], alice), await connect(['lobby'])];
       for (const subject of [watcher, failing, fine]) await tracker().entered(subject, ['lobby']);
-      delivery.clearFrames();
+      poster.clearFrames();
       const exit = presence.exit.bind(presence);
       jest
         .spyOn(presence, 'exit')

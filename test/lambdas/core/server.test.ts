@@ -1,5 +1,5 @@
 import { ChatError, ConnectionRefusedError } from '../../../lambdas/core/errors';
-import type { ChatMetricName, ChatMetrics, DeliveryShard } from '../../../lambdas/core/ports';
+import type { BroadcastShard, ChatMetricName, ChatMetrics } from '../../../lambdas/core/ports';
 import { Server, type ServerOptions } from '../../../lambdas/core/server';
 import { ChatHarness, connectionId } from '../../support/chat-harness';
 
@@ -147,7 +147,7 @@ describe('Class: Server', () => {
       const id = await harness.connect('/');
 
       // Assess
-      expect(harness.deferred.calls).toEqual([
+      expect(harness.afterConnect.calls).toEqual([
         {
           connectionId: id,
           frames: [
@@ -445,7 +445,7 @@ describe('Class: Server', () => {
     });
   });
 
-  describe('Method: deliverAfterConnect', () => {
+  describe('Method: postAfterConnect', () => {
     it('retries 410s until the socket opens, then posts the frames in order', async () => {
       // Prepare
       const harness = new ChatHarness(plain);
@@ -453,8 +453,8 @@ describe('Class: Server', () => {
       const posted: string[] = [];
       const server = new Server({
         store: harness.store,
-        deferredDelivery: harness.deferred,
-        delivery: {
+        afterConnectDispatcher: harness.afterConnect,
+        poster: {
           post: async (_id, frame) => {
             if (refusals-- > 0) return 'gone';
             posted.push(frame);
@@ -464,7 +464,7 @@ describe('Class: Server', () => {
       });
 
       // Act
-      await server.deliverAfterConnect(connectionId(), ['1', '2', '3']);
+      await server.postAfterConnect(connectionId(), ['1', '2', '3']);
 
       // Assess
       expect(posted).toEqual(['1', '2', '3']);
@@ -477,9 +477,9 @@ describe('Class: Server', () => {
       let failures = 2;
       const server = new Server({
         store: harness.store,
-        deferredDelivery: harness.deferred,
+        afterConnectDispatcher: harness.afterConnect,
         afterConnectDeadlineMs: 200,
-        delivery: {
+        poster: {
           post: async (_id, frame) => {
             if (frame === '2' && failures-- > 0)
               throw Object.assign(new Error('slow down'), { name: 'LimitExceededException' });
@@ -490,14 +490,14 @@ describe('Class: Server', () => {
       });
       const alwaysFailing = new Server({
         store: harness.store,
-        deferredDelivery: harness.deferred,
+        afterConnectDispatcher: harness.afterConnect,
         afterConnectDeadlineMs: 100,
-        delivery: { post: async () => Promise.reject(new Error('down')) },
+        poster: { post: async () => Promise.reject(new Error('down')) },
       });
 
       // Act
-      await server.deliverAfterConnect(connectionId(), ['1', '2', '3']);
-      const givingUp = alwaysFailing.deliverAfterConnect(connectionId(), ['1']);
+      await server.postAfterConnect(connectionId(), ['1', '2', '3']);
+      const givingUp = alwaysFailing.postAfterConnect(connectionId(), ['1']);
 
       // Assess
       expect(posted).toEqual(['1', '2', '3']);
@@ -508,15 +508,15 @@ describe('Class: Server', () => {
       // Prepare
       const harness = new ChatHarness(plain, { afterConnectDeadlineMs: 100 });
       const id = connectionId();
-      harness.delivery.markGone(id);
+      harness.poster.markGone(id);
       const started = Date.now();
 
       // Act
-      await harness.server.deliverAfterConnect(id, ['1']);
+      await harness.server.postAfterConnect(id, ['1']);
 
       // Assess
       expect(Date.now() - started).toBeLessThan(1000);
-      expect(harness.delivery.postCount).toBeGreaterThan(1);
+      expect(harness.poster.postCount).toBeGreaterThan(1);
     });
   });
   describe('Rate limit', () => {
@@ -580,7 +580,7 @@ describe('Class: Server', () => {
     it('answers RATE_LIMITED past the burst, with the ack id, reading no store and posting nothing', async () => {
       // Prepare
       const getConnection = jest.spyOn(harness.store, 'getConnection');
-      const post = jest.spyOn(harness.delivery, 'post');
+      const post = jest.spyOn(harness.poster, 'post');
 
       // Act
       const replies = await burst(sender, capacity + 3);
@@ -708,7 +708,7 @@ describe('Class: Server', () => {
         await harness.send(watcher, 'join', room);
         await harness.send(ann, 'join', room);
       }
-      harness.delivery.clearFrames();
+      harness.poster.clearFrames();
 
       // Act
       await harness.server.handleDisconnect({ connectionId: ann, statusCode: 1001, reason: '' });
@@ -734,8 +734,8 @@ describe('Class: Server', () => {
         await harness.connect('/', {}, alice),
       ];
       for (const id of [watcher, ann]) await harness.send(id, 'join', 'lobby');
-      harness.delivery.markGone(ann);
-      harness.delivery.clearFrames();
+      harness.poster.markGone(ann);
+      harness.poster.clearFrames();
 
       // Act
       await harness.send(watcher, 'say', 'lobby');
@@ -760,11 +760,11 @@ describe('Class: Server', () => {
         await harness.connect('/', {}, alice),
       ];
       for (const id of [watcher, ann]) await harness.send(id, 'join', 'lobby');
-      harness.delivery.markGone(ann);
-      harness.delivery.clearFrames();
+      harness.poster.markGone(ann);
+      harness.poster.clearFrames();
 
       // Act
-      await harness.server.deliverAfterConnect(ann, ['{"event":"hello","data":1,"ns":"/"}']);
+      await harness.server.postAfterConnect(ann, ['{"event":"hello","data":1,"ns":"/"}']);
 
       // Assess
       expect(await harness.store.getConnection(ann)).toBeUndefined();
@@ -795,11 +795,11 @@ describe('Class: Server', () => {
         authorizer: { userId: 'alice', name: 'Alice' },
       });
       await harness.send(young, 'join', 'lobby');
-      harness.delivery.markGone(young);
-      harness.delivery.clearFrames();
+      harness.poster.markGone(young);
+      harness.poster.clearFrames();
 
       // Act
-      await harness.server.deliverAfterConnect(young, ['{"event":"hello","data":1,"ns":"/"}']);
+      await harness.server.postAfterConnect(young, ['{"event":"hello","data":1,"ns":"/"}']);
 
       // Assess
       expect(await harness.store.getConnection(young)).toBeDefined();
@@ -904,7 +904,7 @@ describe('Class: Server', () => {
       for (const id of [a, b, c]) await harness.send(id, 'join', 'lobby');
       const before = new RecordingMetrics();
       before.counts.push(...metrics.counts);
-      harness.delivery.markGone(c);
+      harness.poster.markGone(c);
 
       // Act
       const reply = await harness.send(a, 'say', 'lobby', 1);
@@ -926,7 +926,7 @@ describe('Class: Server', () => {
     it('counts the shards dispatched and the failed posts', async () => {
       // Prepare
       const metrics = new RecordingMetrics();
-      const shards: DeliveryShard[] = [];
+      const shards: BroadcastShard[] = [];
       const harness = new ChatHarness(plain, {
         metrics,
         shardSize: 2,
@@ -936,7 +936,7 @@ describe('Class: Server', () => {
       nsp.on('shout', async (socket, _data, ack) => ack(await socket.broadcast.emit('shout', 1)));
       const ids = [];
       for (let n = 0; n < 6; n++) ids.push(await harness.connect('/'));
-      harness.delivery.failWith(ids[1] as string, new Error('throttled'));
+      harness.poster.failWith(ids[1] as string, new Error('throttled'));
 
       // Act
       await harness.send(ids[0] as string, 'shout', undefined, 1);
@@ -975,7 +975,7 @@ describe('Class: Server', () => {
       });
     });
 
-    // Bug (lambdas/core/server.ts, deliverAfterConnect, the give-up branch:
+    // Bug (lambdas/core/server.ts, postAfterConnect, the give-up branch:
     // `const removed = await this.store.removeConnections(...)`): a failing clean-up write (a
     // DynamoDB throttle) makes the worker reject, although it is documented never to throw "so
     // an asynchronous invocation is not retried and no frame is sent twice".
@@ -984,11 +984,11 @@ describe('Class: Server', () => {
       const harness = new ChatHarness(plain, { afterConnectDeadlineMs: 30 });
       harness.server.of('/');
       const id = await harness.connect('/');
-      harness.delivery.markGone(id);
+      harness.poster.markGone(id);
       jest.spyOn(harness.store, 'detachConnections').mockRejectedValue(new Error('throttled'));
 
       // Act
-      const delivering = harness.server.deliverAfterConnect(id, ['{"event":"hello"}']);
+      const delivering = harness.server.postAfterConnect(id, ['{"event":"hello"}']);
 
       // Assess
       await expect(delivering).resolves.toBeUndefined();

@@ -87,7 +87,7 @@ describe('Class: UserLimits', () => {
       // Act
       await chat.server.handleDisconnect({ connectionId: first, statusCode: 1000, reason: '' });
       const afterDisconnect = await connectAs(chat, alice);
-      chat.delivery.markGone(second);
+      chat.poster.markGone(second);
       await chat.send(other, 'shout', 'anyone?');
       const afterGone = await connectAs(chat, alice);
 
@@ -243,7 +243,7 @@ describe('Class: UserLimits', () => {
       const chat = harness({ userLimits: { ...budget, connectionsPerUser: false } });
       const sender = await chat.connect('/', {}, alice);
       for (let index = 0; index < 120; index++) await chat.connect('/', {}, user(index));
-      chat.delivery.clearFrames();
+      chat.poster.clearFrames();
 
       // Act
       const reply = await chat.send(sender, 'shout', 'everyone!', 1);
@@ -258,7 +258,7 @@ describe('Class: UserLimits', () => {
           limit: 'deliveries',
         },
       });
-      expect(chat.delivery.postCount).toBe(0);
+      expect(chat.poster.postCount).toBe(0);
     });
 
     it('counts recipients, not frames: broadcasts go through until their recipients fill the budget', async () => {
@@ -266,7 +266,7 @@ describe('Class: UserLimits', () => {
       const chat = harness({ userLimits: budget });
       const sender = await chat.connect('/', {}, alice);
       for (let index = 0; index < 40; index++) await chat.connect('/', {}, user(index));
-      chat.delivery.clearFrames();
+      chat.poster.clearFrames();
 
       // Act
       const replies = [];
@@ -279,7 +279,7 @@ describe('Class: UserLimits', () => {
         { ack: 1, data: 40 },
       ]);
       expect(replies[2]).toMatchObject({ ack: 1, error: { limit: 'deliveries' } });
-      expect(chat.delivery.postCount).toBe(80);
+      expect(chat.poster.postCount).toBe(80);
     });
 
     it("charges a message to a small room in the frame's one write, and a large fan-out with a second", async () => {

@@ -5,7 +5,7 @@ import 'aws-sdk-client-mock-jest';
 import { createChatRuntime } from '../../../lambdas/handlers/chat-runtime';
 import { createConnectHandler } from '../../../lambdas/handlers/connect';
 import { connectEvent, messageEvent, newConnectionId } from '../../support/api-gateway-events';
-import { DELIVER_FUNCTION_NAME, mockChatAws, TABLE_NAME } from '../../support/chat-aws-mocks';
+import { mockChatAws, TABLE_NAME, WORKER_FUNCTION_NAME } from '../../support/chat-aws-mocks';
 
 const aws = mockChatAws();
 const connect = createConnectHandler(() => createChatRuntime(aws.runtimeOptions));
@@ -195,7 +195,7 @@ describe('Handler: connect', () => {
       jest.restoreAllMocks();
     });
 
-    it('joins room1 and room2, greets the other members by post and itself through the deliver function', async () => {
+    it('joins room1 and room2, greets the other members by post and itself through the worker function', async () => {
       // Prepare
       const [first, second] = [newConnectionId(), newConnectionId()];
       aws.table.seedConnection({ id: first, ns: '/notification', rooms: ['room1', 'room2'] });
@@ -227,7 +227,7 @@ describe('Handler: connect', () => {
       });
       expect(aws.lambda).toHaveReceivedCommandTimes(InvokeCommand, 1);
       expect(aws.lambda).toHaveReceivedCommandWith(InvokeCommand, {
-        FunctionName: DELIVER_FUNCTION_NAME,
+        FunctionName: WORKER_FUNCTION_NAME,
         InvocationType: 'Event',
       });
       const payload = aws.lambda.commandCalls(InvokeCommand)[0]?.args[0].input.Payload;
@@ -259,7 +259,7 @@ describe('Handler: connect', () => {
       expect(JSON.parse(String(payload))).toMatchObject({ connectionId: third, frames: [hello] });
     });
 
-    it('the first connection of the namespace posts nothing and hands its hello to the deliver function', async () => {
+    it('the first connection of the namespace posts nothing and hands its hello to the worker function', async () => {
       // Prepare
       const id = newConnectionId();
 
@@ -279,7 +279,7 @@ describe('Handler: connect', () => {
       });
     });
 
-    it('removes the new connection again when the deliver function cannot be invoked', async () => {
+    it('removes the new connection again when the worker function cannot be invoked', async () => {
       // Prepare
       const id = newConnectionId();
       const throttled = Object.assign(new Error('Rate exceeded'), {

@@ -8,8 +8,8 @@ import {
 import 'aws-sdk-client-mock-jest';
 import { createChatRuntime } from '../../../lambdas/handlers/chat-runtime';
 import { createConnectHandler } from '../../../lambdas/handlers/connect';
-import { createDeliverHandler } from '../../../lambdas/handlers/deliver';
 import { createMessageHandler } from '../../../lambdas/handlers/message';
+import { createWorkerHandler } from '../../../lambdas/handlers/worker';
 import { connectEvent, frameEvent, newConnectionId } from '../../support/api-gateway-events';
 import { mockChatAws } from '../../support/chat-aws-mocks';
 
@@ -17,7 +17,7 @@ const aws = mockChatAws();
 const runtime = () => createChatRuntime(aws.runtimeOptions);
 const connect = createConnectHandler(runtime);
 const message = createMessageHandler(runtime);
-const deliver = createDeliverHandler(runtime);
+const worker = createWorkerHandler(runtime);
 
 const CONNECTED_AT = Date.now() - 60 * 60 * 1000;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -117,10 +117,10 @@ describe('Faults: one failing recipient never blocks the others', () => {
     expect(aws.framesFor(refused)).toHaveLength(1);
     expect(aws.framesFor(stale)).toHaveLength(1);
     expect(aws.framesFor(sender)).toEqual([]);
-    // The sender's request only hands the clean-up to the deliver worker.
+    // The sender's request only hands the clean-up to the worker.
     expect(aws.table.keysOf(stale)).toHaveLength(4);
     expect(aws.cleanups()).toMatchObject([{ kind: 'cleanup', connectionIds: [stale] }]);
-    for (const cleanup of aws.cleanups()) await deliver(cleanup);
+    for (const cleanup of aws.cleanups()) await worker(cleanup);
     expect(aws.table.keysOf(stale)).toEqual([]);
     for (const id of [broken, refused, throttledTwice, slow]) {
       expect(aws.table.keysOf(id)).toHaveLength(4);

@@ -4,9 +4,9 @@ import { signSecretToken } from '../../../lambdas/auth';
 import { createAuthorizeHandler } from '../../../lambdas/handlers/authorize';
 import { type ChatRuntime, createChatRuntime } from '../../../lambdas/handlers/chat-runtime';
 import { createConnectHandler } from '../../../lambdas/handlers/connect';
-import { createDeliverHandler } from '../../../lambdas/handlers/deliver';
 import { createDisconnectHandler } from '../../../lambdas/handlers/disconnect';
 import { createMessageHandler } from '../../../lambdas/handlers/message';
+import { createWorkerHandler } from '../../../lambdas/handlers/worker';
 import {
   connectEvent,
   disconnectEvent,
@@ -43,7 +43,7 @@ describe('Handlers: metrics are published at the end of every invocation', () =>
     aws.reset();
   });
 
-  it('connect, message, deliver and disconnect each publish their own counts once', async () => {
+  it('connect, message, worker and disconnect each publish their own counts once', async () => {
     // Prepare
     const { runtime, publishes } = watchedRuntime();
     const id = newConnectionId();
@@ -51,7 +51,7 @@ describe('Handlers: metrics are published at the end of every invocation', () =>
     const handlers = {
       connect: createConnectHandler(() => runtime),
       message: createMessageHandler(() => runtime),
-      deliver: createDeliverHandler(() => runtime),
+      worker: createWorkerHandler(() => runtime),
       disconnect: createDisconnectHandler(() => runtime),
     };
 
@@ -60,7 +60,7 @@ describe('Handlers: metrics are published at the end of every invocation', () =>
     const afterConnect = output.total('Connections');
     await handlers.message(messageEvent({ connectionId: id, body: 'not json' }));
     const afterMessage = output.total('MessagesReceived');
-    await handlers.deliver({
+    await handlers.worker({
       kind: 'shard',
       groups: [{ frame: '{"event":"x","ns":"/"}', connectionIds: [other, newConnectionId()] }],
     });
@@ -132,18 +132,18 @@ describe('Handlers: metrics are published at the end of every invocation', () =>
     expect(publishes).toHaveBeenCalledTimes(1);
   });
 
-  it('deliver: publishes what it counted before the handler threw', async () => {
+  it('worker: publishes what it counted before the handler threw', async () => {
     // Prepare: the shard is posted, then the worker fails (post failures alone are swallowed).
     const { runtime, publishes } = watchedRuntime();
-    const deliver = createDeliverHandler(() => runtime);
-    const deliverShard = runtime.server.deliverShard.bind(runtime.server);
-    jest.spyOn(runtime.server, 'deliverShard').mockImplementation(async (shard) => {
-      await deliverShard(shard);
+    const worker = createWorkerHandler(() => runtime);
+    const postShard = runtime.server.postShard.bind(runtime.server);
+    jest.spyOn(runtime.server, 'postShard').mockImplementation(async (shard) => {
+      await postShard(shard);
       throw new Error('worker crashed');
     });
 
     // Act
-    const running = deliver({
+    const running = worker({
       kind: 'shard',
       groups: [{ frame: '{"event":"x","ns":"/"}', connectionIds: [newConnectionId()] }],
     });

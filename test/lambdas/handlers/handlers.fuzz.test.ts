@@ -2,10 +2,10 @@ import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import fc from 'fast-check';
 import { createChatRuntime } from '../../../lambdas/handlers/chat-runtime';
 import { createConnectHandler } from '../../../lambdas/handlers/connect';
-import { createDeliverHandler } from '../../../lambdas/handlers/deliver';
 import { createDisconnectHandler } from '../../../lambdas/handlers/disconnect';
 import { createMessageHandler } from '../../../lambdas/handlers/message';
 import type { WebSocketResult } from '../../../lambdas/handlers/websocket-event';
+import { createWorkerHandler } from '../../../lambdas/handlers/worker';
 import { connectEvent, disconnectEvent, messageEvent } from '../../support/api-gateway-events';
 import { mockChatAws } from '../../support/chat-aws-mocks';
 import { setUpFuzzing } from '../../support/fuzz';
@@ -31,7 +31,7 @@ const handlers = {
   connect: createConnectHandler(() => runtime),
   message: createMessageHandler(() => runtime),
   disconnect: createDisconnectHandler(() => runtime),
-  deliver: createDeliverHandler(() => runtime),
+  worker: createWorkerHandler(() => runtime),
 };
 type HandlerName = keyof typeof handlers;
 
@@ -72,7 +72,7 @@ const ALLOWED_ERROR_CODES = [
 
 /**
  * Invokes a handler and checks what every invocation must satisfy; `undefined` when the
- * handler has no result (deliver).
+ * handler has no result (worker).
  */
 async function invoke(name: HandlerName, event: unknown): Promise<WebSocketResult | undefined> {
   let result: WebSocketResult | undefined;
@@ -87,7 +87,7 @@ async function invoke(name: HandlerName, event: unknown): Promise<WebSocketResul
 }
 
 function problemWith(name: HandlerName, result: WebSocketResult | undefined): string | undefined {
-  if (name === 'deliver') return result === undefined ? undefined : 'deliver returned a value';
+  if (name === 'worker') return result === undefined ? undefined : 'worker returned a value';
   if (typeof result !== 'object' || result === null) return `no result: ${result}`;
   const { statusCode, body } = result;
   if (typeof statusCode !== 'number' || !Number.isInteger(statusCode))
@@ -129,7 +129,7 @@ function show(event: unknown): string {
 // Arbitraries
 // ---------------------------------------------------------------------------------------------
 
-const HANDLER_NAMES: readonly HandlerName[] = ['connect', 'message', 'disconnect', 'deliver'];
+const HANDLER_NAMES: readonly HandlerName[] = ['connect', 'message', 'disconnect', 'worker'];
 const PROTO_KEYS = ['__proto__', 'constructor', 'prototype'];
 
 /** Any value, objects with or without a prototype, and objects with prototype-pollution keys. */

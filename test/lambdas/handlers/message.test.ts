@@ -7,9 +7,9 @@ import { GetCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dyn
 import 'aws-sdk-client-mock-jest';
 import { createChatRuntime } from '../../../lambdas/handlers/chat-runtime';
 import { createConnectHandler } from '../../../lambdas/handlers/connect';
-import { createDeliverHandler } from '../../../lambdas/handlers/deliver';
 import { createMessageHandler } from '../../../lambdas/handlers/message';
 import type { WebSocketResult } from '../../../lambdas/handlers/websocket-event';
+import { createWorkerHandler } from '../../../lambdas/handlers/worker';
 import {
   connectEvent,
   frameEvent,
@@ -22,7 +22,7 @@ const aws = mockChatAws();
 const runtime = () => createChatRuntime(aws.runtimeOptions);
 const connect = createConnectHandler(runtime);
 const message = createMessageHandler(runtime);
-const deliver = createDeliverHandler(runtime);
+const worker = createWorkerHandler(runtime);
 
 /** Connections of these tests opened an hour ago: older than the 30 s grace of gone clean-up. */
 const CONNECTED_AT = Date.now() - 60 * 60 * 1000;
@@ -780,10 +780,10 @@ describe('Handler: message', () => {
 
       // Assess
       expect(reply).toEqual({ ack: 1, data: { recipients: 1, room: 'lobby', seq: 1 } });
-      // The sender's request hands the clean-up to the deliver worker and deletes nothing.
+      // The sender's request hands the clean-up to the worker and deletes nothing.
       expect(aws.deletedKeys()).toEqual([]);
       expect(aws.cleanups()).toMatchObject([{ kind: 'cleanup', connectionIds: [b] }]);
-      for (const cleanup of aws.cleanups()) await deliver(cleanup);
+      for (const cleanup of aws.cleanups()) await worker(cleanup);
       const leave = presenceFrame('/', 'lobby', {
         action: 'leave',
         user: anonymous(b),

@@ -70,7 +70,7 @@ describe('readApiTemplate and localFunctionSpecs on the synthesized chat stack',
       timeoutMs: 10_000,
       memoryMb: 256,
     });
-    expect(functionNamed('DeliverFunction').timeoutMs).toBe(30_000);
+    expect(functionNamed('WorkerFunction').timeoutMs).toBe(30_000);
     expect(api.tables).toEqual([
       expect.objectContaining({
         name: 'chat-local',
@@ -102,7 +102,7 @@ describe('readApiTemplate and localFunctionSpecs on the synthesized chat stack',
       [ENV.tableName]: 'chat-local',
       // The stage's callback URL, https://{api}.execute-api.{region}.amazonaws.com/local, mapped to the gateway.
       [ENV.callbackUrl]: ENDPOINTS.managementUrl,
-      [ENV.deliverFunctionName]: functionNamed('DeliverFunction').name,
+      [ENV.workerFunctionName]: functionNamed('WorkerFunction').name,
       AWS_LAMBDA_FUNCTION_MEMORY_SIZE: '256',
       AWS_ENDPOINT_URL_DYNAMODB: ENDPOINTS.dynamoDbEndpoint,
     });

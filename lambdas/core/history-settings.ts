@@ -1,8 +1,4 @@
-import { isSocketId } from './socket-id';
-import type { Room } from './types';
-
-/** Which rooms of a namespace a feature applies to; a connection's own room never. */
-export type RoomFilter = (room: Room) => boolean;
+import { type RoomFilter, roomFilter } from './room-filter';
 
 /**
  * Settings of durable rooms (`Namespace.keepHistory`): their messages are numbered and kept.
@@ -27,17 +23,6 @@ export interface HistorySettings {
 }
 
 /**
- * Settings of presence-tracked rooms (`Namespace.trackPresence`).
- *
- * @example
- * nsp.trackPresence({ rooms: (room) => room.startsWith('team:') });
- */
-export interface PresenceOptions {
-  /** Rooms whose members are announced and listed by user. Default: every room. */
-  readonly rooms?: RoomFilter;
-}
-
-/**
  * Applies the defaults of `HistoryOptions` and checks them.
  *
  * @example
@@ -51,14 +36,4 @@ export function historySettings(options: HistoryOptions): HistorySettings {
   if (!Number.isInteger(maxLength) || maxLength <= 0)
     throw new Error(`maxLength must be a positive integer, not ${maxLength}`);
   return { keeps: roomFilter(options.rooms), retentionSeconds, maxLength };
-}
-
-/**
- * The filter of a feature: the given one (or every room), never a connection's own room.
- *
- * @example
- * roomFilter(undefined)('R1kmxc2VNjMCFIA='); // false
- */
-export function roomFilter(rooms: RoomFilter | undefined): RoomFilter {
-  return (room) => !isSocketId(room) && (rooms ? rooms(room) : true);
 }

@@ -1,23 +1,23 @@
 import * as z from './zod';
 
 /**
- * What `LambdaDeferredDelivery` sends to the deliver worker: the frames for one connection
+ * What `LambdaAfterConnectDispatcher` sends to the worker: the frames for one connection
  * whose `$connect` had not returned yet. `kind` is optional so events sent before it existed
  * still parse.
  *
  * @example
- * const { connectionId, frames } = DeferredDeliveryPayload.parse(event);
+ * const { connectionId, frames } = AfterConnectPayload.parse(event);
  */
-export const DeferredDeliveryPayload = z.object({
+export const AfterConnectPayload = z.object({
   kind: z.optional(z.literal('after-connect')),
   connectionId: z.string().check(z.minLength(1)),
   frames: z.array(z.string()).check(z.minLength(1)),
 });
 
-export type DeferredDeliveryPayload = z.infer<typeof DeferredDeliveryPayload>;
+export type AfterConnectPayload = z.infer<typeof AfterConnectPayload>;
 
 /**
- * What `LambdaShardDispatcher` sends to the deliver worker: one shard of a large broadcast,
+ * What `LambdaShardDispatcher` sends to the worker: one shard of a large broadcast,
  * each frame with the connections it goes to.
  *
  * @example
@@ -46,7 +46,7 @@ const DetachedConnection = z.object({
 });
 
 /**
- * What `LambdaCleanupDispatcher` sends to the deliver worker: connections a post found gone
+ * What `LambdaCleanupDispatcher` sends to the worker: connections a post found gone
  * (`connectionIds`, `connectedBefore`), or the rest of a clean-up that ran short of time
  * (`detached`).
  *
@@ -62,7 +62,7 @@ export const CleanupPayload = z.object({
 
 export type CleanupPayload = z.infer<typeof CleanupPayload>;
 
-/** Every event the deliver worker accepts. */
-export const DeliverPayload = z.union([ShardPayload, CleanupPayload, DeferredDeliveryPayload]);
+/** Every event the worker accepts. */
+export const WorkerPayload = z.union([ShardPayload, CleanupPayload, AfterConnectPayload]);
 
-export type DeliverPayload = z.infer<typeof DeliverPayload>;
+export type WorkerPayload = z.infer<typeof WorkerPayload>;

@@ -1,17 +1,6 @@
 import fc from 'fast-check';
-import { historySettings, roomFilter } from '../../../lambdas/core/room-features';
-import { isSocketId } from '../../../lambdas/core/socket-id';
-
-/** Strings shaped like API Gateway connection ids: 15 base64 characters and `=`. */
-const socketIds = fc
-  .string({
-    unit: fc.constantFrom(
-      ...'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/'.split(''),
-    ),
-    minLength: 15,
-    maxLength: 15,
-  })
-  .map((base) => `${base}=`);
+import { historySettings } from '../../../lambdas/core/history-settings';
+import { socketIds } from '../../support/socket-id-arbitrary';
 
 describe('Function: historySettings', () => {
   it('defaults to every room, a day and 1,000 messages', () => {
@@ -74,45 +63,5 @@ describe('Function: historySettings', () => {
 
     // Act & Assess
     fc.assert(fc.property(socketIds, (id) => settings.keeps(id) === false));
-  });
-});
-
-describe('Function: roomFilter', () => {
-  it('without a filter accepts every room but connection ids', () => {
-    // Prepare
-    const filter = roomFilter(undefined);
-
-    // Act & Assess
-    expect(filter('lobby')).toBe(true);
-    expect(filter('R1kmxc2VNjMCFIA=')).toBe(false);
-    // Almost an id: 14 characters and `=`, or 16 without.
-    expect(filter('R1kmxc2VNjMCFI=')).toBe(true);
-    expect(filter('R1kmxc2VNjMCFIAA')).toBe(true);
-  });
-
-  it('applies the given filter to other rooms', () => {
-    // Prepare
-    const filter = roomFilter((room) => room.startsWith('team:'));
-
-    // Act & Assess
-    expect(filter('team:a')).toBe(true);
-    expect(filter('lobby')).toBe(false);
-  });
-
-  it('never includes a connection id, even when the given filter accepts everything', () => {
-    // Prepare
-    const filter = roomFilter(() => true);
-
-    // Act & Assess
-    fc.assert(fc.property(socketIds, (id) => filter(id) === false));
-  });
-
-  it('agrees with the given filter on every room that is not a connection id', () => {
-    fc.assert(
-      fc.property(fc.string(), fc.boolean(), (room, verdict) => {
-        const filter = roomFilter(() => verdict);
-        return filter(room) === (!isSocketId(room) && verdict);
-      }),
-    );
   });
 });

@@ -1,18 +1,18 @@
-import type { Delivery, PostResult } from './ports';
+import type { ConnectionPoster, PostResult } from './ports';
 import type { SocketId } from './types';
 
 /**
- * `Delivery` for tests: records the frames posted to each connection, and answers `'gone'`
+ * `ConnectionPoster` for tests: records the frames posted to each connection, and answers `'gone'`
  * or fails for the connections a test marks so.
  *
  * @example
- * const delivery = new InMemoryDelivery();
- * delivery.markGone('stale');
- * await delivery.post('stale', '{}'); // 'gone'
- * await delivery.post('a', '{"event":"hello"}');
- * delivery.framesFor('a'); // [{ event: 'hello' }]
+ * const poster = new InMemoryPoster();
+ * poster.markGone('stale');
+ * await poster.post('stale', '{}'); // 'gone'
+ * await poster.post('a', '{"event":"hello"}');
+ * poster.framesFor('a'); // [{ event: 'hello' }]
  */
-export class InMemoryDelivery implements Delivery {
+export class InMemoryPoster implements ConnectionPoster {
   private readonly frames = new Map<SocketId, string[]>();
   private readonly gone = new Set<SocketId>();
   private readonly failures = new Map<SocketId, unknown>();

@@ -1,18 +1,18 @@
 import { GoneException, PostToConnectionCommand } from '@aws-sdk/client-apigatewaymanagementapi';
 import 'aws-sdk-client-mock-jest';
 import { createChatRuntime } from '../../../lambdas/handlers/chat-runtime';
-import { createDeliverHandler } from '../../../lambdas/handlers/deliver';
+import { createWorkerHandler } from '../../../lambdas/handlers/worker';
 import { newConnectionId } from '../../support/api-gateway-events';
 import { mockChatAws } from '../../support/chat-aws-mocks';
 
 const aws = mockChatAws();
-const deliver = createDeliverHandler(() => createChatRuntime(aws.runtimeOptions));
+const worker = createWorkerHandler(() => createChatRuntime(aws.runtimeOptions));
 
 const gone = () => new GoneException({ message: 'gone', $metadata: { httpStatusCode: 410 } });
 const hello = '{"event":"hello","data":"notification","ns":"/notification"}';
 const welcome = '{"event":"welcome","data":{"rooms":2},"ns":"/notification"}';
 
-describe('Handler: deliver', () => {
+describe('Handler: worker', () => {
   aws.installForEachTest();
 
   afterEach(() => {
@@ -30,7 +30,7 @@ describe('Handler: deliver', () => {
       .resolves({});
 
     // Act
-    await deliver({ connectionId: id, frames: [hello, welcome] });
+    await worker({ connectionId: id, frames: [hello, welcome] });
 
     // Assess
     expect(aws.posts()).toEqual([
@@ -48,7 +48,7 @@ describe('Handler: deliver', () => {
     const id = newConnectionId();
 
     // Act
-    await deliver({ connectionId: id, frames: [hello, welcome] });
+    await worker({ connectionId: id, frames: [hello, welcome] });
 
     // Assess
     expect(aws.posts()).toEqual([
@@ -68,7 +68,7 @@ describe('Handler: deliver', () => {
     aws.apigw.on(PostToConnectionCommand).rejects(gone());
 
     // Act
-    const delivering = deliver({ connectionId: id, frames: [hello, welcome] });
+    const delivering = worker({ connectionId: id, frames: [hello, welcome] });
     await jest.advanceTimersByTimeAsync(11_000);
     await delivering;
 
@@ -82,7 +82,7 @@ describe('Handler: deliver', () => {
     expect(cleanups).toEqual([
       { kind: 'cleanup', connectionIds: [id], connectedBefore: expect.any(Number) },
     ]);
-    for (const cleanup of cleanups) await deliver(cleanup);
+    for (const cleanup of cleanups) await worker(cleanup);
     expect(aws.table.keysOf(id)).toHaveLength(itemsLeft);
   });
 
@@ -103,11 +103,11 @@ describe('Handler: deliver', () => {
     const logged = jest.spyOn(aws.logger, 'error');
 
     // Act
-    const result = await deliver(payload);
+    const result = await worker(payload);
 
     // Assess
     expect(result).toBeUndefined();
-    expect(logged).toHaveBeenCalledWith('Invalid deliver payload', expect.anything());
+    expect(logged).toHaveBeenCalledWith('Invalid worker payload', expect.anything());
     expect(aws.apigw).not.toHaveReceivedCommand(PostToConnectionCommand);
     expect(aws.ddb.calls()).toHaveLength(0);
     logged.mockRestore();
@@ -121,7 +121,7 @@ describe('Handler: deliver', () => {
       aws.apigw.on(PostToConnectionCommand, { ConnectionId: b }).rejects(gone());
 
       // Act
-      await deliver({
+      await worker({
         kind: 'shard',
         groups: [
           { frame: hello, connectionIds: [a, b] },
@@ -141,14 +141,14 @@ describe('Handler: deliver', () => {
       );
       expect(aws.deletedKeys()).toEqual([]);
       expect(aws.cleanups()).toMatchObject([{ kind: 'cleanup', connectionIds: [b] }]);
-      for (const cleanup of aws.cleanups()) await deliver(cleanup);
+      for (const cleanup of aws.cleanups()) await worker(cleanup);
       expect(aws.deletedKeys()).toContain(`conn#${b} conn`);
       expect(aws.table.keysOf(b)).toEqual([]);
     });
 
     it('posts nothing for an invalid shard', async () => {
       // Act
-      await deliver({ kind: 'shard', groups: [] });
+      await worker({ kind: 'shard', groups: [] });
 
       // Assess
       expect(aws.posts()).toEqual([]);

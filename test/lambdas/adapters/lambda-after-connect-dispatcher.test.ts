@@ -1,8 +1,8 @@
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-jest';
-import { LambdaDeferredDelivery } from '../../../lambdas/adapters/lambda-deferred-delivery';
-import { DeferredDeliveryPayload } from '../../../lambdas/core/deferred-delivery-payload';
+import { LambdaAfterConnectDispatcher } from '../../../lambdas/adapters/lambda-after-connect-dispatcher';
+import { AfterConnectPayload } from '../../../lambdas/core/worker-payload';
 
 const lambdaMock = mockClient(LambdaClient);
 
@@ -13,30 +13,27 @@ function sentPayload(): unknown {
   );
 }
 
-describe('Class: LambdaDeferredDelivery', () => {
+describe('Class: LambdaAfterConnectDispatcher', () => {
   afterEach(() => {
     lambdaMock.reset();
   });
 
-  describe('Method: deliverAfterConnect', () => {
+  describe('Method: postAfterConnect', () => {
     it('invokes the worker asynchronously with the connection id and the frames', async () => {
       // Prepare
       lambdaMock.on(InvokeCommand).resolves({ StatusCode: 202 });
-      const deferred = new LambdaDeferredDelivery({
-        functionName: 'chat-deliver',
+      const afterConnect = new LambdaAfterConnectDispatcher({
+        functionName: 'chat-worker',
         client: new LambdaClient({ region: 'local' }),
       });
 
       // Act
-      await deferred.deliverAfterConnect('R1kmxc2VNjMCFIA=', [
-        '{"event":"hello"}',
-        '{"event":"news"}',
-      ]);
+      await afterConnect.dispatch('R1kmxc2VNjMCFIA=', ['{"event":"hello"}', '{"event":"news"}']);
 
       // Assess
       expect(lambdaMock).toHaveReceivedCommandTimes(InvokeCommand, 1);
       expect(lambdaMock).toHaveReceivedCommandWith(InvokeCommand, {
-        FunctionName: 'chat-deliver',
+        FunctionName: 'chat-worker',
         InvocationType: 'Event',
       });
       expect(sentPayload()).toEqual({
@@ -44,18 +41,18 @@ describe('Class: LambdaDeferredDelivery', () => {
         connectionId: 'R1kmxc2VNjMCFIA=',
         frames: ['{"event":"hello"}', '{"event":"news"}'],
       });
-      expect(DeferredDeliveryPayload.safeParse(sentPayload()).success).toBe(true);
+      expect(AfterConnectPayload.safeParse(sentPayload()).success).toBe(true);
     });
 
     it('invokes nothing when there are no frames', async () => {
       // Prepare
-      const deferred = new LambdaDeferredDelivery({
-        functionName: 'chat-deliver',
+      const afterConnect = new LambdaAfterConnectDispatcher({
+        functionName: 'chat-worker',
         client: new LambdaClient({ region: 'local' }),
       });
 
       // Act
-      await deferred.deliverAfterConnect('R1kmxc2VNjMCFIA=', []);
+      await afterConnect.dispatch('R1kmxc2VNjMCFIA=', []);
 
       // Assess
       expect(lambdaMock).not.toHaveReceivedCommand(InvokeCommand);
@@ -67,13 +64,13 @@ describe('Class: LambdaDeferredDelivery', () => {
         name: 'ResourceNotFoundException',
       });
       lambdaMock.on(InvokeCommand).rejects(failure);
-      const deferred = new LambdaDeferredDelivery({
-        functionName: 'chat-deliver',
+      const afterConnect = new LambdaAfterConnectDispatcher({
+        functionName: 'chat-worker',
         client: new LambdaClient({ region: 'local' }),
       });
 
       // Act
-      const delivering = deferred.deliverAfterConnect('R1kmxc2VNjMCFIA=', ['{}']);
+      const delivering = afterConnect.dispatch('R1kmxc2VNjMCFIA=', ['{}']);
 
       // Assess
       await expect(delivering).rejects.toBe(failure);
@@ -81,15 +78,15 @@ describe('Class: LambdaDeferredDelivery', () => {
   });
 });
 
-describe('Schema: DeferredDeliveryPayload', () => {
+describe('Schema: AfterConnectPayload', () => {
   it('rejects a payload without frames or without a connection id', () => {
     // Act
-    const noFrames = DeferredDeliveryPayload.safeParse({
+    const noFrames = AfterConnectPayload.safeParse({
       connectionId: 'R1kmxc2VNjMCFIA=',
       frames: [],
     });
-    const noId = DeferredDeliveryPayload.safeParse({ frames: ['{}'] });
-    const wrongType = DeferredDeliveryPayload.safeParse({
+    const noId = AfterConnectPayload.safeParse({ frames: ['{}'] });
+    const wrongType = AfterConnectPayload.safeParse({
       connectionId: 'R1kmxc2VNjMCFIA=',
       frames: [1],
     });

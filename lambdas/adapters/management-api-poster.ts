@@ -2,12 +2,12 @@ import {
   ApiGatewayManagementApiClient,
   PostToConnectionCommand,
 } from '@aws-sdk/client-apigatewaymanagementapi';
-import type { Delivery, PostResult } from '../core/ports';
+import type { ConnectionPoster, PostResult } from '../core/ports';
 import { type RetryPolicy, withRetries } from '../core/retry';
 import type { SocketId } from '../core/types';
 
 /** A ready client, or the `@connections` endpoint to build one for; and the retry policy. */
-export type ManagementApiDeliveryOptions = (
+export type ManagementApiPosterOptions = (
   | {
       /** Build it with `maxAttempts: 1` (see `managementApiClientConfig`), or retries multiply. */
       readonly client: ApiGatewayManagementApiClient;
@@ -26,7 +26,7 @@ const MAX_SOCKETS = 128;
 
 /**
  * The SDK settings of the management API client: one attempt per `send`, because
- * `ManagementApiDelivery` owns the retry policy. With the SDK's default (3 attempts) under
+ * `ManagementApiPoster` owns the retry policy. With the SDK's default (3 attempts) under
  * ours, a post could be sent (1 + retries) x 3 = 12 times, with two backoffs stacked.
  * Keep-alive sockets are pooled above the fan-out's concurrency; the SDK's default pool of
  * 50 would queue part of every large fan-out.
@@ -84,7 +84,7 @@ export function isRetryablePostError(error: unknown): boolean {
 }
 
 /**
- * `Delivery` through API Gateway's `@connections` API (PostToConnection). A `GoneException`,
+ * `ConnectionPoster` through API Gateway's `@connections` API (PostToConnection). A `GoneException`,
  * recognised by its name, resolves `'gone'` at once. Throttling (429), 5xx and transient
  * socket errors are retried with exponential backoff and full jitter, bounded by `retry`
  * (defaults: at most 4 attempts and 350 ms of waiting per post); the last error is then
@@ -96,14 +96,14 @@ export function isRetryablePostError(error: unknown): boolean {
  * ours becomes up to 3 requests.
  *
  * @example
- * const delivery = new ManagementApiDelivery({ endpoint: process.env.CALLBACK_URL ?? '' });
- * if ((await delivery.post(id, frame)) === 'gone') await adapter.removeGone([id]);
+ * const poster = new ManagementApiPoster({ endpoint: process.env.CALLBACK_URL ?? '' });
+ * if ((await poster.post(id, frame)) === 'gone') await adapter.removeGone([id]);
  */
-export class ManagementApiDelivery implements Delivery {
+export class ManagementApiPoster implements ConnectionPoster {
   readonly #client: ApiGatewayManagementApiClient;
   readonly #retry: RetryPolicy;
 
-  constructor(options: ManagementApiDeliveryOptions) {
+  constructor(options: ManagementApiPosterOptions) {
     this.#client =
       'client' in options
         ? options.client

@@ -1,7 +1,7 @@
 import type { Context } from 'aws-lambda';
 import { LambdaCleanupDispatcher } from '../adapters/lambda-cleanup-dispatcher';
 import { traceInvocation } from '../adapters/trace-invocation';
-import { type CleanupPayload, DeliverPayload } from '../core/deferred-delivery-payload';
+import { type CleanupPayload, WorkerPayload } from '../core/worker-payload';
 import { chatHandler } from './chat-handler';
 import { type ChatRuntime, defaultChatRuntime } from './chat-runtime';
 
@@ -22,19 +22,19 @@ const NO_CONTEXT_BUDGET_MS = 30_000;
  * await handler({ connectionId: 'R1kmxc2VNjMCFIA=', frames: ['{"event":"hello","data":"hi","ns":"/"}'] });
  * await handler({ kind: 'shard', groups: [{ frame: '{"event":"chat","data":"hi","ns":"/"}', connectionIds: ['R1kmxc2VNjMCFIA='] }] });
  */
-export function createDeliverHandler(runtime: () => ChatRuntime = defaultChatRuntime) {
-  return chatHandler<DeliverPayload, void>(
+export function createWorkerHandler(runtime: () => ChatRuntime = defaultChatRuntime) {
+  return chatHandler<WorkerPayload, void>(
     {
-      event: DeliverPayload,
-      invalidMessage: 'Invalid deliver payload',
+      event: WorkerPayload,
+      invalidMessage: 'Invalid worker payload',
       invalid: () => undefined,
       handle: async (payload, runtime, context) => {
         const { server, tracer } = runtime;
         const kind = payload.kind ?? 'after-connect';
-        await traceInvocation(tracer, 'deliver', { kind }, () => {
-          if (payload.kind === 'shard') return server.deliverShard(payload);
+        await traceInvocation(tracer, 'worker', { kind }, () => {
+          if (payload.kind === 'shard') return server.postShard(payload);
           if (payload.kind === 'cleanup') return cleanUp(payload, runtime, context);
-          return server.deliverAfterConnect(payload.connectionId, payload.frames);
+          return server.postAfterConnect(payload.connectionId, payload.frames);
         });
       },
     },
@@ -49,10 +49,10 @@ function cleanUp(payload: CleanupPayload, runtime: ChatRuntime, context: Context
     ? () => context.getRemainingTimeInMillis()
     : () => NO_CONTEXT_BUDGET_MS - (Date.now() - started);
   const continuation = new LambdaCleanupDispatcher({
-    functionName: context?.functionName ?? process.env.AWS_LAMBDA_FUNCTION_NAME ?? 'deliver',
+    functionName: context?.functionName ?? process.env.AWS_LAMBDA_FUNCTION_NAME ?? 'worker',
     client: runtime.lambda,
   });
   return runtime.server.cleanUpGone(payload, { remainingMs, continuation });
 }
 
-export const handler = createDeliverHandler();
+export const handler = createWorkerHandler();

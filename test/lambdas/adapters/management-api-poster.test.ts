@@ -11,8 +11,8 @@ import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-jest';
 import {
   isRetryablePostError,
-  ManagementApiDelivery,
-} from '../../../lambdas/adapters/management-api-delivery';
+  ManagementApiPoster,
+} from '../../../lambdas/adapters/management-api-poster';
 import type { RetryPolicy } from '../../../lambdas/core/retry';
 
 const apiMock = mockClient(ApiGatewayManagementApiClient);
@@ -29,10 +29,10 @@ const serviceError = (name: string, httpStatusCode: number) =>
     $metadata: { httpStatusCode },
   });
 
-/** A delivery on a fresh client whose retries wait nothing and record each wait. */
+/** A poster on a fresh client whose retries wait nothing and record each wait. */
 function deliveryRecordingWaits(retry: RetryPolicy = {}) {
   const waits: number[] = [];
-  const delivery = new ManagementApiDelivery({
+  const poster = new ManagementApiPoster({
     client: new ApiGatewayManagementApiClient({ region: 'local' }),
     retry: {
       random: () => 0.5,
@@ -42,10 +42,10 @@ function deliveryRecordingWaits(retry: RetryPolicy = {}) {
       ...retry,
     },
   });
-  return { delivery, waits };
+  return { poster, waits };
 }
 
-describe('Class: ManagementApiDelivery', () => {
+describe('Class: ManagementApiPoster', () => {
   afterEach(() => {
     apiMock.reset();
   });
@@ -54,12 +54,12 @@ describe('Class: ManagementApiDelivery', () => {
     it('posts the frame as Data to the connection and resolves delivered', async () => {
       // Prepare
       apiMock.on(PostToConnectionCommand).resolves({});
-      const delivery = new ManagementApiDelivery({
+      const poster = new ManagementApiPoster({
         endpoint: 'https://abc123.execute-api.eu-west-1.amazonaws.com/prod',
       });
 
       // Act
-      const result = await delivery.post('R1kmxc2VNjMCFIA=', '{"event":"hello"}');
+      const result = await poster.post('R1kmxc2VNjMCFIA=', '{"event":"hello"}');
 
       // Assess
       expect(result).toBe('delivered');
@@ -75,12 +75,12 @@ describe('Class: ManagementApiDelivery', () => {
       apiMock
         .on(PostToConnectionCommand)
         .rejects(new GoneException({ message: 'gone', $metadata: {} }));
-      const delivery = new ManagementApiDelivery({
+      const poster = new ManagementApiPoster({
         client: new ApiGatewayManagementApiClient({ region: 'local' }),
       });
 
       // Act
-      const result = await delivery.post('R1kmxc2VNjMCFIA=', '{}');
+      const result = await poster.post('R1kmxc2VNjMCFIA=', '{}');
 
       // Assess
       expect(result).toBe('gone');
@@ -94,13 +94,13 @@ describe('Class: ManagementApiDelivery', () => {
         $metadata: { httpStatusCode: 410 },
       });
       apiMock.on(PostToConnectionCommand).rejectsOnce(byName).rejectsOnce(byStatusOnly);
-      const delivery = new ManagementApiDelivery({
+      const poster = new ManagementApiPoster({
         client: new ApiGatewayManagementApiClient({ region: 'local' }),
       });
 
       // Act
-      const first = await delivery.post('R1kmxc2VNjMCFIA=', '{}');
-      const second = delivery.post('R1kmxc2VNjMCFIA=', '{}');
+      const first = await poster.post('R1kmxc2VNjMCFIA=', '{}');
+      const second = poster.post('R1kmxc2VNjMCFIA=', '{}');
 
       // Assess
       expect(first).toBe('gone');
@@ -111,12 +111,12 @@ describe('Class: ManagementApiDelivery', () => {
       // Prepare
       const forbidden = new ForbiddenException({ message: 'Forbidden', $metadata: {} });
       apiMock.on(PostToConnectionCommand).rejects(forbidden);
-      const delivery = new ManagementApiDelivery({
+      const poster = new ManagementApiPoster({
         client: new ApiGatewayManagementApiClient({ region: 'local' }),
       });
 
       // Act
-      const posting = delivery.post('R1kmxc2VNjMCFIA=', '{}');
+      const posting = poster.post('R1kmxc2VNjMCFIA=', '{}');
 
       // Assess
       await expect(posting).rejects.toBe(forbidden);
@@ -131,10 +131,10 @@ describe('Class: ManagementApiDelivery', () => {
         .rejectsOnce(throttled())
         .rejectsOnce(throttled())
         .resolves({});
-      const { delivery, waits } = deliveryRecordingWaits();
+      const { poster, waits } = deliveryRecordingWaits();
 
       // Act
-      const result = await delivery.post(ID, '{"event":"chat"}');
+      const result = await poster.post(ID, '{"event":"chat"}');
 
       // Assess
       expect(result).toBe('delivered');
@@ -161,10 +161,10 @@ describe('Class: ManagementApiDelivery', () => {
     ])('retries %s', async (_case, error) => {
       // Prepare
       apiMock.on(PostToConnectionCommand).rejectsOnce(error()).resolves({});
-      const { delivery, waits } = deliveryRecordingWaits();
+      const { poster, waits } = deliveryRecordingWaits();
 
       // Act
-      const result = await delivery.post(ID, '{}');
+      const result = await poster.post(ID, '{}');
 
       // Assess
       expect(result).toBe('delivered');
@@ -182,10 +182,10 @@ describe('Class: ManagementApiDelivery', () => {
         .rejectsOnce(throttled())
         .rejectsOnce(last)
         .resolves({});
-      const { delivery, waits } = deliveryRecordingWaits({ random: () => 0.999_999 });
+      const { poster, waits } = deliveryRecordingWaits({ random: () => 0.999_999 });
 
       // Act
-      const posting = delivery.post(ID, '{}');
+      const posting = poster.post(ID, '{}');
 
       // Assess
       await expect(posting).rejects.toBe(last);
@@ -196,7 +196,7 @@ describe('Class: ManagementApiDelivery', () => {
     it('honours its retry options, capping each wait', async () => {
       // Prepare
       apiMock.on(PostToConnectionCommand).rejects(throttled());
-      const { delivery, waits } = deliveryRecordingWaits({
+      const { poster, waits } = deliveryRecordingWaits({
         retries: 5,
         baseDelayMs: 100,
         maxDelayMs: 300,
@@ -204,7 +204,7 @@ describe('Class: ManagementApiDelivery', () => {
       });
 
       // Act
-      const posting = delivery.post(ID, '{}');
+      const posting = poster.post(ID, '{}');
 
       // Assess
       await expect(posting).rejects.toThrow('slow down');
@@ -218,10 +218,10 @@ describe('Class: ManagementApiDelivery', () => {
         .on(PostToConnectionCommand)
         .rejectsOnce(new GoneException({ message: 'gone', $metadata: { httpStatusCode: 410 } }))
         .resolves({});
-      const { delivery, waits } = deliveryRecordingWaits();
+      const { poster, waits } = deliveryRecordingWaits();
 
       // Act
-      const result = await delivery.post(ID, '{}');
+      const result = await poster.post(ID, '{}');
 
       // Assess
       expect(result).toBe('gone');
@@ -235,10 +235,10 @@ describe('Class: ManagementApiDelivery', () => {
         .on(PostToConnectionCommand)
         .rejectsOnce(throttled())
         .rejectsOnce(new GoneException({ message: 'gone', $metadata: { httpStatusCode: 410 } }));
-      const { delivery } = deliveryRecordingWaits();
+      const { poster } = deliveryRecordingWaits();
 
       // Act
-      const result = await delivery.post(ID, '{}');
+      const result = await poster.post(ID, '{}');
 
       // Assess
       expect(result).toBe('gone');
@@ -264,10 +264,10 @@ describe('Class: ManagementApiDelivery', () => {
       // Prepare
       const failure = error();
       apiMock.on(PostToConnectionCommand).rejectsOnce(failure).resolves({});
-      const { delivery, waits } = deliveryRecordingWaits();
+      const { poster, waits } = deliveryRecordingWaits();
 
       // Act
-      const posting = delivery.post(ID, '{}');
+      const posting = poster.post(ID, '{}');
 
       // Assess
       await expect(posting).rejects.toBe(failure);
@@ -278,12 +278,12 @@ describe('Class: ManagementApiDelivery', () => {
     it('builds its own client with maxAttempts 1, so the SDK does not retry under it', async () => {
       // Prepare
       apiMock.on(PostToConnectionCommand).resolves({});
-      const delivery = new ManagementApiDelivery({
+      const poster = new ManagementApiPoster({
         endpoint: 'https://abc123.execute-api.eu-west-1.amazonaws.com/prod',
       });
 
       // Act
-      await delivery.post(ID, '{}');
+      await poster.post(ID, '{}');
 
       // Assess
       const client = apiMock.send.getCall(0).thisValue as ApiGatewayManagementApiClient;

@@ -1,10 +1,10 @@
-import { noDeferredDelivery } from '../../../lambdas/adapters/no-deferred-delivery';
+import { noAfterConnectDispatcher } from '../../../lambdas/adapters/no-after-connect-dispatcher';
 
-describe('Function: noDeferredDelivery', () => {
+describe('Function: noAfterConnectDispatcher', () => {
   it('refuses with an error that says the emitter runs no $connect', async () => {
     // Act / Assess
     await expect(
-      noDeferredDelivery('The emitter', "only the chat's connect handler does").deliverAfterConnect(
+      noAfterConnectDispatcher('The emitter', "only the chat's connect handler does").dispatch(
         'A00000000000001=',
         ['{}'],
       ),
