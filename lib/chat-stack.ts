@@ -22,7 +22,7 @@ import {
   WebSocketMockIntegration,
 } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import { AttributeType, BillingMode, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
-import { type IGrantable, Policy, PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import { Grant, type IGrantable, Policy, PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
@@ -43,7 +43,9 @@ import type { PageSignInConfig } from '../definitions/page-config';
 import { TABLE } from '../definitions/table';
 import { ChatFunction } from './chat-function';
 import { ChatSignIn } from './chat-sign-in';
+import { connectionsArn } from './connections-arn';
 import { EmitterAccess } from './emitter-access';
+import { FUNCTION_CONNECTION_METHODS, FUNCTION_TABLE_ACTIONS } from './least-privilege';
 import { suppressNagFindings } from './nag-suppressions';
 import { ChatObservability } from './observability';
 import {
@@ -315,9 +317,22 @@ export class ChatStack extends Stack {
       callbackUrl: this.stage.callbackUrl,
       workerFunctionName: this.functions.worker.functionName,
     };
-    const grants: Record<EnvKey, (grantee: IGrantable) => unknown> = {
-      tableName: (grantee) => this.table.grantReadWriteData(grantee),
-      callbackUrl: (grantee) => this.stage.grantManagementApiAccess(grantee),
+    // Least privilege: the table actions and `@connections` methods each function's code uses.
+    const grants: Record<EnvKey, (grantee: IGrantable, name: FunctionName) => unknown> = {
+      tableName: (grantee, name) =>
+        Grant.addToPrincipal({
+          grantee,
+          actions: FUNCTION_TABLE_ACTIONS[name].map((action) => `dynamodb:${action}`),
+          resourceArns: [this.table.tableArn],
+        }),
+      callbackUrl: (grantee, name) =>
+        Grant.addToPrincipal({
+          grantee,
+          actions: ['execute-api:ManageConnections'],
+          resourceArns: FUNCTION_CONNECTION_METHODS[name].map((method) =>
+            connectionsArn(this.stage, method),
+          ),
+        }),
       // Unqualified only: the caller invokes by name, never a version or alias (`:*`).
       workerFunctionName: (grantee) => this.functions.worker.grantInvokeLatestVersion(grantee),
     };
@@ -325,7 +340,7 @@ export class ChatStack extends Stack {
       const fn = this.functions[name];
       for (const key of FUNCTION_ENV[name]) {
         fn.addEnvironment(ENV[key], values[key]);
-        grants[key](fn);
+        grants[key](fn, name);
       }
     }
     this.letWorkerInvokeItself();

@@ -1,24 +1,10 @@
-import { ArnFormat, CfnOutput, Stack } from 'aws-cdk-lib';
+import { CfnOutput, Stack } from 'aws-cdk-lib';
 import type { WebSocketStage } from 'aws-cdk-lib/aws-apigatewayv2';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { Effect, ManagedPolicy, PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
-
-/**
- * What an emitter does to the table: read audiences (Query) and connections (GetItem,
- * BatchGetItem); remove connections found gone (BatchWriteItem) and their presence entries
- * (UpdateItem, then DeleteItem for a user's last connection); number and store messages of
- * durable rooms (UpdateItem, PutItem). No Scan.
- */
-export const EMITTER_TABLE_ACTIONS = [
-  'dynamodb:Query',
-  'dynamodb:GetItem',
-  'dynamodb:BatchGetItem',
-  'dynamodb:BatchWriteItem',
-  'dynamodb:UpdateItem',
-  'dynamodb:PutItem',
-  'dynamodb:DeleteItem',
-] as const;
+import { connectionsArn } from './connections-arn';
+import { EMITTER_TABLE_ACCESS } from './least-privilege';
 
 export interface EmitterAccessProps {
   readonly table: ITable;
@@ -28,7 +14,8 @@ export interface EmitterAccessProps {
 /**
  * Everything a backend outside the stack needs to emit to the chat (`createEmitter`, `npx
  * apigw-chat emit`): a managed policy to attach to its role or user, with the table actions of
- * `EMITTER_TABLE_ACTIONS` and `execute-api:ManageConnections` on the stage's
+ * `EMITTER_TABLE_ACCESS`, each on its partitions only (`dynamodb:LeadingKeys`), and
+ * `execute-api:ManageConnections` on the stage's
  * `POST/@connections/*` only (posting; not reading or closing connections). Outputs
  * `EmitterPolicyArn` and `Region`, next to the stack's `TableName` and `CallbackUrl`.
  *
@@ -44,21 +31,25 @@ export class EmitterAccess extends Construct {
   constructor(scope: Construct, id: string, props: EmitterAccessProps) {
     super(scope, id);
     const stack = Stack.of(this);
-    this.postToConnectionsArn = stack.formatArn({
-      service: 'execute-api',
-      resource: props.stage.api.apiId,
-      resourceName: `${props.stage.stageName}/POST/@connections/*`,
-      arnFormat: ArnFormat.SLASH_RESOURCE_NAME,
-    });
+    this.postToConnectionsArn = connectionsArn(props.stage, 'POST');
     this.policy = new ManagedPolicy(this, 'Policy', {
       description:
         'What an apigw-chat emitter needs: read the chat table and post to its connections',
       statements: [
-        new PolicyStatement({
-          effect: Effect.ALLOW,
-          actions: [...EMITTER_TABLE_ACTIONS],
-          resources: [props.table.tableArn],
-        }),
+        // One statement per action: IAM conditions apply to every action of a statement.
+        ...Object.entries(EMITTER_TABLE_ACCESS).map(
+          ([action, prefixes]) =>
+            new PolicyStatement({
+              effect: Effect.ALLOW,
+              actions: [`dynamodb:${action}`],
+              resources: [props.table.tableArn],
+              conditions: {
+                'ForAllValues:StringLike': {
+                  'dynamodb:LeadingKeys': prefixes.map((prefix) => `${prefix}*`),
+                },
+              },
+            }),
+        ),
         new PolicyStatement({
           effect: Effect.ALLOW,
           actions: ['execute-api:ManageConnections'],

@@ -27,7 +27,7 @@ const XRAY_TRACES =
   "Active tracing's own grant (aws-cdk-lib, Tracing.ACTIVE): xray:PutTraceSegments and xray:PutTelemetryRecords support no resource-level permissions, so IAM only accepts Resource '*' for them.";
 
 const MANAGE_CONNECTIONS =
-  "The stage's own grantManagementApiAccess, scoped to this API and stage: connection ids exist only at runtime, and the method segment covers the @connections calls (POST to send, GET and DELETE).";
+  "Posting to this API and stage's connections only (FUNCTION_CONNECTION_METHODS: POST; no GET or DELETE): connection ids exist only at runtime.";
 
 const EMITTER_POSTS =
   "The emitter policy (EmitterPolicyArn) may post to this API and stage's connections only: connection ids exist only at runtime, and the method segment is POST (no GET or DELETE).";
@@ -92,7 +92,9 @@ export function suppressNagFindings(stack: ChatStack): void {
       {
         id: 'AwsSolutions-IAM5',
         reason: MANAGE_CONNECTIONS,
-        appliesTo: [`Resource::${connectionsArn}`],
+        appliesTo: [
+          `Resource::${connectionsArn.replace('/*/@connections/', '/POST/@connections/')}`,
+        ],
       },
     ]);
   }

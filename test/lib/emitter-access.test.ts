@@ -27,9 +27,12 @@ describe('Class: EmitterAccess (in ChatStack)', () => {
     statements = (policy.Properties.PolicyDocument as { Statement: Statement[] }).Statement;
   });
 
-  it('allows exactly the table actions an emitter needs, on the chat table only', () => {
+  it('allows each table action an emitter needs on its partitions only, on the chat table only', () => {
     // Prepare
     const tableId = onlyIdOf(template, 'AWS::DynamoDB::Table');
+    const leadingKeys = (...keys: string[]) => ({
+      'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': keys },
+    });
 
     // Act
     const table = statements.filter((s) =>
@@ -37,19 +40,48 @@ describe('Class: EmitterAccess (in ChatStack)', () => {
     );
 
     // Assess
-    expect(table).toHaveLength(1);
-    expect([table[0]?.Action].flat().sort()).toEqual([
-      'dynamodb:BatchGetItem',
-      'dynamodb:BatchWriteItem',
-      'dynamodb:DeleteItem',
-      'dynamodb:GetItem',
-      'dynamodb:PutItem',
-      'dynamodb:Query',
-      'dynamodb:UpdateItem',
+    expect(table.map((s) => ({ Action: s.Action, Condition: s.Condition }))).toEqual([
+      { Action: 'dynamodb:Query', Condition: leadingKeys('ns#*', 'room#*') },
+      { Action: 'dynamodb:GetItem', Condition: leadingKeys('conn#*') },
+      { Action: 'dynamodb:UpdateItem', Condition: leadingKeys('hist#*', 'presence#*') },
+      { Action: 'dynamodb:PutItem', Condition: leadingKeys('hist#*') },
+      { Action: 'dynamodb:DeleteItem', Condition: leadingKeys('conn#*', 'presence#*') },
+      { Action: 'dynamodb:BatchWriteItem', Condition: leadingKeys('ns#*', 'room#*') },
     ]);
-    expect([table[0]?.Action].flat()).not.toContain('dynamodb:Scan');
-    expect(table[0]?.Effect).toBe('Allow');
-    expect([table[0]?.Resource].flat().map(render)).toEqual([`{${tableId}.Arn}`]);
+    for (const statement of table) {
+      expect(statement.Effect).toBe('Allow');
+      expect([statement.Resource].flat().map(render)).toEqual([`{${tableId}.Arn}`]);
+    }
+  });
+
+  it("cannot rewrite a socket's data (conn#), nor touch users' limits and budgets", () => {
+    // Act
+    const reach = (action: string) =>
+      statements
+        .filter((s) => [s.Action].flat().includes(action))
+        .flatMap(
+          (s) =>
+            (s.Condition as Record<string, Record<string, string[]>> | undefined)?.[
+              'ForAllValues:StringLike'
+            ]?.['dynamodb:LeadingKeys'] ?? ['*'],
+        );
+
+    // Assess
+    for (const action of ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:BatchWriteItem']) {
+      expect(reach(action)).not.toContain('conn#*');
+      expect(reach(action)).not.toContain('*');
+    }
+    for (const action of [
+      'dynamodb:Scan',
+      'dynamodb:BatchGetItem',
+      'dynamodb:ConditionCheckItem',
+    ]) {
+      expect(reach(action)).toEqual([]);
+    }
+    const all = statements.flatMap((s) => [s.Action].flat());
+    expect(all.some((a) => a.endsWith('*'))).toBe(false);
+    const conditions = JSON.stringify(statements.map((s) => s.Condition ?? {}));
+    for (const prefix of ['user#', 'budget#', 'claim#']) expect(conditions).not.toContain(prefix);
   });
 
   it("allows execute-api:ManageConnections on the stage's POST/@connections/* only", () => {
@@ -71,7 +103,7 @@ describe('Class: EmitterAccess (in ChatStack)', () => {
 
   it('has nothing else and is attached to no one: the backend attaches it', () => {
     // Assess
-    expect(statements).toHaveLength(2);
+    expect(statements).toHaveLength(7); // six table actions, one ManageConnections
     expect(policy.Properties.Roles).toBeUndefined();
     expect(policy.Properties.Users).toBeUndefined();
     expect(policy.Properties.Groups).toBeUndefined();

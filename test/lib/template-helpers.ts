@@ -14,6 +14,7 @@ export interface Statement {
   readonly Action: string | string[];
   readonly Resource: Json;
   readonly Effect: string;
+  readonly Condition?: Json;
 }
 
 /**

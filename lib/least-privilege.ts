@@ -1,0 +1,79 @@
+import type { FunctionName } from '../definitions/api';
+
+/**
+ * A DynamoDB action on items, as IAM names it without `dynamodb:`. A TransactWriteItems is
+ * authorized item by item: each needs PutItem, UpdateItem, DeleteItem or ConditionCheckItem.
+ */
+export type TableAction =
+  | 'GetItem'
+  | 'BatchGetItem'
+  | 'Query'
+  | 'Scan'
+  | 'PutItem'
+  | 'UpdateItem'
+  | 'DeleteItem'
+  | 'BatchWriteItem'
+  | 'ConditionCheckItem';
+
+/**
+ * The table actions each function's code sends, and nothing else (no Scan, no BatchGetItem).
+ * `test/lib/least-privilege.test.ts` drives every function through its paths on a recording
+ * table and fails when these lists and what the code sends differ either way.
+ * - connect: the user's connection set (UpdateItem, GetItem when full), the socket and its
+ *   memberships (BatchWriteItem; DeleteItem, BatchWriteItem when refused), the connection
+ *   hook's joins (PutItem and UpdateItem in a transaction), the greeting's claim (PutItem)
+ *   and audience (Query);
+ * - disconnect: the socket (GetItem, DeleteItem), its memberships (BatchWriteItem), presence
+ *   and the user's connection set (UpdateItem, DeleteItem), the leave notices' audience (Query);
+ * - message: the socket (GetItem), joins and leaves (transactions of UpdateItem, PutItem,
+ *   DeleteItem), presence (UpdateItem, DeleteItem, Query), history (UpdateItem, PutItem,
+ *   GetItem, Query), the user's budget (UpdateItem, GetItem when spent), audiences (Query);
+ * - deliver: the clean-up of gone connections, as disconnect minus the socket's GetItem.
+ *
+ * @example
+ * FUNCTION_TABLE_ACTIONS.deliver; // ['BatchWriteItem', 'DeleteItem', 'Query', 'UpdateItem']
+ */
+export const FUNCTION_TABLE_ACTIONS: Record<FunctionName, readonly TableAction[]> = {
+  connect: ['BatchWriteItem', 'DeleteItem', 'GetItem', 'PutItem', 'Query', 'UpdateItem'],
+  disconnect: ['BatchWriteItem', 'DeleteItem', 'GetItem', 'Query', 'UpdateItem'],
+  message: ['DeleteItem', 'GetItem', 'PutItem', 'Query', 'UpdateItem'],
+  deliver: ['BatchWriteItem', 'DeleteItem', 'Query', 'UpdateItem'],
+  authorize: [],
+};
+
+/** An HTTP method of the `@connections` API: POST sends, GET reads, DELETE disconnects. */
+export type ConnectionMethod = 'POST' | 'GET' | 'DELETE';
+
+/**
+ * The `@connections` methods each function calls: every chat function posts
+ * (PostToConnection); none reads (GetConnection) or closes (DeleteConnection) a connection.
+ */
+export const FUNCTION_CONNECTION_METHODS: Record<FunctionName, readonly ConnectionMethod[]> = {
+  connect: ['POST'],
+  disconnect: ['POST'],
+  message: ['POST'],
+  deliver: ['POST'],
+  authorize: [],
+};
+
+/**
+ * What an emitter does to the table, action by action, with the partition key prefixes it
+ * may touch (IAM's `dynamodb:LeadingKeys`): read audiences (Query of namespace and room
+ * memberships); number and store messages of durable rooms (UpdateItem, PutItem of `hist#`);
+ * remove connections found gone (DeleteItem of the socket, BatchWriteItem of its
+ * memberships) and their presence entries (UpdateItem, then DeleteItem for a user's last
+ * connection); and, for `apigw-chat emit` explaining an empty audience, read a socket
+ * (GetItem of `conn#`). It cannot write a socket's data (no PutItem or UpdateItem of
+ * `conn#`), nor touch any user's limits or budgets.
+ *
+ * @example
+ * EMITTER_TABLE_ACCESS.Query; // ['ns#', 'room#']
+ */
+export const EMITTER_TABLE_ACCESS: Readonly<Partial<Record<TableAction, readonly string[]>>> = {
+  Query: ['ns#', 'room#'],
+  GetItem: ['conn#'],
+  UpdateItem: ['hist#', 'presence#'],
+  PutItem: ['hist#'],
+  DeleteItem: ['conn#', 'presence#'],
+  BatchWriteItem: ['ns#', 'room#'],
+};
