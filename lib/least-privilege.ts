@@ -28,16 +28,16 @@ export type TableAction =
  * - message: the socket (GetItem), joins and leaves (transactions of UpdateItem, PutItem,
  *   DeleteItem), presence (UpdateItem, DeleteItem, Query), history (UpdateItem, PutItem,
  *   GetItem, Query), the user's budget (UpdateItem, GetItem when spent), audiences (Query);
- * - deliver: the clean-up of gone connections, as disconnect minus the socket's GetItem.
+ * - worker: the clean-up of gone connections, as disconnect minus the socket's GetItem.
  *
  * @example
- * FUNCTION_TABLE_ACTIONS.deliver; // ['BatchWriteItem', 'DeleteItem', 'Query', 'UpdateItem']
+ * FUNCTION_TABLE_ACTIONS.worker; // ['BatchWriteItem', 'DeleteItem', 'Query', 'UpdateItem']
  */
 export const FUNCTION_TABLE_ACTIONS: Record<FunctionName, readonly TableAction[]> = {
   connect: ['BatchWriteItem', 'DeleteItem', 'GetItem', 'PutItem', 'Query', 'UpdateItem'],
   disconnect: ['BatchWriteItem', 'DeleteItem', 'GetItem', 'Query', 'UpdateItem'],
   message: ['DeleteItem', 'GetItem', 'PutItem', 'Query', 'UpdateItem'],
-  deliver: ['BatchWriteItem', 'DeleteItem', 'Query', 'UpdateItem'],
+  worker: ['BatchWriteItem', 'DeleteItem', 'Query', 'UpdateItem'],
   authorize: [],
 };
 
@@ -52,7 +52,7 @@ export const FUNCTION_CONNECTION_METHODS: Record<FunctionName, readonly Connecti
   connect: ['POST'],
   disconnect: ['POST'],
   message: ['POST'],
-  deliver: ['POST'],
+  worker: ['POST'],
   authorize: [],
 };
 

@@ -8,9 +8,9 @@ import { createChatApp } from '../../lambdas/app/chat-app';
 import { createEmitter } from '../../lambdas/emitter';
 import { createChatRuntime } from '../../lambdas/handlers/chat-runtime';
 import { createConnectHandler } from '../../lambdas/handlers/connect';
-import { createDeliverHandler } from '../../lambdas/handlers/deliver';
 import { createDisconnectHandler } from '../../lambdas/handlers/disconnect';
 import { createMessageHandler } from '../../lambdas/handlers/message';
+import { createWorkerHandler } from '../../lambdas/handlers/worker';
 import { ChatStack } from '../../lib/chat-stack';
 import {
   EMITTER_TABLE_ACCESS,
@@ -39,11 +39,11 @@ const runtime = () => createChatRuntime(aws.runtimeOptions);
 const connect = createConnectHandler(runtime);
 const message = createMessageHandler(runtime);
 const disconnect = createDisconnectHandler(runtime);
-const deliver = createDeliverHandler(runtime);
+const worker = createWorkerHandler(runtime);
 
 /** Older than the 30 s grace of gone clean-up. */
 const CONNECTED_AT = Date.now() - 60 * 60 * 1000;
-const CHAT_FUNCTIONS = ['connect', 'disconnect', 'message', 'deliver'] as const;
+const CHAT_FUNCTIONS = ['connect', 'disconnect', 'message', 'worker'] as const;
 type ChatFunction = (typeof CHAT_FUNCTIONS)[number];
 
 const gone = () => new GoneException({ message: 'gone', $metadata: { httpStatusCode: 410 } });
@@ -59,7 +59,7 @@ async function tableCallsByFunction(): Promise<Record<ChatFunction, unknown[]>> 
     connect: [],
     disconnect: [],
     message: [],
-    deliver: [],
+    worker: [],
   };
   const record = (fn: ChatFunction) => {
     calls[fn].push(...aws.ddb.calls().map((call) => call.args[0]));
@@ -86,9 +86,9 @@ async function tableCallsByFunction(): Promise<Record<ChatFunction, unknown[]>> 
     record('disconnect');
   };
   const runCleanups = async () => {
-    for (const cleanup of aws.cleanups()) await deliver(cleanup);
+    for (const cleanup of aws.cleanups()) await worker(cleanup);
     aws.lambda.resetHistory();
-    record('deliver');
+    record('worker');
   };
 
   const alice = (await open('/', 'alice')).id;
@@ -118,16 +118,16 @@ async function tableCallsByFunction(): Promise<Record<ChatFunction, unknown[]>> 
   // Over the per-user message budget: 24 frames from two connections of one user.
   for (let i = 0; i < 12; i += 1) for (const id of carol) await send(id, 'whoami');
 
-  // Posts find dave (in lobby, his only connection) and erin gone: their clean-up runs in deliver.
+  // Posts find dave (in lobby, his only connection) and erin gone: their clean-up runs in the worker.
   aws.apigw.on(PostToConnectionCommand, { ConnectionId: dave }).rejects(gone());
   aws.apigw.on(PostToConnectionCommand, { ConnectionId: notified }).rejects(gone());
   await send(alice, 'chat', { room: 'lobby', message: 'anyone?' });
-  await deliver({
+  await worker({
     kind: 'shard',
     groups: [{ frame: '{"event":"x","ns":"/notification"}', connectionIds: [notified] }],
   });
-  await deliver({ connectionId: bob, frames: ['{"event":"hello","ns":"/"}'] });
-  record('deliver');
+  await worker({ connectionId: bob, frames: ['{"event":"hello","ns":"/"}'] });
+  record('worker');
   await runCleanups();
 
   await send(bob, 'join', { room: 'lobby' });
