@@ -10,7 +10,11 @@ import type { MembershipStore } from '../../lambdas/core/ports';
 import type { Server } from '../../lambdas/core/server';
 import type { Room, SocketId } from '../../lambdas/core/types';
 import { CapacityRecorder, type CapacityTally } from './capacity-recorder';
-import { CountingAfterConnectDispatcher, CountingPoster } from './counting-ports';
+import {
+  CountingAfterConnectDispatcher,
+  CountingCleanupDispatcher,
+  CountingPoster,
+} from './counting-ports';
 import { messageUnits } from './pricing';
 import { ScanAllMembershipStore } from './scan-all-store';
 
@@ -22,7 +26,10 @@ export interface OperationCost {
   readonly dynamoDb: CapacityTally;
   /** PostToConnection calls, the after-connect worker's included. */
   readonly managementApiCalls: number;
-  /** The route's function (1) plus asynchronous invocations of the deliver function. */
+  /**
+   * The route's function (1) plus asynchronous invocations of the `worker` function (after
+   * connect, gone clean-ups).
+   */
   readonly lambdaInvocations: number;
   /** API Gateway message units: the client frame, every post and the route-response frame. */
   readonly messageUnits: number;
@@ -30,6 +37,8 @@ export interface OperationCost {
   readonly handlerMs: number;
   /** The route response (ack or error frame), if any. */
   readonly reply: string | undefined;
+  /** Connections found gone whose clean-up was handed to the `worker` function. */
+  readonly goneHandedOver: number;
 }
 
 export interface CostHarnessOptions {
@@ -58,6 +67,7 @@ export class CostHarness {
   readonly recorder = new CapacityRecorder();
   readonly poster = new CountingPoster();
   readonly afterConnect = new CountingAfterConnectDispatcher();
+  readonly cleanups = new CountingCleanupDispatcher();
   /** The store seeding goes through (unrecorded client). */
   readonly seedStore: DynamoDbMembershipStore;
   readonly server: Server;
@@ -97,6 +107,7 @@ export class CostHarness {
       },
       poster: this.poster,
       afterConnectDispatcher: this.afterConnect,
+      cleanupDispatcher: this.cleanups,
       messageLog: new DynamoDbMessageLog({ tableName: options.tableName, client: measured }),
       presence: new DynamoDbPresenceStore({ tableName: options.tableName, client: measured }),
     });
@@ -169,8 +180,8 @@ export class CostHarness {
     ids: readonly SocketId[],
     rooms: readonly Room[] = [],
     concurrency = 32,
+    now = Date.now(),
   ): Promise<void> {
-    const now = Date.now();
     const results = await mapWithConcurrency(ids, concurrency, (id) =>
       this.seedStore.addConnection({
         id,
@@ -178,11 +189,27 @@ export class CostHarness {
         rooms: [...rooms],
         data: {},
         connectedAt: now,
-        expiresAt: Math.floor(now / 1000) + 3_600,
+        expiresAt: Math.floor(Date.now() / 1000) + 3_600,
       }),
     );
     const failure = results.find((result) => result.status === 'rejected');
     if (failure) throw (failure as PromiseRejectedResult).reason;
+  }
+
+  /**
+   * A room message to `room` while one of its members, in `rooms` rooms, is gone (its posts
+   * answer 410): what the sender's request pays, and what it handed to the clean-up worker.
+   */
+  async chatPastGoneMember(
+    sender: SocketId,
+    room: Room,
+    gone: SocketId,
+    rooms: number,
+  ): Promise<OperationCost> {
+    const joined = [room, ...Array.from({ length: rooms - 1 }, (_, i) => `gone-${i}`)];
+    await this.seed([gone], joined, 1, Date.now() - 3_600_000);
+    this.poster.markGone(gone);
+    return this.chat(sender, room);
   }
 
   /** Removes seeded connections, unrecorded. */
@@ -208,15 +235,21 @@ export class CostHarness {
     this.recorder.take();
     this.poster.take();
     this.afterConnect.take();
+    this.cleanups.take();
     const started = performance.now();
     const reply = await run();
     const handlerMs = performance.now() - started;
     const posts = this.poster.take();
     const deferred = this.afterConnect.take();
+    const cleanups = this.cleanups.take();
     return {
+      goneHandedOver: cleanups.cleanups.reduce(
+        (sum, cleanup) => sum + (cleanup.connectionIds?.length ?? 0),
+        0,
+      ),
       dynamoDb: this.recorder.take(),
       managementApiCalls: posts.posts + deferred.posts,
-      lambdaInvocations: 1 + deferred.invocations,
+      lambdaInvocations: 1 + deferred.invocations + cleanups.invocations,
       messageUnits:
         (inbound === undefined ? 0 : messageUnits(inbound)) +
         posts.messageUnits +

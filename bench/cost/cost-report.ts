@@ -9,7 +9,7 @@ import { BUDGET_PRICE_CEILING, PRICES } from './prices';
  * const markdown = formatCostMarkdown(await measureCosts(plan, log));
  */
 export function formatCostMarkdown(results: CostResults): string {
-  const { plan, rows, sweep, budget } = results;
+  const { plan, rows, sweep, budget, goneMember } = results;
   const find = (lookup: string, operation: string, roomSize: number): CostRow | undefined =>
     rows.find((r) => r.lookup === lookup && r.operation === operation && r.roomSize === roomSize);
   const lines: string[] = [];
@@ -62,6 +62,19 @@ export function formatCostMarkdown(results: CostResults): string {
         'It is included in every message row above. A message whose emits reach more recipients than the frame reserved (50 by default) pays one more such write for the excess; a process remembers a user out of budget until the window ends, so a flood costs no writes.',
     );
   }
+  if (goneMember) {
+    lines.push(
+      '',
+      '### A room message past a gone member at the room cap',
+      '',
+      `A member of the room is gone without \`$disconnect\` while in ${goneMember.rooms} rooms (the room cap). The post that finds it gone (410) hands its clean-up to the \`worker\` function (one asynchronous invocation); the sender's request pays only for its own work.`,
+      '',
+      '| room message (room of 10) | DynamoDB requests | Lambda invocations | handler ms |',
+      '| --- | ---: | ---: | ---: |',
+      `| every member connected | ${goneMember.normal.dynamoDbRequests} | ${goneMember.normal.lambdaInvocations} | ${goneMember.normal.handlerMs} |`,
+      `| one member gone, in ${goneMember.rooms} rooms | ${goneMember.withGone.dynamoDbRequests} | ${goneMember.withGone.lambdaInvocations} | ${goneMember.withGone.handlerMs} |`,
+    );
+  }
   for (const lookup of ['query', 'scan-all'] as const) {
     lines.push(
       '',
@@ -90,7 +103,7 @@ export function formatCostMarkdown(results: CostResults): string {
       ' (us-east-1 prices from `shared/reference/apigw-websocket.md`; DynamoDB on-demand, where a read request unit is 4 KB strongly consistent or 8 KB eventually consistent and a write request unit 1 KB).',
     '',
     '- **API Gateway messages**: the client frame in, every post out and the ack frame of the route response, each metered per started 32 KB (every frame here is under 32 KB). Connection minutes are not per operation and are left out.',
-    "- **Lambda invocations**: 1 for the route's function (`connect`, `message` or `disconnect`) plus one asynchronous invocation of `deliver` per hand-off to the after-connect worker (none in namespace `/`, whose connection hook sends nothing).",
+    "- **Lambda invocations**: 1 for the route's function (`connect`, `message` or `disconnect`) plus one asynchronous invocation of `worker` per hand-off to the after-connect worker (none in namespace `/`, whose connection hook sends nothing).",
     `- **Lambda duration**: the measured median handler time on this machine, billed per started ms, at ${plan.lambdaMemoryMb} MB (the stack's default), arm64. On AWS, posts take network time, so fan-outs to many recipients run longer than measured here.`,
     '- **DynamoDB**: consumed capacity as DynamoDB Local reports it; the store reads strongly consistent, the Scan-all baseline eventually consistent (as the samples do), which halves its RCU per byte.',
     `- **Management-API calls** equal the recipients in ${mismatched.length === 0 ? 'every row' : `all rows but ${mismatched.map((r) => `${r.lookup} ${r.operation} (room ${r.roomSize})`).join(', ')}`}: one PostToConnection per recipient, none for the sender; acks travel in the route response.`,

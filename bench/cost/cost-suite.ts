@@ -1,4 +1,5 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DEFAULT_MAX_ROOMS_PER_SOCKET } from '../../lambdas/core/adapter';
 import type { SocketId } from '../../lambdas/core/types';
 import {
   createChatTable,
@@ -61,6 +62,24 @@ export interface CostResults {
   readonly sweep: readonly CostRow[];
   /** The per-user message budget's one write per frame, alone. */
   readonly budget?: BudgetCost;
+  /** A room message with, and without, a member at the room cap that is gone. */
+  readonly goneMember?: GoneMemberCost;
+}
+
+/** What a room message costs the sender when a member at the room cap is gone. */
+export interface GoneMemberCost {
+  /** The gone member's rooms (the default room cap). */
+  readonly rooms: number;
+  readonly normal: {
+    readonly dynamoDbRequests: number;
+    readonly lambdaInvocations: number;
+    readonly handlerMs: number;
+  };
+  readonly withGone: {
+    readonly dynamoDbRequests: number;
+    readonly lambdaInvocations: number;
+    readonly handlerMs: number;
+  };
 }
 
 /** What the per-user message budget adds to every frame. */
@@ -181,11 +200,34 @@ export async function measureCosts(plan: CostPlan, log: Log): Promise<CostResult
       dollarsPerMillion: budgetCost.dynamoDb.wcu * PRICES.dynamoDbWriteUnitPerMillion,
     };
     log(`cost: per-user budget: ${budget.wcu} WCU per frame`);
-    return { plan, rows, sweep, budget };
+    const goneMember = await measureGoneMember(budgetHarness as CostHarness);
+    log(
+      `cost: room message past a gone member in ${goneMember.rooms} rooms: ${goneMember.withGone.dynamoDbRequests} DynamoDB requests (${goneMember.normal.dynamoDbRequests} without)`,
+    );
+    return { plan, rows, sweep, budget, goneMember };
   } finally {
     for (const created of clients) created.destroy();
     await db.stop();
   }
+}
+
+/** A room of 10 chatting, then the same with one more member, in 100 rooms, gone. */
+async function measureGoneMember(harness: CostHarness): Promise<GoneMemberCost> {
+  const room = 'gone-room';
+  const members = ids('N', SWEEP_ROOM_SIZE);
+  await harness.seed(members, [room]);
+  const sender = members[0] as SocketId;
+  await harness.chat(sender, room);
+  const summary = (cost: OperationCost) => ({
+    dynamoDbRequests: cost.dynamoDb.requests,
+    lambdaInvocations: cost.lambdaInvocations,
+    handlerMs: Math.round(cost.handlerMs * 100) / 100,
+  });
+  const normal = summary(await harness.chat(sender, room));
+  const rooms = DEFAULT_MAX_ROOMS_PER_SOCKET;
+  const withGone = summary(await harness.chatPastGoneMember(sender, room, benchId('G', 0), rooms));
+  await harness.unseed([...members, benchId('G', 0)]);
+  return { rooms, normal, withGone };
 }
 
 /**

@@ -1,6 +1,8 @@
 import type {
   AfterConnectDispatcher,
+  CleanupDispatcher,
   ConnectionPoster,
+  GoneCleanup,
   PostResult,
 } from '../../lambdas/core/ports';
 import type { SocketId } from '../../lambdas/core/types';
@@ -8,7 +10,8 @@ import { messageUnits } from './pricing';
 
 /**
  * `ConnectionPoster` that only counts: one management-API call (PostToConnection) per `post`, and
- * the API Gateway message units of its frame. No network, every post is delivered.
+ * the API Gateway message units of its frame. No network, every post is delivered but to the
+ * connections marked gone (410).
  *
  * @example
  * const poster = new CountingPoster();
@@ -18,11 +21,17 @@ import { messageUnits } from './pricing';
 export class CountingPoster implements ConnectionPoster {
   #posts = 0;
   #messageUnits = 0;
+  readonly #gone = new Set<SocketId>();
 
-  async post(_connectionId: SocketId, frame: string): Promise<PostResult> {
+  async post(connectionId: SocketId, frame: string): Promise<PostResult> {
     this.#posts++;
     this.#messageUnits += messageUnits(frame);
-    return 'delivered';
+    return this.#gone.has(connectionId) ? 'gone' : 'delivered';
+  }
+
+  /** Every later post to `connectionId` finds it gone, as API Gateway's 410. */
+  markGone(connectionId: SocketId): void {
+    this.#gone.add(connectionId);
   }
 
   /** Posts and message units since the last `take()`; resets them. */
@@ -64,5 +73,28 @@ export class CountingAfterConnectDispatcher implements AfterConnectDispatcher {
     this.#posts = 0;
     this.#messageUnits = 0;
     return tally;
+  }
+}
+
+/**
+ * `CleanupDispatcher` that only counts and keeps what it is handed: each call is one
+ * asynchronous invocation of the `worker` function (its own cost is the worker's, not the sender's).
+ *
+ * @example
+ * const cleanups = new CountingCleanupDispatcher();
+ * cleanups.take(); // { invocations: 0, cleanups: [] }
+ */
+export class CountingCleanupDispatcher implements CleanupDispatcher {
+  #cleanups: GoneCleanup[] = [];
+
+  async dispatch(cleanup: GoneCleanup): Promise<void> {
+    this.#cleanups.push(cleanup);
+  }
+
+  /** Invocations and what they carried since the last `take()`; resets them. */
+  take(): { invocations: number; cleanups: GoneCleanup[] } {
+    const cleanups = this.#cleanups;
+    this.#cleanups = [];
+    return { invocations: cleanups.length, cleanups };
   }
 }

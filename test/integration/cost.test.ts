@@ -113,6 +113,25 @@ describe('Cost of a room message (DynamoDB Local)', () => {
     expect(large.managementApiCalls).toBe(ROOM_SIZE - 1);
   });
 
+  it('costs the sender the same DynamoDB requests when a member at the room cap (100 rooms) is gone: one hand-over to the worker', async () => {
+    // Prepare
+    const { harness, sender } = await roomOfTen('query');
+    await harness.chat(sender, ROOM); // warm-up
+    const normal = await harness.chat(sender, ROOM);
+
+    // Act
+    const gone = benchId('G', 0);
+    const past = await harness.chatPastGoneMember(sender, ROOM, gone, 100);
+
+    // Assess
+    expect(past.dynamoDb.requests).toBe(normal.dynamoDb.requests);
+    expect(past.dynamoDb.byCommand).toEqual(normal.dynamoDb.byCommand);
+    expect(past.managementApiCalls).toBe(normal.managementApiCalls + 1);
+    expect(past.lambdaInvocations).toBe(normal.lambdaInvocations + 1);
+    expect(past.goneHandedOver).toBe(1);
+    expect(normal.goneHandedOver).toBe(0);
+  });
+
   it('pays for the per-user message budget with one write unit per message, under $0.70 per million', async () => {
     // Prepare
     const { harness } = await roomOfTen('query');
