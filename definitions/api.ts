@@ -148,7 +148,18 @@ export const AUTH_ENV = {
   jwtIssuer: 'JWT_ISSUER',
   jwtAudience: 'JWT_AUDIENCE',
   jwtJwksUri: 'JWT_JWKS_URI',
+  /** `access` or `id`: the `token_use` tokens must carry (Cognito); `any` or empty: not checked. */
+  jwtTokenUse: 'JWT_TOKEN_USE',
+  /** Oldest token accepted (`iat`), in seconds; `exp` may not lie further ahead. Default 86,400. */
+  tokenMaxAgeSeconds: 'TOKEN_MAX_AGE_SECONDS',
 } as const;
+
+/** The values of `JWT_TOKEN_USE`: the `token_use` claim required (Cognito), or `any`. */
+export const TOKEN_USES = ['access', 'id', 'any'] as const;
+export type TokenUse = (typeof TOKEN_USES)[number];
+
+/** `TOKEN_MAX_AGE_SECONDS` when unset: a day, the longest lifetime Cognito gives its tokens. */
+export const DEFAULT_TOKEN_MAX_AGE_SECONDS = 86_400;
 
 /**
  * The chat application's own settings, set on the `message` function (where clients join):

@@ -31,6 +31,7 @@ import {
   AUTH_ENV,
   authorizerIdentitySource,
   CONNECT_AUTHORIZER,
+  DEFAULT_TOKEN_MAX_AGE_SECONDS,
   ENV,
   FUNCTION_ENV,
   type FunctionName,
@@ -398,9 +399,23 @@ export class ChatStack extends Stack {
       fn.addEnvironment(AUTH_ENV.jwtIssuer, config.jwtIssuer);
       fn.addEnvironment(AUTH_ENV.jwtAudience, config.jwtAudience);
     }
+    if (config.authMode !== 'anonymous') this.setTokenPolicy(fn, config);
     return new WebSocketLambdaAuthorizer('ConnectAuthorizer', fn, {
       identitySource: authorizerIdentitySource(config.authMode),
     });
+  }
+
+  /**
+   * The authorizer's claim checks: `token_use` (`jwtTokenUse`; unset, `access` with the
+   * stack's pool, whose page and wscat send access tokens) and the maximum token age, when
+   * `tokenMaxAgeSeconds` differs from the authorizer's default.
+   */
+  private setTokenPolicy(fn: NodejsFunction, config: StackConfig): void {
+    const tokenUse = config.jwtTokenUse ?? (this.signIn ? 'access' : 'any');
+    if (tokenUse !== 'any') fn.addEnvironment(AUTH_ENV.jwtTokenUse, tokenUse);
+    if (config.tokenMaxAgeSeconds !== DEFAULT_TOKEN_MAX_AGE_SECONDS) {
+      fn.addEnvironment(AUTH_ENV.tokenMaxAgeSeconds, String(config.tokenMaxAgeSeconds));
+    }
   }
 
   private addRoute(route: RouteDefinition): WebSocketRoute {

@@ -1,4 +1,5 @@
 import type { Node } from 'constructs';
+import { DEFAULT_TOKEN_MAX_AGE_SECONDS, TOKEN_USES, type TokenUse } from '../definitions/api';
 import {
   DEFAULT_GREETING_INTERVAL_SECONDS,
   DEFAULT_MAX_ROOMS_PER_SOCKET,
@@ -30,6 +31,13 @@ export interface StackConfig {
   readonly jwtAudience: string | undefined;
   /** jwt mode: the page's public client at `jwtIssuer` (code flow + PKCE); without it the page cannot sign in. */
   readonly jwtClientId: string | undefined;
+  /**
+   * The `token_use` claim `$connect` tokens must carry: `access`, `id`, or `any` (no check).
+   * Unset: `access` in cognito mode (the page and wscat send access tokens), `any` in jwt mode.
+   */
+  readonly jwtTokenUse: TokenUse | undefined;
+  /** Oldest token (`iat`) `$connect` accepts, in seconds; `exp` may not lie further ahead. */
+  readonly tokenMaxAgeSeconds: number;
   /** Allow-lists of the private rooms (`private:<name>` → user ids); unlisted private rooms are closed. */
   readonly privateRooms: PrivateRooms;
   /** Where the alarms send notifications (an SNS topic with this email subscription); none when unset. */
@@ -86,6 +94,8 @@ export const DEFAULT_STACK_CONFIG: StackConfig = {
   privateRooms: {},
   jwtAudience: undefined,
   jwtClientId: undefined,
+  jwtTokenUse: undefined,
+  tokenMaxAgeSeconds: DEFAULT_TOKEN_MAX_AGE_SECONDS,
   alarmEmail: undefined,
   historyRetentionSeconds: 86_400,
   historyMaxLength: 1_000,
@@ -153,6 +163,13 @@ export function readStackConfig(node: Pick<Node, 'tryGetContext'>): StackConfig 
       read('jwtClientId'),
       AUDIENCE,
       'a non-empty string',
+    ),
+    jwtTokenUse: readTokenUse(read('jwtTokenUse')),
+    tokenMaxAgeSeconds: readNumber(
+      'tokenMaxAgeSeconds',
+      read('tokenMaxAgeSeconds'),
+      (n) => Number.isInteger(n) && n > 0,
+      'an integer > 0',
     ),
     privateRooms: readPrivateRooms(read('privateRooms')),
     alarmEmail: readOptionalString('alarmEmail', read('alarmEmail'), EMAIL, 'an email address'),
@@ -224,6 +241,13 @@ function readAuthMode(value: unknown): StackAuthMode {
   throw new InvalidContextError('authMode', `one of ${STACK_AUTH_MODES.join(' | ')}`, value);
 }
 
+function readTokenUse(value: unknown): TokenUse | undefined {
+  if (value === undefined || value === '') return undefined;
+  const match = TOKEN_USES.find((use) => use === value);
+  if (match) return match;
+  throw new InvalidContextError('jwtTokenUse', `one of ${TOKEN_USES.join(' | ')}`, value);
+}
+
 function readOptionalString(
   key: 'jwtIssuer' | 'jwtAudience' | 'jwtClientId' | 'alarmEmail' | 'cognitoDomainPrefix',
   value: unknown,
@@ -247,6 +271,7 @@ function readNumber(
     | 'throttlingBurstLimit'
     | 'historyRetentionSeconds'
     | 'historyMaxLength'
+    | 'tokenMaxAgeSeconds'
     | (typeof LIMIT_CONTEXT_KEYS)[number],
   value: unknown,
   isValid: (n: number) => boolean,

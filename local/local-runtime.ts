@@ -259,8 +259,8 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
 
 /**
  * The CDK context of the chat stack for a local auth mode: the `local` stage, and the stack's
- * auth mode (`oidc` is the stack's `jwt` mode; the issuer's URL, known once the gateway
- * listens, reaches the authorizer through `authEnvironment`).
+ * auth mode (`oidc` is the stack's `jwt` mode accepting access tokens only; the issuer's URL,
+ * known once the gateway listens, reaches the authorizer through `authEnvironment`).
  */
 function chatContext(
   auth: LocalAuth,
@@ -270,6 +270,8 @@ function chatContext(
     stageName: LOCAL_STAGE,
     authMode: auth.mode === 'anonymous' ? 'anonymous' : 'jwt',
     ...(auth.mode === 'jwt' ? { jwtIssuer: auth.issuer, jwtAudience: auth.audience } : {}),
+    // The local issuer's access tokens say `token_use: access`, as Cognito's do.
+    ...(auth.mode === 'oidc' ? { jwtTokenUse: 'access' } : {}),
     ...context,
   };
 }

@@ -15,4 +15,12 @@ export {
   SecretTokenVerifier,
   signSecretToken,
 } from './secret-token-verifier';
+export {
+  CLOCK_SKEW_SECONDS,
+  checkTokenClaims,
+  joseClaimOptions,
+  TOKEN_USES,
+  type TokenClaimsPolicy,
+  type TokenUse,
+} from './token-claims-policy';
 export { InvalidTokenError, type TokenRejection, type TokenVerifier } from './token-verifier';

@@ -1,12 +1,14 @@
 import { createRemoteJWKSet, type JWTPayload, type JWTVerifyGetKey, jwtVerify } from 'jose';
 import { identityFromClaims, type UserIdentity } from './identity';
 import { toInvalidTokenError } from './jose-errors';
+import { checkTokenClaims, joseClaimOptions, type TokenClaimsPolicy } from './token-claims-policy';
 import { InvalidTokenError, type TokenVerifier } from './token-verifier';
 
 /** Algorithms of OIDC providers' signing keys; `none` and HMAC are never accepted here. */
 const ALGORITHMS = ['RS256', 'RS384', 'RS512', 'PS256', 'ES256', 'ES384', 'EdDSA'];
 
-export interface JwtVerifierOptions {
+/** Also the claims policy: `tokenUse` (Cognito: `access`), `maxTokenAgeSeconds`. */
+export interface JwtVerifierOptions extends TokenClaimsPolicy {
   /** The `iss` tokens must carry, e.g. `https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_AbC`. */
   readonly issuer: string;
   /**
@@ -24,7 +26,9 @@ export interface JwtVerifierOptions {
 
 /**
  * Verifies JWTs of an OIDC issuer or a Cognito user pool against the issuer's JWKS
- * (discovered once, cached by jose, refreshed on an unknown `kid`).
+ * (discovered once, cached by jose, refreshed on an unknown `kid`), and their claims: `iss`,
+ * the audience, `token_use` when told, `iat` neither older than the maximum token age nor
+ * in the future, `exp` neither past nor too far ahead, and a `sub` of at most 128 characters.
  *
  * @example
  * const verifier = new JwtVerifier({ issuer: 'https://login.example.com', audience: 'chat' });
@@ -40,10 +44,11 @@ export class JwtVerifier implements TokenVerifier {
     const { payload } = await jwtVerify(token, keys, {
       algorithms: ALGORITHMS,
       issuer: this.options.issuer,
-      requiredClaims: ['sub', 'exp'],
+      ...joseClaimOptions(),
     }).catch((error: unknown) => {
       throw toInvalidTokenError(error);
     });
+    checkTokenClaims(payload, this.options);
     if (!hasAudience(payload, this.options.audience)) {
       throw new InvalidTokenError(
         'forbidden',

@@ -1,6 +1,7 @@
 import { jwtVerify, SignJWT } from 'jose';
 import { identityFromClaims, type UserIdentity } from './identity';
 import { toInvalidTokenError } from './jose-errors';
+import { checkTokenClaims, joseClaimOptions, type TokenClaimsPolicy } from './token-claims-policy';
 import { InvalidTokenError, type TokenVerifier } from './token-verifier';
 
 /** The `iss` of tokens signed with a shared secret (local use: `npm run token`). */
@@ -27,7 +28,11 @@ function keyOf(secret: string): Uint8Array {
 export class SecretTokenVerifier implements TokenVerifier {
   private readonly key: Uint8Array;
 
-  constructor(secret: string) {
+  /** `policy.tokenUse` does not apply: these tokens have no `token_use`. */
+  constructor(
+    secret: string,
+    private readonly policy: Pick<TokenClaimsPolicy, 'maxTokenAgeSeconds'> = {},
+  ) {
     this.key = keyOf(secret);
   }
 
@@ -35,10 +40,11 @@ export class SecretTokenVerifier implements TokenVerifier {
     const { payload } = await jwtVerify(token, this.key, {
       algorithms: [ALGORITHM],
       issuer: SECRET_TOKEN_ISSUER,
-      requiredClaims: ['sub', 'exp'],
+      ...joseClaimOptions(),
     }).catch((error: unknown) => {
       throw toInvalidTokenError(error);
     });
+    checkTokenClaims(payload, this.policy);
     const identity = identityFromClaims(payload);
     if (!identity) throw new InvalidTokenError('unauthorized', 'Token has no subject');
     return identity;

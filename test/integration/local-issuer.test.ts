@@ -1,6 +1,18 @@
-import { createLocalJWKSet, decodeJwt, decodeProtectedHeader, jwtVerify } from 'jose';
+import {
+  createLocalJWKSet,
+  decodeJwt,
+  decodeProtectedHeader,
+  importJWK,
+  jwtVerify,
+  SignJWT,
+} from 'jose';
 import { silentLogger } from '../../local/gateway';
 import { type LocalRuntime, startLocalRuntime } from '../../local/local-runtime';
+import {
+  generateIssuerKeys,
+  ISSUER_ALGORITHM,
+  type IssuerKeys,
+} from '../../local/oidc/issuer-keys';
 import {
   LOCAL_AUDIENCE,
   LOCAL_CLIENT_ID,
@@ -19,6 +31,7 @@ jest.setTimeout(30_000);
 
 describe('Local runtime: the local OIDC issuer (npm start) and the authorizer', () => {
   let runtime: LocalRuntime;
+  let keys: IssuerKeys;
   let discovery: Discovery;
   let pageUrl: string;
   const clients: ProtocolClient[] = [];
@@ -50,8 +63,9 @@ describe('Local runtime: the local OIDC issuer (npm start) and the authorizer', 
   };
 
   beforeAll(async () => {
+    keys = await generateIssuerKeys();
     runtime = await startLocalRuntime({
-      auth: { mode: 'oidc' },
+      auth: { mode: 'oidc', keys },
       gateway: { logger: silentLogger },
     });
     pageUrl = `http://localhost:${runtime.gateway.port}/`;
@@ -225,5 +239,52 @@ describe('Local runtime: the local OIDC issuer (npm start) and the authorizer', 
     // Assess
     await expect(connect(token ?? '')).resolves.toBeInstanceOf(ProtocolClient);
     expect(status).toBe(401);
+  });
+
+  it('refuses, with 401, genuine tokens of the issuer that are ID tokens, from the future, too long-lived or with a 129-character sub', async () => {
+    // Prepare: signed with the issuer's own key, like its access tokens but for one claim.
+    const key = await importJWK(keys.signingKey, ISSUER_ALGORITHM);
+    const now = Math.floor(Date.now() / 1000);
+    const sign = (claims: Record<string, unknown>) =>
+      new SignJWT({
+        iss: runtime.issuer?.issuer,
+        aud: LOCAL_AUDIENCE,
+        client_id: LOCAL_CLIENT_ID,
+        sub: 'mallory',
+        token_use: 'access',
+        iat: now,
+        exp: now + 600,
+        ...claims,
+      })
+        .setProtectedHeader({ alg: ISSUER_ALGORITHM, kid: keys.signingKey.kid })
+        .sign(key);
+    const statusOf = (token: string) =>
+      ProtocolClient.open(`${runtime.gateway.url}?ns=/&token=${token}`).then(
+        (client) => {
+          clients.push(client);
+          return 'accepted';
+        },
+        (error: { status?: number }) => error.status,
+      );
+
+    // Act
+    const statuses = {
+      access: await statusOf(await sign({})),
+      id: await statusOf(await sign({ token_use: 'id' })),
+      noTokenUse: await statusOf(await sign({ token_use: undefined })),
+      yearAhead: await statusOf(await sign({ iat: now + 365 * 86_400, exp: now + 366 * 86_400 })),
+      century: await statusOf(await sign({ exp: now + 100 * 365 * 86_400 })),
+      longSub: await statusOf(await sign({ sub: 'm'.repeat(129) })),
+    };
+
+    // Assess
+    expect(statuses).toEqual({
+      access: 'accepted',
+      id: 401,
+      noTokenUse: 401,
+      yearAhead: 401,
+      century: 401,
+      longSub: 401,
+    });
   });
 });

@@ -282,6 +282,7 @@ describe('Class: ChatStack', () => {
         expected[AUTH_ENV.jwtIssuer] = `{${poolId}.ProviderURL}`;
         expected[AUTH_ENV.jwtAudience] = `{${onlyIdOf(template, 'AWS::Cognito::UserPoolClient')}}`;
         expected[AUTH_ENV.jwtJwksUri] = `{${poolId}.ProviderURL}/.well-known/jwks.json`;
+        expected[AUTH_ENV.jwtTokenUse] = 'access';
       }
 
       // Act
@@ -357,6 +358,33 @@ describe('Class: ChatStack', () => {
       });
       expect(variablesOf('connect').JWT_ISSUER).toBeUndefined();
       jwt.resourceCountIs('AWS::Cognito::UserPool', 0);
+    });
+
+    it('checks token_use: access with the stack pool, none in jwt mode, jwtTokenUse when given; tokenMaxAgeSeconds', () => {
+      // Act
+      const authorizerEnv = (context: Record<string, unknown>) => {
+        const { template: synthesized } = synthWithContext(context);
+        const id = functionIds(synthesized).authorize;
+        return (
+          resourceOf(synthesized, 'AWS::Lambda::Function', id).Properties.Environment as {
+            Variables: Record<string, unknown>;
+          }
+        ).Variables;
+      };
+      const jwt = { authMode: 'jwt', jwtIssuer: 'https://login.example.com', jwtAudience: 'chat' };
+
+      // Assess
+      expect(authorizerEnv({})).toMatchObject({ JWT_TOKEN_USE: 'access' });
+      expect(authorizerEnv({}).TOKEN_MAX_AGE_SECONDS).toBeUndefined();
+      expect(authorizerEnv({ jwtTokenUse: 'id', tokenMaxAgeSeconds: '3600' })).toMatchObject({
+        JWT_TOKEN_USE: 'id',
+        TOKEN_MAX_AGE_SECONDS: '3600',
+      });
+      expect(authorizerEnv(jwt).JWT_TOKEN_USE).toBeUndefined();
+      expect(authorizerEnv({ ...jwt, jwtTokenUse: 'access' }).JWT_TOKEN_USE).toBe('access');
+      expect(authorizerEnv({ jwtTokenUse: 'any' }).JWT_TOKEN_USE).toBeUndefined();
+      expect(() => authorizerEnv({ jwtTokenUse: 'refresh' })).toThrow(/jwtTokenUse/);
+      expect(() => authorizerEnv({ tokenMaxAgeSeconds: 0 })).toThrow(/tokenMaxAgeSeconds/);
     });
 
     it('warns when jwt mode has no issuer and audience', () => {

@@ -39,6 +39,13 @@ describe('Function: identityFromClaims', () => {
     expect(identityFromClaims({ sub: 'u1' })?.name).toBe('u1');
     expect(identityFromClaims({ name: 'no sub' })).toBeUndefined();
   });
+
+  it('refuses a sub over 128 characters rather than cutting it (two users would merge)', () => {
+    const longest = 'u'.repeat(128);
+    expect(identityFromClaims({ sub: longest })?.userId).toBe(longest);
+    expect(() => identityFromClaims({ sub: `${longest}1` })).toThrow(InvalidTokenError);
+    expect(() => identityFromClaims({ sub: `${longest}2` })).toThrow(/"sub" rejected: 129/);
+  });
 });
 
 describe('Class: SecretTokenVerifier', () => {
@@ -57,6 +64,7 @@ describe('Class: SecretTokenVerifier', () => {
       .setProtectedHeader({ alg: 'HS256' })
       .setSubject('alice')
       .setIssuer('someone-else')
+      .setIssuedAt()
       .setExpirationTime('1h')
       .sign(key);
 
@@ -65,6 +73,31 @@ describe('Class: SecretTokenVerifier', () => {
     expect(await rejectionOf(verifier.verify(otherIssuer))).toBe('forbidden');
     expect(await rejectionOf(verifier.verify('not.a.jwt'))).toBe('unauthorized');
     expect(await rejectionOf(verifier.verify('garbage'))).toBe('unauthorized');
+  });
+
+  it('refuses a token older than its maximum age, an iat in the future and an over-long sub', async () => {
+    const key = new TextEncoder().encode(SECRET);
+    const now = Math.floor(Date.now() / 1000);
+    const token = (claims: Record<string, unknown>) =>
+      new SignJWT({ iss: 'apigw-chat-local', sub: 'alice', iat: now, exp: now + 600, ...claims })
+        .setProtectedHeader({ alg: 'HS256' })
+        .sign(key);
+    const strict = new SecretTokenVerifier(SECRET, { maxTokenAgeSeconds: 600 });
+
+    expect(await rejectionOf(strict.verify(await token({ iat: now - 1200 })))).toBe('unauthorized');
+    expect(await rejectionOf(strict.verify(await token({ iat: now + 86_400 })))).toBe(
+      'unauthorized',
+    );
+    expect(await rejectionOf(strict.verify(await token({ exp: now + 86_400 })))).toBe(
+      'unauthorized',
+    );
+    expect(await rejectionOf(strict.verify(await token({ sub: 'a'.repeat(129) })))).toBe(
+      'unauthorized',
+    );
+    await expect(strict.verify(await token({}))).resolves.toEqual({
+      userId: 'alice',
+      name: 'alice',
+    });
   });
 
   it('refuses a secret shorter than 32 characters', () => {
@@ -128,6 +161,113 @@ describe('Class: JwtVerifier', () => {
     expect(await rejectionOf(verifier.verify(hs))).toBe('unauthorized');
   });
 
+  describe('claims', () => {
+    const now = () => Math.floor(Date.now() / 1000);
+    const HOUR = 3600;
+    /** A token with exactly these claims (`iat`, `exp` as given; `undefined` leaves one out). */
+    const signClaims = (claims: Record<string, unknown>) =>
+      new SignJWT(
+        Object.fromEntries(Object.entries(claims).filter(([, value]) => value !== undefined)),
+      )
+        .setProtectedHeader({ alg: 'RS256', kid: 'k1' })
+        .sign(privateKey);
+    const claims = (extra: Record<string, unknown> = {}) => ({
+      sub: 'user-1',
+      iss: ISSUER,
+      client_id: AUDIENCE,
+      iat: now(),
+      exp: now() + HOUR,
+      ...extra,
+    });
+    const verifierWith = (options: {
+      tokenUse?: 'access' | 'id' | 'any';
+      maxTokenAgeSeconds?: number;
+    }) =>
+      new JwtVerifier({
+        issuer: ISSUER,
+        audience: AUDIENCE,
+        keys: createLocalJWKSet(jwks as Parameters<typeof createLocalJWKSet>[0]),
+        ...options,
+      });
+
+    it('with tokenUse access, accepts access tokens only (not ID tokens, not tokens without token_use)', async () => {
+      const verifier = verifierWith({ tokenUse: 'access' });
+
+      await expect(
+        verifier.verify(await signClaims(claims({ token_use: 'access' }))),
+      ).resolves.toMatchObject({ userId: 'user-1' });
+      const id = claims({ token_use: 'id', aud: AUDIENCE, client_id: undefined });
+      expect(await rejectionOf(verifier.verify(await signClaims(id)))).toBe('unauthorized');
+      expect(await rejectionOf(verifier.verify(await signClaims(claims())))).toBe('unauthorized');
+      await expect(verifier.verify(await signClaims(claims({ token_use: 'id' })))).rejects.toThrow(
+        /"token_use" rejected: expected access, got "id"/,
+      );
+    });
+
+    it('with tokenUse id, accepts ID tokens only; by default (any), both', async () => {
+      const access = await signClaims(claims({ token_use: 'access' }));
+      const id = await signClaims(claims({ token_use: 'id' }));
+
+      expect(await rejectionOf(verifierWith({ tokenUse: 'id' }).verify(access))).toBe(
+        'unauthorized',
+      );
+      await expect(verifierWith({ tokenUse: 'id' }).verify(id)).resolves.toBeDefined();
+      await expect(verifierWith({}).verify(access)).resolves.toBeDefined();
+      await expect(verifierWith({}).verify(id)).resolves.toBeDefined();
+    });
+
+    it('refuses a token older than the maximum age, even when it has not expired', async () => {
+      const verifier = verifierWith({ maxTokenAgeSeconds: HOUR });
+      const old = claims({ iat: now() - 2 * HOUR, exp: now() + HOUR });
+      const recent = claims({ iat: now() - HOUR + 120, exp: now() + HOUR });
+
+      expect(await rejectionOf(verifier.verify(await signClaims(old)))).toBe('unauthorized');
+      await expect(verifier.verify(await signClaims(recent))).resolves.toBeDefined();
+      // Default maximum: a day.
+      const twoDays = claims({ iat: now() - 2 * 86_400, exp: now() + HOUR });
+      expect(await rejectionOf(verifierWith({}).verify(await signClaims(twoDays)))).toBe(
+        'unauthorized',
+      );
+    });
+
+    it('refuses an iat in the future beyond the clock skew (60 s), and a token without iat', async () => {
+      const verifier = verifierWith({});
+      const yearAhead = claims({ iat: now() + 365 * 86_400, exp: now() + 366 * 86_400 });
+      const minutesAhead = claims({ iat: now() + 5 * 60 });
+      const withinSkew = claims({ iat: now() + 30 });
+
+      expect(await rejectionOf(verifier.verify(await signClaims(yearAhead)))).toBe('unauthorized');
+      await expect(verifier.verify(await signClaims(minutesAhead))).rejects.toThrow(/iat/);
+      await expect(verifier.verify(await signClaims(withinSkew))).resolves.toBeDefined();
+      const noIat = claims({ iat: undefined });
+      await expect(verifier.verify(await signClaims(noIat))).rejects.toThrow(/iat/);
+    });
+
+    it('refuses an exp further ahead than the maximum token age (100 years out)', async () => {
+      const verifier = verifierWith({ maxTokenAgeSeconds: HOUR });
+      const century = claims({ exp: now() + 100 * 365 * 86_400 });
+      const twoHours = claims({ exp: now() + 2 * HOUR });
+      const anHour = claims({ exp: now() + HOUR });
+
+      expect(await rejectionOf(verifier.verify(await signClaims(century)))).toBe('unauthorized');
+      await expect(verifier.verify(await signClaims(twoHours))).rejects.toThrow(/"exp" rejected/);
+      await expect(verifier.verify(await signClaims(anHour))).resolves.toBeDefined();
+    });
+
+    it('refuses a sub of 129 characters as unauthorized, and keeps one of 128 whole', async () => {
+      const verifier = verifierWith({});
+      const longest = 's'.repeat(128);
+
+      expect(
+        await rejectionOf(verifier.verify(await signClaims(claims({ sub: `${longest}x` })))),
+      ).toBe('unauthorized');
+      await expect(verifier.verify(await signClaims(claims({ sub: longest })))).resolves.toEqual({
+        userId: longest,
+        name: longest,
+      });
+    });
+  });
+
   describe('with OIDC discovery on 127.0.0.1', () => {
     let server: Server;
     let issuer: string;
@@ -167,13 +307,32 @@ describe('Function: readAuthConfig', () => {
       issuer: ISSUER,
       audience: AUDIENCE,
       jwksUri: undefined,
+      tokenUse: 'any',
+      maxTokenAgeSeconds: undefined,
     });
+  });
+
+  it('reads JWT_TOKEN_USE and TOKEN_MAX_AGE_SECONDS, and refuses values it cannot use', () => {
+    const env = { JWT_ISSUER: ISSUER, JWT_AUDIENCE: AUDIENCE };
+    expect(
+      readAuthConfig({ ...env, JWT_TOKEN_USE: 'access', TOKEN_MAX_AGE_SECONDS: '3600' }),
+    ).toMatchObject({ tokenUse: 'access', maxTokenAgeSeconds: 3600 });
+    expect(readAuthConfig({ ...env, JWT_TOKEN_USE: 'id' })).toMatchObject({ tokenUse: 'id' });
+    expect(() => readAuthConfig({ ...env, JWT_TOKEN_USE: 'refresh' })).toThrow(
+      /Unknown JWT_TOKEN_USE "refresh"/,
+    );
+    for (const bad of ['0', '-5', '1.5', 'a day']) {
+      expect(() => readAuthConfig({ ...env, TOKEN_MAX_AGE_SECONDS: bad })).toThrow(
+        /TOKEN_MAX_AGE_SECONDS must be a positive integer/,
+      );
+    }
   });
 
   it('reads secret and anonymous modes, and refuses unknown modes', () => {
     expect(readAuthConfig({ AUTH_MODE: 'secret', AUTH_SECRET: SECRET })).toEqual({
       mode: 'secret',
       secret: SECRET,
+      maxTokenAgeSeconds: undefined,
     });
     expect(() => readAuthConfig({ AUTH_MODE: 'secret' })).toThrow(/AUTH_SECRET/);
     expect(readAuthConfig({ AUTH_MODE: 'anonymous' })).toEqual({ mode: 'anonymous' });
