@@ -1,7 +1,8 @@
 /**
  * The chat page's entry point (bundled by web/build.ts into dist/web/main.js): reads
  * config.json (where to sign in; the deployed stage), signs in with the issuer it names, and
- * connects to `?ws=<url>`, else to the deployed stage, else to the gateway that served the page.
+ * connects to `?ws=<url>` (on a page served from localhost only), else to the deployed stage,
+ * else to the gateway that served the page.
  */
 
 import type { PageConfig } from '../definitions/page-config';

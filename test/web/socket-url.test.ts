@@ -1,8 +1,28 @@
-import { type PageLocation, resolveSocketUrl, socketUrl } from '../../web/socket-url';
+import {
+  type PageLocation,
+  resolveSocketUrl,
+  servedFromLoopback,
+  socketUrl,
+} from '../../web/socket-url';
 
-const LOCAL: PageLocation = { protocol: 'http:', host: 'localhost:3001', search: '' };
-const DEPLOYED: PageLocation = { protocol: 'https:', host: 'd111.cloudfront.net', search: '' };
+const LOCAL: PageLocation = {
+  protocol: 'http:',
+  host: 'localhost:3001',
+  hostname: 'localhost',
+  search: '',
+};
+const DEPLOYED: PageLocation = {
+  protocol: 'https:',
+  host: 'd111.cloudfront.net',
+  hostname: 'd111.cloudfront.net',
+  search: '',
+};
 const STAGE_URL = 'wss://abc.execute-api.eu-west-1.amazonaws.com/dev';
+const OTHER = 'wss://evil.example/steal';
+const withWs = (location: PageLocation, url: string): PageLocation => ({
+  ...location,
+  search: `?ws=${encodeURIComponent(url)}`,
+});
 
 describe('Module: socket-url', () => {
   describe('Function: socketUrl', () => {
@@ -10,10 +30,26 @@ describe('Module: socket-url', () => {
       [LOCAL, 'ws://localhost:3001/local'],
       [{ ...LOCAL, search: '?stage=dev' }, 'ws://localhost:3001/dev'],
       [DEPLOYED, 'wss://d111.cloudfront.net/local'],
-      [{ ...LOCAL, search: `?ws=${encodeURIComponent(STAGE_URL)}` }, STAGE_URL],
+      [withWs(LOCAL, STAGE_URL), STAGE_URL],
+      [withWs(DEPLOYED, OTHER), 'wss://d111.cloudfront.net/local'],
     ])('maps %p to %s', (location, expected) => {
       // Act / Assess
       expect(socketUrl(location)).toBe(expected);
+    });
+  });
+
+  describe('Function: servedFromLoopback', () => {
+    it.each([
+      ['localhost', true],
+      ['LOCALHOST', true],
+      ['127.0.0.1', true],
+      ['[::1]', true],
+      ['d111.cloudfront.net', false],
+      ['localhost.evil.example', false],
+      ['127.0.0.1.nip.io', false],
+      ['10.0.0.1', false],
+    ])('%s → %s', (hostname, expected) => {
+      expect(servedFromLoopback({ hostname })).toBe(expected);
     });
   });
 
@@ -23,12 +59,25 @@ describe('Module: socket-url', () => {
       expect(resolveSocketUrl(DEPLOYED, { webSocketUrl: STAGE_URL })).toBe(STAGE_URL);
     });
 
-    it('prefers ?ws= to config.json', () => {
-      // Prepare
-      const location = { ...DEPLOYED, search: '?ws=ws%3A%2F%2Fother.test%2Fx' };
+    it('prefers ?ws= to config.json on a page served from localhost, 127.0.0.1 or [::1]', () => {
+      for (const [host, hostname] of [
+        ['localhost:3001', 'localhost'],
+        ['127.0.0.1:3001', '127.0.0.1'],
+        ['[::1]:3001', '[::1]'],
+      ] as const) {
+        const location = withWs({ ...LOCAL, host, hostname }, 'ws://other.test/x');
+        expect(resolveSocketUrl(location, { webSocketUrl: STAGE_URL })).toBe('ws://other.test/x');
+      }
+    });
 
+    it('ignores ?ws= on the deployed page: a link cannot point it at another socket', () => {
       // Act / Assess
-      expect(resolveSocketUrl(location, { webSocketUrl: STAGE_URL })).toBe('ws://other.test/x');
+      expect(resolveSocketUrl(withWs(DEPLOYED, OTHER), { webSocketUrl: STAGE_URL })).toBe(
+        STAGE_URL,
+      );
+      expect(resolveSocketUrl(withWs(DEPLOYED, OTHER), undefined)).toBe(
+        'wss://d111.cloudfront.net/local',
+      );
     });
 
     it.each([
