@@ -9,13 +9,14 @@ import {
   type GatewayOptions,
   type HttpRoute,
   LOCAL_AWS,
+  loopbackHostCheck,
   startGateway,
 } from './gateway';
 import { type CodeWatcher, watchCode } from './lambda/code-watcher';
 import { FunctionPool } from './lambda/function-pool';
 import { type AuthorizerSettings, authEnvironment, type LocalAuth } from './local-auth';
 import { generateIssuerKeys } from './oidc/issuer-keys';
-import { localIssuerUrl } from './oidc/issuer-settings';
+import { isIssuerPath, localIssuerUrl } from './oidc/issuer-settings';
 import { createLocalIssuer, type LocalIssuer } from './oidc/local-issuer';
 import { createPageConfigRoute } from './page-config-route';
 import { type AppTemplate, readTemplateFile, synthesizeChatStack } from './template/app-template';
@@ -141,6 +142,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     client.destroy();
 
     const keys = auth?.mode === 'oidc' ? (auth.keys ?? (await generateIssuerKeys())) : undefined;
+    const refuseForeignHost = loopbackHostCheck(options.gateway?.host);
     // The issuer's URL names the gateway's port, known once it listens.
     gateway = await startGateway({
       region: LOCAL_AWS.region,
@@ -154,7 +156,11 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
           ? []
           : [
               createPageConfigRoute(() => (issuer ? { signIn: issuer.pageConfig } : {})),
-              (async (req, res) => (issuer ? issuer.route(req, res) : false)) satisfies HttpRoute,
+              (async (req, res) => {
+                if (!issuer || !isIssuerPath(req.url)) return false;
+                // Its sign-in pages and token endpoint mint tokens: this machine's pages only.
+                return refuseForeignHost(req, res) || issuer.route(req, res);
+              }) satisfies HttpRoute,
             ]),
       ],
       ...(api.authorizer === undefined

@@ -21,4 +21,5 @@ export type { LambdaHandler } from './lambda-handler';
 export type { HostedFunction, RunnableFunction } from './lambda-runner';
 export { LOCAL_AWS } from './local-aws';
 export { consoleLogger, type GatewayLogger, silentLogger } from './logger';
+export { loopbackHostCheck } from './loopback-host';
 export { type Gateway, startGateway } from './websocket-gateway';

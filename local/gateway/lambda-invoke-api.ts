@@ -1,3 +1,4 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { readBody, sendAwsError, sendEmpty, sendJson } from './http-io';
 import { type HttpRoute, pathSegments } from './http-route';
 import type { LambdaEnvironment } from './lambda-context';
@@ -11,6 +12,8 @@ const API_VERSION = '2015-03-31';
 export interface LambdaInvokeApiOptions {
   readonly runner: LambdaRunner;
   readonly environment: LambdaEnvironment;
+  /** Answers 403 (and true) to a request whose `Host` is not this machine (`loopbackHostCheck`). */
+  readonly refuseForeignHost: (req: IncomingMessage, res: ServerResponse) => boolean;
 }
 
 /**
@@ -19,7 +22,8 @@ export interface LambdaInvokeApiOptions {
  * answers 202 and runs the function in the background (with Lambda's retries);
  * `RequestResponse` (the default) answers 200 with the JSON result, or with
  * `X-Amz-Function-Error: Unhandled` and the error; `DryRun` answers 204. An unknown function
- * gives 404 `ResourceNotFoundException`. The function name may be a name or an ARN.
+ * gives 404 `ResourceNotFoundException`. The function name may be a name or an ARN. A request
+ * whose `Host` is not this machine is refused with 403 (DNS-rebinding defence).
  *
  * @example
  * const route = createLambdaInvokeApi({ runner, environment });
@@ -38,6 +42,7 @@ export function createLambdaInvokeApi(options: LambdaInvokeApiOptions): HttpRout
     ) {
       return false;
     }
+    if (options.refuseForeignHost(req, res)) return true;
     const name = functionNameOf(segments[2] as string);
     const invocationType = header(req.headers['x-amz-invocation-type']) ?? 'RequestResponse';
     const limit = invocationType === 'Event' ? ASYNC_PAYLOAD_LIMIT_BYTES : SYNC_PAYLOAD_LIMIT_BYTES;

@@ -1,3 +1,4 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { readBody, sendAwsError, sendEmpty, sendJson } from './http-io';
 import { type HttpRoute, pathSegments } from './http-route';
 import { isGatewayId } from './ids';
@@ -23,6 +24,8 @@ export interface ManagementApiOptions {
   readonly messageLimitBytes: number;
   /** IAM authorization: a request it refuses is answered 403 with its error. */
   readonly checkSignature: SigV4Check;
+  /** Answers 403 (and true) to a request whose `Host` is not this machine (`loopbackHostCheck`). */
+  readonly refuseForeignHost: (req: IncomingMessage, res: ServerResponse) => boolean;
   /** Fault injection: answers a POST with the error it returns instead of sending. */
   readonly injectPostFault?: PostFaultInjector;
 }
@@ -36,7 +39,8 @@ const CONNECTIONS_SEGMENT = '@connections';
  * message (200), GET describes the connection (200), DELETE closes it (204). Every call must
  * be SigV4-signed (`checkSignature`), else 403 (`MissingAuthenticationTokenException`,
  * `InvalidSignatureException`, ...); the stage-less `/@connections/{id}` is 403
- * `ForbiddenException`, as on AWS. Errors carry `x-amzn-ErrorType`, so the SDK names them:
+ * `ForbiddenException`, as on AWS; a request whose `Host` is not this machine is 403 too
+ * (DNS-rebinding defence: `loopbackHostCheck`). Errors carry `x-amzn-ErrorType`, so the SDK names them:
  * 410 `GoneException`, 400 `BadRequestException`, 413 `PayloadTooLargeException`.
  * `injectPostFault` can answer a POST with 429 `LimitExceededException`, 500, 503 or 410
  * instead, as a real stage may.
@@ -48,6 +52,7 @@ export function createManagementApi(options: ManagementApiOptions): HttpRoute {
   return async (req, res) => {
     const target = targetOf(pathSegments(req.url), options.stage);
     if (target === undefined) return false;
+    if (options.refuseForeignHost(req, res)) return true;
     const body = await readBody(req, options.messageLimitBytes);
     if (target.stageless) {
       sendAwsError(res, 403, 'ForbiddenException', 'Forbidden');

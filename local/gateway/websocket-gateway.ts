@@ -27,6 +27,7 @@ import { runIntegration } from './integration';
 import { createLambdaInvokeApi } from './lambda-invoke-api';
 import { LambdaRunner } from './lambda-runner';
 import { localCertificate } from './local-certificate';
+import { loopbackHostCheck } from './loopback-host';
 import { createManagementApi } from './management-api';
 import { createMessageDispatcher } from './message-dispatch';
 import { headerParameters, queryParameters } from './request-parameters';
@@ -208,9 +209,11 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Gatewa
     });
   };
 
+  const refuseForeignHost = loopbackHostCheck(settings.host);
   const httpRoutes: HttpRoute[] = [
     createManagementApi({
       stage,
+      refuseForeignHost,
       messageLimitBytes: settings.messageLimitBytes,
       checkSignature: createSigV4Check({
         region: settings.region,
@@ -222,7 +225,7 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Gatewa
         return connection?.isOpen ? connection : undefined;
       },
     }),
-    createLambdaInvokeApi({ runner, environment }),
+    createLambdaInvokeApi({ runner, environment, refuseForeignHost }),
     ...(settings.httpRoutes ?? []),
     ...(settings.staticDir === undefined ? [] : [createStaticFiles(settings.staticDir)]),
   ];

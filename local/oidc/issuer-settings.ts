@@ -27,3 +27,14 @@ export const LOCAL_PAGE_SCOPE = `openid profile offline_access ${LOCAL_API_SCOPE
 export function localIssuerUrl(port: number): string {
   return `http://localhost:${port}${ISSUER_PATH}`;
 }
+
+/**
+ * Whether a request path is the issuer's (`/oidc` or below).
+ *
+ * @example
+ * isIssuerPath('/oidc/token'); // true
+ */
+export function isIssuerPath(url: string | undefined): boolean {
+  const path = (url ?? '/').split('?')[0] as string;
+  return path === ISSUER_PATH || path.startsWith(`${ISSUER_PATH}/`);
+}

@@ -5,6 +5,7 @@ import {
   GetConnectionCommand,
   PostToConnectionCommand,
 } from '@aws-sdk/client-apigatewaymanagementapi';
+import { loopbackHostCheck } from '../../../local/gateway/loopback-host';
 import { createManagementApi, type ManagedConnection } from '../../../local/gateway/management-api';
 import { PostFaultPlan } from '../../../local/gateway/post-faults';
 import { createSigV4Check } from '../../../local/gateway/sigv4-check';
@@ -70,6 +71,7 @@ describe('Function: createManagementApi with injectPostFault', () => {
       findOpenConnection: (id) => (id === ID ? connection : undefined),
       injectPostFault: plan.injector,
       checkSignature: createSigV4Check({ region: 'us-east-1', credentials: [CREDENTIALS] }),
+      refuseForeignHost: loopbackHostCheck(),
     });
     server = createServer((req, res) => {
       void route(req, res);
