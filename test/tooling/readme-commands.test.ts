@@ -35,7 +35,7 @@ function codeBlocks(language: string): { path?: string; code: string }[] {
   });
 }
 
-/** Shell commands: each line of the sh blocks, and inline `npm …`/`npx …` spans of the text. */
+/** Shell commands: each line of the sh blocks, inline command spans and `$(npm …)` substitutions. */
 function shellCommands(): string[] {
   const fenced = codeBlocks('sh').flatMap(({ code }) => code.split('\n'));
   const inline = [...README.matchAll(/`((?:npm|npx|aws|apt-get|export) [^`]+)`/g)].map(
@@ -69,9 +69,11 @@ beforeAll(async () => {
   help = { start: start.stdout, token: token.stdout, cli: cli.stdout, cdk: cdk.stdout };
 }, 90_000);
 
-/** The long options of `usage` missing from `flags`, as problems. */
+/** The options of `flags` that `usage` does not list (`--user` is not `--username`), as problems. */
 const unknownFlags = (usage: string, flags: readonly string[]): string[] =>
-  flags.filter((flag) => !usage.includes(flag)).map((flag) => `${flag} is not in its --help`);
+  flags
+    .filter((flag) => !new RegExp(`${flag}(?![\\w-])`).test(usage))
+    .map((flag) => `${flag} is not in its --help`);
 
 /** How each kind of command is checked: a pattern, and the problems of a line it matches. */
 const CHECKS: readonly [RegExp, (match: RegExpExecArray) => string[]][] = [
@@ -149,6 +151,7 @@ describe('README.md shell commands', () => {
     expect(problemsOf('npm run -s token -- --user a --ttl 1h')).toEqual([
       '--ttl is not in its --help',
     ]);
+    expect(problemsOf('npm run -s token -- --use ann')).toEqual(['--use is not in its --help']);
     expect(problemsOf('npm run test:everything')).toEqual(['no npm script test:everything']);
     expect(problemsOf('npx jest test/nowhere.test.ts')).toEqual(['no test/nowhere.test.ts']);
     expect(problemsOf('npx apigw-chat emit --channel x hello')).toEqual([
