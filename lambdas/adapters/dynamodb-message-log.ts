@@ -2,6 +2,7 @@ import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/li
 import { TABLE } from '../../definitions/table';
 import { checkHistoryQuery, HistoryPageBuilder } from '../core/history-page-builder';
 import type { MessageLog } from '../core/ports';
+import { storedMessage } from '../core/stored-message';
 import type { HistoryPage, HistoryQuery, Room, StoredMessage } from '../core/types';
 import { ChatTable, type ChatTableOptions, type ChatTableItem as Item } from './chat-table';
 
@@ -60,16 +61,7 @@ export class DynamoDbMessageLog implements MessageLog {
     const seq = Number(counter?.seq);
     if (!Number.isSafeInteger(seq) || seq < 1)
       throw new Error(`The history counter of ${ns} ${room} answered no valid seq`);
-    const stored: StoredMessage = {
-      seq,
-      event: message.event,
-      data: message.data === undefined ? undefined : JSON.parse(JSON.stringify(message.data)),
-      ...(message.from === undefined ? {} : { from: message.from }),
-      ...(message.user === undefined
-        ? {}
-        : { user: { id: message.user.id, name: message.user.name } }),
-      at: message.at,
-    };
+    const stored = storedMessage(seq, message);
     await this.#table.client.send(
       new PutCommand({
         TableName: this.#table.name,
@@ -79,6 +71,7 @@ export class DynamoDbMessageLog implements MessageLog {
           seq,
           event: stored.event,
           ...(stored.data === undefined ? {} : { data: JSON.stringify(stored.data) }),
+          ...(stored.args === undefined ? {} : { args: JSON.stringify(stored.args) }),
           ...(stored.from === undefined ? {} : { from: stored.from }),
           ...(stored.user === undefined ? {} : { user: stored.user }),
           at: stored.at,
@@ -100,7 +93,7 @@ export class DynamoDbMessageLog implements MessageLog {
           TableName: this.#table.name,
           KeyConditionExpression: '#pk = :pk AND #sk BETWEEN :from AND :to',
           FilterExpression: '#ttl > :now',
-          ProjectionExpression: '#seq, #event, #data, #from, #user, #at',
+          ProjectionExpression: '#seq, #event, #data, #args, #from, #user, #at',
           ExpressionAttributeNames: {
             '#pk': TABLE.partitionKey,
             '#sk': TABLE.sortKey,
@@ -108,6 +101,7 @@ export class DynamoDbMessageLog implements MessageLog {
             '#seq': 'seq',
             '#event': 'event',
             '#data': 'data',
+            '#args': 'args',
             '#from': 'from',
             '#user': 'user',
             '#at': 'at',
@@ -175,6 +169,7 @@ function messageOf(item: Item): StoredMessage {
     seq: Number(item.seq),
     event: String(item.event),
     data: typeof item.data === 'string' ? JSON.parse(item.data) : undefined,
+    ...(typeof item.args === 'string' ? { args: JSON.parse(item.args) } : {}),
     ...(typeof item.from === 'string' ? { from: item.from } : {}),
     ...(user && typeof user.id === 'string' && typeof user.name === 'string'
       ? { user: { id: user.id, name: user.name } }

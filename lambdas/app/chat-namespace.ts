@@ -3,6 +3,7 @@ import type { Server } from '../core/server';
 import * as z from '../core/zod';
 import { registerHistory } from './history-events';
 import { registerMembers } from './members';
+import { oneArgument } from './one-argument';
 import { registerRoomPost } from './room-post';
 import { parseData } from './schemas';
 import { registerWhoami } from './whoami';
@@ -35,22 +36,25 @@ export function registerChatNamespace(server: Server, history: HistoryOptions = 
   registerWhoami(nsp);
   registerHistory(nsp);
 
-  nsp.on('join-room', async (socket, data, ack) => {
-    const { type } = parseData(JoinRoomData, data, 'join-room');
-    const greeting = ROOMS.get(type);
-    if (!greeting) {
-      ack("The room doesn't exist");
-      return;
-    }
-    if (!socket.rooms.has(type)) {
-      await socket.join(type);
-      await nsp
-        .to(type)
-        .from(socket)
-        .emit('hello', greeting(socket.user?.name ?? socket.id));
-    }
-    ack('success');
-  });
+  nsp.on(
+    'join-room',
+    oneArgument(async (socket, data, ack) => {
+      const { type } = parseData(JoinRoomData, data, 'join-room');
+      const greeting = ROOMS.get(type);
+      if (!greeting) {
+        ack("The room doesn't exist");
+        return;
+      }
+      if (!socket.rooms.has(type)) {
+        await socket.join(type);
+        await nsp
+          .to(type)
+          .from(socket)
+          .emit('hello', greeting(socket.user?.name ?? socket.id));
+      }
+      ack('success');
+    }),
+  );
 
   registerRoomPost(nsp, 'room-message');
   registerMembers(nsp);

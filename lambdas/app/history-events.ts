@@ -2,6 +2,7 @@ import { ChatError } from '../core/errors';
 import type { Namespace } from '../core/namespace';
 import type { HistoryPage } from '../core/types';
 import * as z from '../core/zod';
+import { oneArgument } from './one-argument';
 import { parseData, RoomName } from './schemas';
 
 /** A seq to read after: 0 (from the start) or a message's seq. */
@@ -41,10 +42,13 @@ export function historyReply(room: string, page: HistoryPage): Record<string, un
  * registerHistory(server.of('/')); // then {"action":"history","data":{"room":"lobby","since":41},"ack":2}
  */
 export function registerHistory(nsp: Namespace): void {
-  nsp.on('history', async (socket, data, ack) => {
-    const { room, since, limit } = parseData(HistoryData, data, 'history');
-    if (!socket.rooms.has(room))
-      throw new ChatError('FORBIDDEN', `Join "${room}" to read its history`);
-    ack(historyReply(room, await nsp.history(room, { since, limit: limit ?? 50 })));
-  });
+  nsp.on(
+    'history',
+    oneArgument(async (socket, data, ack) => {
+      const { room, since, limit } = parseData(HistoryData, data, 'history');
+      if (!socket.rooms.has(room))
+        throw new ChatError('FORBIDDEN', `Join "${room}" to read its history`);
+      ack(historyReply(room, await nsp.history(room, { since, limit: limit ?? 50 })));
+    }),
+  );
 }

@@ -1,6 +1,7 @@
 import { ChatError } from '../core/errors';
 import type { Namespace } from '../core/namespace';
 import * as z from '../core/zod';
+import { oneArgument } from './one-argument';
 import { usersReply } from './presence-replies';
 import { parseData, RoomName } from './schemas';
 
@@ -14,11 +15,17 @@ const MembersData = z.object({ room: RoomName });
  * registerMembers(server.of('/')); // then {"action":"members","data":{"room":"lobby"},"ack":4}
  */
 export function registerMembers(nsp: Namespace): void {
-  nsp.on('members', async (socket, data, ack) => {
-    const { room } = parseData(MembersData, data, 'members');
-    if (!socket.rooms.has(room))
-      throw new ChatError('FORBIDDEN', `Join "${room}" to see its members`);
-    const [members, users] = await Promise.all([nsp.in(room).fetchSocketIds(), nsp.presence(room)]);
-    ack({ members, ...(users ? { users: usersReply(users) } : {}) });
-  });
+  nsp.on(
+    'members',
+    oneArgument(async (socket, data, ack) => {
+      const { room } = parseData(MembersData, data, 'members');
+      if (!socket.rooms.has(room))
+        throw new ChatError('FORBIDDEN', `Join "${room}" to see its members`);
+      const [members, users] = await Promise.all([
+        nsp.in(room).fetchSocketIds(),
+        nsp.presence(room),
+      ]);
+      ack({ members, ...(users ? { users: usersReply(users) } : {}) });
+    }),
+  );
 }

@@ -1,6 +1,7 @@
 import { ChatError } from '../core/errors';
 import type { Namespace } from '../core/namespace';
 import * as z from '../core/zod';
+import { oneArgument } from './one-argument';
 import { parseData, RoomName } from './schemas';
 
 const RoomPostData = z.object({ room: RoomName, message: z.unknown() });
@@ -14,12 +15,15 @@ const RoomPostData = z.object({ room: RoomName, message: z.unknown() });
  * registerRoomPost(server.of('/'), 'chat'); // then {"action":"chat","data":{"room":"lobby","message":"hi"},"ack":3}
  */
 export function registerRoomPost(nsp: Namespace, event: string): void {
-  nsp.on(event, async (socket, data, ack) => {
-    const { room, message } = parseData(RoomPostData, data, event);
-    if (!socket.rooms.has(room))
-      throw new ChatError('FORBIDDEN', `Join "${room}" before posting to it`);
-    const report = await socket.to(room).emit(event, message);
-    const seq = report.seqs?.[room];
-    ack({ recipients: report.delivered + report.dispatched, ...(seq ? { room, seq } : {}) });
-  });
+  nsp.on(
+    event,
+    oneArgument(async (socket, data, ack) => {
+      const { room, message } = parseData(RoomPostData, data, event);
+      if (!socket.rooms.has(room))
+        throw new ChatError('FORBIDDEN', `Join "${room}" before posting to it`);
+      const report = await socket.to(room).emit(event, message);
+      const seq = report.seqs?.[room];
+      ack({ recipients: report.delivered + report.dispatched, ...(seq ? { room, seq } : {}) });
+    }),
+  );
 }

@@ -5,6 +5,7 @@ import { isSocketId } from '../core/socket-id';
 import * as z from '../core/zod';
 import { historyReply, registerHistory, Seq } from './history-events';
 import { registerMembers } from './members';
+import { oneArgument } from './one-argument';
 import { type PrivateRooms, privateRoomPolicy } from './private-rooms';
 import { registerRoomPost } from './room-post';
 import { parseData, RoomName } from './schemas';
@@ -35,54 +36,72 @@ export function registerRootNamespace(
   nsp.keepHistory(history);
   nsp.trackPresence();
 
-  nsp.on('join', async (socket, data, ack) => {
-    const { room, since } = parseData(JoinData, data, 'join');
-    await socket.join(room);
-    // Read after the membership is written: what the history misses, this socket receives live.
-    const [members, page] = await Promise.all([
-      nsp.in(room).fetchSocketIds(),
-      since === undefined ? undefined : nsp.history(room, { since, limit: 100 }),
-    ]);
-    const head = page ? page.head : await nsp.headOf(room);
-    ack({
-      room,
-      members: members.length,
-      ...(head === undefined ? {} : { seq: head }),
-      ...(page ? { history: historyReply(room, page) } : {}),
-    });
-  });
+  nsp.on(
+    'join',
+    oneArgument(async (socket, data, ack) => {
+      const { room, since } = parseData(JoinData, data, 'join');
+      await socket.join(room);
+      // Read after the membership is written: what the history misses, this socket receives live.
+      const [members, page] = await Promise.all([
+        nsp.in(room).fetchSocketIds(),
+        since === undefined ? undefined : nsp.history(room, { since, limit: 100 }),
+      ]);
+      const head = page ? page.head : await nsp.headOf(room);
+      ack({
+        room,
+        members: members.length,
+        ...(head === undefined ? {} : { seq: head }),
+        ...(page ? { history: historyReply(room, page) } : {}),
+      });
+    }),
+  );
 
-  nsp.on('leave', async (socket, data, ack) => {
-    const { room } = parseData(RoomData, data, 'leave');
-    await socket.leave(room);
-    ack({ room });
-  });
+  nsp.on(
+    'leave',
+    oneArgument(async (socket, data, ack) => {
+      const { room } = parseData(RoomData, data, 'leave');
+      await socket.leave(room);
+      ack({ room });
+    }),
+  );
 
   registerRoomPost(nsp, 'chat');
 
-  nsp.on('broadcast', async (socket, data, ack) => {
-    const report = await socket.broadcast.emit('broadcast', data);
-    ack({ recipients: report.delivered + report.dispatched });
-  });
+  nsp.on(
+    'broadcast',
+    oneArgument(async (socket, data, ack) => {
+      const report = await socket.broadcast.emit('broadcast', data);
+      ack({ recipients: report.delivered + report.dispatched });
+    }),
+  );
 
-  nsp.on('unicast', async (socket, data) => {
-    await socket.emit('unicast', data);
-  });
+  nsp.on(
+    'unicast',
+    oneArgument(async (socket, data) => {
+      await socket.emit('unicast', data);
+    }),
+  );
 
-  nsp.on('direct', async (socket, data, ack) => {
-    const { to, message } = parseData(DirectData, data, 'direct');
-    if (!isSocketId(to)) throw new ChatError('NOT_FOUND', `${to} is not a connection id`);
-    const report = await socket.to(to).emit('direct', message);
-    if (report.delivered === 0)
-      throw new ChatError('NOT_FOUND', `No connection ${to} in namespace ${nsp.name}`);
-    ack({ recipients: report.delivered + report.dispatched });
-  });
+  nsp.on(
+    'direct',
+    oneArgument(async (socket, data, ack) => {
+      const { to, message } = parseData(DirectData, data, 'direct');
+      if (!isSocketId(to)) throw new ChatError('NOT_FOUND', `${to} is not a connection id`);
+      const report = await socket.to(to).emit('direct', message);
+      if (report.delivered === 0)
+        throw new ChatError('NOT_FOUND', `No connection ${to} in namespace ${nsp.name}`);
+      ack({ recipients: report.delivered + report.dispatched });
+    }),
+  );
 
   registerWhoami(nsp);
 
-  nsp.on('rooms', (socket, _data, ack) => {
-    ack({ rooms: [...socket.rooms].filter((room) => room !== socket.id) });
-  });
+  nsp.on(
+    'rooms',
+    oneArgument((socket, _data, ack) => {
+      ack({ rooms: [...socket.rooms].filter((room) => room !== socket.id) });
+    }),
+  );
 
   registerMembers(nsp);
   registerHistory(nsp);

@@ -1,4 +1,5 @@
 import type { Namespace } from '../core/namespace';
+import { oneArgument } from './one-argument';
 
 /**
  * Registers `whoami` (ack `{"id", "ns"}`), which clients use to learn their connection id.
@@ -7,7 +8,10 @@ import type { Namespace } from '../core/namespace';
  * registerWhoami(server.of('/chat'));
  */
 export function registerWhoami(nsp: Namespace): void {
-  nsp.on('whoami', (socket, _data, ack) => {
-    ack({ id: socket.id, ns: socket.nsp.name });
-  });
+  nsp.on(
+    'whoami',
+    oneArgument((socket, _data, ack) => {
+      ack({ id: socket.id, ns: socket.nsp.name });
+    }),
+  );
 }

@@ -326,6 +326,7 @@ export class Adapter {
     const message = {
       event: packet.event,
       data: packet.data ?? null,
+      ...(packet.args === undefined ? {} : { args: packet.args }),
       ...(packet.from === undefined ? {} : { from: packet.from }),
       ...(packet.from === undefined || packet.user === undefined ? {} : { user: packet.user }),
       at,

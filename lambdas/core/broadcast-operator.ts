@@ -1,5 +1,7 @@
 import type { Adapter, BroadcastReport } from './adapter';
 import type { HistorySettings } from './history-settings';
+import { operation } from './invocation';
+import { packetOf } from './packet';
 import type { Room, SocketId, SocketUser } from './types';
 
 type Rooms = Room | readonly Room[];
@@ -77,18 +79,19 @@ export class BroadcastOperator {
 
   /** The ids of the connections this operator would reach. */
   fetchSocketIds(): Promise<SocketId[]> {
-    return this.adapter.fetchSocketIds(this.options());
+    const options = this.options();
+    return operation('fetchSocketIds', () => this.adapter.fetchSocketIds(options));
   }
 
   /**
-   * Sends the event to the audience: the whole namespace when no room was chosen. In durable
-   * rooms the message is numbered and stored before anyone receives it.
+   * Sends the event, with any number of arguments, to the audience: the whole namespace when
+   * no room was chosen. In durable rooms the message is numbered and stored before anyone
+   * receives it. A reserved name (`connect`, `disconnect`, …) throws at once.
    */
-  emit(event: string, data?: unknown): Promise<BroadcastReport> {
-    return this.adapter.broadcast(
-      { event, data, from: this.audience.from, user: this.audience.user },
-      this.options(),
-    );
+  emit(event: string, ...args: unknown[]): Promise<BroadcastReport> {
+    const packet = packetOf(event, args, this.audience);
+    const options = this.options();
+    return operation(`emit "${event}"`, () => this.adapter.broadcast(packet, options));
   }
 
   private with(change: Partial<Audience>): BroadcastOperator {

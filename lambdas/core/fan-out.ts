@@ -13,10 +13,13 @@ import { encodeEvent } from './protocol';
 import { dispatchShards } from './shard-dispatch';
 import type { Room, SocketId, SocketUser } from './types';
 
-/** What is emitted: an event name, its data and, when a client caused it, the sender. */
+/** What is emitted: an event name, its arguments and, when a client caused it, the sender. */
 export interface Packet {
   readonly event: string;
+  /** The first argument (the only one, usually). */
   readonly data: unknown;
+  /** Every argument, when there are other than exactly one (see `payloadOf`). */
+  readonly args?: readonly unknown[] | undefined;
   readonly from?: SocketId | undefined;
   /** The sender's verified user, stamped next to `from`. */
   readonly user?: SocketUser | undefined;
@@ -180,6 +183,7 @@ function frameCache(
       frame = encodeEvent({
         event: packet.event,
         data: packet.data,
+        args: packet.args,
         ns,
         room,
         seq: room === undefined ? undefined : seqs.get(room),

@@ -1,5 +1,6 @@
 import { HistoryPageBuilder } from './history-page-builder';
 import type { MessageLog } from './ports';
+import { storedMessage } from './stored-message';
 import type { HistoryPage, HistoryQuery, Room, StoredMessage } from './types';
 
 export interface InMemoryMessageLogOptions {
@@ -88,27 +89,9 @@ export class InMemoryMessageLog implements MessageLog {
   }
 }
 
-/** The message as the log keeps it: only the fields of `StoredMessage`, `data` through JSON. */
-function storedMessage(seq: number, message: Omit<StoredMessage, 'seq'>): StoredMessage {
-  return {
-    seq,
-    event: message.event,
-    data: message.data === undefined ? undefined : JSON.parse(JSON.stringify(message.data)),
-    ...(message.from === undefined ? {} : { from: message.from }),
-    ...(message.user === undefined
-      ? {}
-      : { user: { id: message.user.id, name: message.user.name } }),
-    at: message.at,
-  };
-}
-
 /** A copy callers cannot use to change the log. */
 function copyOf(message: StoredMessage): StoredMessage {
-  return {
-    ...message,
-    data: message.data === undefined ? undefined : JSON.parse(JSON.stringify(message.data)),
-    ...(message.user === undefined ? {} : { user: { ...message.user } }),
-  };
+  return storedMessage(message.seq, message);
 }
 
 /** What a message costs of a page's `maxBytes`: its JSON in UTF-8 bytes. */

@@ -3,6 +3,7 @@ import { type Audience, BroadcastOperator } from './broadcast-operator';
 import { ChatError } from './errors';
 import { type HistoryOptions, type HistorySettings, historySettings } from './history-settings';
 import type { MessageLog, PresenceStore } from './ports';
+import { RESERVED_EVENTS } from './reserved-events';
 import { type PresenceOptions, type RoomFilter, roomFilter } from './room-filter';
 import type { Socket } from './socket';
 import type { HistoryPage, PresenceMember, Room } from './types';
@@ -21,11 +22,22 @@ export interface NamespaceServices {
 
 type Rooms = Room | readonly Room[];
 
-/** Replies to the client's ack id; later calls are ignored. A no-op when the client asked for no ack. */
-export type Ack = (data?: unknown) => void;
+/**
+ * Answers a client's acknowledgement request with any number of values; calls after the
+ * first are ignored. Passed to a handler, last, only when the client asked for an answer.
+ */
+export type Ack = (...values: unknown[]) => void;
 
-/** Handles one client event. Throw a `ChatError` to answer with a protocol error code. */
-export type EventHandler = (socket: Socket, data: unknown, ack: Ack) => unknown;
+/**
+ * Handles one client event: the socket, then every argument the client sent, then the `Ack`
+ * when the client asked for an answer (as Socket.IO passes them). Throw a `ChatError` to
+ * answer with a protocol error code.
+ *
+ * @example
+ * nsp.on('move', (socket, x, y, ack) => { socket.broadcast.emit('moved', x, y); ack?.('ok'); });
+ */
+// biome-ignore lint/suspicious/noExplicitAny: a handler declares the arguments its event carries, as in Socket.IO.
+export type EventHandler = (socket: Socket, ...args: any[]) => unknown;
 
 /** Runs at `$connect` before the socket exists for others; throw `ConnectionRefusedError` to refuse it. */
 export type Middleware = (socket: Socket) => unknown;
@@ -42,15 +54,6 @@ export interface DisconnectReason {
 }
 
 export type DisconnectListener = (socket: Socket, reason: DisconnectReason) => unknown;
-
-/** Event names that are lifecycle hooks and never client events. */
-export const RESERVED_EVENTS: ReadonlySet<string> = new Set([
-  'connect',
-  'connection',
-  'disconnect',
-  'disconnecting',
-  'error',
-]);
 
 /**
  * A namespace: its middleware, lifecycle hooks, event handlers and audience helpers.
@@ -217,9 +220,9 @@ export class Namespace {
     return this.operator().except(rooms);
   }
 
-  /** Sends an event to every connection of the namespace. */
-  emit(event: string, data?: unknown): Promise<BroadcastReport> {
-    return this.operator().emit(event, data);
+  /** Sends an event, with any number of arguments, to every connection of the namespace. */
+  emit(event: string, ...args: unknown[]): Promise<BroadcastReport> {
+    return this.operator().emit(event, ...args);
   }
 
   /** @internal An operator on this namespace, with its history settings. */

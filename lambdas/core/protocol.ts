@@ -5,19 +5,58 @@ import * as z from './zod';
 /** An event name: 1–64 letters, digits and `_ - : .` (it is also API Gateway's route key). */
 export const EVENT_NAME = /^[A-Za-z0-9_\-:.]{1,64}$/;
 
+/** Most arguments one event or ack carries. */
+export const MAX_ARGS = 16;
+
 /**
  * Wire protocol v1, client → server: one JSON text frame (see docs/protocol.md).
  *
  * @example
  * ClientFrame.parse({ action: 'join', data: { room: 'lobby' }, ack: 1 });
  */
-export const ClientFrame = z.strictObject({
-  action: z.string().check(z.regex(EVENT_NAME, 'event names are 1-64 of A-Z a-z 0-9 _ - : .')),
-  data: z.optional(z.unknown()),
-  ack: z.optional(z.number().check(z.int(), z.positive(), z.maximum(Number.MAX_SAFE_INTEGER))),
-});
+export const ClientFrame = z
+  .strictObject({
+    action: z.string().check(z.regex(EVENT_NAME, 'event names are 1-64 of A-Z a-z 0-9 _ - : .')),
+    data: z.optional(z.unknown()),
+    args: z.optional(z.array(z.unknown()).check(z.maxLength(MAX_ARGS))),
+    ack: z.optional(z.number().check(z.int(), z.positive(), z.maximum(Number.MAX_SAFE_INTEGER))),
+  })
+  .check(
+    z.refine((frame) => frame.data === undefined || frame.args === undefined, {
+      message: 'send either "data" (one argument) or "args" (a list of them), not both',
+      path: ['args'],
+    }),
+  );
 
 export type ClientFrame = z.infer<typeof ClientFrame>;
+
+/**
+ * The arguments a client frame carries, as a Socket.IO handler receives them: `args` as
+ * sent, else `data` as the one argument, else none.
+ *
+ * @example
+ * argsOf({ action: 'move', args: [3, 4] }); // [3, 4]
+ * argsOf({ action: 'chat', data: 'hi' }); // ['hi']
+ */
+export function argsOf(frame: ClientFrame): unknown[] {
+  if (frame.args !== undefined) return frame.args;
+  return frame.data === undefined ? [] : [frame.data];
+}
+
+/**
+ * How a list of arguments travels in a server frame: the first as `data` (what a one-argument
+ * client reads), and the whole list as `args` unless it is exactly one argument.
+ *
+ * @example
+ * payloadOf(['hi']); // { data: 'hi' }
+ * payloadOf([3, 4]); // { data: 3, args: [3, 4] }
+ */
+export function payloadOf(args: readonly unknown[]): {
+  readonly data: unknown;
+  readonly args?: readonly unknown[];
+} {
+  return args.length === 1 ? { data: args[0] } : { data: args[0] ?? null, args };
+}
 
 /** Deepest nesting of arrays and objects accepted in a frame; deeper data could not be re-encoded safely. */
 export const MAX_FRAME_DEPTH = 64;
@@ -67,7 +106,7 @@ export function parseClientFrame(body: string | undefined): ParsedClientFrame {
   const where = issue && issue.path.length > 0 ? `${issue.path.join('.')}: ` : '';
   return {
     ok: false,
-    message: `Frame must be {"action": string, "data"?: any, "ack"?: positive integer} (${where}${issue?.message ?? 'invalid'})`,
+    message: `Frame must be {"action": string, "data"?: any, "args"?: any[], "ack"?: positive integer} (${where}${issue?.message ?? 'invalid'})`,
     ...(ack === undefined ? {} : { ack }),
   };
 }
@@ -89,6 +128,8 @@ export function ackIdOf(body: string): number | undefined {
 export interface EventFrame {
   readonly event: string;
   readonly data: unknown;
+  /** Every argument, when the emit had other than exactly one (`data` is then the first). */
+  readonly args?: readonly unknown[] | undefined;
   readonly ns: string;
   readonly room?: Room;
   /** The message's number in a durable room; only with `room`. */
@@ -108,6 +149,7 @@ export function encodeEvent(frame: EventFrame): string {
   return JSON.stringify({
     event: frame.event,
     data: frame.data ?? null,
+    ...(frame.args === undefined ? {} : { args: frame.args }),
     ns: frame.ns,
     ...(frame.room === undefined ? {} : { room: frame.room }),
     ...(frame.room === undefined || frame.seq === undefined ? {} : { seq: frame.seq }),
@@ -119,13 +161,34 @@ export function encodeEvent(frame: EventFrame): string {
 }
 
 /**
- * Encodes the successful reply to an ack id.
+ * Encodes the successful reply to an ack id: the values the handler's ack was called with,
+ * as `payloadOf` lays them out.
  *
  * @example
  * encodeAck(1, { room: 'lobby', members: 2 }); // '{"ack":1,"data":{"room":"lobby","members":2}}'
+ * encodeAck(2, null, 'ok'); // '{"ack":2,"data":null,"args":[null,"ok"]}'
  */
-export function encodeAck(ack: number, data: unknown): string {
-  return JSON.stringify({ ack, data });
+export function encodeAck(ack: number, ...values: unknown[]): string {
+  const { data, args } = payloadOf(values);
+  return JSON.stringify({ ack, data: data ?? null, ...(args === undefined ? {} : { args }) });
+}
+
+/**
+ * The `error` object of a failure frame: its code, message and, for `RATE_LIMITED`, the limit.
+ *
+ * @example
+ * errorData({ code: 'FORBIDDEN', message: 'Members only' }); // { code: 'FORBIDDEN', message: 'Members only' }
+ */
+export function errorData(failure: {
+  readonly code: ErrorCode;
+  readonly message: string;
+  readonly limit?: RateLimit | undefined;
+}): { code: ErrorCode; message: string; limit?: RateLimit } {
+  return {
+    code: failure.code,
+    message: failure.message,
+    ...(failure.limit === undefined ? {} : { limit: failure.limit }),
+  };
 }
 
 /**
@@ -142,11 +205,7 @@ export function encodeFailure(failure: {
   /** With `RATE_LIMITED`: which limit (`connection`, `messages` or `deliveries`). */
   readonly limit?: RateLimit | undefined;
 }): string {
-  const error = {
-    code: failure.code,
-    message: failure.message,
-    ...(failure.limit === undefined ? {} : { limit: failure.limit }),
-  };
+  const error = errorData(failure);
   if (failure.ack !== undefined) return JSON.stringify({ ack: failure.ack, error });
   return JSON.stringify({
     event: 'error',

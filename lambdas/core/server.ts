@@ -13,8 +13,9 @@ import {
 import { type CleanupInvocation, GoneCleanupWorker } from './gone-cleanup-worker';
 import { type Handshake, laterHandshake } from './handshake';
 import { InMemoryUserLimitStore } from './in-memory-user-limit-store';
+import { Invocation, type UnobservedFailure } from './invocation';
 import { type CoreLogger, silentLogger } from './logger';
-import { Namespace } from './namespace';
+import { type Ack, Namespace } from './namespace';
 import {
   type AfterConnectDispatcher,
   type BroadcastShard,
@@ -29,7 +30,7 @@ import {
   type ShardDispatcher,
   type UserLimitStore,
 } from './ports';
-import { ackIdOf, encodeAck, encodeFailure, parseClientFrame } from './protocol';
+import { ackIdOf, argsOf, encodeAck, encodeFailure, errorData, parseClientFrame } from './protocol';
 import { TokenBucketRateLimiter } from './rate-limiter';
 import { Socket, userFromAuthorizer, userOf } from './socket';
 import type { ConnectionRecord, SocketId } from './types';
@@ -294,8 +295,11 @@ export class Server {
     }
     try {
       const { frames } = await runInConnectScope(socket.id, async () => {
-        await nsp.runConnectionListeners(socket);
+        const failures = await this.runInInvocation('connection', socket.id, () =>
+          nsp.runConnectionListeners(socket),
+        );
         await this.saveDataIfChanged(socket, stored);
+        await this.reportFailures(failures, 'connection', socket, undefined);
       });
       if (frames.length > 0) await this.afterConnectDispatcher.dispatch(socket.id, frames);
     } catch (error) {
@@ -345,9 +349,9 @@ export class Server {
         ns: record?.ns,
       });
     }
-    const { action, data, ack } = parsed.frame;
+    const { action, ack } = parsed.frame;
     try {
-      return await this.dispatch(input.connectionId, action, data, ack);
+      return await this.dispatch(input.connectionId, action, argsOf(parsed.frame), ack);
     } catch (error) {
       const { code, message, limit } = this.toFailure(error, action, input.connectionId);
       return this.fail({ code, message, ack, limit });
@@ -357,7 +361,7 @@ export class Server {
   private async dispatch(
     connectionId: SocketId,
     action: string,
-    data: unknown,
+    args: unknown[],
     ack: number | undefined,
   ): Promise<string | undefined> {
     const record = await this.store.getConnection(connectionId);
@@ -385,21 +389,94 @@ export class Server {
           });
     }
     const socket = new Socket(nsp, this.adapter, record, laterHandshake(record.connectedAt));
-    let reply: { data: unknown } | undefined;
-    const ackFn = (value?: unknown): void => {
-      reply ??= { data: value ?? null };
+    const invocation = this.invocationFor(action, socket.id);
+    let reply: string | undefined;
+    let answered = false;
+    const ackFn: Ack = (...values) => {
+      if (answered || ack === undefined) return;
+      answered = true;
+      reply = encodeAck(ack, ...values);
+      if (invocation.hasEnded) this.postLate(socket.id, reply, action);
     };
     const run = async () => {
-      await handler(socket, data, ackFn);
+      const failures = await this.runInInvocation(invocation, socket.id, () =>
+        handler(socket, ...args, ...(ack === undefined ? [] : [ackFn])),
+      );
       await this.saveDataIfChanged(socket, record);
+      return failures;
     };
+    let failures: readonly UnobservedFailure[];
     try {
-      await (account ? runWithDeliveryAccount(account, run) : run());
+      failures = await (account ? runWithDeliveryAccount(account, run) : run());
     } catch (error) {
+      answered = true;
       const { code, message, limit } = this.toFailure(error, action, socket.id);
       return this.fail({ code, message, ack, ns: record.ns, limit });
     }
-    return ack !== undefined && reply ? encodeAck(ack, reply.data) : undefined;
+    const reported = await this.reportFailures(
+      failures,
+      action,
+      socket,
+      answered ? undefined : ack,
+    );
+    answered = true;
+    return reply ?? reported;
+  }
+
+  /** An invocation whose late operations are logged as the Lambda freeze risk they are. */
+  private invocationFor(what: string, connectionId: SocketId): Invocation {
+    return new Invocation((operation) =>
+      this.logger.warn('Operation started after the invocation returned: it may never finish', {
+        operation,
+        during: what,
+        connectionId,
+      }),
+    );
+  }
+
+  /**
+   * Logs the failures of operations a handler or hook started but never awaited, and tells
+   * its socket: the first in the reply to `ack` when the client is still waiting for one,
+   * every other one as an `error` event. Resolves with the reply frame, if any.
+   */
+  private async reportFailures(
+    failures: readonly UnobservedFailure[],
+    action: string,
+    socket: Socket,
+    ack: number | undefined,
+  ): Promise<string | undefined> {
+    let reply: string | undefined;
+    for (const [index, { operation, error }] of failures.entries()) {
+      const { code, message, limit } = this.toFailure(error, `${action}: ${operation}`, socket.id);
+      this.logger.warn('An operation nobody awaited failed', { action, operation, code, message });
+      const failure = { code, message, limit, ns: socket.nsp.name };
+      if (index === 0 && ack !== undefined) {
+        reply = this.fail({ ...failure, ack });
+        continue;
+      }
+      this.metrics.count('Errors', 1, { ErrorCode: code });
+      await this.adapter
+        .send({ event: 'error', data: errorData(failure) }, socket.nsp.name, [socket.id])
+        .catch((postError: unknown) =>
+          this.logger.error('Reporting a failure to its socket failed', {
+            ...errorFields(postError),
+          }),
+        );
+    }
+    return reply;
+  }
+
+  /** Posts an ack answered after its invocation returned (a timer's callback, say). */
+  private postLate(connectionId: SocketId, frame: string, action: string): void {
+    this.logger.warn('Ack answered after the invocation returned: posted on its own', {
+      action,
+      connectionId,
+    });
+    this.adapter
+      .postShard({ groups: [{ frame, connectionIds: [connectionId] }] })
+      .catch((error: unknown) =>
+        this.logger.error('Posting a late ack failed', { ...errorFields(error) }),
+      );
   }
 
   /** `$disconnect`: removes the connection and its memberships, then runs the disconnect hooks. Idempotent. */
@@ -417,10 +494,37 @@ export class Server {
     const nsp = this.namespaces.get(record.ns);
     if (!nsp) return;
     const socket = new Socket(nsp, this.adapter, record, laterHandshake(record.connectedAt));
-    await nsp.runDisconnectListeners(socket, {
-      statusCode: input.statusCode,
-      reason: input.reason,
-    });
+    const reason = { statusCode: input.statusCode, reason: input.reason };
+    const failures = await this.runInInvocation('disconnect', socket.id, () =>
+      nsp.runDisconnectListeners(socket, reason),
+    );
+    for (const { operation, error } of failures) {
+      this.logger.warn('An operation nobody awaited failed', {
+        action: 'disconnect',
+        operation,
+        connectionId: socket.id,
+        ...errorFields(error),
+      });
+    }
+  }
+
+  /**
+   * Runs a handler or hook in its own invocation and waits, even when it throws, for every
+   * operation it started; resolves with the failures nobody awaited.
+   */
+  private async runInInvocation(
+    what: string | Invocation,
+    connectionId: SocketId,
+    work: () => unknown,
+  ): Promise<readonly UnobservedFailure[]> {
+    const invocation = typeof what === 'string' ? this.invocationFor(what, connectionId) : what;
+    let failures: readonly UnobservedFailure[];
+    try {
+      await invocation.scope(work);
+    } finally {
+      failures = await invocation.settle();
+    }
+    return failures;
   }
 
   /** The after-connect worker's entry point; see `AfterConnectWorker`. Never throws. */

@@ -2,7 +2,9 @@ import type { Adapter, BroadcastReport } from './adapter';
 import type { BroadcastOperator } from './broadcast-operator';
 import { ChatError } from './errors';
 import type { Handshake } from './handshake';
+import { operation } from './invocation';
 import type { Namespace } from './namespace';
+import { packetOf } from './packet';
 import { isSocketId } from './socket-id';
 import type { ConnectionRecord, Room, SocketData, SocketId, SocketUser } from './types';
 
@@ -51,8 +53,11 @@ export class Socket {
    * Joins rooms. A name shaped like a connection id is refused (it is that connection's own
    * room), and so is a room a join policy of the namespace refuses; nothing is written then.
    */
-  async join(rooms: Rooms): Promise<void> {
-    const list = toList(rooms);
+  join(rooms: Rooms): Promise<void> {
+    return operation('join', () => this.joinNow(toList(rooms)));
+  }
+
+  private async joinNow(list: readonly Room[]): Promise<void> {
     for (const room of list) {
       if (isSocketId(room)) throw new ChatError('FORBIDDEN', `Room name ${room} is reserved`);
     }
@@ -68,8 +73,12 @@ export class Socket {
   }
 
   /** Leaves rooms; rooms the socket is not in are ignored. */
-  async leave(rooms: Rooms): Promise<void> {
-    const list = toList(rooms).filter((room) => this.record.rooms.includes(room));
+  leave(rooms: Rooms): Promise<void> {
+    return operation('leave', () => this.leaveNow(toList(rooms)));
+  }
+
+  private async leaveNow(rooms: readonly Room[]): Promise<void> {
+    const list = rooms.filter((room) => this.record.rooms.includes(room));
     if (list.length === 0) return;
     await this.adapter.del({ record: this.record, user: this.user }, list);
     this.record = {
@@ -78,11 +87,13 @@ export class Socket {
     };
   }
 
-  /** Sends an event to this socket only. */
-  emit(event: string, data?: unknown): Promise<BroadcastReport> {
-    return this.adapter.send({ event, data, from: this.id, user: this.user }, this.nsp.name, [
-      this.id,
-    ]);
+  /**
+   * Sends an event with any number of arguments to this socket only. A reserved name
+   * (`connect`, `disconnect`, …) throws at once.
+   */
+  emit(event: string, ...args: unknown[]): Promise<BroadcastReport> {
+    const packet = packetOf(event, args, { from: this.id, user: this.user });
+    return operation(`emit "${event}"`, () => this.adapter.send(packet, this.nsp.name, [this.id]));
   }
 
   /** Targets rooms (or a connection id), leaving this socket out. */

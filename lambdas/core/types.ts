@@ -45,6 +45,8 @@ export interface StoredMessage {
   readonly seq: number;
   readonly event: string;
   readonly data: unknown;
+  /** Every argument, when the emit had other than exactly one. */
+  readonly args?: readonly unknown[] | undefined;
   /** The sender's connection id, when a client sent it. */
   readonly from?: SocketId | undefined;
   /** The sender's verified user, with `from`. */

@@ -1,5 +1,5 @@
-import { RESERVED_EVENTS } from '../core/namespace';
 import { EVENT_NAME } from '../core/protocol';
+import { RESERVED_EVENTS } from '../core/reserved-events';
 import { isSocketId } from '../core/socket-id';
 import * as z from '../core/zod';
 

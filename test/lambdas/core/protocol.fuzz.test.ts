@@ -1,13 +1,16 @@
 import fc from 'fast-check';
 import { ERROR_CODES } from '../../../lambdas/core/errors';
 import {
+  argsOf,
   type ClientFrame,
   EVENT_NAME,
   encodeAck,
   encodeEvent,
   encodeFailure,
+  MAX_ARGS,
   MAX_FRAME_DEPTH,
   parseClientFrame,
+  payloadOf,
 } from '../../../lambdas/core/protocol';
 import { setUpFuzzing } from '../../support/fuzz';
 
@@ -32,7 +35,7 @@ const anyString = fc.oneof(
 );
 
 const PROTO_KEYS = ['__proto__', 'constructor', 'prototype', 'toString', 'hasOwnProperty'];
-const FRAME_KEYS = ['action', 'data', 'ack'];
+const FRAME_KEYS = ['action', 'data', 'args', 'ack'];
 
 /** Number literals as JSON text: huge, tiny, negative zero, past the safe range, exponents. */
 const numberText = fc.oneof(
@@ -99,6 +102,10 @@ const frameText = fc
     {
       action: actionText,
       data: jsonText,
+      args: fc.oneof(
+        fc.array(jsonText, { maxLength: MAX_ARGS + 1 }).map((items) => `[${items.join(',')}]`),
+        jsonText,
+      ),
       ack: ackText,
       extra: fc.array(fc.tuple(fc.constantFrom(...PROTO_KEYS, 'from', 'event', 'ns'), jsonText), {
         maxLength: 2,
@@ -106,11 +113,12 @@ const frameText = fc
     },
     { requiredKeys: ['action'] },
   )
-  .chain(({ action, data, ack, extra }) =>
+  .chain(({ action, data, args, ack, extra }) =>
     fc.shuffledSubarray(
       [
         ['action', action] as const,
         ...(data === undefined ? [] : [['data', data] as const]),
+        ...(args === undefined ? [] : [['args', args] as const]),
         ...(ack === undefined ? [] : [['ack', ack] as const]),
         ...(extra ?? []),
       ],
@@ -173,6 +181,10 @@ function expectedFrame(json: unknown): ClientFrame | undefined {
   const { action, ack } = json;
   if (typeof action !== 'string' || !EVENT_NAME.test(action)) return undefined;
   if ('ack' in json && !isPositiveSafeInteger(ack)) return undefined;
+  if ('args' in json) {
+    if (!Array.isArray(json.args) || json.args.length > MAX_ARGS) return undefined;
+    if ('data' in json) return undefined;
+  }
   return json as ClientFrame;
 }
 
@@ -333,14 +345,16 @@ describe('Fuzz: encoders', () => {
       fc.property(anyBody, (body) => {
         const parsed = parseClientFrame(body);
         if (!parsed.ok) return;
-        const { action, data, ack } = parsed.frame;
-        const event = JSON.parse(encodeEvent({ event: action, data, ns: '/', from: 'A' }));
-        expect(event).toEqual(
-          JSON.parse(JSON.stringify({ event: action, data: data ?? null, ns: '/', from: 'A' })),
+        const { action, ack } = parsed.frame;
+        const args = argsOf(parsed.frame);
+        const sent = JSON.parse(JSON.stringify(args));
+        const payload =
+          args.length === 1 ? { data: sent[0] ?? null } : { data: sent[0] ?? null, args: sent };
+        const event = JSON.parse(
+          encodeEvent({ event: action, ...payloadOf(args), ns: '/', from: 'A' }),
         );
-        expect(JSON.parse(encodeAck(ack ?? 1, data))).toEqual(
-          JSON.parse(JSON.stringify({ ack: ack ?? 1, data })),
-        );
+        expect(event).toEqual({ event: action, ...payload, ns: '/', from: 'A' });
+        expect(JSON.parse(encodeAck(ack ?? 1, ...args))).toEqual({ ack: ack ?? 1, ...payload });
       }),
       runs(500),
     );

@@ -194,7 +194,7 @@ describe('Class: Server', () => {
     beforeEach(async () => {
       harness = new ChatHarness(plain);
       const nsp = harness.server.of('/');
-      nsp.on('echo', (_socket, data, ack) => ack(data));
+      nsp.on('echo', (_socket, data, ack) => ack?.(data));
       nsp.on('silent', () => undefined);
       nsp.on('deny', () => {
         throw new ChatError('FORBIDDEN', 'not you');
@@ -216,9 +216,13 @@ describe('Class: Server', () => {
       expect(await harness.send(id, 'echo', 1)).toBeUndefined();
     });
 
-    it('answers an ack with null data when the handler acks without a value', async () => {
-      harness.server.of('/').on('nothing', (_s, _d, ack) => ack());
-      expect(await harness.send(id, 'nothing', undefined, 1)).toEqual({ ack: 1, data: null });
+    it('answers an ack called without values with null data and no args', async () => {
+      harness.server.of('/').on('nothing', (_s, ack) => ack());
+      expect(await harness.send(id, 'nothing', undefined, 1)).toEqual({
+        ack: 1,
+        data: null,
+        args: [],
+      });
     });
 
     it('discards an event without handler, or answers UNKNOWN_EVENT to an ack id', async () => {
