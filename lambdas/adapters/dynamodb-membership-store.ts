@@ -91,6 +91,7 @@ export class DynamoDbMembershipStore implements MembershipStore {
       ...(rooms.length === 0 ? {} : { rooms: new Set(rooms) }),
       data: record.data,
       connectedAt: record.connectedAt,
+      ...(record.handshake === undefined ? {} : { handshake: JSON.stringify(record.handshake) }),
       [TABLE.ttlAttribute]: record.expiresAt,
     };
     const memberships = [
@@ -115,6 +116,7 @@ export class DynamoDbMembershipStore implements MembershipStore {
       data: isSocketData(item.data) ? item.data : {},
       connectedAt: Number(item.connectedAt),
       expiresAt: Number(item[TABLE.ttlAttribute]),
+      ...(typeof item.handshake === 'string' ? { handshake: JSON.parse(item.handshake) } : {}),
     };
   }
 

@@ -53,7 +53,8 @@ export class RateLimitedError extends ChatError {
 }
 
 /**
- * Rejects a connection at the handshake with an HTTP status (401, 403, 404, ...).
+ * Rejects a connection at the handshake with an HTTP status (401, 403, 404, ...); `data` is
+ * what a Socket.IO client's `connect_error` carries as `err.data`.
  *
  * @example
  * nsp.use((socket) => { if (!socket.handshake.query.token) throw new ConnectionRefusedError(401, 'Token required'); });
@@ -63,8 +64,29 @@ export class ConnectionRefusedError extends Error {
   constructor(
     readonly statusCode: number,
     message: string,
+    readonly data?: unknown,
   ) {
     super(message);
+  }
+
+  /**
+   * The refusal a middleware means by `next(error)`: `error` itself when it is one, else 403
+   * (or the error's own 4xx `statusCode`) with its message and `data`.
+   *
+   * @example
+   * ConnectionRefusedError.from(Object.assign(new Error('not authorized'), { data: { retry: true } }));
+   */
+  static from(error: Error): ConnectionRefusedError {
+    if (error instanceof ConnectionRefusedError) return error;
+    const { statusCode, data } = error as { statusCode?: unknown; data?: unknown };
+    const status =
+      typeof statusCode === 'number' &&
+      Number.isInteger(statusCode) &&
+      statusCode >= 400 &&
+      statusCode < 500
+        ? statusCode
+        : 403;
+    return new ConnectionRefusedError(status, error.message, data);
   }
 }
 

@@ -1,7 +1,8 @@
 import type { Adapter, BroadcastReport } from './adapter';
 import { type Audience, BroadcastOperator } from './broadcast-operator';
-import { ChatError } from './errors';
-import { type HistoryOptions, type HistorySettings, historySettings } from './history-settings';
+import { ChatError, ConnectionRefusedError } from './errors';
+import { type HistoryOptions, historySettings } from './history-settings';
+import { NamespaceDefinition } from './namespace-definition';
 import type { MessageLog, PresenceStore } from './ports';
 import { RESERVED_EVENTS } from './reserved-events';
 import { type PresenceOptions, type RoomFilter, roomFilter } from './room-filter';
@@ -39,8 +40,19 @@ export type Ack = (...values: unknown[]) => void;
 // biome-ignore lint/suspicious/noExplicitAny: a handler declares the arguments its event carries, as in Socket.IO.
 export type EventHandler = (socket: Socket, ...args: any[]) => unknown;
 
-/** Runs at `$connect` before the socket exists for others; throw `ConnectionRefusedError` to refuse it. */
-export type Middleware = (socket: Socket) => unknown;
+/**
+ * Runs at `$connect` before the socket exists for others. Refuses it by throwing a
+ * `ConnectionRefusedError` (its status) or, Socket.IO's way, by calling `next(err)`: the
+ * handshake then fails with 403 (or `err.statusCode`), and `err.message` and `err.data` are
+ * what a Socket.IO client's `connect_error` shows. A middleware that declares `next` must call it.
+ *
+ * @example
+ * nsp.use((socket, next) => (socket.handshake.auth.token ? next() : next(Object.assign(new Error('not authorized'), { data: { content: 'Please retry later' } }))));
+ */
+export type Middleware = (socket: Socket, next: (error?: Error) => void) => unknown;
+
+/** Hears every client event (`onAny`) or every emit to a socket (`onAnyOutgoing`), before it runs. */
+export type AnyListener = (socket: Socket, event: string, ...args: unknown[]) => unknown;
 
 export type ConnectionListener = (socket: Socket) => unknown;
 
@@ -64,18 +76,12 @@ export type DisconnectListener = (socket: Socket, reason: DisconnectReason) => u
  * chat.on('say', async (socket, data, ack) => ack(await socket.to('lobby').emit('said', data)));
  */
 export class Namespace {
-  private readonly middlewares: Middleware[] = [];
-  private readonly connectionListeners: ConnectionListener[] = [];
-  private readonly disconnectListeners: DisconnectListener[] = [];
-  private readonly handlers = new Map<string, EventHandler>();
-  private readonly joinPolicies: JoinPolicy[] = [];
-  private historyConfig: HistorySettings | undefined;
-  private presenceConfig: RoomFilter | undefined;
-
   constructor(
     readonly name: string,
     private readonly adapter: Adapter,
     private readonly services: NamespaceServices,
+    /** Its middleware, hooks and handlers: a dynamic namespace's children share their parent's. */
+    private readonly definition: NamespaceDefinition = new NamespaceDefinition(),
   ) {}
 
   /**
@@ -90,7 +96,7 @@ export class Namespace {
   keepHistory(options: HistoryOptions = {}): this {
     if (!this.services.messageLog)
       throw new Error(`keepHistory on ${this.name} needs the server's messageLog option`);
-    this.historyConfig = historySettings(options);
+    this.definition.history = historySettings(options);
     return this;
   }
 
@@ -105,7 +111,7 @@ export class Namespace {
   trackPresence(options: PresenceOptions = {}): this {
     if (!this.services.presence)
       throw new Error(`trackPresence on ${this.name} needs the server's presence option`);
-    this.presenceConfig = roomFilter(options.rooms);
+    this.definition.presence = roomFilter(options.rooms);
     return this;
   }
 
@@ -126,12 +132,12 @@ export class Namespace {
 
   /** Whether messages to `room` are numbered and kept. */
   keepsHistory(room: Room): boolean {
-    return this.historyConfig?.keeps(room) ?? false;
+    return this.definition.history?.keeps(room) ?? false;
   }
 
   /** Whether `room`'s members are announced and listed by user. */
   tracksPresence(room: Room): boolean {
-    return this.presenceConfig?.(room) ?? false;
+    return this.definition.presence?.(room) ?? false;
   }
 
   /**
@@ -145,7 +151,7 @@ export class Namespace {
     room: Room,
     query: { readonly since?: number | undefined; readonly limit: number },
   ): Promise<HistoryPage> {
-    const settings = this.historyConfig;
+    const settings = this.definition.history;
     const log = this.services.messageLog;
     if (!settings || !log || !settings.keeps(room))
       throw new ChatError('NOT_FOUND', `Room "${room}" keeps no history`);
@@ -177,7 +183,7 @@ export class Namespace {
 
   /** Adds a middleware, run in order at `$connect`. */
   use(middleware: Middleware): this {
-    this.middlewares.push(middleware);
+    this.definition.middlewares.push(middleware);
     return this;
   }
 
@@ -189,19 +195,56 @@ export class Namespace {
    * nsp.authorizeJoin((socket, room) => !room.startsWith('staff:') || socket.user?.id === 'alice');
    */
   authorizeJoin(policy: JoinPolicy): this {
-    this.joinPolicies.push(policy);
+    this.definition.joinPolicies.push(policy);
     return this;
   }
 
-  /** Registers a lifecycle hook (`connection`, `disconnect`) or the handler of a client event. */
+  /**
+   * Registers a lifecycle hook or the handler of a client event. `connection` runs at
+   * `$connect`; `disconnecting` at `$disconnect` while the socket is still in its rooms (its
+   * `socket.rooms` and the rooms' members still include it); `disconnect` after its
+   * memberships are deleted.
+   *
+   * @example
+   * nsp.on('disconnecting', (socket) => { for (const room of socket.rooms) if (room !== socket.id) socket.to(room).emit('user has left', socket.id); });
+   */
   on(event: 'connection', listener: ConnectionListener): this;
-  on(event: 'disconnect', listener: DisconnectListener): this;
+  on(event: 'disconnecting' | 'disconnect', listener: DisconnectListener): this;
   on(event: string, handler: EventHandler): this;
   on(event: string, listener: ConnectionListener | DisconnectListener | EventHandler): this {
-    if (event === 'connection') this.connectionListeners.push(listener as ConnectionListener);
-    else if (event === 'disconnect') this.disconnectListeners.push(listener as DisconnectListener);
+    const definition = this.definition;
+    if (event === 'connection') definition.connectionListeners.push(listener as ConnectionListener);
+    else if (event === 'disconnecting')
+      definition.disconnectingListeners.push(listener as DisconnectListener);
+    else if (event === 'disconnect')
+      definition.disconnectListeners.push(listener as DisconnectListener);
     else if (RESERVED_EVENTS.has(event)) throw new Error(`"${event}" is a reserved event name`);
-    else this.handlers.set(event, listener as EventHandler);
+    else definition.handlers.set(event, listener as EventHandler);
+    return this;
+  }
+
+  /**
+   * Hears every client event of the namespace, handled or not, before its handler runs, with
+   * its arguments (without the ack). Socket.IO registers it per socket; here sockets live one
+   * event long, so it is registered once for all.
+   *
+   * @example
+   * nsp.onAny((socket, event, ...args) => logger.debug('event', { id: socket.id, event, args }));
+   */
+  onAny(listener: AnyListener): this {
+    this.definition.anyListeners.push(listener);
+    return this;
+  }
+
+  /**
+   * Hears every `socket.emit` to a socket of the namespace, before it is sent. As in
+   * Socket.IO, broadcasts (`to(room).emit`, `nsp.emit`) are not heard.
+   *
+   * @example
+   * nsp.onAnyOutgoing((socket, event) => metrics.count(`out.${event}`));
+   */
+  onAnyOutgoing(listener: AnyListener): this {
+    this.definition.anyOutgoingListeners.push(listener);
     return this;
   }
 
@@ -229,39 +272,85 @@ export class Namespace {
   operator(audience: Omit<Partial<Audience>, 'ns'> = {}): BroadcastOperator {
     return new BroadcastOperator(this.adapter, {
       ns: this.name,
-      history: this.historyConfig,
+      history: this.definition.history,
       ...audience,
     });
   }
 
+  /** @internal What the children of a dynamic namespace share with it. */
+  get definitionForChildren(): NamespaceDefinition {
+    return this.definition;
+  }
+
   /** @internal The presence filter, when the namespace tracks presence. */
   get presenceFilter(): RoomFilter | undefined {
-    return this.presenceConfig;
+    return this.definition.presence;
   }
 
-  /** @internal */
+  /** @internal Runs the middleware in order; rejects with what one threw or passed to `next`. */
   async runMiddlewares(socket: Socket): Promise<void> {
-    for (const middleware of this.middlewares) await middleware(socket);
+    for (const middleware of this.definition.middlewares) {
+      if (middleware.length < 2) {
+        await middleware(socket, () => undefined);
+        continue;
+      }
+      await new Promise<void>((resolve, reject) => {
+        const next = (error?: Error) =>
+          error === undefined ? resolve() : reject(ConnectionRefusedError.from(error));
+        Promise.resolve(middleware(socket, next)).catch(reject);
+      });
+    }
+  }
+
+  /** @internal Whether `onAny` listeners want every event, handled or not. */
+  get hearsAnyEvent(): boolean {
+    return this.definition.anyListeners.length > 0;
   }
 
   /** @internal */
-  async runConnectionListeners(socket: Socket): Promise<void> {
-    for (const listener of this.connectionListeners) await listener(socket);
+  runAnyListeners(socket: Socket, event: string, args: readonly unknown[]): Promise<void> {
+    return runInOrder(this.definition.anyListeners, (listener) => listener(socket, event, ...args));
+  }
+
+  /** @internal Synchronous, as a listener must see the emit before it is queued. */
+  runAnyOutgoingListeners(socket: Socket, event: string, args: readonly unknown[]): void {
+    for (const listener of this.definition.anyOutgoingListeners) listener(socket, event, ...args);
   }
 
   /** @internal */
-  async runDisconnectListeners(socket: Socket, reason: DisconnectReason): Promise<void> {
-    for (const listener of this.disconnectListeners) await listener(socket, reason);
+  runDisconnectingListeners(socket: Socket, reason: DisconnectReason): Promise<void> {
+    return runInOrder(this.definition.disconnectingListeners, (listener) =>
+      listener(socket, reason),
+    );
+  }
+
+  /** @internal */
+  runConnectionListeners(socket: Socket): Promise<void> {
+    return runInOrder(this.definition.connectionListeners, (listener) => listener(socket));
+  }
+
+  /** @internal */
+  runDisconnectListeners(socket: Socket, reason: DisconnectReason): Promise<void> {
+    return runInOrder(this.definition.disconnectListeners, (listener) => listener(socket, reason));
   }
 
   /** @internal */
   async mayJoin(socket: Socket, room: Room): Promise<boolean> {
-    for (const policy of this.joinPolicies) if (!(await policy(socket, room))) return false;
+    for (const policy of this.definition.joinPolicies)
+      if (!(await policy(socket, room))) return false;
     return true;
   }
 
   /** @internal */
   handlerFor(event: string): EventHandler | undefined {
-    return RESERVED_EVENTS.has(event) ? undefined : this.handlers.get(event);
+    return RESERVED_EVENTS.has(event) ? undefined : this.definition.handlers.get(event);
   }
+}
+
+/** Calls each listener in turn, awaiting each. */
+async function runInOrder<L>(
+  listeners: readonly L[],
+  call: (listener: L) => unknown,
+): Promise<void> {
+  for (const listener of listeners) await call(listener);
 }

@@ -11,11 +11,12 @@ import {
   RateLimitedError,
 } from './errors';
 import { type CleanupInvocation, GoneCleanupWorker } from './gone-cleanup-worker';
-import { type Handshake, laterHandshake } from './handshake';
+import { type Handshake, handshakeOf, storedHandshake } from './handshake';
 import { InMemoryUserLimitStore } from './in-memory-user-limit-store';
 import { Invocation, type UnobservedFailure } from './invocation';
 import { type CoreLogger, silentLogger } from './logger';
 import { type Ack, Namespace } from './namespace';
+import type { NamespaceDefinition } from './namespace-definition';
 import {
   type AfterConnectDispatcher,
   type BroadcastShard,
@@ -103,12 +104,16 @@ export interface ConnectInput {
   readonly sourceIp: string;
   readonly userAgent: string | undefined;
   readonly authorizer: Readonly<Record<string, unknown>> | undefined;
+  /** What a Socket.IO client sent as `auth` in its CONNECT packet. Default `{}`. */
+  readonly auth?: Readonly<Record<string, unknown>>;
 }
 
 /** The `$connect` integration result: a 2xx status opens the socket. */
 export interface ConnectResult {
   readonly statusCode: number;
   readonly message?: string;
+  /** With a refusal: the `data` of the middleware's error, for a Socket.IO `connect_error`. */
+  readonly data?: unknown;
 }
 
 export interface MessageInput {
@@ -120,6 +125,39 @@ export interface DisconnectInput {
   readonly connectionId: SocketId;
   readonly statusCode: number | undefined;
   readonly reason: string;
+}
+
+const NAMESPACE_NAME = /^\/[A-Za-z0-9_\-./]{0,127}$/;
+
+/** Socket.IO's dynamic namespace function: calls `next(null, true)` for the names that exist. */
+export type NamespaceMatcher = (
+  name: string,
+  auth: Readonly<Record<string, unknown>>,
+  next: (error: Error | null, allowed: boolean) => void,
+) => unknown;
+
+type NameMatcher = (name: string, logger: CoreLogger) => boolean;
+
+/** A synchronous test of names, from a regular expression or a `NamespaceMatcher`. */
+function matcherOf(pattern: RegExp | NamespaceMatcher): NameMatcher {
+  if (pattern instanceof RegExp) {
+    const regex = new RegExp(pattern.source, pattern.flags.replace(/[gy]/g, ''));
+    return (name) => regex.test(name);
+  }
+  return (name, logger) => {
+    let decided: boolean | undefined;
+    try {
+      pattern(name, {}, (error, allowed) => {
+        decided = error === null && allowed === true;
+      });
+    } catch (error) {
+      logger.error('A dynamic namespace function threw', { name, ...errorFields(error) });
+      return false;
+    }
+    if (decided === undefined)
+      logger.warn('A dynamic namespace function did not call next before returning', { name });
+    return decided === true;
+  };
 }
 
 const namespaceOf = (query: Readonly<Record<string, string>>): string => query.ns || '/';
@@ -135,6 +173,7 @@ const namespaceOf = (query: Readonly<Record<string, string>>): string => query.n
  */
 export class Server {
   private readonly namespaces = new Map<string, Namespace>();
+  private readonly parents: { matches: NameMatcher; parent: Namespace }[] = [];
   private readonly adapter: Adapter;
   private readonly afterConnectWorker: AfterConnectWorker;
   private readonly goneCleanupWorker: GoneCleanupWorker;
@@ -174,7 +213,7 @@ export class Server {
       ...(options.shardSize === undefined ? {} : { shardSize: options.shardSize }),
       ...(options.messageLog === undefined ? {} : { messageLog: options.messageLog }),
       ...(options.presence === undefined ? {} : { presence: options.presence }),
-      presenceFilterOf: (ns) => this.namespaces.get(ns)?.presenceFilter,
+      presenceFilterOf: (ns) => this.namespaceFor(ns)?.presenceFilter,
       metrics: this.metrics,
       limits: this.limits,
       ...(options.maxRoomsPerSocket === undefined
@@ -199,20 +238,49 @@ export class Server {
     });
   }
 
-  /** The namespace of that name, created on first use. Names start with `/`. */
-  of(name: string): Namespace {
-    if (!/^\/[A-Za-z0-9_\-./]{0,127}$/.test(name))
-      throw new Error(`Invalid namespace name "${name}"`);
-    let nsp = this.namespaces.get(name);
+  /**
+   * The namespace of that name, created on first use (names start with `/`), or a dynamic
+   * namespace: a regular expression or a function that decides which names exist. Clients
+   * connect to any matching name (`?ns=/team-42`); each such child namespace has the
+   * middleware, hooks and handlers registered on the parent, and its own rooms. A function
+   * is Socket.IO's `(name, auth, next) => next(null, allowed)`, and must call `next` before it
+   * returns (a regular expression always does), since every process decides on its own.
+   * `of('/team-42')` then returns that child, to emit to its rooms; what is registered on a
+   * child is registered on its parent, for all children (a child lives one event long).
+   *
+   * @example
+   * server.of(/^\/team-\d+$/).on('hello', (socket, ack) => ack?.(socket.nsp.name));
+   */
+  of(name: string | RegExp | NamespaceMatcher): Namespace {
+    if (typeof name !== 'string') {
+      const parent = this.createNamespace(String(name));
+      this.parents.push({ matches: matcherOf(name), parent });
+      return parent;
+    }
+    if (!NAMESPACE_NAME.test(name)) throw new Error(`Invalid namespace name "${name}"`);
+    let nsp = this.namespaceFor(name);
     if (!nsp) {
-      nsp = new Namespace(name, this.adapter, {
-        messageLog: this.messageLog,
-        presence: this.presence,
-        limits: this.limits,
-      });
+      nsp = this.createNamespace(name);
       this.namespaces.set(name, nsp);
     }
     return nsp;
+  }
+
+  /**
+   * The namespace clients of that name belong to: the one `of(name)` defined, or else a child
+   * of the first dynamic namespace that matches it (made afresh: children are not kept, so
+   * arbitrary names cost no memory).
+   */
+  private namespaceFor(name: string): Namespace | undefined {
+    const known = this.namespaces.get(name);
+    if (known || !NAMESPACE_NAME.test(name)) return known;
+    const match = this.parents.find(({ matches }) => matches(name, this.logger));
+    return match && this.createNamespace(name, match.parent.definitionForChildren);
+  }
+
+  private createNamespace(name: string, definition?: NamespaceDefinition): Namespace {
+    const services = { messageLog: this.messageLog, presence: this.presence, limits: this.limits };
+    return new Namespace(name, this.adapter, services, definition);
   }
 
   /**
@@ -233,7 +301,7 @@ export class Server {
    */
   async handleConnect(input: ConnectInput): Promise<ConnectResult> {
     const name = namespaceOf(input.query);
-    const nsp = this.namespaces.get(name);
+    const nsp = this.namespaceFor(name);
     if (!nsp) {
       const message = `Unknown namespace ${name}`;
       this.logger.info('Connection refused', {
@@ -245,6 +313,15 @@ export class Server {
       return { statusCode: 404, message };
     }
     const user = userFromAuthorizer(input.authorizer);
+    const handshake: Handshake = {
+      headers: input.headers,
+      query: input.query,
+      auth: input.auth ?? {},
+      address: input.sourceIp,
+      userAgent: input.userAgent,
+      time: input.connectedAt,
+      authorizer: input.authorizer,
+    };
     const record: ConnectionRecord = {
       id: input.connectionId,
       ns: name,
@@ -252,14 +329,7 @@ export class Server {
       data: user ? { user } : {},
       connectedAt: input.connectedAt,
       expiresAt: Math.floor(input.connectedAt / 1000) + this.connectionTtlSeconds,
-    };
-    const handshake: Handshake = {
-      headers: input.headers,
-      query: input.query,
-      address: input.sourceIp,
-      userAgent: input.userAgent,
-      time: input.connectedAt,
-      authorizer: input.authorizer,
+      handshake: storedHandshake(handshake),
     };
     const socket = new Socket(nsp, this.adapter, record, handshake);
     try {
@@ -273,7 +343,11 @@ export class Server {
           statusCode: error.statusCode,
           reason: error.message,
         });
-        return { statusCode: error.statusCode, message: error.message };
+        return {
+          statusCode: error.statusCode,
+          message: error.message,
+          ...(error.data === undefined ? {} : { data: error.data }),
+        };
       }
       throw error;
     }
@@ -365,7 +439,7 @@ export class Server {
     ack: number | undefined,
   ): Promise<string | undefined> {
     const record = await this.store.getConnection(connectionId);
-    const nsp = record && this.namespaces.get(record.ns);
+    const nsp = record && this.namespaceFor(record.ns);
     if (!record || !nsp) {
       return this.fail({ code: 'NOT_FOUND', message: 'Unknown connection: reconnect', ack });
     }
@@ -378,8 +452,8 @@ export class Server {
       return this.fail({ code, message, ack, ns: record.ns, limit });
     }
     const handler = nsp.handlerFor(action);
-    if (!handler) {
-      return ack === undefined
+    const unknownEvent = () =>
+      ack === undefined
         ? undefined
         : this.fail({
             code: 'UNKNOWN_EVENT',
@@ -387,8 +461,8 @@ export class Server {
             ack,
             ns: record.ns,
           });
-    }
-    const socket = new Socket(nsp, this.adapter, record, laterHandshake(record.connectedAt));
+    if (!handler && !nsp.hearsAnyEvent) return unknownEvent();
+    const socket = new Socket(nsp, this.adapter, record, handshakeOf(record));
     const invocation = this.invocationFor(action, socket.id);
     let reply: string | undefined;
     let answered = false;
@@ -399,9 +473,10 @@ export class Server {
       if (invocation.hasEnded) this.postLate(socket.id, reply, action);
     };
     const run = async () => {
-      const failures = await this.runInInvocation(invocation, socket.id, () =>
-        handler(socket, ...args, ...(ack === undefined ? [] : [ackFn])),
-      );
+      const failures = await this.runInInvocation(invocation, socket.id, async () => {
+        await nsp.runAnyListeners(socket, action, args);
+        await handler?.(socket, ...args, ...(ack === undefined ? [] : [ackFn]));
+      });
       await this.saveDataIfChanged(socket, record);
       return failures;
     };
@@ -420,7 +495,7 @@ export class Server {
       answered ? undefined : ack,
     );
     answered = true;
-    return reply ?? reported;
+    return reply ?? reported ?? (handler ? undefined : unknownEvent());
   }
 
   /** An invocation whose late operations are logged as the Lambda freeze risk they are. */
@@ -479,10 +554,22 @@ export class Server {
       );
   }
 
-  /** `$disconnect`: removes the connection and its memberships, then runs the disconnect hooks. Idempotent. */
+  /**
+   * `$disconnect`: runs the `disconnecting` hooks (the socket still in its rooms), removes
+   * the connection and its memberships, then runs the `disconnect` hooks. Idempotent.
+   */
   async handleDisconnect(input: DisconnectInput): Promise<void> {
     const record = await this.store.getConnection(input.connectionId);
     if (!record) return;
+    const reason = { statusCode: input.statusCode, reason: input.reason };
+    const nsp = this.namespaceFor(record.ns);
+    if (nsp) {
+      const socket = new Socket(nsp, this.adapter, record, handshakeOf(record));
+      const failures = await this.runInInvocation('disconnecting', socket.id, () =>
+        nsp.runDisconnectingListeners(socket, reason),
+      );
+      this.logFailures(failures, 'disconnecting', socket.id);
+    }
     const removed = await this.adapter.delAll([record.id], 'disconnect');
     if (removed.length > 0) this.metrics.count('Disconnections');
     this.logger.info('Disconnected', {
@@ -491,18 +578,25 @@ export class Server {
       statusCode: input.statusCode,
       reason: input.reason,
     });
-    const nsp = this.namespaces.get(record.ns);
     if (!nsp) return;
-    const socket = new Socket(nsp, this.adapter, record, laterHandshake(record.connectedAt));
-    const reason = { statusCode: input.statusCode, reason: input.reason };
+    const socket = new Socket(nsp, this.adapter, { ...record, rooms: [] }, handshakeOf(record));
     const failures = await this.runInInvocation('disconnect', socket.id, () =>
       nsp.runDisconnectListeners(socket, reason),
     );
+    this.logFailures(failures, 'disconnect', socket.id);
+  }
+
+  /** Logs the failures of operations a hook started but never awaited, where no one can be told. */
+  private logFailures(
+    failures: readonly UnobservedFailure[],
+    action: string,
+    connectionId: SocketId,
+  ): void {
     for (const { operation, error } of failures) {
       this.logger.warn('An operation nobody awaited failed', {
-        action: 'disconnect',
+        action,
         operation,
-        connectionId: socket.id,
+        connectionId,
         ...errorFields(error),
       });
     }

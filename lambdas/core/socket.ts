@@ -93,6 +93,7 @@ export class Socket {
    */
   emit(event: string, ...args: unknown[]): Promise<BroadcastReport> {
     const packet = packetOf(event, args, { from: this.id, user: this.user });
+    this.nsp.runAnyOutgoingListeners(this, event, args);
     return operation(`emit "${event}"`, () => this.adapter.send(packet, this.nsp.name, [this.id]));
   }
 

@@ -1,3 +1,5 @@
+import type { StoredHandshake } from './handshake';
+
 /** A room name. Every connection id is also a room that holds just that connection. */
 export type Room = string;
 
@@ -29,6 +31,8 @@ export interface ConnectionRecord {
   readonly connectedAt: number;
   /** Epoch seconds after which every item of this connection may be expired by TTL. */
   readonly expiresAt: number;
+  /** The handshake as stored at `$connect`, credentials removed; absent on older items. */
+  readonly handshake?: StoredHandshake | undefined;
 }
 
 /** A connection as `MembershipStore.detachConnections` removed it: enough to finish its removal and announce its departure. */

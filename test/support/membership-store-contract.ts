@@ -67,6 +67,25 @@ export function describeMembershipStoreContract(
         expect(await store.getConnection(record.id)).toEqual(record);
       });
 
+      it('keeps the handshake stored with the connection, empty values included', async () => {
+        // Prepare
+        const handshake = {
+          headers: { 'X-Team': 'blue', 'X-Empty': '' },
+          query: { ns: '/', room: '' },
+          auth: { nested: { list: [1, null] } },
+          address: '203.0.113.7',
+          userAgent: 'jest',
+          time: 1_767_225_600_123,
+        };
+        const record = aConnection({ handshake });
+
+        // Act
+        await store.addConnection(record);
+
+        // Assess
+        expect((await store.getConnection(record.id))?.handshake).toEqual(handshake);
+      });
+
       it('puts the connection in its namespace and in its own room', async () => {
         // Prepare
         const record = aConnection({ ns: '/chat' });

@@ -390,7 +390,45 @@ describe('Class: Server', () => {
       expect(await harness.store.members('/')).toEqual([]);
       expect(hook).toHaveBeenCalledTimes(1);
       expect(hook.mock.calls[0]?.[1]).toEqual({ statusCode: 1001, reason: 'bye' });
-      expect([...(hook.mock.calls[0]?.[0].rooms ?? [])]).toEqual([id, 'a', 'b']);
+      // As in Socket.IO, the rooms are left by the time `disconnect` runs.
+      expect([...(hook.mock.calls[0]?.[0].rooms ?? [])]).toEqual([id]);
+    });
+
+    it('runs disconnecting first, while the socket is still in its rooms, then disconnect', async () => {
+      // Arrange
+      const harness = new ChatHarness(plain);
+      const seen: string[] = [];
+      const nsp = harness.server.of('/');
+      nsp
+        .on('connection', (socket) => socket.join(['a', 'b']))
+        .on('disconnecting', async (socket, { reason }) => {
+          const members = await nsp.in('a').fetchSocketIds();
+          seen.push(
+            `disconnecting ${reason}: ${[...socket.rooms].length} rooms, ${members.length} in a`,
+          );
+          for (const room of socket.rooms)
+            if (room !== socket.id) socket.to(room).emit('leaving', room);
+        })
+        .on('disconnect', async (socket) => {
+          const members = await nsp.in('a').fetchSocketIds();
+          seen.push(`disconnect: ${[...socket.rooms].length} rooms, ${members.length} in a`);
+        });
+      const leaving = await harness.connect('/');
+      const staying = await harness.connect('/');
+
+      // Act
+      await harness.server.handleDisconnect({
+        connectionId: leaving,
+        statusCode: 1001,
+        reason: 'bye',
+      });
+
+      // Assess
+      expect(seen).toEqual(['disconnecting bye: 3 rooms, 2 in a', 'disconnect: 1 rooms, 1 in a']);
+      expect(harness.frames(staying)).toEqual([
+        { event: 'leaving', data: 'a', ns: '/', room: 'a', from: leaving },
+        { event: 'leaving', data: 'b', ns: '/', room: 'b', from: leaving },
+      ]);
     });
   });
 

@@ -41,6 +41,7 @@ describe('Handler: connect', () => {
                   ns: '/',
                   data: {},
                   connectedAt,
+                  handshake: expect.any(String),
                   ttl: ttlOf(connectedAt),
                 },
               },
