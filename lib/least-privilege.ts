@@ -46,12 +46,14 @@ export type ConnectionMethod = 'POST' | 'GET' | 'DELETE';
 
 /**
  * The `@connections` methods each function calls: every chat function posts
- * (PostToConnection); none reads (GetConnection) or closes (DeleteConnection) a connection.
+ * (PostToConnection); those that run the app's handlers and hooks also close connections
+ * (DeleteConnection: `socket.disconnect()`, `disconnectSockets()`); none reads one
+ * (GetConnection).
  */
 export const FUNCTION_CONNECTION_METHODS: Record<FunctionName, readonly ConnectionMethod[]> = {
-  connect: ['POST'],
-  disconnect: ['POST'],
-  message: ['POST'],
+  connect: ['POST', 'DELETE'],
+  disconnect: ['POST', 'DELETE'],
+  message: ['POST', 'DELETE'],
   worker: ['POST'],
   authorize: [],
 };

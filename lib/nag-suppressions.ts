@@ -3,6 +3,7 @@ import { type NagPackSuppression, NagSuppressions } from 'cdk-nag';
 import type { IConstruct } from 'constructs';
 import { FUNCTION_ENV, type FunctionName } from '../definitions/api';
 import type { ChatStack } from './chat-stack';
+import { FUNCTION_CONNECTION_METHODS } from './least-privilege';
 import type { WebHosting } from './web-hosting';
 
 type IFunctionLike = ChatStack['functions'][FunctionName];
@@ -27,7 +28,7 @@ const XRAY_TRACES =
   "Active tracing's own grant (aws-cdk-lib, Tracing.ACTIVE): xray:PutTraceSegments and xray:PutTelemetryRecords support no resource-level permissions, so IAM only accepts Resource '*' for them.";
 
 const MANAGE_CONNECTIONS =
-  "Posting to this API and stage's connections only (FUNCTION_CONNECTION_METHODS: POST; no GET or DELETE): connection ids exist only at runtime.";
+  "This API and stage's connections only, with the methods the function calls (FUNCTION_CONNECTION_METHODS: POST, and DELETE where handlers run; never GET): connection ids exist only at runtime.";
 
 const EMITTER_POSTS =
   "The emitter policy (EmitterPolicyArn) may post to this API and stage's connections only: connection ids exist only at runtime, and the method segment is POST (no GET or DELETE).";
@@ -92,9 +93,10 @@ export function suppressNagFindings(stack: ChatStack): void {
       {
         id: 'AwsSolutions-IAM5',
         reason: MANAGE_CONNECTIONS,
-        appliesTo: [
-          `Resource::${connectionsArn.replace('/*/@connections/', '/POST/@connections/')}`,
-        ],
+        appliesTo: FUNCTION_CONNECTION_METHODS[name].map(
+          (method) =>
+            `Resource::${connectionsArn.replace('/*/@connections/', `/${method}/@connections/`)}`,
+        ),
       },
     ]);
   }

@@ -1,12 +1,14 @@
 import { errorFields } from './error-fields';
-import { RoomLimitError } from './errors';
+import { ConnectionGoneError, RoomLimitError } from './errors';
 import { type BroadcastReport, FanOut, type FanOutResult, type Packet } from './fan-out';
 import type { HistorySettings } from './history-settings';
 import { type CoreLogger, silentLogger } from './logger';
+import { mapWithConcurrency } from './map-with-concurrency';
 import {
   type BroadcastShard,
   type ChatMetrics,
   type CleanupDispatcher,
+  type ConnectionCloser,
   type ConnectionPoster,
   type MembershipStore,
   type MessageLog,
@@ -17,6 +19,7 @@ import {
 } from './ports';
 import { type DepartureReason, type PresenceSubject, PresenceTracker } from './presence-tracker';
 import type { RoomFilter } from './room-filter';
+import { userOf } from './socket';
 import { isSocketId } from './socket-id';
 import type { ConnectionRecord, RemovedConnection, Room, SocketId, SocketUser } from './types';
 import type { UserLimits } from './user-limits';
@@ -81,7 +84,12 @@ export interface AdapterOptions {
    * posted pays only for its own work. Without it the clean-up runs in this invocation.
    */
   readonly cleanupDispatcher?: CleanupDispatcher;
+  /** Closes connections (`socket.disconnect()`, `disconnectSockets()`). Without it they throw. */
+  readonly closer?: ConnectionCloser;
 }
+
+/** Connections read, joined, left or closed at once by the remote-socket operations. */
+const REMOTE_CONCURRENCY = 16;
 
 /** Default of `AdapterOptions.maxRoomsPerSocket`. */
 export const DEFAULT_MAX_ROOMS_PER_SOCKET = 100;
@@ -107,9 +115,11 @@ export class Adapter {
   private readonly limits: UserLimits | undefined;
   private readonly maxRooms: number;
   private readonly cleanupDispatcher: CleanupDispatcher | undefined;
+  private readonly closer: ConnectionCloser | undefined;
 
   constructor(options: AdapterOptions) {
     this.store = options.store;
+    this.closer = options.closer;
     this.limits = options.limits;
     this.maxRooms = options.maxRoomsPerSocket ?? DEFAULT_MAX_ROOMS_PER_SOCKET;
     this.cleanupDispatcher = options.cleanupDispatcher;
@@ -289,6 +299,90 @@ export class Adapter {
     return [...targets.keys()].filter((id) => !excluded.has(id));
   }
 
+  /**
+   * The stored connections of the audience, read 16 at a time. Refuses, before reading any,
+   * an audience of more than `limit` connections.
+   *
+   * @example
+   * const records = await adapter.fetchSockets({ ns: '/', rooms: new Set(['lobby']), except: new Set() }, 100);
+   */
+  async fetchSockets(options: BroadcastOptions, limit: number): Promise<ConnectionRecord[]> {
+    const ids = await this.fetchSocketIds(options);
+    if (ids.length > limit)
+      throw new RangeError(`${ids.length} sockets match, over the limit of ${limit} per call`);
+    const results = await mapWithConcurrency(ids, REMOTE_CONCURRENCY, (id) =>
+      this.store.getConnection(id),
+    );
+    return results.flatMap((result) => {
+      if (result.status === 'rejected') throw result.reason;
+      return result.value ? [result.value] : [];
+    });
+  }
+
+  /**
+   * Makes the audience's connections join (`addSockets`) or leave (`delSockets`) rooms, as
+   * Socket.IO's `socketsJoin` and `socketsLeave`. Connections gone meanwhile are skipped; any
+   * other failure is thrown once every connection was tried.
+   */
+  async addSockets(
+    options: BroadcastOptions,
+    rooms: readonly Room[],
+    limit: number,
+  ): Promise<void> {
+    await this.forEachSocket(options, limit, (record) =>
+      this.addAll({ record, user: userOf(record.data) }, rooms),
+    );
+  }
+
+  /** See `addSockets`. */
+  async delSockets(
+    options: BroadcastOptions,
+    rooms: readonly Room[],
+    limit: number,
+  ): Promise<void> {
+    await this.forEachSocket(options, limit, (record) =>
+      this.del({ record, user: userOf(record.data) }, rooms),
+    );
+  }
+
+  /**
+   * Closes connections; API Gateway then sends their `$disconnect`, which runs their hooks
+   * and removes them. Needs the closer.
+   *
+   * @example
+   * await adapter.closeConnections([socket.id]);
+   */
+  async closeConnections(ids: readonly SocketId[]): Promise<void> {
+    const closer = this.closer;
+    if (!closer) throw new Error("Closing connections needs the server's closer option");
+    const results = await mapWithConcurrency(ids, REMOTE_CONCURRENCY, (id) => closer.close(id));
+    throwFirstFailure(results);
+  }
+
+  /** Closes the audience's connections, as Socket.IO's `disconnectSockets`. */
+  async disconnectSockets(options: BroadcastOptions, limit: number): Promise<void> {
+    const ids = await this.fetchSocketIds(options);
+    if (ids.length > limit)
+      throw new RangeError(`${ids.length} sockets match, over the limit of ${limit} per call`);
+    await this.closeConnections(ids);
+  }
+
+  private async forEachSocket(
+    options: BroadcastOptions,
+    limit: number,
+    task: (record: ConnectionRecord) => Promise<void>,
+  ): Promise<void> {
+    const records = await this.fetchSockets(options, limit);
+    const results = await mapWithConcurrency(records, REMOTE_CONCURRENCY, async (record) => {
+      try {
+        await task(record);
+      } catch (error) {
+        if (!(error instanceof ConnectionGoneError)) throw error;
+      }
+    });
+    throwFirstFailure(results);
+  }
+
   /** Emits to known connection ids without resolving rooms (a socket emitting to itself). */
   async send(packet: Packet, ns: string, ids: readonly SocketId[]): Promise<BroadcastReport> {
     await this.limits?.chargeRecipients(ids.length);
@@ -369,6 +463,12 @@ export class Adapter {
     for (const ids of lists) for (const id of ids) excluded.add(id);
     return excluded;
   }
+}
+
+/** Rethrows the first failure of a batch, once every item was tried. */
+function throwFirstFailure(results: readonly PromiseSettledResult<unknown>[]): void {
+  const failed = results.find((result) => result.status === 'rejected');
+  if (failed) throw failed.reason;
 }
 
 function presenceSubject({ record, user }: Member) {

@@ -2,11 +2,15 @@ import type { Adapter, BroadcastReport } from './adapter';
 import type { HistorySettings } from './history-settings';
 import { operation } from './invocation';
 import { packetOf } from './packet';
+import { RemoteSocket } from './remote-socket';
 import type { Room, SocketId, SocketUser } from './types';
 
 type Rooms = Room | readonly Room[];
 
 const toList = (rooms: Rooms): readonly Room[] => (typeof rooms === 'string' ? [rooms] : rooms);
+
+/** Most sockets one `fetchSockets`, `socketsJoin`, `socketsLeave` or `disconnectSockets` acts on. */
+export const REMOTE_SOCKETS_LIMIT = 1_000;
 
 /** Who an operator reaches and how; every field but `ns` is optional. */
 export interface Audience {
@@ -81,6 +85,57 @@ export class BroadcastOperator {
   fetchSocketIds(): Promise<SocketId[]> {
     const options = this.options();
     return operation('fetchSocketIds', () => this.adapter.fetchSocketIds(options));
+  }
+
+  /**
+   * The audience's sockets, as stored: id, rooms, data, handshake, and `emit`, `join`,
+   * `leave`, `disconnect`. Refuses an audience of more than 1,000 sockets (one read each).
+   *
+   * @example
+   * const sockets = await nsp.in('lobby').fetchSockets();
+   */
+  fetchSockets(): Promise<RemoteSocket[]> {
+    const options = this.options();
+    return operation('fetchSockets', async () =>
+      (await this.adapter.fetchSockets(options, REMOTE_SOCKETS_LIMIT)).map(
+        (record) => new RemoteSocket(this.adapter, record),
+      ),
+    );
+  }
+
+  /**
+   * Makes the audience's sockets join rooms, as Socket.IO's `socketsJoin` (at most 1,000).
+   *
+   * @example
+   * await nsp.in('team:a').socketsJoin('all-hands');
+   */
+  socketsJoin(rooms: Rooms): Promise<void> {
+    const options = this.options();
+    return operation('socketsJoin', () =>
+      this.adapter.addSockets(options, toList(rooms), REMOTE_SOCKETS_LIMIT),
+    );
+  }
+
+  /** Makes the audience's sockets leave rooms, as Socket.IO's `socketsLeave` (at most 1,000). */
+  socketsLeave(rooms: Rooms): Promise<void> {
+    const options = this.options();
+    return operation('socketsLeave', () =>
+      this.adapter.delSockets(options, toList(rooms), REMOTE_SOCKETS_LIMIT),
+    );
+  }
+
+  /**
+   * Closes the audience's connections (at most 1,000), as Socket.IO's `disconnectSockets`;
+   * each then gets its `$disconnect` and hooks. `close` is accepted for Socket.IO's signature.
+   *
+   * @example
+   * await nsp.in('banned').disconnectSockets(true);
+   */
+  disconnectSockets(_close = false): Promise<void> {
+    const options = this.options();
+    return operation('disconnectSockets', () =>
+      this.adapter.disconnectSockets(options, REMOTE_SOCKETS_LIMIT),
+    );
   }
 
   /**

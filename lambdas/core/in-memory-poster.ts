@@ -1,9 +1,10 @@
-import type { ConnectionPoster, PostResult } from './ports';
+import type { ConnectionCloser, ConnectionPoster, PostResult } from './ports';
 import type { SocketId } from './types';
 
 /**
- * `ConnectionPoster` for tests: records the frames posted to each connection, and answers `'gone'`
- * or fails for the connections a test marks so.
+ * `ConnectionPoster` and `ConnectionCloser` for tests: records the frames posted to each
+ * connection and the connections closed, and answers `'gone'` or fails for the connections a
+ * test marks so. A closed connection is gone from then on.
  *
  * @example
  * const poster = new InMemoryPoster();
@@ -12,8 +13,9 @@ import type { SocketId } from './types';
  * await poster.post('a', '{"event":"hello"}');
  * poster.framesFor('a'); // [{ event: 'hello' }]
  */
-export class InMemoryPoster implements ConnectionPoster {
+export class InMemoryPoster implements ConnectionPoster, ConnectionCloser {
   private readonly frames = new Map<SocketId, string[]>();
+  private readonly closedIds: SocketId[] = [];
   private readonly gone = new Set<SocketId>();
   private readonly failures = new Map<SocketId, unknown>();
   private posts = 0;
@@ -26,6 +28,19 @@ export class InMemoryPoster implements ConnectionPoster {
     frames.push(frame);
     this.frames.set(connectionId, frames);
     return 'delivered';
+  }
+
+  async close(connectionId: SocketId): Promise<'closed' | 'gone'> {
+    if (this.failures.has(connectionId)) throw this.failures.get(connectionId);
+    if (this.gone.has(connectionId)) return 'gone';
+    this.gone.add(connectionId);
+    this.closedIds.push(connectionId);
+    return 'closed';
+  }
+
+  /** The connections `close` closed, in order. */
+  get closed(): readonly SocketId[] {
+    return [...this.closedIds];
   }
 
   /** Every later post to `connectionId` resolves `'gone'` and records nothing. */

@@ -4,6 +4,7 @@ import { ChatError, ConnectionRefusedError } from './errors';
 import { type HistoryOptions, historySettings } from './history-settings';
 import { NamespaceDefinition } from './namespace-definition';
 import type { MessageLog, PresenceStore } from './ports';
+import type { RemoteSocket } from './remote-socket';
 import { RESERVED_EVENTS } from './reserved-events';
 import { type PresenceOptions, type RoomFilter, roomFilter } from './room-filter';
 import type { Socket } from './socket';
@@ -261,6 +262,26 @@ export class Namespace {
   /** Every connection of the namespace but the members of rooms. */
   except(rooms: Rooms): BroadcastOperator {
     return this.operator().except(rooms);
+  }
+
+  /** Every socket of the namespace, as stored (at most 1,000); see `BroadcastOperator.fetchSockets`. */
+  fetchSockets(): Promise<RemoteSocket[]> {
+    return this.operator().fetchSockets();
+  }
+
+  /** Makes every socket of the namespace join rooms (at most 1,000). */
+  socketsJoin(rooms: Rooms): Promise<void> {
+    return this.operator().socketsJoin(rooms);
+  }
+
+  /** Makes every socket of the namespace leave rooms (at most 1,000). */
+  socketsLeave(rooms: Rooms): Promise<void> {
+    return this.operator().socketsLeave(rooms);
+  }
+
+  /** Closes every connection of the namespace (at most 1,000). */
+  disconnectSockets(close = false): Promise<void> {
+    return this.operator().disconnectSockets(close);
   }
 
   /** Sends an event, with any number of arguments, to every connection of the namespace. */

@@ -89,6 +89,18 @@ export interface ConnectionPoster {
 }
 
 /**
+ * Closes connections (API Gateway's DeleteConnection on AWS). API Gateway then sends the
+ * connection's `$disconnect`, which runs its hooks and removes it. Resolves `'gone'` for a
+ * connection that was already closed.
+ *
+ * @example
+ * await closer.close('R1kmxc2VNjMCFIA='); // 'closed'
+ */
+export interface ConnectionCloser {
+  close(connectionId: SocketId): Promise<'closed' | 'gone'>;
+}
+
+/**
  * Hands frames for a connection whose `$connect` has not returned yet to a worker that
  * delivers them once the socket is open (API Gateway refuses posts until then).
  *

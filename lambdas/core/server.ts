@@ -22,6 +22,7 @@ import {
   type BroadcastShard,
   type ChatMetrics,
   type CleanupDispatcher,
+  type ConnectionCloser,
   type ConnectionPoster,
   type GoneCleanup,
   type MembershipStore,
@@ -93,6 +94,11 @@ export interface ServerOptions {
    * request that posted. Without it the request that found them cleans up.
    */
   readonly cleanupDispatcher?: CleanupDispatcher;
+  /**
+   * Closes connections for `socket.disconnect()` and `disconnectSockets()` (API Gateway's
+   * DeleteConnection on AWS). Without it those throw.
+   */
+  readonly closer?: ConnectionCloser;
 }
 
 /** A new connection as API Gateway's `$connect` event describes it. */
@@ -222,6 +228,7 @@ export class Server {
       ...(options.cleanupDispatcher === undefined
         ? {}
         : { cleanupDispatcher: options.cleanupDispatcher }),
+      ...(options.closer === undefined ? {} : { closer: options.closer }),
     });
     this.goneCleanupWorker = new GoneCleanupWorker({
       adapter: this.adapter,

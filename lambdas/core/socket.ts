@@ -97,6 +97,18 @@ export class Socket {
     return operation(`emit "${event}"`, () => this.adapter.send(packet, this.nsp.name, [this.id]));
   }
 
+  /**
+   * Closes this socket's connection; API Gateway then sends its `$disconnect`, which runs the
+   * `disconnecting` and `disconnect` hooks. `close` is accepted for Socket.IO's signature: a
+   * connection holds one namespace, so both forms close it.
+   *
+   * @example
+   * nsp.on('logout', (socket) => { socket.disconnect(true); });
+   */
+  disconnect(_close = false): Promise<void> {
+    return operation('disconnect', () => this.adapter.closeConnections([this.id]));
+  }
+
   /** Targets rooms (or a connection id), leaving this socket out. */
   to(rooms: Rooms): BroadcastOperator {
     return this.broadcast.to(rooms);

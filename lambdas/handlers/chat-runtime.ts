@@ -21,6 +21,7 @@ import { DynamoDbUserLimitStore } from '../adapters/dynamodb-user-limit-store';
 import { LambdaAfterConnectDispatcher } from '../adapters/lambda-after-connect-dispatcher';
 import { LambdaCleanupDispatcher } from '../adapters/lambda-cleanup-dispatcher';
 import { LambdaShardDispatcher } from '../adapters/lambda-shard-dispatcher';
+import { ManagementApiCloser } from '../adapters/management-api-closer';
 import { ManagementApiPoster, managementApiClientConfig } from '../adapters/management-api-poster';
 import { noAfterConnectDispatcher } from '../adapters/no-after-connect-dispatcher';
 import { PowertoolsChatMetrics } from '../adapters/powertools-metrics';
@@ -97,6 +98,14 @@ export function createChatRuntime(options: ChatRuntimeOptions = {}): ChatRuntime
       ? undefined
       : { capacity: capacity ?? 20, refillPerSecond: refillPerSecond ?? 10 });
   const dynamoDb = tracer.captureAWSv3Client(options.dynamoDb ?? createDynamoDbDocumentClient());
+  // The default client sends each request once: the poster and closer own the retries.
+  const managementApi = tracer.captureAWSv3Client(
+    options.managementApi ??
+      new ApiGatewayManagementApiClient({
+        ...managementApiClientConfig,
+        endpoint: env[ENV.callbackUrl],
+      }),
+  );
   const server = createChatApp(
     {
       logger,
@@ -108,16 +117,8 @@ export function createChatRuntime(options: ChatRuntimeOptions = {}): ChatRuntime
       limitStore: new DynamoDbUserLimitStore({ tableName: env[ENV.tableName], client: dynamoDb }),
       userLimits: options.userLimits ?? userLimitsFromEnvironment(options.env ?? process.env),
       ...optionalMaxRooms(maxRoomsFromEnvironment(options.env ?? process.env)),
-      // The default client sends each request once: the poster owns the retries.
-      poster: new ManagementApiPoster({
-        client: tracer.captureAWSv3Client(
-          options.managementApi ??
-            new ApiGatewayManagementApiClient({
-              ...managementApiClientConfig,
-              endpoint: env[ENV.callbackUrl],
-            }),
-        ),
-      }),
+      poster: new ManagementApiPoster({ client: managementApi }),
+      closer: new ManagementApiCloser({ client: managementApi }),
       afterConnectDispatcher: deliverFunction
         ? new LambdaAfterConnectDispatcher({ functionName: deliverFunction, client: lambda })
         : // For functions the stack gives no worker function to, handing frames over is a wiring error.

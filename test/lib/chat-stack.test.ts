@@ -423,7 +423,11 @@ describe('Class: ChatStack', () => {
         }
         expect(statements).toHaveLength(1);
         const resources = [statements[0]?.Resource].flat().map(render);
-        expect(resources).toEqual([manageConnectionsArn(apiId, 'dev', 'POST')]);
+        // Functions that run the app's handlers and hooks may also close connections.
+        const methods = name === 'worker' ? ['POST'] : ['POST', 'DELETE'];
+        expect(resources).toEqual(
+          methods.map((method) => manageConnectionsArn(apiId, 'dev', method)),
+        );
       },
     );
 
@@ -624,6 +628,7 @@ describe('Class: ChatStack', () => {
       );
       expect([grants[0]?.Resource].flat().map(render)).toEqual([
         manageConnectionsArn(customApiId, 'prod', 'POST'),
+        manageConnectionsArn(customApiId, 'prod', 'DELETE'),
       ]);
     });
 

@@ -165,3 +165,97 @@ describe('Socket.IO server API (Server)', () => {
     });
   });
 });
+
+describe('Remote sockets (Server)', () => {
+  /** Alice, Bob and Carol in `/`, Alice and Bob in `lobby`, Carol with data.muted. */
+  async function threeSockets() {
+    const harness = new ChatHarness(plain, {});
+    const server = new Server({
+      store: harness.store,
+      poster: harness.poster,
+      closer: harness.poster,
+      afterConnectDispatcher: harness.afterConnect,
+    });
+    const nsp = server.of('/');
+    nsp.on('connection', (socket) => {
+      if (socket.handshake.query.lobby) socket.join('lobby');
+      if (socket.handshake.query.muted) socket.data.muted = true;
+    });
+    const connect = async (query: Record<string, string>) => {
+      const input = connectInput('/', query);
+      await server.handleConnect(input);
+      return input.connectionId;
+    };
+    const alice = await connect({ lobby: '1' });
+    const bob = await connect({ lobby: '1' });
+    const carol = await connect({ muted: '1' });
+    return { harness, server, nsp, alice, bob, carol };
+  }
+
+  it('fetchSockets returns the audience as stored, with id, rooms, data and handshake', async () => {
+    const { nsp, alice, bob, carol } = await threeSockets();
+    const sockets = await nsp.in('lobby').fetchSockets();
+    expect(sockets.map((socket) => socket.id).sort()).toEqual([alice, bob].sort());
+    expect([...(sockets[0]?.rooms ?? [])]).toContain('lobby');
+    expect(sockets[0]?.handshake.query.lobby).toBe('1');
+    const everyone = await nsp.fetchSockets();
+    expect(everyone.find((socket) => socket.id === carol)?.data).toEqual({ muted: true });
+  });
+
+  it('a remote socket can be sent to, joined, left and disconnected', async () => {
+    const { harness, nsp, alice, carol } = await threeSockets();
+    const [remote] = (await nsp.fetchSockets()).filter((socket) => socket.id === carol);
+    await remote?.emit('note', 'for you', 2);
+    await remote?.join('quiet');
+    expect(await nsp.in('quiet').fetchSocketIds()).toEqual([carol]);
+    await remote?.leave('quiet');
+    expect(await nsp.in('quiet').fetchSocketIds()).toEqual([]);
+    await remote?.disconnect(true);
+    expect(harness.frames(carol)).toEqual([
+      { event: 'note', data: 'for you', args: ['for you', 2], ns: '/' },
+    ]);
+    expect(harness.poster.closed).toEqual([carol]);
+    expect(harness.poster.closed).not.toContain(alice);
+  });
+
+  it('socketsJoin and socketsLeave move the audience, without a handler awaiting them', async () => {
+    const { harness, server, nsp, alice, bob, carol } = await threeSockets();
+    nsp.on('promote', () => {
+      nsp.in('lobby').socketsJoin('stage');
+      nsp.to('stage').emit('on stage');
+      nsp.in('lobby').except(alice).socketsLeave('lobby');
+    });
+    await server.handleMessage({ connectionId: carol, body: '{"action":"promote"}' });
+    expect((await nsp.in('stage').fetchSocketIds()).sort()).toEqual([alice, bob].sort());
+    expect(await nsp.in('lobby').fetchSocketIds()).toEqual([alice]);
+    expect(harness.frames(alice)).toEqual([
+      { event: 'on stage', data: null, args: [], ns: '/', room: 'stage' },
+    ]);
+  });
+
+  it('socket.disconnect and disconnectSockets close connections through the closer', async () => {
+    const { harness, server, nsp, alice, bob, carol } = await threeSockets();
+    nsp.on('leave-now', (socket) => {
+      socket.disconnect(true);
+    });
+    nsp.on('clear-lobby', () => {
+      nsp.in('lobby').disconnectSockets(true);
+    });
+    await server.handleMessage({ connectionId: carol, body: '{"action":"leave-now"}' });
+    expect(harness.poster.closed).toEqual([carol]);
+    await server.handleMessage({ connectionId: alice, body: '{"action":"clear-lobby"}' });
+    expect([...harness.poster.closed].sort()).toEqual([alice, bob, carol].sort());
+  });
+
+  it('without a closer, disconnect fails and says why', async () => {
+    const harness = new ChatHarness(plain);
+    harness.server.of('/').on('bye', async (socket, ack) => {
+      await socket.disconnect().catch((error: Error) => ack(error.message));
+    });
+    const id = await harness.connect('/');
+    expect(await harness.send(id, 'bye', undefined, 1)).toEqual({
+      ack: 1,
+      data: "Closing connections needs the server's closer option",
+    });
+  });
+});
