@@ -1,3 +1,6 @@
+import { randomUUID } from 'node:crypto';
+import { AckCollector, type CollectedAnswers } from './ack-collector';
+import { currentConnectScope } from './connect-scope';
 import { errorFields } from './error-fields';
 import { ConnectionGoneError, RoomLimitError } from './errors';
 import { type BroadcastReport, FanOut, type FanOutResult, type Packet } from './fan-out';
@@ -5,6 +8,7 @@ import type { HistorySettings } from './history-settings';
 import { type CoreLogger, silentLogger } from './logger';
 import { mapWithConcurrency } from './map-with-concurrency';
 import {
+  type AckStore,
   type BroadcastShard,
   type ChatMetrics,
   type CleanupDispatcher,
@@ -86,6 +90,18 @@ export interface AdapterOptions {
   readonly cleanupDispatcher?: CleanupDispatcher;
   /** Closes connections (`socket.disconnect()`, `disconnectSockets()`). Without it they throw. */
   readonly closer?: ConnectionCloser;
+  /** Where clients' answers to acked emits are kept. Without it acked emits throw. */
+  readonly ackStore?: AckStore;
+}
+
+/** Most recipients of one acked emit: every answer is kept in one item of at most 400 KB. */
+export const MAX_ACK_RECIPIENTS = 100;
+
+/** An acked emit that was sent: its ack id, whom it asked, and the emit's report. */
+export interface PendingAnswers {
+  readonly id: string;
+  readonly recipients: readonly SocketId[];
+  readonly report: BroadcastReport;
 }
 
 /** Connections read, joined, left or closed at once by the remote-socket operations. */
@@ -116,10 +132,14 @@ export class Adapter {
   private readonly maxRooms: number;
   private readonly cleanupDispatcher: CleanupDispatcher | undefined;
   private readonly closer: ConnectionCloser | undefined;
+  private readonly ackStore: AckStore | undefined;
+  private readonly ackCollector: AckCollector | undefined;
 
   constructor(options: AdapterOptions) {
     this.store = options.store;
     this.closer = options.closer;
+    this.ackStore = options.ackStore;
+    this.ackCollector = options.ackStore && new AckCollector({ store: options.ackStore });
     this.limits = options.limits;
     this.maxRooms = options.maxRoomsPerSocket ?? DEFAULT_MAX_ROOMS_PER_SOCKET;
     this.cleanupDispatcher = options.cleanupDispatcher;
@@ -288,6 +308,73 @@ export class Adapter {
     const report = await this.cleanUp(this.fanOut.send(packet, options.ns, targets, seqs));
     this.metrics.milliseconds('FanoutTime', Date.now() - started);
     return seqs.size === 0 ? report : { ...report, seqs: Object.fromEntries(seqs) };
+  }
+
+  /**
+   * Emits to the audience (at most `MAX_ACK_RECIPIENTS`; never stored in history) with an ack
+   * id, then waits, until `deadline` at the latest, for each recipient's answer, which
+   * arrives in whichever invocation API Gateway picks and is read from the ack store. Refuses
+   * to ask a socket whose `$connect` is running: it opens only when `$connect` returns.
+   *
+   * @example
+   * const { answers, complete } = await adapter.emitWithAck(packet, { ns: '/', ids: [socket.id] }, Date.now() + 5_000);
+   */
+  /**
+   * Emits to the audience (at most `MAX_ACK_RECIPIENTS`; never kept in history) with a new
+   * ack id, after recording whom it asks in the ack store. Refuses to ask a socket whose
+   * `$connect` is running: it opens only when `$connect` returns.
+   *
+   * @example
+   * const pending = await adapter.askForAcks(packet, { ns: '/', ids: [socket.id] }, deadline);
+   * const { answers, complete } = await adapter.answersTo(pending, deadline);
+   */
+  async askForAcks(
+    packet: Packet,
+    audience: BroadcastOptions | { readonly ns: string; readonly ids: readonly SocketId[] },
+    deadline: number,
+  ): Promise<PendingAnswers> {
+    const store = this.ackStore;
+    if (!store) throw new Error("Acked emits need the server's ackStore option");
+    const targets =
+      'ids' in audience
+        ? new Map<SocketId, Room | undefined>(audience.ids.map((id) => [id, undefined]))
+        : await this.audienceOf(audience);
+    const connecting = currentConnectScope()?.connectionId;
+    if (connecting !== undefined && targets.has(connecting))
+      throw new Error(
+        'A socket cannot be asked for an ack during its $connect: it opens only when $connect returns. Ask from one of its events.',
+      );
+    if (targets.size > MAX_ACK_RECIPIENTS)
+      throw new RangeError(
+        `An acked emit reaches at most ${MAX_ACK_RECIPIENTS} sockets; this one would reach ${targets.size}`,
+      );
+    const id = randomUUID();
+    const recipients = [...targets.keys()];
+    await store.create({ id, recipients, expiresAt: Math.ceil(deadline / 1000) + 60 });
+    await this.limits?.chargeRecipients(targets.size);
+    const report = await this.cleanUp(
+      this.fanOut.send({ ...packet, ackId: id }, audience.ns, targets),
+    );
+    return { id, recipients, report };
+  }
+
+  /**
+   * Waits, until `deadline` at the latest, for the answers to an acked emit: they arrive in
+   * whichever invocation API Gateway picks, and are read from the ack store.
+   */
+  answersTo(pending: PendingAnswers, deadline: number): Promise<CollectedAnswers> {
+    if (!this.ackCollector) throw new Error("Acked emits need the server's ackStore option");
+    return this.ackCollector.collect(pending.id, pending.recipients, deadline);
+  }
+
+  /** The audience's connections (targets minus the excluded), each with the room it was reached through. */
+  private async audienceOf(options: BroadcastOptions): Promise<Map<SocketId, Room | undefined>> {
+    const [targets, excluded] = await Promise.all([
+      this.resolveTargets(options),
+      this.resolveExcluded(options),
+    ]);
+    for (const id of excluded) targets.delete(id);
+    return targets;
   }
 
   /** The ids of the audience's connections, without emitting anything. */

@@ -1,3 +1,4 @@
+import { ackedEmit, callWhenAnswered } from './acked-emit';
 import type { Adapter, BroadcastReport } from './adapter';
 import type { HistorySettings } from './history-settings';
 import { operation } from './invocation';
@@ -25,6 +26,8 @@ export interface Audience {
   readonly history?: HistorySettings | undefined;
   /** Not stored in history, never numbered (presence announcements, typing indicators). */
   readonly volatile?: boolean;
+  /** How long acked emits wait for answers; default: as long as the invocation can. */
+  readonly timeoutMs?: number | undefined;
 }
 
 /**
@@ -144,9 +147,43 @@ export class BroadcastOperator {
    * receives it. A reserved name (`connect`, `disconnect`, …) throws at once.
    */
   emit(event: string, ...args: unknown[]): Promise<BroadcastReport> {
+    const callback = args.at(-1);
+    if (typeof callback === 'function') {
+      const packet = packetOf(event, args.slice(0, -1), this.audience);
+      return callWhenAnswered(
+        ackedEmit(this.adapter, packet, this.options(), this.audience.timeoutMs),
+        callback as (...answer: unknown[]) => unknown,
+        { broadcast: true, timed: this.audience.timeoutMs !== undefined },
+      );
+    }
     const packet = packetOf(event, args, this.audience);
     const options = this.options();
     return operation(`emit "${event}"`, () => this.adapter.broadcast(packet, options));
+  }
+
+  /**
+   * Sends the event and resolves with one response per recipient (each one's first answer
+   * value), once all answered; rejects with an `AckTimeoutError` holding the responses that
+   * came when some did not answer in time. At most 100 recipients; never kept in history.
+   *
+   * @example
+   * const votes = await nsp.to('jury').timeout(10_000).emitWithAck('vote', question);
+   */
+  emitWithAck(event: string, ...args: unknown[]): Promise<unknown[]> {
+    const packet = packetOf(event, args, this.audience);
+    const { answers } = ackedEmit(this.adapter, packet, this.options(), this.audience.timeoutMs);
+    return answers.then((all) => all.map((answer) => answer[0]));
+  }
+
+  /**
+   * The same audience, waiting at most `ms` for the answers of `emitWithAck` and
+   * `emit(…, callback)`. A timeout longer than the invocation has left throws when emitting.
+   *
+   * @example
+   * nsp.timeout(5_000).emit('ping', (err, responses) => log(err, responses));
+   */
+  timeout(ms: number): BroadcastOperator {
+    return this.with({ timeoutMs: ms });
   }
 
   private with(change: Partial<Audience>): BroadcastOperator {

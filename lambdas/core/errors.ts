@@ -113,3 +113,17 @@ export class RoomLimitError extends ChatError {
     super('TOO_MANY_ROOMS', `A socket may be in at most ${maxRooms} rooms: leave one first`);
   }
 }
+
+/**
+ * Not every recipient of an acked emit answered in time: Socket.IO's `operation has timed
+ * out`, with the answers that did come (`responses`, for a broadcast).
+ *
+ * @example
+ * try { await nsp.timeout(2_000).emitWithAck('vote'); } catch (error) { if (error instanceof AckTimeoutError) tally(error.responses); }
+ */
+export class AckTimeoutError extends Error {
+  override readonly name = 'AckTimeoutError';
+  constructor(readonly responses: readonly unknown[] = []) {
+    super('operation has timed out');
+  }
+}

@@ -20,6 +20,8 @@ export interface Packet {
   readonly data: unknown;
   /** Every argument, when there are other than exactly one (see `payloadOf`). */
   readonly args?: readonly unknown[] | undefined;
+  /** The server's ack id, when it waits for the recipients' answers. */
+  readonly ackId?: string | undefined;
   readonly from?: SocketId | undefined;
   /** The sender's verified user, stamped next to `from`. */
   readonly user?: SocketUser | undefined;
@@ -184,6 +186,7 @@ function frameCache(
         event: packet.event,
         data: packet.data,
         args: packet.args,
+        ackId: packet.ackId,
         ns,
         room,
         seq: room === undefined ? undefined : seqs.get(room),

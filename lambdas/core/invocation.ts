@@ -46,9 +46,17 @@ const insideOperation = new AsyncLocalStorage<Invocation>();
  * const failures = await invocation.settle();
  */
 export class Invocation {
-  /** `onLate` hears of operations started after `settle` finished, which nothing waits for. */
-  constructor(private readonly onLate: (operation: string) => void = () => undefined) {}
+  /**
+   * `onLate` hears of operations started after `settle` finished, which nothing waits for.
+   * `deadline` (epoch ms) is when the invocation must have returned: what waits for clients
+   * (acks) must be done by then. Default: 10 s from now, a routed function's timeout.
+   */
+  constructor(
+    private readonly onLate: (operation: string) => void = () => undefined,
+    readonly deadline: number = Date.now() + 10_000,
+  ) {}
 
+  private readonly background = new Set<Promise<unknown>>();
   private tail: Promise<void> = Promise.resolve();
   private ended = false;
   private readonly started: { operation: string; promise: ObservedPromise<unknown> }[] = [];
@@ -89,7 +97,32 @@ export class Invocation {
     Promise.prototype.then.call(promise, undefined, (error: unknown) => {
       this.failures.set(promise, { operation, error });
     });
-    this.started.push({ operation, promise });
+    return this.track(operation, promise);
+  }
+
+  /**
+   * Tracks work that runs beside the queue (waiting for a client's ack): `settle` waits for
+   * it too, without holding back the operations started after it; its failure is reported as
+   * an operation's when nobody awaits it.
+   */
+  follow<T>(operation: string, work: Promise<T>): Promise<T> {
+    const promise = new ObservedPromise<T>((resolve, reject) => {
+      Promise.prototype.then.call(work, resolve, reject);
+    });
+    const done = work.then(
+      () => undefined,
+      () => undefined,
+    );
+    this.background.add(done);
+    void done.then(() => this.background.delete(done));
+    Promise.prototype.then.call(promise, undefined, (error: unknown) => {
+      this.failures.set(promise, { operation, error });
+    });
+    return this.track(operation, promise);
+  }
+
+  private track<T>(operation: string, promise: ObservedPromise<T>): ObservedPromise<T> {
+    this.started.push({ operation, promise: promise as ObservedPromise<unknown> });
     return promise;
   }
 
@@ -103,9 +136,10 @@ export class Invocation {
     do {
       seen = this.tail;
       await seen;
+      await Promise.all(this.background);
       // Lets the rejection handlers of the last operations record their failures.
       await new Promise<void>((resolve) => setImmediate(resolve));
-    } while (seen !== this.tail);
+    } while (seen !== this.tail || this.background.size > 0);
     this.ended = true;
     return this.started
       .filter(({ promise }) => !promise.observed && this.failures.has(promise))
@@ -136,4 +170,16 @@ export function operation<T>(name: string, run: () => Promise<T>): Promise<T> {
 /** The invocation whose handler or hook is running in this async context, if any. */
 export function currentInvocation(): Invocation | undefined {
   return current.getStore();
+}
+
+/**
+ * Tracks `work` in the current invocation (see `Invocation.follow`), so the invocation waits
+ * for it before it returns; outside any invocation, `work` as it is.
+ *
+ * @example
+ * return followed('emitWithAck "hello"', sent.then(() => collector.collect(id, ids, deadline)));
+ */
+export function followed<T>(name: string, work: Promise<T>): Promise<T> {
+  const invocation = current.getStore();
+  return invocation && !invocation.hasEnded ? invocation.follow(name, work) : work;
 }

@@ -284,6 +284,16 @@ export class Namespace {
     return this.operator().disconnectSockets(close);
   }
 
+  /** Every socket's answer to an event (at most 100 sockets); see `BroadcastOperator.emitWithAck`. */
+  emitWithAck(event: string, ...args: unknown[]): Promise<unknown[]> {
+    return this.operator().emitWithAck(event, ...args);
+  }
+
+  /** The namespace's sockets, waiting at most `ms` for acked emits' answers. */
+  timeout(ms: number): BroadcastOperator {
+    return this.operator().timeout(ms);
+  }
+
   /** Sends an event, with any number of arguments, to every connection of the namespace. */
   emit(event: string, ...args: unknown[]): Promise<BroadcastReport> {
     return this.operator().emit(event, ...args);

@@ -88,6 +88,37 @@ export interface ConnectionPoster {
   post(connectionId: SocketId, frame: string): Promise<PostResult>;
 }
 
+/** A server → client acknowledgement being waited for. */
+export interface PendingAck {
+  /** The ack id the event frame carries (a UUID). */
+  readonly id: string;
+  /** The connections asked to answer. */
+  readonly recipients: readonly SocketId[];
+  /** Epoch seconds after which it may be expired by TTL. */
+  readonly expiresAt: number;
+}
+
+/**
+ * Server → client acks being waited for, shared by every invocation: a client's answer
+ * lands in whichever invocation API Gateway picks, and the emitting one reads it from here.
+ *
+ * @example
+ * await acks.create({ id, recipients: [socket.id], expiresAt });
+ * await acks.answer(id, socket.id, ['client!']); // true, in the invocation that got the answer
+ * (await acks.answers(id)).get(socket.id); // ['client!'], in the emitting one
+ */
+export interface AckStore {
+  create(ack: PendingAck): Promise<void>;
+  /**
+   * Records the answer of `from`. False when the ack is unknown or expired, was not asked of
+   * `from`, or `from` answered already: the first answer stands.
+   */
+  answer(id: string, from: SocketId, args: readonly unknown[]): Promise<boolean>;
+  /** The answers so far, by connection. */
+  answers(id: string): Promise<Map<SocketId, unknown[]>>;
+  delete(id: string): Promise<void>;
+}
+
 /**
  * Closes connections (API Gateway's DeleteConnection on AWS). API Gateway then sends the
  * connection's `$disconnect`, which runs its hooks and removes it. Resolves `'gone'` for a

@@ -38,7 +38,10 @@ export type ClientFrame = z.infer<typeof ClientFrame>;
  * argsOf({ action: 'move', args: [3, 4] }); // [3, 4]
  * argsOf({ action: 'chat', data: 'hi' }); // ['hi']
  */
-export function argsOf(frame: ClientFrame): unknown[] {
+export function argsOf(frame: {
+  readonly data?: unknown;
+  readonly args?: unknown[] | undefined;
+}): unknown[] {
   if (frame.args !== undefined) return frame.args;
   return frame.data === undefined ? [] : [frame.data];
 }
@@ -73,9 +76,41 @@ function nestsDeeperThan(value: unknown, limit: number): boolean {
   return false;
 }
 
-/** A parsed frame, or the error to answer with (and the ack id, when one could be read). */
+/** A server ack id: what an event frame carries as `ack` when the server asks for an answer. */
+export const SERVER_ACK_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+/**
+ * A client's answer to an event the server sent with an ack id (`"ack": "<uuid>"`): the
+ * values of the client's callback, as `data` (one) or `args` (a list).
+ *
+ * @example
+ * AckAnswerFrame.parse({ ack: '1b4e28ba-2fa1-11d2-883f-0016d3cca427', data: 'client!' });
+ */
+export const AckAnswerFrame = z
+  .strictObject({
+    ack: z.string().check(z.regex(SERVER_ACK_ID, 'an ack id the server sent')),
+    data: z.optional(z.unknown()),
+    args: z.optional(z.array(z.unknown()).check(z.maxLength(MAX_ARGS))),
+  })
+  .check(
+    z.refine((frame) => frame.data === undefined || frame.args === undefined, {
+      message: 'send either "data" (one argument) or "args" (a list of them), not both',
+      path: ['args'],
+    }),
+  );
+
+export type AckAnswerFrame = z.infer<typeof AckAnswerFrame>;
+
+/** Whether a parsed value is meant as an answer: an object without `action` whose `ack` is a string. */
+function isAnswerShaped(json: unknown): boolean {
+  if (json === null || typeof json !== 'object' || Array.isArray(json)) return false;
+  return !Object.hasOwn(json, 'action') && typeof (json as { ack?: unknown }).ack === 'string';
+}
+
+/** A parsed frame (an event, or an answer to a server ack), or the error to answer with (and the ack id, when one could be read). */
 export type ParsedClientFrame =
   | { readonly ok: true; readonly frame: ClientFrame }
+  | { readonly ok: true; readonly answer: AckAnswerFrame }
   | { readonly ok: false; readonly message: string; readonly ack?: number };
 
 /**
@@ -97,6 +132,15 @@ export function parseClientFrame(body: string | undefined): ParsedClientFrame {
       ok: false,
       message: `Frame nests deeper than ${MAX_FRAME_DEPTH} levels`,
       ...(ack === undefined ? {} : { ack }),
+    };
+  }
+  if (isAnswerShaped(json)) {
+    const answer = AckAnswerFrame.safeParse(json);
+    if (answer.success) return { ok: true, answer: answer.data };
+    const issue = answer.error.issues[0];
+    return {
+      ok: false,
+      message: `An answer must be {"ack": ack id, "data"?: any, "args"?: any[]} (${issue?.path.join('.') ?? ''}: ${issue?.message ?? 'invalid'})`,
     };
   }
   const result = ClientFrame.safeParse(json);
@@ -130,6 +174,8 @@ export interface EventFrame {
   readonly data: unknown;
   /** Every argument, when the emit had other than exactly one (`data` is then the first). */
   readonly args?: readonly unknown[] | undefined;
+  /** The server's ack id, when it waits for the client's answer. */
+  readonly ackId?: string | undefined;
   readonly ns: string;
   readonly room?: Room;
   /** The message's number in a durable room; only with `room`. */
@@ -150,6 +196,7 @@ export function encodeEvent(frame: EventFrame): string {
     event: frame.event,
     data: frame.data ?? null,
     ...(frame.args === undefined ? {} : { args: frame.args }),
+    ...(frame.ackId === undefined ? {} : { ack: frame.ackId }),
     ns: frame.ns,
     ...(frame.room === undefined ? {} : { room: frame.room }),
     ...(frame.room === undefined || frame.seq === undefined ? {} : { seq: frame.seq }),

@@ -18,6 +18,7 @@ import { type CoreLogger, silentLogger } from './logger';
 import { type Ack, Namespace } from './namespace';
 import type { NamespaceDefinition } from './namespace-definition';
 import {
+  type AckStore,
   type AfterConnectDispatcher,
   type BroadcastShard,
   type ChatMetrics,
@@ -32,7 +33,16 @@ import {
   type ShardDispatcher,
   type UserLimitStore,
 } from './ports';
-import { ackIdOf, argsOf, encodeAck, encodeFailure, errorData, parseClientFrame } from './protocol';
+import {
+  type AckAnswerFrame,
+  ackIdOf,
+  argsOf,
+  encodeAck,
+  encodeFailure,
+  errorData,
+  type ParsedClientFrame,
+  parseClientFrame,
+} from './protocol';
 import { TokenBucketRateLimiter } from './rate-limiter';
 import { Socket, userFromAuthorizer, userOf } from './socket';
 import type { ConnectionRecord, SocketId } from './types';
@@ -95,6 +105,11 @@ export interface ServerOptions {
    */
   readonly cleanupDispatcher?: CleanupDispatcher;
   /**
+   * Where clients' answers to acked emits (`emitWithAck`, `emit(…, callback)`) are kept, for
+   * whichever invocation waits for them (DynamoDB on AWS). Without it acked emits throw.
+   */
+  readonly ackStore?: AckStore;
+  /**
    * Closes connections for `socket.disconnect()` and `disconnectSockets()` (API Gateway's
    * DeleteConnection on AWS). Without it those throw.
    */
@@ -112,6 +127,8 @@ export interface ConnectInput {
   readonly authorizer: Readonly<Record<string, unknown>> | undefined;
   /** What a Socket.IO client sent as `auth` in its CONNECT packet. Default `{}`. */
   readonly auth?: Readonly<Record<string, unknown>>;
+  /** Epoch ms when the invocation must have returned (Lambda's remaining time); bounds waits for acks. */
+  readonly deadline?: number | undefined;
 }
 
 /** The `$connect` integration result: a 2xx status opens the socket. */
@@ -125,13 +142,27 @@ export interface ConnectResult {
 export interface MessageInput {
   readonly connectionId: SocketId;
   readonly body: string | undefined;
+  /** Epoch ms when the invocation must have returned (Lambda's remaining time); bounds waits for acks. */
+  readonly deadline?: number | undefined;
 }
 
 export interface DisconnectInput {
   readonly connectionId: SocketId;
   readonly statusCode: number | undefined;
   readonly reason: string;
+  /** See `MessageInput.deadline`. */
+  readonly deadline?: number | undefined;
 }
+
+/**
+ * Largest answer to a server ack, in bytes of JSON: the answers of an acked emit's 100
+ * recipients share one DynamoDB item of at most 400 KB.
+ */
+export const MAX_ANSWER_BYTES = 3_500;
+
+/** The ack id a parsed frame asks the reply to carry: none for an answer to a server ack. */
+const ackOf = (parsed: ParsedClientFrame & { ok: true }): number | undefined =>
+  'frame' in parsed ? parsed.frame.ack : undefined;
 
 const NAMESPACE_NAME = /^\/[A-Za-z0-9_\-./]{0,127}$/;
 
@@ -193,6 +224,7 @@ export class Server {
   private readonly messageLog: MessageLog | undefined;
   private readonly presence: PresenceStore | undefined;
   private readonly limits: UserLimits;
+  private readonly ackStore: AckStore | undefined;
 
   constructor(options: ServerOptions) {
     this.store = options.store;
@@ -205,6 +237,7 @@ export class Server {
     this.metrics = options.metrics ?? noMetrics;
     this.messageLog = options.messageLog;
     this.presence = options.presence;
+    this.ackStore = options.ackStore;
     this.limits = new UserLimits({
       ...options.userLimits,
       store: options.limitStore ?? new InMemoryUserLimitStore(),
@@ -229,6 +262,7 @@ export class Server {
         ? {}
         : { cleanupDispatcher: options.cleanupDispatcher }),
       ...(options.closer === undefined ? {} : { closer: options.closer }),
+      ...(options.ackStore === undefined ? {} : { ackStore: options.ackStore }),
     });
     this.goneCleanupWorker = new GoneCleanupWorker({
       adapter: this.adapter,
@@ -376,8 +410,11 @@ export class Server {
     }
     try {
       const { frames } = await runInConnectScope(socket.id, async () => {
-        const failures = await this.runInInvocation('connection', socket.id, () =>
-          nsp.runConnectionListeners(socket),
+        const failures = await this.runInInvocation(
+          'connection',
+          socket.id,
+          () => nsp.runConnectionListeners(socket),
+          input.deadline,
         );
         await this.saveDataIfChanged(socket, stored);
         await this.reportFailures(failures, 'connection', socket, undefined);
@@ -404,7 +441,7 @@ export class Server {
     const parsed = size > this.maxPayloadBytes ? undefined : parseClientFrame(input.body);
     if (this.rateLimiter && !this.rateLimiter.tryTake(input.connectionId)) {
       this.logger.debug('Rate limited', { connectionId: input.connectionId });
-      const ack = parsed ? (parsed.ok ? parsed.frame.ack : parsed.ack) : ackIdOf(body);
+      const ack = parsed ? (parsed.ok ? ackOf(parsed) : parsed.ack) : ackIdOf(body);
       return this.fail({
         code: 'RATE_LIMITED',
         message: 'Too many messages on this connection: slow down',
@@ -430,9 +467,16 @@ export class Server {
         ns: record?.ns,
       });
     }
+    if ('answer' in parsed) return this.recordAnswer(input.connectionId, parsed.answer);
     const { action, ack } = parsed.frame;
     try {
-      return await this.dispatch(input.connectionId, action, argsOf(parsed.frame), ack);
+      return await this.dispatch(
+        input.connectionId,
+        action,
+        argsOf(parsed.frame),
+        ack,
+        input.deadline,
+      );
     } catch (error) {
       const { code, message, limit } = this.toFailure(error, action, input.connectionId);
       return this.fail({ code, message, ack, limit });
@@ -444,6 +488,7 @@ export class Server {
     action: string,
     args: unknown[],
     ack: number | undefined,
+    deadline: number | undefined,
   ): Promise<string | undefined> {
     const record = await this.store.getConnection(connectionId);
     const nsp = record && this.namespaceFor(record.ns);
@@ -470,7 +515,7 @@ export class Server {
           });
     if (!handler && !nsp.hearsAnyEvent) return unknownEvent();
     const socket = new Socket(nsp, this.adapter, record, handshakeOf(record));
-    const invocation = this.invocationFor(action, socket.id);
+    const invocation = this.invocationFor(action, socket.id, deadline);
     let reply: string | undefined;
     let answered = false;
     const ackFn: Ack = (...values) => {
@@ -505,14 +550,42 @@ export class Server {
     return reply ?? reported ?? (handler ? undefined : unknownEvent());
   }
 
+  /**
+   * A client's answer to an event the server sent with an ack id: recorded in the ack store,
+   * where the emitting invocation reads it. Nothing is sent back; an answer to an unknown,
+   * expired or already answered ack is dropped, as Socket.IO drops it.
+   */
+  private async recordAnswer(
+    connectionId: SocketId,
+    answer: AckAnswerFrame,
+  ): Promise<string | undefined> {
+    const args = argsOf(answer);
+    const size = Buffer.byteLength(JSON.stringify(args), 'utf8');
+    if (size > MAX_ANSWER_BYTES) {
+      return this.fail({
+        code: 'PAYLOAD_TOO_LARGE',
+        message: `An answer to a server ack is at most ${MAX_ANSWER_BYTES} bytes; this one is ${size}`,
+      });
+    }
+    const recorded = await this.ackStore?.answer(answer.ack, connectionId, args);
+    if (!recorded) this.logger.debug('Answer to no pending ack dropped', { connectionId });
+    return undefined;
+  }
+
   /** An invocation whose late operations are logged as the Lambda freeze risk they are. */
-  private invocationFor(what: string, connectionId: SocketId): Invocation {
-    return new Invocation((operation) =>
-      this.logger.warn('Operation started after the invocation returned: it may never finish', {
-        operation,
-        during: what,
-        connectionId,
-      }),
+  private invocationFor(
+    what: string,
+    connectionId: SocketId,
+    deadline: number | undefined,
+  ): Invocation {
+    return new Invocation(
+      (operation) =>
+        this.logger.warn('Operation started after the invocation returned: it may never finish', {
+          operation,
+          during: what,
+          connectionId,
+        }),
+      deadline,
     );
   }
 
@@ -572,8 +645,11 @@ export class Server {
     const nsp = this.namespaceFor(record.ns);
     if (nsp) {
       const socket = new Socket(nsp, this.adapter, record, handshakeOf(record));
-      const failures = await this.runInInvocation('disconnecting', socket.id, () =>
-        nsp.runDisconnectingListeners(socket, reason),
+      const failures = await this.runInInvocation(
+        'disconnecting',
+        socket.id,
+        () => nsp.runDisconnectingListeners(socket, reason),
+        input.deadline,
       );
       this.logFailures(failures, 'disconnecting', socket.id);
     }
@@ -587,8 +663,11 @@ export class Server {
     });
     if (!nsp) return;
     const socket = new Socket(nsp, this.adapter, { ...record, rooms: [] }, handshakeOf(record));
-    const failures = await this.runInInvocation('disconnect', socket.id, () =>
-      nsp.runDisconnectListeners(socket, reason),
+    const failures = await this.runInInvocation(
+      'disconnect',
+      socket.id,
+      () => nsp.runDisconnectListeners(socket, reason),
+      input.deadline,
     );
     this.logFailures(failures, 'disconnect', socket.id);
   }
@@ -617,8 +696,10 @@ export class Server {
     what: string | Invocation,
     connectionId: SocketId,
     work: () => unknown,
+    deadline?: number,
   ): Promise<readonly UnobservedFailure[]> {
-    const invocation = typeof what === 'string' ? this.invocationFor(what, connectionId) : what;
+    const invocation =
+      typeof what === 'string' ? this.invocationFor(what, connectionId, deadline) : what;
     let failures: readonly UnobservedFailure[];
     try {
       await invocation.scope(work);

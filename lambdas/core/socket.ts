@@ -1,3 +1,4 @@
+import { ackedEmit, callWhenAnswered } from './acked-emit';
 import type { Adapter, BroadcastReport } from './adapter';
 import type { BroadcastOperator } from './broadcast-operator';
 import { ChatError } from './errors';
@@ -88,10 +89,70 @@ export class Socket {
   }
 
   /**
-   * Sends an event with any number of arguments to this socket only. A reserved name
-   * (`connect`, `disconnect`, …) throws at once.
+   * Sends an event with any number of arguments to this socket only. When the last argument
+   * is a function, it is called with the client's answer (Socket.IO's ack), within this
+   * invocation's time. A reserved name (`connect`, `disconnect`, …) throws at once.
+   *
+   * @example
+   * socket.emit('hello', 'world', (response) => console.log(response)); // 'client!'
    */
   emit(event: string, ...args: unknown[]): Promise<BroadcastReport> {
+    return this.emitTimed(event, args, undefined);
+  }
+
+  /**
+   * Sends an event and resolves with the first value of the client's answer (its callback's
+   * first argument). Without `timeout`, waits as long as the invocation can.
+   *
+   * @example
+   * const reply = await socket.timeout(5_000).emitWithAck('hello', 'world'); // 'client!'
+   */
+  emitWithAck(event: string, ...args: unknown[]): Promise<unknown> {
+    return this.askTimed(event, args, undefined);
+  }
+
+  /**
+   * Bounds the wait for the client's answer of the next `emit(…, callback)` or `emitWithAck`:
+   * the callback then gets an `AckTimeoutError` first (`(err, ...answer)`), and `emitWithAck`
+   * rejects with it. A timeout longer than the invocation has left throws at once.
+   *
+   * @example
+   * socket.timeout(2_000).emit('hello', 'world', (err, answer) => { if (!err) log(answer); });
+   */
+  timeout(ms: number): {
+    emit(event: string, ...args: unknown[]): Promise<BroadcastReport>;
+    emitWithAck(event: string, ...args: unknown[]): Promise<unknown>;
+  } {
+    return {
+      emit: (event, ...args) => this.emitTimed(event, args, ms),
+      emitWithAck: (event, ...args) => this.askTimed(event, args, ms),
+    };
+  }
+
+  private askTimed(event: string, args: unknown[], timeoutMs: number | undefined) {
+    const packet = packetOf(event, args, { from: this.id, user: this.user });
+    this.nsp.runAnyOutgoingListeners(this, event, args);
+    const { answers } = ackedEmit(this.adapter, packet, this.ownAudience, timeoutMs);
+    return answers.then(([answer]) => answer?.[0]);
+  }
+
+  /** `emit`, with an ack callback when the last argument is a function. */
+  private emitTimed(
+    event: string,
+    args: unknown[],
+    timeoutMs: number | undefined,
+  ): Promise<BroadcastReport> {
+    const callback = args.at(-1);
+    if (typeof callback === 'function') {
+      const values = args.slice(0, -1);
+      const packet = packetOf(event, values, { from: this.id, user: this.user });
+      this.nsp.runAnyOutgoingListeners(this, event, values);
+      return callWhenAnswered(
+        ackedEmit(this.adapter, packet, this.ownAudience, timeoutMs),
+        callback as (...answer: unknown[]) => unknown,
+        { broadcast: false, timed: timeoutMs !== undefined },
+      );
+    }
     const packet = packetOf(event, args, { from: this.id, user: this.user });
     this.nsp.runAnyOutgoingListeners(this, event, args);
     return operation(`emit "${event}"`, () => this.adapter.send(packet, this.nsp.name, [this.id]));
@@ -127,6 +188,10 @@ export class Socket {
   /** Everyone else in the namespace. */
   get broadcast(): BroadcastOperator {
     return this.nsp.operator({ except: new Set([this.id]), from: this.id, user: this.user });
+  }
+
+  private get ownAudience() {
+    return { ns: this.nsp.name, ids: [this.id] };
   }
 
   /** @internal The record as it stands after this socket's joins and leaves. */

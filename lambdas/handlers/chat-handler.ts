@@ -41,3 +41,14 @@ export function chatHandler<Event, Result>(
     }
   };
 }
+
+/**
+ * When the invocation must have returned, from Lambda's context: bounds what the core waits
+ * for (clients' acks). Undefined without a context (the core then assumes 10 s).
+ *
+ * @example
+ * server.handleMessage({ connectionId, body, deadline: deadlineOf(context) });
+ */
+export function deadlineOf(context: Context | undefined): number | undefined {
+  return context ? Date.now() + context.getRemainingTimeInMillis() : undefined;
+}

@@ -13,6 +13,7 @@ import {
   userLimitsFromEnvironment,
 } from '../../definitions/app-environment';
 import { SERVICE_NAME } from '../../definitions/metrics';
+import { DynamoDbAckStore } from '../adapters/dynamodb-ack-store';
 import { createDynamoDbDocumentClient } from '../adapters/dynamodb-document-client';
 import { DynamoDbMembershipStore } from '../adapters/dynamodb-membership-store';
 import { DynamoDbMessageLog } from '../adapters/dynamodb-message-log';
@@ -119,6 +120,7 @@ export function createChatRuntime(options: ChatRuntimeOptions = {}): ChatRuntime
       ...optionalMaxRooms(maxRoomsFromEnvironment(options.env ?? process.env)),
       poster: new ManagementApiPoster({ client: managementApi }),
       closer: new ManagementApiCloser({ client: managementApi }),
+      ackStore: new DynamoDbAckStore({ tableName: env[ENV.tableName], client: dynamoDb }),
       afterConnectDispatcher: deliverFunction
         ? new LambdaAfterConnectDispatcher({ functionName: deliverFunction, client: lambda })
         : // For functions the stack gives no worker function to, handing frames over is a wiring error.

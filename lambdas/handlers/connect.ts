@@ -1,6 +1,6 @@
 import { CONNECT_AUTHORIZER } from '../../definitions/api';
 import { traceInvocation } from '../adapters/trace-invocation';
-import { chatHandler } from './chat-handler';
+import { chatHandler, deadlineOf } from './chat-handler';
 import { type ChatRuntime, defaultChatRuntime } from './chat-runtime';
 import { ConnectEvent, lowerCaseKeys, type WebSocketResult } from './websocket-event';
 
@@ -33,7 +33,11 @@ export function createConnectHandler(runtime: () => ChatRuntime = defaultChatRun
       event: ConnectEvent,
       invalidMessage: 'Invalid $connect event',
       invalid: () => ({ statusCode: 400, body: 'Bad request' }),
-      handle: async ({ requestContext, headers, queryStringParameters }, { server, tracer }) => {
+      handle: async (
+        { requestContext, headers, queryStringParameters },
+        { server, tracer },
+        context,
+      ) => {
         const lowerCased = lowerCaseKeys(headers);
         const result = await traceInvocation(tracer, 'connect', { route: '$connect' }, () =>
           server.handleConnect({
@@ -44,6 +48,7 @@ export function createConnectHandler(runtime: () => ChatRuntime = defaultChatRun
             sourceIp: requestContext.identity.sourceIp ?? '',
             userAgent: requestContext.identity.userAgent ?? undefined,
             authorizer: requestContext.authorizer ?? undefined,
+            deadline: deadlineOf(context),
           }),
         );
         const protocol = acceptedSubprotocol(lowerCased);

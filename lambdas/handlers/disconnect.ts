@@ -1,5 +1,5 @@
 import { traceInvocation } from '../adapters/trace-invocation';
-import { chatHandler } from './chat-handler';
+import { chatHandler, deadlineOf } from './chat-handler';
 import { type ChatRuntime, defaultChatRuntime } from './chat-runtime';
 import { DisconnectEvent, type WebSocketResult } from './websocket-event';
 
@@ -16,12 +16,13 @@ export function createDisconnectHandler(runtime: () => ChatRuntime = defaultChat
       event: DisconnectEvent,
       invalidMessage: 'Invalid $disconnect event',
       invalid: () => ({ statusCode: 400 }),
-      handle: async ({ requestContext }, { server, tracer }) => {
+      handle: async ({ requestContext }, { server, tracer }, context) => {
         await traceInvocation(tracer, 'disconnect', { route: '$disconnect' }, () =>
           server.handleDisconnect({
             connectionId: requestContext.connectionId,
             statusCode: requestContext.disconnectStatusCode ?? undefined,
             reason: requestContext.disconnectReason ?? '',
+            deadline: deadlineOf(context),
           }),
         );
         return { statusCode: 200 };

@@ -3,7 +3,7 @@ import { traceInvocation } from '../adapters/trace-invocation';
 import { errorFields } from '../core/error-fields';
 import type { ErrorCode } from '../core/errors';
 import { encodeFailure } from '../core/protocol';
-import { chatHandler } from './chat-handler';
+import { chatHandler, deadlineOf } from './chat-handler';
 import { type ChatRuntime, defaultChatRuntime } from './chat-runtime';
 import { MessageEvent, type WebSocketResult } from './websocket-event';
 
@@ -22,7 +22,7 @@ export function createMessageHandler(runtime: () => ChatRuntime = defaultChatRun
       event: MessageEvent,
       invalidMessage: 'Invalid MESSAGE event',
       invalid: ({ metrics }) => failure(metrics, 'BAD_REQUEST', 'Invalid message event'),
-      handle: async ({ requestContext, body }, { server, logger, metrics, tracer }) => {
+      handle: async ({ requestContext, body }, { server, logger, metrics, tracer }, context) => {
         try {
           const reply = await traceInvocation(
             tracer,
@@ -32,6 +32,7 @@ export function createMessageHandler(runtime: () => ChatRuntime = defaultChatRun
               server.handleMessage({
                 connectionId: requestContext.connectionId,
                 body: body ?? undefined,
+                deadline: deadlineOf(context),
               }),
           );
           return reply === undefined ? { statusCode: 200 } : { statusCode: 200, body: reply };

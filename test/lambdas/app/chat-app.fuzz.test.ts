@@ -594,6 +594,7 @@ function expectStep(world: World, from: number, text: string | undefined): Expec
   }
   const parsed = parseClientFrame(text);
   if (!parsed.ok) return fail('BAD_REQUEST', parsed.ack);
+  if (!('frame' in parsed)) throw new Error('random input made an answer to a server ack');
   const { action, data, ack } = parsed.frame;
   if (!client) return fail('NOT_FOUND', ack, undefined);
   /** Acks `value` as is: it must already be in wire form (matchers allowed). */
@@ -798,7 +799,7 @@ async function runStep(world: World, from: number, template: string | undefined)
   }
   check(frame === undefined || isObject(frame), 'the reply is a JSON object');
   const parsed = parseClientFrame(text);
-  const sentAck = parsed.ok ? parsed.frame.ack : parsed.ack;
+  const sentAck = parsed.ok ? ('frame' in parsed ? parsed.frame.ack : undefined) : parsed.ack;
   check(!(frame && 'ack' in frame) || frame.ack === expected.ack, 'the reply carries the ack id');
   // A frame over the payload limit is not parsed: its ack id is read from its end only.
   const fits = Buffer.byteLength(text ?? '', 'utf8') <= MAX_PAYLOAD_BYTES;
