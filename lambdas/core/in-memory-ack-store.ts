@@ -26,7 +26,7 @@ export class InMemoryAckStore implements AckStore {
 
   async answer(id: string, from: SocketId, args: readonly unknown[]): Promise<boolean> {
     const entry = this.live(id);
-    if (!entry || !entry.ack.recipients.includes(from) || entry.answers.has(from)) return false;
+    if (!entry?.ack.recipients.includes(from) || entry.answers.has(from)) return false;
     entry.answers.set(from, JSON.parse(JSON.stringify(args)));
     return true;
   }

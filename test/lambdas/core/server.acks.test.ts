@@ -119,10 +119,10 @@ describe('Server-to-client acks (Server)', () => {
   it('broadcast emitWithAck: one response per recipient; on timeout the error holds those that came', async () => {
     const { harness, nsp } = ackHarness();
     nsp.on('connection', (socket) => socket.join('jury'));
-    nsp.on('vote', async (socket, ack) => {
+    nsp.on('vote', async (_socket, ack) => {
       ack(await nsp.to('jury').timeout(2_000).emitWithAck('verdict?'));
     });
-    nsp.on('vote-short', async (socket, ack) => {
+    nsp.on('vote-short', async (_socket, ack) => {
       try {
         await nsp.to('jury').timeout(300).emitWithAck('verdict?');
       } catch (error) {
