@@ -264,7 +264,8 @@ describe('Fuzz: parseClientFrame', () => {
 
     // Assess
     expect(parsed.ok).toBe(true);
-    const data = parsed.ok && 'frame' in parsed ? (parsed.frame.data as Record<string, unknown>) : {};
+    const data =
+      parsed.ok && 'frame' in parsed ? (parsed.frame.data as Record<string, unknown>) : {};
     expect(Object.getPrototypeOf(data)).toBe(Object.prototype);
     expect(data.room).toBeUndefined();
     expect(Object.keys(data)).toEqual(['__proto__', 'constructor']);
