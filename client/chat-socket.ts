@@ -392,7 +392,22 @@ export class ChatSocket<
       room !== undefined &&
       seq !== undefined &&
       this.recovery?.receive({ event, data: frame.data, meta: { ...meta, room, seq } });
-    if (!ordered) this.deliver(event, frame.data, meta);
+    if (!ordered) this.deliver(event, frame.data, this.withAnswer(frame.ack, meta));
+  }
+
+  /**
+   * The metadata, made callable as the answer to the server's ack id when the frame carries
+   * one: calling it sends `{"ack": id, "data"}` (one value) or `{"ack": id, "args"}`, once.
+   */
+  private withAnswer(ack: unknown, meta: EventMeta): EventMeta {
+    if (typeof ack !== 'string') return meta;
+    let answered = false;
+    const answer = (...values: unknown[]) => {
+      if (answered) return;
+      answered = true;
+      this.connection.send(values.length === 1 ? { ack, data: values[0] } : { ack, args: values });
+    };
+    return Object.assign(answer, meta);
   }
 
   /** Calls the listeners of a server event (lifecycle names other than `error` are ignored). */

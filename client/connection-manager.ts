@@ -10,12 +10,10 @@ export const FINAL_HANDSHAKE_STATUSES: ReadonlySet<number> = new Set([401, 403, 
 /** Close code the client uses when it gives up on a socket (keep-alive or connect timeout). */
 export const CLOSE_ABANDONED = 4000;
 
-/** A frame sent to the server; `data: undefined` is left out by JSON. */
-export interface OutgoingFrame {
-  readonly action: string;
-  readonly data?: unknown;
-  readonly ack?: number;
-}
+/** A frame sent to the server: an event, or an answer to a server ack; `data: undefined` is left out by JSON. */
+export type OutgoingFrame =
+  | { readonly action: string; readonly data?: unknown; readonly ack?: number }
+  | { readonly ack: string; readonly data?: unknown; readonly args?: readonly unknown[] };
 
 /** How a WebSocket ended: its close code and reason, and the error to report if it never served. */
 export interface ConnectionClose {

@@ -97,8 +97,22 @@ export type DataOf<T> = T extends { data: infer D } ? D : unknown;
 /** The ack reply of a client event. */
 export type AckOf<T> = T extends { ack: infer A } ? A : unknown;
 
-/** The handler of a server event. */
-export type ServerEventHandler<T> = (data: T, meta: EventMeta) => void;
+/**
+ * Answers an event the server sent with an ack id (`socket.emit('hello', 'world', cb)` or
+ * `emitWithAck` on the server): its values reach the server's callback. Only the first call counts.
+ */
+export type AnswerCallback = (...values: unknown[]) => void;
+
+/**
+ * The handler of a server event: its data, then its metadata. When the server asked for an
+ * answer, the second argument is also the `AnswerCallback` (with the metadata's fields), so
+ * Socket.IO's `(message, callback) => callback('client!')` reads as it does there; calling it
+ * is only possible then (`typeof meta === 'function'`).
+ *
+ * @example
+ * socket.on('hello', (message, callback) => callback('client!'));
+ */
+export type ServerEventHandler<T> = (data: T, meta: EventMeta & AnswerCallback) => void;
 
 /** The handler type for event `E`: a lifecycle signature, or a server event handler. */
 export type Listener<S, E> = E extends LifecycleEvent
