@@ -54,6 +54,7 @@ export class ChatSocket<
   private readonly options: ResolvedOptions;
   private readonly connection: ConnectionManager;
   private readonly emitter = new Emitter();
+  private readonly anyListeners: ((event: string, data: unknown, meta: EventMeta) => void)[] = [];
   private readonly acks = new AckRegistry();
   private readonly buffer: EmitBuffer;
   private readonly joined = new Set<string>();
@@ -252,6 +253,25 @@ export class ChatSocket<
     return this;
   }
 
+  /**
+   * Hears every server event (not the lifecycle ones), before its own listeners, as
+   * socket.io-client's `onAny`: `(event, data, meta)`.
+   *
+   * @example
+   * socket.onAny((event, data) => console.log(event, data));
+   */
+  onAny(listener: (event: string, data: unknown, meta: EventMeta) => void): this {
+    this.anyListeners.push(listener);
+    return this;
+  }
+
+  /** Removes an `onAny` listener, or all of them without one. */
+  offAny(listener?: (event: string, data: unknown, meta: EventMeta) => void): this {
+    const kept = listener ? this.anyListeners.filter((each) => each !== listener) : [];
+    this.anyListeners.splice(0, this.anyListeners.length, ...kept);
+    return this;
+  }
+
   /** Like `on`, removed after the first call. */
   once<E extends LifecycleEvent | (keyof S & string)>(event: E, handler: Listener<S, E>): this {
     this.emitter.once(event, handler as never);
@@ -413,7 +433,10 @@ export class ChatSocket<
   /** Calls the listeners of a server event (lifecycle names other than `error` are ignored). */
   private deliver(event: string, data: unknown, meta: EventMeta): void {
     if (event === 'error') this.emitter.emit('error', toServerError(data), meta);
-    else if (!LIFECYCLE_EVENTS.has(event)) this.emitter.emit(event, data, meta);
+    else if (!LIFECYCLE_EVENTS.has(event)) {
+      for (const listener of [...this.anyListeners]) listener(event, data, meta);
+      this.emitter.emit(event, data, meta);
+    }
   }
 
   /**

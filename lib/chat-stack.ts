@@ -95,6 +95,11 @@ export interface ChatStackProps extends StackProps {
   readonly config?: StackConfig;
   /** Directory of the built chat page (`buildWeb()`), hosted on CloudFront. @default no page */
   readonly webDir?: string;
+  /**
+   * Handler files in place of the chat's (absolute paths), e.g. handlers whose runtime builds
+   * your own namespaces (`createChatRuntime({ app })`). @default `LAMBDA_FUNCTIONS`' entries
+   */
+  readonly entries?: Partial<Record<FunctionName, string>>;
 }
 
 /**
@@ -170,7 +175,7 @@ export class ChatStack extends Stack {
       },
     });
 
-    this.functions = this.createFunctions(removalPolicy);
+    this.functions = this.createFunctions(removalPolicy, props.entries ?? {});
     this.wireEnvironment();
     // The functions that emit to durable rooms; the app's own defaults apply when unchanged.
     for (const fn of [this.functions.message, this.functions.connect]) {
@@ -296,11 +301,14 @@ export class ChatStack extends Stack {
     return { issuer: config.jwtIssuer, clientId: config.jwtClientId, scope: 'openid profile' };
   }
 
-  private createFunctions(logRemovalPolicy: RemovalPolicy): Record<FunctionName, NodejsFunction> {
-    const entries = FUNCTION_NAMES.map((name) => {
+  private createFunctions(
+    logRemovalPolicy: RemovalPolicy,
+    entries: Partial<Record<FunctionName, string>>,
+  ): Record<FunctionName, NodejsFunction> {
+    const created = FUNCTION_NAMES.map((name) => {
       const { entry, description } = LAMBDA_FUNCTIONS[name];
       const { fn } = new ChatFunction(this, `${pascalCase(name)}Function`, {
-        entry: path.join(__dirname, '..', entry),
+        entry: entries[name] ?? path.join(__dirname, '..', entry),
         description,
         // Route integrations are cut off by API Gateway at 29 s; workers may take longer.
         timeout: Duration.seconds(ROUTED_FUNCTIONS.has(name) ? 10 : 30),
@@ -308,7 +316,7 @@ export class ChatStack extends Stack {
       });
       return [name, fn] as const;
     });
-    return Object.fromEntries(entries) as Record<FunctionName, NodejsFunction>;
+    return Object.fromEntries(created) as Record<FunctionName, NodejsFunction>;
   }
 
   /** Sets each function's variables from FUNCTION_ENV and grants exactly what each one names. */

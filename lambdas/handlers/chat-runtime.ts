@@ -26,7 +26,7 @@ import { ManagementApiCloser } from '../adapters/management-api-closer';
 import { ManagementApiPoster, managementApiClientConfig } from '../adapters/management-api-poster';
 import { noAfterConnectDispatcher } from '../adapters/no-after-connect-dispatcher';
 import { PowertoolsChatMetrics } from '../adapters/powertools-metrics';
-import { createChatApp } from '../app/chat-app';
+import { type ChatAppOptions, type ChatAppServerOptions, createChatApp } from '../app/chat-app';
 import type { Server, ServerOptions } from '../core/server';
 import * as z from '../core/zod';
 
@@ -58,6 +58,11 @@ export interface ChatRuntimeOptions {
   readonly metrics?: Metrics;
   /** Traces the AWS SDK clients, injected or not. Default: one for `apigw-chat` (off outside Lambda). */
   readonly tracer?: Tracer;
+  /**
+   * Builds the application on the wired server options: your namespaces instead of the
+   * chat's. Default `createChatApp`.
+   */
+  readonly app?: (options: ChatAppServerOptions, settings: ChatAppOptions) => Server;
 }
 
 /** The chat server wired to AWS, and what the handlers share: logger, metrics, tracer. */
@@ -107,7 +112,7 @@ export function createChatRuntime(options: ChatRuntimeOptions = {}): ChatRuntime
         endpoint: env[ENV.callbackUrl],
       }),
   );
-  const server = createChatApp(
+  const server = (options.app ?? createChatApp)(
     {
       logger,
       metrics,
