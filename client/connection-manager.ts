@@ -7,6 +7,12 @@ import { errorEventMessage, handshakeStatus, type WebSocketLike } from './transp
 /** Handshake statuses that another attempt will not change: the client stops reconnecting. */
 export const FINAL_HANDSHAKE_STATUSES: ReadonlySet<number> = new Set([401, 403, 404]);
 
+/** The subprotocol the server speaks; offered on every handshake. */
+export const SUBPROTOCOL = 'apigw-chat';
+
+/** Prefix of the subprotocol that carries the token (`token.<jwt>`), never echoed by the server. */
+export const TOKEN_SUBPROTOCOL_PREFIX = 'token.';
+
 /** Close code the client uses when it gives up on a socket (keep-alive or connect timeout). */
 export const CLOSE_ABANDONED = 4000;
 
@@ -158,7 +164,8 @@ export class ConnectionManager {
     this.lastErrorMessage = undefined;
     let ws: WebSocketLike;
     try {
-      ws = new this.options.WebSocket(this.handshakeUrl());
+      const { url, protocols } = this.handshake();
+      ws = new this.options.WebSocket(url, protocols);
     } catch (error) {
       // A URL or option the WebSocket class rejects: another attempt would fail the same way.
       this.state = 'idle';
@@ -182,14 +189,20 @@ export class ConnectionManager {
     }
   }
 
-  /** The URL with the `auth` query parameters (asked for at every attempt) and `ns`. */
-  private handshakeUrl(): string {
+  /**
+   * The handshake of an attempt (`auth` is asked for at every one): `auth.token` as the
+   * subprotocol `token.<jwt>`, next to `apigw-chat`, so a token never lands in a URL (and in
+   * access logs or history); the other `auth` entries and `ns` as query parameters.
+   */
+  private handshake(): { url: string; protocols: string[] } {
     const url = new URL(this.url);
+    const protocols = [SUBPROTOCOL];
     for (const [key, value] of Object.entries(this.options.auth())) {
-      url.searchParams.set(key, value);
+      if (key === 'token') protocols.push(`${TOKEN_SUBPROTOCOL_PREFIX}${value}`);
+      else url.searchParams.set(key, value);
     }
     if (this.options.namespace !== '/') url.searchParams.set('ns', this.options.namespace);
-    return url.toString();
+    return { url: url.toString(), protocols };
   }
 
   private handleOpen(ws: WebSocketLike): void {

@@ -17,8 +17,8 @@ import {
 export class NodeWebSocket extends WebSocket {
   handshakeStatus: number | undefined;
 
-  constructor(url: string) {
-    super(url);
+  constructor(url: string, protocols?: string[]) {
+    super(url, protocols);
     this.once('unexpected-response', (_request, response: IncomingMessage) => {
       this.handshakeStatus = response.statusCode;
       response.resume();

@@ -28,8 +28,10 @@ export interface ConnectOptions {
   /** Namespace, sent as the `ns` query parameter (left out for `/`). Default `/`. */
   readonly namespace?: string;
   /**
-   * Query parameters for the handshake, e.g. `{ token }` (browsers cannot set headers on a
-   * WebSocket). A function is called before every attempt, so a refreshed token is used.
+   * What the handshake carries, e.g. `{ token }`: `token` travels as the subprotocol
+   * `token.<jwt>` (browsers cannot set headers on a WebSocket, and a URL would put it in
+   * access logs and history), any other entry as a query parameter. A function is called
+   * before every attempt, so a refreshed token is used.
    */
   readonly auth?: Record<string, string> | (() => Record<string, string>);
   readonly reconnection?: Partial<ReconnectionOptions>;

@@ -20,7 +20,7 @@ export interface WebSocketLike {
 }
 
 /** A WebSocket class, e.g. `globalThis.WebSocket` or `ws`'s default export. */
-export type WebSocketConstructor = new (url: string) => WebSocketLike;
+export type WebSocketConstructor = new (url: string, protocols?: string[]) => WebSocketLike;
 
 /** `ws` without an 'unexpected-response' listener reports the status only in its error message. */
 const UNEXPECTED_RESPONSE = /Unexpected server response: (\d{3})/;

@@ -64,32 +64,30 @@ export interface RouteDefinition {
 export const CONNECT_AUTHORIZER = {
   function: 'authorize',
   /**
-   * Where clients put the token: `?token=<jwt>`. Browsers cannot set headers on a WebSocket,
-   * and the identity source is what API Gateway checks before invoking the authorizer: a
-   * connection without it is refused with 401 at no Lambda cost.
-   */
-  tokenQueryParameter: 'token',
-  /**
-   * The subprotocol the server speaks, echoed by `$connect` when offered. A client may also
-   * offer its token as a second subprotocol `token.<jwt>`; the authorizer accepts it, but
-   * only when the query string token is not required as the identity source (anonymous mode).
+   * The subprotocol the server speaks, echoed by `$connect` when offered. Clients offer their
+   * token as a second subprotocol, `token.<jwt>` (`new WebSocket(url, ['apigw-chat',
+   * 'token.' + jwt])`): browsers cannot set other headers on a WebSocket, and a token in the
+   * URL would land in access logs and history. `Sec-WebSocket-Protocol` is the identity
+   * source, checked by API Gateway before invoking the authorizer: a connection without it
+   * is refused with 401 at no Lambda cost.
    */
   subprotocol: 'apigw-chat',
   tokenSubprotocolPrefix: 'token.',
+  /** The header that carries the token subprotocol: the authorizer's identity source. */
+  tokenHeader: 'Sec-WebSocket-Protocol',
 } as const satisfies { function: FunctionName } & Record<string, string>;
 
 /**
- * The authorizer's identity sources in an auth mode: the query string token when tokens are
- * required; none in anonymous mode, so API Gateway invokes the authorizer (which hands out
- * guest identities) for every connection. Shared by the stack and the emulator.
+ * The authorizer's identity sources in an auth mode: the `Sec-WebSocket-Protocol` header
+ * (where the token subprotocol travels) when tokens are required; none in anonymous mode, so
+ * API Gateway invokes the authorizer (which hands out guest identities) for every connection.
+ * Shared by the stack and the emulator.
  *
  * @example
- * authorizerIdentitySource('jwt'); // ['route.request.querystring.token']
+ * authorizerIdentitySource('jwt'); // ['route.request.header.Sec-WebSocket-Protocol']
  */
 export function authorizerIdentitySource(mode: string): string[] {
-  return mode === 'anonymous'
-    ? []
-    : [`route.request.querystring.${CONNECT_AUTHORIZER.tokenQueryParameter}`];
+  return mode === 'anonymous' ? [] : [`route.request.header.${CONNECT_AUTHORIZER.tokenHeader}`];
 }
 
 /** Every route of the API. */

@@ -147,7 +147,7 @@ async function main(): Promise<void> {
       ['bob', 'Bob'],
     ] as const) {
       const token = await issuer.signToken({ user, name });
-      console.log(`Try it (${user}): npx wscat -c '${base}&token=${token}'`);
+      console.log(`Try it (${user}): npx wscat -c '${base}' -s apigw-chat -s 'token.${token}'`);
     }
   } else {
     console.log('Auth:           anonymous (no token needed)');

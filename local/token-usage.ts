@@ -15,5 +15,6 @@ Options:
   -h, --help              print this help
 
 Example:
-  npx wscat -c "ws://localhost:3001/local?ns=/&token=$(npm run -s token -- --user alice)"
+  npx wscat -c "ws://localhost:3001/local?ns=/" -s apigw-chat -s "token.$(npm run -s token -- --user alice)"
+  (the token travels as a subprotocol, never in the URL)
 `;

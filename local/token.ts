@@ -5,7 +5,7 @@
  * signing in, without the browser.
  *
  * @example
- * npx wscat -c "ws://localhost:3001/local?ns=/&token=$(npm run -s token -- --user alice)"
+ * npx wscat -c "ws://localhost:3001/local?ns=/" -s apigw-chat -s "token.$(npm run -s token -- --user alice)"
  */
 import { errorMessage } from '../lambdas/core/error-fields';
 import { asksForHelp } from './asks-for-help';

@@ -23,8 +23,9 @@ export type PageSocket = ChatSocket<PageServerEvents, PageClientEvents>;
 export type TokenSource = () => string | undefined;
 
 /**
- * Opens the page's socket to `namespace` of the chat at `url`, with `?token=` when `token()`
- * gives one; it reconnects on its own, asking `token()` again before every attempt.
+ * Opens the page's socket to `namespace` of the chat at `url`, offering `token()`'s token as
+ * the subprotocol `token.<jwt>` (never in the URL) when it gives one; it reconnects on its
+ * own, asking `token()` again before every attempt.
  *
  * @example
  * const socket = openPageSocket('ws://localhost:3001/local', '/', () => session.token());

@@ -44,18 +44,14 @@ export interface AuthorizerResult {
 const UNAUTHORIZED = 'Unauthorized';
 
 /**
- * The token of a `$connect` request: `?token=<jwt>`, or else a subprotocol `token.<jwt>`
- * among those the client offers (`new WebSocket(url, ['apigw-chat', 'token.' + jwt])`).
+ * The token of a `$connect` request: the subprotocol `token.<jwt>` among those the client
+ * offers (`new WebSocket(url, ['apigw-chat', 'token.' + jwt])`). Never the URL: a token
+ * there lands in access logs, proxies and browser history, so `?token=` is not read.
  *
  * @example
- * tokenOf({ 'Sec-WebSocket-Protocol': 'apigw-chat, token.eyJ…' }, {}); // 'eyJ…'
+ * tokenOf({ 'Sec-WebSocket-Protocol': 'apigw-chat, token.eyJ…' }); // 'eyJ…'
  */
-export function tokenOf(
-  headers: Readonly<Record<string, string>>,
-  query: Readonly<Record<string, string>>,
-): string | undefined {
-  const fromQuery = query[CONNECT_AUTHORIZER.tokenQueryParameter];
-  if (fromQuery) return fromQuery;
+export function tokenOf(headers: Readonly<Record<string, string>>): string | undefined {
   const offered = Object.entries(headers).find(
     ([name]) => name.toLowerCase() === 'sec-websocket-protocol',
   )?.[1];
@@ -155,7 +151,7 @@ export function createAuthorizeHandler(options: AuthorizeHandlerOptions = {}) {
       });
       return decided('allowed', policy(guest, 'Allow', methodArn));
     }
-    const token = tokenOf(parsed.data.headers ?? {}, parsed.data.queryStringParameters ?? {});
+    const token = tokenOf(parsed.data.headers ?? {});
     if (!token) {
       logger.info('Connection refused: no token');
       throw unauthorized();

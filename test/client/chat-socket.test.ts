@@ -58,12 +58,14 @@ describe('Class: ChatSocket', () => {
   });
 
   describe('Handshake', () => {
-    it('sends the auth entries and the namespace as query parameters', async () => {
+    it('sends the token as a subprotocol, never in the URL; other auth entries and ns as query parameters', async () => {
       // Prepare & Act
-      await openConnected({ namespace: '/chat', auth: { token: 'secret' } });
+      await openConnected({ namespace: '/chat', auth: { token: 'secret', lang: 'ko' } });
 
       // Assess
-      expect(gateway.queries[0]?.get('token')).toBe('secret');
+      expect(gateway.protocols[0]).toEqual(['apigw-chat', 'token.secret']);
+      expect(gateway.queries[0]?.has('token')).toBe(false);
+      expect(gateway.queries[0]?.get('lang')).toBe('ko');
       expect(gateway.queries[0]?.get('ns')).toBe('/chat');
     });
 

@@ -18,7 +18,10 @@ class HandSocket implements WebSocketLike {
   readonly sent: unknown[] = [];
   closedWith: [number | undefined, string | undefined] | undefined;
 
-  constructor(readonly url: string) {
+  constructor(
+    readonly url: string,
+    readonly protocols?: string[],
+  ) {
     HandSocket.made.push(this);
   }
 
@@ -66,7 +69,8 @@ describe('ConnectionManager', () => {
   it('opens the handshake URL with auth and ns, and hands over parsed object frames only', () => {
     const { log, connection, socket } = setUp({ namespace: '/chat', auth: { token: 't' } });
     connection.connect();
-    expect(socket().url).toBe('ws://gateway.test/prod?token=t&ns=%2Fchat');
+    expect(socket().url).toBe('ws://gateway.test/prod?ns=%2Fchat');
+    expect(socket().protocols).toEqual(['apigw-chat', 'token.t']);
     socket().onopen?.({});
     expect(connection.open).toBe(true);
     socket().onmessage?.({ data: '{"event":"chat"}' });

@@ -30,6 +30,8 @@ export class FakeGateway {
   readonly handlers = new Map<string, ActionHandler>();
   readonly rooms = new Map<string, Set<string>>();
   readonly queries: URLSearchParams[] = [];
+  /** The subprotocols each handshake offered, in order. */
+  readonly protocols: string[][] = [];
   private readonly sockets = new Map<string, WebSocket>();
   private readonly pendingReplies = new Set<NodeJS.Timeout>();
   private nextId = 1;
@@ -40,6 +42,12 @@ export class FakeGateway {
       this.sockets.set(id, socket);
       this.rooms.set(id, new Set());
       this.queries.push(new URL(request.url ?? '/', 'ws://x').searchParams);
+      this.protocols.push(
+        (request.headers['sec-websocket-protocol'] ?? '')
+          .split(',')
+          .map((protocol) => protocol.trim())
+          .filter(Boolean),
+      );
       socket.on('message', (raw) => this.handleFrame(id, socket, String(raw)));
       socket.on('close', () => this.sockets.delete(id));
     });

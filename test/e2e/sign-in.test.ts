@@ -16,6 +16,7 @@ describe('Page: signing in through the local OIDC issuer (authorization code + P
   let harness: PageHarness;
   /** Every URL each page navigated to, and everything it logged. */
   const urls: string[] = [];
+  const socketUrls: string[] = [];
   const logs: string[] = [];
 
   const open = (name: string): Promise<ChatPageDriver> => harness.open(name);
@@ -26,6 +27,7 @@ describe('Page: signing in through the local OIDC issuer (authorization code + P
 
   beforeEach(() => {
     urls.length = 0;
+    socketUrls.length = 0;
     logs.length = 0;
   });
 
@@ -41,6 +43,10 @@ describe('Page: signing in through the local OIDC issuer (authorization code + P
   const openWatched = (name: string): Promise<ChatPageDriver> =>
     harness.open(name, undefined, (page) => {
       page.on('framenavigated', (frame) => urls.push(frame.url()));
+      page.on('websocket', (socket) => {
+        urls.push(socket.url());
+        socketUrls.push(socket.url());
+      });
       page.on('console', (message) => logs.push(message.text()));
     });
 
@@ -68,6 +74,8 @@ describe('Page: signing in through the local OIDC issuer (authorization code + P
     expect(ann.page.url()).toBe(harness.pageUrl);
     expect(annTokens.accessToken).toEqual(expect.any(String));
     expect(urls.some((url) => url.includes('/oidc/interaction/'))).toBe(true);
+    // The socket's URL too: the token travels as the subprotocol token.<jwt>.
+    expect(socketUrls.length).toBeGreaterThan(0);
     for (const url of urls) {
       expect(url).not.toContain(annTokens.accessToken);
       expect(url).not.toMatch(/[?&](token|access_token|id_token)=/);

@@ -19,13 +19,16 @@ describe('Local runtime: the chat application over real sockets and DynamoDB Loc
   const users = new Map<ProtocolClient, { id: string; name: string }>();
   let userCount = 0;
 
-  /** Opens a client of a fresh user (`user-N`, "User N") with a token in the query string. */
+  /** Opens a client of a fresh user (`user-N`, "User N"), offering its token as a subprotocol. */
   const open = async (ns = '/'): Promise<ProtocolClient> => {
     userCount += 1;
     const user = { id: `user-${userCount}`, name: `User ${userCount}` };
     const token = await issuerToken(runtime, { user: user.id, name: user.name });
     const client = await ProtocolClient.open(
-      `${runtime.gateway.url}?ns=${encodeURIComponent(ns)}&token=${token}`,
+      `${runtime.gateway.url}?ns=${encodeURIComponent(ns)}`,
+      {
+        token,
+      },
     );
     clients.push(client);
     users.set(client, user);
@@ -34,7 +37,10 @@ describe('Local runtime: the chat application over real sockets and DynamoDB Loc
   /** The verified user the server stamps on a client's events. */
   const userOf = (client: ProtocolClient) => users.get(client);
   /** The handshake's HTTP status when the gateway refuses it. */
-  const refusal = (url: string, options: WebSocket.ClientOptions = {}): Promise<unknown> =>
+  const refusal = (
+    url: string,
+    options: WebSocket.ClientOptions & { readonly token?: string } = {},
+  ): Promise<unknown> =>
     ProtocolClient.open(url, options).then(
       (client) => {
         clients.push(client);
@@ -102,27 +108,25 @@ describe('Local runtime: the chat application over real sockets and DynamoDB Loc
         issuer: 'http://someone-else/oidc',
         user: 'ann',
       });
-      const url = (token: string) => `${runtime.gateway.url}?ns=/&token=${token}`;
+      const url = `${runtime.gateway.url}?ns=/`;
 
       // Act / Assess
-      expect(await refusal(url('garbage'))).toBe(401);
-      expect(await refusal(url(expired))).toBe(401);
-      expect(await refusal(url(tampered))).toBe(401);
-      expect(await refusal(url(foreign))).toBe(401);
-      expect(await refusal(url(otherIssuer))).toBe(403);
-      expect(await refusal(url(genuine))).toBe('accepted');
+      expect(await refusal(url, { token: 'garbage' })).toBe(401);
+      expect(await refusal(url, { token: expired })).toBe(401);
+      expect(await refusal(url, { token: tampered })).toBe(401);
+      expect(await refusal(url, { token: foreign })).toBe(401);
+      expect(await refusal(url, { token: otherIssuer })).toBe(403);
+      expect(await refusal(url, { token: genuine })).toBe('accepted');
     });
 
-    it('needs the token in the query string: a token.<jwt> subprotocol alone gets 401, as on AWS', async () => {
+    it('never takes the token from the URL: ?token= alone gets 401 before any function runs, as on AWS', async () => {
       // Prepare
       const token = await issuerToken(runtime, { user: 'ann' });
 
       // Act
-      const status = await refusal(`${runtime.gateway.url}?ns=/`, {
-        headers: { 'Sec-WebSocket-Protocol': `apigw-chat, token.${token}` },
-      });
+      const status = await refusal(`${runtime.gateway.url}?ns=/&token=${token}`);
 
-      // Assess: the identity source is route.request.querystring.token.
+      // Assess: the identity source is route.request.header.Sec-WebSocket-Protocol.
       expect(status).toBe(401);
     });
 
@@ -130,7 +134,7 @@ describe('Local runtime: the chat application over real sockets and DynamoDB Loc
       // Prepare
       const token = await issuerToken(runtime, { user: 'alice', name: 'Alice' });
       const alice = await new Promise<WebSocket>((resolve, reject) => {
-        const ws = new WebSocket(`${runtime.gateway.url}?ns=/&token=${token}`, ['apigw-chat']);
+        const ws = new WebSocket(`${runtime.gateway.url}?ns=/`, ['apigw-chat', `token.${token}`]);
         ws.once('open', () => resolve(ws));
         ws.once('error', reject);
       });
@@ -388,7 +392,7 @@ describe('Local runtime: the chat application over real sockets and DynamoDB Loc
   describe('Connections', () => {
     it('refuses an unknown namespace at the handshake with 404', async () => {
       const token = await issuerToken(runtime, { user: 'ann' });
-      expect(await refusal(`${runtime.gateway.url}?ns=/nope&token=${token}`)).toBe(404);
+      expect(await refusal(`${runtime.gateway.url}?ns=/nope`, { token })).toBe(404);
     });
 
     it('an abrupt drop without a close frame fires $disconnect and removes every membership', async () => {

@@ -27,7 +27,7 @@ describe('Local runtime: a large room message is delivered in shards by the work
     // Prepare
     for (let i = 0; i < 10; i++) {
       const token = await issuerToken(runtime, { user: `user-${i}`, name: `User ${i}` });
-      const client = await ProtocolClient.open(`${runtime.gateway.url}?token=${token}`);
+      const client = await ProtocolClient.open(`${runtime.gateway.url}`, { token: token });
       clients.push(client);
       await client.request('join', { room: 'big' });
     }

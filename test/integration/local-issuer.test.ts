@@ -57,7 +57,7 @@ describe('Local runtime: the local OIDC issuer (npm start) and the authorizer', 
     return body as unknown as TokenSet;
   };
   const connect = async (token: string): Promise<ProtocolClient> => {
-    const client = await ProtocolClient.open(`${runtime.gateway.url}?ns=/&token=${token}`);
+    const client = await ProtocolClient.open(`${runtime.gateway.url}?ns=/`, { token: token });
     clients.push(client);
     return client;
   };
@@ -231,7 +231,9 @@ describe('Local runtime: the local OIDC issuer (npm start) and the authorizer', 
     const expired = await runtime.issuer?.signToken({ user: 'eve', expiresIn: -30 });
 
     // Act
-    const status = await ProtocolClient.open(`${runtime.gateway.url}?ns=/&token=${expired}`).then(
+    const status = await ProtocolClient.open(`${runtime.gateway.url}?ns=/`, {
+      token: expired,
+    }).then(
       () => 'accepted',
       (error: { status?: number }) => error.status,
     );
@@ -259,7 +261,7 @@ describe('Local runtime: the local OIDC issuer (npm start) and the authorizer', 
         .setProtectedHeader({ alg: ISSUER_ALGORITHM, kid: keys.signingKey.kid })
         .sign(key);
     const statusOf = (token: string) =>
-      ProtocolClient.open(`${runtime.gateway.url}?ns=/&token=${token}`).then(
+      ProtocolClient.open(`${runtime.gateway.url}?ns=/`, { token: token }).then(
         (client) => {
           clients.push(client);
           return 'accepted';

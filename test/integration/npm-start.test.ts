@@ -45,14 +45,18 @@ describe('npm start', () => {
     const pageUrl = text.match(/Chat page: +(http:\/\/\S+)/)?.[1] as string;
     const page = await fetch(pageUrl);
     const html = await page.text();
-    const aliceUrl = text.match(/Try it \(alice\): npx wscat -c '(ws:\/\/\S+)'/)?.[1] as string;
+    const [, aliceUrl, aliceToken] = text.match(
+      /Try it \(alice\): npx wscat -c '(ws:\/\/\S+)' -s apigw-chat -s 'token\.(\S+)'/,
+    ) as [string, string, string];
     const tokenless = await ProtocolClient.open(`${wsUrl}?ns=/`).catch(
       (error: { status?: number }) => error.status,
     );
-    const badToken = await ProtocolClient.open(`${wsUrl}?ns=/&token=not-a-jwt`).catch(
+    const badToken = await ProtocolClient.open(`${wsUrl}?ns=/`, { token: 'not-a-jwt' }).catch(
       (error: { status?: number }) => error.status,
     );
-    const client = await ProtocolClient.open(aliceUrl.replace('localhost', '127.0.0.1'));
+    const client = await ProtocolClient.open(aliceUrl.replace('localhost', '127.0.0.1'), {
+      token: aliceToken,
+    });
     const joined = await client.request('join', { room: 'lobby' });
     const port = new URL(pageUrl).port;
     const config = (await (await fetch(`${pageUrl}config.json`)).json()) as {
@@ -66,7 +70,7 @@ describe('npm start', () => {
       [require.resolve('tsx/cli'), 'local/token.ts', '--user', 'carol', '--port', port],
       { cwd: ROOT },
     );
-    const carol = await ProtocolClient.open(`${wsUrl}?ns=/&token=${carolToken.trim()}`);
+    const carol = await ProtocolClient.open(`${wsUrl}?ns=/`, { token: carolToken.trim() });
     const carolJoined = await carol.request('join', { room: 'lobby' });
     const dbWasOpen = await portIsOpen(dbPort);
     child.kill('SIGINT');
@@ -75,7 +79,7 @@ describe('npm start', () => {
     // Assess
     expect(text).toMatch(/Management URL: +http:\/\/127\.0\.0\.1:\d+\/local/);
     expect(text).toMatch(
-      /Try it \(bob\): +npx wscat -c 'ws:\/\/localhost:\d+\/local\?ns=\/&token=[\w.-]+'/,
+      /Try it \(bob\): +npx wscat -c 'ws:\/\/localhost:\d+\/local\?ns=\/' -s apigw-chat -s 'token\.[\w.-]+'/,
     );
     expect(text).not.toMatch(/WARNING: anonymous/);
     expect(text).toContain(`local OIDC issuer http://localhost:${port}/oidc`);
@@ -86,7 +90,7 @@ describe('npm start', () => {
     expect(badToken).toBe(401);
     const lines = output.join('').split('\n');
     expect(lines.filter((line) => /refused/i.test(line))).toEqual([
-      '[gateway] connection refused (401): no token: route.request.querystring.token is missing or empty, so the authorizer was not invoked',
+      '[gateway] connection refused (401): no Sec-WebSocket-Protocol: route.request.header.Sec-WebSocket-Protocol is missing or empty, so the authorizer was not invoked',
       expect.stringMatching(
         /"message":"Connection refused: invalid token".*"reason":"ERR_JWS_INVALID/,
       ),

@@ -19,7 +19,7 @@ describe('Local runtime: the per-connection rate limit', () => {
       user: `user-${userCount}`,
       name: `User ${userCount}`,
     });
-    const client = await ProtocolClient.open(`${runtime.gateway.url}?ns=/&token=${token}`);
+    const client = await ProtocolClient.open(`${runtime.gateway.url}?ns=/`, { token: token });
     clients.push(client);
     return client;
   };

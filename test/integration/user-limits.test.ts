@@ -35,7 +35,7 @@ describe('Local runtime: per-user limits across Lambda containers', () => {
   };
   const open = async (who: { user: string; name: string }, ns = '/'): Promise<ProtocolClient> => {
     const token = await issuerToken(runtime, who);
-    const client = await ProtocolClient.open(`${runtime.gateway.url}?ns=${ns}&token=${token}`);
+    const client = await ProtocolClient.open(`${runtime.gateway.url}?ns=${ns}`, { token: token });
     clients.push(client);
     return client;
   };

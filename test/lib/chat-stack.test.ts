@@ -298,7 +298,7 @@ describe('Class: ChatStack', () => {
   });
 
   describe('Connect authorizer', () => {
-    it('is a REQUEST authorizer on the authorize function with the query-string token as identity source', () => {
+    it('is a REQUEST authorizer on the authorize function with the token subprotocol header as identity source', () => {
       // Act
       const authorizers = Object.values(resourcesOf(template, 'AWS::ApiGatewayV2::Authorizer'));
 
@@ -306,7 +306,8 @@ describe('Class: ChatStack', () => {
       expect(authorizers).toHaveLength(1);
       const props = authorizers[0]?.Properties ?? {};
       expect(props.AuthorizerType).toBe('REQUEST');
-      expect(props.IdentitySource).toEqual(['route.request.querystring.token']);
+      // The token travels as a subprotocol, never in a URL: no query-string identity source.
+      expect(props.IdentitySource).toEqual(['route.request.header.Sec-WebSocket-Protocol']);
       expect(render(props.AuthorizerUri)).toContain(`{${fnIds.authorize}.Arn}`);
     });
 

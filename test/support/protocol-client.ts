@@ -28,10 +28,19 @@ export class ProtocolClient {
     });
   }
 
-  /** Opens a socket; rejects with the handshake's HTTP status when it is refused. */
-  static open(url: string, options: WebSocket.ClientOptions = {}): Promise<ProtocolClient> {
+  /**
+   * Opens a socket, offering `token` as the subprotocol `token.<jwt>` next to `apigw-chat`
+   * (as the page and the client SDK do); rejects with the handshake's HTTP status when it is
+   * refused.
+   */
+  static open(
+    url: string,
+    options: WebSocket.ClientOptions & { readonly token?: string } = {},
+  ): Promise<ProtocolClient> {
+    const { token, ...wsOptions } = options;
+    const protocols = token === undefined ? [] : ['apigw-chat', `token.${token}`];
     return new Promise((resolve, reject) => {
-      const ws = new WebSocket(url, options);
+      const ws = new WebSocket(url, protocols, wsOptions);
       const client = new ProtocolClient(ws);
       ws.once('open', () => resolve(client));
       ws.once('unexpected-response', (_request, response) => {

@@ -115,11 +115,17 @@ const CHECKS: readonly [RegExp, (match: RegExpExecArray) => string[]][] = [
     ],
   ],
   [
-    /^npx wscat -c "ws:\/\/localhost:3001\/local\?(.*)"$/,
+    /^npx wscat -c "ws:\/\/localhost:3001\/local\?([^"]*)"(.*)$/,
     (match) => {
-      const query = new URLSearchParams((match[1] as string).replace(/\$\(npm [^)]+\)/, 'TOKEN'));
+      const query = new URLSearchParams(match[1] as string);
+      const token = /^ -s apigw-chat -s "token\.(\$\(npm run -s token [^)]+\))"$/.exec(
+        match[2] as string,
+      );
       return [
-        ...(query.get('token') === 'TOKEN' ? [] : ['the token is not a $(npm run -s token …)']),
+        ...(token
+          ? []
+          : ['the token is not offered as -s apigw-chat -s "token.$(npm run -s token …)"']),
+        ...(query.has('token') ? ['a token in the URL'] : []),
         ...(/^\//.test(query.get('ns') ?? '') ? [] : ['no ?ns=/…']),
       ];
     },

@@ -16,6 +16,9 @@ const authorizerEvent = (
   requestContext: { routeKey: '$connect', eventType: 'CONNECT', connectionId: 'K00000000000001=' },
 });
 
+/** The `Sec-WebSocket-Protocol` header of a client offering `token`. */
+const offering = (token: string) => ({ 'Sec-WebSocket-Protocol': `apigw-chat, token.${token}` });
+
 const allowWith = (userId: string, name: string) => ({
   principalId: userId,
   policyDocument: {
@@ -34,35 +37,33 @@ describe('Handler: authorize', () => {
       logger: quietLogger,
     });
 
-    it('allows a valid query-string token with the user in the context', async () => {
+    it('allows a valid token offered as the subprotocol token.<jwt>, with the user in the context', async () => {
       // Prepare
       const token = await signSecretToken(SECRET, { user: 'alice', name: 'Alice' });
 
       // Act
-      const result = await authorize(authorizerEvent({ query: { ns: '/', token } }));
+      const result = await authorize(authorizerEvent({ headers: offering(token) }));
 
       // Assess
       expect(result).toEqual(allowWith('alice', 'Alice'));
     });
 
-    it('allows a token offered as the subprotocol token.<jwt>', async () => {
+    it('never reads a token from the query string (it would land in access logs)', async () => {
       const token = await signSecretToken(SECRET, { user: 'bob' });
 
-      const result = await authorize(
-        authorizerEvent({ headers: { 'Sec-WebSocket-Protocol': `apigw-chat, token.${token}` } }),
+      await expect(authorize(authorizerEvent({ query: { ns: '/', token } }))).rejects.toThrow(
+        /^Unauthorized$/,
       );
-
-      expect(result).toEqual(allowWith('bob', 'bob'));
     });
 
     it('refuses with Unauthorized (401) without a token, with garbage, and with an expired token', async () => {
       const expired = await signSecretToken(SECRET, { user: 'alice', expiresIn: -5 });
 
       await expect(authorize(authorizerEvent())).rejects.toThrow(/^Unauthorized$/);
-      await expect(authorize(authorizerEvent({ query: { token: 'garbage' } }))).rejects.toThrow(
+      await expect(authorize(authorizerEvent({ headers: offering('garbage') }))).rejects.toThrow(
         /^Unauthorized$/,
       );
-      await expect(authorize(authorizerEvent({ query: { token: expired } }))).rejects.toThrow(
+      await expect(authorize(authorizerEvent({ headers: offering(expired) }))).rejects.toThrow(
         /^Unauthorized$/,
       );
       await expect(
@@ -83,7 +84,7 @@ describe('Handler: authorize', () => {
       });
 
       // Act
-      const result = await authorize(authorizerEvent({ query: { token: 'a.b.c' } }));
+      const result = await authorize(authorizerEvent({ headers: offering('a.b.c') }));
 
       // Assess
       expect(result.policyDocument.Statement[0]?.Effect).toBe('Deny');
@@ -93,7 +94,7 @@ describe('Handler: authorize', () => {
     it('fails (500) when issuer or audience is not configured', async () => {
       const authorize = createAuthorizeHandler({ env: () => ({}), logger: quietLogger });
 
-      await expect(authorize(authorizerEvent({ query: { token: 'a.b.c' } }))).rejects.toThrow(
+      await expect(authorize(authorizerEvent({ headers: offering('a.b.c') }))).rejects.toThrow(
         /JWT_ISSUER/,
       );
       expect(quietLogger.error).toHaveBeenCalled();
@@ -121,10 +122,10 @@ describe('Handler: authorize', () => {
 });
 
 describe('Function: tokenOf', () => {
-  it('prefers the query string, then a token.<jwt> subprotocol', () => {
-    expect(tokenOf({ 'sec-websocket-protocol': 'token.q' }, { token: 'x' })).toBe('x');
-    expect(tokenOf({ 'sec-websocket-protocol': 'apigw-chat,token.abc' }, {})).toBe('abc');
-    expect(tokenOf({ 'sec-websocket-protocol': 'apigw-chat, token.' }, {})).toBeUndefined();
-    expect(tokenOf({}, {})).toBeUndefined();
+  it('reads a token.<jwt> subprotocol, in any header case, and never the URL', () => {
+    expect(tokenOf({ 'sec-websocket-protocol': 'token.q' })).toBe('q');
+    expect(tokenOf({ 'Sec-WebSocket-Protocol': 'apigw-chat,token.abc' })).toBe('abc');
+    expect(tokenOf({ 'sec-websocket-protocol': 'apigw-chat, token.' })).toBeUndefined();
+    expect(tokenOf({})).toBeUndefined();
   });
 });

@@ -174,9 +174,10 @@ describe('Handler: authorize publishes its decision', () => {
   let emf: ReturnType<typeof withEmfEnabled>;
   let output: ReturnType<typeof captureEmf>;
   const quietLogger = { warn: jest.fn(), info: jest.fn(), error: jest.fn(), addContext: jest.fn() };
-  const event = (query: Record<string, string>) => ({
+  /** An authorizer event offering `token` (if any) as the subprotocol `token.<jwt>`. */
+  const event = ({ token }: { token?: string }) => ({
     methodArn: METHOD_ARN,
-    queryStringParameters: query,
+    headers: token === undefined ? {} : { 'Sec-WebSocket-Protocol': `apigw-chat, token.${token}` },
   });
 
   beforeEach(() => {

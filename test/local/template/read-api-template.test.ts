@@ -60,7 +60,7 @@ describe('readApiTemplate and localFunctionSpecs on the synthesized chat stack',
     });
     expect(api.authorizer).toEqual({
       functionName: functionNamed('AuthorizeFunction').name,
-      identitySource: ['route.request.querystring.token'],
+      identitySource: ['route.request.header.Sec-WebSocket-Protocol'],
     });
   });
 
