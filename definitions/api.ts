@@ -150,6 +150,11 @@ export const AUTH_ENV = {
   jwtTokenUse: 'JWT_TOKEN_USE',
   /** Oldest token accepted (`iat`), in seconds; `exp` may not lie further ahead. Default 86,400. */
   tokenMaxAgeSeconds: 'TOKEN_MAX_AGE_SECONDS',
+  /**
+   * How long the authorizer keeps the issuer's JWKS, in seconds: a removed key is refused at
+   * most this long after. Default jose's 600; the local runtime sets 0 (read at every connection).
+   */
+  jwksCacheSeconds: 'JWKS_CACHE_SECONDS',
 } as const;
 
 /** The values of `JWT_TOKEN_USE`: the `token_use` claim required (Cognito), or `any`. */

@@ -21,6 +21,8 @@ export type LocalAuth =
       readonly issuer: string;
       readonly audience: string;
       readonly jwksUri?: string;
+      /** How long the authorizer keeps the JWKS, in seconds (`JWKS_CACHE_SECONDS`). */
+      readonly jwksCacheSeconds?: number;
     }
   | { readonly mode: 'anonymous' };
 
@@ -40,5 +42,9 @@ export function authEnvironment(settings: AuthorizerSettings): Record<string, st
     [AUTH_ENV.jwtIssuer]: settings.mode === 'jwt' ? settings.issuer : '',
     [AUTH_ENV.jwtAudience]: settings.mode === 'jwt' ? settings.audience : '',
     [AUTH_ENV.jwtJwksUri]: settings.mode === 'jwt' ? (settings.jwksUri ?? '') : '',
+    [AUTH_ENV.jwksCacheSeconds]:
+      settings.mode === 'jwt' && settings.jwksCacheSeconds !== undefined
+        ? String(settings.jwksCacheSeconds)
+        : '',
   };
 }

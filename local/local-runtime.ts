@@ -185,7 +185,14 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       });
     }
     const authorizerSettings: AuthorizerSettings | undefined = issuer
-      ? { mode: 'jwt', issuer: issuer.issuer, audience: issuer.audience, jwksUri: issuer.jwksUri }
+      ? {
+          mode: 'jwt',
+          issuer: issuer.issuer,
+          audience: issuer.audience,
+          jwksUri: issuer.jwksUri,
+          // Read at every connection, so a rotated or removed key takes effect at once.
+          jwksCacheSeconds: 0,
+        }
       : (auth as AuthorizerSettings | undefined);
     const logger = options.gateway?.logger ?? consoleLogger;
     const specs = localFunctionSpecs(api, {

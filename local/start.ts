@@ -17,7 +17,8 @@ import { buildWeb } from '../web/build';
 import { asksForHelp } from './asks-for-help';
 import type { LocalAuth } from './local-auth';
 import { type LocalRuntime, startLocalRuntime } from './local-runtime';
-import { ISSUER_KEYS_FILE, loadIssuerKeys } from './oidc/issuer-keys';
+import { ISSUER_KEYS_FILE, type IssuerKeys, loadIssuerKeys } from './oidc/issuer-keys';
+import { watchIssuerKeys } from './oidc/issuer-keys-watcher';
 import { START_USAGE } from './start-usage';
 
 const DATA_DIR = '.data/dynamodb';
@@ -101,11 +102,11 @@ async function main(): Promise<void> {
   }
   const options = parseArguments(args, process.env);
   let runtime: LocalRuntime;
+  let keys: IssuerKeys | undefined;
   try {
     const staticDir = await buildWeb({ logLevel: 'silent' });
-    const auth: LocalAuth = options.anonymous
-      ? { mode: 'anonymous' }
-      : { mode: 'oidc', keys: await loadIssuerKeys() };
+    keys = options.anonymous ? undefined : await loadIssuerKeys();
+    const auth: LocalAuth = keys ? { mode: 'oidc', keys } : { mode: 'anonymous' };
     runtime = await startLocalRuntime({
       auth,
       port: options.port,
@@ -119,7 +120,19 @@ async function main(): Promise<void> {
     console.error(errorMessage(error));
     process.exit(1);
   }
-  onShutdown(() => runtime.close());
+  const { issuer: localIssuer } = runtime;
+  const stopWatchingKeys =
+    keys && localIssuer
+      ? await watchIssuerKeys(
+          keys,
+          (next) => localIssuer.rotateKeys(next),
+          (message) => console.log(message),
+        )
+      : undefined;
+  onShutdown(async () => {
+    stopWatchingKeys?.();
+    await runtime.close();
+  });
 
   const { gateway } = runtime;
   if (runtime.auth?.mode === 'anonymous') console.log(ANONYMOUS_WARNING);

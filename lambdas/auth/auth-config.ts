@@ -21,6 +21,8 @@ export type AuthConfig =
       readonly issuer: string;
       readonly audience: string;
       readonly jwksUri: string | undefined;
+      /** See `AUTH_ENV.jwksCacheSeconds`; undefined: jose's default. */
+      readonly jwksCacheSeconds?: number | undefined;
       readonly tokenUse: TokenUse;
       readonly maxTokenAgeSeconds: number | undefined;
     };
@@ -61,6 +63,7 @@ export function readAuthConfig(env: NodeJS.ProcessEnv): AuthConfig {
       issuer,
       audience,
       jwksUri: env[ENV.jwtJwksUri] || undefined,
+      jwksCacheSeconds: jwksCacheSecondsOf(env),
       tokenUse: tokenUseOf(env),
       maxTokenAgeSeconds: maxTokenAgeOf(env),
     };
@@ -74,6 +77,14 @@ function tokenUseOf(env: NodeJS.ProcessEnv): TokenUse {
   throw new AuthConfigError(
     `Unknown ${ENV.jwtTokenUse} "${value}": expected ${TOKEN_USES.join(' | ')}`,
   );
+}
+
+function jwksCacheSecondsOf(env: NodeJS.ProcessEnv): number | undefined {
+  const value = env[ENV.jwksCacheSeconds];
+  if (!value) return undefined;
+  const seconds = Number(value);
+  if (Number.isInteger(seconds) && seconds >= 0) return seconds;
+  throw new AuthConfigError(`${ENV.jwksCacheSeconds} must be an integer ≥ 0, got "${value}"`);
 }
 
 function maxTokenAgeOf(env: NodeJS.ProcessEnv): number | undefined {
@@ -100,5 +111,8 @@ export function createTokenVerifier(
         tokenUse: config.tokenUse,
         ...policy,
         ...(config.jwksUri === undefined ? {} : { jwksUri: config.jwksUri }),
+        ...(config.jwksCacheSeconds === undefined
+          ? {}
+          : { jwksCacheSeconds: config.jwksCacheSeconds }),
       });
 }

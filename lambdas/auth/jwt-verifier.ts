@@ -18,6 +18,11 @@ export interface JwtVerifierOptions extends TokenClaimsPolicy {
   readonly audience: string;
   /** Where the signing keys are. Default: `jwks_uri` of `{issuer}/.well-known/openid-configuration`. */
   readonly jwksUri?: string;
+  /**
+   * How long the JWKS is kept, in seconds: a key the issuer removed is refused at most this
+   * long after (0: the JWKS is read for every token). Default jose's 600.
+   */
+  readonly jwksCacheSeconds?: number;
   /** The keys themselves (tests: jose's `createLocalJWKSet`). Overrides `jwksUri`. */
   readonly keys?: JWTVerifyGetKey;
   /** Default: global `fetch`. Used for the discovery document only. */
@@ -62,7 +67,13 @@ export class JwtVerifier implements TokenVerifier {
 
   private signingKeys(): Promise<JWTVerifyGetKey> {
     if (this.options.keys) return Promise.resolve(this.options.keys);
-    this.keys ??= this.discoverJwksUri().then((uri) => createRemoteJWKSet(new URL(uri)));
+    const cache = this.options.jwksCacheSeconds;
+    this.keys ??= this.discoverJwksUri().then((uri) =>
+      createRemoteJWKSet(
+        new URL(uri),
+        cache === undefined ? {} : { cacheMaxAge: cache * 1000, cooldownDuration: 0 },
+      ),
+    );
     // A failed discovery is retried on the next token rather than cached.
     this.keys.catch(() => {
       this.keys = undefined;

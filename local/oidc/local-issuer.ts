@@ -50,6 +50,13 @@ export interface LocalIssuer {
   readonly route: HttpRoute;
   /** Signs an access token for `user` without a browser (`npm run token`, tests). */
   signToken(options: Omit<LocalTokenOptions, 'issuer'>): Promise<string>;
+  /**
+   * Signs with `keys` from now on and publishes only them in the JWKS, so every token signed
+   * with the old key is refused as soon as the authorizer re-reads the JWKS (locally at every
+   * connection). Sign-in sessions start over. `npm start` calls it when
+   * `.data/oidc/keys.json` changes or is removed.
+   */
+  rotateKeys(keys: IssuerKeys): void;
 }
 
 /**
@@ -67,12 +74,16 @@ export function createLocalIssuer(options: LocalIssuerOptions): LocalIssuer {
   const mountPath = new URL(options.issuer).pathname.replace(/\/$/, '');
   if (mountPath !== ISSUER_PATH) throw new Error(`The issuer must end in ${ISSUER_PATH}`);
   const accounts = new LocalAccounts();
-  const provider = new Provider(options.issuer, configuration(options, accounts));
-  const callback = provider.callback();
-  const signIn = createSignInRoute(provider, accounts);
+  let keys = options.keys;
+  const build = () => {
+    const provider = new Provider(options.issuer, configuration({ ...options, keys }, accounts));
+    return { callback: provider.callback(), signIn: createSignInRoute(provider, accounts) };
+  };
+  let current = build();
   const route: HttpRoute = async (req, res) => {
     const path = (req.url ?? '/').split('?')[0] as string;
     if (path !== ISSUER_PATH && !path.startsWith(`${ISSUER_PATH}/`)) return false;
+    const { callback, signIn } = current;
     if (await signIn(req, res)) return true;
     await serve(callback, req, res);
     return true;
@@ -83,7 +94,11 @@ export function createLocalIssuer(options: LocalIssuerOptions): LocalIssuer {
     audience: LOCAL_AUDIENCE,
     pageConfig: { issuer: options.issuer, clientId: LOCAL_CLIENT_ID, scope: LOCAL_PAGE_SCOPE },
     route,
-    signToken: (token) => signLocalAccessToken(options.keys, { ...token, issuer: options.issuer }),
+    signToken: (token) => signLocalAccessToken(keys, { ...token, issuer: options.issuer }),
+    rotateKeys: (next) => {
+      keys = next;
+      current = build();
+    },
   };
 }
 

@@ -289,4 +289,27 @@ describe('Local runtime: the local OIDC issuer (npm start) and the authorizer', 
       longSub: 401,
     });
   });
+  // Last: it changes the issuer's key for the tests after it.
+  it('revokes every token signed with a rotated key at the next connection, without a restart', async () => {
+    // Prepare
+    const before = (await runtime.issuer?.signToken({ user: 'rita' })) ?? '';
+    await expect(connect(before)).resolves.toBeInstanceOf(ProtocolClient);
+    const rotated = await generateIssuerKeys();
+
+    // Act
+    runtime.issuer?.rotateKeys(rotated);
+    const oldToken = await ProtocolClient.open(`${runtime.gateway.url}?ns=/`, {
+      token: before,
+    }).then(
+      () => 'accepted',
+      (error: { status?: number }) => error.status,
+    );
+    const after = (await runtime.issuer?.signToken({ user: 'rita' })) ?? '';
+    const jwks = (await (await fetch(discovery.jwks_uri)).json()) as { keys: { kid: string }[] };
+
+    // Assess
+    expect(oldToken).toBe(401);
+    await expect(connect(after)).resolves.toBeInstanceOf(ProtocolClient);
+    expect(jwks.keys.map((key) => key.kid)).toEqual([rotated.signingKey.kid]);
+  });
 });

@@ -307,9 +307,25 @@ describe('Function: readAuthConfig', () => {
       issuer: ISSUER,
       audience: AUDIENCE,
       jwksUri: undefined,
+      jwksCacheSeconds: undefined,
       tokenUse: 'any',
       maxTokenAgeSeconds: undefined,
     });
+  });
+
+  it('reads JWKS_CACHE_SECONDS (0: the JWKS at every token), and refuses what is not an integer ≥ 0', () => {
+    const env = { JWT_ISSUER: ISSUER, JWT_AUDIENCE: AUDIENCE };
+    expect(readAuthConfig({ ...env, JWKS_CACHE_SECONDS: '0' })).toMatchObject({
+      jwksCacheSeconds: 0,
+    });
+    expect(readAuthConfig({ ...env, JWKS_CACHE_SECONDS: '60' })).toMatchObject({
+      jwksCacheSeconds: 60,
+    });
+    for (const bad of ['-1', '1.5', 'soon']) {
+      expect(() => readAuthConfig({ ...env, JWKS_CACHE_SECONDS: bad })).toThrow(
+        /JWKS_CACHE_SECONDS must be an integer/,
+      );
+    }
   });
 
   it('reads JWT_TOKEN_USE and TOKEN_MAX_AGE_SECONDS, and refuses values it cannot use', () => {
