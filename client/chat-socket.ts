@@ -17,6 +17,7 @@ import {
 } from './events';
 import type { HistoryOptions, HistoryPage, JoinHistory } from './history';
 import { type ConnectOptions, type ResolvedOptions, resolveOptions } from './options';
+import { RecentIds } from './recent-ids';
 import { RoomRecovery } from './room-recovery';
 import { isSeq } from './seq';
 
@@ -54,6 +55,8 @@ export class ChatSocket<
   private readonly options: ResolvedOptions;
   private readonly connection: ConnectionManager;
   private readonly emitter = new Emitter();
+  /** Ids of messages stored in several durable rooms, delivered once (see `EventMeta.id`). */
+  private readonly seenIds = new RecentIds(1_000);
   private readonly anyListeners: ((event: string, data: unknown, meta: EventMeta) => void)[] = [];
   private readonly acks = new AckRegistry();
   private readonly buffer: EmitBuffer;
@@ -433,6 +436,7 @@ export class ChatSocket<
   /** Calls the listeners of a server event (lifecycle names other than `error` are ignored). */
   private deliver(event: string, data: unknown, meta: EventMeta): void {
     if (event === 'error') this.emitter.emit('error', toServerError(data), meta);
+    else if (meta.id !== undefined && !this.seenIds.firstTime(meta.id)) return;
     else if (!LIFECYCLE_EVENTS.has(event)) {
       for (const listener of [...this.anyListeners]) listener(event, data, meta);
       this.emitter.emit(event, data, meta);

@@ -27,6 +27,7 @@ export function eventMeta(frame: Record<string, unknown>, namespace: string): Ev
     ns: typeof frame.ns === 'string' ? frame.ns : namespace,
     ...(typeof frame.room === 'string' ? { room: frame.room } : {}),
     ...(isSeq(frame.seq) ? { seq: frame.seq } : {}),
+    ...(typeof frame.id === 'string' ? { id: frame.id } : {}),
     ...(typeof frame.from === 'string' ? { from: frame.from } : {}),
     ...(user ? { user } : {}),
   };

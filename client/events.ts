@@ -13,6 +13,11 @@ export interface EventMeta {
   readonly room?: string;
   /** The event's place in a durable room (increasing per room); absent for other events. */
   readonly seq?: number;
+  /**
+   * The message's id, when one emit was stored in several durable rooms (the same in each):
+   * the socket delivers such a message once, whichever of its rooms it comes through.
+   */
+  readonly id?: string;
   /** The connection id of the client whose event caused it, set by the server. */
   readonly from?: string;
   /** The sender's verified identity, present with `from`. */

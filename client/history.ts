@@ -5,6 +5,8 @@ import { isCursorSeq, isSeq } from './seq';
 /** A message of a durable room as the server stores it, returned by `history` and `join`. */
 export interface StoredMessage {
   readonly seq: number;
+  /** Present when one emit was stored in several durable rooms: the same id in each. */
+  readonly id?: string;
   readonly event: string;
   readonly data: unknown;
   readonly from?: string;
@@ -86,6 +88,7 @@ function readMessage(value: unknown): ReadMessage | undefined {
   const user = readUser(message.user);
   return {
     seq: message.seq,
+    ...(typeof message.id === 'string' ? { id: message.id } : {}),
     event: message.event,
     data: message.data ?? null,
     ...(typeof message.from === 'string' ? { from: message.from } : {}),

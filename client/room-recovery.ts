@@ -281,6 +281,7 @@ export class RoomRecovery {
         ns: this.settings.namespace,
         room,
         seq: message.seq,
+        ...(message.id !== undefined ? { id: message.id } : {}),
         ...(message.from !== undefined ? { from: message.from } : {}),
         ...(message.user ? { user: message.user } : {}),
         ...(message.at !== undefined ? { at: message.at } : {}),

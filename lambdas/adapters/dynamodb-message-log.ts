@@ -69,6 +69,7 @@ export class DynamoDbMessageLog implements MessageLog {
           [TABLE.partitionKey]: partitionOf(ns, room),
           [TABLE.sortKey]: messageSortKey(seq),
           seq,
+          ...(stored.id === undefined ? {} : { mid: stored.id }),
           event: stored.event,
           ...(stored.data === undefined ? {} : { data: JSON.stringify(stored.data) }),
           ...(stored.args === undefined ? {} : { args: JSON.stringify(stored.args) }),
@@ -93,12 +94,13 @@ export class DynamoDbMessageLog implements MessageLog {
           TableName: this.#table.name,
           KeyConditionExpression: '#pk = :pk AND #sk BETWEEN :from AND :to',
           FilterExpression: '#ttl > :now',
-          ProjectionExpression: '#seq, #event, #data, #args, #from, #user, #at',
+          ProjectionExpression: '#seq, #mid, #event, #data, #args, #from, #user, #at',
           ExpressionAttributeNames: {
             '#pk': TABLE.partitionKey,
             '#sk': TABLE.sortKey,
             '#ttl': TABLE.ttlAttribute,
             '#seq': 'seq',
+            '#mid': 'mid',
             '#event': 'event',
             '#data': 'data',
             '#args': 'args',
@@ -167,6 +169,7 @@ function messageOf(item: Item): StoredMessage {
   const user = item.user as { id?: unknown; name?: unknown } | undefined;
   return {
     seq: Number(item.seq),
+    ...(typeof item.mid === 'string' ? { id: item.mid } : {}),
     event: String(item.event),
     data: typeof item.data === 'string' ? JSON.parse(item.data) : undefined,
     ...(typeof item.args === 'string' ? { args: JSON.parse(item.args) } : {}),

@@ -296,8 +296,9 @@ export class Adapter {
    * message is stored (and numbered) before the members are read, so a connection that
    * joins meanwhile finds it either in the history or among the recipients.
    */
-  async broadcast(packet: Packet, options: BroadcastOptions): Promise<BroadcastReport> {
+  async broadcast(sent: Packet, options: BroadcastOptions): Promise<BroadcastReport> {
     const started = Date.now();
+    const packet = this.durableTargets(options) > 1 ? { ...sent, id: randomUUID() } : sent;
     const seqs = await this.appendToHistory(packet, options);
     const [targets, excluded] = await Promise.all([
       this.resolveTargets(options),
@@ -491,6 +492,16 @@ export class Adapter {
     return report;
   }
 
+  /**
+   * How many durable rooms the emit is stored in. In more than one, it gets one id for all
+   * (`StoredMessage.id`, `id` in its frames), so a socket in several of them can tell it is
+   * one message; in one, its room and seq already say which message it is.
+   */
+  private durableTargets(options: BroadcastOptions): number {
+    const history = options.history;
+    return history ? [...options.rooms].filter((room) => history.keeps(room)).length : 0;
+  }
+
   /** Appends the packet to the history of each durable target room: room → its seq. */
   private async appendToHistory(
     packet: Packet,
@@ -505,6 +516,7 @@ export class Adapter {
     const at = Date.now();
     const expiresAt = Math.floor(at / 1000) + history.retentionSeconds;
     const message = {
+      ...(packet.id === undefined ? {} : { id: packet.id }),
       event: packet.event,
       data: packet.data ?? null,
       ...(packet.args === undefined ? {} : { args: packet.args }),

@@ -22,6 +22,8 @@ export interface Packet {
   readonly args?: readonly unknown[] | undefined;
   /** The server's ack id, when it waits for the recipients' answers. */
   readonly ackId?: string | undefined;
+  /** The id it was stored under in durable rooms (the same in each). */
+  readonly id?: string | undefined;
   readonly from?: SocketId | undefined;
   /** The sender's verified user, stamped next to `from`. */
   readonly user?: SocketUser | undefined;
@@ -187,6 +189,7 @@ function frameCache(
         data: packet.data,
         args: packet.args,
         ackId: packet.ackId,
+        id: packet.id,
         ns,
         room,
         seq: room === undefined ? undefined : seqs.get(room),

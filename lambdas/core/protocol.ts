@@ -176,6 +176,8 @@ export interface EventFrame {
   readonly args?: readonly unknown[] | undefined;
   /** The server's ack id, when it waits for the client's answer. */
   readonly ackId?: string | undefined;
+  /** The message's id, when one emit was kept in several durable rooms: the same in each. */
+  readonly id?: string | undefined;
   readonly ns: string;
   readonly room?: Room;
   /** The message's number in a durable room; only with `room`. */
@@ -198,6 +200,7 @@ export function encodeEvent(frame: EventFrame): string {
     ...(frame.args === undefined ? {} : { args: frame.args }),
     ...(frame.ackId === undefined ? {} : { ack: frame.ackId }),
     ns: frame.ns,
+    ...(frame.id === undefined ? {} : { id: frame.id }),
     ...(frame.room === undefined ? {} : { room: frame.room }),
     ...(frame.room === undefined || frame.seq === undefined ? {} : { seq: frame.seq }),
     ...(frame.from === undefined ? {} : { from: frame.from }),

@@ -10,6 +10,7 @@ import type { StoredMessage } from './types';
 export function storedMessage(seq: number, message: Omit<StoredMessage, 'seq'>): StoredMessage {
   return {
     seq,
+    ...(message.id === undefined ? {} : { id: message.id }),
     event: message.event,
     data: message.data === undefined ? undefined : JSON.parse(JSON.stringify(message.data)),
     ...(message.args === undefined ? {} : { args: JSON.parse(JSON.stringify(message.args)) }),

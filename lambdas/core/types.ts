@@ -47,6 +47,11 @@ export interface RemovedConnection {
 /** A message kept in a durable room's history. `seq` is the room's sequence number, from 1. */
 export interface StoredMessage {
   readonly seq: number;
+  /**
+   * The message's id, when one emit was stored in several durable rooms: the same in each, so
+   * a socket in several of them receives and recovers it once.
+   */
+  readonly id?: string | undefined;
   readonly event: string;
   readonly data: unknown;
   /** Every argument, when the emit had other than exactly one. */

@@ -266,6 +266,28 @@ describe('Class: ChatSocket', () => {
       expect(await received).toEqual(['hi', { ns: '/', room: 'lobby', from: 'x' }]);
     });
 
+    it('delivers once a message stored in several rooms (one id), whichever room it comes through', async () => {
+      // Prepare
+      const socket = await openConnected();
+      const seen: unknown[] = [];
+      socket.on('chat', (data, meta) => seen.push([data, meta.room, meta.id]));
+      const id = '1b4e28ba-2fa1-11d2-883f-0016d3cca427';
+
+      // Act
+      gateway.push('conn-1', { event: 'chat', data: 'once', ns: '/', id, room: 'lobby' });
+      gateway.push('conn-1', { event: 'chat', data: 'once', ns: '/', id, room: 'dev' });
+      gateway.push('conn-1', { event: 'chat', data: 'plain', ns: '/', room: 'dev' });
+      gateway.push('conn-1', { event: 'chat', data: 'plain', ns: '/', room: 'dev' });
+      await waitFor(() => seen.length === 3);
+
+      // Assess: messages without an id are never merged.
+      expect(seen).toEqual([
+        ['once', 'lobby', id],
+        ['plain', 'dev', undefined],
+        ['plain', 'dev', undefined],
+      ]);
+    });
+
     it("surfaces the server's error events and API Gateway's own error frames as error", async () => {
       // Prepare
       const socket = await openConnected();

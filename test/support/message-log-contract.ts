@@ -128,6 +128,19 @@ export function describeMessageLogContract(
         expect(page.head).toBe(50);
       });
 
+      it('round-trips the id, and the args, of a message', async () => {
+        const message = aMessage({
+          id: '1b4e28ba-2fa1-11d2-883f-0016d3cca427',
+          data: 3,
+          args: [3, { four: 4 }],
+        });
+
+        await log.append(ns, 'lobby', message, inAnHour());
+        const page = await log.read(ns, 'lobby', { since: 0, ...ROOMY });
+
+        expect(page.messages).toEqual([{ seq: 1, ...message }]);
+      });
+
       it('round-trips data of any JSON shape, sender and user', async () => {
         // Prepare
         let deep: unknown = 'bottom';

@@ -488,12 +488,25 @@ describe('Class: Adapter', () => {
         dispatched: 0,
         seqs: { lobby: 3, dev: 1 },
       });
+      // One emit stored in two durable rooms: one id, in both rooms' frames and histories.
+      const id = (JSON.parse(poster.rawFramesFor(inLobby as string)[0] ?? '{}') as { id: string })
+        .id;
+      expect(id).toMatch(/^[0-9a-f-]{36}$/);
       const frame = (room: string, seq: number) =>
-        `{"event":"chat","data":"three","ns":"/","room":"${room}","seq":${seq},"from":"${sender}","user":{"id":"ann","name":"Ann"}}`;
+        `{"event":"chat","data":"three","ns":"/","id":"${id}","room":"${room}","seq":${seq},"from":"${sender}","user":{"id":"ann","name":"Ann"}}`;
       expect(poster.rawFramesFor(inLobby as string)).toEqual([frame('lobby', 3)]);
       expect(poster.rawFramesFor(inDev as string)).toEqual([frame('dev', 1)]);
       expect(poster.rawFramesFor(inBoth as string)).toEqual([frame('lobby', 3)]);
       expect(poster.rawFramesFor(sender as string)).toEqual([]);
+      const stored = async (room: string) =>
+        (await messageLog.read('/', room, { limit: 10, maxLength: 100, maxBytes: 96_000 }))
+          .messages;
+      expect((await stored('lobby')).map((message) => message.id)).toEqual([
+        undefined,
+        undefined,
+        id,
+      ]);
+      expect((await stored('dev')).map((message) => message.id)).toEqual([id]);
     });
 
     it('stores the event, its data (null when none), the sender with its user, and the time', async () => {
