@@ -1,5 +1,6 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DynamoDbAckStore } from '../../lambdas/adapters/dynamodb-ack-store';
 import { DynamoDbMembershipStore } from '../../lambdas/adapters/dynamodb-membership-store';
 import { DynamoDbMessageLog } from '../../lambdas/adapters/dynamodb-message-log';
 import { DynamoDbPresenceStore } from '../../lambdas/adapters/dynamodb-presence-store';
@@ -17,6 +18,9 @@ import {
 } from './counting-ports';
 import { messageUnits } from './pricing';
 import { ScanAllMembershipStore } from './scan-all-store';
+
+/** The event whose handler makes the acked emit `ackedEmit` measures. */
+const ASK_EVENT = 'bench-ask';
 
 /** How recipients are found: the store's Query of one partition, or the Scan-all baseline. */
 export type Lookup = 'query' | 'scan-all';
@@ -110,6 +114,38 @@ export class CostHarness {
       cleanupDispatcher: this.cleanups,
       messageLog: new DynamoDbMessageLog({ tableName: options.tableName, client: measured }),
       presence: new DynamoDbPresenceStore({ tableName: options.tableName, client: measured }),
+      ackStore: new DynamoDbAckStore({ tableName: options.tableName, client: measured }),
+    });
+    // What `ackedEmit` measures: a handler waiting for its socket's answer.
+    this.server.of('/').on(ASK_EVENT, async (socket, ack) => {
+      ack?.(await socket.timeout(5_000).emitWithAck('question'));
+    });
+  }
+
+  /**
+   * An acked emit to one socket and the socket's answer, as two frames make them: the one
+   * whose handler asks (`socket.timeout(5_000).emitWithAck`) and waits, and the answer,
+   * sent at once when the question is posted. Their costs are summed.
+   */
+  async ackedEmit(id: SocketId): Promise<OperationCost> {
+    return this.#measure(undefined, async () => {
+      const answered = new Promise<void>((resolve, reject) => {
+        this.poster.onPost = (to, frame) => {
+          const ackId = (JSON.parse(frame) as { ack?: unknown }).ack;
+          if (to !== id || typeof ackId !== 'string') return;
+          this.poster.onPost = undefined;
+          this.server
+            .handleMessage({ connectionId: id, body: JSON.stringify({ ack: ackId, data: 42 }) })
+            .then(() => resolve(), reject);
+        };
+      });
+      const reply = await this.server.handleMessage({
+        connectionId: id,
+        body: JSON.stringify({ action: ASK_EVENT, ack: 1 }),
+      });
+      await answered;
+      if (reply !== '{"ack":1,"data":42}') throw new Error(`The acked emit answered ${reply}`);
+      return reply;
     });
   }
 

@@ -9,7 +9,7 @@ import { BUDGET_PRICE_CEILING, PRICES } from './prices';
  * const markdown = formatCostMarkdown(await measureCosts(plan, log));
  */
 export function formatCostMarkdown(results: CostResults): string {
-  const { plan, rows, sweep, budget, goneMember } = results;
+  const { plan, rows, sweep, budget, goneMember, ackedEmit } = results;
   const find = (lookup: string, operation: string, roomSize: number): CostRow | undefined =>
     rows.find((r) => r.lookup === lookup && r.operation === operation && r.roomSize === roomSize);
   const lines: string[] = [];
@@ -73,6 +73,16 @@ export function formatCostMarkdown(results: CostResults): string {
       '| --- | ---: | ---: | ---: |',
       `| every member connected | ${goneMember.normal.dynamoDbRequests} | ${goneMember.normal.lambdaInvocations} | ${goneMember.normal.handlerMs} |`,
       `| one member gone, in ${goneMember.rooms} rooms | ${goneMember.withGone.dynamoDbRequests} | ${goneMember.withGone.lambdaInvocations} | ${goneMember.withGone.handlerMs} |`,
+    );
+  }
+  if (ackedEmit) {
+    lines.push(
+      '',
+      '### An acked emit to one socket (server → client ack)',
+      '',
+      `A handler's \`socket.timeout(5_000).emitWithAck('question')\`, answered at once by the socket, both frames counted: ${ackedEmit.dynamoDbRequests} DynamoDB requests, ${units(ackedEmit.rcu)} RCU, ${units(ackedEmit.wcu)} WCU (median). ` +
+        'Over a frame of its own, the ack adds the pending-ack item (PutItem), the answer (one conditional UpdateItem, in the answering invocation), the reads of the answers (consistent GetItem, 25 ms apart at first, doubling to 400 ms: one or two for an answer within 25 ms) and the DeleteItem. ' +
+        `With both invocations and their API Gateway messages: **${dollars(ackedEmit.dollarsPerMillion)} per million acked emits** (Lambda duration not included).`,
     );
   }
   for (const lookup of ['query', 'scan-all'] as const) {

@@ -64,6 +64,17 @@ export interface CostResults {
   readonly budget?: BudgetCost;
   /** A room message with, and without, a member at the room cap that is gone. */
   readonly goneMember?: GoneMemberCost;
+  /** One acked emit to one socket, with the socket's answer. */
+  readonly ackedEmit?: AckedEmitCost;
+}
+
+/** What an acked emit to one socket costs: the asking frame and the answer together. */
+export interface AckedEmitCost {
+  readonly dynamoDbRequests: number;
+  readonly rcu: number;
+  readonly wcu: number;
+  /** Dollars per million acked emits: DynamoDB, Lambda requests, API Gateway messages. */
+  readonly dollarsPerMillion: number;
 }
 
 /** What a room message costs the sender when a member at the room cap is gone. */
@@ -204,11 +215,39 @@ export async function measureCosts(plan: CostPlan, log: Log): Promise<CostResult
     log(
       `cost: room message past a gone member in ${goneMember.rooms} rooms: ${goneMember.withGone.dynamoDbRequests} DynamoDB requests (${goneMember.normal.dynamoDbRequests} without)`,
     );
-    return { plan, rows, sweep, budget, goneMember };
+    const ackedEmit = await measureAckedEmit(budgetHarness as CostHarness, plan.repeats);
+    log(`cost: acked emit to one socket: ${ackedEmit.dynamoDbRequests} DynamoDB requests`);
+    return { plan, rows, sweep, budget, goneMember, ackedEmit };
   } finally {
     for (const created of clients) created.destroy();
     await db.stop();
   }
+}
+
+/** An acked emit to one socket, answered at once, `repeats` times after a warm-up: the median. */
+async function measureAckedEmit(harness: CostHarness, repeats: number): Promise<AckedEmitCost> {
+  const id = benchId('K', 0);
+  await harness.seed([id]);
+  await harness.ackedEmit(id);
+  const costs: OperationCost[] = [];
+  for (let i = 0; i < repeats; i++) costs.push(await harness.ackedEmit(id));
+  await harness.unseed([id]);
+  const mid = (values: number[]) => median(values);
+  const requests = mid(costs.map((cost) => cost.dynamoDb.requests));
+  const rcu = mid(costs.map((cost) => cost.dynamoDb.rcu));
+  const wcu = mid(costs.map((cost) => cost.dynamoDb.wcu));
+  const messages = mid(costs.map((cost) => cost.messageUnits));
+  return {
+    dynamoDbRequests: requests,
+    rcu,
+    wcu,
+    dollarsPerMillion:
+      rcu * PRICES.dynamoDbReadUnitPerMillion +
+      wcu * PRICES.dynamoDbWriteUnitPerMillion +
+      // Two invocations (the asking frame's and the answer's) and their message units.
+      2 * PRICES.lambdaRequestPerMillion +
+      messages * PRICES.apiGatewayMessagePerMillion,
+  };
 }
 
 /** A room of 10 chatting, then the same with one more member, in 100 rooms, gone. */

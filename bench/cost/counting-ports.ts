@@ -23,9 +23,13 @@ export class CountingPoster implements ConnectionPoster {
   #messageUnits = 0;
   readonly #gone = new Set<SocketId>();
 
+  /** Hears every post, as a client hears its frames (the acked-emit measurement answers them). */
+  onPost: ((connectionId: SocketId, frame: string) => void) | undefined;
+
   async post(connectionId: SocketId, frame: string): Promise<PostResult> {
     this.#posts++;
     this.#messageUnits += messageUnits(frame);
+    this.onPost?.(connectionId, frame);
     return this.#gone.has(connectionId) ? 'gone' : 'delivered';
   }
 
