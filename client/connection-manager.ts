@@ -7,6 +7,9 @@ import { errorEventMessage, handshakeStatus, type WebSocketLike } from './transp
 /** Handshake statuses that another attempt will not change: the client stops reconnecting. */
 export const FINAL_HANDSHAKE_STATUSES: ReadonlySet<number> = new Set([401, 403, 404]);
 
+/** The keep-alive frame's action, answered by API Gateway's MOCK route: never numbered. */
+const PING_ACTION = 'ping';
+
 /** The subprotocol the server speaks; offered on every handshake. */
 export const SUBPROTOCOL = 'apigw-chat';
 
@@ -18,7 +21,7 @@ export const CLOSE_ABANDONED = 4000;
 
 /** A frame sent to the server: an event, or an answer to a server ack; `data: undefined` is left out by JSON. */
 export type OutgoingFrame =
-  | { readonly action: string; readonly data?: unknown; readonly ack?: number }
+  | { readonly action: string; readonly data?: unknown; readonly ack?: number; readonly n?: number }
   | { readonly ack: string; readonly data?: unknown; readonly args?: readonly unknown[] };
 
 /** How a WebSocket ended: its close code and reason, and the error to report if it never served. */
@@ -71,6 +74,8 @@ export class ConnectionManager {
   private readonly backoff: Backoff;
   private state: State = 'idle';
   private ws: WebSocketLike | undefined;
+  /** Event frames sent on the current WebSocket: the next one is numbered one more. */
+  private sentOnSocket = 0;
   /** Reconnection attempts since the last established connection. */
   private attempts = 0;
   /** Bumped by `open()` from idle, `close()` and every close, so code after a host call sees whether the host took over. */
@@ -133,8 +138,17 @@ export class ConnectionManager {
   }
 
   /** Sends a frame on the open WebSocket and restarts the keep-alive wait. */
+  /**
+   * Sends a frame. Event frames are numbered (`n`: 1, 2, 3… on each WebSocket) so the server
+   * handles them in the order they were sent; `ping` (answered by API Gateway itself) and
+   * answers to server acks are not.
+   */
   send(frame: OutgoingFrame): void {
-    this.ws?.send(JSON.stringify(frame));
+    const numbered =
+      'action' in frame && frame.action !== PING_ACTION
+        ? { ...frame, n: ++this.sentOnSocket }
+        : frame;
+    this.ws?.send(JSON.stringify(numbered));
     this.armKeepAlive();
   }
 
@@ -162,6 +176,7 @@ export class ConnectionManager {
 
   private openSocket(): void {
     this.lastErrorMessage = undefined;
+    this.sentOnSocket = 0;
     let ws: WebSocketLike;
     try {
       const { url, protocols } = this.handshake();
@@ -286,7 +301,7 @@ export class ConnectionManager {
     const ws = this.ws;
     this.keepAliveTimer = undefined;
     if (!ws) return;
-    this.send({ action: 'ping' });
+    this.send({ action: PING_ACTION });
     if (this.options.pongTimeoutMs > 0 && this.pongTimer === undefined) {
       this.pongTimer = this.options.timers.setTimeout(
         () => this.abandonSocket(ws, 'keep-alive timeout'),

@@ -78,6 +78,8 @@ export class CostHarness {
   readonly lookup: Lookup;
   /** The per-user limits of the server, on the measured client. */
   readonly limitStore: DynamoDbUserLimitStore;
+  /** Frames sent per connection: the next one's `n`. */
+  readonly #sent = new Map<SocketId, number>();
 
   constructor(options: CostHarnessOptions) {
     this.lookup = options.lookup;
@@ -141,7 +143,7 @@ export class CostHarness {
       });
       const reply = await this.server.handleMessage({
         connectionId: id,
-        body: JSON.stringify({ action: ASK_EVENT, ack: 1 }),
+        body: JSON.stringify({ action: ASK_EVENT, ack: 1, n: this.#nextNumber(id) }),
       });
       await answered;
       if (reply !== '{"ack":1,"data":42}') throw new Error(`The acked emit answered ${reply}`);
@@ -253,15 +255,25 @@ export class CostHarness {
     await this.seedStore.removeMemberships(await this.seedStore.detachConnections(ids));
   }
 
-  /** A client frame through `handleMessage`; throws when the reply is an error. */
+  /**
+   * A client frame through `handleMessage`, numbered (`n`) per connection as the client SDK
+   * numbers its frames; throws when the reply is an error.
+   */
   #message(id: SocketId, frame: object): Promise<OperationCost> {
-    const body = JSON.stringify(frame);
+    const body = JSON.stringify({ ...frame, n: this.#nextNumber(id) });
     return this.#measure(body, async () => {
       const reply = await this.server.handleMessage({ connectionId: id, body });
       if (reply !== undefined && /"error":\{/.test(reply))
         throw new Error(`${body} was answered with ${reply}`);
       return reply;
     });
+  }
+
+  /** The next send number of `id`'s frames, as the client SDK counts them. */
+  #nextNumber(id: SocketId): number {
+    const n = (this.#sent.get(id) ?? 0) + 1;
+    this.#sent.set(id, n);
+    return n;
   }
 
   async #measure(

@@ -74,6 +74,10 @@ export class ScanAllMembershipStore implements MembershipStore {
     return this.#inner.saveData(id, data);
   }
 
+  endTurn(id: SocketId, n: number): Promise<void> {
+    return this.#inner.endTurn(id, n);
+  }
+
   async members(ns: string, room?: Room): Promise<SocketId[]> {
     const inRoom = room === undefined ? '' : ' AND (contains(#rooms, :room) OR #pk = :self)';
     const ids: SocketId[] = [];

@@ -117,6 +117,7 @@ export class DynamoDbMembershipStore implements MembershipStore {
       connectedAt: Number(item.connectedAt),
       expiresAt: Number(item[TABLE.ttlAttribute]),
       ...(typeof item.handshake === 'string' ? { handshake: JSON.parse(item.handshake) } : {}),
+      ...(item.turn === undefined ? {} : { turn: Number(item.turn) }),
     };
   }
 
@@ -205,6 +206,24 @@ export class DynamoDbMembershipStore implements MembershipStore {
     });
     for await (const item of items) ids.push(String(item[TABLE.sortKey]));
     return ids;
+  }
+
+  async endTurn(id: SocketId, n: number): Promise<void> {
+    try {
+      await this.#table.client.send(
+        new UpdateCommand({
+          TableName: this.#table.name,
+          Key: connectionKey(id),
+          UpdateExpression: 'SET #turn = :n',
+          ConditionExpression:
+            'attribute_exists(#pk) AND (attribute_not_exists(#turn) OR #turn < :n)',
+          ExpressionAttributeNames: { '#pk': TABLE.partitionKey, '#turn': 'turn' },
+          ExpressionAttributeValues: { ':n': n },
+        }),
+      );
+    } catch (error) {
+      if (!isConditionalCheckFailed(error)) throw error;
+    }
   }
 
   async saveData(id: SocketId, data: SocketData): Promise<void> {

@@ -84,6 +84,11 @@ export class InMemoryMembershipStore implements MembershipStore {
     return [...(this.partitions.get(partition) ?? [])].sort();
   }
 
+  async endTurn(id: SocketId, n: number): Promise<void> {
+    const record = this.connections.get(id);
+    if (record && (record.turn ?? 0) < n) this.connections.set(id, { ...record, turn: n });
+  }
+
   async saveData(id: SocketId, data: SocketData): Promise<void> {
     const stored = this.connections.get(id);
     if (stored === undefined) return;

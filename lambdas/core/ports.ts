@@ -72,6 +72,11 @@ export interface MembershipStore {
   members(ns: string, room?: Room): Promise<SocketId[]>;
   /** Replaces the connection's data. */
   saveData(id: SocketId, data: SocketData): Promise<void>;
+  /**
+   * Records that the connection's frame `n` (its client's send number) was handled: the
+   * record's `turn` becomes `n` unless it is already higher. A gone connection is ignored.
+   */
+  endTurn(id: SocketId, n: number): Promise<void>;
 }
 
 /** The outcome of one post: delivered, or the connection no longer exists. */

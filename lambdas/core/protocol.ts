@@ -20,6 +20,8 @@ export const ClientFrame = z
     data: z.optional(z.unknown()),
     args: z.optional(z.array(z.unknown()).check(z.maxLength(MAX_ARGS))),
     ack: z.optional(z.number().check(z.int(), z.positive(), z.maximum(Number.MAX_SAFE_INTEGER))),
+    /** The client's send number on this connection (1, 2, 3…): frames are handled in its order. */
+    n: z.optional(z.number().check(z.int(), z.positive(), z.maximum(Number.MAX_SAFE_INTEGER))),
   })
   .check(
     z.refine((frame) => frame.data === undefined || frame.args === undefined, {
@@ -150,7 +152,7 @@ export function parseClientFrame(body: string | undefined): ParsedClientFrame {
   const where = issue && issue.path.length > 0 ? `${issue.path.join('.')}: ` : '';
   return {
     ok: false,
-    message: `Frame must be {"action": string, "data"?: any, "args"?: any[], "ack"?: positive integer} (${where}${issue?.message ?? 'invalid'})`,
+    message: `Frame must be {"action": string, "data"?: any, "args"?: any[], "ack"?: positive integer, "n"?: positive integer} (${where}${issue?.message ?? 'invalid'})`,
     ...(ack === undefined ? {} : { ack }),
   };
 }

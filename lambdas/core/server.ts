@@ -45,6 +45,7 @@ import {
 } from './protocol';
 import { TokenBucketRateLimiter } from './rate-limiter';
 import { Socket, userFromAuthorizer, userOf } from './socket';
+import { TurnGate } from './turn-gate';
 import type { ConnectionRecord, SocketId } from './types';
 import { type UserLimitOptions, UserLimits } from './user-limits';
 
@@ -225,6 +226,7 @@ export class Server {
   private readonly presence: PresenceStore | undefined;
   private readonly limits: UserLimits;
   private readonly ackStore: AckStore | undefined;
+  private readonly turns: TurnGate;
 
   constructor(options: ServerOptions) {
     this.store = options.store;
@@ -238,6 +240,7 @@ export class Server {
     this.messageLog = options.messageLog;
     this.presence = options.presence;
     this.ackStore = options.ackStore;
+    this.turns = new TurnGate({ store: options.store, logger: this.logger });
     this.limits = new UserLimits({
       ...options.userLimits,
       store: options.limitStore ?? new InMemoryUserLimitStore(),
@@ -468,7 +471,7 @@ export class Server {
       });
     }
     if ('answer' in parsed) return this.recordAnswer(input.connectionId, parsed.answer);
-    const { action, ack } = parsed.frame;
+    const { action, ack, n } = parsed.frame;
     try {
       return await this.dispatch(
         input.connectionId,
@@ -476,6 +479,7 @@ export class Server {
         argsOf(parsed.frame),
         ack,
         input.deadline,
+        n,
       );
     } catch (error) {
       const { code, message, limit } = this.toFailure(error, action, input.connectionId);
@@ -489,8 +493,29 @@ export class Server {
     args: unknown[],
     ack: number | undefined,
     deadline: number | undefined,
+    n: number | undefined,
   ): Promise<string | undefined> {
-    const record = await this.store.getConnection(connectionId);
+    const read = await this.store.getConnection(connectionId);
+    if (!read || n === undefined)
+      return this.dispatchTo(read, connectionId, action, args, ack, deadline);
+    // Leaves the handler at least 3 s of the invocation.
+    const record = await this.turns.waitFor(read, n, (deadline ?? Date.now() + 10_000) - 3_000);
+    try {
+      return await this.dispatchTo(record, connectionId, action, args, ack, deadline);
+    } finally {
+      if (record) await this.turns.done(connectionId, n);
+    }
+  }
+
+  /** `dispatch` once the connection's earlier frames are handled. */
+  private async dispatchTo(
+    record: ConnectionRecord | undefined,
+    connectionId: SocketId,
+    action: string,
+    args: unknown[],
+    ack: number | undefined,
+    deadline: number | undefined,
+  ): Promise<string | undefined> {
     const nsp = record && this.namespaceFor(record.ns);
     if (!record || !nsp) {
       return this.fail({ code: 'NOT_FOUND', message: 'Unknown connection: reconnect', ack });

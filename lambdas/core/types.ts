@@ -31,6 +31,11 @@ export interface ConnectionRecord {
   readonly connectedAt: number;
   /** Epoch seconds after which every item of this connection may be expired by TTL. */
   readonly expiresAt: number;
+  /**
+   * The highest send number (`n`) of this connection's frames handled so far: frames are
+   * handled in their client's order (see `TurnGate`). Absent before the first numbered frame.
+   */
+  readonly turn?: number | undefined;
   /** The handshake as stored at `$connect`, credentials removed; absent on older items. */
   readonly handshake?: StoredHandshake | undefined;
 }

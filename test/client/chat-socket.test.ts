@@ -49,7 +49,9 @@ describe('Class: ChatSocket', () => {
       await next(socket, 'connect');
 
       // Assess
-      expect(gateway.framesFrom('conn-1')[0]).toEqual({ action: 'whoami', ack: 1 });
+      // Event frames are numbered from 1 on each WebSocket, so the server keeps their order.
+      expect(gateway.framesFrom('conn-1')[0]).toEqual({ action: 'whoami', ack: 1, n: 1 });
+      expect(gateway.framesFrom('conn-2')[0]).toEqual({ action: 'whoami', ack: 2, n: 1 });
       expect(first).toBe('conn-1');
       expect(connected).toBe(true);
       expect(afterDrop).toBeUndefined();

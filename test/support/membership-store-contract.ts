@@ -67,6 +67,19 @@ export function describeMembershipStoreContract(
         expect(await store.getConnection(record.id)).toEqual(record);
       });
 
+      it('moves the turn up only, and ignores a gone connection', async () => {
+        const record = aConnection();
+        await store.addConnection(record);
+        expect((await store.getConnection(record.id))?.turn).toBeUndefined();
+        await store.endTurn(record.id, 2);
+        await store.endTurn(record.id, 1);
+        expect((await store.getConnection(record.id))?.turn).toBe(2);
+        await store.endTurn(record.id, 3);
+        expect((await store.getConnection(record.id))?.turn).toBe(3);
+        await store.endTurn('R99999999999999=', 1);
+        expect(await store.getConnection('R99999999999999=')).toBeUndefined();
+      });
+
       it('keeps the handshake stored with the connection, empty values included', async () => {
         // Prepare
         const handshake = {

@@ -35,7 +35,7 @@ const anyString = fc.oneof(
 );
 
 const PROTO_KEYS = ['__proto__', 'constructor', 'prototype', 'toString', 'hasOwnProperty'];
-const FRAME_KEYS = ['action', 'data', 'args', 'ack'];
+const FRAME_KEYS = ['action', 'data', 'args', 'ack', 'n'];
 
 /** Number literals as JSON text: huge, tiny, negative zero, past the safe range, exponents. */
 const numberText = fc.oneof(
@@ -107,19 +107,21 @@ const frameText = fc
         jsonText,
       ),
       ack: ackText,
+      n: ackText,
       extra: fc.array(fc.tuple(fc.constantFrom(...PROTO_KEYS, 'from', 'event', 'ns'), jsonText), {
         maxLength: 2,
       }),
     },
     { requiredKeys: ['action'] },
   )
-  .chain(({ action, data, args, ack, extra }) =>
+  .chain(({ action, data, args, ack, n, extra }) =>
     fc.shuffledSubarray(
       [
         ['action', action] as const,
         ...(data === undefined ? [] : [['data', data] as const]),
         ...(args === undefined ? [] : [['args', args] as const]),
         ...(ack === undefined ? [] : [['ack', ack] as const]),
+        ...(n === undefined ? [] : [['n', n] as const]),
         ...(extra ?? []),
       ],
       { minLength: 0 },
@@ -181,6 +183,7 @@ function expectedFrame(json: unknown): ClientFrame | undefined {
   const { action, ack } = json;
   if (typeof action !== 'string' || !EVENT_NAME.test(action)) return undefined;
   if ('ack' in json && !isPositiveSafeInteger(ack)) return undefined;
+  if ('n' in json && !isPositiveSafeInteger(json.n)) return undefined;
   if ('args' in json) {
     if (!Array.isArray(json.args) || json.args.length > MAX_ARGS) return undefined;
     if ('data' in json) return undefined;
