@@ -14,10 +14,15 @@ export interface EmitCommand {
   /** `undefined` when no data was given. */
   readonly data: unknown;
   readonly json: boolean;
+  /** With `--ack <ms>`: ask every recipient for an answer and wait this long (≤ 9,000 ms). */
+  readonly ackTimeoutMs?: number | undefined;
   readonly table?: string | undefined;
   readonly endpoint?: string | undefined;
   readonly region?: string | undefined;
 }
+
+/** The longest `--ack` wait: an emitter waits at most 9 s (its 10 s less a second's margin). */
+export const MAX_ACK_WAIT_MS = 9_000;
 
 /** What the command line asks for: help, or an emit. */
 export type CliRequest =
@@ -32,6 +37,9 @@ const EmitCommandSchema = z.object({
   event: EmitterSchemas.event,
   data: z.unknown(),
   json: z.boolean(),
+  ackTimeoutMs: z.optional(
+    z.number().check(z.int('a number of milliseconds'), z.minimum(1), z.maximum(MAX_ACK_WAIT_MS)),
+  ),
   table: z.optional(EmitterSchemas.tableName),
   endpoint: z.optional(EmitterSchemas.endpoint),
   region: z.optional(EmitterSchemas.region),
@@ -44,6 +52,7 @@ const SOURCES: Record<string, string> = {
   connections: '--to',
   except: '--except',
   event: '<event>',
+  ackTimeoutMs: '--ack',
   table: '--table',
   endpoint: '--endpoint',
   region: '--region',
@@ -98,6 +107,7 @@ export function parseCliArguments(argv: readonly string[]): CliRequest {
     event,
     data: data === undefined ? undefined : parseData(data),
     json: values.json ?? false,
+    ackTimeoutMs: values.ack === undefined ? undefined : Number(values.ack),
     table: values.table,
     endpoint: values.endpoint,
     region: values.region,
@@ -124,6 +134,7 @@ const OPTIONS = {
   endpoint: { type: 'string' },
   region: { type: 'string' },
   json: { type: 'boolean' },
+  ack: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 

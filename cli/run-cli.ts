@@ -4,8 +4,10 @@ import { createDynamoDbDocumentClient } from '../lambdas/adapters/dynamodb-docum
 import { DynamoDbMembershipStore } from '../lambdas/adapters/dynamodb-membership-store';
 import { managementApiClientConfig } from '../lambdas/adapters/management-api-poster';
 import { createChatApp } from '../lambdas/app/chat-app';
+import { AckTimeoutError } from '../lambdas/core/errors';
 import type { Server } from '../lambdas/core/server';
 import { createEmitter } from '../lambdas/emitter/create-emitter';
+import type { EmitTarget } from '../lambdas/emitter/emit-target';
 import { type EmitCommand, parseCliArguments } from './emit-arguments';
 import { type EmitConnection, resolveEmitConnection } from './emit-connection';
 import { formatReport } from './format-report';
@@ -106,6 +108,9 @@ async function emit(
     const audience = [...command.rooms, ...command.connections];
     if (audience.length > 0) target = target.to(audience);
     if (command.except.length > 0) target = target.except(command.except);
+    if (command.ackTimeoutMs !== undefined) {
+      return await waitForAnswers(target, command, command.ackTimeoutMs, io);
+    }
     const report = await target.emit(command.event, command.data);
     io.stdout(formatReport(command, report));
     if (report.failed > 0) return EXIT.failed;
@@ -127,4 +132,34 @@ async function emit(
     dynamoDb.destroy();
     managementApi.destroy();
   }
+}
+
+/**
+ * `--ack <ms>`: emits asking every recipient for an answer and prints the answers (one JSON
+ * value per line, or `{"responses", "complete"}` with `--json`). Exit 0 when all answered,
+ * 1 when the wait ran out (the answers that came are printed all the same).
+ */
+async function waitForAnswers(
+  target: EmitTarget,
+  command: EmitCommand,
+  timeoutMs: number,
+  io: CliIo,
+): Promise<number> {
+  const { responses, complete } = await target
+    .timeout(timeoutMs)
+    .emitWithAck(command.event, command.data)
+    .then(
+      (all) => ({ responses: all, complete: true }),
+      (error: unknown) => {
+        if (!(error instanceof AckTimeoutError)) throw error;
+        return { responses: [...error.responses], complete: false };
+      },
+    );
+  if (command.json) io.stdout(JSON.stringify({ responses, complete }));
+  else for (const response of responses) io.stdout(JSON.stringify(response));
+  if (complete) return EXIT.ok;
+  io.stderr(
+    `apigw-chat: not every recipient answered within ${timeoutMs} ms (${responses.length} did)`,
+  );
+  return EXIT.failed;
 }

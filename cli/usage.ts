@@ -23,7 +23,10 @@ Options:
   --table <name>        the stack's TableName output (default $TABLE_NAME)
   --endpoint <url>      the stack's CallbackUrl output (default $CALLBACK_URL)
   --region <region>     the stack's Region output (default $AWS_REGION, else the endpoint's)
-  --json                print the report as JSON
+  --ack <ms>            ask every recipient (at most 100) for an answer and wait up to
+                        <ms> (at most 9000); prints each answer as JSON, exit 1 if some
+                        did not answer in time
+  --json                print the report (with --ack: {"responses","complete"}) as JSON
   -h, --help            print this help
 
 Without --table/--endpoint, TABLE_NAME and CALLBACK_URL, it emits to the local runtime that
@@ -42,6 +45,7 @@ Examples:
   npx apigw-chat emit --ns /notification --room room1 hello "text"
   npx apigw-chat emit --to R1kmxc2VNjMCFIA= direct '{"text":"psst"}'
   npx apigw-chat emit --table <TableName> --endpoint <CallbackUrl> --json news '{"id":7}'
+  npx apigw-chat emit --room jury --ack 5000 verdict '"case 7"'
 `;
 
 /**

@@ -64,8 +64,9 @@ export const FUNCTION_CONNECTION_METHODS: Record<FunctionName, readonly Connecti
  * memberships); number and store messages of durable rooms (UpdateItem, PutItem of `hist#`);
  * remove connections found gone (DeleteItem of the socket, BatchWriteItem of its
  * memberships) and their presence entries (UpdateItem, then DeleteItem for a user's last
- * connection); and, for `apigw-chat emit` explaining an empty audience, read a socket
- * (GetItem of `conn#`). It cannot write a socket's data (no PutItem or UpdateItem of
+ * connection); wait for answers to an acked emit (PutItem, GetItem and DeleteItem of its
+ * `ack#` item; the answers themselves are written by the chat's `message` function); and, for
+ * `apigw-chat emit` explaining an empty audience, read a socket (GetItem of `conn#`). It cannot write a socket's data (no PutItem or UpdateItem of
  * `conn#`), nor touch any user's limits or budgets.
  *
  * @example
@@ -73,9 +74,9 @@ export const FUNCTION_CONNECTION_METHODS: Record<FunctionName, readonly Connecti
  */
 export const EMITTER_TABLE_ACCESS: Readonly<Partial<Record<TableAction, readonly string[]>>> = {
   Query: ['ns#', 'room#'],
-  GetItem: ['conn#'],
+  GetItem: ['ack#', 'conn#'],
   UpdateItem: ['hist#', 'presence#'],
-  PutItem: ['hist#'],
-  DeleteItem: ['conn#', 'presence#'],
+  PutItem: ['ack#', 'hist#'],
+  DeleteItem: ['ack#', 'conn#', 'presence#'],
   BatchWriteItem: ['ns#', 'room#'],
 };

@@ -1,5 +1,6 @@
 import { ApiGatewayManagementApiClient } from '@aws-sdk/client-apigatewaymanagementapi';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DynamoDbAckStore } from '../adapters/dynamodb-ack-store';
 import { createDynamoDbDocumentClient } from '../adapters/dynamodb-document-client';
 import { DynamoDbMembershipStore } from '../adapters/dynamodb-membership-store';
 import { DynamoDbMessageLog } from '../adapters/dynamodb-message-log';
@@ -79,6 +80,7 @@ export function createEmitter(options: EmitterOptions): Emitter {
     store: new DynamoDbMembershipStore({ tableName, client: dynamoDb }),
     messageLog: new DynamoDbMessageLog({ tableName, client: dynamoDb }),
     presence: new DynamoDbPresenceStore({ tableName, client: dynamoDb }),
+    ackStore: new DynamoDbAckStore({ tableName, client: dynamoDb }),
     poster: new ManagementApiPoster({
       client:
         options.managementApi ??
@@ -107,5 +109,7 @@ export function createEmitter(options: EmitterOptions): Emitter {
     in: (rooms: Rooms) => root.in(rooms),
     except: (rooms: Rooms) => root.except(rooms),
     emit: (event: string, data?: unknown) => root.emit(event, data),
+    emitWithAck: (event: string, data?: unknown) => root.emitWithAck(event, data),
+    timeout: (ms: number) => root.timeout(ms),
   };
 }

@@ -25,6 +25,18 @@ export interface EmitTarget {
    * the report counts what was delivered, gone and failed.
    */
   emit(event: string, data?: unknown): Promise<BroadcastReport>;
+  /**
+   * Posts the event asking each connection for an answer (at most 100 connections) and
+   * resolves with one response per connection, once all answered; rejects with an
+   * `AckTimeoutError` (`responses`: those that came) past `timeout(ms)`, 9 s by default,
+   * the longest an emitter waits.
+   *
+   * @example
+   * const votes = await emitter.of('/').to('jury').timeout(5_000).emitWithAck('verdict?');
+   */
+  emitWithAck(event: string, data?: unknown): Promise<unknown[]>;
+  /** The same audience, waiting at most `ms` (≤ 9,000) for the answers of `emitWithAck`. */
+  timeout(ms: number): EmitTarget;
 }
 
 /**
@@ -55,6 +67,17 @@ export class OperatorTarget implements EmitTarget {
 
   async emit(event: string, data?: unknown): Promise<BroadcastReport> {
     return this.#operator.emit(parseInput(EmitterSchemas.event, event, 'event name'), data);
+  }
+
+  emitWithAck(event: string, data?: unknown): Promise<unknown[]> {
+    const name = parseInput(EmitterSchemas.event, event, 'event name');
+    return data === undefined
+      ? this.#operator.emitWithAck(name)
+      : this.#operator.emitWithAck(name, data);
+  }
+
+  timeout(ms: number): EmitTarget {
+    return new OperatorTarget(this.#operator.timeout(ms));
   }
 }
 

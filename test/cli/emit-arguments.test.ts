@@ -71,6 +71,11 @@ describe('Function: parseCliArguments', () => {
     });
   });
 
+  it('reads --ack as the milliseconds to wait for answers, and leaves it out otherwise', () => {
+    expect(emitOf(['emit', '--ack', '5000', 'verdict'])).toMatchObject({ ackTimeoutMs: 5_000 });
+    expect(emitOf(['emit', 'verdict']).ackTimeoutMs).toBeUndefined();
+  });
+
   it('defaults to namespace / and no data', () => {
     // Act
     const command = emitOf(['emit', 'ping']);
@@ -161,6 +166,9 @@ describe('Function: parseCliArguments', () => {
     [['emit', '--table', 'x', 'e'], /Invalid --table "x": table names/],
     [['emit', '--endpoint', 'ftp://example.com/prod', 'e'], /Invalid --endpoint/],
     [['emit', '--region', 'Mars', 'e'], /Invalid --region "Mars": regions look like/],
+    [['emit', '--ack', '0', 'e'], /Invalid --ack 0/],
+    [['emit', '--ack', '9001', 'e'], /Invalid --ack 9001/],
+    [['emit', '--ack', 'soon', 'e'], /Invalid --ack null/],
   ])('refuses %j with a UsageError naming the problem', (argv, message) => {
     // Act / Assess
     expect(() => parseCliArguments(argv)).toThrow(UsageError);

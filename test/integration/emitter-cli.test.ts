@@ -122,6 +122,36 @@ describe('apigw-chat emit against the local runtime (real sockets, DynamoDB Loca
     expect(raw).toContain('{"event":"hello","data":"text","ns":"/notification","room":"room1"}');
   });
 
+  it('--ack <ms> waits for the answers and prints them; exits 1 when one is missing', async () => {
+    // Prepare: two clients in /, one answering, one silent.
+    const answering = await ProtocolClient.open(`${runtime.gateway.url}?ns=/`);
+    const silent = await ProtocolClient.open(`${runtime.gateway.url}?ns=/`);
+    clients.push(answering, silent);
+    const [answeringId, silentId] = [await idOf(answering), await idOf(silent)];
+    void answering
+      .take((frame) => typeof frame.ack === 'string', 20_000)
+      .then((frame) => answering.send({ ack: frame.ack, data: { vote: 'yes' } }))
+      .catch(() => undefined);
+    const env = cleanEnv({ APIGW_CHAT_LOCAL_FILE: discoveryFile });
+
+    // Act
+    const answered = await npxApigwChat(
+      ['emit', '--to', answeringId, '--ack', '5000', 'vote'],
+      env,
+    );
+    const missing = await npxApigwChat(
+      ['emit', '--to', silentId, '--ack', '500', '--json', 'vote'],
+      env,
+    );
+
+    // Assess
+    expect(answered.stdout).toBe('{"vote":"yes"}\n');
+    expect(answered.status).toBe(0);
+    expect(missing.stdout).toBe('{"responses":[],"complete":false}\n');
+    expect(missing.stderr).toMatch(/not every recipient answered within 500 ms \(0 did\)/);
+    expect(missing.status).toBe(1);
+  });
+
   it('--except <connectionId> leaves that connection out (settings from flags and AWS env)', async () => {
     // Prepare
     const ann = await openNotification();

@@ -42,10 +42,10 @@ describe('Class: EmitterAccess (in ChatStack)', () => {
     // Assess
     expect(table.map((s) => ({ Action: s.Action, Condition: s.Condition }))).toEqual([
       { Action: 'dynamodb:Query', Condition: leadingKeys('ns#*', 'room#*') },
-      { Action: 'dynamodb:GetItem', Condition: leadingKeys('conn#*') },
+      { Action: 'dynamodb:GetItem', Condition: leadingKeys('ack#*', 'conn#*') },
       { Action: 'dynamodb:UpdateItem', Condition: leadingKeys('hist#*', 'presence#*') },
-      { Action: 'dynamodb:PutItem', Condition: leadingKeys('hist#*') },
-      { Action: 'dynamodb:DeleteItem', Condition: leadingKeys('conn#*', 'presence#*') },
+      { Action: 'dynamodb:PutItem', Condition: leadingKeys('ack#*', 'hist#*') },
+      { Action: 'dynamodb:DeleteItem', Condition: leadingKeys('ack#*', 'conn#*', 'presence#*') },
       { Action: 'dynamodb:BatchWriteItem', Condition: leadingKeys('ns#*', 'room#*') },
     ]);
     for (const statement of table) {

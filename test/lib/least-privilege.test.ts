@@ -196,6 +196,10 @@ describe('Least privilege', () => {
       await emitter.to(ann).emit('news', 'direct');
       await emitter.of('/notification').emit('news', 'everyone');
       await emitter.of('/notification').to('room1').emit('news', 'room');
+      // An acked emit nobody answers: the pending-ack item is written, read and deleted.
+      await expect(emitter.to(ann).timeout(30).emitWithAck('question')).rejects.toThrow(
+        'operation has timed out',
+      );
       // `apigw-chat emit` explaining why nobody was reached, on the same policy.
       const nobody = { recipients: 0, delivered: 0, gone: 0, failed: 0, dispatched: 0 };
       const command = {
