@@ -74,18 +74,19 @@ describe('Cost of a room message (DynamoDB Local)', () => {
     expect(large.dynamoDb.byCommand).toEqual(small.dynamoDb.byCommand);
     expect(large.dynamoDb.rcu).toBe(small.dynamoDb.rcu);
     expect(large.dynamoDb.wcu).toBe(small.dynamoDb.wcu);
-    // The user's budget (UpdateItem) and, the room being durable, the counter's UpdateItem and
-    // the message's PutItem: 1 WCU each.
+    // The user's budget (UpdateItem), the room being durable, the counter's UpdateItem and the
+    // message's PutItem, and the frame's turn (UpdateItem: frames are numbered, as the client
+    // SDK numbers them, for the per-sender order): 1 WCU each.
     expect(small.dynamoDb.byCommand).toEqual({
       GetItemCommand: 1,
       QueryCommand: 1,
-      UpdateItemCommand: 2,
+      UpdateItemCommand: 3,
       PutItemCommand: 1,
     });
     const seqs: number[] = [];
     for (const cost of [small, large]) {
-      expect(cost.dynamoDb.writeRequests).toBe(3);
-      expect(cost.dynamoDb.wcu).toBe(3);
+      expect(cost.dynamoDb.writeRequests).toBe(4);
+      expect(cost.dynamoDb.wcu).toBe(4);
       expect(cost.managementApiCalls).toBe(ROOM_SIZE - 1);
       expect(cost.lambdaInvocations).toBe(1);
       const reply = JSON.parse(cost.reply ?? '{}');
