@@ -139,13 +139,13 @@ export class ConnectionManager {
 
   /** Sends a frame on the open WebSocket and restarts the keep-alive wait. */
   /**
-   * Sends a frame. Event frames are numbered (`n`: 1, 2, 3… on each WebSocket) so the server
-   * handles them in the order they were sent; `ping` (answered by API Gateway itself) and
-   * answers to server acks are not.
+   * Sends a frame. With `ordered`, event frames are numbered (`n`: 1, 2, 3… on each
+   * WebSocket) so the server handles them in the order they were sent; `ping` (answered by
+   * API Gateway itself) and answers to server acks never are.
    */
   send(frame: OutgoingFrame): void {
     const numbered =
-      'action' in frame && frame.action !== PING_ACTION
+      this.options.ordered && 'action' in frame && frame.action !== PING_ACTION
         ? { ...frame, n: ++this.sentOnSocket }
         : frame;
     this.ws?.send(JSON.stringify(numbered));

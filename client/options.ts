@@ -46,6 +46,12 @@ export interface ConnectOptions {
   readonly ackTimeout?: number;
   /** Emits kept while disconnected; the oldest is dropped when full; 0 disables buffering. Default 100. */
   readonly bufferSize?: number;
+  /**
+   * Number every event frame (`n`) so the server handles them in the order they were sent:
+   * a burst to a durable room is then numbered, and seen by all, in send order. Costs one
+   * write per frame, and frames of this socket wait for one another. Default false.
+   */
+  readonly ordered?: boolean;
   /** A `ping` is sent after this long without sending anything; 0 disables. Default 5 min (API Gateway closes idle sockets after 10). */
   readonly keepAliveMs?: number;
   /** Without any frame this long after a ping, the socket is taken as dead and replaced; 0 disables. Default 10 s. */
@@ -68,6 +74,7 @@ export interface ResolvedOptions {
   readonly initialSeqs: ReadonlyMap<string, number>;
   readonly ackTimeout: number;
   readonly bufferSize: number;
+  readonly ordered: boolean;
   readonly keepAliveMs: number;
   readonly pongTimeoutMs: number;
   readonly connectTimeoutMs: number;
@@ -113,6 +120,7 @@ export function resolveOptions(options: ConnectOptions): ResolvedOptions {
     ),
     ackTimeout: options.ackTimeout ?? 10_000,
     bufferSize: options.bufferSize ?? 100,
+    ordered: options.ordered ?? false,
     keepAliveMs: options.keepAliveMs ?? 5 * 60_000,
     pongTimeoutMs: options.pongTimeoutMs ?? 10_000,
     connectTimeoutMs: options.connectTimeoutMs ?? 30_000,

@@ -49,7 +49,7 @@ export function formatCostMarkdown(results: CostResults): string {
   }
   lines.push(
     '',
-    "With the Query, a room message reads the sender (GetItem) and one partition of the room (Query), counts the frame in its user's budget (UpdateItem: 1 WCU), and, the room being durable, numbers and stores the message (UpdateItem of the room counter, PutItem of the message: 2 WCU for a message under 1 KB): its requests and capacity follow the room, not the namespace. Every frame is numbered (`n`) as the client SDK numbers it, so it also records its turn (one conditional UpdateItem: 1 WCU) for the per-sender order; a frame that arrives before the one sent before it also reads the sender again while it waits (not in these figures: the frames here come one at a time).",
+    "With the Query, a room message reads the sender (GetItem) and one partition of the room (Query), counts the frame in its user's budget (UpdateItem: 1 WCU), and, the room being durable, numbers and stores the message (UpdateItem of the room counter, PutItem of the message: 2 WCU for a message under 1 KB): its requests and capacity follow the room, not the namespace. The frames here are numbered (`n`), as the client SDK numbers them with `ordered: true`, so each also records its turn (one conditional UpdateItem: 1 WCU) for the per-sender order (without `ordered`, one write less); a frame that arrives before the one sent before it also reads the sender again while it waits (not in these figures: the frames here come one at a time).",
     'The Scan-all baseline reads the whole table on every lookup, so its capacity follows the table (every connection and membership item).',
   );
   if (budget) {

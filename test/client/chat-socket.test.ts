@@ -49,13 +49,35 @@ describe('Class: ChatSocket', () => {
       await next(socket, 'connect');
 
       // Assess
-      // Event frames are numbered from 1 on each WebSocket, so the server keeps their order.
-      expect(gateway.framesFrom('conn-1')[0]).toEqual({ action: 'whoami', ack: 1, n: 1 });
-      expect(gateway.framesFrom('conn-2')[0]).toEqual({ action: 'whoami', ack: 2, n: 1 });
+      expect(gateway.framesFrom('conn-1')[0]).toEqual({ action: 'whoami', ack: 1 });
       expect(first).toBe('conn-1');
       expect(connected).toBe(true);
       expect(afterDrop).toBeUndefined();
       expect(socket.id).toBe('conn-2');
+    });
+  });
+
+  describe('Option: ordered', () => {
+    it('numbers event frames from 1 on each socket, and only when asked', async () => {
+      // Prepare & Act
+      const ordered = await openConnected({ ordered: true });
+      ordered.emit('say', 'a');
+      ordered.emit('say', 'b');
+      await waitFor(() => gateway.framesFrom('conn-1').length === 3);
+      const plain = await openConnected();
+      plain.emit('say', 'c');
+      await waitFor(() => gateway.framesFrom('conn-2').length === 2);
+
+      // Assess
+      expect(gateway.framesFrom('conn-1')).toEqual([
+        { action: 'whoami', ack: 1, n: 1 },
+        { action: 'say', data: 'a', n: 2 },
+        { action: 'say', data: 'b', n: 3 },
+      ]);
+      expect(gateway.framesFrom('conn-2')).toEqual([
+        { action: 'whoami', ack: 1 },
+        { action: 'say', data: 'c' },
+      ]);
     });
   });
 

@@ -39,6 +39,8 @@ describe('Page: conversations as chat users expect them', () => {
         posters.map(async ({ name, socket }, index) => {
           for (let n = index + 1; n <= count; n += posters.length) {
             await socket.emitWithAck('chat', { room, message: { name, text: `old ${n}` } });
+            // Each poster stays under the per-user budget of 20 frames per 2 s on a fast machine.
+            await new Promise((resolve) => setTimeout(resolve, 120));
           }
         }),
       );

@@ -36,7 +36,7 @@ describe('Per-sender order: a burst of 50 to a durable room', () => {
 
   const open = async (): Promise<ChatSocket> => {
     // Handled one after the other, 50 frames take seconds on a busy machine.
-    const socket = connect(runtime.gateway.url, { ackTimeout: 60_000 });
+    const socket = connect(runtime.gateway.url, { ackTimeout: 60_000, ordered: true });
     sockets.push(socket);
     await new Promise<void>((resolve, reject) => {
       socket.on('connect', () => resolve());
