@@ -1,3 +1,5 @@
+import { Agent as HttpAgent } from 'node:http';
+import { Agent as HttpsAgent } from 'node:https';
 import { createRemoteJWKSet, type JWTPayload, type JWTVerifyGetKey, jwtVerify } from 'jose';
 import { identityFromClaims, type UserIdentity } from './identity';
 import { toInvalidTokenError } from './jose-errors';
@@ -68,12 +70,13 @@ export class JwtVerifier implements TokenVerifier {
   private signingKeys(): Promise<JWTVerifyGetKey> {
     if (this.options.keys) return Promise.resolve(this.options.keys);
     const cache = this.options.jwksCacheSeconds;
-    this.keys ??= this.discoverJwksUri().then((uri) =>
-      createRemoteJWKSet(
-        new URL(uri),
-        cache === undefined ? {} : { cacheMaxAge: cache * 1000, cooldownDuration: 0 },
-      ),
-    );
+    this.keys ??= this.discoverJwksUri().then((uri) => {
+      const url = new URL(uri);
+      return createRemoteJWKSet(url, {
+        agent: oneRequestPerConnection(url),
+        ...(cache === undefined ? {} : { cacheMaxAge: cache * 1000, cooldownDuration: 0 }),
+      });
+    });
     // A failed discovery is retried on the next token rather than cached.
     this.keys.catch(() => {
       this.keys = undefined;
@@ -90,6 +93,18 @@ export class JwtVerifier implements TokenVerifier {
     if (typeof document.jwks_uri !== 'string') throw new Error(`No jwks_uri in ${url}`);
     return document.jwks_uri;
   }
+}
+
+/**
+ * An agent that closes each JWKS connection after its answer. Lambda freezes the environment
+ * between invocations, so a kept-alive socket the issuer closes meanwhile is only seen as
+ * closed after the thaw, when the next fetch has already been written to it: "socket hang up",
+ * and a refused connect. A JWKS is fetched rarely enough for a fresh connection each time.
+ */
+function oneRequestPerConnection(url: URL): HttpAgent | HttpsAgent {
+  return url.protocol === 'https:'
+    ? new HttpsAgent({ keepAlive: false })
+    : new HttpAgent({ keepAlive: false });
 }
 
 function hasAudience(payload: JWTPayload, audience: string): boolean {

@@ -109,7 +109,8 @@ function creationSite(): Error {
 /**
  * Unsettled promises grouped by the first frame of the app that created them, e.g.
  * `2 unsettled promises created at lambdas/app/chat.ts:120 (an un-awaited async call?)`;
- * those created by the runtime or tsx, or with no frame to tell where, are left out.
+ * those created by the runtime, tsx or `events.once`, or with no frame to tell where, are
+ * left out.
  */
 function describePromises(sites: Iterable<Error>): string[] {
   const counts = new Map<string, number>();
@@ -118,6 +119,7 @@ function describePromises(sites: Iterable<Error>): string[] {
     const located = frames.filter(
       (frame) => !isRuntimeFrame(frame) && FRAME_LOCATION.test(frame.trim()),
     );
+    if (isWaitingOnly(frames, located[0])) continue;
     const own = located.find((frame) => !frame.includes('/node_modules/')) ?? located[0];
     const location = own?.trim().match(FRAME_LOCATION);
     // Promises chained inside a reaction carry no frame of their own: their chain's first one counts.
@@ -129,6 +131,22 @@ function describePromises(sites: Iterable<Error>): string[] {
     ([where, count]) =>
       `${count} unsettled promise${count === 1 ? '' : 's'} created at ${where} (an un-awaited async call?)`,
   );
+}
+
+/** A combinator's reaction to one of its inputs (`Promise.race`, `all`…), as V8 names it. */
+const COMBINATOR_FRAME = /at (Function|Promise)\.(race|all|any|allSettled) \(<anonymous>\)/;
+
+/**
+ * Whether a promise only waits, rather than being work: one of `events.once` (an event that
+ * may never come) or a combinator's reaction to an input that lost a race. jose, for one,
+ * races a response against a timeout and leaves the loser waiting. A request or a timer
+ * behind such a promise is reported as such; an un-awaited combinator is reported at its own
+ * call.
+ */
+function isWaitingOnly(frames: readonly string[], firstLocated: string | undefined): boolean {
+  if (firstLocated?.includes('(node:events:')) return true;
+  const end = firstLocated === undefined ? frames.length : frames.indexOf(firstLocated);
+  return frames.slice(0, end).some((frame) => COMBINATOR_FRAME.test(frame));
 }
 
 function countTimers(): number {

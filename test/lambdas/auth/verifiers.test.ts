@@ -271,6 +271,8 @@ describe('Class: JwtVerifier', () => {
   describe('with OIDC discovery on 127.0.0.1', () => {
     let server: Server;
     let issuer: string;
+    /** Per JWKS request: the local port of its connection, and its Connection header. */
+    const jwksRequests: { port: number | undefined; connection: string | undefined }[] = [];
 
     beforeAll(async () => {
       server = createServer((request, response) => {
@@ -278,6 +280,10 @@ describe('Class: JwtVerifier', () => {
         if (request.url === '/.well-known/openid-configuration') {
           response.end(JSON.stringify({ issuer, jwks_uri: `${issuer}/jwks.json` }));
         } else if (request.url === '/jwks.json') {
+          jwksRequests.push({
+            port: request.socket.remotePort,
+            connection: request.headers.connection,
+          });
           response.end(JSON.stringify(jwks));
         } else {
           response.statusCode = 404;
@@ -295,6 +301,21 @@ describe('Class: JwtVerifier', () => {
       const token = await sign({ aud: AUDIENCE, name: 'Alice' }, { iss: issuer });
 
       await expect(verifier.verify(token)).resolves.toEqual({ userId: 'user-1', name: 'Alice' });
+    });
+
+    it('fetches the JWKS on a connection of its own each time: no kept-alive socket to find dead after a freeze', async () => {
+      // Prepare
+      const verifier = new JwtVerifier({ issuer, audience: AUDIENCE, jwksCacheSeconds: 0 });
+      const token = await sign({ aud: AUDIENCE }, { iss: issuer });
+      jwksRequests.length = 0;
+
+      // Act
+      for (let n = 0; n < 3; n += 1) await verifier.verify(token);
+
+      // Assess
+      expect(jwksRequests).toHaveLength(3);
+      expect(new Set(jwksRequests.map(({ port }) => port)).size).toBe(3);
+      expect(jwksRequests.map(({ connection }) => connection)).toEqual(['close', 'close', 'close']);
     });
   });
 });

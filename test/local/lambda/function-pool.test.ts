@@ -162,6 +162,17 @@ describe('FunctionPool: each function in containers of its own', () => {
       expect(lines.filter((line) => line.startsWith('warn'))).toHaveLength(1);
     });
 
+    it('does not warn about a listener left waiting for an event: no work is left running', async () => {
+      // Prepare
+      const { pool, lines } = start();
+
+      // Act
+      await pool.invoke({ leaveListener: true });
+
+      // Assess
+      expect(lines.filter((line) => line.startsWith('warn'))).toEqual([]);
+    });
+
     it('warns about a timer left running', async () => {
       // Prepare
       const { pool, lines } = start();
