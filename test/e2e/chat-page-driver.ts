@@ -126,6 +126,14 @@ export class ChatPageDriver {
   }
 
   /** Clicks Connect and resolves with the connection id the status shows on hover. */
+  /** Waits until the page has started (config read, signed in or not): Connect is enabled. */
+  async ready(): Promise<void> {
+    await this.page
+      .getByRole('button', { name: 'Connect', exact: true })
+      .and(this.page.locator(':enabled'))
+      .waitFor();
+  }
+
   async connect(): Promise<string> {
     await this.page.getByRole('button', { name: 'Connect', exact: true }).click();
     return this.connectedId();

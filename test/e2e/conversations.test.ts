@@ -224,11 +224,14 @@ describe('Page: conversations as chat users expect them', () => {
 
     // Act
     await ann.page.reload();
+    await ann.ready();
 
     // Assess
     const name = ann.page.getByLabel('Name', { exact: true });
     await expect(name.inputValue()).resolves.toBe('Ann Lee');
     const stranger = await harness.open('');
+    await stranger.ready();
+    await stranger.ready();
     await expect(stranger.page.getByLabel('Name', { exact: true }).inputValue()).resolves.toBe('');
   });
 
