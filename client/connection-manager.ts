@@ -1,5 +1,6 @@
 import { Backoff } from './backoff';
 import { ChatClientError } from './errors';
+import { NetworkStatus } from './network-status';
 import type { ResolvedOptions } from './options';
 import type { TimerHandle } from './timers';
 import { errorEventMessage, handshakeStatus, type WebSocketLike } from './transport';
@@ -85,6 +86,7 @@ export class ConnectionManager {
   private connectTimer: TimerHandle | undefined;
   private keepAliveTimer: TimerHandle | undefined;
   private pongTimer: TimerHandle | undefined;
+  private readonly network: NetworkStatus;
 
   constructor(
     readonly url: string,
@@ -93,6 +95,13 @@ export class ConnectionManager {
   ) {
     new URL(url); // throws now on a malformed URL rather than at every attempt
     this.backoff = new Backoff(options.reconnection, options.random);
+    this.network = new NetworkStatus(options.network, {
+      offline: () => this.abandon('network connection lost'),
+      // Only a wait for the next attempt is cut short: an idle client stays idle.
+      online: () => {
+        if (this.state === 'waiting') this.connect();
+      },
+    });
   }
 
   /** Changes whenever the current WebSocket goes away: a session stays valid while it is equal. */
@@ -118,6 +127,7 @@ export class ConnectionManager {
     } else if (this.state === 'idle') {
       this.generationCount++;
       this.attempts = 0;
+      this.network.watch();
       this.openSocket();
     }
   }
@@ -125,6 +135,7 @@ export class ConnectionManager {
   /** Closes for good (code 1000): no reconnection, the host is not told. */
   close(): void {
     this.generationCount++;
+    this.network.unwatch();
     const ws = this.ws;
     this.reset();
     if (ws) {
@@ -137,7 +148,6 @@ export class ConnectionManager {
     }
   }
 
-  /** Sends a frame on the open WebSocket and restarts the keep-alive wait. */
   /**
    * Sends a frame. With `ordered`, event frames are numbered (`n`: 1, 2, 3… on each
    * WebSocket) so the server handles them in the order they were sent; `ping` (answered by
@@ -184,6 +194,7 @@ export class ConnectionManager {
     } catch (error) {
       // A URL or option the WebSocket class rejects: another attempt would fail the same way.
       this.state = 'idle';
+      this.network.unwatch();
       const message = error instanceof Error ? error.message : String(error);
       this.host.failed(new ChatClientError('CONNECT_ERROR', message));
       return;
@@ -250,8 +261,9 @@ export class ConnectionManager {
     const generation = ++this.generationCount;
     this.host.closed({ code, reason, error: this.connectError(code, reason, status) });
     if (generation !== this.generationCount) return; // the host called connect() or close()
-    if (status !== undefined && FINAL_HANDSHAKE_STATUSES.has(status)) return;
-    if (this.options.reconnection.enabled) this.scheduleReconnect();
+    const final = status !== undefined && FINAL_HANDSHAKE_STATUSES.has(status);
+    if (!final && this.options.reconnection.enabled) this.scheduleReconnect();
+    else this.network.unwatch();
   }
 
   private connectError(code: number, reason: string, status: number | undefined): ChatClientError {
@@ -278,6 +290,7 @@ export class ConnectionManager {
   private scheduleReconnect(): void {
     const attempt = this.attempts + 1;
     if (attempt > this.options.reconnection.maxAttempts) {
+      this.network.unwatch();
       this.host.exhausted(this.attempts);
       return;
     }

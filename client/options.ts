@@ -1,4 +1,5 @@
 import type { BackoffOptions } from './backoff';
+import { type NetworkEvents, platformNetworkEvents } from './network-status';
 import { isCursorSeq } from './seq';
 import { defaultTimers, type Timers } from './timers';
 import type { WebSocketConstructor } from './transport';
@@ -64,6 +65,12 @@ export interface ConnectOptions {
   readonly random?: () => number;
   /** Timer functions for reconnection, acks and keep-alive. Default the platform's. */
   readonly timers?: Timers;
+  /**
+   * Where the client hears the device go `offline` (the socket is given up at once) and
+   * `online` (a reconnection is tried at once). Default the browser's `window`; none in Node;
+   * `false` ignores the network's events.
+   */
+  readonly network?: NetworkEvents | false;
 }
 
 export interface ResolvedOptions {
@@ -81,6 +88,7 @@ export interface ResolvedOptions {
   readonly WebSocket: WebSocketConstructor;
   readonly random: () => number;
   readonly timers: Timers;
+  readonly network: NetworkEvents | undefined;
 }
 
 export const DEFAULT_RECONNECTION: ReconnectionOptions = {
@@ -127,6 +135,7 @@ export function resolveOptions(options: ConnectOptions): ResolvedOptions {
     WebSocket: WebSocketClass,
     random: options.random ?? Math.random,
     timers: options.timers ?? defaultTimers,
+    network: options.network === false ? undefined : (options.network ?? platformNetworkEvents()),
   };
 }
 

@@ -77,8 +77,6 @@ export class ChatPage {
     ui.refreshMembers.addEventListener('click', () => void this.refreshMembers());
     ui.namespace.addEventListener('change', () => this.render());
     window.addEventListener('pagehide', () => this.socket?.close());
-    // Back online: try at once rather than after the backoff (a no-op unless waiting to retry).
-    window.addEventListener('online', () => this.socket?.connect());
     this.everyone.system(`chat server: ${this.url}`);
     this.render();
   }

@@ -160,4 +160,71 @@ describe('ConnectionManager', () => {
     expect(log).toEqual(['failed bad URL']);
     expect(clock.pending).toEqual([]);
   });
+
+  describe("the device's network", () => {
+    /** A browser window's network events, fired by hand. */
+    class HandNetwork extends EventTarget {
+      go(type: 'offline' | 'online'): void {
+        this.dispatchEvent(new Event(type));
+      }
+    }
+
+    it('gives the socket up when the device goes offline, and retries at once when it is back', () => {
+      // Prepare
+      const network = new HandNetwork();
+      const { clock, closes, connection, socket, log } = setUp({ network });
+      connection.connect();
+      const first = socket();
+      first.onopen?.({});
+
+      // Act
+      network.go('offline');
+      const pendingOffline = clock.pending;
+      network.go('online');
+
+      // Assess: no close event was needed, and no backoff was waited for
+      expect(first.closedWith).toEqual([CLOSE_ABANDONED, 'network connection lost']);
+      expect(closes.map((close) => close.code)).toEqual([CLOSE_ABANDONED]);
+      expect(pendingOffline).toEqual([500]);
+      expect(log.slice(-1)).toEqual(['attempt 1']);
+      expect(HandSocket.made).toHaveLength(2);
+      expect(clock.pending).toEqual([30_000]); // the new handshake's timeout, no backoff
+    });
+
+    it('is not followed after close() or a refused handshake: online then starts nothing', () => {
+      // Prepare
+      const network = new HandNetwork();
+      const closed = setUp({ network });
+      closed.connection.connect();
+      closed.connection.close();
+      const refused = setUp({ network });
+      refused.connection.connect();
+      Object.assign(refused.socket(), { handshakeStatus: 401 });
+      refused.socket().onclose?.({ code: 1006, reason: '' });
+
+      // Act
+      network.go('offline');
+      network.go('online');
+
+      // Assess
+      expect(HandSocket.made).toHaveLength(1);
+      expect(closed.connection.idle).toBe(true);
+      expect(refused.connection.idle).toBe(true);
+    });
+
+    it('is ignored with network: false', () => {
+      // Prepare
+      const network = new HandNetwork();
+      const { connection, socket } = setUp({ network: false });
+      connection.connect();
+      socket().onopen?.({});
+
+      // Act
+      network.go('offline');
+
+      // Assess
+      expect(socket().closedWith).toBeUndefined();
+      expect(connection.open).toBe(true);
+    });
+  });
 });
