@@ -19,6 +19,7 @@ import { COST_SUITE } from './cost/cost-suite';
 import { writeCostsDocument } from './cost/write-costs';
 import { E2E_SUITE } from './e2e/e2e-suite';
 import { FANOUT_SUITE } from './fanout/fanout-suite';
+import { POST_CPU_SUITE } from './post-cpu/post-cpu-suite';
 import { STARTUP_SUITE } from './startup/startup-suite';
 
 const ROOT = resolve(__dirname, '..');
@@ -31,6 +32,7 @@ const SUITES: readonly BenchSuite<unknown, unknown>[] = [
   COLD_START_SUITE,
   E2E_SUITE,
   FANOUT_SUITE,
+  POST_CPU_SUITE,
   STARTUP_SUITE,
 ];
 

@@ -26,6 +26,7 @@ import { ManagementApiCloser } from '../adapters/management-api-closer';
 import { ManagementApiPoster, managementApiClientConfig } from '../adapters/management-api-poster';
 import { noAfterConnectDispatcher } from '../adapters/no-after-connect-dispatcher';
 import { PowertoolsChatMetrics } from '../adapters/powertools-metrics';
+import { SignedConnectionPoster } from '../adapters/signed-connection-poster';
 import { type ChatAppOptions, type ChatAppServerOptions, createChatApp } from '../app/chat-app';
 import type { Server, ServerOptions } from '../core/server';
 import * as z from '../core/zod';
@@ -43,7 +44,11 @@ export interface ChatRuntimeOptions {
   readonly env?: NodeJS.ProcessEnv;
   /** Default `createDynamoDbDocumentClient()`. */
   readonly dynamoDb?: DynamoDBDocumentClient;
-  /** Default: one on `CALLBACK_URL` with `maxAttempts: 1`, as the poster owns the retries. */
+  /**
+   * Default: one on `CALLBACK_URL` with `maxAttempts: 1`, as the poster owns the retries,
+   * used to close connections; posts take the lean path (`SignedConnectionPoster`) with its
+   * region and credentials. A client passed in is used for posts too (e.g. a mock).
+   */
   readonly managementApi?: ApiGatewayManagementApiClient;
   readonly lambda?: LambdaClient;
   readonly logger?: Logger;
@@ -90,7 +95,10 @@ export function createChatRuntime(options: ChatRuntimeOptions = {}): ChatRuntime
   const env = Environment.parse(options.env ?? process.env);
   const logger = options.logger ?? new Logger({ serviceName: SERVICE_NAME });
   const metrics = new PowertoolsChatMetrics({ metrics: options.metrics });
-  const tracer = options.tracer ?? new Tracer({ serviceName: SERVICE_NAME });
+  // Traced per invocation and per SDK call, not per HTTP request: a fan-out's posts would
+  // each add a subsegment (and CPU).
+  const tracer =
+    options.tracer ?? new Tracer({ serviceName: SERVICE_NAME, captureHTTPsRequests: false });
   const deliverFunction = env[ENV.workerFunctionName];
   const lambda = tracer.captureAWSv3Client(options.lambda ?? new LambdaClient({}));
   // Gone clean-ups run in the worker; the worker itself hands them to a new invocation of itself.
@@ -112,6 +120,15 @@ export function createChatRuntime(options: ChatRuntimeOptions = {}): ChatRuntime
         endpoint: env[ENV.callbackUrl],
       }),
   );
+  // Posts take the lean path, signed with the default client's region and credentials; a
+  // client passed in (a test's mock) is posted through.
+  const poster = options.managementApi
+    ? new ManagementApiPoster({ client: managementApi })
+    : new SignedConnectionPoster({
+        endpoint: env[ENV.callbackUrl],
+        region: managementApi.config.region,
+        credentials: managementApi.config.credentials,
+      });
   const server = (options.app ?? createChatApp)(
     {
       logger,
@@ -123,7 +140,7 @@ export function createChatRuntime(options: ChatRuntimeOptions = {}): ChatRuntime
       limitStore: new DynamoDbUserLimitStore({ tableName: env[ENV.tableName], client: dynamoDb }),
       userLimits: options.userLimits ?? userLimitsFromEnvironment(options.env ?? process.env),
       ...optionalMaxRooms(maxRoomsFromEnvironment(options.env ?? process.env)),
-      poster: new ManagementApiPoster({ client: managementApi }),
+      poster,
       closer: new ManagementApiCloser({ client: managementApi }),
       ackStore: new DynamoDbAckStore({ tableName: env[ENV.tableName], client: dynamoDb }),
       afterConnectDispatcher: deliverFunction
