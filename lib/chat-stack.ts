@@ -40,6 +40,7 @@ import {
   ROUTES,
   type RouteDefinition,
 } from '../definitions/api';
+import { FAN_OUT_SIZING } from '../definitions/fan-out-sizing';
 import type { PageSignInConfig } from '../definitions/page-config';
 import { TABLE } from '../definitions/table';
 import { ChatFunction } from './chat-function';
@@ -83,6 +84,9 @@ const ACCESS_LOG_FORMAT = AccessLogFormat.custom(
 );
 
 /** Functions behind a route (and the authorizer); the others are asynchronous workers. */
+/** The functions that post a room message's frames: the first shard, and the others. */
+const FAN_OUT_FUNCTIONS = new Set<FunctionName>(['message', 'worker']);
+
 const ROUTED_FUNCTIONS = new Set<FunctionName>([
   ...ROUTES.flatMap((route) =>
     route.integration.type === 'lambda' ? [route.integration.function] : [],
@@ -177,6 +181,12 @@ export class ChatStack extends Stack {
 
     this.functions = this.createFunctions(removalPolicy, props.entries ?? {});
     this.wireEnvironment();
+    for (const name of FAN_OUT_FUNCTIONS) {
+      this.functions[name].addEnvironment(
+        APP_ENV.fanoutShardSize,
+        String(FAN_OUT_SIZING.shardSize),
+      );
+    }
     // The functions that emit to durable rooms; the app's own defaults apply when unchanged.
     for (const fn of [this.functions.message, this.functions.connect]) {
       if (config.historyRetentionSeconds !== DEFAULT_STACK_CONFIG.historyRetentionSeconds)
@@ -312,6 +322,8 @@ export class ChatStack extends Stack {
         description,
         // Route integrations are cut off by API Gateway at 29 s; workers may take longer.
         timeout: Duration.seconds(ROUTED_FUNCTIONS.has(name) ? 10 : 30),
+        // The functions that post a room's messages get the fan-out model's memory.
+        ...(FAN_OUT_FUNCTIONS.has(name) ? { memorySize: FAN_OUT_SIZING.memoryMb } : {}),
         logRemovalPolicy,
       });
       return [name, fn] as const;

@@ -1,4 +1,5 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { FAN_OUT_SIZING } from '../../definitions/fan-out-sizing';
 import { DEFAULT_MAX_ROOMS_PER_SOCKET } from '../../lambdas/core/adapter';
 import type { SocketId } from '../../lambdas/core/types';
 import {
@@ -120,14 +121,14 @@ export const COST_SUITE: BenchSuite<CostPlan, CostResults> = {
       others: 1_000,
       namespaceSweep: [0, 100, 1_000],
       repeats: 3,
-      lambdaMemoryMb: 256,
+      lambdaMemoryMb: FAN_OUT_SIZING.memoryMb,
     },
     full: {
       roomSizes: [1, 10, 100, 1_000],
       others: 10_000,
       namespaceSweep: [0, 1_000, 10_000],
       repeats: 3,
-      lambdaMemoryMb: 256,
+      lambdaMemoryMb: FAN_OUT_SIZING.memoryMb,
     },
   },
   measure: measureCosts,

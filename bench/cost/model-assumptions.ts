@@ -1,4 +1,5 @@
 import { LAMBDA_FUNCTIONS } from '../../definitions/api';
+import { FAN_OUT_SIZING } from '../../definitions/fan-out-sizing';
 import { AUTHORIZER_METRICS, FANOUT_TIME } from '../../definitions/metrics';
 import { ERROR_CODES } from '../../lambdas/core/errors';
 import type { ChatMetricName } from '../../lambdas/core/ports';
@@ -37,7 +38,11 @@ export const ALARMS: number = Object.keys(LAMBDA_FUNCTIONS).length * 2 + 2;
 /** What the model assumes besides prices; every field is an estimate or a default of the stack. */
 export interface ModelAssumptions {
   readonly daysPerMonth: number;
-  /** Memory of every function (the stack's default; the cost suite's `lambdaMemoryMb`). */
+  /**
+   * Memory Lambda time is billed at: the message and worker functions' (`FAN_OUT_SIZING`,
+   * the cost suite's `lambdaMemoryMb`). Connect, disconnect and the authorizer have 256 MB,
+   * so their share is an upper bound.
+   */
   readonly lambdaMemoryMb: number;
   /** Billed ms of an invocation at least this (local handler times are not Lambda's). */
   readonly lambdaMsFloor: number;
@@ -76,7 +81,7 @@ export interface ModelAssumptions {
 
 export const DEFAULT_ASSUMPTIONS: ModelAssumptions = {
   daysPerMonth: 30,
-  lambdaMemoryMb: 256,
+  lambdaMemoryMb: FAN_OUT_SIZING.memoryMb,
   lambdaMsFloor: 20,
   postLatencyMs: 20,
   postConcurrency: 64,

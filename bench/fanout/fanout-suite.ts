@@ -1,3 +1,4 @@
+import { FAN_OUT_SIZING } from '../../definitions/fan-out-sizing';
 import { Adapter } from '../../lambdas/core/adapter';
 import { InMemoryMembershipStore } from '../../lambdas/core/in-memory-membership-store';
 import type {
@@ -8,6 +9,15 @@ import type {
 } from '../../lambdas/core/ports';
 import type { SocketId } from '../../lambdas/core/types';
 import type { BenchSuite, Log } from '../bench-section';
+import { measurePostCpu, microsOf } from '../post-cpu/post-cpu-suite';
+import {
+  cheapestSetting,
+  cpuShare,
+  estimateFanOut,
+  type FanOutCosts,
+  type FanOutSetting,
+  LAMBDA_PRICE,
+} from './lambda-cpu-model';
 
 export interface FanoutPlan {
   /** Room sizes (recipients of one room message). */
@@ -142,7 +152,7 @@ export async function runFanout(
 
 export function formatFanoutMarkdown(plan: FanoutPlan, rows: readonly FanoutRow[]): string {
   const lines = [
-    `One room message, management API answering each post after ${plan.postDelayMs} ms, ` +
+    `The fan-out's own behaviour, posts costing no CPU: one room message, management API answering each post after ${plan.postDelayMs} ms, ` +
       `concurrency ${plan.concurrency} posts per invocation, shards of ${plan.shardSize.toLocaleString('en-US')} recipients. ` +
       'Core-level: the real `Adapter` on an in-memory store; shards run concurrently in-process, as Lambda runs ' +
       'asynchronous invocations of the worker in parallel containers (invocation latency not modelled). ' +
@@ -158,10 +168,118 @@ export function formatFanoutMarkdown(plan: FanoutPlan, rows: readonly FanoutRow[
   return lines.join('\n');
 }
 
-/** What the `fanout` suite measured: its plan and a row per mode and room size. */
+/** The fan-out model at Lambda's CPU, from the CPU per post measured on this machine. */
+export interface FanoutModel {
+  readonly lean: FanOutCosts;
+  readonly sdk: FanOutCosts;
+  /** Wall time per room size at the stack's setting, with each post path. */
+  readonly bySize: readonly {
+    recipients: number;
+    leanMs: number;
+    sdkMs: number;
+    invocations: number;
+  }[];
+  /** 10,000 recipients: every setting tried, with the lean path. */
+  readonly grid: readonly (FanOutSetting & { wallMs: number; lambdaUsdPerMillion: number })[];
+  /** The cheapest setting under 1 s for 10,000 recipients; undefined if none is. */
+  readonly chosen: FanOutSetting | undefined;
+  readonly stack: FanOutSetting;
+}
+
+const MODEL_SIZES = [100, 1_000, 10_000, 100_000];
+const MEMORY_SIZES_MB = [128, 256, 512, 1_024, 1_769];
+const SHARD_SIZES = [250, 500, 1_000, 2_000];
+/**
+ * 10,000 recipients in under 1 s, chosen within 750 ms: a quarter kept back for the
+ * measurement's noise (rounds differ by up to a fifth) and for cores slower than this one.
+ */
+const TARGET = { recipients: 10_000, withinMs: 1_000, budgetMs: 750 };
+/** Assumed, not measured here: a post's round trip to `@connections`, and an asynchronous invoke until the warm worker runs. */
+const LATENCY = { postMs: 20, dispatchMs: 30 };
+
+/**
+ * Measures the CPU per post (`post-cpu` suite, 3 rounds) and models the fan-out with it:
+ * per room size at the stack's setting, and the memory × shard size grid for 10,000.
+ */
+export async function modelFanout(
+  plan: FanoutPlan,
+  log: Log,
+  measure: typeof measurePostCpu = measurePostCpu,
+): Promise<FanoutModel> {
+  const measured = await measure({ posts: 5_000, rounds: 3 }, log);
+  const sdkMicros = microsOf(measured, 'sdk');
+  const costs = (cpuPerPostMicros: number): FanOutCosts => ({
+    cpuPerPostMicros,
+    // An asynchronous invoke is an SDK call like PostToConnection: the SDK post's CPU.
+    cpuPerDispatchMicros: sdkMicros,
+    postLatencyMs: LATENCY.postMs,
+    dispatchLatencyMs: LATENCY.dispatchMs,
+    concurrency: plan.concurrency,
+  });
+  const lean = costs(microsOf(measured, 'lean'));
+  const sdk = costs(sdkMicros);
+  const settings = MEMORY_SIZES_MB.flatMap((memoryMb) =>
+    SHARD_SIZES.map((shardSize) => ({ memoryMb, shardSize })),
+  );
+  const stack = { memoryMb: FAN_OUT_SIZING.memoryMb, shardSize: FAN_OUT_SIZING.shardSize };
+  return {
+    lean,
+    sdk,
+    bySize: MODEL_SIZES.map((recipients) => ({
+      recipients,
+      leanMs: estimateFanOut(recipients, stack, lean).wallMs,
+      sdkMs: estimateFanOut(recipients, stack, sdk).wallMs,
+      invocations: estimateFanOut(recipients, stack, lean).invocations,
+    })),
+    grid: settings.map((setting) => {
+      const { wallMs, lambdaUsdPerMillion } = estimateFanOut(TARGET.recipients, setting, lean);
+      return { ...setting, wallMs, lambdaUsdPerMillion };
+    }),
+    chosen: cheapestSetting(TARGET.recipients, TARGET.budgetMs, settings, lean),
+    stack,
+  };
+}
+
+/** The model's part of the section. */
+export function formatModelMarkdown(model: FanoutModel): string {
+  const { lean, sdk, chosen, stack } = model;
+  const same = chosen?.memoryMb === stack.memoryMb && chosen?.shardSize === stack.shardSize;
+  const setting = (value: FanOutSetting) =>
+    `${value.memoryMb} MB, shards of ${value.shardSize.toLocaleString('en-US')}`;
+  return [
+    "### At Lambda's CPU",
+    '',
+    `The table above assumes a post costs no CPU: each waits ${LATENCY.postMs} ms of network and nothing else, so 10,000 recipients take about 320 ms however small the function. A post costs CPU, and a function gets a share of a vCPU in proportion to its memory (1,769 MB = one vCPU). Measured on this machine (\`post-cpu\` suite, see below): **${sdk.cpuPerPostMicros} µs** per post through the SDK client, **${lean.cpuPerPostMicros} µs** on the lean path the functions use. The model: an invocation posting *n* frames takes max(*n* × CPU per post ÷ CPU share, ⌈*n* ÷ ${lean.concurrency}⌉ × ${LATENCY.postMs} ms); the message function first dispatches one worker per further shard (${sdk.cpuPerDispatchMicros} µs of CPU each, the SDK post's figure), and a worker starts ${LATENCY.dispatchMs} ms after its dispatch (warm). Latencies are assumed, CPU is measured on an AMD EPYC core (Graviton, which the stack runs on, is not measured), and the membership query is left out.`,
+    '',
+    `Wall time of one room message at the stack's setting (${setting(stack)}):`,
+    '',
+    '| Recipients | Invocations | Lean path, ms | SDK client, ms |',
+    '| ---: | ---: | ---: | ---: |',
+    ...model.bySize.map(
+      (row) =>
+        `| ${row.recipients.toLocaleString('en-US')} | ${row.invocations} | ${row.leanMs.toLocaleString('en-US')} | ${row.sdkMs.toLocaleString('en-US')} |`,
+    ),
+    '',
+    `Right-sizing: 10,000 recipients on the lean path, for each memory size (CPU share) and shard size; Lambda's compute and request charges on Arm ($${LAMBDA_PRICE.perGbSecond} per GB-second, $${(LAMBDA_PRICE.perRequest * 1e6).toFixed(2)} per million requests) per million deliveries. API Gateway's own $1.00 per million messages comes on top whatever the setting.`,
+    '',
+    '| Memory, MB | CPU share | Shard size | Wall time, ms | Lambda $ per million deliveries |',
+    '| ---: | ---: | ---: | ---: | ---: |',
+    ...model.grid.map(
+      (row) =>
+        `| ${row.memoryMb} | ${cpuShare(row.memoryMb).toFixed(2)} | ${row.shardSize.toLocaleString('en-US')} | ${row.wallMs.toLocaleString('en-US')}${row.wallMs < TARGET.withinMs ? '' : ' (over 1 s)'}${row.memoryMb === chosen?.memoryMb && row.shardSize === chosen?.shardSize ? ' ← chosen' : ''} | ${row.lambdaUsdPerMillion.toFixed(4)} |`,
+    ),
+    '',
+    chosen
+      ? `- Cheapest under 1 s for 10,000 recipients, chosen within ${TARGET.budgetMs} ms (a quarter kept back for the measurement's noise and for slower cores): **${setting(chosen)}**. The stack (\`definitions/fan-out-sizing.ts\`) uses ${setting(stack)}: ${same ? 'the same' : '**different: update it**'}.`
+      : `- No setting delivers 10,000 recipients within ${TARGET.budgetMs} ms in this model.`,
+  ].join('\n');
+}
+
+/** What the `fanout` suite measured: its plan, a row per mode and room size, and the model. */
 export interface FanoutResults {
   readonly plan: FanoutPlan;
   readonly rows: readonly FanoutRow[];
+  readonly model: FanoutModel;
 }
 
 /** The `fanout` suite of `npm run bench`: cheap, so quick and full run the same sizes. */
@@ -169,6 +287,11 @@ export const FANOUT_SUITE: BenchSuite<FanoutPlan, FanoutResults> = {
   id: 'fanout',
   title: 'Fan-out time versus room size',
   plans: { quick: DEFAULT_FANOUT_PLAN, full: DEFAULT_FANOUT_PLAN },
-  measure: async (plan, log) => ({ plan, rows: await runFanout(plan, log) }),
-  markdown: ({ plan, rows }) => formatFanoutMarkdown(plan, rows),
+  measure: async (plan, log) => ({
+    plan,
+    rows: await runFanout(plan, log),
+    model: await modelFanout(plan, log),
+  }),
+  markdown: ({ plan, rows, model }) =>
+    `${formatFanoutMarkdown(plan, rows)}\n\n${formatModelMarkdown(model)}`,
 };

@@ -1,6 +1,7 @@
 import { App } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import {
+  APP_ENV,
   AUTH_ENV,
   CONNECT_AUTHORIZER,
   ENV,
@@ -10,6 +11,7 @@ import {
   ROUTE_SELECTION_EXPRESSION,
   ROUTES,
 } from '../../definitions/api';
+import { FAN_OUT_SIZING } from '../../definitions/fan-out-sizing';
 import { TABLE } from '../../definitions/table';
 import { ChatStack } from '../../lib/chat-stack';
 import { InvalidContextError } from '../../lib/stack-config';
@@ -226,7 +228,7 @@ describe('Class: ChatStack', () => {
     });
 
     it.each(FUNCTION_NAMES)(
-      '%s runs on nodejs22.x arm64 with a retained-days log group',
+      '%s runs on nodejs22.x arm64 with a retained-days log group, the fan-out memory if it posts a room message',
       (name) => {
         // Act
         const fn = resourceOf(template, 'AWS::Lambda::Function', fnIds[name]);
@@ -238,7 +240,7 @@ describe('Class: ChatStack', () => {
         expect(fn.Properties).toMatchObject({
           Runtime: 'nodejs22.x',
           Architectures: ['arm64'],
-          MemorySize: 256,
+          MemorySize: name === 'message' || name === 'worker' ? FAN_OUT_SIZING.memoryMb : 256,
         });
         expect(logGroup?.Properties.RetentionInDays).toBeGreaterThan(0);
       },
@@ -263,38 +265,45 @@ describe('Class: ChatStack', () => {
       });
     });
 
-    it.each(FUNCTION_NAMES)('%s has exactly its FUNCTION_ENV variables', (name) => {
-      // Prepare
-      const expected: Record<string, string> = {
-        POWERTOOLS_SERVICE_NAME: 'apigw-chat',
-        NODE_OPTIONS: '--enable-source-maps',
-      };
-      const values = {
-        tableName: `{${tableId}}`,
-        callbackUrl: `https://{${apiId}}.execute-api.{AWS::Region}.{AWS::URLSuffix}/dev`,
-        workerFunctionName: `{${fnIds.worker}}`,
-      };
-      for (const key of FUNCTION_ENV[name]) expected[ENV[key]] = values[key];
-      if (name === CONNECT_AUTHORIZER.function) {
-        // cognito mode (the default): the stack's own pool and page client.
-        const poolId = onlyIdOf(template, 'AWS::Cognito::UserPool');
-        expected[AUTH_ENV.authMode] = 'jwt';
-        expected[AUTH_ENV.jwtIssuer] = `{${poolId}.ProviderURL}`;
-        expected[AUTH_ENV.jwtAudience] = `{${onlyIdOf(template, 'AWS::Cognito::UserPoolClient')}}`;
-        expected[AUTH_ENV.jwtJwksUri] = `{${poolId}.ProviderURL}/.well-known/jwks.json`;
-        expected[AUTH_ENV.jwtTokenUse] = 'access';
-      }
+    it.each(FUNCTION_NAMES)(
+      '%s has exactly its FUNCTION_ENV variables (and the fan-out shard size if it posts a room message)',
+      (name) => {
+        // Prepare
+        const expected: Record<string, string> = {
+          POWERTOOLS_SERVICE_NAME: 'apigw-chat',
+          NODE_OPTIONS: '--enable-source-maps',
+        };
+        const values = {
+          tableName: `{${tableId}}`,
+          callbackUrl: `https://{${apiId}}.execute-api.{AWS::Region}.{AWS::URLSuffix}/dev`,
+          workerFunctionName: `{${fnIds.worker}}`,
+        };
+        for (const key of FUNCTION_ENV[name]) expected[ENV[key]] = values[key];
+        if (name === 'message' || name === 'worker') {
+          expected[APP_ENV.fanoutShardSize] = String(FAN_OUT_SIZING.shardSize);
+        }
+        if (name === CONNECT_AUTHORIZER.function) {
+          // cognito mode (the default): the stack's own pool and page client.
+          const poolId = onlyIdOf(template, 'AWS::Cognito::UserPool');
+          expected[AUTH_ENV.authMode] = 'jwt';
+          expected[AUTH_ENV.jwtIssuer] = `{${poolId}.ProviderURL}`;
+          expected[AUTH_ENV.jwtAudience] =
+            `{${onlyIdOf(template, 'AWS::Cognito::UserPoolClient')}}`;
+          expected[AUTH_ENV.jwtJwksUri] = `{${poolId}.ProviderURL}/.well-known/jwks.json`;
+          expected[AUTH_ENV.jwtTokenUse] = 'access';
+        }
 
-      // Act
-      const fn = resourceOf(template, 'AWS::Lambda::Function', fnIds[name]);
-      const variables = (fn.Properties.Environment as { Variables: Record<string, unknown> })
-        .Variables;
+        // Act
+        const fn = resourceOf(template, 'AWS::Lambda::Function', fnIds[name]);
+        const variables = (fn.Properties.Environment as { Variables: Record<string, unknown> })
+          .Variables;
 
-      // Assess
-      expect(Object.fromEntries(Object.entries(variables).map(([k, v]) => [k, render(v)]))).toEqual(
-        expected,
-      );
-    });
+        // Assess
+        expect(
+          Object.fromEntries(Object.entries(variables).map(([k, v]) => [k, render(v)])),
+        ).toEqual(expected);
+      },
+    );
   });
 
   describe('Connect authorizer', () => {

@@ -1,10 +1,14 @@
-import { runSuite } from '../../../bench/bench-section';
 import {
   DEFAULT_FANOUT_PLAN,
-  FANOUT_SUITE,
   formatFanoutMarkdown,
+  formatModelMarkdown,
   measureFanout,
+  modelFanout,
+  runFanout,
 } from '../../../bench/fanout/fanout-suite';
+import { cheapestSetting } from '../../../bench/fanout/lambda-cpu-model';
+import type { PostCpuPlan, PostCpuResults } from '../../../bench/post-cpu/post-cpu-suite';
+import { POSTERS } from '../../../bench/post-cpu/posters';
 
 jest.setTimeout(30_000);
 
@@ -29,18 +33,39 @@ describe('Bench: fanout', () => {
     expect(row.exact).toBe(true);
   });
 
-  it('renders a section with a row per mode and size', async () => {
+  it("renders a section with a row per mode and size, and the model at Lambda's CPU", async () => {
+    // Prepare: posts measured at 100 µs (lean) and 400 µs (SDK)
+    const plan = { ...DEFAULT_FANOUT_PLAN, roomSizes: [10, 100], postDelayMs: 1 };
+    const measured = async (postPlan: PostCpuPlan): Promise<PostCpuResults> => ({
+      plan: postPlan,
+      rows: POSTERS.map((under) => ({
+        poster: under.name,
+        micros: under.id === 'sdk' ? 400 : 100,
+        rounds: [],
+      })),
+    });
+
     // Act
-    const section = await runSuite(
-      FANOUT_SUITE,
-      { ...DEFAULT_FANOUT_PLAN, roomSizes: [10, 100], postDelayMs: 1 },
-      'npm run bench -- --suite fanout',
-      () => undefined,
-    );
+    const rows = await runFanout(plan);
+    const model = await modelFanout(plan, () => undefined, measured);
+    const markdown = `${formatFanoutMarkdown(plan, rows)}\n\n${formatModelMarkdown(model)}`;
 
     // Assess
-    expect(section.id).toBe('fanout');
-    expect(section.markdown.match(/^\| (single invocation|sharded) \|/gm)).toHaveLength(4);
-    expect(formatFanoutMarkdown(DEFAULT_FANOUT_PLAN, [])).toContain('Efficiency');
+    expect(markdown.match(/^\| (single invocation|sharded) \|/gm)).toHaveLength(4);
+    expect(model.lean.cpuPerPostMicros).toBe(100);
+    expect(model.sdk.cpuPerDispatchMicros).toBe(400);
+    expect(model.grid).toHaveLength(20);
+    expect(model.chosen).toEqual(
+      cheapestSetting(
+        10_000,
+        750,
+        model.grid.map(({ memoryMb, shardSize }) => ({ memoryMb, shardSize })),
+        model.lean,
+      ),
+    );
+    expect(markdown).toContain('### At Lambda');
+    expect(markdown).toContain(
+      `**${model.chosen?.memoryMb} MB, shards of ${model.chosen?.shardSize.toLocaleString('en-US')}**`,
+    );
   });
 });
