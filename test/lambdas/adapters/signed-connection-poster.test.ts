@@ -8,9 +8,10 @@ import {
 import { SignedConnectionPoster } from '../../../lambdas/adapters/signed-connection-poster';
 import type { SocketId } from '../../../lambdas/core/types';
 import { loopbackHostCheck } from '../../../local/gateway/loopback-host';
-import { createManagementApi, type ManagedConnection } from '../../../local/gateway/management-api';
+import { createManagementApi } from '../../../local/gateway/management-api';
 import { PostFaultPlan } from '../../../local/gateway/post-faults';
 import { createSigV4Check } from '../../../local/gateway/sigv4-check';
+import { recordingConnection } from '../../support/recording-connection';
 
 const ID = 'R1kmxc2VNjMCFIA=' as SocketId;
 const UNKNOWN = 'S1kmxc2VNjMCFIA=' as SocketId;
@@ -35,19 +36,9 @@ describe('Class: SignedConnectionPoster, against the local management API (SigV4
   let server: Server;
   let endpoint: string;
   const plan = new PostFaultPlan();
-  const sent: string[] = [];
+  const { connection, sent } = recordingConnection();
   /** Every request that reached the API: method, path and its signed headers. */
   const requests: { method?: string; path?: string; signedHeaders?: string }[] = [];
-
-  const connection: ManagedConnection = {
-    facts: { connectedAt: 0, identity: { sourceIp: '127.0.0.1', userAgent: 'jest' } },
-    lastActiveAt: 0,
-    send: (data) => {
-      sent.push(data.toString());
-      return true;
-    },
-    close: () => undefined,
-  };
 
   beforeAll(async () => {
     const route = createManagementApi({

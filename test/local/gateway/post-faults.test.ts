@@ -6,9 +6,10 @@ import {
   PostToConnectionCommand,
 } from '@aws-sdk/client-apigatewaymanagementapi';
 import { loopbackHostCheck } from '../../../local/gateway/loopback-host';
-import { createManagementApi, type ManagedConnection } from '../../../local/gateway/management-api';
+import { createManagementApi } from '../../../local/gateway/management-api';
 import { PostFaultPlan } from '../../../local/gateway/post-faults';
 import { createSigV4Check } from '../../../local/gateway/sigv4-check';
+import { recordingConnection } from '../../support/recording-connection';
 
 const ID = 'R1kmxc2VNjMCFIA=';
 const OTHER = 'S1kmxc2VNjMCFIA=';
@@ -51,18 +52,8 @@ const CREDENTIALS = { accessKeyId: 'test', secretAccessKey: 'test' };
 describe('Function: createManagementApi with injectPostFault', () => {
   let server: Server;
   let client: ApiGatewayManagementApiClient;
-  const sent: string[] = [];
+  const { connection, sent } = recordingConnection();
   const plan = new PostFaultPlan();
-
-  const connection: ManagedConnection = {
-    facts: { connectedAt: 0, identity: { sourceIp: '127.0.0.1', userAgent: 'jest' } },
-    lastActiveAt: 0,
-    send: (data) => {
-      sent.push(data.toString());
-      return true;
-    },
-    close: () => undefined,
-  };
 
   beforeAll(async () => {
     const route = createManagementApi({
