@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import { APP_ENV, ENV } from '../../../definitions/api';
+import { FAN_OUT_SIZING } from '../../../definitions/fan-out-sizing';
 import { synthesizeChatStack } from '../../../local/template/app-template';
 import { localFunctionSpecs } from '../../../local/template/function-specs';
 import {
@@ -68,7 +69,7 @@ describe('readApiTemplate and localFunctionSpecs on the synthesized chat stack',
     expect(functionNamed('MessageFunction')).toMatchObject({
       code: { module: resolve(ROOT, 'lambdas/handlers/message.ts'), exportName: 'handler' },
       timeoutMs: 10_000,
-      memoryMb: 256,
+      memoryMb: FAN_OUT_SIZING.memoryMb,
     });
     expect(functionNamed('WorkerFunction').timeoutMs).toBe(30_000);
     expect(api.tables).toEqual([
@@ -108,7 +109,7 @@ describe('readApiTemplate and localFunctionSpecs on the synthesized chat stack',
     });
     expect(spec('MessageFunction')).toMatchObject({
       timeoutMs: 10_000,
-      memoryMb: 256,
+      memoryMb: FAN_OUT_SIZING.memoryMb,
       maxContainers: 4,
     });
   });
