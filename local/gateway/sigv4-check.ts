@@ -73,6 +73,23 @@ export function createSigV4Check(options: SigV4CheckOptions): SigV4Check {
     options.credentials.map((credentials) => [credentials.accessKeyId, credentials]),
   );
   const now = options.now ?? Date.now;
+  // One signer per key and region: the SDK's signer keeps the day's derived key.
+  const signers = new Map<string, SignatureV4>();
+  const signerFor = (credentials: SigningCredentials, region: string): SignatureV4 => {
+    const key = `${credentials.accessKeyId}\n${region}`;
+    let signer = signers.get(key);
+    if (signer === undefined) {
+      signer = new SignatureV4({
+        credentials,
+        region,
+        service: SERVICE,
+        sha256: Sha256,
+        applyChecksum: false,
+      });
+      signers.set(key, signer);
+    }
+    return signer;
+  };
   return async (req, body) => {
     const header = req.headers.authorization;
     if (header === undefined) return MISSING_TOKEN;
@@ -111,11 +128,14 @@ export function createSigV4Check(options: SigV4CheckOptions): SigV4Check {
     // The signer trusts a payload hash header: it must be the body's.
     const payloadHash = headers[PAYLOAD_HASH_HEADER];
     if (payloadHash !== undefined && payloadHash !== sha256Hex(body)) return MISMATCH;
-    const expected = await expectedSignature(req, body, headers, signingDate, {
-      credentials,
-      region,
-      signableHeaders: new Set(signedHeaders),
-    });
+    const expected = await expectedSignature(
+      req,
+      body,
+      headers,
+      signingDate,
+      signerFor(credentials, region as string),
+      new Set(signedHeaders),
+    );
     return expected !== undefined && sameHex(expected, signature as string) ? undefined : MISMATCH;
   };
 }
@@ -125,11 +145,8 @@ async function expectedSignature(
   body: Buffer,
   headers: Record<string, string>,
   signingDate: Date,
-  scope: {
-    readonly credentials: SigningCredentials;
-    readonly region: string;
-    readonly signableHeaders: Set<string>;
-  },
+  signer: SignatureV4,
+  signableHeaders: Set<string>,
 ): Promise<string | undefined> {
   const url = new URL(req.url ?? '/', 'http://localhost');
   const query: Record<string, string | string[]> = {};
@@ -137,13 +154,6 @@ async function expectedSignature(
     const previous = query[name];
     query[name] = previous === undefined ? value : [previous, value].flat();
   }
-  const signer = new SignatureV4({
-    credentials: scope.credentials,
-    region: scope.region,
-    service: SERVICE,
-    sha256: Sha256,
-    applyChecksum: false,
-  });
   const signed = await signer.sign(
     {
       method: req.method ?? 'GET',
@@ -154,7 +164,7 @@ async function expectedSignature(
       headers,
       body,
     },
-    { signingDate, signableHeaders: scope.signableHeaders },
+    { signingDate, signableHeaders },
   );
   return /Signature=([0-9a-f]{64})/.exec(String(signed.headers.authorization))?.[1];
 }
