@@ -1,3 +1,4 @@
+import { pollUntil } from './poll-until';
 import type { AckStore } from './ports';
 import type { SocketId } from './types';
 
@@ -30,13 +31,13 @@ export class AckCollector {
   private readonly store: AckStore;
   private readonly firstPollMs: number;
   private readonly maxPollMs: number;
-  private readonly sleep: (ms: number) => Promise<void>;
+  private readonly sleep: ((ms: number) => Promise<void>) | undefined;
 
   constructor(options: AckCollectorOptions) {
     this.store = options.store;
     this.firstPollMs = options.firstPollMs ?? 25;
     this.maxPollMs = options.maxPollMs ?? 400;
-    this.sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
+    this.sleep = options.sleep;
   }
 
   async collect(
@@ -45,16 +46,15 @@ export class AckCollector {
     deadline: number,
   ): Promise<CollectedAnswers> {
     let answers = new Map<SocketId, unknown[]>();
-    let wait = this.firstPollMs;
     try {
-      for (;;) {
-        answers = await this.store.answers(id);
-        if (recipients.every((recipient) => answers.has(recipient))) break;
-        const left = deadline - Date.now();
-        if (left <= 0) break;
-        await this.sleep(Math.min(wait, left));
-        wait = Math.min(wait * 2, this.maxPollMs);
-      }
+      ({ value: answers } = await pollUntil({
+        read: () => this.store.answers(id),
+        isDone: (read) => recipients.every((recipient) => read.has(recipient)),
+        deadline: () => deadline,
+        firstWaitMs: this.firstPollMs,
+        maxWaitMs: this.maxPollMs,
+        sleep: this.sleep,
+      }));
     } finally {
       await this.store.delete(id).catch(() => undefined);
     }

@@ -1,4 +1,5 @@
 import type { CoreLogger } from './logger';
+import { pollUntil } from './poll-until';
 import type { MembershipStore } from './ports';
 import type { ConnectionRecord, SocketId } from './types';
 
@@ -33,13 +34,13 @@ export class TurnGate {
   private readonly store: MembershipStore;
   private readonly logger: CoreLogger;
   private readonly maxStallMs: number;
-  private readonly sleep: (ms: number) => Promise<void>;
+  private readonly sleep: ((ms: number) => Promise<void>) | undefined;
 
   constructor(options: TurnGateOptions) {
     this.store = options.store;
     this.logger = options.logger;
     this.maxStallMs = options.maxStallMs ?? 5_000;
-    this.sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
+    this.sleep = options.sleep;
   }
 
   /**
@@ -51,29 +52,35 @@ export class TurnGate {
     n: number,
     latest: number = Number.POSITIVE_INFINITY,
   ): Promise<ConnectionRecord | undefined> {
-    let current: ConnectionRecord | undefined = record;
     let turn = record.turn ?? 0;
     let movedAt = Date.now();
-    let wait = 10;
-    while (current && (current.turn ?? 0) < n - 1) {
-      if ((current.turn ?? 0) > turn) {
-        turn = current.turn ?? 0;
-        movedAt = Date.now();
-      }
-      const left = Math.min(movedAt + this.maxStallMs, latest) - Date.now();
-      if (left <= 0) {
-        this.logger.warn('Frames before this one never came: handling it anyway', {
-          connectionId: record.id,
-          n,
-          turn: current.turn ?? 0,
-        });
-        return current;
-      }
-      await this.sleep(Math.min(wait, left));
-      wait = Math.min(wait * 2, 100);
-      current = await this.store.getConnection(record.id);
+    let first = true;
+    const { value, done } = await pollUntil<ConnectionRecord | undefined>({
+      read: async () => {
+        if (!first) return this.store.getConnection(record.id);
+        first = false;
+        return record;
+      },
+      isDone: (current) => !current || (current.turn ?? 0) >= n - 1,
+      deadline: (current) => {
+        if ((current?.turn ?? 0) > turn) {
+          turn = current?.turn ?? 0;
+          movedAt = Date.now();
+        }
+        return Math.min(movedAt + this.maxStallMs, latest);
+      },
+      firstWaitMs: 10,
+      maxWaitMs: 100,
+      sleep: this.sleep,
+    });
+    if (!done) {
+      this.logger.warn('Frames before this one never came: handling it anyway', {
+        connectionId: record.id,
+        n,
+        turn: value?.turn ?? 0,
+      });
     }
-    return current;
+    return value;
   }
 
   /** Records frame `n` as handled; failures are logged (the next frame then waits out its bound). */

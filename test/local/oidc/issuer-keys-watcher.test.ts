@@ -31,9 +31,8 @@ describe('Function: watchIssuerKeys', () => {
 
   const write = (keys: IssuerKeys) => writeFile(file, JSON.stringify(keys), { mode: 0o600 });
 
-  it('hands over the keys of a replaced file, and fresh ones (written back) when it is removed', async () => {
-    // Prepare
-    const first = await generateIssuerKeys();
+  /** Watches `file` starting from `first`, recording every rotation and report. */
+  const watch = async (first: IssuerKeys) => {
     const rotations: IssuerKeys[] = [];
     const reports: string[] = [];
     stop = await watchIssuerKeys(
@@ -42,6 +41,13 @@ describe('Function: watchIssuerKeys', () => {
       (m) => reports.push(m),
       file,
     );
+    return { rotations, reports };
+  };
+
+  it('hands over the keys of a replaced file, and fresh ones (written back) when it is removed', async () => {
+    // Prepare
+    const first = await generateIssuerKeys();
+    const { rotations, reports } = await watch(first);
     await write(first);
     const second = await generateIssuerKeys();
 
@@ -66,14 +72,7 @@ describe('Function: watchIssuerKeys', () => {
 
   it('keeps the current key, and says so, when the file turns unreadable', async () => {
     const first = await generateIssuerKeys();
-    const rotations: IssuerKeys[] = [];
-    const reports: string[] = [];
-    stop = await watchIssuerKeys(
-      first,
-      (keys) => rotations.push(keys),
-      (m) => reports.push(m),
-      file,
-    );
+    const { rotations, reports } = await watch(first);
     await writeFile(file, 'not json');
     await until(() => reports.length > 0, 'a report');
     expect(rotations).toEqual([]);
