@@ -4,7 +4,8 @@
  * blocking read of the next one, so its event loop is stopped: timers, requests and promises a
  * handler left behind do not progress until the next invocation, as on Lambda.
  *
- * Arguments: `<module> <export name> <function name> <memory MB>`.
+ * Arguments: `<module> <export name> <function name> <memory MB> <source>`: the module is the
+ * handler's bundle, the source the file it was bundled from (named in errors).
  */
 import { readSync, writeSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
@@ -20,7 +21,7 @@ import {
 } from './container-protocol';
 import { PendingWork } from './pending-work';
 
-const [modulePath, exportName, functionName, memoryText] = process.argv.slice(2);
+const [modulePath, exportName, functionName, memoryText, source] = process.argv.slice(2);
 const environment = {
   region: process.env.AWS_REGION ?? 'us-east-1',
   accountId: process.env.APIGW_CHAT_LOCAL_ACCOUNT_ID ?? '123456789012',
@@ -60,7 +61,7 @@ async function loadHandler(): Promise<LambdaHandler> {
   ) as Record<string, unknown>;
   const handler = loaded[exportName as string];
   if (typeof handler !== 'function') {
-    throw new Error(`${modulePath} does not export a function named ${exportName}`);
+    throw new Error(`${source ?? modulePath} does not export a function named ${exportName}`);
   }
   return handler as LambdaHandler;
 }

@@ -1,14 +1,13 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import type { Readable, Writable } from 'node:stream';
 import type { InvocationOutcome } from '../gateway/lambda-runner';
 import { type AnswerLine, deserializeError, type InvokeLine } from './container-protocol';
+import type { ContainerCode } from './function-bundler';
 import type { FunctionSpec } from './function-spec';
 
 /** Lambda's limit on the init phase of an on-demand function. */
 const INIT_TIMEOUT_MS = 10_000;
-const MAIN = resolve(__dirname, 'container-main.ts');
 
 /** One invocation's outcome with what the container reported about it. */
 export interface ContainerInvocation {
@@ -29,7 +28,7 @@ export type ContainerOutput = (line: string, stream: 'stdout' | 'stderr') => voi
  * them (see `container-main.ts`). A timeout or a crash kills it; `kill()` ends it.
  *
  * @example
- * const container = await Container.start(spec, (line) => console.log(line));
+ * const container = await Container.start(spec, await bundler.code(spec.module), (line) => console.log(line));
  * const { outcome, pending } = await container.invoke(event, awsRequestId);
  */
 export class Container {
@@ -50,19 +49,26 @@ export class Container {
     });
   }
 
-  /** Spawns the process and waits for the handler module to load. */
-  static async start(spec: FunctionSpec, output: ContainerOutput): Promise<Container> {
+  /**
+   * Spawns the process on `code` (the bundles of the runtime's main and of the handler) and
+   * waits for the handler module to load. Source maps are on, so stack traces name the sources.
+   */
+  static async start(
+    spec: FunctionSpec,
+    code: ContainerCode,
+    output: ContainerOutput,
+  ): Promise<Container> {
     const child = spawn(
       process.execPath,
       [
-        '--require',
-        require.resolve('tsx/cjs'),
+        '--enable-source-maps',
         `--max-old-space-size=${spec.memoryMb}`,
-        MAIN,
-        spec.module,
+        code.main,
+        code.handler,
         spec.exportName,
         spec.name,
         String(spec.memoryMb),
+        spec.module,
       ],
       {
         env: { ...spec.environment },

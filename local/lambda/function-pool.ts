@@ -2,14 +2,23 @@ import { newLambdaRequestId } from '../gateway/ids';
 import type { HostedFunction, InvocationOutcome } from '../gateway/lambda-runner';
 import type { GatewayLogger } from '../gateway/logger';
 import { Container } from './container';
+import { type ContainerCode, FunctionBundler } from './function-bundler';
 import type { FunctionSpec } from './function-spec';
+
+/** Options of a `FunctionPool`. */
+export interface FunctionPoolOptions {
+  /** Bundles the handler for containers. Default: the process's shared bundler. */
+  readonly bundler?: FunctionBundler;
+}
 
 /**
  * The containers of one function, reused while warm as Lambda reuses execution
  * environments: an invocation takes an idle container, or starts a new one (a cold start)
  * when all are busy, up to `spec.maxContainers` (beyond that it waits for one). A container
- * that timed out or crashed is discarded. `reload()` retires every container, so the next
- * invocations load the handler's code afresh while running ones finish undisturbed.
+ * that timed out or crashed is discarded. The handler is bundled once per generation of code,
+ * starting at construction, so the first cold start does not wait for it. `reload()` retires
+ * every container and bundles afresh, so the next invocations load the handler's code as it is
+ * now while running ones finish undisturbed.
  *
  * @example
  * const pool = new FunctionPool(spec, logger);
@@ -25,11 +34,18 @@ export class FunctionPool implements HostedFunction {
   private starting = 0;
   private started = 0;
   private closed = false;
+  private readonly bundler: FunctionBundler;
+  private code: Promise<ContainerCode> | undefined;
 
   constructor(
     readonly spec: FunctionSpec,
     private readonly logger: GatewayLogger,
-  ) {}
+    options: FunctionPoolOptions = {},
+  ) {
+    this.bundler = options.bundler ?? FunctionBundler.shared();
+    // Bundled ahead; a failure is reported by the invocation that needs the code.
+    this.currentCode().catch(() => undefined);
+  }
 
   /** Containers started so far (every one was a cold start). */
   get coldStarts(): number {
@@ -66,6 +82,8 @@ export class FunctionPool implements HostedFunction {
   /** Retires every container: the next invocations start new ones with the code as it is now. */
   reload(): void {
     this.generation += 1;
+    this.code = undefined;
+    this.currentCode().catch(() => undefined);
     for (const container of this.idle.splice(0)) container.kill();
   }
 
@@ -95,7 +113,15 @@ export class FunctionPool implements HostedFunction {
     this.starting += 1;
     const generation = this.generation;
     try {
-      const container = await Container.start(this.spec, (line, stream) =>
+      let code: ContainerCode;
+      try {
+        code = await this.currentCode();
+      } catch (error) {
+        throw new Error(
+          `Init of function ${this.spec.name} failed: its code did not bundle: ${messageOf(error)}`,
+        );
+      }
+      const container = await Container.start(this.spec, code, (line, stream) =>
         stream === 'stdout'
           ? this.logger.info(`[${this.spec.name}] ${line}`)
           : this.logger.error(`[${this.spec.name}] ${line}`),
@@ -119,6 +145,18 @@ export class FunctionPool implements HostedFunction {
     }
   }
 
+  /** The bundle of this generation's code; a failed bundle is tried again by the next caller. */
+  private currentCode(): Promise<ContainerCode> {
+    if (this.code === undefined) {
+      const code = this.bundler.code(this.spec.module);
+      this.code = code;
+      code.catch(() => {
+        if (this.code === code) this.code = undefined;
+      });
+    }
+    return this.code;
+  }
+
   private release(container: Container): void {
     this.busy.delete(container);
     const current = this.generationOf.get(container) === this.generation;
@@ -126,6 +164,10 @@ export class FunctionPool implements HostedFunction {
     else container.kill();
     this.waiting.shift()?.();
   }
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
 }
 
 function warn(logger: GatewayLogger, message: string): void {

@@ -1,7 +1,14 @@
-import { createHook } from 'node:async_hooks';
+import { createHook, executionAsyncId } from 'node:async_hooks';
 import { subscribe } from 'node:diagnostics_channel';
 import type { ClientRequest } from 'node:http';
 import { join, relative, sep } from 'node:path';
+
+/**
+ * Chains whose start gets a stack, per invocation. Capturing a stack costs microseconds, more
+ * than a promise's own work: a handler posting to a room creates thousands, and capturing every
+ * one took a third of the container's CPU. Past the budget, chains are counted, not located.
+ */
+const LOCATED_CHAINS = 500;
 
 /** Resource types of `process.getActiveResourcesInfo()` that are work left to run. */
 const TIMER_TYPES = new Set(['Timeout', 'Immediate']);
@@ -28,15 +35,26 @@ interface UndiciRequest {
  */
 export class PendingWork {
   private readonly requests = new Map<object, string>();
-  /** Unsettled promises of the invocation, with where they were created. */
-  private readonly promises = new Map<number, Error>();
+  /**
+   * Unsettled promises of the invocation: where a chain's first promise was created (`null`
+   * past the budget of located chains), or for a promise derived from another (`then`,
+   * `await`), the id of that one.
+   */
+  private readonly promises = new Map<number, Error | number | null>();
+  private chains = 0;
   private tracking = false;
   private timersAtStart = 0;
 
   constructor() {
     createHook({
-      init: (asyncId, type) => {
-        if (this.tracking && type === 'PROMISE') this.promises.set(asyncId, creationSite());
+      init: (asyncId, type, triggerAsyncId) => {
+        if (!this.tracking || type !== 'PROMISE') return;
+        if (triggerAsyncId !== executionAsyncId() && this.promises.has(triggerAsyncId)) {
+          this.promises.set(asyncId, triggerAsyncId);
+          return;
+        }
+        this.chains += 1;
+        this.promises.set(asyncId, this.chains <= LOCATED_CHAINS ? creationSite() : null);
       },
       promiseResolve: (asyncId) => {
         this.promises.delete(asyncId);
@@ -65,6 +83,7 @@ export class PendingWork {
   begin(): void {
     this.timersAtStart = countTimers();
     this.promises.clear();
+    this.chains = 0;
     this.tracking = true;
   }
 
@@ -73,11 +92,26 @@ export class PendingWork {
     return this.requests.size > 0 || countTimers() > this.timersAtStart;
   }
 
+  /**
+   * Where each unsettled promise's chain started (`null`: not located); a chain whose start
+   * settled is left out.
+   */
+  private *creationSites(): Iterable<Error | null> {
+    for (let entry of this.promises.values()) {
+      while (typeof entry === 'number') {
+        const parent = this.promises.get(entry);
+        if (parent === undefined) break;
+        entry = parent;
+      }
+      if (typeof entry !== 'number') yield entry;
+    }
+  }
+
   /** What is still running, one description per item; empty when nothing is. Ends tracking. */
   pending(): string[] {
     this.tracking = false;
     const items = [...this.requests.values()];
-    items.push(...describePromises(this.promises.values()));
+    items.push(...describePromises(this.creationSites()));
     const timers = countTimers() - this.timersAtStart;
     if (timers > 0)
       items.push(`${timers} timer${timers === 1 ? '' : 's'} (setTimeout/setInterval/setImmediate)`);
@@ -85,10 +119,9 @@ export class PendingWork {
   }
 }
 
-/** Stack frames of this runtime and of tsx (which compiles modules loaded lazily), not the app's. */
+/** Stack frames of Node.js and of this runtime (its bundle in a container, or its sources), not the app's. */
 const RUNTIME_PATHS = [
   'node:internal',
-  `${sep}node_modules${sep}tsx${sep}`,
   `${__dirname}${sep}`,
   join(__dirname, '..', 'gateway', 'lambda-'),
 ];
@@ -109,12 +142,17 @@ function creationSite(): Error {
 /**
  * Unsettled promises grouped by the first frame of the app that created them, e.g.
  * `2 unsettled promises created at lambdas/app/chat.ts:120 (an un-awaited async call?)`;
- * those created by the runtime, tsx or `events.once`, or with no frame to tell where, are
+ * those created by Node.js, the runtime or `events.once`, or with no frame to tell where, are
  * left out.
  */
-function describePromises(sites: Iterable<Error>): string[] {
+function describePromises(sites: Iterable<Error | null>): string[] {
   const counts = new Map<string, number>();
+  let unlocated = 0;
   for (const site of sites) {
+    if (site === null) {
+      unlocated += 1;
+      continue;
+    }
     const frames = (site.stack ?? '').split('\n').slice(1);
     const located = frames.filter(
       (frame) => !isRuntimeFrame(frame) && FRAME_LOCATION.test(frame.trim()),
@@ -127,10 +165,15 @@ function describePromises(sites: Iterable<Error>): string[] {
     const where = `${relative(process.cwd(), location[1] as string)}:${location[2]}`;
     counts.set(where, (counts.get(where) ?? 0) + 1);
   }
-  return [...counts].map(
+  const described = [...counts].map(
     ([where, count]) =>
       `${count} unsettled promise${count === 1 ? '' : 's'} created at ${where} (an un-awaited async call?)`,
   );
+  if (unlocated > 0)
+    described.push(
+      `${unlocated} unsettled promise${unlocated === 1 ? '' : 's'} created after the first ${LOCATED_CHAINS} chains of the invocation, not located (an un-awaited async call?)`,
+    );
+  return described;
 }
 
 /** A combinator's reaction to one of its inputs (`Promise.race`, `all`…), as V8 names it. */

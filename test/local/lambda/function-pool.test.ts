@@ -1,7 +1,9 @@
 import { once } from 'node:events';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { resolve } from 'node:path';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import type { GatewayLogger } from '../../../local/gateway';
 import type { InvocationOutcome } from '../../../local/gateway/lambda-runner';
 import { FunctionPool } from '../../../local/lambda/function-pool';
@@ -162,6 +164,21 @@ describe('FunctionPool: each function in containers of its own', () => {
       expect(lines.filter((line) => line.startsWith('warn'))).toHaveLength(1);
     });
 
+    it('names no place for a promise left unsettled after the first 500 chains of an invocation, and still warns', async () => {
+      // Prepare
+      const { pool, lines } = start();
+
+      // Act
+      await pool.invoke({ settledChains: 600, leavePostTo: url });
+
+      // Assess
+      const warning = lines.find((line) => line.startsWith('warn'));
+      expect(warning).toMatch(
+        /unsettled promises? created after the first 500 chains of the invocation, not located/,
+      );
+      expect(warning).not.toMatch(/created at test\/local/);
+    });
+
     it('does not warn about a listener left waiting for an event: no work is left running', async () => {
       // Prepare
       const { pool, lines } = start();
@@ -183,6 +200,30 @@ describe('FunctionPool: each function in containers of its own', () => {
       // Assess
       expect(lines).toContainEqual(expect.stringMatching(/^warn function probe .*1 timer/));
     });
+  });
+
+  it("fails an invocation whose code does not compile with the compiler's message, and runs the code once it does", async () => {
+    // Prepare
+    const dir = mkdtempSync(join(tmpdir(), 'pool-test-'));
+    const module = join(dir, 'handler.ts');
+    writeFileSync(module, 'export const handler = async () => {\n');
+    const { pool } = start({ module });
+
+    try {
+      // Act
+      const broken = await pool.invoke({});
+      writeFileSync(module, "export const handler = async () => 'fixed';\n");
+      const fixed = await pool.invoke({});
+
+      // Assess
+      expect(broken.kind).toBe('error');
+      expect((broken as { error: Error }).error.message).toMatch(
+        /^Init of function probe failed: its code did not bundle: .*handler\.ts:2:0: ERROR: Unexpected end of file/s,
+      );
+      expect(fixed).toEqual({ kind: 'result', value: 'fixed' });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('caps the heap at the memory size: a function over it ends as Runtime.ExitError', async () => {
