@@ -7,6 +7,7 @@ import { TABLE } from '../../definitions/table';
 import type { JoinOptions, MembershipStore, RemoveOptions } from '../../lambdas/core/ports';
 import type {
   ConnectionRecord,
+  Recipient,
   RemovedConnection,
   Room,
   SocketData,
@@ -68,6 +69,11 @@ export class ScanAllMembershipStore implements MembershipStore {
 
   leave(record: ConnectionRecord, rooms: readonly Room[]): Promise<void> {
     return this.#inner.leave(record, rooms);
+  }
+
+  /** `members`, every one in JSON protocol v1 (the workloads this baseline runs). */
+  async recipients(ns: string, room?: Room): Promise<Recipient[]> {
+    return (await this.members(ns, room)).map((id) => ({ id }));
   }
 
   saveData(id: SocketId, data: SocketData): Promise<void> {

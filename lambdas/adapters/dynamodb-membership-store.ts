@@ -16,6 +16,7 @@ import type { JoinOptions, MembershipStore, RemoveOptions } from '../core/ports'
 import { userOf } from '../core/socket';
 import type {
   ConnectionRecord,
+  Recipient,
   RemovedConnection,
   Room,
   SocketData,
@@ -92,6 +93,7 @@ export class DynamoDbMembershipStore implements MembershipStore {
       data: record.data,
       connectedAt: record.connectedAt,
       ...(record.handshake === undefined ? {} : { handshake: JSON.stringify(record.handshake) }),
+      ...(record.protocol === undefined ? {} : { protocol: record.protocol }),
       [TABLE.ttlAttribute]: record.expiresAt,
     };
     const memberships = [
@@ -118,6 +120,7 @@ export class DynamoDbMembershipStore implements MembershipStore {
       expiresAt: Number(item[TABLE.ttlAttribute]),
       ...(typeof item.handshake === 'string' ? { handshake: JSON.parse(item.handshake) } : {}),
       ...(item.turn === undefined ? {} : { turn: Number(item.turn) }),
+      ...(item.protocol === 'socket.io' ? { protocol: 'socket.io' as const } : {}),
     };
   }
 
@@ -195,17 +198,28 @@ export class DynamoDbMembershipStore implements MembershipStore {
   }
 
   async members(ns: string, room?: Room): Promise<SocketId[]> {
+    return (await this.recipients(ns, room)).map((recipient) => recipient.id);
+  }
+
+  async recipients(ns: string, room?: Room): Promise<Recipient[]> {
     const partition = room === undefined ? `ns#${ns}` : `room#${ns}#${room}`;
-    const ids: SocketId[] = [];
+    const recipients: Recipient[] = [];
     const items = this.#table.query({
       KeyConditionExpression: '#pk = :pk',
-      ProjectionExpression: '#sk',
-      ExpressionAttributeNames: { '#pk': TABLE.partitionKey, '#sk': TABLE.sortKey },
+      ProjectionExpression: '#sk, #protocol',
+      ExpressionAttributeNames: {
+        '#pk': TABLE.partitionKey,
+        '#sk': TABLE.sortKey,
+        '#protocol': 'protocol',
+      },
       ExpressionAttributeValues: { ':pk': partition },
       ConsistentRead: true,
     });
-    for await (const item of items) ids.push(String(item[TABLE.sortKey]));
-    return ids;
+    for await (const item of items) {
+      const id = String(item[TABLE.sortKey]);
+      recipients.push(item.protocol === 'socket.io' ? { id, protocol: 'socket.io' } : { id });
+    }
+    return recipients;
   }
 
   async endTurn(id: SocketId, n: number): Promise<void> {
@@ -433,9 +447,17 @@ function roomsOf(value: NativeAttributeValue): Room[] {
   return value instanceof Set ? [...value].map(String).sort() : [];
 }
 
-/** A namespace or room membership of the record's socket, naming the connection to post to. */
+/**
+ * A namespace or room membership of the record's socket, naming the connection to post to and
+ * (for Socket.IO) the protocol to encode in.
+ */
 function membershipItem(key: Key, record: ConnectionRecord): Item {
-  return { ...key, conn: record.id, [TABLE.ttlAttribute]: record.expiresAt };
+  return {
+    ...key,
+    conn: record.id,
+    ...(record.protocol === undefined ? {} : { protocol: record.protocol }),
+    [TABLE.ttlAttribute]: record.expiresAt,
+  };
 }
 
 /** What a transaction on a socket came to. */

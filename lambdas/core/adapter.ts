@@ -23,9 +23,17 @@ import {
 } from './ports';
 import { type DepartureReason, type PresenceSubject, PresenceTracker } from './presence-tracker';
 import type { RoomFilter } from './room-filter';
+import { newServerAckId } from './server-ack-id';
 import { userOf } from './socket';
 import { isSocketId } from './socket-id';
-import type { ConnectionRecord, RemovedConnection, Room, SocketId, SocketUser } from './types';
+import type {
+  ConnectionRecord,
+  Recipient,
+  RemovedConnection,
+  Room,
+  SocketId,
+  SocketUser,
+} from './types';
 import type { UserLimits } from './user-limits';
 
 export type { BroadcastReport, Packet } from './fan-out';
@@ -300,26 +308,15 @@ export class Adapter {
     const started = Date.now();
     const packet = this.durableTargets(options) > 1 ? { ...sent, id: randomUUID() } : sent;
     const seqs = await this.appendToHistory(packet, options);
-    const [targets, excluded] = await Promise.all([
-      this.resolveTargets(options),
-      this.resolveExcluded(options),
-    ]);
-    for (const id of excluded) targets.delete(id);
+    const { targets, socketIo } = await this.audienceOf(options);
     await this.limits?.chargeRecipients(targets.size);
-    const report = await this.cleanUp(this.fanOut.send(packet, options.ns, targets, seqs));
+    const report = await this.cleanUp(
+      this.fanOut.send(packet, options.ns, targets, seqs, socketIo),
+    );
     this.metrics.milliseconds('FanoutTime', Date.now() - started);
     return seqs.size === 0 ? report : { ...report, seqs: Object.fromEntries(seqs) };
   }
 
-  /**
-   * Emits to the audience (at most `MAX_ACK_RECIPIENTS`; never stored in history) with an ack
-   * id, then waits, until `deadline` at the latest, for each recipient's answer, which
-   * arrives in whichever invocation API Gateway picks and is read from the ack store. Refuses
-   * to ask a socket whose `$connect` is running: it opens only when `$connect` returns.
-   *
-   * @example
-   * const { answers, complete } = await adapter.emitWithAck(packet, { ns: '/', ids: [socket.id] }, Date.now() + 5_000);
-   */
   /**
    * Emits to the audience (at most `MAX_ACK_RECIPIENTS`; never kept in history) with a new
    * ack id, after recording whom it asks in the ack store. Refuses to ask a socket whose
@@ -336,10 +333,11 @@ export class Adapter {
   ): Promise<PendingAnswers> {
     const store = this.ackStore;
     if (!store) throw new Error("Acked emits need the server's ackStore option");
-    const targets =
+    const { targets, socketIo } = await this.audienceOf(
       'ids' in audience
-        ? new Map<SocketId, Room | undefined>(audience.ids.map((id) => [id, undefined]))
-        : await this.audienceOf(audience);
+        ? { ns: audience.ns, rooms: new Set(audience.ids), except: new Set() }
+        : audience,
+    );
     const connecting = currentConnectScope()?.connectionId;
     if (connecting !== undefined && targets.has(connecting))
       throw new Error(
@@ -349,12 +347,12 @@ export class Adapter {
       throw new RangeError(
         `An acked emit reaches at most ${MAX_ACK_RECIPIENTS} sockets; this one would reach ${targets.size}`,
       );
-    const id = randomUUID();
+    const id = newServerAckId();
     const recipients = [...targets.keys()];
     await store.create({ id, recipients, expiresAt: Math.ceil(deadline / 1000) + 60 });
     await this.limits?.chargeRecipients(targets.size);
     const report = await this.cleanUp(
-      this.fanOut.send({ ...packet, ackId: id }, audience.ns, targets),
+      this.fanOut.send({ ...packet, ackId: id }, audience.ns, targets, new Map(), socketIo),
     );
     return { id, recipients, report };
   }
@@ -368,23 +366,22 @@ export class Adapter {
     return this.ackCollector.collect(pending.id, pending.recipients, deadline);
   }
 
-  /** The audience's connections (targets minus the excluded), each with the room it was reached through. */
-  private async audienceOf(options: BroadcastOptions): Promise<Map<SocketId, Room | undefined>> {
-    const [targets, excluded] = await Promise.all([
+  /**
+   * The audience's connections (targets minus the excluded), each with the room it was
+   * reached through, and those of them that speak Socket.IO.
+   */
+  private async audienceOf(options: BroadcastOptions): Promise<Audience> {
+    const [audience, excluded] = await Promise.all([
       this.resolveTargets(options),
       this.resolveExcluded(options),
     ]);
-    for (const id of excluded) targets.delete(id);
-    return targets;
+    for (const id of excluded) audience.targets.delete(id);
+    return audience;
   }
 
   /** The ids of the audience's connections, without emitting anything. */
   async fetchSocketIds(options: BroadcastOptions): Promise<SocketId[]> {
-    const [targets, excluded] = await Promise.all([
-      this.resolveTargets(options),
-      this.resolveExcluded(options),
-    ]);
-    return [...targets.keys()].filter((id) => !excluded.has(id));
+    return [...(await this.audienceOf(options)).targets.keys()];
   }
 
   /**
@@ -472,9 +469,17 @@ export class Adapter {
   }
 
   /** Emits to known connection ids without resolving rooms (a socket emitting to itself). */
-  async send(packet: Packet, ns: string, ids: readonly SocketId[]): Promise<BroadcastReport> {
-    await this.limits?.chargeRecipients(ids.length);
-    return this.cleanUp(this.fanOut.send(packet, ns, new Map(ids.map((id) => [id, undefined]))));
+  async send(
+    packet: Packet,
+    ns: string,
+    recipients: readonly Recipient[],
+  ): Promise<BroadcastReport> {
+    await this.limits?.chargeRecipients(recipients.length);
+    const targets = new Map(recipients.map(({ id }) => [id, undefined]));
+    const socketIo = new Set(
+      recipients.filter(({ protocol }) => protocol === 'socket.io').map(({ id }) => id),
+    );
+    return this.cleanUp(this.fanOut.send(packet, ns, targets, new Map(), socketIo));
   }
 
   /**
@@ -533,23 +538,24 @@ export class Adapter {
   }
 
   /** Recipient id → the room it was reached through (undefined for the namespace or its own room). */
-  private async resolveTargets(
-    options: BroadcastOptions,
-  ): Promise<Map<SocketId, Room | undefined>> {
+  private async resolveTargets(options: BroadcastOptions): Promise<Audience> {
     const targets = new Map<SocketId, Room | undefined>();
+    const socketIo = new Set<SocketId>();
+    const add = (recipient: Recipient, room: Room | undefined) => {
+      if (targets.has(recipient.id)) return;
+      targets.set(recipient.id, room === recipient.id ? undefined : room);
+      if (recipient.protocol === 'socket.io') socketIo.add(recipient.id);
+    };
     if (options.rooms.size === 0) {
-      for (const id of await this.store.members(options.ns)) targets.set(id, undefined);
-      return targets;
+      for (const recipient of await this.store.recipients(options.ns)) add(recipient, undefined);
+      return { targets, socketIo };
     }
     const rooms = [...options.rooms];
-    const memberLists = await Promise.all(
-      rooms.map((room) => this.store.members(options.ns, room)),
-    );
-    memberLists.forEach((ids, index) => {
-      const room = rooms[index] as Room;
-      for (const id of ids) if (!targets.has(id)) targets.set(id, room === id ? undefined : room);
+    const lists = await Promise.all(rooms.map((room) => this.store.recipients(options.ns, room)));
+    lists.forEach((recipients, index) => {
+      for (const recipient of recipients) add(recipient, rooms[index]);
     });
-    return targets;
+    return { targets, socketIo };
   }
 
   /** Ids to leave out. A connection's own room holds just that connection, so it needs no read. */
@@ -562,6 +568,12 @@ export class Adapter {
     for (const ids of lists) for (const id of ids) excluded.add(id);
     return excluded;
   }
+}
+
+/** Whom an emit reaches: id → the room it was reached through, and who of them speaks Socket.IO. */
+interface Audience {
+  readonly targets: Map<SocketId, Room | undefined>;
+  readonly socketIo: Set<SocketId>;
 }
 
 /** Rethrows the first failure of a batch, once every item was tried. */

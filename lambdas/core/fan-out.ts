@@ -10,7 +10,9 @@ import type {
   ShardDispatcher,
 } from './ports';
 import { encodeEvent } from './protocol';
+import { serverAckNumber } from './server-ack-id';
 import { dispatchShards } from './shard-dispatch';
+import { encodeSocketIoEvent } from './socketio-protocol';
 import type { Room, SocketId, SocketUser } from './types';
 
 /** What is emitted: an event name, its arguments and, when a client caused it, the sender. */
@@ -65,7 +67,8 @@ export interface FanOutOptions {
 }
 
 /**
- * Turns one packet and its recipients into posts: encodes the frame once per room, keeps the
+ * Turns one packet and its recipients into posts: encodes the frame once per room (JSON
+ * protocol v1, which names the room) and once for every Socket.IO recipient, keeps the
  * frame of a connection still in its `$connect` for the after-connect worker, posts up to
  * `shardSize` recipients itself with bounded concurrency and hands the rest to workers in
  * shards. It posts and counts; removing the connections found gone is its caller's job.
@@ -76,15 +79,30 @@ export interface FanOutOptions {
 export class FanOut {
   constructor(private readonly options: FanOutOptions) {}
 
-  /** Posts `packet` to each target (id → the room it was reached through), once. */
+  /**
+   * Posts `packet` to each target (id → the room it was reached through), once; those in
+   * `socketIo` get it in Socket.IO's framing.
+   */
   async send(
     packet: Packet,
     ns: string,
     targets: ReadonlyMap<SocketId, Room | undefined>,
     seqs: ReadonlyMap<Room, number> = new Map(),
+    socketIo: ReadonlySet<SocketId> = new Set(),
   ): Promise<FanOutResult> {
     const frameFor = frameCache(packet, ns, seqs);
-    const frameOf = (id: SocketId) => frameFor(targets.get(id));
+    let socketIoFrame: string | undefined;
+    const socketIoFrameOf = () => {
+      socketIoFrame ??= encodeSocketIoEvent(
+        ns,
+        packet.event,
+        packet.args ?? [packet.data],
+        packet.ackId === undefined ? undefined : serverAckNumber(packet.ackId),
+      );
+      return socketIoFrame;
+    };
+    const frameOf = (id: SocketId) =>
+      socketIo.has(id) ? socketIoFrameOf() : frameFor(targets.get(id));
     let ids = [...targets.keys()];
     let scoped = 0;
     const scope = currentConnectScope();
@@ -174,7 +192,7 @@ interface Post {
   readonly frame: string;
 }
 
-/** The frame of `packet` as reached through a room (or none), each encoded once. */
+/** The JSON protocol v1 frame of `packet` as reached through a room (or none), each encoded once. */
 function frameCache(
   packet: Packet,
   ns: string,

@@ -1,7 +1,14 @@
 import { ConnectionGoneError, RoomLimitError } from './errors';
 import type { JoinOptions, MembershipStore, RemoveOptions } from './ports';
 import { userOf } from './socket';
-import type { ConnectionRecord, RemovedConnection, Room, SocketData, SocketId } from './types';
+import type {
+  ConnectionRecord,
+  Recipient,
+  RemovedConnection,
+  Room,
+  SocketData,
+  SocketId,
+} from './types';
 
 /**
  * `MembershipStore` in Maps, for unit tests and single-process runs. Same semantics as the
@@ -18,10 +25,13 @@ export class InMemoryMembershipStore implements MembershipStore {
   private readonly connections = new Map<SocketId, ConnectionRecord>();
   /** Partition key (`ns#<ns>` or `room#<ns>#<room>`) to the ids in it, as in the table. */
   private readonly partitions = new Map<string, Set<SocketId>>();
+  /** Sockets that speak Socket.IO, as their membership items say in the table. */
+  private readonly socketIo = new Set<SocketId>();
 
   async addConnection(record: ConnectionRecord): Promise<void> {
     const rooms = explicitRooms(record.id, record.rooms);
     this.connections.set(record.id, { ...record, rooms, data: structuredClone(record.data) });
+    if (record.protocol === 'socket.io') this.socketIo.add(record.id);
     this.add(namespacePartition(record.ns), record.id);
     for (const room of [record.id, ...rooms]) this.add(roomPartition(record.ns, room), record.id);
   }
@@ -82,6 +92,12 @@ export class InMemoryMembershipStore implements MembershipStore {
   async members(ns: string, room?: Room): Promise<SocketId[]> {
     const partition = room === undefined ? namespacePartition(ns) : roomPartition(ns, room);
     return [...(this.partitions.get(partition) ?? [])].sort();
+  }
+
+  async recipients(ns: string, room?: Room): Promise<Recipient[]> {
+    return (await this.members(ns, room)).map((id) =>
+      this.socketIo.has(id) ? { id, protocol: 'socket.io' } : { id },
+    );
   }
 
   async endTurn(id: SocketId, n: number): Promise<void> {

@@ -1,8 +1,10 @@
+import type { StoredHandshake } from './handshake';
 import type {
   ConnectionRecord,
   HistoryPage,
   HistoryQuery,
   PresenceMember,
+  Recipient,
   RemovedConnection,
   Room,
   SocketData,
@@ -70,6 +72,8 @@ export interface MembershipStore {
    * `room` is undefined. Reads every page.
    */
   members(ns: string, room?: Room): Promise<SocketId[]>;
+  /** `members`, each with the protocol it speaks. */
+  recipients(ns: string, room?: Room): Promise<Recipient[]>;
   /** Replaces the connection's data. */
   saveData(id: SocketId, data: SocketData): Promise<void>;
   /**
@@ -101,6 +105,36 @@ export interface PendingAck {
   readonly recipients: readonly SocketId[];
   /** Epoch seconds after which it may be expired by TTL. */
   readonly expiresAt: number;
+}
+
+/**
+ * A Socket.IO connection's Engine.IO session: what `$connect` saw (API Gateway shows headers
+ * and the query only there), kept until a namespace's CONNECT packet runs that namespace's
+ * middleware with it.
+ */
+export interface EngineSession {
+  /** The connection id, which is also the Engine.IO `sid`. */
+  readonly id: SocketId;
+  readonly connectedAt: number;
+  /** Epoch seconds after which the session may be expired by TTL. */
+  readonly expiresAt: number;
+  readonly handshake: StoredHandshake;
+}
+
+/**
+ * Where Engine.IO sessions live between `$connect` and `$disconnect` (DynamoDB on AWS).
+ *
+ * @example
+ * await sessions.open({ id, connectedAt, expiresAt, handshake });
+ * const session = await sessions.get(id); // in the invocation of the CONNECT packet
+ * await sessions.close(id); // at `$disconnect`
+ */
+export interface SessionStore {
+  open(session: EngineSession): Promise<void>;
+  /** The session, or `undefined` when it is unknown or closed. */
+  get(id: SocketId): Promise<EngineSession | undefined>;
+  /** Deletes the session; idempotent. */
+  close(id: SocketId): Promise<void>;
 }
 
 /**

@@ -39,7 +39,9 @@ export class RemoteSocket {
   emit(event: string, ...args: unknown[]): Promise<void> {
     const packet = packetOf(event, args, {});
     return operation(`emit "${event}"`, async () => {
-      await this.adapter.send(packet, this.record.ns, [this.id]);
+      await this.adapter.send(packet, this.record.ns, [
+        { id: this.id, protocol: this.record.protocol },
+      ]);
     });
   }
 

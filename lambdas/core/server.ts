@@ -12,6 +12,7 @@ import {
 } from './errors';
 import { type CleanupInvocation, GoneCleanupWorker } from './gone-cleanup-worker';
 import { type Handshake, handshakeOf, storedHandshake } from './handshake';
+import { InMemorySessionStore } from './in-memory-session-store';
 import { InMemoryUserLimitStore } from './in-memory-user-limit-store';
 import { Invocation, type UnobservedFailure } from './invocation';
 import { type CoreLogger, silentLogger } from './logger';
@@ -30,21 +31,30 @@ import {
   type MessageLog,
   noMetrics,
   type PresenceStore,
+  type SessionStore,
   type ShardDispatcher,
   type UserLimitStore,
 } from './ports';
 import {
-  type AckAnswerFrame,
   ackIdOf,
   argsOf,
-  encodeAck,
-  encodeFailure,
+  EVENT_NAME,
   errorData,
   type ParsedClientFrame,
   parseClientFrame,
 } from './protocol';
 import { TokenBucketRateLimiter } from './rate-limiter';
+import { type Failure, JSON_REPLIES, type Replies, socketIoReplies } from './replies';
+import { serverAckIdOf } from './server-ack-id';
 import { Socket, userFromAuthorizer, userOf } from './socket';
+import {
+  decodeSocketIoFrame,
+  encodeConnect,
+  encodeConnectError,
+  encodeOpen,
+  isSocketIoFrame,
+  PONG_FRAME,
+} from './socketio-protocol';
 import { TurnGate } from './turn-gate';
 import type { ConnectionRecord, SocketId } from './types';
 import { type UserLimitOptions, UserLimits } from './user-limits';
@@ -106,6 +116,18 @@ export interface ServerOptions {
    */
   readonly cleanupDispatcher?: CleanupDispatcher;
   /**
+   * Where Socket.IO connections' Engine.IO sessions wait for their namespace's CONNECT (DynamoDB
+   * on AWS). Default: this process's memory.
+   */
+  readonly sessions?: SessionStore;
+  /**
+   * The heartbeat the Engine.IO open packet announces to Socket.IO clients: the server pings
+   * every `pingIntervalMs`, and a client that hears nothing for `pingIntervalMs +
+   * pingTimeoutMs` closes the connection. Default 240 s and 60 s: pings well within API
+   * Gateway's 10-minute idle timeout, few enough to cost little.
+   */
+  readonly heartbeat?: { readonly pingIntervalMs: number; readonly pingTimeoutMs: number };
+  /**
    * Where clients' answers to acked emits (`emitWithAck`, `emit(…, callback)`) are kept, for
    * whichever invocation waits for them (DynamoDB on AWS). Without it acked emits throw.
    */
@@ -143,6 +165,8 @@ export interface ConnectResult {
 export interface MessageInput {
   readonly connectionId: SocketId;
   readonly body: string | undefined;
+  /** The `$connect` authorizer's context, which API Gateway passes to every route: a Socket.IO namespace's CONNECT reads the user from it. */
+  readonly authorizer?: Readonly<Record<string, unknown>> | undefined;
   /** Epoch ms when the invocation must have returned (Lambda's remaining time); bounds waits for acks. */
   readonly deadline?: number | undefined;
 }
@@ -216,6 +240,9 @@ export class Server {
   private readonly afterConnectWorker: AfterConnectWorker;
   private readonly goneCleanupWorker: GoneCleanupWorker;
   private readonly store: MembershipStore;
+  private readonly poster: ConnectionPoster;
+  private readonly sessions: SessionStore;
+  private readonly heartbeat: { readonly pingIntervalMs: number; readonly pingTimeoutMs: number };
   private readonly afterConnectDispatcher: AfterConnectDispatcher;
   private readonly logger: CoreLogger;
   private readonly connectionTtlSeconds: number;
@@ -230,6 +257,9 @@ export class Server {
 
   constructor(options: ServerOptions) {
     this.store = options.store;
+    this.poster = options.poster;
+    this.sessions = options.sessions ?? new InMemorySessionStore();
+    this.heartbeat = options.heartbeat ?? { pingIntervalMs: 240_000, pingTimeoutMs: 60_000 };
     this.afterConnectDispatcher = options.afterConnectDispatcher;
     this.logger = options.logger ?? silentLogger;
     this.connectionTtlSeconds = options.connectionTtlSeconds ?? DEFAULT_CONNECTION_TTL_SECONDS;
@@ -344,6 +374,7 @@ export class Server {
    * handed to the after-connect worker, since API Gateway refuses posts until we return.
    */
   async handleConnect(input: ConnectInput): Promise<ConnectResult> {
+    if (input.query.EIO !== undefined) return this.openEngineSession(input);
     const name = namespaceOf(input.query);
     const nsp = this.namespaceFor(name);
     if (!nsp) {
@@ -375,42 +406,9 @@ export class Server {
       expiresAt: Math.floor(input.connectedAt / 1000) + this.connectionTtlSeconds,
       handshake: storedHandshake(handshake),
     };
-    const socket = new Socket(nsp, this.adapter, record, handshake);
-    try {
-      await nsp.runMiddlewares(socket);
-    } catch (error) {
-      if (error instanceof ConnectionRefusedError) {
-        this.metrics.count('ConnectionsRefused');
-        this.logger.info('Connection refused', {
-          connectionId: input.connectionId,
-          ns: name,
-          statusCode: error.statusCode,
-          reason: error.message,
-        });
-        return {
-          statusCode: error.statusCode,
-          message: error.message,
-          ...(error.data === undefined ? {} : { data: error.data }),
-        };
-      }
-      throw error;
-    }
-    restoreUser(socket, record);
-    const stored: ConnectionRecord = { ...record, data: structuredClone(socket.data) };
-    await this.store.addConnection(stored);
-    // Stored first: a holder of a slot that is not stored is then surely stale.
-    const refusal = await this.limits.admit(userOf(stored.data), socket.id, stored.expiresAt);
-    if (refusal) {
-      await this.store.removeMemberships(await this.store.detachConnections([socket.id]));
-      this.metrics.count('ConnectionsRefused');
-      this.logger.info('Connection refused', {
-        connectionId: input.connectionId,
-        ns: name,
-        statusCode: refusal.statusCode,
-        reason: refusal.message,
-      });
-      return refusal;
-    }
+    const admitted = await this.admit(nsp, record, handshake);
+    if (!('socket' in admitted)) return admitted;
+    const { socket, stored } = admitted;
     try {
       const { frames } = await runInConnectScope(socket.id, async () => {
         const failures = await this.runInInvocation(
@@ -434,12 +432,108 @@ export class Server {
   }
 
   /**
+   * Runs the namespace's middleware on a new socket, then stores it and admits it under the
+   * user's connection limit. Resolves with the socket, or with the refusal to answer.
+   */
+  private async admit(
+    nsp: Namespace,
+    record: ConnectionRecord,
+    handshake: Handshake,
+  ): Promise<{ socket: Socket; stored: ConnectionRecord } | ConnectResult> {
+    const socket = new Socket(nsp, this.adapter, record, handshake);
+    try {
+      await nsp.runMiddlewares(socket);
+    } catch (error) {
+      if (error instanceof ConnectionRefusedError) {
+        this.metrics.count('ConnectionsRefused');
+        this.logger.info('Connection refused', {
+          connectionId: record.id,
+          ns: record.ns,
+          statusCode: error.statusCode,
+          reason: error.message,
+        });
+        return {
+          statusCode: error.statusCode,
+          message: error.message,
+          ...(error.data === undefined ? {} : { data: error.data }),
+        };
+      }
+      throw error;
+    }
+    restoreUser(socket, record);
+    const stored: ConnectionRecord = { ...record, data: structuredClone(socket.data) };
+    await this.store.addConnection(stored);
+    // Stored first: a holder of a slot that is not stored is then surely stale.
+    const refusal = await this.limits.admit(userOf(stored.data), socket.id, stored.expiresAt);
+    if (refusal) {
+      await this.store.removeMemberships(await this.store.detachConnections([socket.id]));
+      this.metrics.count('ConnectionsRefused');
+      this.logger.info('Connection refused', {
+        connectionId: record.id,
+        ns: record.ns,
+        statusCode: refusal.statusCode,
+        reason: refusal.message,
+      });
+      return refusal;
+    }
+    return { socket, stored };
+  }
+
+  /**
+   * `$connect` of a Socket.IO client (`?EIO=4&transport=websocket`): stores the Engine.IO
+   * session and has the after-connect worker send the open packet (API Gateway refuses posts
+   * until `$connect` returns). Namespaces are connected later, by CONNECT packets.
+   */
+  private async openEngineSession(input: ConnectInput): Promise<ConnectResult> {
+    const refuse = (message: string): ConnectResult => {
+      this.metrics.count('ConnectionsRefused');
+      this.logger.info('Connection refused', {
+        connectionId: input.connectionId,
+        statusCode: 400,
+        reason: message,
+      });
+      return { statusCode: 400, message };
+    };
+    if (input.query.EIO !== '4')
+      return refuse(
+        `Engine.IO protocol ${input.query.EIO} is not served: Socket.IO clients v3 and later (EIO=4) only`,
+      );
+    if (input.query.transport !== 'websocket')
+      return refuse("Only the WebSocket transport is served: set transports: ['websocket']");
+    const handshake: Handshake = {
+      headers: input.headers,
+      query: input.query,
+      auth: {},
+      address: input.sourceIp,
+      userAgent: input.userAgent,
+      time: input.connectedAt,
+      authorizer: input.authorizer,
+    };
+    await this.sessions.open({
+      id: input.connectionId,
+      connectedAt: input.connectedAt,
+      expiresAt: Math.floor(input.connectedAt / 1000) + this.connectionTtlSeconds,
+      handshake: storedHandshake(handshake),
+    });
+    const open = encodeOpen({
+      sid: input.connectionId,
+      pingInterval: this.heartbeat.pingIntervalMs,
+      pingTimeout: this.heartbeat.pingTimeoutMs,
+      maxPayload: this.maxPayloadBytes,
+    });
+    await this.afterConnectDispatcher.dispatch(input.connectionId, [open]);
+    this.logger.info('Engine.IO session opened', { connectionId: input.connectionId });
+    return { statusCode: 200 };
+  }
+
+  /**
    * A client frame (`$default`): validates it, runs the event's handler and returns the
    * frame to send back in the route response (an ack or an error), if any.
    */
   async handleMessage(input: MessageInput): Promise<string | undefined> {
     this.metrics.count('MessagesReceived');
     const body = input.body ?? '';
+    if (isSocketIoFrame(body)) return this.handleSocketIoFrame(input, body);
     const size = Buffer.byteLength(body, 'utf8');
     const parsed = size > this.maxPayloadBytes ? undefined : parseClientFrame(input.body);
     if (this.rateLimiter && !this.rateLimiter.tryTake(input.connectionId)) {
@@ -470,7 +564,8 @@ export class Server {
         ns: record?.ns,
       });
     }
-    if ('answer' in parsed) return this.recordAnswer(input.connectionId, parsed.answer);
+    if ('answer' in parsed)
+      return this.recordAnswer(input.connectionId, parsed.answer.ack, argsOf(parsed.answer));
     const { action, ack, n } = parsed.frame;
     try {
       return await this.dispatch(
@@ -487,6 +582,162 @@ export class Server {
     }
   }
 
+  /**
+   * A Socket.IO client's frame (`$default`): a pong or noop costs nothing; CONNECT runs the
+   * namespace's middleware with the session's handshake and the packet's `auth`; events and
+   * acks go where JSON-protocol ones do. Answers in Socket.IO framing.
+   */
+  private async handleSocketIoFrame(
+    input: MessageInput,
+    body: string,
+  ): Promise<string | undefined> {
+    const size = Buffer.byteLength(body, 'utf8');
+    if (size > this.maxPayloadBytes) {
+      return this.fail(
+        {
+          code: 'PAYLOAD_TOO_LARGE',
+          message: `Frame of ${size} bytes is over the limit of ${this.maxPayloadBytes}`,
+        },
+        socketIoReplies('/'),
+      );
+    }
+    const inbound = decodeSocketIoFrame(body);
+    if (inbound.kind === 'pong' || inbound.kind === 'noop') return undefined;
+    if (inbound.kind === 'ping') return PONG_FRAME;
+    const ns = 'ns' in inbound && inbound.ns !== undefined ? inbound.ns : '/';
+    const replies = socketIoReplies(ns);
+    const ack = inbound.kind === 'event' || inbound.kind === 'invalid' ? inbound.ack : undefined;
+    if (this.rateLimiter && !this.rateLimiter.tryTake(input.connectionId)) {
+      return this.fail(
+        {
+          code: 'RATE_LIMITED',
+          message: 'Too many messages on this connection: slow down',
+          ack,
+          limit: 'connection',
+        },
+        replies,
+      );
+    }
+    switch (inbound.kind) {
+      case 'close':
+        await this.adapter.closeConnections([input.connectionId]);
+        return undefined;
+      case 'invalid':
+        return this.fail({ code: 'BAD_REQUEST', message: inbound.message, ack }, replies);
+      case 'connect':
+        return this.connectNamespace(input, inbound.ns, inbound.auth);
+      case 'disconnect':
+        await this.leaveNamespace(input, inbound.ns);
+        return undefined;
+      case 'ack':
+        return this.recordAnswer(
+          input.connectionId,
+          serverAckIdOf(inbound.id),
+          inbound.args,
+          replies,
+        );
+      case 'event': {
+        if (!EVENT_NAME.test(inbound.event)) {
+          const message = 'Event names are 1-64 of A-Z a-z 0-9 _ - : .';
+          return this.fail({ code: 'BAD_REQUEST', message, ack }, replies);
+        }
+        try {
+          return await this.dispatch(
+            input.connectionId,
+            inbound.event,
+            inbound.args,
+            ack,
+            input.deadline,
+            undefined,
+            replies,
+            ns,
+          );
+        } catch (error) {
+          const failure = this.toFailure(error, inbound.event, input.connectionId);
+          return this.fail({ ...failure, ack }, replies);
+        }
+      }
+    }
+  }
+
+  /**
+   * A Socket.IO CONNECT (`40/ns,{auth}`): the socket is created as at `$connect` (middleware
+   * with `socket.handshake.auth`, storage, the user's connection limit), the CONNECT answer is
+   * posted, then the connection hook runs, so its emits arrive after it. A refusal is the
+   * route response `44/ns,{"message","data"}`, the client's `connect_error`. One namespace per
+   * connection: a second one is refused (clients open another connection with `forceNew`).
+   */
+  private async connectNamespace(
+    input: MessageInput,
+    ns: string,
+    auth: Record<string, unknown>,
+  ): Promise<string | undefined> {
+    const id = input.connectionId;
+    const existing = await this.store.getConnection(id);
+    if (existing) {
+      if (existing.ns === ns) return encodeConnect(ns, id);
+      return encodeConnectError(
+        ns,
+        `This connection is in namespace ${existing.ns}, and carries one namespace: connect ${ns} on a connection of its own (socket.io-client: forceNew: true)`,
+      );
+    }
+    const session = await this.sessions.get(id);
+    if (!session) return encodeConnectError(ns, 'Unknown session: reconnect');
+    const nsp = this.namespaceFor(ns);
+    if (!nsp) return encodeConnectError(ns, 'Invalid namespace');
+    const user = userFromAuthorizer(input.authorizer);
+    const handshake: Handshake = {
+      ...session.handshake,
+      auth,
+      authorizer: input.authorizer,
+    };
+    const record: ConnectionRecord = {
+      id,
+      ns,
+      rooms: [],
+      data: user ? { user } : {},
+      connectedAt: session.connectedAt,
+      expiresAt: session.expiresAt,
+      handshake: storedHandshake(handshake),
+      protocol: 'socket.io',
+    };
+    const admitted = await this.admit(nsp, record, handshake);
+    if (!('socket' in admitted))
+      return encodeConnectError(ns, admitted.message ?? 'Connection refused', admitted.data);
+    const { socket, stored } = admitted;
+    if ((await this.poster.post(id, encodeConnect(ns, id))) === 'gone') {
+      await this.adapter.delAll([id], 'disconnect');
+      return undefined;
+    }
+    try {
+      const failures = await this.runInInvocation(
+        'connection',
+        id,
+        () => nsp.runConnectionListeners(socket),
+        input.deadline,
+      );
+      await this.saveDataIfChanged(socket, stored);
+      await this.reportFailures(failures, 'connection', socket, undefined, socketIoReplies(ns));
+    } catch (error) {
+      await this.adapter.delAll([id], 'disconnect');
+      throw error;
+    }
+    this.metrics.count('Connections');
+    this.logger.info('Connected', { connectionId: id, ns, protocol: 'socket.io' });
+    return undefined;
+  }
+
+  /** A Socket.IO DISCONNECT (`41/ns,`): the socket ends as at `$disconnect`; the connection stays open. */
+  private async leaveNamespace(input: MessageInput, ns: string): Promise<void> {
+    const record = await this.store.getConnection(input.connectionId);
+    if (!record || record.ns !== ns) return;
+    await this.endSocket(
+      record,
+      { statusCode: undefined, reason: 'client namespace disconnect' },
+      input.deadline,
+    );
+  }
+
   private async dispatch(
     connectionId: SocketId,
     action: string,
@@ -494,14 +745,20 @@ export class Server {
     ack: number | undefined,
     deadline: number | undefined,
     n: number | undefined,
+    replies: Replies = JSON_REPLIES,
+    ns?: string,
   ): Promise<string | undefined> {
     const read = await this.store.getConnection(connectionId);
+    if (read && ns !== undefined && read.ns !== ns) {
+      const message = `Not connected to namespace ${ns}`;
+      return this.fail({ code: 'NOT_FOUND', message, ack, ns }, replies);
+    }
     if (!read || n === undefined)
-      return this.dispatchTo(read, connectionId, action, args, ack, deadline);
+      return this.dispatchTo(read, connectionId, action, args, ack, deadline, replies);
     // Leaves the handler at least 3 s of the invocation.
     const record = await this.turns.waitFor(read, n, (deadline ?? Date.now() + 10_000) - 3_000);
     try {
-      return await this.dispatchTo(record, connectionId, action, args, ack, deadline);
+      return await this.dispatchTo(record, connectionId, action, args, ack, deadline, replies);
     } finally {
       if (record) await this.turns.done(connectionId, n);
     }
@@ -515,10 +772,14 @@ export class Server {
     args: unknown[],
     ack: number | undefined,
     deadline: number | undefined,
+    replies: Replies,
   ): Promise<string | undefined> {
     const nsp = record && this.namespaceFor(record.ns);
     if (!record || !nsp) {
-      return this.fail({ code: 'NOT_FOUND', message: 'Unknown connection: reconnect', ack });
+      return this.fail(
+        { code: 'NOT_FOUND', message: 'Unknown connection: reconnect', ack },
+        replies,
+      );
     }
     let account: Awaited<ReturnType<UserLimits['chargeFrame']>>;
     try {
@@ -526,18 +787,16 @@ export class Server {
       account = await this.limits.chargeFrame(user ? `user:${user.id}` : `connection:${record.id}`);
     } catch (error) {
       const { code, message, limit } = this.toFailure(error, action, connectionId);
-      return this.fail({ code, message, ack, ns: record.ns, limit });
+      return this.fail({ code, message, ack, ns: record.ns, limit }, replies);
     }
     const handler = nsp.handlerFor(action);
     const unknownEvent = () =>
       ack === undefined
         ? undefined
-        : this.fail({
-            code: 'UNKNOWN_EVENT',
-            message: `No handler for "${action}"`,
-            ack,
-            ns: record.ns,
-          });
+        : this.fail(
+            { code: 'UNKNOWN_EVENT', message: `No handler for "${action}"`, ack, ns: record.ns },
+            replies,
+          );
     if (!handler && !nsp.hearsAnyEvent) return unknownEvent();
     const socket = new Socket(nsp, this.adapter, record, handshakeOf(record));
     const invocation = this.invocationFor(action, socket.id, deadline);
@@ -546,7 +805,7 @@ export class Server {
     const ackFn: Ack = (...values) => {
       if (answered || ack === undefined) return;
       answered = true;
-      reply = encodeAck(ack, ...values);
+      reply = replies.ack(ack, values);
       if (invocation.hasEnded) this.postLate(socket.id, reply, action);
     };
     const run = async () => {
@@ -563,13 +822,14 @@ export class Server {
     } catch (error) {
       answered = true;
       const { code, message, limit } = this.toFailure(error, action, socket.id);
-      return this.fail({ code, message, ack, ns: record.ns, limit });
+      return this.fail({ code, message, ack, ns: record.ns, limit }, replies);
     }
     const reported = await this.reportFailures(
       failures,
       action,
       socket,
       answered ? undefined : ack,
+      replies,
     );
     answered = true;
     return reply ?? reported ?? (handler ? undefined : unknownEvent());
@@ -582,17 +842,21 @@ export class Server {
    */
   private async recordAnswer(
     connectionId: SocketId,
-    answer: AckAnswerFrame,
+    ackId: string,
+    args: readonly unknown[],
+    replies: Replies = JSON_REPLIES,
   ): Promise<string | undefined> {
-    const args = argsOf(answer);
     const size = Buffer.byteLength(JSON.stringify(args), 'utf8');
     if (size > MAX_ANSWER_BYTES) {
-      return this.fail({
-        code: 'PAYLOAD_TOO_LARGE',
-        message: `An answer to a server ack is at most ${MAX_ANSWER_BYTES} bytes; this one is ${size}`,
-      });
+      return this.fail(
+        {
+          code: 'PAYLOAD_TOO_LARGE',
+          message: `An answer to a server ack is at most ${MAX_ANSWER_BYTES} bytes; this one is ${size}`,
+        },
+        replies,
+      );
     }
-    const recorded = await this.ackStore?.answer(answer.ack, connectionId, args);
+    const recorded = await this.ackStore?.answer(ackId, connectionId, args);
     if (!recorded) this.logger.debug('Answer to no pending ack dropped', { connectionId });
     return undefined;
   }
@@ -624,6 +888,7 @@ export class Server {
     action: string,
     socket: Socket,
     ack: number | undefined,
+    replies: Replies = JSON_REPLIES,
   ): Promise<string | undefined> {
     let reply: string | undefined;
     for (const [index, { operation, error }] of failures.entries()) {
@@ -631,12 +896,12 @@ export class Server {
       this.logger.warn('An operation nobody awaited failed', { action, operation, code, message });
       const failure = { code, message, limit, ns: socket.nsp.name };
       if (index === 0 && ack !== undefined) {
-        reply = this.fail({ ...failure, ack });
+        reply = this.fail({ ...failure, ack }, replies);
         continue;
       }
       this.metrics.count('Errors', 1, { ErrorCode: code });
       await this.adapter
-        .send({ event: 'error', data: errorData(failure) }, socket.nsp.name, [socket.id])
+        .send({ event: 'error', data: errorData(failure) }, socket.nsp.name, [socket.recipient])
         .catch((postError: unknown) =>
           this.logger.error('Reporting a failure to its socket failed', {
             ...errorFields(postError),
@@ -665,8 +930,25 @@ export class Server {
    */
   async handleDisconnect(input: DisconnectInput): Promise<void> {
     const record = await this.store.getConnection(input.connectionId);
+    // A Socket.IO connection has a session, with or without a socket.
+    if (!record || record.protocol === 'socket.io') await this.sessions.close(input.connectionId);
     if (!record) return;
-    const reason = { statusCode: input.statusCode, reason: input.reason };
+    await this.endSocket(
+      record,
+      { statusCode: input.statusCode, reason: input.reason },
+      input.deadline,
+    );
+  }
+
+  /**
+   * Runs the `disconnecting` hooks (the socket still in its rooms), removes the socket and
+   * its memberships, then runs the `disconnect` hooks.
+   */
+  private async endSocket(
+    record: ConnectionRecord,
+    reason: { readonly statusCode: number | undefined; readonly reason: string },
+    deadline: number | undefined,
+  ): Promise<void> {
     const nsp = this.namespaceFor(record.ns);
     if (nsp) {
       const socket = new Socket(nsp, this.adapter, record, handshakeOf(record));
@@ -674,25 +956,20 @@ export class Server {
         'disconnecting',
         socket.id,
         () => nsp.runDisconnectingListeners(socket, reason),
-        input.deadline,
+        deadline,
       );
       this.logFailures(failures, 'disconnecting', socket.id);
     }
     const removed = await this.adapter.delAll([record.id], 'disconnect');
     if (removed.length > 0) this.metrics.count('Disconnections');
-    this.logger.info('Disconnected', {
-      connectionId: record.id,
-      ns: record.ns,
-      statusCode: input.statusCode,
-      reason: input.reason,
-    });
+    this.logger.info('Disconnected', { connectionId: record.id, ns: record.ns, ...reason });
     if (!nsp) return;
     const socket = new Socket(nsp, this.adapter, { ...record, rooms: [] }, handshakeOf(record));
     const failures = await this.runInInvocation(
       'disconnect',
       socket.id,
       () => nsp.runDisconnectListeners(socket, reason),
-      input.deadline,
+      deadline,
     );
     this.logFailures(failures, 'disconnect', socket.id);
   }
@@ -756,10 +1033,10 @@ export class Server {
     return this.goneCleanupWorker.run(cleanup, invocation);
   }
 
-  /** Encodes a failure frame and counts it under its code. */
-  private fail(failure: Parameters<typeof encodeFailure>[0]): string {
+  /** Encodes a failure frame in the client's protocol and counts it under its code. */
+  private fail(failure: Failure, replies: Replies = JSON_REPLIES): string {
     this.metrics.count('Errors', 1, { ErrorCode: failure.code });
-    return encodeFailure(failure);
+    return replies.failure(failure);
   }
 
   private async saveDataIfChanged(socket: Socket, before: ConnectionRecord): Promise<void> {

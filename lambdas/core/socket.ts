@@ -7,7 +7,7 @@ import { operation } from './invocation';
 import type { Namespace } from './namespace';
 import { packetOf } from './packet';
 import { isSocketId } from './socket-id';
-import type { ConnectionRecord, Room, SocketData, SocketId, SocketUser } from './types';
+import type { ConnectionRecord, Recipient, Room, SocketData, SocketId, SocketUser } from './types';
 
 type Rooms = Room | readonly Room[];
 
@@ -43,6 +43,13 @@ export class Socket {
     this.data = structuredClone(record.data);
     this.handshake = handshake;
     this.user = userOf(record.data);
+  }
+
+  /** This socket as an emit's recipient: its id and the protocol its frames are encoded in. */
+  get recipient(): Recipient {
+    return this.record.protocol === undefined
+      ? { id: this.id }
+      : { id: this.id, protocol: this.record.protocol };
   }
 
   /** The rooms the socket is in, its own id included (as in Socket.IO). */
@@ -155,7 +162,9 @@ export class Socket {
     }
     const packet = packetOf(event, args, { from: this.id, user: this.user });
     this.nsp.runAnyOutgoingListeners(this, event, args);
-    return operation(`emit "${event}"`, () => this.adapter.send(packet, this.nsp.name, [this.id]));
+    return operation(`emit "${event}"`, () =>
+      this.adapter.send(packet, this.nsp.name, [this.recipient]),
+    );
   }
 
   /**

@@ -19,6 +19,16 @@ export interface SocketUser {
   readonly name: string;
 }
 
+/** How a connection frames what it sends and receives: JSON protocol v1, or Engine.IO v4 / Socket.IO v5. */
+export type WireProtocol = 'json' | 'socket.io';
+
+/** A socket an emit reaches, with the protocol its frame is encoded in. */
+export interface Recipient {
+  readonly id: SocketId;
+  /** Absent: JSON protocol v1. */
+  readonly protocol?: 'socket.io' | undefined;
+}
+
 /** What the membership store keeps about one connection. */
 export interface ConnectionRecord {
   readonly id: SocketId;
@@ -38,6 +48,8 @@ export interface ConnectionRecord {
   readonly turn?: number | undefined;
   /** The handshake as stored at `$connect`, credentials removed; absent on older items. */
   readonly handshake?: StoredHandshake | undefined;
+  /** Absent: JSON protocol v1. */
+  readonly protocol?: 'socket.io' | undefined;
 }
 
 /** A connection as `MembershipStore.detachConnections` removed it: enough to finish its removal and announce its departure. */

@@ -18,6 +18,7 @@ import { createDynamoDbDocumentClient } from '../adapters/dynamodb-document-clie
 import { DynamoDbMembershipStore } from '../adapters/dynamodb-membership-store';
 import { DynamoDbMessageLog } from '../adapters/dynamodb-message-log';
 import { DynamoDbPresenceStore } from '../adapters/dynamodb-presence-store';
+import { DynamoDbSessionStore } from '../adapters/dynamodb-session-store';
 import { DynamoDbUserLimitStore } from '../adapters/dynamodb-user-limit-store';
 import { LambdaAfterConnectDispatcher } from '../adapters/lambda-after-connect-dispatcher';
 import { LambdaCleanupDispatcher } from '../adapters/lambda-cleanup-dispatcher';
@@ -143,6 +144,7 @@ export function createChatRuntime(options: ChatRuntimeOptions = {}): ChatRuntime
       poster,
       closer: new ManagementApiCloser({ client: managementApi }),
       ackStore: new DynamoDbAckStore({ tableName: env[ENV.tableName], client: dynamoDb }),
+      sessions: new DynamoDbSessionStore({ tableName: env[ENV.tableName], client: dynamoDb }),
       afterConnectDispatcher: deliverFunction
         ? new LambdaAfterConnectDispatcher({ functionName: deliverFunction, client: lambda })
         : // For functions the stack gives no worker function to, handing frames over is a wiring error.

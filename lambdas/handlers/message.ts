@@ -32,6 +32,7 @@ export function createMessageHandler(runtime: () => ChatRuntime = defaultChatRun
               server.handleMessage({
                 connectionId: requestContext.connectionId,
                 body: body ?? undefined,
+                authorizer: requestContext.authorizer ?? undefined,
                 deadline: deadlineOf(context),
               }),
           );

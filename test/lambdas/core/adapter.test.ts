@@ -440,7 +440,7 @@ describe('Class: Adapter', () => {
         connection: await durable.broadcast({ event: 'direct', data: 4 }, to([a as string])),
         namespace: await durable.broadcast({ event: 'all', data: 5 }, to([])),
         volatile: await operator.to(['lobby', 'dev']).volatile.emit('typing', true),
-        sent: await durable.send({ event: 'self', data: 6 }, '/', [a as string]),
+        sent: await durable.send({ event: 'self', data: 6 }, '/', [{ id: a as string }]),
       };
 
       // Assess

@@ -1,5 +1,6 @@
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import fc from 'fast-check';
+import { Decoder, PacketType } from 'socket.io-parser';
 import { createChatRuntime } from '../../../lambdas/handlers/chat-runtime';
 import { createConnectHandler } from '../../../lambdas/handlers/connect';
 import { createDisconnectHandler } from '../../../lambdas/handlers/disconnect';
@@ -99,6 +100,7 @@ function problemWith(name: HandlerName, result: WebSocketResult | undefined): st
   if (name !== 'message') return undefined;
   if (statusCode !== 200) return `message answered ${statusCode}`;
   if (body === undefined) return undefined;
+  if (/^[0-6]/.test(body)) return problemWithSocketIoReply(body);
   let frame: {
     ack?: unknown;
     event?: unknown;
@@ -114,6 +116,33 @@ function problemWith(name: HandlerName, result: WebSocketResult | undefined): st
   const code = frame.error?.code ?? (frame.event === 'error' ? frame.data?.code : undefined);
   if (code !== undefined && !ALLOWED_ERROR_CODES.includes(String(code)))
     return `body has code ${code}: ${body}`;
+  return undefined;
+}
+
+/** A reply in Socket.IO framing: a pong, or a packet whose error code (if any) is allowed. */
+function problemWithSocketIoReply(body: string): string | undefined {
+  if (body === '3') return undefined;
+  if (!body.startsWith('4')) return `not a Socket.IO reply: ${body}`;
+  let packet: { type: number; data?: unknown } | undefined;
+  const decoder = new Decoder();
+  decoder.on('decoded', (decoded) => {
+    packet = decoded;
+  });
+  try {
+    decoder.add(body.slice(1));
+  } catch (error) {
+    return `reply does not decode (${(error as Error).message}): ${body}`;
+  }
+  if (packet === undefined) return `reply does not decode: ${body}`;
+  const args = Array.isArray(packet.data) ? packet.data : [];
+  const error =
+    packet.type === PacketType.EVENT && args[0] === 'error'
+      ? (args[1] as { code?: unknown })
+      : packet.type === PacketType.ACK
+        ? (args[0] as { error?: { code?: unknown } } | undefined)?.error
+        : undefined;
+  if (error?.code !== undefined && !ALLOWED_ERROR_CODES.includes(String(error.code)))
+    return `reply has code ${error.code}: ${body}`;
   return undefined;
 }
 
