@@ -68,6 +68,8 @@ export function decodeSocketIoFrame(body: string): SocketIoInbound {
     case 'upgrade':
       return { kind: 'noop' };
     case 'message':
+      if (engine.data === undefined || engine.data === '')
+        return { kind: 'invalid', message: 'Empty Socket.IO packet' };
       return typeof engine.data === 'string'
         ? decodeSocketIoPacket(engine.data)
         : { kind: 'invalid', message: BINARY_REFUSED };

@@ -1,0 +1,81 @@
+import type { EngineSession, SessionStore } from '../../lambdas/core/ports';
+import { connectionId } from './chat-harness';
+
+/** A session as `$connect` stores it, for a new connection id. */
+export function sessionFor(id = connectionId()): EngineSession {
+  return {
+    id,
+    connectedAt: 1_796_000_000_000,
+    expiresAt: 1_796_008_100,
+    handshake: {
+      headers: {
+        host: 'abc.execute-api.us-east-1.amazonaws.com',
+        'x-forwarded-for': '203.0.113.7',
+      },
+      query: { EIO: '4', transport: 'websocket', room: 'lobby' },
+      auth: {},
+      address: '203.0.113.7',
+      userAgent: 'socket.io-client',
+      time: 1_796_000_000_000,
+    },
+  };
+}
+
+/**
+ * What every `SessionStore` does, run against the in-memory store and DynamoDB Local.
+ *
+ * @example
+ * describeSessionStoreContract('InMemorySessionStore', () => new InMemorySessionStore());
+ */
+export function describeSessionStoreContract(name: string, create: () => SessionStore): void {
+  describe(`${name}: the SessionStore contract`, () => {
+    it('gives back the session it was given', async () => {
+      // Prepare
+      const store = create();
+      const session = sessionFor();
+
+      // Act
+      await store.open(session);
+
+      // Assess
+      expect(await store.get(session.id)).toEqual(session);
+    });
+
+    it('knows nothing of a connection it was not given', async () => {
+      // Act
+      const found = await create().get(connectionId());
+
+      // Assess
+      expect(found).toBeUndefined();
+    });
+
+    it('forgets a closed session, and closing twice is harmless', async () => {
+      // Prepare
+      const store = create();
+      const session = sessionFor();
+      await store.open(session);
+
+      // Act
+      await store.close(session.id);
+      await store.close(session.id);
+
+      // Assess
+      expect(await store.get(session.id)).toBeUndefined();
+    });
+
+    it('keeps sessions apart', async () => {
+      // Prepare
+      const store = create();
+      const [a, b] = [sessionFor(), sessionFor()];
+      await store.open(a);
+      await store.open({ ...b, handshake: { ...b.handshake, query: { EIO: '4', other: 'yes' } } });
+
+      // Act
+      await store.close(b.id);
+
+      // Assess
+      expect(await store.get(a.id)).toEqual(a);
+      expect(await store.get(b.id)).toBeUndefined();
+    });
+  });
+}
