@@ -34,6 +34,11 @@ export const LAMBDA_FUNCTIONS = {
     entry: 'lambdas/handlers/authorize.ts',
     description: '$connect REQUEST authorizer: verifies the token, returns the user',
   },
+  heartbeat: {
+    entry: 'lambdas/handlers/heartbeat.ts',
+    description:
+      'Scheduled every minute: pings the Socket.IO connections of the heartbeat slot due',
+  },
 } as const;
 
 export type FunctionName = keyof typeof LAMBDA_FUNCTIONS;
@@ -133,6 +138,8 @@ export const FUNCTION_ENV: Record<FunctionName, readonly (keyof typeof ENV)[]> =
   // (AWS_LAMBDA_FUNCTION_NAME): its own name in its environment would be a circular reference.
   worker: ['tableName', 'callbackUrl'],
   authorize: [],
+  // The heartbeat pings, and hands the clean-up of connections found gone to the worker.
+  heartbeat: ['tableName', 'callbackUrl', 'workerFunctionName'],
 };
 
 /**
@@ -195,4 +202,10 @@ export const APP_ENV = {
   maxRoomsPerSocket: 'MAX_ROOMS_PER_SOCKET',
   /** `/notification` greets the whole namespace at most once per this many seconds (default 60). */
   greetingIntervalSeconds: 'GREETING_INTERVAL_SECONDS',
+  /** Seconds between two pings of a Socket.IO connection (default 240); on `connect` and `heartbeat`. */
+  pingIntervalSeconds: 'PING_INTERVAL_SECONDS',
+  /** Seconds a Socket.IO client waits past the interval for a ping (default 120). */
+  pingTimeoutSeconds: 'PING_TIMEOUT_SECONDS',
+  /** Seconds between two ticks of the heartbeat schedule (default 60, the stack's rate). */
+  heartbeatTickSeconds: 'HEARTBEAT_TICK_SECONDS',
 } as const;

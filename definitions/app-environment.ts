@@ -10,6 +10,7 @@ import type { ChatAppOptions } from '../lambdas/app/chat-app';
 import { DEFAULT_GREETING_INTERVAL_SECONDS } from '../lambdas/app/notification-namespace';
 import { PrivateRooms } from '../lambdas/app/private-rooms';
 import { DEFAULT_MAX_ROOMS_PER_SOCKET } from '../lambdas/core/adapter';
+import { DEFAULT_HEARTBEAT, type HeartbeatSettings } from '../lambdas/core/heartbeat-settings';
 import { DEFAULT_USER_LIMITS, type UserLimitOptions } from '../lambdas/core/user-limits';
 import * as z from '../lambdas/core/zod';
 import { APP_ENV } from './api';
@@ -18,6 +19,7 @@ import { APP_ENV } from './api';
 /** The app's defaults of the limit variables, which the stack's context defaults repeat. */
 export {
   DEFAULT_GREETING_INTERVAL_SECONDS,
+  DEFAULT_HEARTBEAT,
   DEFAULT_MAX_ROOMS_PER_SOCKET,
   DEFAULT_USER_LIMITS,
   PrivateRooms,
@@ -58,6 +60,13 @@ const PrivateRoomsJson = z.pipe(
   PrivateRooms,
 );
 
+/** The Socket.IO heartbeat of the environment (`PING_INTERVAL_SECONDS`, `PING_TIMEOUT_SECONDS`, `HEARTBEAT_TICK_SECONDS`). */
+const HeartbeatEnvironment = z.object({
+  [APP_ENV.pingIntervalSeconds]: z.optional(PositiveInteger),
+  [APP_ENV.pingTimeoutSeconds]: z.optional(PositiveInteger),
+  [APP_ENV.heartbeatTickSeconds]: z.optional(PositiveInteger),
+});
+
 /** Every `APP_ENV` variable, each optional. */
 export const AppEnvironment = z.object({
   [APP_ENV.privateRooms]: z.optional(PrivateRoomsJson),
@@ -66,7 +75,27 @@ export const AppEnvironment = z.object({
   [APP_ENV.rateLimitRefillPerSecond]: z.optional(z.coerce.number().check(z.positive())),
   ...HistoryEnvironment.shape,
   ...LimitsEnvironment.shape,
+  ...HeartbeatEnvironment.shape,
 });
+
+/**
+ * The Socket.IO heartbeat the environment sets, each variable falling back to
+ * `DEFAULT_HEARTBEAT`; throws on a value that is not a positive integer. The connect function
+ * (which announces it) and the heartbeat function (which keeps it) read the same variables.
+ *
+ * @example
+ * new Server({ ...ports, heartbeat: heartbeatFromEnvironment({ PING_INTERVAL_SECONDS: '2', HEARTBEAT_TICK_SECONDS: '1' }) });
+ */
+export function heartbeatFromEnvironment(env: NodeJS.ProcessEnv): HeartbeatSettings {
+  const parsed = HeartbeatEnvironment.parse(env);
+  const seconds = (value: number | undefined, fallbackMs: number) =>
+    value === undefined ? fallbackMs : value * 1000;
+  return {
+    pingIntervalMs: seconds(parsed[APP_ENV.pingIntervalSeconds], DEFAULT_HEARTBEAT.pingIntervalMs),
+    pingTimeoutMs: seconds(parsed[APP_ENV.pingTimeoutSeconds], DEFAULT_HEARTBEAT.pingTimeoutMs),
+    tickMs: seconds(parsed[APP_ENV.heartbeatTickSeconds], DEFAULT_HEARTBEAT.tickMs),
+  };
+}
 
 /**
  * The durable rooms' retention the environment sets, as the app's `history` option; throws on

@@ -22,6 +22,8 @@ import {
   WebSocketMockIntegration,
 } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import { AttributeType, BillingMode, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
+import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
+import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import { Grant, type IGrantable, Policy, PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
@@ -40,6 +42,7 @@ import {
   ROUTES,
   type RouteDefinition,
 } from '../definitions/api';
+import { DEFAULT_HEARTBEAT } from '../definitions/app-environment';
 import { FAN_OUT_SIZING } from '../definitions/fan-out-sizing';
 import type { PageSignInConfig } from '../definitions/page-config';
 import { TABLE } from '../definitions/table';
@@ -83,10 +86,10 @@ const ACCESS_LOG_FORMAT = AccessLogFormat.custom(
   }),
 );
 
-/** Functions behind a route (and the authorizer); the others are asynchronous workers. */
 /** The functions that post a room message's frames: the first shard, and the others. */
 const FAN_OUT_FUNCTIONS = new Set<FunctionName>(['message', 'worker']);
 
+/** Functions behind a route (and the authorizer); the others are asynchronous workers. */
 const ROUTED_FUNCTIONS = new Set<FunctionName>([
   ...ROUTES.flatMap((route) =>
     route.integration.type === 'lambda' ? [route.integration.function] : [],
@@ -126,6 +129,8 @@ export class ChatStack extends Stack {
   readonly routes: Readonly<Record<string, WebSocketRoute>>;
   readonly table: Table;
   readonly functions: Readonly<Record<FunctionName, NodejsFunction>>;
+  /** Invokes the `heartbeat` function every minute (EventBridge rule). */
+  readonly heartbeatSchedule: Rule;
   /** The Lambda REQUEST authorizer of `$connect`. */
   readonly connectAuthorizer: WebSocketLambdaAuthorizer;
   readonly web: WebHosting | undefined;
@@ -181,6 +186,12 @@ export class ChatStack extends Stack {
 
     this.functions = this.createFunctions(removalPolicy, props.entries ?? {});
     this.wireEnvironment();
+    // The Socket.IO heartbeat: every tick pings the connections of one slot (HeartbeatSettings).
+    this.heartbeatSchedule = new Rule(this, 'HeartbeatSchedule', {
+      description: 'Pings the Socket.IO connections of the heartbeat slot due',
+      schedule: Schedule.rate(Duration.millis(DEFAULT_HEARTBEAT.tickMs)),
+      targets: [new LambdaFunction(this.functions.heartbeat)],
+    });
     for (const name of FAN_OUT_FUNCTIONS) {
       this.functions[name].addEnvironment(
         APP_ENV.fanoutShardSize,

@@ -28,7 +28,11 @@ export type TableAction =
  * - message: the socket (GetItem), joins and leaves (transactions of UpdateItem, PutItem,
  *   DeleteItem), presence (UpdateItem, DeleteItem, Query), history (UpdateItem, PutItem,
  *   GetItem, Query), the user's budget (UpdateItem, GetItem when spent), audiences (Query);
- * - worker: the clean-up of gone connections, as disconnect minus the socket's GetItem.
+ * - worker: the clean-up of gone connections, as disconnect minus the socket's GetItem;
+ * - heartbeat: a slot's listing (Query) and, for connections found gone, their sessions
+ *   (GetItem, BatchWriteItem).
+ * Socket.IO adds, in connect, its session (BatchWriteItem); in message, a namespace's CONNECT
+ * (the session's GetItem, the socket's BatchWriteItem); in disconnect, the session's close.
  *
  * @example
  * FUNCTION_TABLE_ACTIONS.worker; // ['BatchWriteItem', 'DeleteItem', 'Query', 'UpdateItem']
@@ -36,9 +40,10 @@ export type TableAction =
 export const FUNCTION_TABLE_ACTIONS: Record<FunctionName, readonly TableAction[]> = {
   connect: ['BatchWriteItem', 'DeleteItem', 'GetItem', 'PutItem', 'Query', 'UpdateItem'],
   disconnect: ['BatchWriteItem', 'DeleteItem', 'GetItem', 'Query', 'UpdateItem'],
-  message: ['DeleteItem', 'GetItem', 'PutItem', 'Query', 'UpdateItem'],
+  message: ['BatchWriteItem', 'DeleteItem', 'GetItem', 'PutItem', 'Query', 'UpdateItem'],
   worker: ['BatchWriteItem', 'DeleteItem', 'Query', 'UpdateItem'],
   authorize: [],
+  heartbeat: ['BatchWriteItem', 'GetItem', 'Query'],
 };
 
 /** An HTTP method of the `@connections` API: POST sends, GET reads, DELETE disconnects. */
@@ -56,6 +61,7 @@ export const FUNCTION_CONNECTION_METHODS: Record<FunctionName, readonly Connecti
   message: ['POST', 'DELETE'],
   worker: ['POST'],
   authorize: [],
+  heartbeat: ['POST'],
 };
 
 /**

@@ -3,6 +3,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { removeLocalDiscovery, writeLocalDiscovery } from '../cli/local-discovery';
 import { APP_ENV } from '../definitions/api';
 import { type DynamoDbLocal, startDynamoDbLocal } from './dynamodb-local';
+import { type ScheduledRules, startScheduledRules } from './events/scheduled-rules';
 import {
   consoleLogger,
   type Gateway,
@@ -77,6 +78,11 @@ export interface LocalRuntimeOptions {
    * `close()`. Default: nowhere (`npm start` passes `.apigw-chat/local.json`).
    */
   readonly discoveryFile?: string;
+  /**
+   * The rate of every scheduled rule of the template (the heartbeat's), instead of its own:
+   * tests tick faster than EventBridge's minute. Default: the template's.
+   */
+  readonly scheduleRateMs?: number;
 }
 
 /** DynamoDB Local with the template's tables, and the gateway running its functions. */
@@ -124,6 +130,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
   let issuer: LocalIssuer | undefined;
   const pools: FunctionPool[] = [];
   let watcher: CodeWatcher | undefined;
+  let schedules: ScheduledRules | undefined;
   try {
     const app = await (options.template === undefined
       ? synthesizeChatStack(chatContext(auth as LocalAuth, options.context))
@@ -215,6 +222,16 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     });
     for (const spec of specs) pools.push(new FunctionPool(spec, logger));
     gateway.register(Object.fromEntries(pools.map((pool) => [pool.spec.name, pool])));
+    schedules = startScheduledRules(
+      api.schedules,
+      Object.fromEntries(pools.map((pool) => [pool.spec.name, pool])),
+      {
+        region: LOCAL_AWS.region,
+        accountId: '123456789012',
+        logger,
+        ...(options.scheduleRateMs === undefined ? {} : { rateMs: options.scheduleRateMs }),
+      },
+    );
 
     const watching = options.watch
       ? codeDirectories(
@@ -256,6 +273,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       },
       async close() {
         watcher?.close();
+        schedules?.stop();
         if (options.discoveryFile !== undefined) await removeLocalDiscovery(options.discoveryFile);
         await running.close();
         await database.stop();
@@ -263,6 +281,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     };
   } catch (error) {
     watcher?.close();
+    schedules?.stop();
     await gateway?.close();
     await Promise.all(pools.map((pool) => pool.close()));
     await db?.stop();

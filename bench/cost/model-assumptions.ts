@@ -16,6 +16,7 @@ const UNDIMENSIONED_COUNTS = [
   'ShardsDispatched',
   'HistoryAppends',
   'PresenceEvents',
+  'Pings',
 ] as const satisfies readonly ChatMetricName[];
 
 /** Fails to compile when `ChatMetricName` gains a name this list does not know. */

@@ -1,5 +1,8 @@
-import type { EngineSession, SessionStore } from './ports';
+import type { EngineSession, SessionStore, SlotMember } from './ports';
 import type { SocketId } from './types';
+
+/** Most members per page of `slotMembers`, as a DynamoDB page would hold. */
+const PAGE = 100;
 
 /**
  * `SessionStore` in this process's memory, for tests and single-process use.
@@ -21,5 +24,14 @@ export class InMemorySessionStore implements SessionStore {
 
   async close(id: SocketId): Promise<void> {
     this.sessions.delete(id);
+  }
+
+  async *slotMembers(slot: number): AsyncIterable<readonly SlotMember[]> {
+    const members = [...this.sessions.values()]
+      .filter((session) => session.slot === slot)
+      .map(({ id, connectedAt }) => ({ id, connectedAt }))
+      .sort((a, b) => (a.id < b.id ? -1 : 1));
+    for (let start = 0; start < members.length; start += PAGE)
+      yield members.slice(start, start + PAGE);
   }
 }

@@ -110,7 +110,7 @@ export interface PendingAck {
 /**
  * A Socket.IO connection's Engine.IO session: what `$connect` saw (API Gateway shows headers
  * and the query only there), kept until a namespace's CONNECT packet runs that namespace's
- * middleware with it.
+ * middleware with it, and the heartbeat slot in which the server pings it.
  */
 export interface EngineSession {
   /** The connection id, which is also the Engine.IO `sid`. */
@@ -119,22 +119,35 @@ export interface EngineSession {
   /** Epoch seconds after which the session may be expired by TTL. */
   readonly expiresAt: number;
   readonly handshake: StoredHandshake;
+  /** The heartbeat slot (see `heartbeatSlot`): the ticks that ping this connection. */
+  readonly slot: number;
+}
+
+/** A connection of a heartbeat slot, as the slot's index lists it. */
+export interface SlotMember {
+  readonly id: SocketId;
+  readonly connectedAt: number;
 }
 
 /**
- * Where Engine.IO sessions live between `$connect` and `$disconnect` (DynamoDB on AWS).
+ * Where Engine.IO sessions live between `$connect` and `$disconnect` (DynamoDB on AWS), with an
+ * index by heartbeat slot, so a tick reads only the connections it pings (no Scan).
  *
  * @example
- * await sessions.open({ id, connectedAt, expiresAt, handshake });
+ * await sessions.open({ id, connectedAt, expiresAt, handshake, slot: 2 });
  * const session = await sessions.get(id); // in the invocation of the CONNECT packet
+ * for await (const page of sessions.slotMembers(2)) ping(page); // the heartbeat
  * await sessions.close(id); // at `$disconnect`
  */
 export interface SessionStore {
+  /** Stores the session and lists it in its slot. */
   open(session: EngineSession): Promise<void>;
   /** The session, or `undefined` when it is unknown or closed. */
   get(id: SocketId): Promise<EngineSession | undefined>;
-  /** Deletes the session; idempotent. */
+  /** Deletes the session and its slot listing; idempotent. */
   close(id: SocketId): Promise<void>;
+  /** The connections listed in `slot`, a page at a time. */
+  slotMembers(slot: number): AsyncIterable<readonly SlotMember[]>;
 }
 
 /**
@@ -293,6 +306,7 @@ export type ChatMetricName =
   | 'ShardsDispatched'
   | 'HistoryAppends'
   | 'PresenceEvents'
+  | 'Pings'
   | 'Errors';
 
 /**

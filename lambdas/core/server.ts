@@ -12,6 +12,8 @@ import {
 } from './errors';
 import { type CleanupInvocation, GoneCleanupWorker } from './gone-cleanup-worker';
 import { type Handshake, handshakeOf, storedHandshake } from './handshake';
+import { Heartbeat, type HeartbeatReport } from './heartbeat';
+import { DEFAULT_HEARTBEAT, type HeartbeatSettings, heartbeatSlot } from './heartbeat-settings';
 import { InMemorySessionStore } from './in-memory-session-store';
 import { InMemoryUserLimitStore } from './in-memory-user-limit-store';
 import { Invocation, type UnobservedFailure } from './invocation';
@@ -121,12 +123,11 @@ export interface ServerOptions {
    */
   readonly sessions?: SessionStore;
   /**
-   * The heartbeat the Engine.IO open packet announces to Socket.IO clients: the server pings
-   * every `pingIntervalMs`, and a client that hears nothing for `pingIntervalMs +
-   * pingTimeoutMs` closes the connection. Default 240 s and 60 s: pings well within API
-   * Gateway's 10-minute idle timeout, few enough to cost little.
+   * The Socket.IO heartbeat (see `HeartbeatSettings`): what the open packet announces and how
+   * `heartbeat()` ticks. Default `DEFAULT_HEARTBEAT`: a ping every 4 minutes, well within API
+   * Gateway's 10-minute idle timeout, from a schedule ticking every minute.
    */
-  readonly heartbeat?: { readonly pingIntervalMs: number; readonly pingTimeoutMs: number };
+  readonly heartbeat?: HeartbeatSettings;
   /**
    * Where clients' answers to acked emits (`emitWithAck`, `emit(…, callback)`) are kept, for
    * whichever invocation waits for them (DynamoDB on AWS). Without it acked emits throw.
@@ -242,7 +243,8 @@ export class Server {
   private readonly store: MembershipStore;
   private readonly poster: ConnectionPoster;
   private readonly sessions: SessionStore;
-  private readonly heartbeat: { readonly pingIntervalMs: number; readonly pingTimeoutMs: number };
+  private readonly heartbeatSettings: HeartbeatSettings;
+  private readonly heartbeatRunner: Heartbeat;
   private readonly afterConnectDispatcher: AfterConnectDispatcher;
   private readonly logger: CoreLogger;
   private readonly connectionTtlSeconds: number;
@@ -259,7 +261,7 @@ export class Server {
     this.store = options.store;
     this.poster = options.poster;
     this.sessions = options.sessions ?? new InMemorySessionStore();
-    this.heartbeat = options.heartbeat ?? { pingIntervalMs: 240_000, pingTimeoutMs: 60_000 };
+    this.heartbeatSettings = options.heartbeat ?? DEFAULT_HEARTBEAT;
     this.afterConnectDispatcher = options.afterConnectDispatcher;
     this.logger = options.logger ?? silentLogger;
     this.connectionTtlSeconds = options.connectionTtlSeconds ?? DEFAULT_CONNECTION_TTL_SECONDS;
@@ -299,6 +301,15 @@ export class Server {
     });
     this.goneCleanupWorker = new GoneCleanupWorker({
       adapter: this.adapter,
+      logger: this.logger,
+      metrics: this.metrics,
+    });
+    this.heartbeatRunner = new Heartbeat({
+      sessions: this.sessions,
+      poster: options.poster,
+      settings: this.heartbeatSettings,
+      concurrency: options.concurrency ?? 64,
+      removeGone: (ids) => this.adapter.removeGone(ids),
       logger: this.logger,
       metrics: this.metrics,
     });
@@ -514,11 +525,12 @@ export class Server {
       connectedAt: input.connectedAt,
       expiresAt: Math.floor(input.connectedAt / 1000) + this.connectionTtlSeconds,
       handshake: storedHandshake(handshake),
+      slot: heartbeatSlot(input.connectedAt, this.heartbeatSettings),
     });
     const open = encodeOpen({
       sid: input.connectionId,
-      pingInterval: this.heartbeat.pingIntervalMs,
-      pingTimeout: this.heartbeat.pingTimeoutMs,
+      pingInterval: this.heartbeatSettings.pingIntervalMs,
+      pingTimeout: this.heartbeatSettings.pingTimeoutMs,
       maxPayload: this.maxPayloadBytes,
     });
     await this.afterConnectDispatcher.dispatch(input.connectionId, [open]);
@@ -1009,6 +1021,17 @@ export class Server {
       failures = await invocation.settle();
     }
     return failures;
+  }
+
+  /**
+   * The scheduled heartbeat: pings the Socket.IO connections of the slot due at `at` (the
+   * schedule's time, epoch ms); see `Heartbeat`.
+   *
+   * @example
+   * await server.heartbeat(Date.parse(scheduledEvent.time));
+   */
+  heartbeat(at: number): Promise<HeartbeatReport> {
+    return this.heartbeatRunner.tick(at);
   }
 
   /** The after-connect worker's entry point; see `AfterConnectWorker`. Never throws. */

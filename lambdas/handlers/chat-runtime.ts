@@ -8,6 +8,7 @@ import { APP_ENV, ENV } from '../../definitions/api';
 import {
   AppEnvironment,
   greetingIntervalFromEnvironment,
+  heartbeatFromEnvironment,
   historyFromEnvironment,
   maxRoomsFromEnvironment,
   userLimitsFromEnvironment,
@@ -145,6 +146,7 @@ export function createChatRuntime(options: ChatRuntimeOptions = {}): ChatRuntime
       closer: new ManagementApiCloser({ client: managementApi }),
       ackStore: new DynamoDbAckStore({ tableName: env[ENV.tableName], client: dynamoDb }),
       sessions: new DynamoDbSessionStore({ tableName: env[ENV.tableName], client: dynamoDb }),
+      heartbeat: heartbeatFromEnvironment(options.env ?? process.env),
       afterConnectDispatcher: deliverFunction
         ? new LambdaAfterConnectDispatcher({ functionName: deliverFunction, client: lambda })
         : // For functions the stack gives no worker function to, handing frames over is a wiring error.

@@ -40,6 +40,14 @@ export type TemplateTable = ResourceProperties<'AWS::DynamoDB::Table'> & {
   readonly name: string;
 };
 
+/** An EventBridge rule (`rate(…)`, enabled) that invokes a function of the template. */
+export interface TemplateSchedule {
+  readonly ruleLogicalId: string;
+  /** The invoked function, by `TemplateFunction.name`. */
+  readonly functionName: string;
+  readonly rateMs: number;
+}
+
 /** The one WebSocket API of a template, with everything it runs. */
 export interface TemplateApi {
   readonly stackName: string;
@@ -53,6 +61,8 @@ export interface TemplateApi {
     | undefined;
   readonly functions: readonly TemplateFunction[];
   readonly tables: readonly TemplateTable[];
+  /** EventBridge rules that invoke a function of the template at a fixed rate. */
+  readonly schedules: readonly TemplateSchedule[];
   /** The template, for resolving environment variables. */
   readonly template: CloudTemplate;
 }
@@ -208,6 +218,19 @@ export function readApiTemplate(input: unknown, options: ReadApiTemplateOptions)
     }),
   );
 
+  const schedules = ofType('AWS::Events::Rule').flatMap(
+    ({ logicalId, properties }): TemplateSchedule[] => {
+      const rateMs = rateOf(properties.ScheduleExpression);
+      if (rateMs === undefined || properties.State === 'DISABLED') return [];
+      return (properties.Targets ?? []).flatMap((target) => {
+        const fn = functions.find((each) => each.logicalId === functionArnOf(target.Arn));
+        return fn === undefined || 'unsupported' in fn.code
+          ? []
+          : [{ ruleLogicalId: logicalId, functionName: fn.name, rateMs }];
+      });
+    },
+  );
+
   return {
     stackName: options.stackName,
     apiLogicalId: api.logicalId,
@@ -217,8 +240,25 @@ export function readApiTemplate(input: unknown, options: ReadApiTemplateOptions)
     authorizer,
     functions,
     tables,
+    schedules,
     template,
   };
+}
+
+const RATE_UNITS_MS: Readonly<Record<string, number>> = {
+  minute: 60_000,
+  minutes: 60_000,
+  hour: 3_600_000,
+  hours: 3_600_000,
+  day: 86_400_000,
+  days: 86_400_000,
+};
+
+/** `rate(5 minutes)` → 300,000; a `cron(…)` expression (not emulated) or none → undefined. */
+function rateOf(expression: string | undefined): number | undefined {
+  const match = /^rate\((\d+) (minutes?|hours?|days?)\)$/.exec(expression ?? '');
+  if (!match) return undefined;
+  return Number(match[1]) * (RATE_UNITS_MS[match[2] as string] as number);
 }
 
 /**

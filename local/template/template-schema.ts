@@ -57,6 +57,11 @@ export const RESOURCE_PROPERTIES = {
     Environment: z.looseObject({ Variables: z.record(z.string(), value).optional() }).optional(),
     Code: z.looseObject({ ZipFile: value.optional() }).optional(),
   }),
+  'AWS::Events::Rule': z.looseObject({
+    ScheduleExpression: z.string().optional(),
+    State: z.string().optional(),
+    Targets: z.array(z.looseObject({ Arn: value })).optional(),
+  }),
   'AWS::DynamoDB::Table': z.looseObject({
     TableName: z.string().optional(),
     KeySchema: keySchema,

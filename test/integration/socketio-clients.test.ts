@@ -34,7 +34,17 @@ describe('socket.io-client on the local runtime', () => {
   beforeAll(async () => {
     await mkdir(join(ROOT, 'cdk.out'), { recursive: true });
     outdir = await mkdtemp(join(ROOT, 'cdk.out', 'seed-app-'));
-    runtime = await startLocalRuntime({ template: synthesizeSeedApp(outdir), gateway: { logger } });
+    runtime = await startLocalRuntime({
+      template: synthesizeSeedApp(outdir),
+      gateway: { logger },
+      // A heartbeat of seconds, not minutes: a client that misses pings gives up within 3 s.
+      environment: {
+        PING_INTERVAL_SECONDS: '2',
+        PING_TIMEOUT_SECONDS: '1',
+        HEARTBEAT_TICK_SECONDS: '1',
+      },
+      scheduleRateMs: 1_000,
+    });
     const url = new URL(runtime.gateway.url);
     origin = `http://${url.host}`;
     stagePath = url.pathname;
@@ -97,6 +107,27 @@ describe('socket.io-client on the local runtime', () => {
     expect(await language).toBe('javascript');
     await logged(/\[MessageFunction\w*\] best$/);
     await logged(/\[MessageFunction\w*\] client!$/);
+  });
+
+  it('stays connected on the scheduled heartbeat: pinged every interval, long past pingInterval + pingTimeout', async () => {
+    // Prepare
+    const socket = ioClient('/');
+    await connected(socket);
+    let pings = 0;
+    socket.io.engine.on('ping', () => {
+      pings += 1;
+    });
+    const disconnects: string[] = [];
+    socket.on('disconnect', (reason) => disconnects.push(reason));
+
+    // Act: 4 intervals, where the client gives up after 3 s without a ping.
+    await new Promise((done) => setTimeout(done, 8_000));
+
+    // Assess
+    expect(disconnects).toEqual([]);
+    expect(socket.connected).toBe(true);
+    expect(pings).toBeGreaterThanOrEqual(3);
+    expect(pings).toBeLessThanOrEqual(5);
   });
 
   it('gets the open packet, then its namespace: the socket id is the connection id', async () => {

@@ -220,6 +220,36 @@ describe('Class: ChatStack', () => {
     });
   });
 
+  describe('Heartbeat schedule', () => {
+    it('invokes the heartbeat function, and only it, every minute', () => {
+      // Act
+      const rules = Object.values(resourcesOf(template, 'AWS::Events::Rule'));
+
+      // Assess
+      expect(rules).toHaveLength(1);
+      expect(rules[0]?.Properties).toMatchObject({
+        ScheduleExpression: 'rate(1 minute)',
+        State: 'ENABLED',
+        Targets: [{ Arn: { 'Fn::GetAtt': [fnIds.heartbeat, 'Arn'] } }],
+      });
+    });
+
+    it('lets EventBridge invoke the heartbeat function from that rule only', () => {
+      // Act
+      const permissions = Object.values(resourcesOf(template, 'AWS::Lambda::Permission')).filter(
+        (permission) => permission.Properties.Principal === 'events.amazonaws.com',
+      );
+
+      // Assess
+      expect(permissions).toHaveLength(1);
+      expect(permissions[0]?.Properties).toMatchObject({
+        Action: 'lambda:InvokeFunction',
+        FunctionName: { 'Fn::GetAtt': [fnIds.heartbeat, 'Arn'] },
+        SourceArn: { 'Fn::GetAtt': [onlyIdOf(template, 'AWS::Events::Rule'), 'Arn'] },
+      });
+    });
+  });
+
   describe('Functions', () => {
     it('has one function per LAMBDA_FUNCTIONS entry and no other', () => {
       // Assess
@@ -246,7 +276,7 @@ describe('Class: ChatStack', () => {
       },
     );
 
-    it('gives route functions 10 s and the worker 30 s', () => {
+    it('gives route functions 10 s, the worker and the heartbeat 30 s', () => {
       // Act
       const timeouts = Object.fromEntries(
         FUNCTION_NAMES.map((name) => [
@@ -262,6 +292,7 @@ describe('Class: ChatStack', () => {
         message: 10,
         worker: 30,
         authorize: 10,
+        heartbeat: 30,
       });
     });
 
@@ -434,7 +465,7 @@ describe('Class: ChatStack', () => {
         expect(statements).toHaveLength(1);
         const resources = [statements[0]?.Resource].flat().map(render);
         // Functions that run the app's handlers and hooks may also close connections.
-        const methods = name === 'worker' ? ['POST'] : ['POST', 'DELETE'];
+        const methods = name === 'worker' || name === 'heartbeat' ? ['POST'] : ['POST', 'DELETE'];
         expect(resources).toEqual(
           methods.map((method) => manageConnectionsArn(apiId, 'dev', method)),
         );

@@ -9,6 +9,7 @@ import { createEmitter } from '../../lambdas/emitter';
 import { createChatRuntime } from '../../lambdas/handlers/chat-runtime';
 import { createConnectHandler } from '../../lambdas/handlers/connect';
 import { createDisconnectHandler } from '../../lambdas/handlers/disconnect';
+import { createHeartbeatHandler } from '../../lambdas/handlers/heartbeat';
 import { createMessageHandler } from '../../lambdas/handlers/message';
 import { createWorkerHandler } from '../../lambdas/handlers/worker';
 import { ChatStack } from '../../lib/chat-stack';
@@ -21,6 +22,7 @@ import {
   connectEvent,
   disconnectEvent,
   frameEvent,
+  messageEvent,
   newConnectionId,
 } from '../support/api-gateway-events';
 import { CALLBACK_URL, mockChatAws, TABLE_NAME } from '../support/chat-aws-mocks';
@@ -40,10 +42,11 @@ const connect = createConnectHandler(runtime);
 const message = createMessageHandler(runtime);
 const disconnect = createDisconnectHandler(runtime);
 const worker = createWorkerHandler(runtime);
+const heartbeat = createHeartbeatHandler(runtime);
 
 /** Older than the 30 s grace of gone clean-up. */
 const CONNECTED_AT = Date.now() - 60 * 60 * 1000;
-const CHAT_FUNCTIONS = ['connect', 'disconnect', 'message', 'worker'] as const;
+const CHAT_FUNCTIONS = ['connect', 'disconnect', 'message', 'worker', 'heartbeat'] as const;
 type ChatFunction = (typeof CHAT_FUNCTIONS)[number];
 
 const gone = () => new GoneException({ message: 'gone', $metadata: { httpStatusCode: 410 } });
@@ -60,6 +63,7 @@ async function tableCallsByFunction(): Promise<Record<ChatFunction, unknown[]>> 
     disconnect: [],
     message: [],
     worker: [],
+    heartbeat: [],
   };
   const record = (fn: ChatFunction) => {
     calls[fn].push(...aws.ddb.calls().map((call) => call.args[0]));
@@ -129,6 +133,42 @@ async function tableCallsByFunction(): Promise<Record<ChatFunction, unknown[]>> 
   await worker({ connectionId: bob, frames: ['{"event":"hello","ns":"/"}'] });
   record('worker');
   await runCleanups();
+
+  // Socket.IO: a session, a namespace's CONNECT, an event, leaving the namespace, a heartbeat
+  // tick that finds one connection gone, and the session closed at $disconnect.
+  const openSocketIo = async (userId: string) => {
+    const id = newConnectionId();
+    await connect(
+      connectEvent({
+        connectionId: id,
+        connectedAt: CONNECTED_AT,
+        query: { EIO: '4', transport: 'websocket' },
+        authorizer: user(userId),
+      }),
+    );
+    record('connect');
+    return id;
+  };
+  const sendRaw = async (id: string, body: string) => {
+    await message(
+      messageEvent({ connectionId: id, connectedAt: CONNECTED_AT, body, authorizer: user('hana') }),
+    );
+    record('message');
+  };
+  const [hana, ivan] = [await openSocketIo('hana'), await openSocketIo('ivan')];
+  await sendRaw(hana, '40/chat,{}');
+  await sendRaw(hana, '42/chat,1["join-room",{"type":"room:dev"}]');
+  await sendRaw(hana, '41/chat,');
+  await sendRaw(hana, '40');
+  aws.apigw.on(PostToConnectionCommand, { ConnectionId: ivan }).rejects(gone());
+  await heartbeat({
+    source: 'aws.events',
+    'detail-type': 'Scheduled Event',
+    // A tick of their slot (4 of a minute each), late enough to tell a gone connection.
+    time: new Date(CONNECTED_AT + 4 * 60_000).toISOString(),
+  });
+  record('heartbeat');
+  await close(hana);
 
   await send(bob, 'join', { room: 'lobby' });
   await close(alice);

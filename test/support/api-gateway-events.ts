@@ -122,6 +122,8 @@ export interface MessageEventOptions extends CommonOptions {
   /** The raw text frame; left out of the event when undefined. */
   readonly body: string | undefined;
   readonly routeKey?: string;
+  /** `requestContext.authorizer`, which API Gateway passes to every route of the connection. */
+  readonly authorizer?: Record<string, string>;
 }
 
 /**
@@ -135,6 +137,7 @@ export function messageEvent(options: MessageEventOptions) {
     requestContext: {
       ...requestContext(options.routeKey ?? '$default', 'MESSAGE', options),
       messageId: apiGatewayId(),
+      ...(options.authorizer === undefined ? {} : { authorizer: options.authorizer }),
     },
     ...(options.body === undefined ? {} : { body: options.body }),
     isBase64Encoded: false,

@@ -1,4 +1,4 @@
-import type { EngineSession, SessionStore } from '../../lambdas/core/ports';
+import type { EngineSession, SessionStore, SlotMember } from '../../lambdas/core/ports';
 import { connectionId } from './chat-harness';
 
 /** A session as `$connect` stores it, for a new connection id. */
@@ -18,6 +18,7 @@ export function sessionFor(id = connectionId()): EngineSession {
       userAgent: 'socket.io-client',
       time: 1_796_000_000_000,
     },
+    slot: 2,
   };
 }
 
@@ -61,6 +62,35 @@ export function describeSessionStoreContract(name: string, create: () => Session
 
       // Assess
       expect(await store.get(session.id)).toBeUndefined();
+    });
+
+    it('lists each open session in its slot, a page at a time, and a closed one no more', async () => {
+      // Prepare
+      const store = create();
+      const slot = 1_000 + Math.floor(Math.random() * 1_000_000);
+      const sessions = Array.from({ length: 150 }, () => ({ ...sessionFor(), slot }));
+      const elsewhere = { ...sessionFor(), slot: slot + 1 };
+      for (const session of [...sessions, elsewhere]) await store.open(session);
+      await store.close((sessions[0] as EngineSession).id);
+
+      // Act
+      const pages: (readonly SlotMember[])[] = [];
+      for await (const page of store.slotMembers(slot)) pages.push(page);
+
+      // Assess
+      expect(pages.every((page) => page.length > 0 && page.length <= 100)).toBe(true);
+      expect(
+        pages
+          .flat()
+          .map((member) => member.id)
+          .sort(),
+      ).toEqual(
+        sessions
+          .slice(1)
+          .map((session) => session.id)
+          .sort(),
+      );
+      expect(pages.flat()[0]?.connectedAt).toBe(sessions[1]?.connectedAt);
     });
 
     it('keeps sessions apart', async () => {

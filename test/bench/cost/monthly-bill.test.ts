@@ -116,8 +116,8 @@ describe('Function: monthlyBill', () => {
     // 30 messages a day kept 1 + 2 days, 400 bytes each, at $0.25 + $0.20 per GB-month.
     expect(line(bill, 'dynamoDbStorage').quantity).toBeCloseTo(36_000 / 1024 ** 3, 15);
     expect(line(bill, 'dynamoDbStorage').dollars).toBeCloseTo((36_000 / 1024 ** 3) * 0.45, 15);
-    expect(line(bill, 'customMetrics').dollars).toBeCloseTo(21 * 0.3, 10);
-    expect(line(bill, 'dashboardsAndAlarms').dollars).toBeCloseTo(3 + 12 * 0.1, 10);
+    expect(line(bill, 'customMetrics').dollars).toBeCloseTo(22 * 0.3, 10);
+    expect(line(bill, 'dashboardsAndAlarms').dollars).toBeCloseTo(3 + 14 * 0.1, 10);
     // Logs: 2,100 invocations × (350 + 500) + 300 connects × 3 INFO lines × 350
     // + (600 connects and disconnects + 300 joins + 900 messages + 7,200 pings) × 250 bytes.
     const logBytes = 2_100 * 850 + 300 * 3 * 350 + 9_000 * 250;
@@ -385,10 +385,10 @@ describe('Function: lambdaTime', () => {
 });
 
 describe('Constants: the stack the model prices', () => {
-  it('counts 21 custom metrics and 12 alarms', () => {
-    // 10 counts + FanoutTime + Errors by 8 codes + 2 authorizer decisions; 5 functions × 2 + 2.
-    expect(CUSTOM_METRICS).toBe(21);
-    expect(ALARMS).toBe(12);
+  it('counts 22 custom metrics and 14 alarms', () => {
+    // 11 counts + FanoutTime + Errors by 8 codes + 2 authorizer decisions; 6 functions × 2 + 2.
+    expect(CUSTOM_METRICS).toBe(22);
+    expect(ALARMS).toBe(14);
   });
 
   it("pings at the client's default keep-alive", () => {

@@ -30,18 +30,22 @@ function harness() {
     {
       sessions,
       ackStore: new InMemoryAckStore(),
-      heartbeat: { pingIntervalMs: 240_000, pingTimeoutMs: 60_000 },
+      heartbeat: { pingIntervalMs: 240_000, pingTimeoutMs: 60_000, tickMs: 60_000 },
     },
   );
   return { chat, sessions };
 }
 
 /** Opens an Engine.IO session as `$connect` does for a socket.io-client. */
-async function open(chat: ChatHarness, query: Record<string, string> = {}) {
+async function open(
+  chat: ChatHarness,
+  query: Record<string, string> = {},
+  connectedAt = Date.now(),
+) {
   const id = connectionId();
   const result = await chat.server.handleConnect({
     connectionId: id,
-    connectedAt: Date.now(),
+    connectedAt,
     headers: { host: 'example.com' },
     query: { EIO: '4', transport: 'websocket', ...query },
     sourceIp: '203.0.113.7',
@@ -294,5 +298,74 @@ describe('Server: Socket.IO clients (Engine.IO v4 / Socket.IO v5)', () => {
     expect(chat.poster.framesFor(json)).toEqual([
       { event: 'news', data: 'hi', args: ['hi', 2], ns: '/' },
     ]);
+  });
+
+  describe('heartbeat', () => {
+    const MINUTE = 60_000;
+    /** A past minute whose number is a multiple of 4 (slot 0 of 4), so the ticks below are past too. */
+    const T0 = (Math.floor(Date.now() / (4 * MINUTE)) - 4) * 4 * MINUTE;
+
+    it('pings, at each tick, the connections of the slot due, so each hears a ping every interval', async () => {
+      // Prepare: connections in slots 0, 1 and 3.
+      const { chat } = harness();
+      const a = (await open(chat, {}, T0 + 5_000)).id;
+      const b = (await open(chat, {}, T0 + MINUTE + 30_000)).id;
+      const c = (await open(chat, {}, T0 + 3 * MINUTE)).id;
+      const pings = () =>
+        [a, b, c].map((id) => chat.poster.rawFramesFor(id).filter((f) => f === '2').length);
+
+      // Act / Assess: the tick of each minute pings one slot.
+      expect(await chat.server.heartbeat(T0 + 4 * MINUTE)).toEqual({
+        slot: 0,
+        pinged: 1,
+        gone: 0,
+        failed: 0,
+      });
+      expect(pings()).toEqual([1, 0, 0]);
+      await chat.server.heartbeat(T0 + 5 * MINUTE);
+      await chat.server.heartbeat(T0 + 6 * MINUTE);
+      await chat.server.heartbeat(T0 + 7 * MINUTE);
+      expect(pings()).toEqual([1, 1, 1]);
+      await chat.server.heartbeat(T0 + 8 * MINUTE);
+      expect(pings()).toEqual([2, 1, 1]);
+    });
+
+    it('closes the session and removes the socket of a connection found gone', async () => {
+      // Prepare
+      const { chat, sessions } = harness();
+      const { id } = await open(chat, {}, T0);
+      await send(chat, id, '40');
+      chat.poster.markGone(id);
+
+      // Act
+      const report = await chat.server.heartbeat(T0 + 4 * MINUTE);
+
+      // Assess
+      expect(report).toEqual({ slot: 0, pinged: 0, gone: 1, failed: 0 });
+      expect(await sessions.get(id)).toBeUndefined();
+      expect(await chat.store.getConnection(id)).toBeUndefined();
+    });
+
+    it('keeps a connection younger than 30 s whose ping was refused: its $connect may be running', async () => {
+      // Prepare
+      const { chat, sessions } = harness();
+      const { id } = await open(chat, {}, T0 + 4 * MINUTE - 10_000);
+      chat.poster.markGone(id);
+
+      // Act
+      const report = await chat.server.heartbeat(T0 + 4 * MINUTE);
+
+      // Assess
+      expect(report.gone).toBe(0);
+      expect(await sessions.get(id)).toBeDefined();
+    });
+
+    it('spreads connections over pingInterval / tick slots', () => {
+      // Act
+      const slots = [0, 1, 2, 3, 4].map((minute) => T0 + minute * MINUTE + 59_000);
+
+      // Assess
+      expect(slots.map((at) => Math.floor(at / MINUTE) % 4)).toEqual([0, 1, 2, 3, 0]);
+    });
   });
 });

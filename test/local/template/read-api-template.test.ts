@@ -25,9 +25,10 @@ const ENDPOINTS = {
 
 describe('readApiTemplate and localFunctionSpecs on the synthesized chat stack', () => {
   let api: TemplateApi;
+  let app: Awaited<ReturnType<typeof synthesizeChatStack>>;
 
   beforeAll(async () => {
-    const app = await synthesizeChatStack({
+    app = await synthesizeChatStack({
       stageName: 'local',
       authMode: 'jwt',
       privateRooms: { 'private:ops': ['ann'] },
@@ -82,6 +83,54 @@ describe('readApiTemplate and localFunctionSpecs on the synthesized chat stack',
         TimeToLiveSpecification: { AttributeName: 'ttl', Enabled: true },
       }),
     ]);
+  });
+
+  it("reads the heartbeat's EventBridge rule: the heartbeat function, every minute", () => {
+    expect(api.schedules).toEqual([
+      {
+        ruleLogicalId: expect.stringMatching(/^HeartbeatSchedule/),
+        functionName: functionNamed('HeartbeatFunction').name,
+        rateMs: 60_000,
+      },
+    ]);
+  });
+
+  it('reads rate expressions in minutes, hours and days, and leaves out cron and disabled rules', () => {
+    // Prepare
+    const fn = api.template.Resources[functionNamed('HeartbeatFunction').logicalId];
+    const rule = (ScheduleExpression: string, State = 'ENABLED') => ({
+      Type: 'AWS::Events::Rule',
+      Properties: {
+        ScheduleExpression,
+        State,
+        Targets: [
+          { Arn: { 'Fn::GetAtt': [functionNamed('HeartbeatFunction').logicalId, 'Arn'] }, Id: 't' },
+        ],
+      },
+    });
+    const template = {
+      ...api.template,
+      Resources: {
+        ...api.template.Resources,
+        HeartbeatFunctionCopy: fn,
+        Every5Minutes: rule('rate(5 minutes)'),
+        Hourly: rule('rate(1 hour)'),
+        Daily: rule('rate(2 days)'),
+        Cron: rule('cron(0 12 * * ? *)'),
+        Disabled: rule('rate(1 minute)', 'DISABLED'),
+      },
+    };
+
+    // Act
+    const read = readApiTemplate(template, { ...app, tableName: () => 'chat-local' });
+
+    // Assess
+    const rates = Object.fromEntries(
+      read.schedules.map((each) => [each.ruleLogicalId, each.rateMs]),
+    );
+    expect(rates).toMatchObject({ Every5Minutes: 300_000, Hourly: 3_600_000, Daily: 172_800_000 });
+    expect(rates).not.toHaveProperty('Cron');
+    expect(rates).not.toHaveProperty('Disabled');
   });
 
   it('gives each function only its own variables: PRIVATE_ROOMS is on message, absent in connect', () => {

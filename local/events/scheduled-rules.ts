@@ -1,0 +1,74 @@
+import { randomUUID } from 'node:crypto';
+import type { HostedFunction } from '../gateway/lambda-runner';
+import type { GatewayLogger } from '../gateway/logger';
+import type { TemplateSchedule } from '../template/read-api-template';
+
+/** Running schedules; `stop()` ends them. */
+export interface ScheduledRules {
+  stop(): void;
+}
+
+export interface ScheduledRulesOptions {
+  readonly region: string;
+  readonly accountId: string;
+  readonly logger: GatewayLogger;
+  /** Every rule's rate, instead of the template's (tests tick faster than EventBridge's minute). */
+  readonly rateMs?: number;
+}
+
+/**
+ * EventBridge's scheduled rules, emulated: each rule invokes its function at its rate,
+ * asynchronously as EventBridge does (a tick does not wait for the last one), with the event
+ * EventBridge sends (`source` `aws.events`, `detail-type` `Scheduled Event`, `time` to the
+ * second). A failed invocation is logged.
+ *
+ * @example
+ * const rules = startScheduledRules(api.schedules, { HeartbeatFunction: pool }, { region, accountId, logger });
+ * rules.stop();
+ */
+export function startScheduledRules(
+  schedules: readonly TemplateSchedule[],
+  functions: Readonly<Record<string, HostedFunction>>,
+  options: ScheduledRulesOptions,
+): ScheduledRules {
+  const timers = schedules.flatMap((schedule) => {
+    const fn = functions[schedule.functionName];
+    if (fn === undefined) return [];
+    const tick = () => {
+      const event = scheduledEvent(schedule.ruleLogicalId, options);
+      void fn.invoke(event).then(
+        (outcome) => {
+          if (outcome.kind !== 'result')
+            options.logger.error(
+              `schedule ${schedule.ruleLogicalId}: ${schedule.functionName} failed (${outcome.kind})`,
+            );
+        },
+        (error: unknown) =>
+          options.logger.error(`schedule ${schedule.ruleLogicalId}: ${String(error)}`),
+      );
+    };
+    const timer = setInterval(tick, options.rateMs ?? schedule.rateMs);
+    timer.unref();
+    return [timer];
+  });
+  return {
+    stop() {
+      for (const timer of timers) clearInterval(timer);
+    },
+  };
+}
+
+/** The event EventBridge sends a rule's target. */
+function scheduledEvent(ruleName: string, options: ScheduledRulesOptions) {
+  return {
+    version: '0',
+    id: randomUUID(),
+    'detail-type': 'Scheduled Event',
+    source: 'aws.events',
+    account: options.accountId,
+    time: new Date().toISOString().replace(/\.\d{3}Z$/, 'Z'),
+    region: options.region,
+    resources: [`arn:aws:events:${options.region}:${options.accountId}:rule/${ruleName}`],
+    detail: {},
+  };
+}
