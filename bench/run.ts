@@ -20,6 +20,7 @@ import { writeCostsDocument } from './cost/write-costs';
 import { E2E_SUITE } from './e2e/e2e-suite';
 import { FANOUT_SUITE } from './fanout/fanout-suite';
 import { POST_CPU_SUITE } from './post-cpu/post-cpu-suite';
+import { SOCKETIO_SUITE } from './socketio/socketio-suite';
 import { STARTUP_SUITE } from './startup/startup-suite';
 
 const ROOT = resolve(__dirname, '..');
@@ -33,6 +34,7 @@ const SUITES: readonly BenchSuite<unknown, unknown>[] = [
   E2E_SUITE,
   FANOUT_SUITE,
   POST_CPU_SUITE,
+  SOCKETIO_SUITE,
   STARTUP_SUITE,
 ];
 

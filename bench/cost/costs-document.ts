@@ -6,6 +6,9 @@
  * @example
  * const markdown = renderCostsDocument({ cost: JSON.parse(await readFile('bench/results/cost.json', 'utf8')) });
  */
+
+import { DEFAULT_HEARTBEAT } from '../../lambdas/core/heartbeat-settings';
+import { connectionHourMarkdown } from '../socketio/heartbeat-cost';
 import type { MeasuredRow } from './measured-figures';
 import { DEFAULT_ASSUMPTIONS, type ModelAssumptions } from './model-assumptions';
 import { type LineItem, type MonthlyBill, monthlyBill } from './monthly-bill';
@@ -140,6 +143,14 @@ export function renderCostsDocument(input: CostsDocumentInput): string {
     `| observability fixed costs | ${a.customMetrics} custom metrics, ${a.dashboards} dashboard, ${a.alarms} alarms | what \`lib/observability.ts\` and the functions publish |`,
   ];
   for (const [index, bill] of bills.entries()) lines.push('', ...workloadSection(bill, index));
+  lines.push(
+    '',
+    '## Keeping a connection open: Socket.IO and JSON clients',
+    '',
+    'The workloads above use JSON-protocol clients. What one connection costs per hour just to stay open, with either protocol (`bench/socketio/heartbeat-cost.ts`):',
+    '',
+    ...connectionHourMarkdown(DEFAULT_HEARTBEAT, assumptions),
+  );
   lines.push('', ...leversSection(bills, rows, assumptions), '', ...recomputeSection(), '');
   return lines.join('\n');
 }

@@ -109,8 +109,9 @@ describe('Function: renderCostsDocument', () => {
     // Act
     const found = tables(renderCostsDocument({ cost: COST }));
 
-    // Assess: summary, prices, assumptions, then operations and bill per workload.
-    expect(found).toHaveLength(3 + 2 * WORKLOADS.length);
+    // Assess: summary, prices, assumptions, operations and bill per workload, then a
+    // connection-hour per protocol.
+    expect(found).toHaveLength(3 + 2 * WORKLOADS.length + 2);
     for (const table of found) {
       const [header] = table;
       for (const cells of table) expect(cells).toHaveLength(header?.length ?? 0);
