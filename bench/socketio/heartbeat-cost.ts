@@ -110,14 +110,17 @@ function total(lines: readonly HourLine[]): ConnectionHourCost {
  * 10,000 connections around the clock), as BENCHMARKS.md and docs/costs.md show it.
  *
  * @example
- * connectionHourMarkdown(DEFAULT_HEARTBEAT, DEFAULT_ASSUMPTIONS, 'docs/costs.md').join('\n');
+ * connectionHourMarkdown(DEFAULT_HEARTBEAT, DEFAULT_ASSUMPTIONS).join('\n');
  */
 export function connectionHourMarkdown(
   heartbeat: HeartbeatSettings,
   assumptions: ModelAssumptions,
+  hours: { readonly socketIo: ConnectionHourCost; readonly json: ConnectionHourCost } = {
+    socketIo: socketIoConnectionHour(heartbeat, assumptions),
+    json: jsonConnectionHour(assumptions),
+  },
 ): string[] {
-  const socketIo = socketIoConnectionHour(heartbeat, assumptions);
-  const json = jsonConnectionHour(assumptions);
+  const { socketIo, json } = hours;
   const table = (hour: ConnectionHourCost) => [
     '| item | quantity | per connection-hour |',
     '| --- | ---: | ---: |',

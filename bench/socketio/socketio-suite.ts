@@ -153,12 +153,6 @@ export function formatSocketIoMarkdown(results: SocketIoResults): string {
   const ms = (value: number | null) => (value === null ? '–' : value.toFixed(1));
   const row = (what: string, samples: string, stats: Distribution, note: string) =>
     `| ${what} | ${samples} | ${ms(stats.p50)} | ${ms(stats.p99)} | ${ms(stats.max)} | ${note} |`;
-  const costRows = (hour: ConnectionHourCost) =>
-    hour.lines.map(
-      (line) =>
-        `| ${line.item} | ${line.quantity.toPrecision(3)} | $${line.dollars.toExponential(2)} |`,
-    );
-  const perMonth = (hour: ConnectionHourCost) => (hour.dollars * 24 * 30 * 10_000).toFixed(2);
   return [
     'Unmodified Socket.IO clients (Engine.IO v4 / Socket.IO v5 frames on `ws`, no library in',
     'between) on the local runtime (anonymous auth, DynamoDB Local), measured in the same',
@@ -199,6 +193,9 @@ export function formatSocketIoMarkdown(results: SocketIoResults): string {
     '**Keeping a connection open for an hour** (modelled in `bench/socketio/heartbeat-cost.ts`,',
     'with the prices and assumptions of [costs.md](docs/costs.md)).',
     '',
-    ...connectionHourMarkdown(DEFAULT_HEARTBEAT, DEFAULT_ASSUMPTIONS),
+    ...connectionHourMarkdown(DEFAULT_HEARTBEAT, DEFAULT_ASSUMPTIONS, {
+      socketIo: results.socketIoHour,
+      json: results.jsonHour,
+    }),
   ].join('\n');
 }
