@@ -242,6 +242,16 @@ export class ChatStack extends Stack {
       value: this.stage.url,
       description: 'wss:// URL for clients',
     });
+    // socket.io-client takes the origin (plus the namespace) and the stage as its path.
+    new CfnOutput(this, 'SocketIoUrl', {
+      value: `https://${this.api.apiId}.execute-api.${this.region}.${this.urlSuffix}`,
+      description:
+        'socket.io-client: io(SocketIoUrl + namespace, { path: SocketIoPath, addTrailingSlash: false, transports: ["websocket"], protocols: ["apigw-chat", "token." + accessToken] })',
+    });
+    new CfnOutput(this, 'SocketIoPath', {
+      value: `/${config.stageName}`,
+      description: "socket.io-client's path option: the stage",
+    });
     new CfnOutput(this, 'CallbackUrl', {
       value: this.stage.callbackUrl,
       description: '@connections management API endpoint',

@@ -600,7 +600,7 @@ describe('Class: ChatStack', () => {
   });
 
   describe('Outputs', () => {
-    it('outputs the WebSocket URL, the callback URL, the table name, the auth mode and the user pool, without exports', () => {
+    it('outputs the WebSocket URL, the socket.io-client URL and path, the callback URL, the table name, the auth mode and the user pool, without exports', () => {
       // Act
       const outputs = template.findOutputs('*') as Record<
         string,
@@ -616,6 +616,8 @@ describe('Class: ChatStack', () => {
         'EmitterPolicyArn',
         'Region',
         'SignInDomain',
+        'SocketIoPath',
+        'SocketIoUrl',
         'TableName',
         'UserPoolClientId',
         'UserPoolId',
@@ -629,6 +631,10 @@ describe('Class: ChatStack', () => {
         `https://{${apiId}}.execute-api.{AWS::Region}.{AWS::URLSuffix}/dev`,
       );
       expect(render(outputs.TableName?.Value)).toBe(`{${tableId}}`);
+      expect(render(outputs.SocketIoUrl?.Value)).toBe(
+        `https://{${apiId}}.execute-api.{AWS::Region}.{AWS::URLSuffix}`,
+      );
+      expect(outputs.SocketIoPath?.Value).toBe('/dev');
       for (const output of Object.values(outputs)) expect(output.Export).toBeUndefined();
     });
   });

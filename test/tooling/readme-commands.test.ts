@@ -97,6 +97,11 @@ const CHECKS: readonly [RegExp, (match: RegExpExecArray) => string[]][] = [
     },
   ],
   [
+    // A script run with the token in its environment (the nested `npm run -s token` is checked on its own).
+    /^TOKEN=\$\(npm run -s token [^)]+\) npx tsx (\S+\.ts)$/,
+    (match) => (existsSync(join(ROOT, match[1] as string)) ? [] : [`no ${match[1]}`]),
+  ],
+  [
     /^npx apigw-chat (\S+)(.*)$/,
     (match) => [
       ...(match[1] === '--help' || help.cli.includes(`apigw-chat ${match[1]}`)
