@@ -1,6 +1,7 @@
 /**
  * An unmodified socket.io-client on apigw-chat: joins /chat's room:dev, prints what the room
- * says, says hello, and leaves after a few seconds. Run it against `npm start`:
+ * says, says hello, and leaves a few seconds after connecting (at once if refused). Run it
+ * against `npm start`:
  *
  *   TOKEN=$(npm run -s token -- --user alice --name Alice) npx tsx examples/socket-io-client.ts
  *
@@ -21,11 +22,13 @@ const socket = io(`${origin}/chat`, {
 
 socket.on('connect', async () => {
   console.log(`connected as ${socket.id}`);
+  setTimeout(() => socket.close(), Number(process.env.STAY_MS ?? 3_000));
   console.log(`join-room: ${await socket.emitWithAck('join-room', { type: 'room:dev' })}`);
   socket.emit('room-message', { room: 'room:dev', message: 'hello from socket.io-client' });
 });
 socket.on('hello', (greeting) => console.log(`hello: ${greeting}`));
 socket.on('room-message', (message) => console.log(`room-message: ${JSON.stringify(message)}`));
-socket.on('connect_error', (error) => console.log(`connect_error: ${error.message}`));
-
-setTimeout(() => socket.close(), Number(process.env.STAY_MS ?? 3_000));
+socket.on('connect_error', (error) => {
+  console.log(`connect_error: ${error.message}`);
+  socket.close();
+});

@@ -94,6 +94,7 @@ export class DynamoDbMembershipStore implements MembershipStore {
       connectedAt: record.connectedAt,
       ...(record.handshake === undefined ? {} : { handshake: JSON.stringify(record.handshake) }),
       ...(record.protocol === undefined ? {} : { protocol: record.protocol }),
+      ...(record.connection === undefined ? {} : { connection: record.connection }),
       [TABLE.ttlAttribute]: record.expiresAt,
     };
     const memberships = [
@@ -121,6 +122,7 @@ export class DynamoDbMembershipStore implements MembershipStore {
       ...(typeof item.handshake === 'string' ? { handshake: JSON.parse(item.handshake) } : {}),
       ...(item.turn === undefined ? {} : { turn: Number(item.turn) }),
       ...(item.protocol === 'socket.io' ? { protocol: 'socket.io' as const } : {}),
+      ...(typeof item.connection === 'string' ? { connection: item.connection } : {}),
     };
   }
 
@@ -206,18 +208,24 @@ export class DynamoDbMembershipStore implements MembershipStore {
     const recipients: Recipient[] = [];
     const items = this.#table.query({
       KeyConditionExpression: '#pk = :pk',
-      ProjectionExpression: '#sk, #protocol',
+      ProjectionExpression: '#sk, #protocol, #conn',
       ExpressionAttributeNames: {
         '#pk': TABLE.partitionKey,
         '#sk': TABLE.sortKey,
         '#protocol': 'protocol',
+        '#conn': 'conn',
       },
       ExpressionAttributeValues: { ':pk': partition },
       ConsistentRead: true,
     });
     for await (const item of items) {
       const id = String(item[TABLE.sortKey]);
-      recipients.push(item.protocol === 'socket.io' ? { id, protocol: 'socket.io' } : { id });
+      if (item.protocol !== 'socket.io') {
+        recipients.push({ id });
+        continue;
+      }
+      const connection = typeof item.conn === 'string' && item.conn !== id ? item.conn : undefined;
+      recipients.push({ id, protocol: 'socket.io', ...(connection ? { connection } : {}) });
     }
     return recipients;
   }
@@ -454,7 +462,7 @@ function roomsOf(value: NativeAttributeValue): Room[] {
 function membershipItem(key: Key, record: ConnectionRecord): Item {
   return {
     ...key,
-    conn: record.id,
+    conn: record.connection ?? record.id,
     ...(record.protocol === undefined ? {} : { protocol: record.protocol }),
     [TABLE.ttlAttribute]: record.expiresAt,
   };

@@ -1,4 +1,9 @@
-import { BatchWriteCommand, type BatchWriteCommandInput, GetCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  BatchWriteCommand,
+  type BatchWriteCommandInput,
+  GetCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
 import { TABLE } from '../../definitions/table';
 import type { EngineSession, SessionStore, SlotMember } from '../core/ports';
 import type { SocketId } from '../core/types';
@@ -19,7 +24,7 @@ const slotKey = (slot: number, id: SocketId) => ({
 
 /**
  * `SessionStore` in the chat table: the session, `pk=eio#<connection id>`, `sk=session`, with
- * `connectedAt`, its slot, the stored handshake (JSON) and `ttl`; and its listing in the slot,
+ * `connectedAt`, its slot, the stored handshake (JSON), its namespaces (a string set) and `ttl`; and its listing in the slot,
  * `pk=ping#<slot>`, `sk=<connection id>`, with `connectedAt` and `ttl`, which the heartbeat
  * queries a page at a time. Both are written and deleted together; sessions are read with a
  * consistent read (the CONNECT packet may follow `$connect` at once).
@@ -44,6 +49,7 @@ export class DynamoDbSessionStore implements SessionStore {
             connectedAt: session.connectedAt,
             slot: session.slot,
             handshake: JSON.stringify(session.handshake),
+            ...(session.namespaces.length === 0 ? {} : { namespaces: new Set(session.namespaces) }),
             ...ttl,
           },
         },
@@ -67,7 +73,45 @@ export class DynamoDbSessionStore implements SessionStore {
       expiresAt: Number(item[TABLE.ttlAttribute]),
       handshake: JSON.parse(String(item.handshake)),
       slot: Number(item.slot),
+      namespaces: item.namespaces instanceof Set ? [...item.namespaces].map(String).sort() : [],
     };
+  }
+
+  async addNamespace(id: SocketId, ns: string): Promise<boolean> {
+    try {
+      await this.#table.client.send(
+        new UpdateCommand({
+          TableName: this.#table.name,
+          Key: sessionKey(id),
+          UpdateExpression: 'ADD #namespaces :ns',
+          ConditionExpression: 'attribute_exists(#pk)',
+          ExpressionAttributeNames: { '#pk': TABLE.partitionKey, '#namespaces': 'namespaces' },
+          ExpressionAttributeValues: { ':ns': new Set([ns]) },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (error instanceof Error && error.name === 'ConditionalCheckFailedException') return false;
+      throw error;
+    }
+  }
+
+  async removeNamespace(id: SocketId, ns: string): Promise<void> {
+    try {
+      await this.#table.client.send(
+        new UpdateCommand({
+          TableName: this.#table.name,
+          Key: sessionKey(id),
+          UpdateExpression: 'DELETE #namespaces :ns',
+          ConditionExpression: 'attribute_exists(#pk)',
+          ExpressionAttributeNames: { '#pk': TABLE.partitionKey, '#namespaces': 'namespaces' },
+          ExpressionAttributeValues: { ':ns': new Set([ns]) },
+        }),
+      );
+    } catch (error) {
+      if (error instanceof Error && error.name === 'ConditionalCheckFailedException') return;
+      throw error;
+    }
   }
 
   async close(id: SocketId): Promise<void> {

@@ -446,10 +446,12 @@ export class Adapter {
 
   /** Closes the audience's connections, as Socket.IO's `disconnectSockets`. */
   async disconnectSockets(options: BroadcastOptions, limit: number): Promise<void> {
-    const ids = await this.fetchSocketIds(options);
+    const { targets, socketIo } = await this.audienceOf(options);
+    const ids = [...targets.keys()];
     if (ids.length > limit)
       throw new RangeError(`${ids.length} sockets match, over the limit of ${limit} per call`);
-    await this.closeConnections(ids);
+    // A Socket.IO namespace socket closes by its connection (and the connection's other sockets with it).
+    await this.closeConnections([...new Set(ids.map((id) => socketIo.get(id) ?? id))]);
   }
 
   private async forEachSocket(
@@ -476,8 +478,10 @@ export class Adapter {
   ): Promise<BroadcastReport> {
     await this.limits?.chargeRecipients(recipients.length);
     const targets = new Map(recipients.map(({ id }) => [id, undefined]));
-    const socketIo = new Set(
-      recipients.filter(({ protocol }) => protocol === 'socket.io').map(({ id }) => id),
+    const socketIo = new Map(
+      recipients
+        .filter(({ protocol }) => protocol === 'socket.io')
+        .map(({ id, connection }) => [id, connection ?? id]),
     );
     return this.cleanUp(this.fanOut.send(packet, ns, targets, new Map(), socketIo));
   }
@@ -540,11 +544,12 @@ export class Adapter {
   /** Recipient id → the room it was reached through (undefined for the namespace or its own room). */
   private async resolveTargets(options: BroadcastOptions): Promise<Audience> {
     const targets = new Map<SocketId, Room | undefined>();
-    const socketIo = new Set<SocketId>();
+    const socketIo = new Map<SocketId, SocketId>();
     const add = (recipient: Recipient, room: Room | undefined) => {
       if (targets.has(recipient.id)) return;
       targets.set(recipient.id, room === recipient.id ? undefined : room);
-      if (recipient.protocol === 'socket.io') socketIo.add(recipient.id);
+      if (recipient.protocol === 'socket.io')
+        socketIo.set(recipient.id, recipient.connection ?? recipient.id);
     };
     if (options.rooms.size === 0) {
       for (const recipient of await this.store.recipients(options.ns)) add(recipient, undefined);
@@ -570,10 +575,13 @@ export class Adapter {
   }
 }
 
-/** Whom an emit reaches: id → the room it was reached through, and who of them speaks Socket.IO. */
+/**
+ * Whom an emit reaches: id → the room it was reached through, and who of them speaks
+ * Socket.IO (→ the connection to post to).
+ */
 interface Audience {
   readonly targets: Map<SocketId, Room | undefined>;
-  readonly socketIo: Set<SocketId>;
+  readonly socketIo: Map<SocketId, SocketId>;
 }
 
 /** Rethrows the first failure of a batch, once every item was tried. */

@@ -81,14 +81,15 @@ export class FanOut {
 
   /**
    * Posts `packet` to each target (id → the room it was reached through), once; those in
-   * `socketIo` get it in Socket.IO's framing.
+   * `socketIo` get it in Socket.IO's framing, posted to the connection it maps them to (a
+   * namespace socket's). Gone ids are socket ids (a shard's, posted by a worker, connection ids).
    */
   async send(
     packet: Packet,
     ns: string,
     targets: ReadonlyMap<SocketId, Room | undefined>,
     seqs: ReadonlyMap<Room, number> = new Map(),
-    socketIo: ReadonlySet<SocketId> = new Set(),
+    socketIo: ReadonlyMap<SocketId, SocketId> = new Map(),
   ): Promise<FanOutResult> {
     const frameFor = frameCache(packet, ns, seqs);
     let socketIoFrame: string | undefined;
@@ -112,12 +113,21 @@ export class FanOut {
       ids = ids.filter((id) => id !== scope.connectionId);
       scoped = 1;
     }
+    // What to post where: a namespace socket's frame goes to its connection.
+    const posts = ids.map((id) => ({ id: socketIo.get(id) ?? id, frame: frameOf(id) }));
     const { dispatcher, shardSize } = this.options;
-    const own = dispatcher && ids.length > shardSize ? ids.slice(0, shardSize) : ids;
+    const own = dispatcher && posts.length > shardSize ? posts.slice(0, shardSize) : posts;
+    const rest = new Map(posts.slice(own.length).map((post) => [post.id, post.frame]));
     const dispatching = dispatcher
-      ? dispatchShards(ids.slice(own.length), frameOf, { ...this.options, dispatcher })
+      ? dispatchShards([...rest.keys()], (id) => rest.get(id) as string, {
+          ...this.options,
+          dispatcher,
+        })
       : Promise.resolve({ dispatched: 0, failed: 0 });
-    const posted = await this.postAll(own.map((id) => ({ id, frame: frameOf(id) })));
+    const posted = await this.postAll(own);
+    // One emit reaches one socket per connection: a gone connection is that socket gone.
+    const socketOf = new Map([...socketIo].map(([id, connection]) => [connection, id]));
+    const goneIds = posted.goneIds.map((id) => socketOf.get(id) ?? id);
     const { dispatched, failed: notDispatched } = await dispatching;
     const failed = posted.failed + notDispatched;
     if (posted.goneIds.length > 0 || failed > 0) {
@@ -137,7 +147,7 @@ export class FanOut {
       failed,
       dispatched,
     };
-    return { report, goneIds: posted.goneIds };
+    return { report, goneIds };
   }
 
   /**

@@ -23,8 +23,8 @@ export interface HeartbeatOptions {
   readonly settings: HeartbeatSettings;
   /** Posts in flight at once. */
   readonly concurrency: number;
-  /** Removes the sockets of connections found gone (their sessions are closed here). */
-  readonly removeGone: (ids: readonly SocketId[]) => Promise<void>;
+  /** Removes connections found gone: their sessions and their namespaces' sockets. */
+  readonly removeGone: (connectionIds: readonly SocketId[]) => Promise<void>;
   readonly logger: CoreLogger;
   readonly metrics: ChatMetrics;
 }
@@ -33,7 +33,7 @@ export interface HeartbeatOptions {
  * The scheduled side of the Socket.IO heartbeat: each tick reads the one slot due (a Query
  * per page, no Scan) and posts the Engine.IO ping `2` to its connections with bounded
  * concurrency. The client's pong `3` costs a `$default` invocation and no read. A connection
- * found gone has its session closed and its socket removed, unless it is too young to tell.
+ * found gone is removed (session and sockets), unless it is too young to tell.
  *
  * @example
  * const report = await heartbeat.tick(Date.parse(event.time));
@@ -53,12 +53,7 @@ export class Heartbeat {
       failed += result.failed;
       gone.push(...result.gone);
     }
-    if (gone.length > 0) {
-      await mapWithConcurrency(gone, this.options.concurrency, (id) =>
-        this.options.sessions.close(id),
-      );
-      await this.options.removeGone(gone);
-    }
+    if (gone.length > 0) await this.options.removeGone(gone);
     if (pinged > 0) this.options.metrics.count('Pings', pinged);
     const report = { slot, pinged, gone: gone.length, failed };
     this.options.logger.info('Heartbeat', report);

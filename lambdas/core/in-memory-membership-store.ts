@@ -25,13 +25,14 @@ export class InMemoryMembershipStore implements MembershipStore {
   private readonly connections = new Map<SocketId, ConnectionRecord>();
   /** Partition key (`ns#<ns>` or `room#<ns>#<room>`) to the ids in it, as in the table. */
   private readonly partitions = new Map<string, Set<SocketId>>();
-  /** Sockets that speak Socket.IO, as their membership items say in the table. */
-  private readonly socketIo = new Set<SocketId>();
+  /** Sockets that speak Socket.IO → the connection they post to, as their membership items say in the table. */
+  private readonly socketIo = new Map<SocketId, SocketId>();
 
   async addConnection(record: ConnectionRecord): Promise<void> {
     const rooms = explicitRooms(record.id, record.rooms);
     this.connections.set(record.id, { ...record, rooms, data: structuredClone(record.data) });
-    if (record.protocol === 'socket.io') this.socketIo.add(record.id);
+    if (record.protocol === 'socket.io')
+      this.socketIo.set(record.id, record.connection ?? record.id);
     this.add(namespacePartition(record.ns), record.id);
     for (const room of [record.id, ...rooms]) this.add(roomPartition(record.ns, room), record.id);
   }
@@ -95,9 +96,13 @@ export class InMemoryMembershipStore implements MembershipStore {
   }
 
   async recipients(ns: string, room?: Room): Promise<Recipient[]> {
-    return (await this.members(ns, room)).map((id) =>
-      this.socketIo.has(id) ? { id, protocol: 'socket.io' } : { id },
-    );
+    return (await this.members(ns, room)).map((id) => {
+      const connection = this.socketIo.get(id);
+      if (connection === undefined) return { id };
+      return connection === id
+        ? { id, protocol: 'socket.io' }
+        : { id, protocol: 'socket.io', connection };
+    });
   }
 
   async endTurn(id: SocketId, n: number): Promise<void> {

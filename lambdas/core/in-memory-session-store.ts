@@ -26,6 +26,20 @@ export class InMemorySessionStore implements SessionStore {
     this.sessions.delete(id);
   }
 
+  async addNamespace(id: SocketId, ns: string): Promise<boolean> {
+    const session = this.sessions.get(id);
+    if (session === undefined) return false;
+    if (!session.namespaces.includes(ns))
+      this.sessions.set(id, { ...session, namespaces: [...session.namespaces, ns].sort() });
+    return true;
+  }
+
+  async removeNamespace(id: SocketId, ns: string): Promise<void> {
+    const session = this.sessions.get(id);
+    if (session === undefined) return;
+    this.sessions.set(id, { ...session, namespaces: session.namespaces.filter((n) => n !== ns) });
+  }
+
   async *slotMembers(slot: number): AsyncIterable<readonly SlotMember[]> {
     const members = [...this.sessions.values()]
       .filter((session) => session.slot === slot)

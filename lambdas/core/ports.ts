@@ -121,6 +121,8 @@ export interface EngineSession {
   readonly handshake: StoredHandshake;
   /** The heartbeat slot (see `heartbeatSlot`): the ticks that ping this connection. */
   readonly slot: number;
+  /** The namespaces connected on it (each a socket: `namespaceSocketId`). */
+  readonly namespaces: readonly string[];
 }
 
 /** A connection of a heartbeat slot, as the slot's index lists it. */
@@ -146,6 +148,10 @@ export interface SessionStore {
   get(id: SocketId): Promise<EngineSession | undefined>;
   /** Deletes the session and its slot listing; idempotent. */
   close(id: SocketId): Promise<void>;
+  /** Records a namespace connected on the session; false when the session is gone. */
+  addNamespace(id: SocketId, ns: string): Promise<boolean>;
+  /** Forgets a namespace left; a gone session is left gone. */
+  removeNamespace(id: SocketId, ns: string): Promise<void>;
   /** The connections listed in `slot`, a page at a time. */
   slotMembers(slot: number): AsyncIterable<readonly SlotMember[]>;
 }

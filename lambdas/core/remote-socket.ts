@@ -39,9 +39,8 @@ export class RemoteSocket {
   emit(event: string, ...args: unknown[]): Promise<void> {
     const packet = packetOf(event, args, {});
     return operation(`emit "${event}"`, async () => {
-      await this.adapter.send(packet, this.record.ns, [
-        { id: this.id, protocol: this.record.protocol },
-      ]);
+      const { protocol, connection } = this.record;
+      await this.adapter.send(packet, this.record.ns, [{ id: this.id, protocol, connection }]);
     });
   }
 
@@ -61,6 +60,9 @@ export class RemoteSocket {
 
   /** Closes its connection (`close` is accepted for Socket.IO's signature: one namespace per connection). */
   disconnect(_close = false): Promise<void> {
-    return operation('disconnect', () => this.adapter.closeConnections([this.id]));
+    // A Socket.IO namespace socket closes by its connection (and the connection's other sockets with it).
+    return operation('disconnect', () =>
+      this.adapter.closeConnections([this.record.connection ?? this.id]),
+    );
   }
 }

@@ -18,8 +18,10 @@ import { InMemorySessionStore } from './in-memory-session-store';
 import { InMemoryUserLimitStore } from './in-memory-user-limit-store';
 import { Invocation, type UnobservedFailure } from './invocation';
 import { type CoreLogger, silentLogger } from './logger';
+import { mapWithConcurrency } from './map-with-concurrency';
 import { type Ack, Namespace } from './namespace';
 import type { NamespaceDefinition } from './namespace-definition';
+import { namespaceSocketId } from './namespace-socket-id';
 import {
   type AckStore,
   type AfterConnectDispatcher,
@@ -309,7 +311,7 @@ export class Server {
       poster: options.poster,
       settings: this.heartbeatSettings,
       concurrency: options.concurrency ?? 64,
-      removeGone: (ids) => this.adapter.removeGone(ids),
+      removeGone: (ids) => this.removeGoneSessions(ids),
       logger: this.logger,
       metrics: this.metrics,
     });
@@ -526,6 +528,7 @@ export class Server {
       expiresAt: Math.floor(input.connectedAt / 1000) + this.connectionTtlSeconds,
       handshake: storedHandshake(handshake),
       slot: heartbeatSlot(input.connectedAt, this.heartbeatSettings),
+      namespaces: [],
     });
     const open = encodeOpen({
       sid: input.connectionId,
@@ -643,7 +646,7 @@ export class Server {
         return undefined;
       case 'ack':
         return this.recordAnswer(
-          input.connectionId,
+          namespaceSocketId(input.connectionId, ns),
           serverAckIdOf(inbound.id),
           inbound.args,
           replies,
@@ -655,7 +658,7 @@ export class Server {
         }
         try {
           return await this.dispatch(
-            input.connectionId,
+            namespaceSocketId(input.connectionId, ns),
             inbound.event,
             inbound.args,
             ack,
@@ -673,27 +676,22 @@ export class Server {
   }
 
   /**
-   * A Socket.IO CONNECT (`40/ns,{auth}`): the socket is created as at `$connect` (middleware
-   * with `socket.handshake.auth`, storage, the user's connection limit), the CONNECT answer is
-   * posted, then the connection hook runs, so its emits arrive after it. A refusal is the
-   * route response `44/ns,{"message","data"}`, the client's `connect_error`. One namespace per
-   * connection: a second one is refused (clients open another connection with `forceNew`).
+   * A Socket.IO CONNECT (`40/ns,{auth}`): the namespace's socket (its id derived from the
+   * connection and the namespace: `namespaceSocketId`) is created as at `$connect` (middleware
+   * with `socket.handshake.auth`, storage, the user's connection limit) and listed in the
+   * session, the CONNECT answer is posted, then the connection hook runs, so its emits arrive
+   * after it. A refusal is the route response `44/ns,{"message","data"}`, the client's
+   * `connect_error`. Namespaces are multiplexed: each CONNECT on a connection adds a socket.
    */
   private async connectNamespace(
     input: MessageInput,
     ns: string,
     auth: Record<string, unknown>,
   ): Promise<string | undefined> {
-    const id = input.connectionId;
-    const existing = await this.store.getConnection(id);
-    if (existing) {
-      if (existing.ns === ns) return encodeConnect(ns, id);
-      return encodeConnectError(
-        ns,
-        `This connection is in namespace ${existing.ns}, and carries one namespace: connect ${ns} on a connection of its own (socket.io-client: forceNew: true)`,
-      );
-    }
-    const session = await this.sessions.get(id);
+    const connection = input.connectionId;
+    const id = namespaceSocketId(connection, ns);
+    if (await this.store.getConnection(id)) return encodeConnect(ns, id);
+    const session = await this.sessions.get(connection);
     if (!session) return encodeConnectError(ns, 'Unknown session: reconnect');
     const nsp = this.namespaceFor(ns);
     if (!nsp) return encodeConnectError(ns, 'Invalid namespace');
@@ -712,12 +710,15 @@ export class Server {
       expiresAt: session.expiresAt,
       handshake: storedHandshake(handshake),
       protocol: 'socket.io',
+      connection,
     };
     const admitted = await this.admit(nsp, record, handshake);
     if (!('socket' in admitted))
       return encodeConnectError(ns, admitted.message ?? 'Connection refused', admitted.data);
     const { socket, stored } = admitted;
-    if ((await this.poster.post(id, encodeConnect(ns, id))) === 'gone') {
+    // Listed before it is announced: a $disconnect from now on finds it through the session.
+    const listed = await this.sessions.addNamespace(connection, ns);
+    if (!listed || (await this.poster.post(connection, encodeConnect(ns, id))) === 'gone') {
       await this.adapter.delAll([id], 'disconnect');
       return undefined;
     }
@@ -735,19 +736,25 @@ export class Server {
       throw error;
     }
     this.metrics.count('Connections');
-    this.logger.info('Connected', { connectionId: id, ns, protocol: 'socket.io' });
+    this.logger.info('Connected', {
+      connectionId: connection,
+      socketId: id,
+      ns,
+      protocol: 'socket.io',
+    });
     return undefined;
   }
 
   /** A Socket.IO DISCONNECT (`41/ns,`): the socket ends as at `$disconnect`; the connection stays open. */
   private async leaveNamespace(input: MessageInput, ns: string): Promise<void> {
-    const record = await this.store.getConnection(input.connectionId);
-    if (!record || record.ns !== ns) return;
+    const record = await this.store.getConnection(namespaceSocketId(input.connectionId, ns));
+    if (!record) return;
     await this.endSocket(
       record,
       { statusCode: undefined, reason: 'client namespace disconnect' },
       input.deadline,
     );
+    await this.sessions.removeNamespace(input.connectionId, ns);
   }
 
   private async dispatch(
@@ -761,7 +768,7 @@ export class Server {
     ns?: string,
   ): Promise<string | undefined> {
     const read = await this.store.getConnection(connectionId);
-    if (read && ns !== undefined && read.ns !== ns) {
+    if (ns !== undefined && read?.ns !== ns) {
       const message = `Not connected to namespace ${ns}`;
       return this.fail({ code: 'NOT_FOUND', message, ack, ns }, replies);
     }
@@ -941,15 +948,20 @@ export class Server {
    * the connection and its memberships, then runs the `disconnect` hooks. Idempotent.
    */
   async handleDisconnect(input: DisconnectInput): Promise<void> {
+    const reason = { statusCode: input.statusCode, reason: input.reason };
     const record = await this.store.getConnection(input.connectionId);
-    // A Socket.IO connection has a session, with or without a socket.
-    if (!record || record.protocol === 'socket.io') await this.sessions.close(input.connectionId);
-    if (!record) return;
-    await this.endSocket(
-      record,
-      { statusCode: input.statusCode, reason: input.reason },
-      input.deadline,
-    );
+    if (record) {
+      await this.endSocket(record, reason, input.deadline);
+      return;
+    }
+    // A Socket.IO connection: a session, and a socket per namespace it connected.
+    const session = await this.sessions.get(input.connectionId);
+    if (!session) return;
+    for (const ns of session.namespaces) {
+      const socket = await this.store.getConnection(namespaceSocketId(session.id, ns));
+      if (socket) await this.endSocket(socket, reason, input.deadline);
+    }
+    await this.sessions.close(session.id);
   }
 
   /**
@@ -1021,6 +1033,21 @@ export class Server {
       failures = await invocation.settle();
     }
     return failures;
+  }
+
+  /**
+   * Removes Socket.IO connections found gone: each namespace socket the session lists (as any
+   * gone socket is removed), then the session.
+   */
+  private async removeGoneSessions(connectionIds: readonly SocketId[]): Promise<void> {
+    const sessions = await mapWithConcurrency(connectionIds, 16, (id) => this.sessions.get(id));
+    const found = sessions.flatMap((result) =>
+      result.status === 'fulfilled' && result.value !== undefined ? [result.value] : [],
+    );
+    await this.adapter.removeGone(
+      found.flatMap((session) => session.namespaces.map((ns) => namespaceSocketId(session.id, ns))),
+    );
+    await mapWithConcurrency(found, 16, (session) => this.sessions.close(session.id));
   }
 
   /**

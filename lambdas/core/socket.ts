@@ -47,9 +47,11 @@ export class Socket {
 
   /** This socket as an emit's recipient: its id and the protocol its frames are encoded in. */
   get recipient(): Recipient {
-    return this.record.protocol === undefined
-      ? { id: this.id }
-      : { id: this.id, protocol: this.record.protocol };
+    const { protocol, connection } = this.record;
+    if (protocol === undefined) return { id: this.id };
+    return connection === undefined
+      ? { id: this.id, protocol }
+      : { id: this.id, protocol, connection };
   }
 
   /** The rooms the socket is in, its own id included (as in Socket.IO). */
@@ -176,7 +178,10 @@ export class Socket {
    * nsp.on('logout', (socket) => { socket.disconnect(true); });
    */
   disconnect(_close = false): Promise<void> {
-    return operation('disconnect', () => this.adapter.closeConnections([this.id]));
+    // A Socket.IO namespace socket closes by its connection (and the connection's other sockets with it).
+    return operation('disconnect', () =>
+      this.adapter.closeConnections([this.record.connection ?? this.id]),
+    );
   }
 
   /** Targets rooms (or a connection id), leaving this socket out. */

@@ -27,6 +27,8 @@ export interface Recipient {
   readonly id: SocketId;
   /** Absent: JSON protocol v1. */
   readonly protocol?: 'socket.io' | undefined;
+  /** The connection to post to, when not the socket's id (a Socket.IO namespace socket). */
+  readonly connection?: SocketId | undefined;
 }
 
 /** What the membership store keeps about one connection. */
@@ -50,6 +52,11 @@ export interface ConnectionRecord {
   readonly handshake?: StoredHandshake | undefined;
   /** Absent: JSON protocol v1. */
   readonly protocol?: 'socket.io' | undefined;
+  /**
+   * The connection the socket lives on, when not its id: a Socket.IO client's namespace
+   * sockets share one connection (see `namespaceSocketId`).
+   */
+  readonly connection?: SocketId | undefined;
 }
 
 /** A connection as `MembershipStore.detachConnections` removed it: enough to finish its removal and announce its departure. */

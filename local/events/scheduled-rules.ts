@@ -18,9 +18,11 @@ export interface ScheduledRulesOptions {
 
 /**
  * EventBridge's scheduled rules, emulated: each rule invokes its function at its rate,
- * asynchronously as EventBridge does (a tick does not wait for the last one), with the event
- * EventBridge sends (`source` `aws.events`, `detail-type` `Scheduled Event`, `time` to the
- * second). A failed invocation is logged.
+ * asynchronously as EventBridge does, with the event EventBridge sends (`source`
+ * `aws.events`, `detail-type` `Scheduled Event`, `time` to the second). A failed invocation is
+ * logged. Unlike EventBridge, a tick that comes while the rule's last invocation still runs is
+ * skipped (and logged): on a machine of a few cores, overlapping ticks would start container
+ * after container and starve everything else.
  *
  * @example
  * const rules = startScheduledRules(api.schedules, { HeartbeatFunction: pool }, { region, accountId, logger });
@@ -34,18 +36,31 @@ export function startScheduledRules(
   const timers = schedules.flatMap((schedule) => {
     const fn = functions[schedule.functionName];
     if (fn === undefined) return [];
+    let running = false;
     const tick = () => {
+      if (running) {
+        options.logger.info(
+          `schedule ${schedule.ruleLogicalId}: tick skipped, ${schedule.functionName} still runs the last one`,
+        );
+        return;
+      }
+      running = true;
       const event = scheduledEvent(schedule.ruleLogicalId, options);
-      void fn.invoke(event).then(
-        (outcome) => {
-          if (outcome.kind !== 'result')
-            options.logger.error(
-              `schedule ${schedule.ruleLogicalId}: ${schedule.functionName} failed (${outcome.kind})`,
-            );
-        },
-        (error: unknown) =>
-          options.logger.error(`schedule ${schedule.ruleLogicalId}: ${String(error)}`),
-      );
+      void fn
+        .invoke(event)
+        .finally(() => {
+          running = false;
+        })
+        .then(
+          (outcome) => {
+            if (outcome.kind !== 'result')
+              options.logger.error(
+                `schedule ${schedule.ruleLogicalId}: ${schedule.functionName} failed (${outcome.kind})`,
+              );
+          },
+          (error: unknown) =>
+            options.logger.error(`schedule ${schedule.ruleLogicalId}: ${String(error)}`),
+        );
     };
     const timer = setInterval(tick, options.rateMs ?? schedule.rateMs);
     timer.unref();

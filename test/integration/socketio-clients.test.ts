@@ -37,13 +37,13 @@ describe('socket.io-client on the local runtime', () => {
     runtime = await startLocalRuntime({
       template: synthesizeSeedApp(outdir),
       gateway: { logger },
-      // A heartbeat of seconds, not minutes: a client that misses pings gives up within 3 s.
+      // A heartbeat of seconds, not minutes: a client that misses pings gives up within 6 s.
       environment: {
-        PING_INTERVAL_SECONDS: '2',
-        PING_TIMEOUT_SECONDS: '1',
-        HEARTBEAT_TICK_SECONDS: '1',
+        PING_INTERVAL_SECONDS: '4',
+        PING_TIMEOUT_SECONDS: '2',
+        HEARTBEAT_TICK_SECONDS: '2',
       },
-      scheduleRateMs: 1_000,
+      scheduleRateMs: 2_000,
     });
     const url = new URL(runtime.gateway.url);
     origin = `http://${url.host}`;
@@ -120,8 +120,8 @@ describe('socket.io-client on the local runtime', () => {
     const disconnects: string[] = [];
     socket.on('disconnect', (reason) => disconnects.push(reason));
 
-    // Act: 4 intervals, where the client gives up after 3 s without a ping.
-    await new Promise((done) => setTimeout(done, 8_000));
+    // Act: 4 intervals, where the client gives up after 6 s without a ping.
+    await new Promise((done) => setTimeout(done, 16_000));
 
     // Assess
     expect(disconnects).toEqual([]);
@@ -130,15 +130,41 @@ describe('socket.io-client on the local runtime', () => {
     expect(pings).toBeLessThanOrEqual(5);
   });
 
-  it('gets the open packet, then its namespace: the socket id is the connection id', async () => {
+  it('gets the open packet, then its namespace: a socket id of its own on the connection', async () => {
     // Act
     const socket = ioClient('/');
     await connected(socket);
 
     // Assess
-    expect(socket.io.engine.id).toBe(socket.id);
     expect(socket.id).toMatch(/^[A-Za-z0-9+/_-]{15}=$/);
+    expect(socket.io.engine.id).toMatch(/^[A-Za-z0-9+/_-]{15}=$/);
+    expect(socket.id).not.toBe(socket.io.engine.id);
     expect(socket.io.engine.transport.name).toBe('websocket');
+  });
+
+  it("multiplexes seed 004's three sockets on one connection, as socket.io-client does by default", async () => {
+    // Prepare
+    const options = { path: stagePath, addTrailingSlash: false, transports: ['websocket'] };
+    const greetings: unknown[] = [];
+
+    // Act: seed 004's client, its URL options added (one Manager: no forceNew).
+    const socket = io(`${origin}/`, options);
+    const chatSocket = io(`${origin}/chat`, options);
+    const notificationSocket = io(`${origin}/notification`, options);
+    sockets.push(socket, chatSocket, notificationSocket);
+    notificationSocket.on('hello', (message: unknown) => greetings.push(message));
+    await Promise.all([socket, chatSocket, notificationSocket].map(connected));
+    const joined = await chatSocket.emitWithAck('join-room', { type: 'room:music', user: 'Mux' });
+
+    // Assess
+    expect(new Set([socket, chatSocket, notificationSocket].map((s) => s.io)).size).toBe(1);
+    expect(new Set([socket.id, chatSocket.id, notificationSocket.id]).size).toBe(3);
+    expect(joined).toBe('success');
+    expect(await socket.emitWithAck('nestjs', 'over one connection')).toBe('framework');
+    await new Promise((done) => setTimeout(done, 500));
+    expect(greetings).toContain('notification');
+    chatSocket.disconnect();
+    expect(await socket.emitWithAck('nestjs', 'still here')).toBe('framework');
   });
 
   it('acks a client emit with the handler callback value (emitWithAck and a callback)', async () => {
@@ -240,7 +266,7 @@ describe('socket.io-client on the local runtime', () => {
     // Prepare
     const socket = ioClient('/chat');
     await connected(socket);
-    const id = socket.id as string;
+    const id = socket.io.engine.id;
 
     // Act
     socket.disconnect();

@@ -35,7 +35,7 @@ describe('examples/socket-io-client.ts', () => {
       [require.resolve('tsx/cli'), 'examples/socket-io-client.ts'],
       {
         cwd: ROOT,
-        env: { ...process.env, APIGW_CHAT_URL: runtime.gateway.url, TOKEN: token, STAY_MS: '4000' },
+        env: { ...process.env, APIGW_CHAT_URL: runtime.gateway.url, TOKEN: token, STAY_MS: '2000' },
         timeout: 60_000,
       },
     );
@@ -54,7 +54,7 @@ describe('examples/socket-io-client.ts', () => {
       [require.resolve('tsx/cli'), 'examples/socket-io-client.ts'],
       {
         cwd: ROOT,
-        env: { ...process.env, APIGW_CHAT_URL: runtime.gateway.url, TOKEN: '', STAY_MS: '1500' },
+        env: { ...process.env, APIGW_CHAT_URL: runtime.gateway.url, TOKEN: '', STAY_MS: '2000' },
         timeout: 60_000,
       },
     );

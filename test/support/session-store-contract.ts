@@ -19,6 +19,7 @@ export function sessionFor(id = connectionId()): EngineSession {
       time: 1_796_000_000_000,
     },
     slot: 2,
+    namespaces: [],
   };
 }
 
@@ -91,6 +92,41 @@ export function describeSessionStoreContract(name: string, create: () => Session
           .sort(),
       );
       expect(pages.flat()[0]?.connectedAt).toBe(sessions[1]?.connectedAt);
+    });
+
+    it('records the namespaces connected on a session, and forgets those left', async () => {
+      // Prepare
+      const store = create();
+      const session = sessionFor();
+      await store.open(session);
+
+      // Act
+      const added = [
+        await store.addNamespace(session.id, '/chat'),
+        await store.addNamespace(session.id, '/'),
+        await store.addNamespace(session.id, '/chat'),
+      ];
+      await store.removeNamespace(session.id, '/');
+
+      // Assess
+      expect(added).toEqual([true, true, true]);
+      expect((await store.get(session.id))?.namespaces).toEqual(['/chat']);
+    });
+
+    it('adds no namespace to a closed session, and removing from one is harmless', async () => {
+      // Prepare
+      const store = create();
+      const session = sessionFor();
+      await store.open(session);
+      await store.close(session.id);
+
+      // Act
+      const added = await store.addNamespace(session.id, '/chat');
+      await store.removeNamespace(session.id, '/chat');
+
+      // Assess
+      expect(added).toBe(false);
+      expect(await store.get(session.id)).toBeUndefined();
     });
 
     it('keeps sessions apart', async () => {

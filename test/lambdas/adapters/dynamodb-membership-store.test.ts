@@ -222,7 +222,7 @@ describe('Class: DynamoDbMembershipStore', () => {
         TableName: TABLE_NAME,
         KeyConditionExpression: '#pk = :pk',
         ExpressionAttributeValues: { ':pk': 'room#/chat#lobby' },
-        ProjectionExpression: '#sk, #protocol',
+        ProjectionExpression: '#sk, #protocol, #conn',
         ExpressionAttributeNames: { '#pk': 'pk', '#sk': 'sk' },
         Limit: 2,
       });

@@ -2,6 +2,7 @@ import { ConnectionRefusedError } from '../../../lambdas/core/errors';
 import { InMemoryAckStore } from '../../../lambdas/core/in-memory-ack-store';
 import type { InMemoryPoster } from '../../../lambdas/core/in-memory-poster';
 import { InMemorySessionStore } from '../../../lambdas/core/in-memory-session-store';
+import { namespaceSocketId } from '../../../lambdas/core/namespace-socket-id';
 import { Server } from '../../../lambdas/core/server';
 import { serverAckIdOf } from '../../../lambdas/core/server-ack-id';
 import { ChatHarness, connectionId } from '../../support/chat-harness';
@@ -104,15 +105,18 @@ describe('Server: Socket.IO clients (Engine.IO v4 / Socket.IO v5)', () => {
     // Act
     const reply = await send(chat, id, '40/chat,{"token":"secret"}');
 
-    // Assess
+    // Assess: the namespace's socket has an id of its own, and posts go to the connection.
+    const sid = namespaceSocketId(id, '/chat');
     expect(reply).toBeUndefined();
+    expect(sid).not.toBe(id);
     expect(chat.poster.rawFramesFor(id)).toEqual([
-      `40/chat,{"sid":"${id}"}`,
+      `40/chat,{"sid":"${sid}"}`,
       '42/chat,["welcome","lobby"]',
     ]);
-    expect(await chat.store.getConnection(id)).toMatchObject({
+    expect(await chat.store.getConnection(sid)).toMatchObject({
       ns: '/chat',
       protocol: 'socket.io',
+      connection: id,
     });
   });
 
@@ -126,27 +130,69 @@ describe('Server: Socket.IO clients (Engine.IO v4 / Socket.IO v5)', () => {
 
     // Assess
     expect(reply).toBe('44/chat,{"message":"Members only","data":{"hint":"send auth.token"}}');
-    expect(await chat.store.getConnection(id)).toBeUndefined();
+    expect(await chat.store.getConnection(namespaceSocketId(id, '/chat'))).toBeUndefined();
     expect(await send(chat, id, '40/chat,{"token":"secret"}')).toBeUndefined();
   });
 
-  it('refuses an unknown namespace, and a second namespace on the same connection', async () => {
+  it('refuses an unknown namespace with Invalid namespace', async () => {
     // Prepare
     const { chat } = harness();
     const { id } = await open(chat);
 
     // Act
     const unknown = await send(chat, id, '40/nowhere,');
-    await send(chat, id, '40');
-    const second = await send(chat, id, '40/chat,{"token":"secret"}');
-    const again = await send(chat, id, '40');
 
     // Assess
     expect(unknown).toBe('44/nowhere,{"message":"Invalid namespace"}');
-    expect(second).toMatch(
-      /^44\/chat,\{"message":"This connection is in namespace \/, and carries one namespace/,
-    );
-    expect(again).toBe(`40{"sid":"${id}"}`);
+  });
+
+  it('multiplexes namespaces on one connection: a socket, an id and a room each, events kept apart', async () => {
+    // Prepare
+    const { chat, sessions } = harness();
+    const { id } = await open(chat);
+
+    // Act
+    await send(chat, id, '40');
+    await send(chat, id, '40/chat,{"token":"secret"}');
+    const again = await send(chat, id, '40');
+    const root = await send(chat, id, '421["echo","root"]');
+    const inChat = await send(chat, id, '42/chat,2["echo","chat"]');
+    chat.poster.clearFrames();
+    await chat.server.of('/chat').emit('news', 'for /chat');
+    await chat.server.of('/').to(namespaceSocketId(id, '/')).emit('news', 'for /');
+
+    // Assess
+    const [rootId, chatId] = [namespaceSocketId(id, '/'), namespaceSocketId(id, '/chat')];
+    expect(rootId).not.toBe(chatId);
+    expect(again).toBe(`40{"sid":"${rootId}"}`);
+    expect(root).toBe('431["root"]');
+    expect(inChat).toBe('43/chat,2["chat","twice"]');
+    expect(chat.poster.rawFramesFor(id)).toEqual([
+      '42/chat,["news","for /chat"]',
+      '42["news","for /"]',
+    ]);
+    expect((await sessions.get(id))?.namespaces).toEqual(['/', '/chat']);
+  });
+
+  it('ends every namespace socket of a connection at $disconnect, and the session', async () => {
+    // Prepare
+    const { chat, sessions } = harness();
+    const { id } = await open(chat);
+    await send(chat, id, '40');
+    await send(chat, id, '40/chat,{"token":"secret"}');
+
+    // Act
+    await chat.server.handleDisconnect({
+      connectionId: id,
+      statusCode: 1001,
+      reason: 'Going away',
+    });
+
+    // Assess
+    expect(await chat.store.getConnection(namespaceSocketId(id, '/'))).toBeUndefined();
+    expect(await chat.store.getConnection(namespaceSocketId(id, '/chat'))).toBeUndefined();
+    expect(await chat.store.members('/chat')).toEqual([]);
+    expect(await sessions.get(id)).toBeUndefined();
   });
 
   it('answers a CONNECT without a session (expired, or never opened) with Unknown session', async () => {
@@ -254,7 +300,7 @@ describe('Server: Socket.IO clients (Engine.IO v4 / Socket.IO v5)', () => {
 
     // Act
     await send(chat, id, '41');
-    const afterLeave = await chat.store.getConnection(id);
+    const afterLeave = await chat.store.getConnection(namespaceSocketId(id, '/'));
     const reconnect = await send(chat, id, '40/chat,{"token":"secret"}');
     await chat.server.handleDisconnect({
       connectionId: id,
@@ -265,7 +311,7 @@ describe('Server: Socket.IO clients (Engine.IO v4 / Socket.IO v5)', () => {
     // Assess
     expect(afterLeave).toBeUndefined();
     expect(reconnect).toBeUndefined();
-    expect(await chat.store.getConnection(id)).toBeUndefined();
+    expect(await chat.store.getConnection(namespaceSocketId(id, '/chat'))).toBeUndefined();
     expect(await sessions.get(id)).toBeUndefined();
   });
 
@@ -343,7 +389,7 @@ describe('Server: Socket.IO clients (Engine.IO v4 / Socket.IO v5)', () => {
       // Assess
       expect(report).toEqual({ slot: 0, pinged: 0, gone: 1, failed: 0 });
       expect(await sessions.get(id)).toBeUndefined();
-      expect(await chat.store.getConnection(id)).toBeUndefined();
+      expect(await chat.store.getConnection(namespaceSocketId(id, '/'))).toBeUndefined();
     });
 
     it('keeps a connection younger than 30 s whose ping was refused: its $connect may be running', async () => {

@@ -81,4 +81,39 @@ describe('startScheduledRules', () => {
       'schedule HeartbeatSchedule: Heartbeat failed (error)',
     ]);
   });
+
+  it('skips a tick while the last invocation still runs, and says so', async () => {
+    // Prepare: an invocation that takes 2.5 ticks.
+    jest.useFakeTimers();
+    const events: unknown[] = [];
+    const fn: HostedFunction = {
+      invoke: async (event) => {
+        events.push(event);
+        await new Promise((done) => setTimeout(done, 2_500));
+        return { kind: 'result', value: undefined };
+      },
+      close: async () => undefined,
+    };
+    const infos: string[] = [];
+    const rules = startScheduledRules(
+      [{ ruleLogicalId: 'HeartbeatSchedule', functionName: 'Heartbeat', rateMs: 1_000 }],
+      { Heartbeat: fn },
+      {
+        region: 'us-east-1',
+        accountId: '123456789012',
+        logger: { info: (m) => infos.push(m), error: () => undefined },
+      },
+    );
+
+    // Act: ticks at 1, 2, 3, 4 s; the first invocation runs until 3.5 s.
+    await jest.advanceTimersByTimeAsync(4_100);
+    rules.stop();
+
+    // Assess
+    expect(events).toHaveLength(2);
+    expect(infos).toEqual([
+      'schedule HeartbeatSchedule: tick skipped, Heartbeat still runs the last one',
+      'schedule HeartbeatSchedule: tick skipped, Heartbeat still runs the last one',
+    ]);
+  });
 });
