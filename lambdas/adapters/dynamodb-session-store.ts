@@ -77,41 +77,12 @@ export class DynamoDbSessionStore implements SessionStore {
     };
   }
 
-  async addNamespace(id: SocketId, ns: string): Promise<boolean> {
-    try {
-      await this.#table.client.send(
-        new UpdateCommand({
-          TableName: this.#table.name,
-          Key: sessionKey(id),
-          UpdateExpression: 'ADD #namespaces :ns',
-          ConditionExpression: 'attribute_exists(#pk)',
-          ExpressionAttributeNames: { '#pk': TABLE.partitionKey, '#namespaces': 'namespaces' },
-          ExpressionAttributeValues: { ':ns': new Set([ns]) },
-        }),
-      );
-      return true;
-    } catch (error) {
-      if (error instanceof Error && error.name === 'ConditionalCheckFailedException') return false;
-      throw error;
-    }
+  addNamespace(id: SocketId, ns: string): Promise<boolean> {
+    return this.#updateNamespaces('ADD', id, ns);
   }
 
   async removeNamespace(id: SocketId, ns: string): Promise<void> {
-    try {
-      await this.#table.client.send(
-        new UpdateCommand({
-          TableName: this.#table.name,
-          Key: sessionKey(id),
-          UpdateExpression: 'DELETE #namespaces :ns',
-          ConditionExpression: 'attribute_exists(#pk)',
-          ExpressionAttributeNames: { '#pk': TABLE.partitionKey, '#namespaces': 'namespaces' },
-          ExpressionAttributeValues: { ':ns': new Set([ns]) },
-        }),
-      );
-    } catch (error) {
-      if (error instanceof Error && error.name === 'ConditionalCheckFailedException') return;
-      throw error;
-    }
+    await this.#updateNamespaces('DELETE', id, ns);
   }
 
   async close(id: SocketId): Promise<void> {
@@ -139,6 +110,26 @@ export class DynamoDbSessionStore implements SessionStore {
       }
     }
     if (page.length > 0) yield page;
+  }
+
+  /** Adds `ns` to the session's namespaces, or deletes it; false when the session is gone. */
+  async #updateNamespaces(action: 'ADD' | 'DELETE', id: SocketId, ns: string): Promise<boolean> {
+    try {
+      await this.#table.client.send(
+        new UpdateCommand({
+          TableName: this.#table.name,
+          Key: sessionKey(id),
+          UpdateExpression: `${action} #namespaces :ns`,
+          ConditionExpression: 'attribute_exists(#pk)',
+          ExpressionAttributeNames: { '#pk': TABLE.partitionKey, '#namespaces': 'namespaces' },
+          ExpressionAttributeValues: { ':ns': new Set([ns]) },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (error instanceof Error && error.name === 'ConditionalCheckFailedException') return false;
+      throw error;
+    }
   }
 
   /** Writes both items; what DynamoDB leaves unprocessed is written again. */
