@@ -35,10 +35,12 @@ export function formatE2eMarkdown(results: E2eResults): string {
   const { plan, direct, room, throughput, connections } = results;
   const last = connections.steps[connections.steps.length - 1] ?? connections.before;
   return [
-    'The local runtime (the API Gateway emulator running the real handlers, DynamoDB Local in',
-    'memory) on this machine, driven over loopback WebSockets by clients in the same Node',
-    'process. Senders are paced to the per-connection rate limit',
-    `(${plan.refillPerSecond} frames/s), so the figures are latency, not the limiter's queue.`,
+    'The local runtime (the API Gateway emulator, the real handlers in containers of their',
+    'own: one Node process each, at most 8 per function; DynamoDB Local in memory) on this',
+    "machine, driven over loopback WebSockets by clients in the gateway's Node process. Senders",
+    `are paced to the per-connection rate limit (${plan.refillPerSecond} frames/s), so the figures are latency, not the`,
+    "limiter's queue. Every delivery is a signed HTTP post from a container to the gateway, and",
+    'everything shares 2 cores: the 5-sender case is CPU-bound.',
     '',
     '| Measure | Samples | p50 (ms) | p99 (ms) | max (ms) | Notes |',
     '| --- | --- | --- | --- | --- | --- |',
@@ -80,8 +82,10 @@ export function formatE2eMarkdown(results: E2eResults): string {
     `| DynamoDB Local RSS, before → held | ${mb(connections.before.dynamoDbRssMb)} → ${mb(last.dynamoDbRssMb)} (${kb(connections.dynamoDbRssKbPerConnection)} per connection) |`,
     `| Closing them all (\`$disconnect\` each) | ${count(connections.closeMs)} ms |`,
     '',
-    'Node RSS covers the gateway, the handlers and the clients together: the client sockets',
-    "are part of it. Java's RSS grows by heap reservations, not per item, so its per-connection",
-    'figure is coarse. The count held is bounded by the plan, not necessarily by the machine.',
+    "Node RSS is the gateway's process, with the client sockets: the containers are processes",
+    "of their own, not counted. Java's RSS grows by heap reservations, not per item, so its",
+    'per-connection figure is coarse. Connections opened 250 at once each run the authorizer,',
+    '`$connect` and a `whoami` in containers that cold-start under that load: a handshake that',
+    'waits over 10 s stops the probe, as it did here.',
   ].join('\n');
 }
