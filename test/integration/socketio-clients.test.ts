@@ -67,6 +67,9 @@ describe('socket.io-client on the local runtime', () => {
       addTrailingSlash: false,
       transports: ['websocket'],
       forceNew: true,
+      // socket.io-client gives a connection attempt 20 s; under CI's load (two test workers,
+      // their DynamoDB Locals and containers on 2 cores) a reconnection once took longer.
+      timeout: 45_000,
       ...options,
     });
     sockets.push(socket);

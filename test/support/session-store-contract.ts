@@ -1,12 +1,16 @@
 import type { EngineSession, SessionStore, SlotMember } from '../../lambdas/core/ports';
 import { connectionId } from './chat-harness';
 
+const NOW = Date.now();
+
 /** A session as `$connect` stores it, for a new connection id. */
 export function sessionFor(id = connectionId()): EngineSession {
   return {
     id,
-    connectedAt: 1_796_000_000_000,
-    expiresAt: 1_796_008_100,
+    // Now, and expiring in the future: DynamoDB Local's TTL sweep deletes items whose `ttl`
+    // has passed at any moment, which made a closed session's slot listing outlive it.
+    connectedAt: NOW,
+    expiresAt: Math.floor(NOW / 1000) + 8_100,
     handshake: {
       headers: {
         host: 'abc.execute-api.us-east-1.amazonaws.com',
@@ -16,7 +20,7 @@ export function sessionFor(id = connectionId()): EngineSession {
       auth: {},
       address: '203.0.113.7',
       userAgent: 'socket.io-client',
-      time: 1_796_000_000_000,
+      time: NOW,
     },
     slot: 2,
     namespaces: [],
