@@ -14,6 +14,26 @@ function recordingFunction(outcome: InvocationOutcome = { kind: 'result', value:
   return { fn, events };
 }
 
+/**
+ * The heartbeat's rule at `ruleRateMs`, invoking `fn`, with what it logs; `rateMs` overrides
+ * the rule's rate as a test's runtime does.
+ */
+function startHeartbeatRule(fn: HostedFunction, ruleRateMs: number, rateMs?: number) {
+  const infos: string[] = [];
+  const errors: string[] = [];
+  const rules = startScheduledRules(
+    [{ ruleLogicalId: 'HeartbeatSchedule', functionName: 'Heartbeat', rateMs: ruleRateMs }],
+    { Heartbeat: fn },
+    {
+      region: 'us-east-1',
+      accountId: '123456789012',
+      logger: { info: (m) => infos.push(m), error: (m) => errors.push(m) },
+      ...(rateMs === undefined ? {} : { rateMs }),
+    },
+  );
+  return { rules, infos, errors };
+}
+
 describe('startScheduledRules', () => {
   afterEach(() => {
     jest.useRealTimers();
@@ -23,16 +43,7 @@ describe('startScheduledRules', () => {
     // Prepare
     jest.useFakeTimers({ now: Date.UTC(2026, 11, 4, 6, 3, 0, 250) });
     const { fn, events } = recordingFunction();
-    const errors: string[] = [];
-    const rules = startScheduledRules(
-      [{ ruleLogicalId: 'HeartbeatSchedule', functionName: 'Heartbeat', rateMs: 60_000 }],
-      { Heartbeat: fn },
-      {
-        region: 'us-east-1',
-        accountId: '123456789012',
-        logger: { info: () => undefined, error: (m) => errors.push(m) },
-      },
-    );
+    const { rules, errors } = startHeartbeatRule(fn, 60_000);
 
     // Act
     await jest.advanceTimersByTimeAsync(3 * 60_000);
@@ -58,17 +69,7 @@ describe('startScheduledRules', () => {
     // Prepare
     jest.useFakeTimers();
     const { fn, events } = recordingFunction({ kind: 'error', error: new Error('boom') });
-    const errors: string[] = [];
-    const rules = startScheduledRules(
-      [{ ruleLogicalId: 'HeartbeatSchedule', functionName: 'Heartbeat', rateMs: 60_000 }],
-      { Heartbeat: fn },
-      {
-        region: 'us-east-1',
-        accountId: '123456789012',
-        logger: { info: () => undefined, error: (m) => errors.push(m) },
-        rateMs: 1_000,
-      },
-    );
+    const { rules, errors } = startHeartbeatRule(fn, 60_000, 1_000);
 
     // Act
     await jest.advanceTimersByTimeAsync(2_500);
@@ -94,16 +95,7 @@ describe('startScheduledRules', () => {
       },
       close: async () => undefined,
     };
-    const infos: string[] = [];
-    const rules = startScheduledRules(
-      [{ ruleLogicalId: 'HeartbeatSchedule', functionName: 'Heartbeat', rateMs: 1_000 }],
-      { Heartbeat: fn },
-      {
-        region: 'us-east-1',
-        accountId: '123456789012',
-        logger: { info: (m) => infos.push(m), error: () => undefined },
-      },
-    );
+    const { rules, infos } = startHeartbeatRule(fn, 1_000);
 
     // Act: ticks at 1, 2, 3, 4 s; the first invocation runs until 3.5 s.
     await jest.advanceTimersByTimeAsync(4_100);
