@@ -10,6 +10,11 @@ import { synthesizeSeedApp } from '../fixtures/seed-app/synthesize';
 jest.setTimeout(120_000);
 
 const ROOT = resolve(__dirname, '..', '..');
+/**
+ * socket.io-client gives a connection attempt 20 s; under CI's load (two test workers, their
+ * DynamoDB Locals and containers on 2 cores) an attempt took longer, twice.
+ */
+const CONNECT_ATTEMPT_MS = 45_000;
 
 /**
  * Unmodified socket.io-client (Engine.IO v4 / Socket.IO v5) against the seed app on the local
@@ -67,9 +72,7 @@ describe('socket.io-client on the local runtime', () => {
       addTrailingSlash: false,
       transports: ['websocket'],
       forceNew: true,
-      // socket.io-client gives a connection attempt 20 s; under CI's load (two test workers,
-      // their DynamoDB Locals and containers on 2 cores) a reconnection once took longer.
-      timeout: 45_000,
+      timeout: CONNECT_ATTEMPT_MS,
       ...options,
     });
     sockets.push(socket);
@@ -147,7 +150,12 @@ describe('socket.io-client on the local runtime', () => {
 
   it("multiplexes seed 004's three sockets on one connection, as socket.io-client does by default", async () => {
     // Prepare
-    const options = { path: stagePath, addTrailingSlash: false, transports: ['websocket'] };
+    const options = {
+      path: stagePath,
+      addTrailingSlash: false,
+      transports: ['websocket'],
+      timeout: CONNECT_ATTEMPT_MS,
+    };
     const greetings: unknown[] = [];
 
     // Act: seed 004's client, its URL options added (one Manager: no forceNew).
