@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { extname, join, resolve } from 'node:path';
 import { build } from 'esbuild';
@@ -22,7 +22,7 @@ export interface ContainerCode {
  *
  * @example
  * const code = await FunctionBundler.shared().code('/app/lambdas/handlers/message.ts');
- * // { main: '/tmp/apigw-chat-functions-x/runtime/container-main.js', handler: '/tmp/…/functions/message-1.js' }
+ * // { main: '/tmp/apigw-chat-functions/4711/runtime/container-main.js', handler: '/tmp/…/functions/message-1.js' }
  */
 export class FunctionBundler {
   private static instance: FunctionBundler | undefined;
@@ -32,10 +32,13 @@ export class FunctionBundler {
   /** @param dir Where bundles are written; the caller removes it (see `shared()`). */
   constructor(private readonly dir: string) {}
 
-  /** One bundler per process, writing to a temporary directory removed when the process exits. */
+  /**
+   * One bundler per process, writing to `processDirectory()` under the system's temporary
+   * directory: removed when the process exits, or by the next process if this one was killed.
+   */
   static shared(): FunctionBundler {
     if (FunctionBundler.instance === undefined) {
-      const dir = mkdtempSync(join(tmpdir(), 'apigw-chat-functions-'));
+      const dir = processDirectory(join(tmpdir(), 'apigw-chat-functions'));
       process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
       FunctionBundler.instance = new FunctionBundler(dir);
     }
@@ -106,4 +109,34 @@ const COMMON = {
 function basenameOf(module: string): string {
   const file = module.split(/[\\/]/).pop() ?? 'handler';
   return file.slice(0, file.length - extname(file).length) || 'handler';
+}
+
+/**
+ * A fresh directory named after this process under `root`, after removing those of processes
+ * that no longer run (a test worker killed by its runner never runs its exit handlers).
+ *
+ * @example
+ * processDirectory('/tmp/apigw-chat-functions'); // '/tmp/apigw-chat-functions/4711'
+ */
+export function processDirectory(root: string, pid = process.pid): string {
+  mkdirSync(root, { recursive: true });
+  for (const entry of readdirSync(root)) {
+    const owner = Number(entry);
+    if (owner !== pid && (!Number.isInteger(owner) || !running(owner))) {
+      rmSync(join(root, entry), { recursive: true, force: true });
+    }
+  }
+  const dir = join(root, String(pid));
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir);
+  return dir;
+}
+
+function running(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
 }

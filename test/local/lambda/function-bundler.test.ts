@@ -1,8 +1,8 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { FunctionBundler } from '../../../local/lambda/function-bundler';
+import { FunctionBundler, processDirectory } from '../../../local/lambda/function-bundler';
 
 jest.setTimeout(30_000);
 
@@ -90,5 +90,37 @@ describe('FunctionBundler', () => {
 
     // Assess
     await expect(bundling).rejects.toThrow(/broken\.ts:2:0: ERROR: Unexpected end of file/);
+  });
+});
+
+describe('processDirectory', () => {
+  let root: string;
+
+  beforeEach(() => {
+    root = mkdtempSync(join(tmpdir(), 'bundler-root-'));
+  });
+
+  afterEach(() => {
+    rmSync(root, { recursive: true, force: true });
+  });
+
+  it("removes the directories of processes that no longer run, keeps running processes' and starts its own empty", () => {
+    // Prepare: a finished process's bundles, a running one's (the parent's), and this process's last ones.
+    const finished = execFileSync(process.execPath, ['-p', 'process.pid'], {
+      encoding: 'utf8',
+    }).trim();
+    for (const owner of [finished, String(process.ppid), String(process.pid), 'stray']) {
+      mkdirSync(join(root, owner, 'functions'), { recursive: true });
+    }
+    writeFileSync(join(root, String(process.pid), 'functions', 'old-1.js'), '');
+
+    // Act
+    const dir = processDirectory(root);
+
+    // Assess
+    expect(dir).toBe(join(root, String(process.pid)));
+    expect(readdirSync(root).sort()).toEqual([String(process.pid), String(process.ppid)].sort());
+    expect(readdirSync(dir)).toEqual([]);
+    expect(existsSync(join(root, finished))).toBe(false);
   });
 });
