@@ -157,6 +157,48 @@ export interface SessionStore {
 }
 
 /**
+ * A Socket.IO socket kept after its connection dropped, for connection state recovery: what
+ * its reconnection gets back (rooms, data) and whose it is.
+ */
+export interface RecoverableSocket {
+  /** The private session id (`pid`) its client holds and sends back in its CONNECT. */
+  readonly pid: string;
+  readonly ns: string;
+  /** Rooms it had joined explicitly. */
+  readonly rooms: readonly Room[];
+  readonly data: SocketData;
+  /** The verified user's id, when an authorizer ran: only that user may recover it. */
+  readonly userId?: string | undefined;
+  /** When its connection ended (epoch ms). */
+  readonly disconnectedAt: number;
+  /** Epoch seconds after which it cannot be recovered (and may be expired by TTL). */
+  readonly expiresAt: number;
+}
+
+/**
+ * Where sockets wait for their client's reconnection (DynamoDB on AWS), each until it is
+ * recovered once or expires.
+ *
+ * @example
+ * await recoveries.keep({ pid, ns: '/', rooms: ['lobby'], data, disconnectedAt, expiresAt }); // at `$disconnect`
+ * const socket = await recoveries.take(pid, { ns: '/', userId: 'alice' }); // at the reconnection's CONNECT
+ */
+export interface RecoveryStore {
+  /** Keeps a socket under its pid (replacing one kept before). */
+  keep(socket: RecoverableSocket): Promise<void>;
+  /**
+   * Removes and returns the socket kept under `pid` if it is of namespace `owner.ns`, of user
+   * `owner.userId` (of no user when undefined) and not expired at `now` (epoch ms); otherwise
+   * `undefined`, and a socket kept for someone else stays. Of concurrent takes, one gets it.
+   */
+  take(
+    pid: string,
+    owner: { readonly ns: string; readonly userId: string | undefined },
+    now?: number,
+  ): Promise<RecoverableSocket | undefined>;
+}
+
+/**
  * Server → client acks being waited for, shared by every invocation: a client's answer
  * lands in whichever invocation API Gateway picks, and the emitting one reads it from here.
  *
