@@ -12,12 +12,20 @@ export interface MissedMessagesQuery {
   readonly ns: string;
   /** The socket's durable rooms. */
   readonly rooms: readonly Room[];
-  /** The position of the last message the client received through a durable room. */
-  readonly offset: ParsedOffset;
+  /** Rooms whose position is known: the seq of the last message received there. */
+  readonly afterSeq: ReadonlyMap<Room, number>;
+  /** The other rooms: messages stored after this time (epoch ms) were missed. */
+  readonly afterTime: number;
   /** The rooms' `maxLength` (only that many latest messages are readable). */
   readonly maxLength: number;
   /** Most messages replayed; more missed means the state cannot be recovered. */
   readonly maxMessages: number;
+}
+
+/** What `missedMessages` found: the messages, and how far each room was read (its last seq read). */
+export interface MissedMessages {
+  readonly messages: readonly MissedMessage[];
+  readonly positions: ReadonlyMap<Room, number>;
 }
 
 /** Messages read per page. */
@@ -26,33 +34,60 @@ const PAGE = 100;
 const PAGE_BYTES = 96_000;
 
 /**
- * What a socket missed in its durable rooms since the message its client received last
- * (`offset`), in order: in the offset's room every message with a higher seq (exact); in the
- * others every message stored after the offset's message (by store time, so of messages
- * stored in different rooms within the same milliseconds as that one, a few may be replayed
- * although received, or missed). Rooms are merged by store time, each in seq order, and a
- * message stored in several rooms (one `id`) comes once. `undefined` when the state cannot be
- * recovered: some missed message is no longer readable, or more than `maxMessages` were missed.
+ * The positions an offset gives a socket's rooms: the seq in the offset's room (known by its
+ * tag); the others by the offset's time.
  *
  * @example
- * const missed = await missedMessages(log, { ns: '/', rooms: ['lobby'], offset, maxLength: 1_000, maxMessages: 500 });
+ * missedMessages(log, { ns: '/', rooms, ...positionsOf(offset, rooms), maxLength: 1_000, maxMessages: 500 });
+ */
+export function positionsOf(
+  offset: ParsedOffset,
+  rooms: readonly Room[],
+): Pick<MissedMessagesQuery, 'afterSeq' | 'afterTime'> {
+  const room = rooms.find((candidate) => roomTag(candidate) === offset.roomTag);
+  return {
+    afterSeq: new Map(room === undefined ? [] : [[room, offset.seq]]),
+    afterTime: offset.at,
+  };
+}
+
+/**
+ * What a socket missed in its durable rooms, in order: in rooms of `afterSeq` every message
+ * with a higher seq (exact); in the others every message stored after `afterTime` (by store
+ * time, so of messages stored in different rooms within the same milliseconds as the last one
+ * received, one may be replayed although received, or missed). Rooms are merged by store
+ * time, each in seq order, and a message stored in several rooms (one `id`) comes once.
+ * `undefined` when the state cannot be recovered: some missed message is no longer readable,
+ * or more than `maxMessages` were missed.
+ *
+ * @example
+ * const missed = await missedMessages(log, { ns: '/', rooms: ['lobby'], afterSeq: new Map([['lobby', 41]]), afterTime: 0, maxLength: 1_000, maxMessages: 500 });
  */
 export async function missedMessages(
   log: MessageLog,
   query: MissedMessagesQuery,
-): Promise<MissedMessage[] | undefined> {
+): Promise<MissedMessages | undefined> {
   const perRoom: MissedMessage[][] = [];
+  const positions = new Map<Room, number>();
   let budget = query.maxMessages;
   for (const room of query.rooms) {
-    const messages =
-      roomTag(room) === query.offset.roomTag
-        ? await readRange(log, query, room, query.offset.seq, undefined, budget)
-        : await afterTime(log, query, room, query.offset.at, budget);
-    if (messages === undefined) return undefined;
-    budget -= messages.length;
-    perRoom.push(messages.map((message) => ({ room, message })));
+    const since = query.afterSeq.get(room);
+    const read =
+      since === undefined
+        ? await afterTime(log, query, room, query.afterTime, budget)
+        : await readRange(log, query, room, since, undefined, budget);
+    if (read === undefined) return undefined;
+    budget -= read.missed.length;
+    positions.set(room, Math.max(since ?? 0, read.last));
+    perRoom.push(read.missed.map((message) => ({ room, message })));
   }
-  return mergeByTime(perRoom);
+  return { messages: mergeByTime(perRoom), positions };
+}
+
+/** Messages a read found missed, and the last seq it read. */
+interface RoomRead {
+  readonly missed: StoredMessage[];
+  readonly last: number;
 }
 
 /**
@@ -66,8 +101,8 @@ async function readRange(
   since: number,
   until: number | undefined,
   budget: number,
-): Promise<StoredMessage[] | undefined> {
-  const messages: StoredMessage[] = [];
+): Promise<RoomRead | undefined> {
+  const missed: StoredMessage[] = [];
   let from: number | undefined = since;
   while (from !== undefined && (until === undefined || from < until)) {
     const page = await log.read(query.ns, room, {
@@ -77,14 +112,12 @@ async function readRange(
       maxBytes: PAGE_BYTES,
     });
     if (page.trimmed) return undefined;
-    for (const message of page.messages) {
-      if (until !== undefined && message.seq > until) return messages;
-      messages.push(message);
-    }
-    if (messages.length > budget) return undefined;
-    from = page.next;
+    const within = page.messages.filter((message) => until === undefined || message.seq <= until);
+    missed.push(...within);
+    if (missed.length > budget) return undefined;
+    from = within.length < page.messages.length ? undefined : page.next;
   }
-  return messages;
+  return { missed, last: missed.at(-1)?.seq ?? since };
 }
 
 /**
@@ -98,19 +131,21 @@ async function afterTime(
   room: Room,
   at: number,
   budget: number,
-): Promise<StoredMessage[] | undefined> {
+): Promise<RoomRead | undefined> {
   const pages: StoredMessage[][] = [];
   let count = 0;
+  let last = 0;
   for (let until = await log.head(query.ns, room); until > 0; until -= PAGE) {
     const page = await readRange(log, query, room, Math.max(0, until - PAGE), until, PAGE);
     if (page === undefined) return undefined;
-    const missed = page.filter((message) => message.at > at);
+    last = Math.max(last, page.missed.at(-1)?.seq ?? 0);
+    const missed = page.missed.filter((message) => message.at > at);
     pages.unshift(missed);
     count += missed.length;
     if (count > budget) return undefined;
-    if (missed.length < page.length) break;
+    if (missed.length < page.missed.length) break;
   }
-  return pages.flat();
+  return { missed: pages.flat(), last };
 }
 
 /** Merges rooms' lists (each in seq order) by store time, keeping each message of several rooms once. */

@@ -1,5 +1,5 @@
 import { InMemoryMessageLog } from '../../../lambdas/core/in-memory-message-log';
-import { missedMessages } from '../../../lambdas/core/missed-messages';
+import { missedMessages, positionsOf } from '../../../lambdas/core/missed-messages';
 import { parseRecoveryOffset, recoveryOffset } from '../../../lambdas/core/recovery-offset';
 import type { StoredMessage } from '../../../lambdas/core/types';
 
@@ -29,13 +29,13 @@ describe('missedMessages', () => {
   const query = (rooms: string[], offset: ReturnType<typeof offsetOf>, change = {}) => ({
     ns: '/',
     rooms,
-    offset: offset as NonNullable<typeof offset>,
+    ...positionsOf(offset as NonNullable<typeof offset>, rooms),
     maxLength: 1_000,
     maxMessages: 500,
     ...change,
   });
   const texts = (missed: Awaited<ReturnType<typeof missedMessages>>) =>
-    missed?.map(({ room, message }) => `${room}:${message.data}`);
+    missed?.messages.map(({ room, message }) => `${room}:${message.data}`);
 
   it("replays the offset's room after its seq, exactly, even when store times are out of seq order", async () => {
     // Prepare: seq 3 was stored a millisecond before seq 2 (two senders at once).
@@ -100,9 +100,16 @@ describe('missedMessages', () => {
     );
 
     // Assess
-    expect(missed?.length).toBe(250);
-    expect(missed?.[0]?.message.data).toBe('m1');
-    expect(missed?.[249]?.message.data).toBe('m250');
+    expect(missed?.messages.length).toBe(250);
+    expect(missed?.messages[0]?.message.data).toBe('m1');
+    expect(missed?.messages[249]?.message.data).toBe('m250');
+    expect(missed?.positions).toEqual(
+      new Map([
+        ['lobby', 1],
+        ['music', 251],
+        ['quiet', 1],
+      ]),
+    );
   });
 
   it('cannot recover when more than maxMessages were missed', async () => {
@@ -138,5 +145,43 @@ describe('missedMessages', () => {
     // Assess
     expect(exact).toBeUndefined();
     expect(byTime).toBeUndefined();
+  });
+
+  it('reads on from known positions: the last seq read in each room, where a second read starts', async () => {
+    // Prepare
+    const [last] = await append(['lobby'], 'seen', T0);
+    await append(['music'], 'music 1', T0 + 1);
+    const first = await missedMessages(
+      log,
+      query(['lobby', 'music'], offsetOf('lobby', last as StoredMessage)),
+    );
+    await append(['lobby'], 'lobby 1', T0 + 2);
+    await append(['music'], 'music 2', T0 + 3);
+
+    // Act
+    const second = await missedMessages(log, {
+      ns: '/',
+      rooms: ['lobby', 'music'],
+      afterSeq: first?.positions ?? new Map(),
+      afterTime: Number.POSITIVE_INFINITY,
+      maxLength: 1_000,
+      maxMessages: 500,
+    });
+
+    // Assess
+    expect(texts(first)).toEqual(['music:music 1']);
+    expect(first?.positions).toEqual(
+      new Map([
+        ['lobby', 1],
+        ['music', 1],
+      ]),
+    );
+    expect(texts(second)).toEqual(['lobby:lobby 1', 'music:music 2']);
+    expect(second?.positions).toEqual(
+      new Map([
+        ['lobby', 2],
+        ['music', 2],
+      ]),
+    );
   });
 });
