@@ -32,14 +32,16 @@ export type TableAction =
  * - heartbeat: a slot's listing (Query) and, for connections found gone, their sessions
  *   (GetItem, BatchWriteItem).
  * Socket.IO adds, in connect, its session (BatchWriteItem); in message, a namespace's CONNECT
- * (the session's GetItem, the socket's BatchWriteItem); in disconnect, the session's close.
+ * (the session's GetItem, the socket's BatchWriteItem; a recovery's DeleteItem of the kept
+ * socket and history reads); in disconnect, the session's close and keeping the socket for
+ * its client's reconnection (PutItem).
  *
  * @example
  * FUNCTION_TABLE_ACTIONS.worker; // ['BatchWriteItem', 'DeleteItem', 'Query', 'UpdateItem']
  */
 export const FUNCTION_TABLE_ACTIONS: Record<FunctionName, readonly TableAction[]> = {
   connect: ['BatchWriteItem', 'DeleteItem', 'GetItem', 'PutItem', 'Query', 'UpdateItem'],
-  disconnect: ['BatchWriteItem', 'DeleteItem', 'GetItem', 'Query', 'UpdateItem'],
+  disconnect: ['BatchWriteItem', 'DeleteItem', 'GetItem', 'PutItem', 'Query', 'UpdateItem'],
   message: ['BatchWriteItem', 'DeleteItem', 'GetItem', 'PutItem', 'Query', 'UpdateItem'],
   worker: ['BatchWriteItem', 'DeleteItem', 'Query', 'UpdateItem'],
   authorize: [],

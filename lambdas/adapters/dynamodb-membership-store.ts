@@ -95,6 +95,7 @@ export class DynamoDbMembershipStore implements MembershipStore {
       ...(record.handshake === undefined ? {} : { handshake: JSON.stringify(record.handshake) }),
       ...(record.protocol === undefined ? {} : { protocol: record.protocol }),
       ...(record.connection === undefined ? {} : { connection: record.connection }),
+      ...(record.pid === undefined ? {} : { pid: record.pid }),
       [TABLE.ttlAttribute]: record.expiresAt,
     };
     const memberships = [
@@ -123,6 +124,7 @@ export class DynamoDbMembershipStore implements MembershipStore {
       ...(item.turn === undefined ? {} : { turn: Number(item.turn) }),
       ...(item.protocol === 'socket.io' ? { protocol: 'socket.io' as const } : {}),
       ...(typeof item.connection === 'string' ? { connection: item.connection } : {}),
+      ...(typeof item.pid === 'string' ? { pid: item.pid } : {}),
     };
   }
 

@@ -78,6 +78,8 @@ export interface AdapterOptions {
   readonly shardSize?: number;
   /** Where durable rooms' messages are stored; required to emit to rooms that keep history. */
   readonly messageLog?: MessageLog;
+  /** Socket.IO frames through durable rooms carry recovery offsets (see `FanOutOptions.offsets`). */
+  readonly offsets?: boolean;
   /** Who is in presence-tracked rooms; required by namespaces that track presence. */
   readonly presence?: PresenceStore;
   /** The presence filter of a namespace, if it tracks presence. Default: none does. */
@@ -162,6 +164,7 @@ export class Adapter {
       concurrency: options.concurrency ?? 64,
       dispatcher: options.dispatcher,
       shardSize: Math.max(1, options.shardSize ?? 1_000),
+      offsets: options.offsets ?? false,
     });
     this.presence = new PresenceTracker({
       store: options.presence,
@@ -306,8 +309,9 @@ export class Adapter {
    */
   async broadcast(sent: Packet, options: BroadcastOptions): Promise<BroadcastReport> {
     const started = Date.now();
-    const packet = this.durableTargets(options) > 1 ? { ...sent, id: randomUUID() } : sent;
-    const seqs = await this.appendToHistory(packet, options);
+    const identified = this.durableTargets(options) > 1 ? { ...sent, id: randomUUID() } : sent;
+    const { seqs, at } = await this.appendToHistory(identified, options);
+    const packet = at === undefined ? identified : { ...identified, at };
     const { targets, socketIo } = await this.audienceOf(options);
     await this.limits?.chargeRecipients(targets.size);
     const report = await this.cleanUp(
@@ -511,15 +515,15 @@ export class Adapter {
     return history ? [...options.rooms].filter((room) => history.keeps(room)).length : 0;
   }
 
-  /** Appends the packet to the history of each durable target room: room → its seq. */
+  /** Appends the packet to the history of each durable target room: room → its seq, and when. */
   private async appendToHistory(
     packet: Packet,
     options: BroadcastOptions,
-  ): Promise<Map<Room, number>> {
+  ): Promise<{ seqs: Map<Room, number>; at?: number }> {
     const history = options.history;
     const rooms = history ? [...options.rooms].filter((room) => history.keeps(room)) : [];
     const seqs = new Map<Room, number>();
-    if (!history || rooms.length === 0) return seqs;
+    if (!history || rooms.length === 0) return { seqs };
     const log = this.messageLog;
     if (!log) throw new Error(`Namespace ${options.ns} keeps history but no messageLog is set`);
     const at = Date.now();
@@ -538,7 +542,7 @@ export class Adapter {
     );
     for (const [index, entry] of stored.entries()) seqs.set(rooms[index] as Room, entry.seq);
     this.metrics.count('HistoryAppends', rooms.length);
-    return seqs;
+    return { seqs, at };
   }
 
   /** Recipient id → the room it was reached through (undefined for the namespace or its own room). */

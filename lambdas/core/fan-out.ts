@@ -10,6 +10,7 @@ import type {
   ShardDispatcher,
 } from './ports';
 import { encodeEvent } from './protocol';
+import { recoveryOffset } from './recovery-offset';
 import { serverAckNumber } from './server-ack-id';
 import { dispatchShards } from './shard-dispatch';
 import { encodeSocketIoEvent } from './socketio-protocol';
@@ -29,6 +30,8 @@ export interface Packet {
   readonly from?: SocketId | undefined;
   /** The sender's verified user, stamped next to `from`. */
   readonly user?: SocketUser | undefined;
+  /** When it was stored in durable rooms (epoch ms); absent when it was not. */
+  readonly at?: number | undefined;
 }
 
 /**
@@ -64,6 +67,11 @@ export interface FanOutOptions {
   readonly dispatcher: ShardDispatcher | undefined;
   /** With a dispatcher, recipients above which a broadcast is sharded, and the shard size. */
   readonly shardSize: number;
+  /**
+   * Whether Socket.IO frames reached through a durable room end with the message's recovery
+   * offset (see `recoveryOffset`): on with connection state recovery.
+   */
+  readonly offsets?: boolean;
 }
 
 /**
@@ -92,18 +100,13 @@ export class FanOut {
     socketIo: ReadonlyMap<SocketId, SocketId> = new Map(),
   ): Promise<FanOutResult> {
     const frameFor = frameCache(packet, ns, seqs);
-    let socketIoFrame: string | undefined;
-    const socketIoFrameOf = () => {
-      socketIoFrame ??= encodeSocketIoEvent(
-        ns,
-        packet.event,
-        packet.args ?? [packet.data],
-        packet.ackId === undefined ? undefined : serverAckNumber(packet.ackId),
-      );
-      return socketIoFrame;
-    };
+    const socketIoFrameFor = socketIoFrameCache(
+      packet,
+      ns,
+      this.options.offsets ? seqs : new Map(),
+    );
     const frameOf = (id: SocketId) =>
-      socketIo.has(id) ? socketIoFrameOf() : frameFor(targets.get(id));
+      socketIo.has(id) ? socketIoFrameFor(targets.get(id)) : frameFor(targets.get(id));
     let ids = [...targets.keys()];
     let scoped = 0;
     const scope = currentConnectScope();
@@ -225,6 +228,35 @@ function frameCache(
         user: packet.user,
       });
       frames.set(room, frame);
+    }
+    return frame;
+  };
+}
+
+/**
+ * The Socket.IO frame of `packet` as reached through a room (or none): one for every
+ * recipient, but that a frame reached through a durable room of `seqs` ends with the
+ * message's recovery offset there.
+ */
+function socketIoFrameCache(
+  packet: Packet,
+  ns: string,
+  seqs: ReadonlyMap<Room, number>,
+): (room: Room | undefined) => string {
+  const frames = new Map<Room | undefined, string>();
+  const args = packet.args ?? [packet.data];
+  const ack = packet.ackId === undefined ? undefined : serverAckNumber(packet.ackId);
+  return (room) => {
+    const seq = room === undefined ? undefined : seqs.get(room);
+    const key = seq === undefined || packet.at === undefined ? undefined : room;
+    let frame = frames.get(key);
+    if (frame === undefined) {
+      const offset =
+        key === undefined || seq === undefined || packet.at === undefined
+          ? []
+          : [recoveryOffset({ room: key, seq, at: packet.at })];
+      frame = encodeSocketIoEvent(ns, packet.event, [...args, ...offset], ack);
+      frames.set(key, frame);
     }
     return frame;
   };

@@ -1,6 +1,7 @@
 export type { BroadcastOptions, BroadcastReport, Packet } from './adapter';
 export { Adapter } from './adapter';
 export { BroadcastOperator } from './broadcast-operator';
+export type { ConnectionStateRecoveryOptions } from './connection-state-recovery';
 export {
   ChatError,
   ConnectionGoneError,
@@ -12,6 +13,7 @@ export {
 export type { Handshake } from './handshake';
 export { InMemoryMessageLog } from './in-memory-message-log';
 export { InMemoryPresenceStore } from './in-memory-presence-store';
+export { InMemoryRecoveryStore } from './in-memory-recovery-store';
 export type { CoreLogger } from './logger';
 export type { Ack, DisconnectReason, EventHandler, JoinPolicy, Middleware } from './namespace';
 export { Namespace } from './namespace';
@@ -21,6 +23,8 @@ export type {
   ConnectionPoster,
   MembershipStore,
   PostResult,
+  RecoverableSocket,
+  RecoveryStore,
   ShardDispatcher,
   ShardGroup,
 } from './ports';

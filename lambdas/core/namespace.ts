@@ -1,7 +1,7 @@
 import type { Adapter, BroadcastReport } from './adapter';
 import { type Audience, BroadcastOperator } from './broadcast-operator';
 import { ChatError, ConnectionRefusedError } from './errors';
-import { type HistoryOptions, historySettings } from './history-settings';
+import { type HistoryOptions, type HistorySettings, historySettings } from './history-settings';
 import { NamespaceDefinition } from './namespace-definition';
 import type { MessageLog, PresenceStore } from './ports';
 import type { RemoteSocket } from './remote-socket';
@@ -129,6 +129,11 @@ export class Namespace {
     if (!(Number.isInteger(seconds) && seconds >= 1))
       throw new RangeError('seconds must be an integer of at least 1');
     return this.services.limits?.claimOnce(`${this.name}#${key}`, seconds) ?? Promise.resolve(true);
+  }
+
+  /** The settings of its durable rooms (`keepHistory`); undefined when it keeps none. */
+  get historySettings(): HistorySettings | undefined {
+    return this.definition.history;
   }
 
   /** Whether messages to `room` are numbered and kept. */

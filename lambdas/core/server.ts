@@ -1,6 +1,10 @@
 import { Adapter } from './adapter';
 import { AfterConnectWorker } from './after-connect-worker';
 import { runInConnectScope } from './connect-scope';
+import {
+  ConnectionStateRecovery,
+  type ConnectionStateRecoveryOptions,
+} from './connection-state-recovery';
 import { runWithDeliveryAccount } from './delivery-account';
 import { errorFields } from './error-fields';
 import {
@@ -14,11 +18,14 @@ import { type CleanupInvocation, GoneCleanupWorker } from './gone-cleanup-worker
 import { type Handshake, handshakeOf, storedHandshake } from './handshake';
 import { Heartbeat, type HeartbeatReport } from './heartbeat';
 import { DEFAULT_HEARTBEAT, type HeartbeatSettings, heartbeatSlot } from './heartbeat-settings';
+import type { HistorySettings } from './history-settings';
+import { InMemoryRecoveryStore } from './in-memory-recovery-store';
 import { InMemorySessionStore } from './in-memory-session-store';
 import { InMemoryUserLimitStore } from './in-memory-user-limit-store';
 import { Invocation, type UnobservedFailure } from './invocation';
 import { type CoreLogger, silentLogger } from './logger';
 import { mapWithConcurrency } from './map-with-concurrency';
+import type { MissedMessages } from './missed-messages';
 import { type Ack, Namespace } from './namespace';
 import type { NamespaceDefinition } from './namespace-definition';
 import { namespaceSocketId } from './namespace-socket-id';
@@ -35,6 +42,7 @@ import {
   type MessageLog,
   noMetrics,
   type PresenceStore,
+  type RecoveryStore,
   type SessionStore,
   type ShardDispatcher,
   type UserLimitStore,
@@ -60,7 +68,7 @@ import {
   PONG_FRAME,
 } from './socketio-protocol';
 import { TurnGate } from './turn-gate';
-import type { ConnectionRecord, SocketId } from './types';
+import type { ConnectionRecord, Room, SocketId } from './types';
 import { type UserLimitOptions, UserLimits } from './user-limits';
 
 /** API Gateway closes every connection after 2 hours; items live 15 minutes longer. */
@@ -124,6 +132,15 @@ export interface ServerOptions {
    * on AWS). Default: this process's memory.
    */
   readonly sessions?: SessionStore;
+  /**
+   * Socket.IO's connection state recovery in namespaces that keep history (see
+   * `ConnectionStateRecovery`): each Socket.IO socket gets a `pid`, frames through durable
+   * rooms carry offsets, and a client reconnecting within `maxDisconnectionDuration` gets its
+   * socket back (`socket.recovered`). Needs `messageLog`. Default: off.
+   */
+  readonly connectionStateRecovery?: ConnectionStateRecoveryOptions;
+  /** Where sockets wait for their client's reconnection (DynamoDB on AWS). Default: this process's memory. */
+  readonly recoveries?: RecoveryStore;
   /**
    * The Socket.IO heartbeat (see `HeartbeatSettings`): what the open packet announces and how
    * `heartbeat()` ticks. Default `DEFAULT_HEARTBEAT`: a ping every 4 minutes, well within API
@@ -258,6 +275,7 @@ export class Server {
   private readonly limits: UserLimits;
   private readonly ackStore: AckStore | undefined;
   private readonly turns: TurnGate;
+  private readonly recovery: ConnectionStateRecovery | undefined;
 
   constructor(options: ServerOptions) {
     this.store = options.store;
@@ -275,6 +293,20 @@ export class Server {
     this.presence = options.presence;
     this.ackStore = options.ackStore;
     this.turns = new TurnGate({ store: options.store, logger: this.logger });
+    if (options.connectionStateRecovery && !options.messageLog)
+      throw new Error('connectionStateRecovery needs the messageLog option');
+    this.recovery =
+      options.connectionStateRecovery && options.messageLog
+        ? new ConnectionStateRecovery(
+            {
+              store: options.recoveries ?? new InMemoryRecoveryStore(),
+              messageLog: options.messageLog,
+              poster: options.poster,
+              logger: this.logger,
+            },
+            options.connectionStateRecovery,
+          )
+        : undefined;
     this.limits = new UserLimits({
       ...options.userLimits,
       store: options.limitStore ?? new InMemoryUserLimitStore(),
@@ -288,6 +320,7 @@ export class Server {
       ...(options.shardDispatcher === undefined ? {} : { dispatcher: options.shardDispatcher }),
       ...(options.shardSize === undefined ? {} : { shardSize: options.shardSize }),
       ...(options.messageLog === undefined ? {} : { messageLog: options.messageLog }),
+      offsets: this.recovery !== undefined,
       ...(options.presence === undefined ? {} : { presence: options.presence }),
       presenceFilterOf: (ns) => this.namespaceFor(ns)?.presenceFilter,
       metrics: this.metrics,
@@ -452,10 +485,11 @@ export class Server {
     nsp: Namespace,
     record: ConnectionRecord,
     handshake: Handshake,
+    recovered = false,
   ): Promise<{ socket: Socket; stored: ConnectionRecord } | ConnectResult> {
-    const socket = new Socket(nsp, this.adapter, record, handshake);
+    const socket = new Socket(nsp, this.adapter, record, handshake, recovered);
     try {
-      await nsp.runMiddlewares(socket);
+      if (!(recovered && this.recovery?.skipMiddlewares)) await nsp.runMiddlewares(socket);
     } catch (error) {
       if (error instanceof ConnectionRefusedError) {
         this.metrics.count('ConnectionsRefused');
@@ -690,18 +724,23 @@ export class Server {
   ): Promise<string | undefined> {
     const connection = input.connectionId;
     const id = namespaceSocketId(connection, ns);
-    if (await this.store.getConnection(id)) return encodeConnect(ns, id);
+    const existing = await this.store.getConnection(id);
+    if (existing) return encodeConnect(ns, id, existing.pid);
     const session = await this.sessions.get(connection);
     if (!session) return encodeConnectError(ns, 'Unknown session: reconnect');
     const nsp = this.namespaceFor(ns);
     if (!nsp) return encodeConnectError(ns, 'Invalid namespace');
     const user = userFromAuthorizer(input.authorizer);
+    // socket.io-client adds its recovery claim to the app's auth: the app sees its own only.
+    const { pid: _pid, offset: _offset, ...appAuth } = auth;
+    const history = nsp.historySettings;
+    const recovery = history ? this.recovery : undefined;
     const handshake: Handshake = {
       ...session.handshake,
-      auth,
+      auth: appAuth,
       authorizer: input.authorizer,
     };
-    const record: ConnectionRecord = {
+    const fresh: ConnectionRecord = {
       id,
       ns,
       rooms: [],
@@ -711,14 +750,28 @@ export class Server {
       handshake: storedHandshake(handshake),
       protocol: 'socket.io',
       connection,
+      ...(recovery ? { pid: recovery.newPid() } : {}),
     };
-    const admitted = await this.admit(nsp, record, handshake);
+    const recovered =
+      recovery && history
+        ? await this.recoverable(nsp, fresh, handshake, auth, recovery, history)
+        : undefined;
+    const record = recovered?.record ?? fresh;
+    const admitted = await this.admit(nsp, record, handshake, recovered !== undefined);
     if (!('socket' in admitted))
       return encodeConnectError(ns, admitted.message ?? 'Connection refused', admitted.data);
     const { socket, stored } = admitted;
     // Listed before it is announced: a $disconnect from now on finds it through the session.
     const listed = await this.sessions.addNamespace(connection, ns);
-    if (!listed || (await this.poster.post(connection, encodeConnect(ns, id))) === 'gone') {
+    const answer = encodeConnect(ns, id, record.pid);
+    if (
+      !listed ||
+      (await this.poster.post(connection, answer)) === 'gone' ||
+      (recovered &&
+        recovery &&
+        history &&
+        (await this.restore(socket, recovered, recovery, history))) === 'gone'
+    ) {
       await this.adapter.delAll([id], 'disconnect');
       return undefined;
     }
@@ -745,6 +798,65 @@ export class Server {
     return undefined;
   }
 
+  /**
+   * The socket a CONNECT's recovery claim gives back, if it can: its record (its data, pid and
+   * user; rooms are joined later), the rooms the namespace's join policies still allow it, and
+   * what it missed there. `undefined` for a fresh socket.
+   */
+  private async recoverable(
+    nsp: Namespace,
+    fresh: ConnectionRecord,
+    handshake: Handshake,
+    auth: Record<string, unknown>,
+    recovery: ConnectionStateRecovery,
+    history: HistorySettings,
+  ): Promise<Recovered | undefined> {
+    const user = userOf(fresh.data);
+    const claim = await recovery.claim(auth, nsp.name, user?.id);
+    if (!claim) return undefined;
+    const record: ConnectionRecord = {
+      ...fresh,
+      data: { ...claim.kept.data, ...fresh.data },
+      pid: claim.kept.pid,
+    };
+    const socket = new Socket(nsp, this.adapter, record, handshake, true);
+    const rooms: Room[] = [];
+    for (const room of claim.kept.rooms) {
+      if (await nsp.mayJoin(socket, room)) rooms.push(room);
+    }
+    const missed = await recovery.missed(claim, rooms, history);
+    return missed && { record, rooms, missed };
+  }
+
+  /**
+   * Gives a recovered socket back what it had: the messages it missed, in order, then its
+   * rooms, then what reached those rooms meanwhile. Joining after the replay keeps the order:
+   * nothing live reaches the socket through its rooms before what it missed there (a message
+   * sent at the very moment of the join may arrive twice).
+   */
+  private async restore(
+    socket: Socket,
+    recovered: Recovered,
+    recovery: ConnectionStateRecovery,
+    history: HistorySettings,
+  ): Promise<'delivered' | 'gone'> {
+    const connection = socket.connectionRecord.connection ?? socket.id;
+    const ns = socket.nsp.name;
+    const { rooms, missed } = recovered;
+    if ((await recovery.replay(connection, ns, missed.messages)) === 'gone') return 'gone';
+    await socket.join(rooms);
+    const meanwhile = await recovery.catchUp(ns, rooms, missed.positions, history);
+    const delivered = await recovery.replay(connection, ns, meanwhile);
+    this.logger.info('Connection state recovered', {
+      connectionId: connection,
+      socketId: socket.id,
+      ns,
+      rooms: rooms.length,
+      missed: missed.messages.length + meanwhile.length,
+    });
+    return delivered;
+  }
+
   /** A Socket.IO DISCONNECT (`41/ns,`): the socket ends as at `$disconnect`; the connection stays open. */
   private async leaveNamespace(input: MessageInput, ns: string): Promise<void> {
     const record = await this.store.getConnection(namespaceSocketId(input.connectionId, ns));
@@ -753,6 +865,7 @@ export class Server {
       record,
       { statusCode: undefined, reason: 'client namespace disconnect' },
       input.deadline,
+      false,
     );
     await this.sessions.removeNamespace(input.connectionId, ns);
   }
@@ -972,6 +1085,7 @@ export class Server {
     record: ConnectionRecord,
     reason: { readonly statusCode: number | undefined; readonly reason: string },
     deadline: number | undefined,
+    recoverable = true,
   ): Promise<void> {
     const nsp = this.namespaceFor(record.ns);
     if (nsp) {
@@ -984,6 +1098,7 @@ export class Server {
       );
       this.logFailures(failures, 'disconnecting', socket.id);
     }
+    if (recoverable && record.pid !== undefined) await this.recovery?.keep(record);
     const removed = await this.adapter.delAll([record.id], 'disconnect');
     if (removed.length > 0) this.metrics.count('Disconnections');
     this.logger.info('Disconnected', { connectionId: record.id, ns: record.ns, ...reason });
@@ -1113,6 +1228,13 @@ export class Server {
     });
     return { code: 'INTERNAL', message: 'Internal error' };
   }
+}
+
+/** A socket connection state recovery gives back: its record, the rooms to join again, what it missed. */
+interface Recovered {
+  readonly record: ConnectionRecord;
+  readonly rooms: readonly Room[];
+  readonly missed: MissedMessages;
 }
 
 /**

@@ -30,6 +30,12 @@ export class Socket {
    * stamped on every event this socket sends. `undefined` when no authorizer ran.
    */
   readonly user: SocketUser | undefined;
+  /**
+   * True when this socket is one its Socket.IO client had before a short disconnection, given
+   * back by connection state recovery with its rooms, data and missed messages (in the
+   * connection hook; false in every other handler and hook).
+   */
+  readonly recovered: boolean;
   private record: ConnectionRecord;
 
   constructor(
@@ -37,7 +43,9 @@ export class Socket {
     private readonly adapter: Adapter,
     record: ConnectionRecord,
     handshake: Handshake,
+    recovered = false,
   ) {
+    this.recovered = recovered;
     this.id = record.id;
     this.record = record;
     this.data = structuredClone(record.data);

@@ -171,9 +171,11 @@ export const PONG_FRAME = '3';
  *
  * @example
  * encodeConnect('/chat', 'R1kmxc2VNjMCFIA='); // '40/chat,{"sid":"R1kmxc2VNjMCFIA="}'
+ * encodeConnect('/chat', 'R1kmxc2VNjMCFIA=', 'pid'); // '40/chat,{"sid":"R1kmxc2VNjMCFIA=","pid":"pid"}'
  */
-export function encodeConnect(ns: string, sid: string): string {
-  return socketIoFrame({ type: PacketType.CONNECT, nsp: ns, data: { sid } });
+export function encodeConnect(ns: string, sid: string, pid?: string): string {
+  const data = pid === undefined ? { sid } : { sid, pid };
+  return socketIoFrame({ type: PacketType.CONNECT, nsp: ns, data });
 }
 
 /**

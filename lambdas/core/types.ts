@@ -57,6 +57,11 @@ export interface ConnectionRecord {
    * sockets share one connection (see `namespaceSocketId`).
    */
   readonly connection?: SocketId | undefined;
+  /**
+   * A Socket.IO socket's private session id, under which it is kept for its client's
+   * reconnection (connection state recovery); absent where recovery is off.
+   */
+  readonly pid?: string | undefined;
 }
 
 /** A connection as `MembershipStore.detachConnections` removed it: enough to finish its removal and announce its departure. */

@@ -19,6 +19,7 @@ import { createDynamoDbDocumentClient } from '../adapters/dynamodb-document-clie
 import { DynamoDbMembershipStore } from '../adapters/dynamodb-membership-store';
 import { DynamoDbMessageLog } from '../adapters/dynamodb-message-log';
 import { DynamoDbPresenceStore } from '../adapters/dynamodb-presence-store';
+import { DynamoDbRecoveryStore } from '../adapters/dynamodb-recovery-store';
 import { DynamoDbSessionStore } from '../adapters/dynamodb-session-store';
 import { DynamoDbUserLimitStore } from '../adapters/dynamodb-user-limit-store';
 import { LambdaAfterConnectDispatcher } from '../adapters/lambda-after-connect-dispatcher';
@@ -146,6 +147,9 @@ export function createChatRuntime(options: ChatRuntimeOptions = {}): ChatRuntime
       closer: new ManagementApiCloser({ client: managementApi }),
       ackStore: new DynamoDbAckStore({ tableName: env[ENV.tableName], client: dynamoDb }),
       sessions: new DynamoDbSessionStore({ tableName: env[ENV.tableName], client: dynamoDb }),
+      // Socket.IO clients get their sockets back after a short disconnection (2 minutes).
+      connectionStateRecovery: {},
+      recoveries: new DynamoDbRecoveryStore({ tableName: env[ENV.tableName], client: dynamoDb }),
       heartbeat: heartbeatFromEnvironment(options.env ?? process.env),
       afterConnectDispatcher: deliverFunction
         ? new LambdaAfterConnectDispatcher({ functionName: deliverFunction, client: lambda })
