@@ -159,23 +159,34 @@ export class ConnectionStateRecovery {
     return 'delivered';
   }
 
+  /** The latest seq of each durable room of `rooms`: how far `catchUp` reads after the join. */
+  async heads(
+    ns: string,
+    rooms: readonly Room[],
+    history: HistorySettings,
+  ): Promise<ReadonlyMap<Room, number>> {
+    const durable = rooms.filter((room) => history.keeps(room));
+    const heads = await Promise.all(durable.map((room) => this.deps.messageLog.head(ns, room)));
+    return new Map(durable.map((room, index) => [room, heads[index] as number]));
+  }
+
   /**
-   * After the recovered socket rejoined `rooms`, what was stored there since the claim read
-   * them (from `positions` on): messages that reached the rooms before the socket was back
-   * in them.
+   * After the recovered socket rejoined its rooms, what reached them between the claim's read
+   * (`positions`) and the join (`heads`, read just before it): stored before the socket was
+   * back, so not delivered to it. Later messages reach it live.
    */
   async catchUp(
     ns: string,
-    rooms: readonly Room[],
     positions: ReadonlyMap<Room, number>,
+    heads: ReadonlyMap<Room, number>,
     history: HistorySettings,
   ): Promise<readonly MissedMessage[]> {
-    const durable = rooms.filter((room) => history.keeps(room) && positions.has(room));
     const missed = await missedMessages(this.deps.messageLog, {
       ns,
-      rooms: durable,
+      rooms: [...heads.keys()].filter((room) => positions.has(room)),
       afterSeq: positions,
       afterTime: Number.POSITIVE_INFINITY,
+      untilSeq: heads,
       maxLength: history.maxLength,
       maxMessages: this.maxMissedMessages,
     });

@@ -16,6 +16,8 @@ export interface MissedMessagesQuery {
   readonly afterSeq: ReadonlyMap<Room, number>;
   /** The other rooms: messages stored after this time (epoch ms) were missed. */
   readonly afterTime: number;
+  /** Rooms of `afterSeq` read only up to this seq (default: to the latest). */
+  readonly untilSeq?: ReadonlyMap<Room, number>;
   /** The rooms' `maxLength` (only that many latest messages are readable). */
   readonly maxLength: number;
   /** Most messages replayed; more missed means the state cannot be recovered. */
@@ -75,7 +77,7 @@ export async function missedMessages(
     const read =
       since === undefined
         ? await afterTime(log, query, room, query.afterTime, budget)
-        : await readRange(log, query, room, since, undefined, budget);
+        : await readRange(log, query, room, since, query.untilSeq?.get(room), budget);
     if (read === undefined) return undefined;
     budget -= read.missed.length;
     positions.set(room, Math.max(since ?? 0, read.last));

@@ -830,9 +830,9 @@ export class Server {
 
   /**
    * Gives a recovered socket back what it had: the messages it missed, in order, then its
-   * rooms, then what reached those rooms meanwhile. Joining after the replay keeps the order:
-   * nothing live reaches the socket through its rooms before what it missed there (a message
-   * sent at the very moment of the join may arrive twice).
+   * rooms, then what reached those rooms before the join. Joining after the replay keeps the
+   * order: nothing live reaches the socket through its rooms before what it missed there. A
+   * message stored in the milliseconds of the join itself may arrive twice, or not at all.
    */
   private async restore(
     socket: Socket,
@@ -844,8 +844,9 @@ export class Server {
     const ns = socket.nsp.name;
     const { rooms, missed } = recovered;
     if ((await recovery.replay(connection, ns, missed.messages)) === 'gone') return 'gone';
+    const heads = await recovery.heads(ns, rooms, history);
     await socket.join(rooms);
-    const meanwhile = await recovery.catchUp(ns, rooms, missed.positions, history);
+    const meanwhile = await recovery.catchUp(ns, missed.positions, heads, history);
     const delivered = await recovery.replay(connection, ns, meanwhile);
     this.logger.info('Connection state recovered', {
       connectionId: connection,
