@@ -4,6 +4,7 @@ import { DynamoDbAckStore } from '../../lambdas/adapters/dynamodb-ack-store';
 import { DynamoDbMembershipStore } from '../../lambdas/adapters/dynamodb-membership-store';
 import { DynamoDbMessageLog } from '../../lambdas/adapters/dynamodb-message-log';
 import { DynamoDbPresenceStore } from '../../lambdas/adapters/dynamodb-presence-store';
+import { DynamoDbRecoveryStore } from '../../lambdas/adapters/dynamodb-recovery-store';
 import { DynamoDbUserLimitStore } from '../../lambdas/adapters/dynamodb-user-limit-store';
 import { createChatApp } from '../../lambdas/app/chat-app';
 import { mapWithConcurrency } from '../../lambdas/core/map-with-concurrency';
@@ -43,6 +44,8 @@ export interface OperationCost {
   readonly reply: string | undefined;
   /** Connections found gone whose clean-up was handed to the `worker` function. */
   readonly goneHandedOver: number;
+  /** Distinct frames the posts carried: how many times the fan-out encoded the message. */
+  readonly framesEncoded: number;
 }
 
 export interface CostHarnessOptions {
@@ -117,6 +120,9 @@ export class CostHarness {
       messageLog: new DynamoDbMessageLog({ tableName: options.tableName, client: measured }),
       presence: new DynamoDbPresenceStore({ tableName: options.tableName, client: measured }),
       ackStore: new DynamoDbAckStore({ tableName: options.tableName, client: measured }),
+      // As the stack runs the chat.
+      connectionStateRecovery: {},
+      recoveries: new DynamoDbRecoveryStore({ tableName: options.tableName, client: measured }),
     });
     // What `ackedEmit` measures: a handler waiting for its socket's answer.
     this.server.of('/').on(ASK_EVENT, async (socket, ack) => {
@@ -213,12 +219,16 @@ export class CostHarness {
     });
   }
 
-  /** Adds connections to namespace `/` (and `rooms`), `concurrency` at a time, unrecorded. */
+  /**
+   * Adds connections to namespace `/` (and `rooms`), `concurrency` at a time, unrecorded;
+   * with `socketIo`, as Socket.IO clients' sockets.
+   */
   async seed(
     ids: readonly SocketId[],
     rooms: readonly Room[] = [],
     concurrency = 32,
     now = Date.now(),
+    socketIo = false,
   ): Promise<void> {
     const results = await mapWithConcurrency(ids, concurrency, (id) =>
       this.seedStore.addConnection({
@@ -228,6 +238,7 @@ export class CostHarness {
         data: {},
         connectedAt: now,
         expiresAt: Math.floor(Date.now() / 1000) + 3_600,
+        ...(socketIo ? { protocol: 'socket.io' as const, connection: id } : {}),
       }),
     );
     const failure = results.find((result) => result.status === 'rejected');
@@ -297,6 +308,7 @@ export class CostHarness {
       ),
       dynamoDb: this.recorder.take(),
       managementApiCalls: posts.posts + deferred.posts,
+      framesEncoded: posts.frames,
       lambdaInvocations: 1 + deferred.invocations + cleanups.invocations,
       messageUnits:
         (inbound === undefined ? 0 : messageUnits(inbound)) +

@@ -1,4 +1,4 @@
-import type { CostResults, CostRow } from './cost-suite';
+import type { CostResults, CostRow, RoomMessageCost } from './cost-suite';
 import { BUDGET_PRICE_CEILING, PRICES } from './prices';
 
 /**
@@ -9,7 +9,7 @@ import { BUDGET_PRICE_CEILING, PRICES } from './prices';
  * const markdown = formatCostMarkdown(await measureCosts(plan, log));
  */
 export function formatCostMarkdown(results: CostResults): string {
-  const { plan, rows, sweep, budget, goneMember, ackedEmit } = results;
+  const { plan, rows, sweep, budget, goneMember, ackedEmit, mixedRoom } = results;
   const find = (lookup: string, operation: string, roomSize: number): CostRow | undefined =>
     rows.find((r) => r.lookup === lookup && r.operation === operation && r.roomSize === roomSize);
   const lines: string[] = [];
@@ -83,6 +83,21 @@ export function formatCostMarkdown(results: CostResults): string {
       `A handler's \`socket.timeout(5_000).emitWithAck('question')\`, answered at once by the socket, both frames counted: ${ackedEmit.dynamoDbRequests} DynamoDB requests, ${units(ackedEmit.rcu)} RCU, ${units(ackedEmit.wcu)} WCU (median). ` +
         'Over a frame of its own, the ack adds the pending-ack item (PutItem), the answer (one conditional UpdateItem, in the answering invocation), the reads of the answers (consistent GetItem, 25 ms apart at first, doubling to 400 ms: one or two for an answer within 25 ms) and the DeleteItem. ' +
         `With both invocations and their API Gateway messages: **${dollars(ackedEmit.dollarsPerMillion)} per million acked emits** (Lambda duration not included).`,
+    );
+  }
+  if (mixedRoom) {
+    const row = (label: string, cost: RoomMessageCost) =>
+      `| ${label} | ${cost.dynamoDbRequests} | ${units(cost.rcu)} | ${units(cost.wcu)} | ${cost.posts} | ${cost.apiGatewayMessages} | ${cost.framesEncoded} | ${dollars(cost.dollarsPerMillion)} |`;
+    lines.push(
+      '',
+      '### A room message to JSON and Socket.IO clients together',
+      '',
+      `A room message to a room of ${mixedRoom.roomSize}, all JSON-protocol clients, then with ${mixedRoom.socketIoMembers} of them Socket.IO clients (median). The reads, writes and posts are the same; the fan-out encodes the message once per protocol (frames encoded), not once per recipient.`,
+      '',
+      '| room of 10 | DynamoDB requests | RCU | WCU | posts | API Gateway messages | frames encoded | $ per million (no Lambda duration) |',
+      '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+      row('JSON-protocol clients only', mixedRoom.json),
+      row(`${mixedRoom.socketIoMembers} of them Socket.IO clients`, mixedRoom.mixed),
     );
   }
   for (const lookup of ['query', 'scan-all'] as const) {

@@ -67,6 +67,8 @@ export interface CostResults {
   readonly goneMember?: GoneMemberCost;
   /** One acked emit to one socket, with the socket's answer. */
   readonly ackedEmit?: AckedEmitCost;
+  /** A room message with and without Socket.IO clients among the members. */
+  readonly mixedRoom?: MixedRoomCost;
 }
 
 /** What an acked emit to one socket costs: the asking frame and the answer together. */
@@ -76,6 +78,26 @@ export interface AckedEmitCost {
   readonly wcu: number;
   /** Dollars per million acked emits: DynamoDB, Lambda requests, API Gateway messages. */
   readonly dollarsPerMillion: number;
+}
+
+/** One room message to a room of 10, as its sender's request pays it. */
+export interface RoomMessageCost {
+  readonly dynamoDbRequests: number;
+  readonly rcu: number;
+  readonly wcu: number;
+  readonly posts: number;
+  readonly apiGatewayMessages: number;
+  /** Distinct frames posted: encodings of the message. */
+  readonly framesEncoded: number;
+  readonly dollarsPerMillion: number;
+}
+
+/** A room message to a room of JSON-protocol clients, and to one where half are Socket.IO clients. */
+export interface MixedRoomCost {
+  readonly roomSize: number;
+  readonly socketIoMembers: number;
+  readonly json: RoomMessageCost;
+  readonly mixed: RoomMessageCost;
 }
 
 /** What a room message costs the sender when a member at the room cap is gone. */
@@ -218,7 +240,11 @@ export async function measureCosts(plan: CostPlan, log: Log): Promise<CostResult
     );
     const ackedEmit = await measureAckedEmit(budgetHarness as CostHarness, plan.repeats);
     log(`cost: acked emit to one socket: ${ackedEmit.dynamoDbRequests} DynamoDB requests`);
-    return { plan, rows, sweep, budget, goneMember, ackedEmit };
+    const mixedRoom = await measureMixedRoom(budgetHarness as CostHarness, plan.repeats);
+    log(
+      `cost: room message with half Socket.IO members: ${mixedRoom.mixed.framesEncoded} frames encoded for ${mixedRoom.mixed.posts} posts`,
+    );
+    return { plan, rows, sweep, budget, goneMember, ackedEmit, mixedRoom };
   } finally {
     for (const created of clients) created.destroy();
     await db.stop();
@@ -248,6 +274,47 @@ async function measureAckedEmit(harness: CostHarness, repeats: number): Promise<
       // Two invocations (the asking frame's and the answer's) and their message units.
       2 * PRICES.lambdaRequestPerMillion +
       messages * PRICES.apiGatewayMessagePerMillion,
+  };
+}
+
+/**
+ * A room message to a room of 10 JSON-protocol members, then to a room of 10 where 5 members
+ * (not the sender) are Socket.IO clients: the medians of `repeats` after a warm-up.
+ */
+async function measureMixedRoom(harness: CostHarness, repeats: number): Promise<MixedRoomCost> {
+  const socketIoMembers = SWEEP_ROOM_SIZE / 2;
+  const measureRoom = async (room: string, prefix: string, socketIo: number) => {
+    const members = ids(prefix, SWEEP_ROOM_SIZE);
+    await harness.seed(members.slice(0, SWEEP_ROOM_SIZE - socketIo), [room]);
+    await harness.seed(members.slice(SWEEP_ROOM_SIZE - socketIo), [room], 8, Date.now(), true);
+    const sender = members[0] as SocketId;
+    await harness.chat(sender, room);
+    const costs: OperationCost[] = [];
+    for (let i = 0; i < repeats; i++) costs.push(await harness.chat(sender, room));
+    await harness.unseed(members);
+    const mid = (pick: (cost: OperationCost) => number) => median(costs.map(pick));
+    const rcu = mid((cost) => cost.dynamoDb.rcu);
+    const wcu = mid((cost) => cost.dynamoDb.wcu);
+    const apiGatewayMessages = mid((cost) => cost.messageUnits);
+    return {
+      dynamoDbRequests: mid((cost) => cost.dynamoDb.requests),
+      rcu,
+      wcu,
+      posts: mid((cost) => cost.managementApiCalls),
+      apiGatewayMessages,
+      framesEncoded: mid((cost) => cost.framesEncoded),
+      dollarsPerMillion:
+        rcu * PRICES.dynamoDbReadUnitPerMillion +
+        wcu * PRICES.dynamoDbWriteUnitPerMillion +
+        PRICES.lambdaRequestPerMillion +
+        apiGatewayMessages * PRICES.apiGatewayMessagePerMillion,
+    };
+  };
+  return {
+    roomSize: SWEEP_ROOM_SIZE,
+    socketIoMembers,
+    json: await measureRoom('json-room', 'J', 0),
+    mixed: await measureRoom('mixed-room', 'X', socketIoMembers),
   };
 }
 

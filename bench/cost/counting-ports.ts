@@ -21,6 +21,7 @@ import { messageUnits } from './pricing';
 export class CountingPoster implements ConnectionPoster {
   #posts = 0;
   #messageUnits = 0;
+  readonly #frames = new Set<string>();
   readonly #gone = new Set<SocketId>();
 
   /** Hears every post, as a client hears its frames (the acked-emit measurement answers them). */
@@ -29,6 +30,7 @@ export class CountingPoster implements ConnectionPoster {
   async post(connectionId: SocketId, frame: string): Promise<PostResult> {
     this.#posts++;
     this.#messageUnits += messageUnits(frame);
+    this.#frames.add(frame);
     this.onPost?.(connectionId, frame);
     return this.#gone.has(connectionId) ? 'gone' : 'delivered';
   }
@@ -38,11 +40,16 @@ export class CountingPoster implements ConnectionPoster {
     this.#gone.add(connectionId);
   }
 
-  /** Posts and message units since the last `take()`; resets them. */
-  take(): { posts: number; messageUnits: number } {
-    const tally = { posts: this.#posts, messageUnits: this.#messageUnits };
+  /** Posts, message units and distinct frames (encodings) since the last `take()`; resets them. */
+  take(): { posts: number; messageUnits: number; frames: number } {
+    const tally = {
+      posts: this.#posts,
+      messageUnits: this.#messageUnits,
+      frames: this.#frames.size,
+    };
     this.#posts = 0;
     this.#messageUnits = 0;
+    this.#frames.clear();
     return tally;
   }
 }

@@ -148,4 +148,27 @@ describe('Cost of a room message (DynamoDB Local)', () => {
       BUDGET_PRICE_CEILING,
     );
   });
+
+  it('costs the same with half the room Socket.IO clients: same requests and posts, the message encoded once per protocol', async () => {
+    // Prepare
+    const { harness, sender } = await roomOfTen('query');
+    await harness.chat(sender, ROOM);
+    const jsonOnly = await harness.chat(sender, ROOM);
+    const socketIo = Array.from({ length: 5 }, (_, i) => benchId('Y', i));
+    const jsonMore = Array.from({ length: 5 }, (_, i) => benchId('Z', i));
+
+    // Act: 5 more members of each protocol.
+    await harness.seed(jsonMore, [ROOM]);
+    const moreJson = await harness.chat(sender, ROOM);
+    await harness.unseed(jsonMore);
+    await harness.seed(socketIo, [ROOM], 8, Date.now(), true);
+    const mixed = await harness.chat(sender, ROOM);
+
+    // Assess
+    expect(jsonOnly.framesEncoded).toBe(1);
+    expect(moreJson.framesEncoded).toBe(1);
+    expect(mixed.framesEncoded).toBe(2);
+    expect(mixed.managementApiCalls).toBe(moreJson.managementApiCalls);
+    expect(mixed.dynamoDb.byCommand).toEqual(moreJson.dynamoDb.byCommand);
+  });
 });

@@ -3,17 +3,21 @@ import { CountingAfterConnectDispatcher, CountingPoster } from '../../../bench/c
 import { median } from '../../../bench/median';
 
 describe('Class: CountingPoster', () => {
-  it('counts posts and their message units, then resets', async () => {
+  it('counts posts, their message units and distinct frames, then resets', async () => {
     // Prepare
     const poster = new CountingPoster();
 
     // Act
-    const results = [await poster.post('a', '{}'), await poster.post('b', 'x'.repeat(40_000))];
+    const results = [
+      await poster.post('a', '{}'),
+      await poster.post('b', 'x'.repeat(40_000)),
+      await poster.post('c', '{}'),
+    ];
 
     // Assess
-    expect(results).toEqual(['delivered', 'delivered']);
-    expect(poster.take()).toEqual({ posts: 2, messageUnits: 3 });
-    expect(poster.take()).toEqual({ posts: 0, messageUnits: 0 });
+    expect(results).toEqual(['delivered', 'delivered', 'delivered']);
+    expect(poster.take()).toEqual({ posts: 3, messageUnits: 4, frames: 2 });
+    expect(poster.take()).toEqual({ posts: 0, messageUnits: 0, frames: 0 });
   });
 });
 
