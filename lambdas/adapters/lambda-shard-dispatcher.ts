@@ -65,11 +65,16 @@ export function splitToFit(shard: BroadcastShard, maxBytes: number): string[] {
     groups: groups.map((group) => ({
       frame: group.frame,
       connectionIds: [...group.connectionIds],
+      ...(group.socketIds === undefined ? {} : { socketIds: [...group.socketIds] }),
     })),
   };
   const text = JSON.stringify(payload);
   const recipients = groups.flatMap((group) =>
-    group.connectionIds.map((id) => ({ id, frame: group.frame })),
+    group.connectionIds.map((id, index) => ({
+      id,
+      socket: group.socketIds?.[index] ?? id,
+      frame: group.frame,
+    })),
   );
   if (Buffer.byteLength(text) <= maxBytes || recipients.length <= 1) return [text];
   const half = Math.ceil(recipients.length / 2);
@@ -78,12 +83,21 @@ export function splitToFit(shard: BroadcastShard, maxBytes: number): string[] {
   );
 }
 
-function regroup(recipients: readonly { id: string; frame: string }[]): BroadcastShard {
-  const groups = new Map<string, string[]>();
-  for (const { id, frame } of recipients) {
-    const ids = groups.get(frame) ?? [];
-    ids.push(id);
-    groups.set(frame, ids);
+function regroup(
+  recipients: readonly { id: string; socket: string; frame: string }[],
+): BroadcastShard {
+  const groups = new Map<string, { connectionIds: string[]; socketIds: string[] }>();
+  for (const { id, socket, frame } of recipients) {
+    const group = groups.get(frame) ?? { connectionIds: [], socketIds: [] };
+    group.connectionIds.push(id);
+    group.socketIds.push(socket);
+    groups.set(frame, group);
   }
-  return { groups: [...groups].map(([frame, connectionIds]) => ({ frame, connectionIds })) };
+  return {
+    groups: [...groups].map(([frame, { connectionIds, socketIds }]) =>
+      socketIds.some((socket, index) => socket !== connectionIds[index])
+        ? { frame, connectionIds, socketIds }
+        : { frame, connectionIds },
+    ),
+  };
 }

@@ -90,7 +90,7 @@ export class FanOut {
   /**
    * Posts `packet` to each target (id → the room it was reached through), once; those in
    * `socketIo` get it in Socket.IO's framing, posted to the connection it maps them to (a
-   * namespace socket's). Gone ids are socket ids (a shard's, posted by a worker, connection ids).
+   * namespace socket's). Gone ids are socket ids, a shard's too (see `ShardGroup.socketIds`).
    */
   async send(
     packet: Packet,
@@ -120,11 +120,12 @@ export class FanOut {
     const posts = ids.map((id) => ({ id: socketIo.get(id) ?? id, frame: frameOf(id) }));
     const { dispatcher, shardSize } = this.options;
     const own = dispatcher && posts.length > shardSize ? posts.slice(0, shardSize) : posts;
-    const rest = new Map(posts.slice(own.length).map((post) => [post.id, post.frame]));
+    const rest = ids.slice(own.length);
     const dispatching = dispatcher
-      ? dispatchShards([...rest.keys()], (id) => rest.get(id) as string, {
+      ? dispatchShards(rest, frameOf, {
           ...this.options,
           dispatcher,
+          connectionOf: (id) => socketIo.get(id) ?? id,
         })
       : Promise.resolve({ dispatched: 0, failed: 0 });
     const posted = await this.postAll(own);
@@ -161,7 +162,15 @@ export class FanOut {
     const posts: Post[] = shard.groups.flatMap((group) =>
       group.connectionIds.map((id) => ({ id, frame: group.frame })),
     );
-    const { delivered, goneIds, failed } = await this.postAll(posts);
+    // A gone connection is the socket the post was for (a Socket.IO client's namespace socket).
+    const socketOf = new Map(
+      shard.groups.flatMap((group) =>
+        (group.socketIds ?? []).map((socket, index) => [group.connectionIds[index], socket]),
+      ),
+    );
+    const posted = await this.postAll(posts);
+    const { delivered, failed } = posted;
+    const goneIds = posted.goneIds.map((id) => socketOf.get(id) ?? id);
     if (goneIds.length > 0 || failed > 0) {
       this.options.logger.warn('Partial shard delivery', {
         delivered,

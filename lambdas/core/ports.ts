@@ -246,6 +246,11 @@ export interface AfterConnectDispatcher {
 export interface ShardGroup {
   readonly frame: string;
   readonly connectionIds: readonly SocketId[];
+  /**
+   * The socket each post is for, index by index, when some differ from their connection (a
+   * Socket.IO client's namespace socket): what a post finding its connection gone removes.
+   */
+  readonly socketIds?: readonly SocketId[];
 }
 
 /**

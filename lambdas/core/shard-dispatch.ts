@@ -25,6 +25,8 @@ export async function dispatchShards(
     readonly shardSize: number;
     readonly logger: CoreLogger;
     readonly metrics: ChatMetrics;
+    /** The connection a socket's frame is posted to, when not its id (Socket.IO). */
+    readonly connectionOf?: (id: SocketId) => SocketId;
   },
 ): Promise<DispatchCounts> {
   if (ids.length === 0) return { dispatched: 0, failed: 0 };
@@ -33,7 +35,9 @@ export async function dispatchShards(
     shards.push(ids.slice(start, start + options.shardSize));
   }
   const results = await Promise.allSettled(
-    shards.map((shard) => options.dispatcher.dispatch(toShard(shard, frameOf))),
+    shards.map((shard) =>
+      options.dispatcher.dispatch(toShard(shard, frameOf, options.connectionOf)),
+    ),
   );
   let dispatched = 0;
   let failed = 0;
@@ -53,7 +57,8 @@ export async function dispatchShards(
 }
 
 /**
- * The shard of `ids`: one group per distinct frame, in first-seen order.
+ * The shard of `ids`: one group per distinct frame, in first-seen order, listing the
+ * connections to post to and, when some differ from them, the sockets.
  *
  * @example
  * toShard(['A', 'B'], () => frame); // { groups: [{ frame, connectionIds: ['A', 'B'] }] }
@@ -61,6 +66,7 @@ export async function dispatchShards(
 export function toShard(
   ids: readonly SocketId[],
   frameOf: (id: SocketId) => string,
+  connectionOf: (id: SocketId) => SocketId = (id) => id,
 ): BroadcastShard {
   const groups = new Map<string, SocketId[]>();
   for (const id of ids) {
@@ -72,5 +78,11 @@ export function toShard(
     }
     group.push(id);
   }
-  return { groups: [...groups].map(([frame, connectionIds]) => ({ frame, connectionIds })) };
+  return {
+    groups: [...groups].map(([frame, socketIds]) => {
+      const connectionIds = socketIds.map(connectionOf);
+      const differ = connectionIds.some((connection, index) => connection !== socketIds[index]);
+      return differ ? { frame, connectionIds, socketIds } : { frame, connectionIds };
+    }),
+  };
 }

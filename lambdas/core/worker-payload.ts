@@ -27,10 +27,20 @@ export const ShardPayload = z.object({
   kind: z.literal('shard'),
   groups: z
     .array(
-      z.object({
-        frame: z.string(),
-        connectionIds: z.array(z.string().check(z.minLength(1))).check(z.minLength(1)),
-      }),
+      z
+        .object({
+          frame: z.string(),
+          connectionIds: z.array(z.string().check(z.minLength(1))).check(z.minLength(1)),
+          socketIds: z.optional(z.array(z.string().check(z.minLength(1)))),
+        })
+        .check(
+          z.refine(
+            (group) =>
+              group.socketIds === undefined ||
+              group.socketIds.length === group.connectionIds.length,
+            'socketIds must name one socket per connection id',
+          ),
+        ),
     )
     .check(z.minLength(1)),
 });

@@ -75,6 +75,50 @@ describe('Class: LambdaShardDispatcher', () => {
     expect(recipients.sort()).toEqual(ids(1_000).sort());
   });
 
+  it("keeps each Socket.IO post's socket with its connection when it splits a shard", () => {
+    // Prepare: two frames too large for one payload, the first for two sockets.
+    const frames = ['x', 'y'].map((c) => `42["e","${c.repeat(150 * 1024)}"]`);
+    const connectionIds = ['C00000000000001=', 'C00000000000002=', 'C00000000000003='];
+    const socketIds = ['S00000000000001=', 'S00000000000002=', 'S00000000000003='];
+    const groups = [
+      {
+        frame: frames[0] as string,
+        connectionIds: connectionIds.slice(0, 2),
+        socketIds: socketIds.slice(0, 2),
+      },
+      {
+        frame: frames[1] as string,
+        connectionIds: connectionIds.slice(2),
+        socketIds: socketIds.slice(2),
+      },
+    ];
+
+    // Act
+    const sent = splitToFit({ groups }, 255 * 1024).map(
+      (text) => WorkerPayload.parse(JSON.parse(text)) as ShardPayload,
+    );
+
+    // Assess
+    expect(sent.length).toBeGreaterThan(1);
+    const pairs = sent.flatMap((payload) =>
+      payload.groups.flatMap((group) =>
+        group.connectionIds.map((id, index) => [id, group.socketIds?.[index]]),
+      ),
+    );
+    expect(pairs).toEqual(connectionIds.map((id, index) => [id, socketIds[index]]));
+  });
+
+  it('refuses a shard payload whose sockets do not match its connections one to one', () => {
+    // Act
+    const parsed = WorkerPayload.safeParse({
+      kind: 'shard',
+      groups: [{ frame: 'f', connectionIds: ['C00000000000001='], socketIds: [] }],
+    });
+
+    // Assess
+    expect(parsed.success).toBe(false);
+  });
+
   it('rejects when an invocation fails', async () => {
     // Prepare
     lambdaMock.on(InvokeCommand).rejects(new Error('throttled'));

@@ -353,6 +353,53 @@ describe('Class: Adapter', () => {
     });
   });
 
+  describe('Sharding to Socket.IO clients', () => {
+    it("posts a namespace socket's frame to its connection, and the worker that finds the connection gone removes the socket", async () => {
+      // Prepare: two Socket.IO sockets (each on a connection of its own) and a JSON client.
+      const sockets = [record('/', ['big']), record('/', ['big'])].map((r, index) => ({
+        ...r,
+        protocol: 'socket.io' as const,
+        connection: `C0000000000000${index}=`,
+      }));
+      const [json] = await add(record('/', ['big']));
+      for (const socket of sockets) await store.addConnection(socket);
+      poster.markGone('C00000000000001=');
+      const shards: BroadcastShard[] = [];
+      const running: Promise<unknown>[] = [];
+      const sharded = new Adapter({
+        store,
+        poster,
+        shardSize: 1,
+        dispatcher: {
+          dispatch: async (shard) => {
+            shards.push(shard);
+            running.push(adapter.postShard(JSON.parse(JSON.stringify(shard))));
+          },
+        },
+      });
+
+      // Act
+      await sharded.broadcast(
+        { event: 'e', data: 1 },
+        { ns: '/', rooms: new Set(['big']), except: new Set([json as string]) },
+      );
+      await Promise.all(running);
+
+      // Assess
+      expect(shards.flatMap((shard) => shard.groups)).toEqual([
+        {
+          frame: '42["e",1]',
+          connectionIds: ['C00000000000001='],
+          socketIds: [sockets[1]?.id],
+        },
+      ]);
+      expect(poster.rawFramesFor('C00000000000000=')).toEqual(['42["e",1]']);
+      expect(await store.getConnection(sockets[0]?.id as string)).toBeDefined();
+      expect(await store.getConnection(sockets[1]?.id as string)).toBeUndefined();
+      expect(await store.members('/', 'big')).toEqual(expect.not.arrayContaining([sockets[1]?.id]));
+    });
+  });
+
   describe('Method: postShard', () => {
     it('posts every recipient once and removes the gone ones', async () => {
       // Prepare
