@@ -415,3 +415,42 @@ describe('Server: Socket.IO clients (Engine.IO v4 / Socket.IO v5)', () => {
     });
   });
 });
+
+describe('Server: per-user connection limit and Socket.IO namespaces', () => {
+  it("counts every namespace a Socket.IO client connects as one of the user's connections", async () => {
+    // Prepare: at most 2 per user; one connection of Alice's opens /, /chat, then /notification.
+    const chat = new ChatHarness(
+      (options) => {
+        const server = new Server(options);
+        for (const name of ['/', '/chat', '/notification']) server.of(name);
+        return server;
+      },
+      { sessions: new InMemorySessionStore(), userLimits: { connectionsPerUser: 2 } },
+    );
+    const alice = { userId: 'alice', name: 'Alice' };
+    const id = connectionId();
+    await chat.server.handleConnect({
+      connectionId: id,
+      connectedAt: Date.now(),
+      headers: {},
+      query: { EIO: '4', transport: 'websocket' },
+      sourceIp: '203.0.113.7',
+      userAgent: 'socket.io-client',
+      authorizer: alice,
+    });
+
+    // Act
+    const answers: (string | undefined)[] = [];
+    for (const ns of ['', '/chat,', '/notification,']) {
+      answers.push(
+        await chat.server.handleMessage({ connectionId: id, body: `40${ns}`, authorizer: alice }),
+      );
+    }
+
+    // Assess: the first two are answered by posts, the third refused in the route response.
+    expect(answers.slice(0, 2)).toEqual([undefined, undefined]);
+    expect(answers[2]).toBe(
+      '44/notification,{"message":"Too many connections: at most 2 per user"}',
+    );
+  });
+});
