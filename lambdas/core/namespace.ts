@@ -8,7 +8,7 @@ import type { RemoteSocket } from './remote-socket';
 import { RESERVED_EVENTS } from './reserved-events';
 import { type PresenceOptions, type RoomFilter, roomFilter } from './room-filter';
 import type { Socket } from './socket';
-import type { HistoryPage, PresenceMember, Room } from './types';
+import type { ConnectionRecord, HistoryPage, PresenceMember, Room } from './types';
 import type { UserLimits } from './user-limits';
 
 /** Largest history page, in bytes of messages: an ack must stay under API Gateway's 128 KB frame limit. */
@@ -20,6 +20,11 @@ export interface NamespaceServices {
   readonly presence?: PresenceStore | undefined;
   /** Counts `onceEvery` claims in the limit store, shared by every process. */
   readonly limits?: UserLimits | undefined;
+  /**
+   * Ends a Socket.IO client's namespace socket from the server (`41/ns,`), its connection and
+   * other namespaces left open; see `Socket.disconnect`.
+   */
+  readonly disconnectSocketIo?: ((record: ConnectionRecord) => Promise<void>) | undefined;
 }
 
 type Rooms = Room | readonly Room[];
@@ -311,6 +316,13 @@ export class Namespace {
       history: this.definition.history,
       ...audience,
     });
+  }
+
+  /** @internal Ends a Socket.IO namespace socket, its connection left open (see `Socket.disconnect`). */
+  disconnectSocketIo(record: ConnectionRecord): Promise<void> {
+    const disconnect = this.services.disconnectSocketIo;
+    if (!disconnect) throw new Error('This server cannot end Socket.IO namespace sockets');
+    return disconnect(record);
   }
 
   /** @internal What the children of a dynamic namespace share with it. */

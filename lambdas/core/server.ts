@@ -63,6 +63,7 @@ import {
   decodeSocketIoFrame,
   encodeConnect,
   encodeConnectError,
+  encodeDisconnect,
   encodeOpen,
   isSocketIoFrame,
   PONG_FRAME,
@@ -399,7 +400,12 @@ export class Server {
   }
 
   private createNamespace(name: string, definition?: NamespaceDefinition): Namespace {
-    const services = { messageLog: this.messageLog, presence: this.presence, limits: this.limits };
+    const services = {
+      messageLog: this.messageLog,
+      presence: this.presence,
+      limits: this.limits,
+      disconnectSocketIo: (record: ConnectionRecord) => this.disconnectSocketIo(record),
+    };
     return new Namespace(name, this.adapter, services, definition);
   }
 
@@ -856,6 +862,23 @@ export class Server {
       missed: missed.messages.length + meanwhile.length,
     });
     return delivered;
+  }
+
+  /**
+   * The server ends a Socket.IO namespace socket (`socket.disconnect()`): `41/ns,` tells its
+   * client, then the socket ends as at `$disconnect` (hooks, rooms, presence; not kept for
+   * recovery, as Socket.IO keeps no socket the server disconnected); the connection stays open.
+   */
+  private async disconnectSocketIo(record: ConnectionRecord): Promise<void> {
+    const connection = record.connection ?? record.id;
+    await this.poster.post(connection, encodeDisconnect(record.ns));
+    await this.endSocket(
+      record,
+      { statusCode: undefined, reason: 'server namespace disconnect' },
+      undefined,
+      false,
+    );
+    await this.sessions.removeNamespace(connection, record.ns);
   }
 
   /** A Socket.IO DISCONNECT (`41/ns,`): the socket ends as at `$disconnect`; the connection stays open. */

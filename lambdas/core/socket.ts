@@ -178,18 +178,20 @@ export class Socket {
   }
 
   /**
-   * Closes this socket's connection; API Gateway then sends its `$disconnect`, which runs the
-   * `disconnecting` and `disconnect` hooks. `close` is accepted for Socket.IO's signature: a
-   * connection holds one namespace, so both forms close it.
+   * Ends this socket. A JSON-protocol connection holds one namespace, so it is closed; API
+   * Gateway then sends its `$disconnect`, which runs the `disconnecting` and `disconnect`
+   * hooks. A Socket.IO client's socket gets `41/ns,` (its client's `disconnect`, "io server
+   * disconnect") and ends at once, hooks included, its connection and other namespaces left
+   * open; with `close`, its whole connection is closed, as in Socket.IO.
    *
    * @example
    * nsp.on('logout', (socket) => { socket.disconnect(true); });
    */
-  disconnect(_close = false): Promise<void> {
-    // A Socket.IO namespace socket closes by its connection (and the connection's other sockets with it).
-    return operation('disconnect', () =>
-      this.adapter.closeConnections([this.record.connection ?? this.id]),
-    );
+  disconnect(close = false): Promise<void> {
+    const { protocol, connection } = this.record;
+    if (protocol === 'socket.io' && !close)
+      return operation('disconnect', () => this.nsp.disconnectSocketIo(this.record));
+    return operation('disconnect', () => this.adapter.closeConnections([connection ?? this.id]));
   }
 
   /** Targets rooms (or a connection id), leaving this socket out. */

@@ -454,3 +454,60 @@ describe('Server: per-user connection limit and Socket.IO namespaces', () => {
     );
   });
 });
+
+describe('Server: socket.disconnect() of a Socket.IO client', () => {
+  /** `/` and `/chat`, where `leave` makes the server disconnect the socket (closing the connection with `true`). */
+  function kicking() {
+    const reasons: string[] = [];
+    const chat = new ChatHarness(
+      (options) => {
+        const server = new Server({ ...options, closer: options.poster as InMemoryPoster });
+        for (const name of ['/', '/chat']) {
+          server.of(name).on('leave', async (socket, close: boolean) => {
+            await socket.disconnect(close);
+          });
+          server.of(name).on('disconnect', (_socket, { reason }) => {
+            reasons.push(`${name} ${reason}`);
+          });
+        }
+        return server;
+      },
+      { sessions: new InMemorySessionStore() },
+    );
+    return { chat, reasons };
+  }
+
+  it('ends that namespace only: 41/ns, to the client, the hooks run, the connection and its other namespace stay', async () => {
+    // Prepare
+    const { chat, reasons } = kicking();
+    const { id } = await open(chat);
+    await send(chat, id, '40');
+    await send(chat, id, '40/chat,');
+
+    // Act
+    await send(chat, id, '42/chat,["leave",false]');
+
+    // Assess
+    expect(chat.poster.rawFramesFor(id).at(-1)).toBe('41/chat,');
+    expect(reasons).toEqual(['/chat server namespace disconnect']);
+    expect(await chat.store.getConnection(namespaceSocketId(id, '/chat'))).toBeUndefined();
+    expect(await chat.store.getConnection(namespaceSocketId(id, '/'))).toBeDefined();
+    expect(chat.poster.closed).toEqual([]);
+    expect((await chat.server.handleMessage({ connectionId: id, body: '40/chat,' })) ?? '').toBe(
+      '',
+    );
+  });
+
+  it('closes the whole connection with disconnect(true)', async () => {
+    // Prepare
+    const { chat } = kicking();
+    const { id } = await open(chat);
+    await send(chat, id, '40/chat,');
+
+    // Act
+    await send(chat, id, '42/chat,["leave",true]');
+
+    // Assess
+    expect(chat.poster.closed).toEqual([id]);
+  });
+});
