@@ -47,11 +47,17 @@ export interface PageHarness {
  * `accessTokenTtlSeconds` shortens the issuer's access tokens (refresh tests).
  */
 export async function startPageHarness(
-  options: { readonly accessTokenTtlSeconds?: number } = {},
+  options: {
+    readonly accessTokenTtlSeconds?: number;
+    /** Environment of every function (`USER_MESSAGE_LIMIT`, …). */
+    readonly environment?: Readonly<Record<string, string>>;
+  } = {},
 ): Promise<PageHarness> {
+  const { environment, ...auth } = options;
   const runtime = await startLocalRuntime({
-    auth: { mode: 'oidc', ...options },
+    auth: { mode: 'oidc', ...auth },
     gateway: { staticDir: STATIC_DIR, logger: silentLogger },
+    ...(environment === undefined ? {} : { environment }),
   });
   let browser: Browser;
   try {

@@ -14,7 +14,10 @@ describe('Page: recovery of a durable room across a cut connection', () => {
   let harness: PageHarness;
 
   beforeAll(async () => {
-    harness = await startPageHarness();
+    // Bursts of both phases around the reconnection may share one window of the per-user
+    // message budget (20 frames per 2 s) with the pages' own requests: this test is about
+    // recovery, so the budget is out of its way.
+    harness = await startPageHarness({ environment: { USER_MESSAGE_LIMIT: '100' } });
   });
 
   afterEach(async () => {
