@@ -1,6 +1,17 @@
 /** @type {import('jest').Config} */
 const transform = {
-  '^.+\\.ts$': ['ts-jest', { tsconfig: { isolatedModules: true }, diagnostics: false }],
+  // Decorator metadata for Nest's dependency injection (test/fixtures/nest-seeds).
+  '^.+\\.ts$': [
+    'ts-jest',
+    {
+      tsconfig: {
+        isolatedModules: true,
+        experimentalDecorators: true,
+        emitDecoratorMetadata: true,
+      },
+      diagnostics: false,
+    },
+  ],
   // oidc-provider (the local issuer) and its jose are ES modules only: compiled to CommonJS.
   '^.+/node_modules/oidc-provider/.+\\.js$': [
     'ts-jest',

@@ -2,6 +2,7 @@ import { mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { extname, join, resolve } from 'node:path';
 import { build } from 'esbuild';
+import { decoratorMetadataPlugin } from './decorator-metadata-plugin';
 
 const CONTAINER_MAIN = resolve(__dirname, 'container-main.ts');
 
@@ -89,6 +90,7 @@ export class FunctionBundler {
       ...(esm ? { banner: { js: ESM_REQUIRE } } : {}),
       sourcemap: true,
       sourcesContent: false,
+      plugins: [decoratorMetadataPlugin()],
     });
     return outfile;
   }
