@@ -8,6 +8,7 @@ import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { ENTRY_METADATA_KEY } from '../definitions/api';
 import { SERVICE_NAME } from '../definitions/metrics';
+import { NEST_LAZY_MODULES } from '../definitions/nest-lazy-modules';
 
 /** `POWERTOOLS_SERVICE_NAME` of every function: the service name in each log line and metric. */
 export { SERVICE_NAME };
@@ -77,6 +78,8 @@ export class ChatFunction extends Construct {
         sourcesContent: false,
         target: 'node22',
         logLevel: LogLevel.WARNING,
+        // Lambda's runtime provides the AWS SDK; Nest's lazily required extras are never used.
+        externalModules: ['@aws-sdk/*', ...NEST_LAZY_MODULES],
       },
     });
     (this.fn.node.defaultChild as CfnFunction).addMetadata(

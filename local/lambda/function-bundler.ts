@@ -2,6 +2,7 @@ import { mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { extname, join, resolve } from 'node:path';
 import { build } from 'esbuild';
+import { NEST_LAZY_MODULES } from '../../definitions/nest-lazy-modules';
 import { decoratorMetadataPlugin } from './decorator-metadata-plugin';
 
 const CONTAINER_MAIN = resolve(__dirname, 'container-main.ts');
@@ -91,6 +92,7 @@ export class FunctionBundler {
       sourcemap: true,
       sourcesContent: false,
       plugins: [decoratorMetadataPlugin()],
+      external: [...NEST_LAZY_MODULES],
     });
     return outfile;
   }
