@@ -2,6 +2,8 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { build } from 'esbuild';
+import { NEST_LAZY_MODULES } from '../../definitions/nest-lazy-modules';
+import { decoratorMetadataPlugin } from '../../local/lambda/decorator-metadata-plugin';
 
 /** A function's bundle and its sizes. */
 export interface BundleSize {
@@ -15,7 +17,7 @@ export interface BundleSize {
 /**
  * Bundles a handler as the stack's `NodejsFunction` does (`lib/chat-function.ts`): esbuild,
  * minified, CommonJS for Node 22, `@aws-sdk/*` left to the Lambda runtime, source map in a
- * separate file without sources.
+ * separate file without sources; files of Nest gateways with their decorator metadata.
  *
  * @example
  * const size = await bundleFunction('/repo/lambdas/handlers/message.ts', '/tmp/bundles/message');
@@ -30,7 +32,9 @@ export async function bundleFunction(entry: string, outDir: string): Promise<Bun
     platform: 'node',
     target: 'node22',
     format: 'cjs',
-    external: ['@aws-sdk/*'],
+    external: ['@aws-sdk/*', ...NEST_LAZY_MODULES],
+    // Nest gateways' decorators need their metadata (as the local runtime bundles them).
+    plugins: [decoratorMetadataPlugin()],
     sourcemap: true,
     sourcesContent: false,
     logLevel: 'warning',

@@ -13,7 +13,7 @@ export interface ColdStartPlan {
 }
 
 export interface ColdStartRow {
-  readonly function: FunctionName;
+  readonly function: FunctionName | 'nest-message';
   readonly entry: string;
   readonly bytes: number;
   readonly gzipBytes: number;
@@ -33,6 +33,15 @@ export interface ColdStartResults {
 }
 
 const ROOT = resolve(__dirname, '..', '..');
+
+/**
+ * Besides the chat's functions: the message function of a Nest application (the seeds'
+ * gateways on `createNestGatewayHandlers`); its first request includes the Nest bootstrap.
+ */
+const NEST_MESSAGE = {
+  entry: 'test/fixtures/nest-app/handlers/message.ts',
+  description: "message function of the seeds' Nest gateways",
+};
 
 /**
  * The `cold-start` suite: bundles every function of `LAMBDA_FUNCTIONS` as the stack does and
@@ -66,10 +75,11 @@ export async function measureColdStarts(plan: ColdStartPlan, log: Log): Promise<
   };
   try {
     const rows: ColdStartRow[] = [];
-    for (const [name, definition] of Object.entries(LAMBDA_FUNCTIONS) as [
-      FunctionName,
-      (typeof LAMBDA_FUNCTIONS)[FunctionName],
-    ][]) {
+    const functions: [ColdStartRow['function'], { readonly entry: string }][] = [
+      ...(Object.entries(LAMBDA_FUNCTIONS) as [FunctionName, { readonly entry: string }][]),
+      ['nest-message', NEST_MESSAGE],
+    ];
+    for (const [name, definition] of functions) {
       const size: BundleSize = await bundleFunction(
         join(ROOT, definition.entry),
         join(outRoot, name),
@@ -121,6 +131,7 @@ export function formatColdStartMarkdown(results: ColdStartResults): string {
     '',
     "- **Module load**: from before `require()` of the bundle to its return, in a process that has done nothing else: what a cold start adds to the runtime's own init, on this machine (not on a Lambda arm64 host).",
     '- **First request**: the first `handler({})` after the load: it builds the chat runtime (SDK clients, environment check, logger) and rejects the empty event without any network call, so it is the lazy part of init, not a real request.',
+    `- **nest-message**: the ${NEST_MESSAGE.description} (\`${NEST_MESSAGE.entry}\`), bundled with its decorator metadata; its first request includes bootstrapping the Nest application (module, providers, gateways, \`afterInit\`). Issue 15's goal for it is at most twice the chat's message function, in size and in module load plus bootstrap.`,
   ];
   return lines.join('\n');
 }
