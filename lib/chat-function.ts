@@ -27,6 +27,12 @@ export interface ChatFunctionProps {
   readonly logRemovalPolicy?: RemovalPolicy;
   /** X-Ray tracing; `ACTIVE` also grants the role `xray:PutTraceSegments`. @default Tracing.ACTIVE */
   readonly tracing?: Tracing;
+  /**
+   * Bundles again with the decorator metadata Nest's injection and pipes read (esbuild emits
+   * none): `local/lambda/bundle-with-decorator-metadata.ts` replaces esbuild's bundle after it
+   * is made. @default false
+   */
+  readonly decoratorMetadata?: boolean;
 }
 
 /**
@@ -80,6 +86,7 @@ export class ChatFunction extends Construct {
         logLevel: LogLevel.WARNING,
         // Lambda's runtime provides the AWS SDK; Nest's lazily required extras are never used.
         externalModules: ['@aws-sdk/*', ...NEST_LAZY_MODULES],
+        ...(props.decoratorMetadata ? { commandHooks: decoratorMetadataHooks(props.entry) } : {}),
       },
     });
     (this.fn.node.defaultChild as CfnFunction).addMetadata(
@@ -87,6 +94,20 @@ export class ChatFunction extends Construct {
       relative(appRootOf(props.entry), props.entry),
     );
   }
+}
+
+/** Command hooks that replace esbuild's bundle of `entry` with one carrying decorator metadata. */
+function decoratorMetadataHooks(entry: string) {
+  const root = appRootOf(entry);
+  const script = join(root, 'local', 'lambda', 'bundle-with-decorator-metadata.ts');
+  const quote = (text: string) => `'${text.replace(/'/g, "'\\''")}'`;
+  return {
+    beforeBundling: (): string[] => [],
+    beforeInstall: (): string[] => [],
+    afterBundling: (_inputDir: string, outputDir: string): string[] => [
+      `cd ${quote(root)} && npx --no-install tsx ${quote(script)} ${quote(entry)} ${quote(join(outputDir, 'index.js'))}`,
+    ],
+  };
 }
 
 /** The nearest directory above `file` holding `cdk.json` (the file's own directory if none). */

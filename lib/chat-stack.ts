@@ -107,6 +107,11 @@ export interface ChatStackProps extends StackProps {
    * your own namespaces (`createChatRuntime({ app })`). @default `LAMBDA_FUNCTIONS`' entries
    */
   readonly entries?: Partial<Record<FunctionName, string>>;
+  /**
+   * Bundles the `entries` with the decorator metadata Nest gateways need
+   * (`createNestGatewayHandlers`: injection by type, `ValidationPipe` DTOs). @default false
+   */
+  readonly decoratorMetadata?: boolean;
 }
 
 /**
@@ -184,7 +189,11 @@ export class ChatStack extends Stack {
       },
     });
 
-    this.functions = this.createFunctions(removalPolicy, props.entries ?? {});
+    this.functions = this.createFunctions(
+      removalPolicy,
+      props.entries ?? {},
+      props.decoratorMetadata ?? false,
+    );
     this.wireEnvironment();
     // The Socket.IO heartbeat: every tick pings the connections of one slot (HeartbeatSettings).
     this.heartbeatSchedule = new Rule(this, 'HeartbeatSchedule', {
@@ -335,6 +344,7 @@ export class ChatStack extends Stack {
   private createFunctions(
     logRemovalPolicy: RemovalPolicy,
     entries: Partial<Record<FunctionName, string>>,
+    decoratorMetadata: boolean,
   ): Record<FunctionName, NodejsFunction> {
     const created = FUNCTION_NAMES.map((name) => {
       const { entry, description } = LAMBDA_FUNCTIONS[name];
@@ -346,6 +356,7 @@ export class ChatStack extends Stack {
         // The functions that post a room's messages get the fan-out model's memory.
         ...(FAN_OUT_FUNCTIONS.has(name) ? { memorySize: FAN_OUT_SIZING.memoryMb } : {}),
         logRemovalPolicy,
+        ...(decoratorMetadata && entries[name] !== undefined ? { decoratorMetadata } : {}),
       });
       return [name, fn] as const;
     });
