@@ -255,15 +255,17 @@ function socketIoFrameCache(
   const frames = new Map<Room | undefined, string>();
   const args = packet.args ?? [packet.data];
   const ack = packet.ackId === undefined ? undefined : serverAckNumber(packet.ackId);
+  const { at } = packet;
   return (room) => {
-    const seq = room === undefined ? undefined : seqs.get(room);
-    const key = seq === undefined || packet.at === undefined ? undefined : room;
+    const seq = room === undefined || at === undefined ? undefined : seqs.get(room);
+    // Only frames through a durable room differ (by their offset): the others share one.
+    const key = seq === undefined ? undefined : room;
     let frame = frames.get(key);
     if (frame === undefined) {
       const offset =
-        key === undefined || seq === undefined || packet.at === undefined
+        key === undefined || seq === undefined || at === undefined
           ? []
-          : [recoveryOffset({ room: key, seq, at: packet.at })];
+          : [recoveryOffset({ room: key, seq, at })];
       frame = encodeSocketIoEvent(ns, packet.event, [...args, ...offset], ack);
       frames.set(key, frame);
     }
