@@ -6,7 +6,8 @@ import ts from 'typescript';
  * An esbuild plugin that compiles the TypeScript files of Nest applications (those importing
  * `@nestjs/…`) with the TypeScript compiler, which emits the decorator metadata Nest's
  * dependency injection and pipes read (`design:paramtypes`); esbuild does not emit it. Other
- * files are left to esbuild. The stack's Nest functions do the same with `preCompilation`.
+ * files are left to esbuild. The stack's functions with `decoratorMetadata` are bundled with it
+ * too (`bundle-with-decorator-metadata.ts`).
  *
  * @example
  * await build({ entryPoints: ['app/lambda.ts'], bundle: true, plugins: [decoratorMetadataPlugin()] });
