@@ -52,6 +52,13 @@ import { connectionsArn } from './connections-arn';
 import { EmitterAccess } from './emitter-access';
 import { FUNCTION_CONNECTION_METHODS, FUNCTION_TABLE_ACTIONS } from './least-privilege';
 import { suppressNagFindings } from './nag-suppressions';
+import {
+  MAX_EVENT_ROUTES,
+  type NestGatewayFunctions,
+  type NestGatewayModule,
+  parseNestModule,
+  prepareNestGateways,
+} from './nest-gateway-module';
 import { ChatObservability } from './observability';
 import {
   DEFAULT_STACK_CONFIG,
@@ -112,6 +119,15 @@ export interface ChatStackProps extends StackProps {
    * (`createNestGatewayHandlers`: injection by type, `ValidationPipe` DTOs). @default false
    */
   readonly decoratorMetadata?: boolean;
+  /**
+   * A Nest module whose gateways run in place of the chat's namespaces: the connect,
+   * disconnect and message functions get generated entries on `createNestGatewayHandlers`
+   * (bundled with decorator metadata), and every `@SubscribeMessage` event gets a route to the
+   * message function (up to `MAX_EVENT_ROUTES`; `$default` takes every event all the same).
+   * The module is loaded at synth to read its decorators. @default the `nestModule` context
+   * key (`-c nestModule=src/chat.module.ts#ChatModule`), else the chat
+   */
+  readonly nest?: NestGatewayModule;
 }
 
 /**
@@ -145,6 +161,8 @@ export class ChatStack extends Stack {
   readonly emitterAccess: EmitterAccess;
   /** The dashboard and alarms; the alarms notify `alarmEmail` when it is set. */
   readonly observability: ChatObservability;
+  /** The Nest module's gateways, their events and generated entries (`nest`). */
+  readonly nestGateways: NestGatewayFunctions | undefined;
 
   constructor(scope: Construct, id: string, props: ChatStackProps = {}) {
     super(scope, id, props);
@@ -189,10 +207,18 @@ export class ChatStack extends Stack {
       },
     });
 
+    const nest = props.nest ?? (config.nestModule ? parseNestModule(config.nestModule) : undefined);
+    this.nestGateways = nest && prepareNestGateways(nest, path.join(__dirname, '..'));
+    if (this.nestGateways && this.nestGateways.events.length > MAX_EVENT_ROUTES) {
+      Annotations.of(this).addWarningV2(
+        'apigw-chat:nestEventRoutes',
+        `${this.nestGateways.events.length} gateway events: the first ${MAX_EVENT_ROUTES} get routes of their own, the others reach the message function through $default`,
+      );
+    }
     this.functions = this.createFunctions(
       removalPolicy,
-      props.entries ?? {},
-      props.decoratorMetadata ?? false,
+      { ...this.nestGateways?.entries, ...props.entries },
+      (props.decoratorMetadata ?? false) || this.nestGateways !== undefined,
     );
     this.wireEnvironment();
     // The Socket.IO heartbeat: every tick pings the connections of one slot (HeartbeatSettings).
@@ -245,7 +271,12 @@ export class ChatStack extends Stack {
           })
         : undefined;
     this.connectAuthorizer = this.createAuthorizer(config);
-    this.routes = Object.fromEntries(ROUTES.map((route) => [route.routeKey, this.addRoute(route)]));
+    this.routes = Object.fromEntries(
+      [...ROUTES, ...eventRoutes(this.nestGateways?.events ?? [])].map((route) => [
+        route.routeKey,
+        this.addRoute(route),
+      ]),
+    );
 
     new CfnOutput(this, 'WebSocketUrl', {
       value: this.stage.url,
@@ -504,6 +535,27 @@ export class ChatStack extends Stack {
     });
     return mockRoute;
   }
+}
+
+/**
+ * A route to the message function for each gateway event, so that API Gateway's access logs
+ * and metrics name it; at most `MAX_EVENT_ROUTES` (the others, and Socket.IO frames, which
+ * carry no `action`, reach the same function through `$default`).
+ */
+function eventRoutes(events: readonly string[]): RouteDefinition[] {
+  const taken = new Set(ROUTES.map((route) => route.routeKey));
+  for (const event of events) {
+    if (taken.has(event) || event.startsWith('$')) {
+      throw new Error(
+        `The gateway event "${event}" is a route key the stack keeps (${[...taken].join(', ')}, or any $…): rename the event`,
+      );
+    }
+  }
+  return events.slice(0, MAX_EVENT_ROUTES).map((routeKey) => ({
+    routeKey,
+    integration: { type: 'lambda', function: 'message' },
+    returnResponse: true,
+  }));
 }
 
 function pascalCase(name: string): string {

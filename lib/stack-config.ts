@@ -6,6 +6,7 @@ import {
   DEFAULT_USER_LIMITS,
   PrivateRooms,
 } from '../definitions/app-environment';
+import { NEST_MODULE_PATTERN } from '../definitions/nest-module';
 
 /** The values of `cdk.json` → `context` that `ChatStack` reads. */
 export interface StackConfig {
@@ -59,6 +60,11 @@ export interface StackConfig {
   readonly greetingIntervalSeconds: number;
   /** Rooms one socket may be in; a join past it is answered `TOO_MANY_ROOMS`. */
   readonly maxRoomsPerSocket: number;
+  /**
+   * `<file>#<ExportName>` of a Nest module whose gateways replace the chat's namespaces
+   * (`ChatStackProps.nest`); the file is relative to the working directory. Unset: the chat.
+   */
+  readonly nestModule: string | undefined;
 }
 
 /** The context keys of the per-user limits: positive integers, set on the chat functions. */
@@ -97,6 +103,7 @@ export const DEFAULT_STACK_CONFIG: StackConfig = {
   jwtTokenUse: undefined,
   tokenMaxAgeSeconds: DEFAULT_TOKEN_MAX_AGE_SECONDS,
   alarmEmail: undefined,
+  nestModule: undefined,
   historyRetentionSeconds: 86_400,
   historyMaxLength: 1_000,
   maxConnectionsPerUser: DEFAULT_USER_LIMITS.connectionsPerUser,
@@ -173,6 +180,12 @@ export function readStackConfig(node: Pick<Node, 'tryGetContext'>): StackConfig 
     ),
     privateRooms: readPrivateRooms(read('privateRooms')),
     alarmEmail: readOptionalString('alarmEmail', read('alarmEmail'), EMAIL, 'an email address'),
+    nestModule: readOptionalString(
+      'nestModule',
+      read('nestModule'),
+      NEST_MODULE_PATTERN,
+      '<file>#<ExportName>, e.g. src/chat.module.ts#ChatModule',
+    ),
     historyRetentionSeconds: readNumber(
       'historyRetentionSeconds',
       read('historyRetentionSeconds'),
@@ -249,7 +262,13 @@ function readTokenUse(value: unknown): TokenUse | undefined {
 }
 
 function readOptionalString(
-  key: 'jwtIssuer' | 'jwtAudience' | 'jwtClientId' | 'alarmEmail' | 'cognitoDomainPrefix',
+  key:
+    | 'jwtIssuer'
+    | 'jwtAudience'
+    | 'jwtClientId'
+    | 'alarmEmail'
+    | 'cognitoDomainPrefix'
+    | 'nestModule',
   value: unknown,
   pattern: RegExp,
   expected: string,

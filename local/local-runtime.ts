@@ -2,6 +2,7 @@ import { dirname, relative, resolve, sep } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { removeLocalDiscovery, writeLocalDiscovery } from '../cli/local-discovery';
 import { APP_ENV } from '../definitions/api';
+import { parseNestModule } from '../definitions/nest-module';
 import { type DynamoDbLocal, startDynamoDbLocal } from './dynamodb-local';
 import { type ScheduledRules, startScheduledRules } from './events/scheduled-rules';
 import {
@@ -234,10 +235,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     );
 
     const watching = options.watch
-      ? codeDirectories(
-          app,
-          specs.map((spec) => spec.module),
-        )
+      ? codeDirectories(app, [...specs.map((spec) => spec.module), ...nestModuleFiles(options)])
       : [];
     if (watching.length > 0) {
       watcher = watchCode(watching, app.appRoot, (files) => {
@@ -308,9 +306,19 @@ function chatContext(
   };
 }
 
-/** The top-level directories of the app holding the handlers' code (e.g. `lambdas/`). */
+/** The file of the Nest module whose gateways run (`context.nestModule`), if any. */
+function nestModuleFiles(options: LocalRuntimeOptions): string[] {
+  const text = options.context?.nestModule;
+  return typeof text === 'string' ? [resolve(parseNestModule(text).file)] : [];
+}
+
+/**
+ * The top-level directories of the app holding the handlers' code (e.g. `lambdas/`); not
+ * `node_modules`, where generated entries (a Nest module's) live.
+ */
 function codeDirectories(app: AppTemplate, modules: readonly string[]): string[] {
-  const dirs = modules.map((module) => {
+  const outside = (module: string) => !module.split(sep).includes('node_modules');
+  const dirs = modules.filter(outside).map((module) => {
     const path = relative(app.appRoot, module);
     const [top] = path.split(sep);
     return path.startsWith('..') || top === undefined || top === path

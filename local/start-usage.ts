@@ -19,6 +19,10 @@ Options:
   --drop-disconnects <share>
                  fault injection: drop this share (0 to 1) of $disconnect events, as AWS
                  delivers them on a best-effort basis; clean-up after 410 and TTL then runs
+  --nest <file>#<ExportName>
+                 run a Nest module's gateways instead of the chat (the stack's nestModule),
+                 e.g. examples/nest-chat/chat.module.ts#ChatModule; the chat page does not
+                 speak to them (use socket.io-client, the client SDK or wscat)
   -h, --help     print this help
 
 More tokens for wscat: npm run token -- --help

@@ -12,6 +12,7 @@
 
 import { relative } from 'node:path';
 import { LOCAL_DISCOVERY_ENV, LOCAL_DISCOVERY_FILE } from '../cli/local-discovery';
+import { NEST_MODULE_PATTERN } from '../definitions/nest-module';
 import { errorMessage } from '../lambdas/core/error-fields';
 import { buildWeb } from '../web/build';
 import { asksForHelp } from './asks-for-help';
@@ -36,21 +37,23 @@ interface StartOptions {
   readonly anonymous: boolean;
   /** The share (0 to 1) of `$disconnect` events the gateway drops, as AWS may. Default 0. */
   readonly dropDisconnects: number;
+  /** `<file>#<ExportName>` of a Nest module whose gateways run instead of the chat. */
+  readonly nest: string | undefined;
 }
 
 const USAGE =
-  'Usage: npm start -- [--port N] [--in-memory | --data-dir DIR] [--anonymous] [--drop-disconnects SHARE] (--help for more)';
+  'Usage: npm start -- [--port N] [--in-memory | --data-dir DIR] [--anonymous] [--drop-disconnects SHARE] [--nest FILE#MODULE] (--help for more)';
 
 /** The line `npm start -- --anonymous` prints first, so nobody mistakes it for a secured chat. */
 export const ANONYMOUS_WARNING =
   'WARNING: anonymous mode (--anonymous): anyone can connect without a token, as a guest.';
 
 /**
- * Reads `--port N` (or `PORT`, default 3001), `--in-memory`, `--data-dir DIR`, `--anonymous`
- * and `--drop-disconnects SHARE` (0 to 1); `--flag=value` works too.
+ * Reads `--port N` (or `PORT`, default 3001), `--in-memory`, `--data-dir DIR`, `--anonymous`,
+ * `--drop-disconnects SHARE` (0 to 1) and `--nest FILE#MODULE`; `--flag=value` works too.
  *
  * @example
- * parseArguments(['--port', '4000', '--in-memory'], {}); // { port: 4000, inMemory: true, anonymous: false, dataDir: '.data/dynamodb', dropDisconnects: 0 }
+ * parseArguments(['--port', '4000', '--in-memory'], {}); // { port: 4000, inMemory: true, anonymous: false, dataDir: '.data/dynamodb', dropDisconnects: 0, nest: undefined }
  */
 export function parseArguments(args: readonly string[], env: NodeJS.ProcessEnv): StartOptions {
   let port = env.PORT === undefined ? DEFAULT_PORT : parsePort(env.PORT);
@@ -58,6 +61,7 @@ export function parseArguments(args: readonly string[], env: NodeJS.ProcessEnv):
   let anonymous = false;
   let dataDir = DATA_DIR;
   let dropDisconnects = 0;
+  let nest: string | undefined;
   for (let index = 0; index < args.length; index += 1) {
     const [flag, inline] = (args[index] as string).split(/=(.*)/s, 2) as [string, string?];
     const value = (): string | undefined => {
@@ -70,9 +74,16 @@ export function parseArguments(args: readonly string[], env: NodeJS.ProcessEnv):
     else if (flag === '--port') port = parsePort(value());
     else if (flag === '--data-dir') dataDir = parseDataDir(value());
     else if (flag === '--drop-disconnects') dropDisconnects = parseShare(value());
+    else if (flag === '--nest') nest = parseNest(value());
     else throw new Error(`Unknown argument: ${args[index]}. ${USAGE}`);
   }
-  return { port, inMemory, anonymous, dataDir, dropDisconnects };
+  return { port, inMemory, anonymous, dataDir, dropDisconnects, nest };
+}
+
+function parseNest(value: string | undefined): string {
+  if (!value || !NEST_MODULE_PATTERN.test(value))
+    throw new Error(`Invalid --nest: ${value} (a module as <file>#<ExportName>). ${USAGE}`);
+  return value;
 }
 
 function parseDataDir(value: string | undefined): string {
@@ -114,6 +125,7 @@ async function main(): Promise<void> {
       stopDatabaseOnSignals: false,
       discoveryFile: process.env[LOCAL_DISCOVERY_ENV] || LOCAL_DISCOVERY_FILE,
       gateway: { staticDir, dropDisconnects: options.dropDisconnects },
+      ...(options.nest === undefined ? {} : { context: { nestModule: options.nest } }),
       watch: true,
     });
   } catch (error) {

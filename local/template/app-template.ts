@@ -42,7 +42,8 @@ export async function readTemplateFile(path: string): Promise<AppTemplate> {
  * entries) and without the CloudFormation validation plugin: about a second instead of a
  * `cdk synth` run. The template is kept in `.data/local-templates/` under the hash of the
  * context, `cdk.json`, `lib/`, `definitions/` and aws-cdk-lib's version, so the next start
- * with the same stack code skips loading the CDK at all.
+ * with the same stack code skips loading the CDK at all. With a `nestModule`, whose gateways'
+ * code decides the routes, it synthesizes every time.
  *
  * @example
  * const app = await synthesizeChatStack({ stageName: 'local', authMode: 'anonymous' });
@@ -53,9 +54,16 @@ export async function synthesizeChatStack(
   const cdkJson = JSON.parse(await readFile(join(REPO_ROOT, 'cdk.json'), 'utf8')) as {
     context?: Record<string, unknown>;
   };
-  const fullContext = { ...cdkJson.context, ...context, 'aws:cdk:bundling-stacks': [] };
+  const fullContext: Record<string, unknown> = {
+    ...cdkJson.context,
+    ...context,
+    'aws:cdk:bundling-stacks': [],
+  };
   const cacheFile = join(CACHE_DIR, `${await stackHash(fullContext)}.json`);
   const located = { stackName: CHAT_STACK_NAME, appRoot: REPO_ROOT };
+  // A Nest module's routes come from its gateways' code, which the hash does not cover.
+  if (fullContext.nestModule)
+    return { ...located, template: await synthesize(fullContext), assemblyDir: CACHE_DIR };
   try {
     const template = JSON.parse(await readFile(cacheFile, 'utf8')) as unknown;
     return { ...located, template, assemblyDir: CACHE_DIR };

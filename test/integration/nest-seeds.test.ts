@@ -1,10 +1,8 @@
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { io, type Socket } from 'socket.io-client';
 import { connect } from '../../client/node';
 import type { GatewayLogger } from '../../local/gateway';
 import { type LocalRuntime, startLocalRuntime } from '../../local/local-runtime';
-import { synthesizeNestApp } from '../fixtures/nest-app/synthesize';
 
 jest.setTimeout(120_000);
 
@@ -12,12 +10,12 @@ const ROOT = resolve(__dirname, '..', '..');
 
 /**
  * The seeds' NestJS gateway classes as written (test/fixtures/nest-seeds: only the `Socket`
- * type import changed), deployed in the chat stack's connect, disconnect and message
- * functions with `createNestGatewayHandlers`, run on the local runtime (Lambda containers,
- * DynamoDB Local) and driven with the client SDK and socket.io-client over real sockets.
+ * type import changed), deployed by the chat stack's `nestModule` in its connect, disconnect
+ * and message functions, run on the local runtime as `npm start -- --anonymous --nest …` runs
+ * them (Lambda containers, DynamoDB Local) and driven with the client SDK and
+ * socket.io-client over real sockets.
  */
 describe("The seeds' Nest gateways on the local runtime", () => {
-  let outdir: string;
   let runtime: LocalRuntime;
   /** Log lines since the last `logs.length = 0`; `everything` keeps them all. */
   const logs: string[] = [];
@@ -34,10 +32,11 @@ describe("The seeds' Nest gateways on the local runtime", () => {
   const clients: { close(): void }[] = [];
 
   beforeAll(async () => {
-    await mkdir(join(ROOT, 'cdk.out'), { recursive: true });
-    outdir = await mkdtemp(join(ROOT, 'cdk.out', 'nest-app-'));
     runtime = await startLocalRuntime({
-      template: synthesizeNestApp(outdir),
+      auth: { mode: 'anonymous' },
+      context: {
+        nestModule: `${join(ROOT, 'test/fixtures/nest-seeds/seeds.module.ts')}#SeedsModule`,
+      },
       gateway: { logger },
       // Nest's logger without colours: its lines read `… [chat] connect : <id>`.
       environment: { NO_COLOR: '1' },
@@ -50,7 +49,6 @@ describe("The seeds' Nest gateways on the local runtime", () => {
 
   afterAll(async () => {
     await runtime?.close();
-    await rm(outdir, { recursive: true, force: true });
   });
 
   const until = async <T>(find: () => T | undefined, what: string, timeoutMs = 20_000) => {

@@ -10,6 +10,7 @@ const SAMPLE_VALUES: Record<string, string> = {
   '--port': '4000',
   '--data-dir': '/tmp/chat',
   '--drop-disconnects': '0.5',
+  '--nest': 'examples/nest-chat/chat.module.ts#ChatModule',
 };
 
 describe('START_USAGE (npm start -- --help)', () => {
@@ -20,6 +21,7 @@ describe('START_USAGE (npm start -- --help)', () => {
       '--drop-disconnects',
       '--help',
       '--in-memory',
+      '--nest',
       '--port',
     ]);
     expect(START_USAGE).toMatch(/--port <n> .*\$PORT, else 3001/);

@@ -1,6 +1,6 @@
 import { parseArguments } from '../../local/start';
 
-const DEFAULTS = { dataDir: '.data/dynamodb', dropDisconnects: 0 };
+const DEFAULTS = { dataDir: '.data/dynamodb', dropDisconnects: 0, nest: undefined };
 
 describe('Function: parseArguments', () => {
   it('defaults to port 3001 with persistent data', () => {
@@ -49,6 +49,7 @@ describe('Function: parseArguments', () => {
       anonymous: false,
       dataDir: '/tmp/chat',
       dropDisconnects: 0.25,
+      nest: undefined,
     });
     expect(parseArguments(['--data-dir=/tmp/a=b', '--drop-disconnects=1'], {})).toMatchObject({
       dataDir: '/tmp/a=b',
@@ -56,7 +57,16 @@ describe('Function: parseArguments', () => {
     });
   });
 
+  it('reads --nest <file>#<ExportName>', () => {
+    expect(
+      parseArguments(['--nest', 'examples/nest-chat/chat.module.ts#ChatModule'], {}),
+    ).toMatchObject({ nest: 'examples/nest-chat/chat.module.ts#ChatModule' });
+  });
+
   it.each([
+    [['--nest']],
+    [['--nest', 'examples/nest-chat/chat.module.ts']],
+    [['--nest', 'ChatModule']],
     [['--port']],
     [['--port', 'abc']],
     [['--port', '70000']],

@@ -1,8 +1,8 @@
 import { forwardRef, Module } from '@nestjs/common';
 import { SubscribeMessage, WebSocketGateway } from '@nestjs/websockets';
-import { gatewayEvents } from '../../../lambdas/nest/gateway-events';
-import { FeaturesModule } from '../../fixtures/nest-features/features.module';
-import { SeedsModule } from '../../fixtures/nest-seeds/seeds.module';
+import { gatewayEvents } from '../../lib/nest-gateway-events';
+import { FeaturesModule } from '../fixtures/nest-features/features.module';
+import { SeedsModule } from '../fixtures/nest-seeds/seeds.module';
 
 @WebSocketGateway({ namespace: /^\/team-\d+$/ })
 class BaseGateway {
