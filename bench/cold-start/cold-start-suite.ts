@@ -1,7 +1,9 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join, relative, resolve } from 'node:path';
 import { ENV, type FunctionName, LAMBDA_FUNCTIONS } from '../../definitions/api';
+import { parseNestModule } from '../../definitions/nest-module';
+import { prepareNestGateways } from '../../lib/nest-gateway-module';
 import type { BenchSuite, Log } from '../bench-section';
 import { median } from '../median';
 import { type BundleSize, bundleFunction } from './bundle';
@@ -36,12 +38,19 @@ const ROOT = resolve(__dirname, '..', '..');
 
 /**
  * Besides the chat's functions: the message function of a Nest application (the seeds'
- * gateways on `createNestGatewayHandlers`); its first request includes the Nest bootstrap.
+ * gateways, as the stack's `nest` option deploys them); its first request includes the Nest
+ * bootstrap.
  */
 const NEST_MESSAGE = {
-  entry: 'test/fixtures/nest-app/handlers/message.ts',
+  module: 'test/fixtures/nest-seeds/seeds.module.ts#SeedsModule',
   description: "message function of the seeds' Nest gateways",
 };
+
+/** The generated entry of `NEST_MESSAGE`'s message function, relative to the repository. */
+function nestMessageEntry(): string {
+  const { entries } = prepareNestGateways(parseNestModule(join(ROOT, NEST_MESSAGE.module)), ROOT);
+  return relative(ROOT, entries.message);
+}
 
 /**
  * The `cold-start` suite: bundles every function of `LAMBDA_FUNCTIONS` as the stack does and
@@ -77,7 +86,7 @@ export async function measureColdStarts(plan: ColdStartPlan, log: Log): Promise<
     const rows: ColdStartRow[] = [];
     const functions: [ColdStartRow['function'], { readonly entry: string }][] = [
       ...(Object.entries(LAMBDA_FUNCTIONS) as [FunctionName, { readonly entry: string }][]),
-      ['nest-message', NEST_MESSAGE],
+      ['nest-message', { entry: nestMessageEntry() }],
     ];
     for (const [name, definition] of functions) {
       const size: BundleSize = await bundleFunction(
@@ -131,9 +140,21 @@ export function formatColdStartMarkdown(results: ColdStartResults): string {
     '',
     "- **Module load**: from before `require()` of the bundle to its return, in a process that has done nothing else: what a cold start adds to the runtime's own init, on this machine (not on a Lambda arm64 host).",
     '- **First request**: the first `handler({})` after the load: it builds the chat runtime (SDK clients, environment check, logger) and rejects the empty event without any network call, so it is the lazy part of init, not a real request.',
-    `- **nest-message**: the ${NEST_MESSAGE.description} (\`${NEST_MESSAGE.entry}\`), bundled with its decorator metadata; its first request includes bootstrapping the Nest application (module, providers, gateways, \`afterInit\`). Issue 15's goal for it is at most twice the chat's message function, in size and in module load plus bootstrap.`,
+    `- **nest-message**: the ${NEST_MESSAGE.description} (\`${NEST_MESSAGE.module}\` with the stack's \`nest\` option: a generated entry on \`createNestGatewayHandlers\`), bundled as the stack bundles it (decorator metadata; class-validator and class-transformer left out, as the seeds do not validate); its first request includes bootstrapping the Nest application (module, providers, gateways, \`afterInit\`). Issue 15's goal for it is at most twice the chat's message function.`,
+    ...nestComparison(results.rows),
   ];
   return lines.join('\n');
+}
+
+/** How the Nest message function compares with the chat's: bundle, and load plus first request. */
+function nestComparison(rows: readonly ColdStartRow[]): string[] {
+  const chat = rows.find((row) => row.function === 'message');
+  const nest = rows.find((row) => row.function === 'nest-message');
+  if (!chat || !nest) return [];
+  const coldStart = (row: ColdStartRow) => row.loadMsMedian + row.firstRequestMsMedian;
+  return [
+    `- **nest-message against message**: bundle ${(nest.bytes / chat.bytes).toFixed(2)}× (${count(nest.bytes)} against ${count(chat.bytes)} bytes); module load plus first request ${(coldStart(nest) / coldStart(chat)).toFixed(2)}× (${coldStart(nest).toFixed(1)} against ${coldStart(chat).toFixed(1)} ms).`,
+  ];
 }
 
 function round(value: number): number {
