@@ -152,7 +152,11 @@ async function main(): Promise<void> {
   console.log(
     `DynamoDB Local: ${runtime.dynamoDbEndpoint} (table ${runtime.tableName}, ${storage})`,
   );
-  console.log(`Chat page:      http://localhost:${gateway.port}/`);
+  if (options.nest === undefined) console.log(`Chat page:      http://localhost:${gateway.port}/`);
+  else
+    console.log(
+      `Nest gateways:  ${options.nest} in the connect, disconnect and message functions (instead of the chat's namespaces; the chat page does not speak to them)`,
+    );
   console.log(`WebSocket URL:  ${gateway.url}`);
   console.log(`Management URL: ${gateway.managementUrl}`);
   console.log(`Over TLS:       ${gateway.secureUrl} ${gateway.secureManagementUrl} (self-signed)`);
@@ -178,7 +182,8 @@ async function main(): Promise<void> {
     console.log('Auth:           anonymous (no token needed)');
     console.log(`Try it:         npx wscat -c '${base}'`);
   }
-  console.log(`Emit:           npx apigw-chat emit --ns /notification --room room1 hello "text"`);
+  if (options.nest === undefined)
+    console.log(`Emit:           npx apigw-chat emit --ns /notification --room room1 hello "text"`);
   console.log(
     'Functions:      each in containers of its own, as the template sets them (cold start on first use)',
   );

@@ -2,7 +2,11 @@ import { execFile } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { promisify } from 'node:util';
+import type { INestApplication, Type } from '@nestjs/common';
 import ts from 'typescript';
+import { Server } from '../../lambdas/core/server';
+import { bootstrapGateways } from '../../lambdas/nest/bootstrap-gateways';
+import { ChatHarness } from '../support/chat-harness';
 
 /**
  * README.md stays true: every shell command it shows is checked against what it calls (npm
@@ -230,5 +234,48 @@ describe('README.md "Write your own namespace"', () => {
     expect(namespacePath).toBe('lambdas/app/greeter-namespace.ts');
     expect(testPath).toBe('test/lambdas/app/greeter-namespace.test.ts');
     expect(namespaceModule.registerGreeterNamespace).toEqual(expect.any(Function));
+  });
+});
+
+describe('README.md "NestJS gateways"', () => {
+  const block = codeBlocks('ts').find(({ path }) => path === 'src/hello.module.ts');
+  let app: INestApplication | undefined;
+
+  afterAll(async () => {
+    await app?.close();
+  });
+
+  it('runs the smallest gateway as written: the sender gets the ack, everyone else in /hello the broadcast', async () => {
+    // Prepare: the block compiled as Nest apps are (decorators with their type metadata).
+    const { outputText } = ts.transpileModule(block?.code ?? '', {
+      compilerOptions: {
+        module: ts.ModuleKind.CommonJS,
+        target: ts.ScriptTarget.ES2022,
+        experimentalDecorators: true,
+        emitDecoratorMetadata: true,
+      },
+      fileName: 'src/hello.module.ts',
+    });
+    const module = { exports: {} as Record<string, unknown> };
+    new Function('require', 'module', 'exports', outputText)(
+      (specifier: string) =>
+        jest.requireActual(specifier.startsWith('.') ? join(ROOT, 'src', specifier) : specifier),
+      module,
+      module.exports,
+    );
+    const chat = new ChatHarness((options) => new Server(options));
+    app = await bootstrapGateways(module.exports.HelloModule as Type<unknown>, chat.server, {
+      logger: false,
+    });
+    const ann = await chat.connect('/hello');
+    const bob = await chat.connect('/hello');
+
+    // Act
+    const reply = await chat.send(ann, 'hello', 'Ann', 1);
+
+    // Assess
+    expect(reply).toEqual({ ack: 1, data: 'Hello, Ann!' });
+    expect(chat.frames(bob)).toEqual([expect.objectContaining({ event: 'joined', data: 'Ann' })]);
+    expect(chat.frames(ann)).toEqual([]);
   });
 });
