@@ -121,4 +121,35 @@ describe('NestJS: gateway features on the core', () => {
       error: expect.objectContaining({ code: 'BAD_REQUEST', message: 'Not today' }),
     });
   });
+
+  it("runs a custom exception filter (@UseFilters): the client gets the filter's event, and no ack, as on socket.io", async () => {
+    // Prepare
+    const ann = await chat.connect('/game');
+
+    // Act
+    const bought = await chat.send(ann, 'buy', 'bow', 1);
+    const outOfStock = await chat.send(ann, 'buy', 'sword', 2);
+
+    // Assess
+    expect(bought).toEqual({ ack: 1, data: 'bought bow' });
+    expect(outOfStock).toBeUndefined(); // the handler never returned: nothing answers ack 2
+    expect(chat.frames(ann)).toEqual([
+      expect.objectContaining({ event: 'outOfStock', data: { item: 'sword' } }),
+    ]);
+  });
+
+  it("leaves what a custom filter does not catch to Nest's own: a WsException is an error ack", async () => {
+    // Prepare
+    const ann = await chat.connect('/game');
+
+    // Act
+    const reply = await chat.send(ann, 'buy', 'shield', 1);
+
+    // Assess
+    expect(reply).toEqual({
+      ack: 1,
+      error: expect.objectContaining({ message: 'Shields are not for sale' }),
+    });
+    expect(chat.frames(ann)).not.toContainEqual(expect.objectContaining({ event: 'outOfStock' }));
+  });
 });
