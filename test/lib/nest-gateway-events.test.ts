@@ -71,7 +71,7 @@ describe('gatewayEvents', () => {
       {
         gateway: 'GameGateway',
         namespace: '/game',
-        events: ['score', 'reset', 'wrapped', 'respond', 'announce', 'fail'],
+        events: ['score', 'reset', 'wrapped', 'respond', 'announce', 'fail', 'buy'],
       },
     ]);
   });
