@@ -6,9 +6,16 @@ import type { DirectResult, RoomResult, ThroughputResult } from './message-laten
 /** Everything one end-to-end run measured. */
 export interface E2eResults {
   readonly plan: E2ePlan;
+  /** CPUs this machine offers (`os.availableParallelism()`). */
+  readonly cores: number;
   readonly direct: DirectResult;
   readonly room: RoomResult;
+  /** The senders' first burst: the message function's containers start as it runs. */
+  readonly throughputCold: ThroughputResult;
+  /** The same burst again, on the containers the first one started. */
   readonly throughput: ThroughputResult;
+  /** CPU ms used during `throughput`, by process role (Linux only). */
+  readonly throughputCpu?: Readonly<Record<string, number>>;
   readonly connections: ConnectionProbeResult;
 }
 
@@ -21,6 +28,27 @@ const count = (value: number): string => value.toLocaleString('en-US');
 const kb = (value: number | null): string => (value === null ? '–' : `${count(value)} KB`);
 const mb = (value: number | null): string => (value === null ? '–' : `${value.toFixed(1)} MB`);
 
+/** Where the warm burst's CPU went, per delivery, and the ceiling that puts on this machine. */
+function cpuTable(results: E2eResults): string[] {
+  const { throughputCpu, throughput, cores } = results;
+  if (!throughputCpu || throughput.deliveries === 0) return [];
+  const perDelivery = (cpuMs: number) => (cpuMs * 1_000) / throughput.deliveries;
+  const rows = Object.entries(throughputCpu).sort(([, a], [, b]) => b - a);
+  const total = rows.reduce((sum, [, cpuMs]) => sum + cpuMs, 0);
+  return [
+    '| Warm burst: CPU by process | CPU (ms) | per delivery (µs) |',
+    '| --- | ---: | ---: |',
+    ...rows.map(
+      ([role, cpuMs]) =>
+        `| ${role} | ${count(Math.round(cpuMs))} | ${count(Math.round(perDelivery(cpuMs)))} |`,
+    ),
+    `| all | ${count(Math.round(total))} | ${count(Math.round(perDelivery(total)))} |`,
+    '',
+    `CPU is user plus system time from \`/proc\` over the warm burst. At ${count(Math.round(perDelivery(total)))} µs per delivery, ${cores} cores deliver at most ${count(Math.floor((cores * 1_000_000) / perDelivery(total)))} per second: the ceiling of the local runtime on this machine, whatever the senders.`,
+    '',
+  ];
+}
+
 function latencyRow(label: string, samples: Distribution, note: string): string {
   return `| ${label} | ${count(samples.count)} | ${ms(samples.p50)} | ${ms(samples.p99)} | ${ms(samples.max)} | ${note} |`;
 }
@@ -32,7 +60,7 @@ function latencyRow(label: string, samples: Distribution, note: string): string 
  * const markdown = formatE2eMarkdown(results);
  */
 export function formatE2eMarkdown(results: E2eResults): string {
-  const { plan, direct, room, throughput, connections } = results;
+  const { plan, direct, room, throughputCold, throughput, connections } = results;
   const last = connections.steps[connections.steps.length - 1] ?? connections.before;
   return [
     'The local runtime (the API Gateway emulator, the real handlers in containers of their',
@@ -40,7 +68,9 @@ export function formatE2eMarkdown(results: E2eResults): string {
     "machine, driven over loopback WebSockets by clients in the gateway's Node process. Senders",
     `are paced to the per-connection rate limit (${plan.refillPerSecond} frames/s), so the figures are latency, not the`,
     "limiter's queue. Every delivery is a signed HTTP post from a container to the gateway, and",
-    'everything shares 2 cores: the 5-sender case is CPU-bound.',
+    `everything shares ${results.cores} cores: the ${throughput.senders}-sender case is CPU-bound. Its burst runs twice: first while`,
+    "the message function's containers start (up to 8, each a cold start), then on those warm",
+    'containers.',
     '',
     '| Measure | Samples | p50 (ms) | p99 (ms) | max (ms) | Notes |',
     '| --- | --- | --- | --- | --- | --- |',
@@ -60,7 +90,12 @@ export function formatE2eMarkdown(results: E2eResults): string {
       'every delivery of the messages above',
     ),
     latencyRow(
-      `Room of ${room.members}, ${throughput.senders} senders at once, send → each recipient`,
+      `Room of ${room.members}, ${throughputCold.senders} senders at once, containers starting, send → each recipient`,
+      throughputCold.eachRecipientMs,
+      `${count(throughputCold.messages)} messages, ${count(throughputCold.deliveries)} of ${count(throughputCold.expectedDeliveries)} delivered`,
+    ),
+    latencyRow(
+      `Room of ${room.members}, ${throughput.senders} senders at once, warm, send → each recipient`,
       throughput.eachRecipientMs,
       `${count(throughput.messages)} messages, ${count(throughput.deliveries)} of ${count(throughput.expectedDeliveries)} delivered`,
     ),
@@ -68,8 +103,11 @@ export function formatE2eMarkdown(results: E2eResults): string {
     '| Deliveries per second | Value |',
     '| --- | --- |',
     `| One sender, one message at a time (deliveries ÷ time from send to last recipient) | ${count(room.deliveriesPerSecond)} |`,
-    `| ${throughput.senders} senders at the rate limit (deliveries ÷ first send to last receipt, ${count(throughput.windowMs)} ms) | ${count(throughput.deliveriesPerSecond)} |`,
+    `| ${throughputCold.senders} senders at the rate limit, containers starting (deliveries ÷ first send to last receipt, ${count(throughputCold.windowMs)} ms) | ${count(throughputCold.deliveriesPerSecond)} |`,
+    `| ${throughput.senders} senders at the rate limit, warm (deliveries ÷ first send to last receipt, ${count(throughput.windowMs)} ms) | ${count(throughput.deliveriesPerSecond)} |`,
+    `| At most, as offered: ${throughput.senders} senders × ${plan.refillPerSecond} messages/s × ${count(room.recipientsPerMessage)} recipients | ${count(throughput.senders * plan.refillPerSecond * room.recipientsPerMessage)} |`,
     '',
+    ...cpuTable(results),
     '| Concurrent connections | Value |',
     '| --- | --- |',
     `| Held at once (all answering \`whoami\`) | ${count(connections.held)} of at most ${count(plan.maxConnections)} |`,
@@ -84,8 +122,10 @@ export function formatE2eMarkdown(results: E2eResults): string {
     '',
     "Node RSS is the gateway's process, with the client sockets: the containers are processes",
     "of their own, not counted. Java's RSS grows by heap reservations, not per item, so its",
-    'per-connection figure is coarse. Connections opened 250 at once each run the authorizer,',
+    `per-connection figure is coarse. Connections opened ${count(plan.connectBatch)} at once each run the authorizer,`,
     '`$connect` and a `whoami` in containers that cold-start under that load: a handshake that',
-    'waits over 10 s stops the probe, as it did here.',
+    connections.stoppedBy === 'bound'
+      ? `waits over 10 s would stop the probe; here it reached its bound of ${count(plan.maxConnections)}.`
+      : `waits over 10 s stops the probe, as it did here (${connections.stoppedBy}).`,
   ].join('\n');
 }

@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { silentLogger } from '../../local/gateway';
 import { BENCH_USER_LIMITS, type LocalRuntime, startLocalRuntime } from '../../local/local-runtime';
 import type { BenchSuite, Log } from '../bench-section';
@@ -6,6 +7,7 @@ import { type E2eClient, openE2eClient, request } from './e2e-client';
 import { type E2ePlan, FULL_E2E_PLAN, QUICK_E2E_PLAN } from './e2e-plan';
 import { type E2eResults, formatE2eMarkdown } from './e2e-report';
 import { measureDirect, measureRoom, measureThroughput } from './message-latency';
+import { cpuByRole, cpuSnapshot } from './process-cpu';
 import { dynamoDbLocalPid } from './process-memory';
 
 const ROOM = 'bench-e2e';
@@ -47,14 +49,22 @@ export async function measureEndToEnd(plan: E2ePlan, log: Log): Promise<E2eResul
     for (const member of members) await request(member.socket, 'join', { room: ROOM });
     const room = await measureRoom(members, ROOM, plan.roomMessages, plan.refillPerSecond);
 
-    log(`e2e: ${plan.throughputSenders} senders × ${plan.throughputMessagesPerSender} messages`);
-    const throughput = await measureThroughput(
-      members,
-      ROOM,
-      plan.throughputSenders,
-      plan.throughputMessagesPerSender,
-      plan.refillPerSecond,
+    log(
+      `e2e: ${plan.throughputSenders} senders × ${plan.throughputMessagesPerSender} messages, twice (containers starting, then warm)`,
     );
+    const burst = () =>
+      measureThroughput(
+        members,
+        ROOM,
+        plan.throughputSenders,
+        plan.throughputMessagesPerSender,
+        plan.refillPerSecond,
+      );
+    const throughputCold = await burst();
+    const before = await cpuSnapshot();
+    const throughput = await burst();
+    const after = await cpuSnapshot();
+    const throughputCpu = before && after ? cpuByRole(before, after) : undefined;
     await closeAll(members.splice(0));
 
     log(`e2e: opening up to ${plan.maxConnections} connections`);
@@ -64,7 +74,16 @@ export async function measureEndToEnd(plan: E2ePlan, log: Log): Promise<E2eResul
       await dynamoDbLocalPid(runtime.dynamoDbEndpoint),
       log,
     );
-    return { plan, direct, room, throughput, connections };
+    return {
+      plan,
+      cores: availableParallelism(),
+      direct,
+      room,
+      throughputCold,
+      throughput,
+      ...(throughputCpu ? { throughputCpu } : {}),
+      connections,
+    };
   } finally {
     await closeAll(members);
     await runtime.close();

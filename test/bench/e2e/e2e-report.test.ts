@@ -17,8 +17,18 @@ function results(): E2eResults {
     dynamoDbRssKbPerConnection: null,
     closeMs: 3_979,
   };
+  const burst = (windowMs: number, deliveriesPerSecond: number) => ({
+    senders: 5,
+    messages: 100,
+    expectedDeliveries: 9_900,
+    deliveries: 9_900,
+    windowMs,
+    deliveriesPerSecond,
+    eachRecipientMs: distribution([]),
+  });
   return {
     plan: QUICK_E2E_PLAN,
+    cores: 2,
     direct: { messages: 100, lost: 0, latencyMs: distribution([10, 20, 30]) },
     room: {
       members: 100,
@@ -29,15 +39,9 @@ function results(): E2eResults {
       eachRecipientMs: distribution([50, 60]),
       deliveriesPerSecond: 967,
     },
-    throughput: {
-      senders: 5,
-      messages: 100,
-      expectedDeliveries: 9_900,
-      deliveries: 9_900,
-      windowMs: 6_771,
-      deliveriesPerSecond: 1_462,
-      eachRecipientMs: distribution([]),
-    },
+    throughputCold: burst(6_771, 1_462),
+    throughput: burst(2_475, 4_000),
+    throughputCpu: { message: 2_970, 'gateway and clients': 990, 'DynamoDB Local': 990 },
     connections,
   };
 }
@@ -53,10 +57,26 @@ describe('Function: formatE2eMarkdown', () => {
     );
     expect(markdown).toContain('99 recipients each, 1 lost');
     expect(markdown).toContain('| 1,462 |');
+    expect(markdown).toContain('| 4,000 |');
     expect(markdown).toContain(
       '| Held at once (all answering `whoami`) | 2,000 of at most 2,000 |',
     );
     expect(markdown).toContain('400.0 MB → 520.0 MB (61 KB per connection)');
+    expect(markdown).toContain('here it reached its bound of 2,000.');
+  });
+
+  it('says what stopped the connection probe before its bound', () => {
+    // Act
+    const markdown = formatE2eMarkdown({
+      ...results(),
+      connections: {
+        ...results().connections,
+        stoppedBy: 'failure: Opening handshake has timed out',
+      },
+    });
+
+    // Assess
+    expect(markdown).toContain('as it did here (failure: Opening handshake has timed out).');
   });
 
   it('shows a dash where nothing was measured', () => {
@@ -64,6 +84,28 @@ describe('Function: formatE2eMarkdown', () => {
 
     expect(markdown).toContain('| 0 | – | – | – |');
     expect(markdown).toContain('– → 234.3 MB (– per connection)');
+  });
+});
+
+describe('Function: formatE2eMarkdown, CPU of the warm burst', () => {
+  it('gives each process its CPU per delivery and the ceiling that sets on this many cores', () => {
+    // Act
+    const markdown = formatE2eMarkdown(results());
+
+    // Assess: 4,950 ms for 9,900 deliveries = 500 µs each; 2 cores → 4,000 per second.
+    expect(markdown).toContain('| message | 2,970 | 300 |');
+    expect(markdown).toContain('| gateway and clients | 990 | 100 |');
+    expect(markdown).toContain('| all | 4,950 | 500 |');
+    expect(markdown).toContain('2 cores deliver at most 4,000 per second');
+    expect(markdown).toContain('| 4,950 |'); // offered: 5 × 10 × 99
+  });
+
+  it('leaves the table out where /proc was not there to read', () => {
+    // Act
+    const markdown = formatE2eMarkdown({ ...results(), throughputCpu: undefined });
+
+    // Assess
+    expect(markdown).not.toContain('CPU by process');
   });
 });
 

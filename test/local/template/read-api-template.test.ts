@@ -163,6 +163,23 @@ describe('readApiTemplate and localFunctionSpecs on the synthesized chat stack',
     });
   });
 
+  it("turns the X-Ray SDK's promise tracking off with tracing, and leaves it on when the shell turns tracing on", () => {
+    // Act
+    const specs = (hostEnvironment: NodeJS.ProcessEnv) =>
+      localFunctionSpecs(api, { endpoints: ENDPOINTS, maxContainers: 4, hostEnvironment });
+    const off = specs({});
+    const on = specs({ POWERTOOLS_TRACE_ENABLED: 'true' });
+
+    // Assess
+    for (const spec of off) {
+      expect(spec.environment).toMatchObject({
+        POWERTOOLS_TRACE_ENABLED: 'false',
+        AWS_XRAY_MANUAL_MODE: 'true',
+      });
+    }
+    for (const spec of on) expect(spec.environment).not.toHaveProperty('AWS_XRAY_MANUAL_MODE');
+  });
+
   it('refuses a template without a WebSocket API, and an integration it cannot run', () => {
     const options = { stackName: 'X', assemblyDir: ROOT, appRoot: ROOT };
     expect(() => readApiTemplate({ Resources: {} }, options)).toThrow(UnsupportedTemplateError);
