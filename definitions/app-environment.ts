@@ -15,7 +15,6 @@ import { DEFAULT_USER_LIMITS, type UserLimitOptions } from '../lambdas/core/user
 import * as z from '../lambdas/core/zod';
 import { APP_ENV } from './api';
 
-/** The value of `PRIVATE_ROOMS` (as JSON) and of the stack's `privateRooms` context key. */
 /** The app's defaults of the limit variables, which the stack's context defaults repeat. */
 export {
   DEFAULT_GREETING_INTERVAL_SECONDS,

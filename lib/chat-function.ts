@@ -7,8 +7,10 @@ import { LogLevel, NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { ENTRY_METADATA_KEY } from '../definitions/api';
+import { BUNDLE_ALIASES, PROVIDED_MODULES } from '../definitions/function-bundling';
 import { SERVICE_NAME } from '../definitions/metrics';
 import { NEST_LAZY_MODULES } from '../definitions/nest-lazy-modules';
+import { powertoolsLayer } from './powertools-layer';
 
 /** `POWERTOOLS_SERVICE_NAME` of every function: the service name in each log line and metric. */
 export { SERVICE_NAME };
@@ -37,7 +39,8 @@ export interface ChatFunctionProps {
 
 /**
  * A Node.js 22 arm64 Lambda function with the project's defaults: esbuild bundle (minified,
- * with source maps enabled at runtime), its own log group with a retention, Powertools'
+ * with source maps enabled at runtime; the AWS SDK from the runtime and Powertools from AWS's
+ * Powertools layer, `powertoolsLayer`), its own log group with a retention, Powertools'
  * service name, active X-Ray tracing. Its role may write to that log group only (no
  * `AWSLambdaBasicExecutionRole`, whose `logs:*` actions apply to every log group) and send
  * traces (X-Ray's actions take no resource: `*`). Environment variables and grants are added
@@ -74,6 +77,7 @@ export class ChatFunction extends Construct {
       logGroup: this.logGroup,
       role: this.role,
       tracing: props.tracing ?? Tracing.ACTIVE,
+      layers: [powertoolsLayer(this)],
       environment: {
         POWERTOOLS_SERVICE_NAME: SERVICE_NAME,
         NODE_OPTIONS: '--enable-source-maps',
@@ -84,8 +88,11 @@ export class ChatFunction extends Construct {
         sourcesContent: false,
         target: 'node22',
         logLevel: LogLevel.WARNING,
-        // Lambda's runtime provides the AWS SDK; Nest's lazily required extras are never used.
-        externalModules: ['@aws-sdk/*', ...NEST_LAZY_MODULES],
+        // The runtime provides the AWS SDK, the layer Powertools; Nest's lazy extras are never used.
+        externalModules: [...PROVIDED_MODULES, ...NEST_LAZY_MODULES],
+        esbuildArgs: Object.fromEntries(
+          Object.entries(BUNDLE_ALIASES).map(([name, path]) => [`--alias:${name}`, path]),
+        ),
         ...(props.decoratorMetadata ? { commandHooks: decoratorMetadataHooks(props.entry) } : {}),
       },
     });

@@ -36,7 +36,8 @@ import * as z from '../core/zod';
 
 const Environment = z.extend(AppEnvironment, {
   [ENV.tableName]: z.string().check(z.minLength(1)),
-  [ENV.callbackUrl]: z.url(),
+  // The stage's https:// URL, or the emulator's http:// one; the poster parses it with URL.
+  [ENV.callbackUrl]: z.string().check(z.regex(/^https?:\/\/[^\s/]+\/\S*$/)),
   [ENV.workerFunctionName]: z.optional(z.string().check(z.minLength(1))),
   /** Set by Lambda: the worker, which has no WORKER_FUNCTION_NAME, hands clean-ups to itself. */
   AWS_LAMBDA_FUNCTION_NAME: z.optional(z.string().check(z.minLength(1))),

@@ -12,7 +12,9 @@ import { type ChatRuntime, defaultChatRuntime } from './chat-runtime';
 export const ScheduledEvent = z.looseObject({
   source: z.literal('aws.events'),
   'detail-type': z.literal('Scheduled Event'),
-  time: z.iso.datetime(),
+  time: z
+    .string()
+    .check(z.refine((time) => !Number.isNaN(Date.parse(time)), 'time: an ISO 8601 date and time')),
 });
 export type ScheduledEvent = z.infer<typeof ScheduledEvent>;
 

@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { type BuildOptions, build, type Metafile } from 'esbuild';
+import { BUNDLE_ALIASES, PROVIDED_MODULES } from '../../definitions/function-bundling';
 import { NEST_LAZY_MODULES } from '../../definitions/nest-lazy-modules';
 import { decoratorMetadataPlugin } from './decorator-metadata-plugin';
 
@@ -12,7 +13,8 @@ export const VALIDATION_PACKAGES: readonly string[] = ['class-validator', 'class
 
 /**
  * Bundles a function's entry as the stack's `NodejsFunction` does (minified CommonJS for
- * Node 22, the AWS SDK left to Lambda's runtime, a source map without sources), but with the
+ * Node 22, the AWS SDK and Powertools left to the runtime and the layer, `debug` silent, a
+ * source map without sources), but with the
  * decorator metadata Nest reads (`decoratorMetadataPlugin`), which esbuild alone does not
  * emit. Nest's validation packages (`VALIDATION_PACKAGES`) are left out unless the
  * application's own files import one of them or name `ValidationPipe`. The stack runs it
@@ -38,9 +40,10 @@ export async function bundleWithDecoratorMetadata(
     sourcemap: true,
     sourcesContent: false,
     logLevel: 'warning',
+    alias: { ...BUNDLE_ALIASES },
     plugins: [decoratorMetadataPlugin()],
   };
-  const external = ['@aws-sdk/*', ...NEST_LAZY_MODULES];
+  const external = [...PROVIDED_MODULES, ...NEST_LAZY_MODULES];
   const lean = await build({
     ...options,
     external: [...external, ...VALIDATION_PACKAGES],

@@ -125,6 +125,19 @@ describe('examples/nest-chat: the stack with the ChatModule gateways', () => {
     expect(worker).not.toContain('design:paramtypes');
   });
 
+  it.each(['connect', 'message', 'worker', 'heartbeat'] as const)(
+    'leaves Powertools with its X-Ray SDK (the layer has them) and debug (silenced) out of the %s bundle',
+    (name) => {
+      // Act
+      const bundle = bundleOf(fnIds[name]);
+
+      // Assess
+      expect(bundle).toContain('require("@aws-lambda-powertools/tracer")');
+      expect(bundle).not.toContain('AWS_XRAY_DAEMON_ADDRESS'); // the X-Ray SDK's own setting
+      expect(bundle).not.toContain('useColors'); // debug's
+    },
+  );
+
   it("passes cdk-nag's AwsSolutions checks", () => {
     // Act
     const errors = Annotations.fromStack(stack).findError('*', Match.anyValue());

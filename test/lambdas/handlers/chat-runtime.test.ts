@@ -22,6 +22,22 @@ describe('Function: createChatRuntime', () => {
       );
     },
   );
+
+  it.each([
+    'https://abc123.execute-api.eu-west-1.amazonaws.com/dev',
+    'http://127.0.0.1:3001/local',
+  ])('accepts the callback URL %s (a stage, or the emulator)', (url) => {
+    expect(() => createChatRuntime({ env: { ...base, CALLBACK_URL: url } })).not.toThrow();
+  });
+
+  it.each(['nope', 'abc123.execute-api.eu-west-1.amazonaws.com/dev', 'ftp://host/dev', ''])(
+    'refuses CALLBACK_URL=%j at start-up',
+    (url) => {
+      expect(() => createChatRuntime({ env: { ...base, CALLBACK_URL: url } })).toThrow(
+        /CALLBACK_URL/,
+      );
+    },
+  );
 });
 
 describe('Function: createChatRuntime (history settings)', () => {
