@@ -14,8 +14,9 @@ export interface BundleSize {
 
 /**
  * Bundles a handler as the stack's `NodejsFunction` does (`lib/chat-function.ts`, with
- * `bundleWithDecoratorMetadata`'s options: minified CommonJS for Node 22, `@aws-sdk/*` left to
- * the Lambda runtime, a source map without sources), Nest gateways with their decorator metadata.
+ * `bundleWithDecoratorMetadata`'s options: minified CommonJS for Node 22, the AWS SDK and
+ * Powertools left to the Lambda runtime and the Powertools layer, a source map without
+ * sources), Nest gateways with their decorator metadata.
  *
  * @example
  * const size = await bundleFunction('/repo/lambdas/handlers/message.ts', '/tmp/bundles/message');

@@ -71,7 +71,8 @@ export async function measureColdStarts(plan: ColdStartPlan, log: Log): Promise<
   const outRoot = await mkdtemp(join(tmpdir(), 'apigw-chat-bundles-'));
   const baseEnv: NodeJS.ProcessEnv = {
     PATH: process.env.PATH,
-    // `@aws-sdk/*` is external, as the Lambda runtime provides it; here it comes from node_modules.
+    // The AWS SDK and Powertools are external (the runtime and the layer provide them on
+    // Lambda); here they come from node_modules.
     NODE_PATH: join(ROOT, 'node_modules'),
     AWS_REGION: 'us-east-1',
     AWS_ACCESS_KEY_ID: 'bench',
@@ -128,8 +129,8 @@ export async function measureColdStarts(plan: ColdStartPlan, log: Log): Promise<
  */
 export function formatColdStartMarkdown(results: ColdStartResults): string {
   const lines = [
-    `Each function of \`LAMBDA_FUNCTIONS\` (\`definitions/api.ts\`) bundled with esbuild as \`lib/chat-function.ts\` has the stack do it: minified, platform node, target node22, CommonJS, \`@aws-sdk/*\` external (the Lambda runtime provides it), source map in a separate file without sources. ` +
-      `Load times are medians of ${results.plan.runs} fresh \`node\` processes per column, each \`require()\`-ing the bundle once (\`@aws-sdk/*\` resolved from \`node_modules\` through \`NODE_PATH\`, so its load time is included); environment variables are dummies.`,
+    `Each function of \`LAMBDA_FUNCTIONS\` (\`definitions/api.ts\`) bundled with esbuild as \`lib/chat-function.ts\` has the stack do it: minified, platform node, target node22, CommonJS, \`@aws-sdk/*\` and \`@aws-lambda-powertools/*\` external (the Lambda runtime and AWS's Powertools layer provide them), \`debug\` silenced, source map in a separate file without sources. ` +
+      `Load times are medians of ${results.plan.runs} fresh \`node\` processes per column, each \`require()\`-ing the bundle once (\`@aws-sdk/*\` and \`@aws-lambda-powertools/*\`, with its X-Ray SDK, resolved from \`node_modules\` through \`NODE_PATH\`, so their load time is included); environment variables are dummies.`,
     '',
     '| function | bundle (bytes) | gzip (bytes) | source map (bytes) | module load, ms (`--enable-source-maps`, as deployed) | module load, ms (no source maps) | first request, ms |',
     '| --- | ---: | ---: | ---: | ---: | ---: | ---: |',
