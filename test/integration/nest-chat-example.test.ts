@@ -5,6 +5,7 @@ import { type ChatSocket, connect } from '../../client/node';
 import { silentLogger } from '../../local/gateway';
 import { type LocalRuntime, startLocalRuntime } from '../../local/local-runtime';
 import { issuerToken } from '../support/local-issuer-tokens';
+import { until } from '../support/until';
 
 jest.setTimeout(120_000);
 
@@ -49,15 +50,6 @@ describe('examples/nest-chat on the local runtime', () => {
       socket.on('connect_error', fail);
     });
     return { socket, heard };
-  };
-  const until = async <T>(find: () => T | undefined, what: string) => {
-    const deadline = Date.now() + 20_000;
-    for (;;) {
-      const found = find();
-      if (found !== undefined) return found;
-      if (Date.now() > deadline) throw new Error(`${what} did not happen in 20 s`);
-      await new Promise((done) => setTimeout(done, 25));
-    }
   };
 
   it('routes the gateway events: the template the stack made has a route per event', () => {

@@ -3,6 +3,7 @@ import { io, type Socket } from 'socket.io-client';
 import { connect } from '../../client/node';
 import type { GatewayLogger } from '../../local/gateway';
 import { type LocalRuntime, startLocalRuntime } from '../../local/local-runtime';
+import { until } from '../support/until';
 
 jest.setTimeout(120_000);
 
@@ -51,15 +52,6 @@ describe("The seeds' Nest gateways on the local runtime", () => {
     await runtime?.close();
   });
 
-  const until = async <T>(find: () => T | undefined, what: string, timeoutMs = 20_000) => {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const found = find();
-      if (found !== undefined) return found;
-      if (Date.now() > deadline) throw new Error(`${what} did not happen in ${timeoutMs} ms`);
-      await new Promise((done) => setTimeout(done, 25));
-    }
-  };
   const logged = (pattern: RegExp) =>
     until(() => logs.find((line) => pattern.test(line)), `a log line like ${pattern}`);
   /** A client SDK client of `namespace`, with every event it hears. */

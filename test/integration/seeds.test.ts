@@ -5,6 +5,7 @@ import { connect } from '../../client/node';
 import type { GatewayLogger } from '../../local/gateway';
 import { type LocalRuntime, startLocalRuntime } from '../../local/local-runtime';
 import { synthesizeSeedApp } from '../fixtures/seed-app/synthesize';
+import { until as waitUntil } from '../support/until';
 
 jest.setTimeout(120_000);
 
@@ -72,15 +73,8 @@ describe('The seeds on the local runtime, driven with the client SDK', () => {
     });
     return heard;
   };
-  const until = async <T>(find: () => T | undefined, what: string, timeoutMs = 15_000) => {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const found = find();
-      if (found !== undefined) return found;
-      if (Date.now() > deadline) throw new Error(`${what} did not happen in ${timeoutMs} ms`);
-      await new Promise((resolve) => setTimeout(resolve, 25));
-    }
-  };
+  const until = <T>(find: () => T | undefined, what: string, timeoutMs = 15_000) =>
+    waitUntil(find, what, timeoutMs);
   /** The function log line matching `pattern`, once it is there. */
   const logged = (pattern: RegExp) =>
     until(() => logs.find((line) => pattern.test(line)), `a log line like ${pattern}`);
