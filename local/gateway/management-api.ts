@@ -62,7 +62,7 @@ export function createManagementApi(options: ManagementApiOptions): HttpRoute {
       sendAwsError(res, 413, 'PayloadTooLargeException', 'Request entity too large');
       return true;
     }
-    const refusal = await options.checkSignature(req, body);
+    const refusal = options.checkSignature(req, body);
     if (refusal !== undefined) {
       sendAwsError(res, 403, refusal.errorType, refusal.message);
       return true;

@@ -1,7 +1,6 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
-import { Sha256 } from '@smithy/core/checksum';
-import { SignatureV4 } from '@smithy/signature-v4';
+import { SigV4Signatures } from './sigv4-signature';
 
 /** An access key the emulated `@connections` API knows, as IAM would. */
 export interface SigningCredentials {
@@ -25,10 +24,7 @@ export interface SigV4CheckOptions {
 }
 
 /** Checks one request: `undefined` when its signature holds, else why it is refused. */
-export type SigV4Check = (
-  req: IncomingMessage,
-  body: Buffer,
-) => Promise<SignatureRefusal | undefined>;
+export type SigV4Check = (req: IncomingMessage, body: Buffer) => SignatureRefusal | undefined;
 
 const SERVICE = 'execute-api';
 /** SigV4's rule: a signature is valid 15 minutes either side of its `X-Amz-Date`. */
@@ -60,12 +56,13 @@ const MISMATCH: SignatureRefusal = {
 /**
  * IAM authorization of the `@connections` API, as API Gateway applies it: the request must
  * carry an `AWS4-HMAC-SHA256` Authorization header for `execute-api` in the API's region, by a
- * known access key, dated within 15 minutes; the signature is recomputed with the SDK's own
- * signer (`@smithy/signature-v4`) over the headers the client signed and the body.
+ * known access key, dated within 15 minutes, with `host` and `x-amz-date` among the signed
+ * headers; the signature is recomputed (`SigV4Signatures`, as the SDK's signer computes it)
+ * over the headers the client signed and the body.
  *
  * @example
  * const check = createSigV4Check({ region: 'us-east-1', credentials: [LOCAL_AWS.credentials] });
- * const refusal = await check(req, body);
+ * const refusal = check(req, body);
  * if (refusal) sendAwsError(res, 403, refusal.errorType, refusal.message);
  */
 export function createSigV4Check(options: SigV4CheckOptions): SigV4Check {
@@ -73,24 +70,8 @@ export function createSigV4Check(options: SigV4CheckOptions): SigV4Check {
     options.credentials.map((credentials) => [credentials.accessKeyId, credentials]),
   );
   const now = options.now ?? Date.now;
-  // One signer per key and region: the SDK's signer keeps the day's derived key.
-  const signers = new Map<string, SignatureV4>();
-  const signerFor = (credentials: SigningCredentials, region: string): SignatureV4 => {
-    const key = `${credentials.accessKeyId}\n${region}`;
-    let signer = signers.get(key);
-    if (signer === undefined) {
-      signer = new SignatureV4({
-        credentials,
-        region,
-        service: SERVICE,
-        sha256: Sha256,
-        applyChecksum: false,
-      });
-      signers.set(key, signer);
-    }
-    return signer;
-  };
-  return async (req, body) => {
+  const signatures = new SigV4Signatures();
+  return (req, body) => {
     const header = req.headers.authorization;
     if (header === undefined) return MISSING_TOKEN;
     const parts = AUTHORIZATION.exec(header);
@@ -125,51 +106,27 @@ export function createSigV4Check(options: SigV4CheckOptions): SigV4Check {
       headers[name] = Array.isArray(value) ? value.join(',') : value;
     }
     if (amzDay(signingDate) !== day) return MISMATCH;
-    // The signer trusts a payload hash header: it must be the body's.
-    const payloadHash = headers[PAYLOAD_HASH_HEADER];
-    if (payloadHash !== undefined && payloadHash !== sha256Hex(body)) return MISMATCH;
-    const expected = await expectedSignature(
-      req,
-      body,
-      headers,
-      signingDate,
-      signerFor(credentials, region as string),
-      new Set(signedHeaders),
+    if (!headers.host || !headers['x-amz-date']) return MISMATCH;
+    // The signature covers a payload hash header when there is one: it must be the body's.
+    const bodyHash = sha256Hex(body);
+    const payloadHash = headers[PAYLOAD_HASH_HEADER] ?? bodyHash;
+    if (payloadHash !== bodyHash) return MISMATCH;
+    const expected = signatures.of(
+      {
+        method: req.method ?? 'GET',
+        url: req.url ?? '/',
+        headers,
+        payloadHash,
+        amzDate: headers['x-amz-date'],
+        region: region as string,
+        service: SERVICE,
+      },
+      credentials.secretAccessKey,
     );
-    return expected !== undefined && sameHex(expected, signature as string) ? undefined : MISMATCH;
+    return sameHex(expected, signature as string) ? undefined : MISMATCH;
   };
 }
 
-async function expectedSignature(
-  req: IncomingMessage,
-  body: Buffer,
-  headers: Record<string, string>,
-  signingDate: Date,
-  signer: SignatureV4,
-  signableHeaders: Set<string>,
-): Promise<string | undefined> {
-  const url = new URL(req.url ?? '/', 'http://localhost');
-  const query: Record<string, string | string[]> = {};
-  for (const [name, value] of url.searchParams) {
-    const previous = query[name];
-    query[name] = previous === undefined ? value : [previous, value].flat();
-  }
-  const signed = await signer.sign(
-    {
-      method: req.method ?? 'GET',
-      protocol: 'http:',
-      hostname: headers.host ?? 'localhost',
-      path: (req.url ?? '/').split('?')[0] as string,
-      query,
-      headers,
-      body,
-    },
-    { signingDate, signableHeaders },
-  );
-  return /Signature=([0-9a-f]{64})/.exec(String(signed.headers.authorization))?.[1];
-}
-
-/** `20240120T115500Z` as a Date. */
 function parseAmzDate(value: string | string[] | undefined): Date | undefined {
   const parts = typeof value === 'string' ? AMZ_DATE.exec(value) : null;
   if (parts === null) return undefined;

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import {
@@ -10,6 +11,7 @@ import { Sha256 } from '@smithy/core/checksum';
 import { SignatureV4 } from '@smithy/signature-v4';
 import { readBody, sendAwsError, sendEmpty } from '../../../local/gateway/http-io';
 import { createSigV4Check } from '../../../local/gateway/sigv4-check';
+import { SigV4Signatures } from '../../../local/gateway/sigv4-signature';
 
 const CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local' };
 const REGION = 'us-east-1';
@@ -24,7 +26,7 @@ describe('Function: createSigV4Check', () => {
     server = createServer((req, res) => {
       void (async () => {
         const body = (await readBody(req, 1024 * 1024)) ?? Buffer.alloc(0);
-        const refusal = await check(req, body);
+        const refusal = check(req, body);
         if (refusal) sendAwsError(res, 403, refusal.errorType, refusal.message);
         else sendEmpty(res, req.method === 'DELETE' ? 204 : 200);
       })();
@@ -136,5 +138,31 @@ describe('Function: createSigV4Check', () => {
     expect(changed.headers.get('x-amzn-errortype')).toBe('InvalidSignatureException');
     expect(expired.status).toBe(403);
     expect(((await expired.json()) as { message: string }).message).toMatch(/Signature expired/);
+  });
+
+  it('refuses a signature that leaves x-amz-date out of the signed headers, valid as it is', async () => {
+    const url = new URL(`${endpoint}/@connections/${encodeURIComponent(ID)}`);
+    const amzDate = new Date().toISOString().replace(/[-:]|\.\d{3}/g, '');
+    const signature = new SigV4Signatures().of(
+      {
+        method: 'POST',
+        url: url.pathname,
+        headers: { host: url.host },
+        payloadHash: createHash('sha256').update('hi').digest('hex'),
+        amzDate,
+        region: REGION,
+        service: 'execute-api',
+      },
+      CREDENTIALS.secretAccessKey,
+    );
+    const headers = {
+      'x-amz-date': amzDate,
+      authorization: `AWS4-HMAC-SHA256 Credential=${CREDENTIALS.accessKeyId}/${amzDate.slice(0, 8)}/${REGION}/execute-api/aws4_request, SignedHeaders=host, Signature=${signature}`,
+    };
+
+    const response = await fetch(url, { method: 'POST', headers, body: 'hi' });
+
+    expect(response.status).toBe(403);
+    expect(response.headers.get('x-amzn-errortype')).toBe('InvalidSignatureException');
   });
 });
