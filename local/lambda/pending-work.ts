@@ -5,10 +5,12 @@ import { join, relative, sep } from 'node:path';
 
 /**
  * Chains whose start gets a stack, per invocation. Capturing a stack costs microseconds, more
- * than a promise's own work: a handler posting to a room creates thousands, and capturing every
- * one took a third of the container's CPU. Past the budget, chains are counted, not located.
+ * than a promise's own work: a handler posting to a room of 100 starts about 500 chains, and
+ * locating each one doubled the CPU of every post. Past the budget, chains are counted, not
+ * located, until an invocation leaves one of those unsettled: from the next invocation on, the
+ * container locates every chain (the cost is paid where there is something to find).
  */
-const LOCATED_CHAINS = 500;
+const LOCATED_CHAINS = 32;
 
 /** Resource types of `process.getActiveResourcesInfo()` that are work left to run. */
 const TIMER_TYPES = new Set(['Timeout', 'Immediate']);
@@ -42,6 +44,8 @@ export class PendingWork {
    */
   private readonly promises = new Map<number, Error | number | null>();
   private chains = 0;
+  /** Set once an invocation left unsettled chains it had not located. */
+  private locateAll = false;
   private tracking = false;
   private timersAtStart = 0;
 
@@ -54,7 +58,10 @@ export class PendingWork {
           return;
         }
         this.chains += 1;
-        this.promises.set(asyncId, this.chains <= LOCATED_CHAINS ? creationSite() : null);
+        this.promises.set(
+          asyncId,
+          this.locateAll || this.chains <= LOCATED_CHAINS ? creationSite() : null,
+        );
       },
       promiseResolve: (asyncId) => {
         this.promises.delete(asyncId);
@@ -111,7 +118,9 @@ export class PendingWork {
   pending(): string[] {
     this.tracking = false;
     const items = [...this.requests.values()];
-    items.push(...describePromises(this.creationSites()));
+    const promises = describePromises(this.creationSites());
+    items.push(...promises.described);
+    if (promises.unlocated > 0) this.locateAll = true;
     const timers = countTimers() - this.timersAtStart;
     if (timers > 0)
       items.push(`${timers} timer${timers === 1 ? '' : 's'} (setTimeout/setInterval/setImmediate)`);
@@ -143,9 +152,12 @@ function creationSite(): Error {
  * Unsettled promises grouped by the first frame of the app that created them, e.g.
  * `2 unsettled promises created at lambdas/app/chat.ts:120 (an un-awaited async call?)`;
  * those created by Node.js, the runtime or `events.once`, or with no frame to tell where, are
- * left out.
+ * left out. `unlocated` counts the chains past the budget.
  */
-function describePromises(sites: Iterable<Error | null>): string[] {
+function describePromises(sites: Iterable<Error | null>): {
+  readonly described: string[];
+  readonly unlocated: number;
+} {
   const counts = new Map<string, number>();
   let unlocated = 0;
   for (const site of sites) {
@@ -171,9 +183,9 @@ function describePromises(sites: Iterable<Error | null>): string[] {
   );
   if (unlocated > 0)
     described.push(
-      `${unlocated} unsettled promise${unlocated === 1 ? '' : 's'} created after the first ${LOCATED_CHAINS} chains of the invocation, not located (an un-awaited async call?)`,
+      `${unlocated} unsettled promise${unlocated === 1 ? '' : 's'} created after the first ${LOCATED_CHAINS} chains of the invocation, not located (an un-awaited async call?); this container locates every chain from its next invocation on`,
     );
-  return described;
+  return { described, unlocated };
 }
 
 /** A combinator's reaction to one of its inputs (`Promise.race`, `all`…), as V8 names it. */

@@ -164,19 +164,24 @@ describe('FunctionPool: each function in containers of its own', () => {
       expect(lines.filter((line) => line.startsWith('warn'))).toHaveLength(1);
     });
 
-    it('names no place for a promise left unsettled after the first 500 chains of an invocation, and still warns', async () => {
+    it('names no place for a promise left unsettled after the first 32 chains of an invocation, still warns, and locates every chain of that container from then on', async () => {
       // Prepare
       const { pool, lines } = start();
 
       // Act
-      await pool.invoke({ settledChains: 600, leavePostTo: url });
+      await pool.invoke({ settledChains: 40, leavePostTo: url });
+      await pool.invoke({ settledChains: 40, leavePostTo: url });
 
       // Assess
-      const warning = lines.find((line) => line.startsWith('warn'));
-      expect(warning).toMatch(
-        /unsettled promises? created after the first 500 chains of the invocation, not located/,
+      const [first, second] = lines.filter((line) => line.startsWith('warn'));
+      expect(first).toMatch(
+        /unsettled promises? created after the first 32 chains of the invocation, not located .*; this container locates every chain from its next invocation on/,
       );
-      expect(warning).not.toMatch(/created at test\/local/);
+      expect(first).not.toMatch(/created at test\/local/);
+      expect(second).toMatch(
+        /unsettled promises? created at test\/local\/lambda\/fixtures\/probe\.ts:\d+/,
+      );
+      expect(second).not.toMatch(/not located/);
     });
 
     it('does not warn about a listener left waiting for an event: no work is left running', async () => {
