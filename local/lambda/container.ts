@@ -18,12 +18,32 @@ export interface ContainerInvocation {
   readonly memoryUsedMb: number | undefined;
 }
 
+/**
+ * The Node.js options Lambda's Node.js runtime starts a function with (the `bootstrap` of AWS's
+ * Node.js base images): a tenth of the memory for the young generation (two semi-spaces), the
+ * rest for the old one, `gc()` exposed, 80 KB of HTTP headers. V8's own default for a 512 MB
+ * old space is a 4 MB semi-space, a sixth of Lambda's: more scavenges, more promotion.
+ *
+ * @example
+ * lambdaNodeArguments(512); // ['--expose-gc', '--max-http-header-size=81920', '--max-semi-space-size=25', '--max-old-space-size=461']
+ */
+export function lambdaNodeArguments(memoryMb: number): string[] {
+  const newSpace = Math.floor(memoryMb / 10);
+  return [
+    '--expose-gc',
+    '--max-http-header-size=81920',
+    `--max-semi-space-size=${Math.floor(newSpace / 2)}`,
+    `--max-old-space-size=${memoryMb - newSpace}`,
+  ];
+}
+
 /** Where a container's stdout and stderr lines go. */
 export type ContainerOutput = (line: string, stream: 'stdout' | 'stderr') => void;
 
 /**
  * One execution environment of a function: a Node.js process of its own with exactly the
- * function's environment variables, its heap capped at the function's memory size, its own
+ * function's environment variables, its heap sized from the function's memory as Lambda's
+ * runtime sizes it (`lambdaNodeArguments`), its own
  * module instances and SDK clients. It runs one invocation at a time and is frozen between
  * them (see `container-main.ts`). A timeout or a crash kills it; `kill()` ends it.
  *
@@ -62,7 +82,7 @@ export class Container {
       process.execPath,
       [
         '--enable-source-maps',
-        `--max-old-space-size=${spec.memoryMb}`,
+        ...lambdaNodeArguments(spec.memoryMb),
         code.main,
         code.handler,
         spec.exportName,

@@ -16,7 +16,7 @@ export interface FunctionSpec {
   readonly environment: Readonly<Record<string, string>>;
   /** The function timeout: past it the invocation fails and the container is discarded. */
   readonly timeoutMs: number;
-  /** `MemorySize`: caps V8's heap (`--max-old-space-size`) and is `context.memoryLimitInMB`. */
+  /** `MemorySize`: sizes V8's heap as Lambda does (`lambdaNodeArguments`) and is `context.memoryLimitInMB`. */
   readonly memoryMb: number;
   /** The most containers running at once (reserved concurrency, or a local cap). */
   readonly maxContainers: number;

@@ -231,6 +231,32 @@ describe('FunctionPool: each function in containers of its own', () => {
     }
   });
 
+  it("starts Node.js as Lambda's runtime does: a tenth of the memory for the young generation, the rest old, gc() exposed", async () => {
+    // Prepare
+    const { pool } = start({ memoryMb: 512 });
+
+    // Act
+    const result = resultOf(await pool.invoke({ reportNode: true })) as unknown as {
+      execArgv: string[];
+      gc: string;
+      heapLimitMb: number;
+    };
+
+    // Assess
+    expect(result.execArgv).toEqual(
+      expect.arrayContaining([
+        '--expose-gc',
+        '--max-http-header-size=81920',
+        '--max-semi-space-size=25',
+        '--max-old-space-size=461',
+      ]),
+    );
+    expect(result.execArgv.join(' ')).not.toMatch(/--max-old-space-size=512/);
+    expect(result.gc).toBe('function');
+    expect(result.heapLimitMb).toBeGreaterThan(461);
+    expect(result.heapLimitMb).toBeLessThan(600);
+  });
+
   it('caps the heap at the memory size: a function over it ends as Runtime.ExitError', async () => {
     // Prepare
     const { pool } = start({ memoryMb: 128 });
