@@ -10,6 +10,11 @@ export interface E2ePlan {
   readonly throughputSenders: number;
   /** Messages each throughput sender posts. */
   readonly throughputMessagesPerSender: number;
+  /**
+   * Members sending at once in the capacity phase, warm: more than the runtime can take on a
+   * small machine, so that what it delivers is its capacity, not the load offered.
+   */
+  readonly capacitySenders: number;
   /** Connections opened at once while probing how many are held. */
   readonly connectBatch: number;
   /** The most connections the probe opens. */
@@ -26,6 +31,7 @@ export const QUICK_E2E_PLAN: E2ePlan = {
   roomMessages: 30,
   throughputSenders: 5,
   throughputMessagesPerSender: 20,
+  capacitySenders: 8,
   connectBatch: 250,
   maxConnections: 2_000,
   maxRssGrowthMb: 1_024,
@@ -38,6 +44,7 @@ export const FULL_E2E_PLAN: E2ePlan = {
   roomMessages: 200,
   throughputSenders: 10,
   throughputMessagesPerSender: 50,
+  capacitySenders: 16,
   connectBatch: 250,
   maxConnections: 5_000,
   maxRssGrowthMb: 3_072,

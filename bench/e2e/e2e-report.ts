@@ -14,10 +14,15 @@ export interface E2eResults {
   readonly throughputCold: ThroughputResult;
   /** The same burst again, on the containers the first one started. */
   readonly throughput: ThroughputResult;
+  /** More senders than the runtime can serve, warm: its capacity. */
+  readonly capacity: ThroughputResult;
   /** CPU ms used during `throughput`, by process role (Linux only). */
   readonly throughputCpu?: Readonly<Record<string, number>>;
   readonly connections: ConnectionProbeResult;
 }
+
+/** Issue 18's goal for the local runtime on the benchmark machine. */
+export const CAPACITY_GOAL_PER_SECOND = 5_000;
 
 /** Milliseconds with one decimal, or `–` when there is no sample. */
 export function ms(value: number | null): string {
@@ -60,7 +65,8 @@ function latencyRow(label: string, samples: Distribution, note: string): string 
  * const markdown = formatE2eMarkdown(results);
  */
 export function formatE2eMarkdown(results: E2eResults): string {
-  const { plan, direct, room, throughputCold, throughput, connections } = results;
+  const { plan, direct, room, throughputCold, throughput, capacity, connections } = results;
+  const offered = (senders: number) => senders * plan.refillPerSecond * room.recipientsPerMessage;
   const last = connections.steps[connections.steps.length - 1] ?? connections.before;
   return [
     'The local runtime (the API Gateway emulator, the real handlers in containers of their',
@@ -70,7 +76,8 @@ export function formatE2eMarkdown(results: E2eResults): string {
     "limiter's queue. Every delivery is a signed HTTP post from a container to the gateway, and",
     `everything shares ${results.cores} cores: the ${throughput.senders}-sender case is CPU-bound. Its burst runs twice: first while`,
     "the message function's containers start (up to 8, each a cold start), then on those warm",
-    'containers.',
+    `containers. A third burst, ${plan.capacitySenders} senders at once, offers more than the runtime can take on a small`,
+    'machine: what it delivers is its capacity.',
     '',
     '| Measure | Samples | p50 (ms) | p99 (ms) | max (ms) | Notes |',
     '| --- | --- | --- | --- | --- | --- |',
@@ -105,7 +112,10 @@ export function formatE2eMarkdown(results: E2eResults): string {
     `| One sender, one message at a time (deliveries ÷ time from send to last recipient) | ${count(room.deliveriesPerSecond)} |`,
     `| ${throughputCold.senders} senders at the rate limit, containers starting (deliveries ÷ first send to last receipt, ${count(throughputCold.windowMs)} ms) | ${count(throughputCold.deliveriesPerSecond)} |`,
     `| ${throughput.senders} senders at the rate limit, warm (deliveries ÷ first send to last receipt, ${count(throughput.windowMs)} ms) | ${count(throughput.deliveriesPerSecond)} |`,
-    `| At most, as offered: ${throughput.senders} senders × ${plan.refillPerSecond} messages/s × ${count(room.recipientsPerMessage)} recipients | ${count(throughput.senders * plan.refillPerSecond * room.recipientsPerMessage)} |`,
+    `| At most, as offered: ${throughput.senders} senders × ${plan.refillPerSecond} messages/s × ${count(room.recipientsPerMessage)} recipients | ${count(offered(throughput.senders))} |`,
+    `| **Capacity**: ${capacity.senders} senders at the rate limit, warm, ${count(offered(capacity.senders))}/s offered (${count(capacity.deliveries)} of ${count(capacity.expectedDeliveries)} delivered in ${count(capacity.windowMs)} ms; p99 send → each recipient ${ms(capacity.eachRecipientMs.p99)} ms) | ${count(capacity.deliveriesPerSecond)} |`,
+    '',
+    `Goal: at least ${count(CAPACITY_GOAL_PER_SECOND)} deliveries per second, and p99 under 1 s in the warm ${throughput.senders}-sender case: ${capacity.deliveriesPerSecond >= CAPACITY_GOAL_PER_SECOND ? 'capacity met' : 'capacity **not met**'}, p99 ${throughput.eachRecipientMs.p99 !== null && throughput.eachRecipientMs.p99 < 1_000 ? 'met' : '**not met**'}.`,
     '',
     ...cpuTable(results),
     '| Concurrent connections | Value |',

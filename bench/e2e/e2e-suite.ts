@@ -65,6 +65,16 @@ export async function measureEndToEnd(plan: E2ePlan, log: Log): Promise<E2eResul
     const throughput = await burst();
     const after = await cpuSnapshot();
     const throughputCpu = before && after ? cpuByRole(before, after) : undefined;
+    log(
+      `e2e: capacity, ${plan.capacitySenders} senders × ${plan.throughputMessagesPerSender} messages`,
+    );
+    const capacity = await measureThroughput(
+      members,
+      ROOM,
+      plan.capacitySenders,
+      plan.throughputMessagesPerSender,
+      plan.refillPerSecond,
+    );
     await closeAll(members.splice(0));
 
     log(`e2e: opening up to ${plan.maxConnections} connections`);
@@ -81,6 +91,7 @@ export async function measureEndToEnd(plan: E2ePlan, log: Log): Promise<E2eResul
       room,
       throughputCold,
       throughput,
+      capacity,
       ...(throughputCpu ? { throughputCpu } : {}),
       connections,
     };

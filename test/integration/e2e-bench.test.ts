@@ -12,6 +12,7 @@ describe('Function: measureEndToEnd (tiny sizes, real local runtime)', () => {
         roomMessages: 2,
         throughputSenders: 2,
         throughputMessagesPerSender: 2,
+        capacitySenders: 3,
         connectBatch: 10,
         maxConnections: 20,
         maxRssGrowthMb: 1_024,
@@ -28,6 +29,12 @@ describe('Function: measureEndToEnd (tiny sizes, real local runtime)', () => {
     for (const burst of [results.throughputCold, results.throughput]) {
       expect(burst).toMatchObject({ messages: 4, expectedDeliveries: 16, deliveries: 16 });
     }
+    expect(results.capacity).toMatchObject({
+      senders: 3,
+      messages: 6,
+      expectedDeliveries: 24,
+      deliveries: 24,
+    });
     if (process.platform === 'linux') {
       const cpuMs = Object.values(results.throughputCpu ?? {});
       expect(cpuMs.reduce((sum, ms) => sum + ms, 0)).toBeGreaterThan(0);

@@ -17,14 +17,14 @@ function results(): E2eResults {
     dynamoDbRssKbPerConnection: null,
     closeMs: 3_979,
   };
-  const burst = (windowMs: number, deliveriesPerSecond: number) => ({
+  const burst = (windowMs: number, deliveriesPerSecond: number, p99Samples: number[] = []) => ({
     senders: 5,
     messages: 100,
     expectedDeliveries: 9_900,
     deliveries: 9_900,
     windowMs,
     deliveriesPerSecond,
-    eachRecipientMs: distribution([]),
+    eachRecipientMs: distribution(p99Samples),
   });
   return {
     plan: QUICK_E2E_PLAN,
@@ -40,7 +40,14 @@ function results(): E2eResults {
       deliveriesPerSecond: 967,
     },
     throughputCold: burst(6_771, 1_462),
-    throughput: burst(2_475, 4_000),
+    throughput: burst(2_475, 4_000, [300, 400]),
+    capacity: {
+      ...burst(3_800, 4_168, [900, 1_300]),
+      senders: 8,
+      messages: 160,
+      expectedDeliveries: 15_840,
+      deliveries: 15_840,
+    },
     throughputCpu: { message: 2_970, 'gateway and clients': 990, 'DynamoDB Local': 990 },
     connections,
   };
@@ -106,6 +113,33 @@ describe('Function: formatE2eMarkdown, CPU of the warm burst', () => {
 
     // Assess
     expect(markdown).not.toContain('CPU by process');
+  });
+});
+
+describe('Function: formatE2eMarkdown, capacity', () => {
+  it('reports the capacity burst against what it offered, and says which goal is met', () => {
+    // Act
+    const markdown = formatE2eMarkdown(results());
+
+    // Assess: 8 senders × 10/s × 99 recipients offered; 4,168/s is short of 5,000.
+    expect(markdown).toContain('8 senders at the rate limit, warm, 7,920/s offered');
+    expect(markdown).toContain('15,840 of 15,840 delivered in 3,800 ms');
+    expect(markdown).toContain('| 4,168 |');
+    expect(markdown).toContain('capacity **not met**, p99 met.');
+  });
+
+  it('says the capacity goal is met at 5,000 deliveries per second', () => {
+    // Prepare
+    const base = results();
+
+    // Act
+    const markdown = formatE2eMarkdown({
+      ...base,
+      capacity: { ...base.capacity, deliveriesPerSecond: 5_000 },
+    });
+
+    // Assess
+    expect(markdown).toContain('capacity met, p99 met.');
   });
 });
 
