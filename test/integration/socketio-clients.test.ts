@@ -92,6 +92,16 @@ describe('socket.io-client on the local runtime', () => {
       await new Promise((done) => setTimeout(done, 50));
     }
   };
+  /** Runs `test`; when it fails, the error carries the runtime's last log lines. */
+  const withLogsOnFailure = async (test: () => Promise<void>) => {
+    const from = logs.length;
+    try {
+      await test();
+    } catch (error) {
+      const tail = logs.slice(from).slice(-80).join('\n');
+      throw new Error(`${String(error)}\nRuntime log since the test began:\n${tail}`);
+    }
+  };
   const next = <T extends unknown[]>(socket: Socket, event: string) =>
     new Promise<T>((done) => socket.once(event, (...args: unknown[]) => done(args as T)));
 
@@ -158,24 +168,27 @@ describe('socket.io-client on the local runtime', () => {
     };
     const greetings: unknown[] = [];
 
-    // Act: seed 004's client, its URL options added (one Manager: no forceNew).
-    const socket = io(`${origin}/`, options);
-    const chatSocket = io(`${origin}/chat`, options);
-    const notificationSocket = io(`${origin}/notification`, options);
-    sockets.push(socket, chatSocket, notificationSocket);
-    notificationSocket.on('hello', (message: unknown) => greetings.push(message));
-    await Promise.all([socket, chatSocket, notificationSocket].map(connected));
-    const joined = await chatSocket.emitWithAck('join-room', { type: 'room:music', user: 'Mux' });
+    // It timed out at its connection attempt once in CI and never alone: say what the runtime logged.
+    await withLogsOnFailure(async () => {
+      // Act: seed 004's client, its URL options added (one Manager: no forceNew).
+      const socket = io(`${origin}/`, options);
+      const chatSocket = io(`${origin}/chat`, options);
+      const notificationSocket = io(`${origin}/notification`, options);
+      sockets.push(socket, chatSocket, notificationSocket);
+      notificationSocket.on('hello', (message: unknown) => greetings.push(message));
+      await Promise.all([socket, chatSocket, notificationSocket].map(connected));
+      const joined = await chatSocket.emitWithAck('join-room', { type: 'room:music', user: 'Mux' });
 
-    // Assess
-    expect(new Set([socket, chatSocket, notificationSocket].map((s) => s.io)).size).toBe(1);
-    expect(new Set([socket.id, chatSocket.id, notificationSocket.id]).size).toBe(3);
-    expect(joined).toBe('success');
-    expect(await socket.emitWithAck('nestjs', 'over one connection')).toBe('framework');
-    await new Promise((done) => setTimeout(done, 500));
-    expect(greetings).toContain('notification');
-    chatSocket.disconnect();
-    expect(await socket.emitWithAck('nestjs', 'still here')).toBe('framework');
+      // Assess
+      expect(new Set([socket, chatSocket, notificationSocket].map((s) => s.io)).size).toBe(1);
+      expect(new Set([socket.id, chatSocket.id, notificationSocket.id]).size).toBe(3);
+      expect(joined).toBe('success');
+      expect(await socket.emitWithAck('nestjs', 'over one connection')).toBe('framework');
+      await new Promise((done) => setTimeout(done, 500));
+      expect(greetings).toContain('notification');
+      chatSocket.disconnect();
+      expect(await socket.emitWithAck('nestjs', 'still here')).toBe('framework');
+    });
   });
 
   it('acks a client emit with the handler callback value (emitWithAck and a callback)', async () => {
