@@ -122,7 +122,7 @@ export function formatE2eMarkdown(results: E2eResults): string {
     '| --- | --- |',
     `| Held at once (all answering \`whoami\`) | ${count(connections.held)} of at most ${count(plan.maxConnections)} |`,
     `| Stopped by | ${connections.stoppedBy} |`,
-    `| Opened in batches of | ${count(plan.connectBatch)} |`,
+    `| Opened in batches of | 25, doubling up to ${count(plan.connectBatch)} |`,
     `| Connect + \`whoami\` of one socket within its batch, p50 / p99 | ${ms(connections.connectMs.p50)} / ${ms(connections.connectMs.p99)} ms |`,
     `| Wall time per connect (batches ÷ connections opened) | ${ms(connections.msPerConnect)} ms |`,
     `| Node RSS, before → held | ${mb(connections.before.rssMb)} → ${mb(last.rssMb)} (${kb(connections.rssKbPerConnection)} per connection) |`,
@@ -132,8 +132,8 @@ export function formatE2eMarkdown(results: E2eResults): string {
     '',
     "Node RSS is the gateway's process, with the client sockets: the containers are processes",
     "of their own, not counted. Java's RSS grows by heap reservations, not per item, so its",
-    `per-connection figure is coarse. Connections opened ${count(plan.connectBatch)} at once each run the authorizer,`,
-    '`$connect` and a `whoami` in containers that cold-start under that load: a handshake that',
+    `per-connection figure is coarse. Connections opened up to ${count(plan.connectBatch)} at once each run the authorizer,`,
+    '`$connect` and a `whoami`; the first, smaller batches start those containers: a handshake that',
     connections.stoppedBy === 'bound'
       ? `waits over 10 s would stop the probe; here it reached its bound of ${count(plan.maxConnections)}.`
       : `waits over 10 s stops the probe, as it did here (${connections.stoppedBy}).`,

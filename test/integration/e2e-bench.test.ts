@@ -13,8 +13,8 @@ describe('Function: measureEndToEnd (tiny sizes, real local runtime)', () => {
         throughputSenders: 2,
         throughputMessagesPerSender: 2,
         capacitySenders: 3,
-        connectBatch: 10,
-        maxConnections: 20,
+        connectBatch: 50,
+        maxConnections: 60,
         maxRssGrowthMb: 1_024,
         refillPerSecond: 10,
       },
@@ -39,7 +39,8 @@ describe('Function: measureEndToEnd (tiny sizes, real local runtime)', () => {
       const cpuMs = Object.values(results.throughputCpu ?? {});
       expect(cpuMs.reduce((sum, ms) => sum + ms, 0)).toBeGreaterThan(0);
     }
-    expect(results.connections).toMatchObject({ held: 20, stoppedBy: 'bound' });
-    expect(results.connections.steps.map((step) => step.held)).toEqual([10, 20]);
+    expect(results.connections).toMatchObject({ held: 60, stoppedBy: 'bound' });
+    // A first batch of 25 starts the containers; batches double up to the plan's 50.
+    expect(results.connections.steps.map((step) => step.held)).toEqual([25, 50, 60]);
   });
 });
