@@ -1,4 +1,10 @@
-import { createHash, createHmac } from 'node:crypto';
+import {
+  escapeUri,
+  SIGV4_ALGORITHM,
+  sha256Hex,
+  sigV4Signature,
+  sigV4SigningKey,
+} from './sigv4-primitives';
 
 /** An access key, as the SDK's credential providers resolve it. */
 export interface SigningCredentials {
@@ -15,7 +21,6 @@ export interface ExecuteApiRequest {
 }
 
 const SERVICE = 'execute-api';
-const ALGORITHM = 'AWS4-HMAC-SHA256';
 
 /**
  * Signature Version 4 of one shape of request, a `POST` to `execute-api` with no query
@@ -59,15 +64,17 @@ export class ExecuteApiSigner {
       sha256Hex(request.body),
     ].join('\n');
     const scope = `${day}/${this.region}/${SERVICE}/aws4_request`;
-    const stringToSign = `${ALGORITHM}\n${amzDate}\n${scope}\n${sha256Hex(canonicalRequest)}`;
-    const signature = createHmac('sha256', this.#signingKey(day, credentials.secretAccessKey))
-      .update(stringToSign)
-      .digest('hex');
+    const signature = sigV4Signature(
+      this.#signingKey(day, credentials.secretAccessKey),
+      amzDate,
+      scope,
+      canonicalRequest,
+    );
     return {
       host: request.host,
       'x-amz-date': amzDate,
       ...(token ? { 'x-amz-security-token': token } : {}),
-      authorization: `${ALGORITHM} Credential=${credentials.accessKeyId}/${scope}, SignedHeaders=${signedHeaders}, Signature=${signature}`,
+      authorization: `${SIGV4_ALGORITHM} Credential=${credentials.accessKeyId}/${scope}, SignedHeaders=${signedHeaders}, Signature=${signature}`,
     };
   }
 
@@ -84,32 +91,14 @@ export class ExecuteApiSigner {
   #signingKey(day: string, secret: string): Buffer {
     const keyFor = `${day}\n${secret}`;
     if (keyFor !== this.#keyFor) {
-      let key = hmac(`AWS4${secret}`, day);
-      for (const part of [this.region, SERVICE, 'aws4_request']) key = hmac(key, part);
-      this.#key = key;
+      this.#key = sigV4SigningKey(secret, day, this.region, SERVICE);
       this.#keyFor = keyFor;
     }
     return this.#key;
   }
 }
 
-function hmac(key: string | Buffer, data: string): Buffer {
-  return createHmac('sha256', key).update(data).digest();
-}
-
-function sha256Hex(data: string | Buffer): string {
-  return createHash('sha256').update(data).digest('hex');
-}
-
 /** The path as SigV4 signs it for every service but S3: each segment URI-encoded once more. */
 function canonicalPath(path: string): string {
-  return path
-    .split('/')
-    .map((segment) =>
-      encodeURIComponent(segment).replace(
-        /[!'()*]/g,
-        (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`,
-      ),
-    )
-    .join('/');
+  return path.split('/').map(escapeUri).join('/');
 }

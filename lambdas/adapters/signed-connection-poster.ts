@@ -10,6 +10,7 @@ import { type RetryPolicy, withRetries } from '../core/retry';
 import type { SocketId } from '../core/types';
 import { ExecuteApiSigner, type SigningCredentials } from './execute-api-signer';
 import { isRetryablePostError } from './management-api-poster';
+import { escapeUri } from './sigv4-primitives';
 
 /** Where and as whom to post; the retry policy, the agent and the timeout. */
 export interface SignedConnectionPosterOptions {
@@ -134,7 +135,7 @@ export class SignedConnectionPoster implements ConnectionPoster {
 
   async #postOnce(connectionId: SocketId, frame: string): Promise<void> {
     const body = Buffer.from(frame, 'utf8');
-    const path = `${this.#path}/@connections/${encodeLabel(connectionId)}`;
+    const path = `${this.#path}/@connections/${escapeUri(connectionId)}`;
     this.#readySigner ??= await this.#signer;
     const headers = this.#readySigner.sign(
       { host: this.#endpoint.host, path, body },
@@ -175,14 +176,6 @@ export class SignedConnectionPoster implements ConnectionPoster {
       req.end(body);
     });
   }
-}
-
-/** The SDK's encoding of a URI label: `encodeURIComponent` plus `!'()*`. */
-function encodeLabel(label: string): string {
-  return encodeURIComponent(label).replace(
-    /[!'()*]/g,
-    (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`,
-  );
 }
 
 /** A non-2xx answer of `@connections`. */

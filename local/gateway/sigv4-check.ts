@@ -1,5 +1,6 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
+import { timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
+import { sha256Hex } from '../../lambdas/adapters/sigv4-primitives';
 import { SigV4Signatures } from './sigv4-signature';
 
 /** An access key the emulated `@connections` API knows, as IAM would. */
@@ -137,10 +138,6 @@ function parseAmzDate(value: string | string[] | undefined): Date | undefined {
 /** `20240120` of a date. */
 function amzDay(date: Date): string {
   return date.toISOString().slice(0, 10).replace(/-/g, '');
-}
-
-function sha256Hex(body: Buffer): string {
-  return createHash('sha256').update(body).digest('hex');
 }
 
 function sameHex(a: string, b: string): boolean {

@@ -1,4 +1,8 @@
-import { createHash, createHmac } from 'node:crypto';
+import {
+  escapeUri,
+  sigV4Signature,
+  sigV4SigningKey,
+} from '../../lambdas/adapters/sigv4-primitives';
 
 /** What a received request's SigV4 signature covers, as the check has read it. */
 export interface SignedRequest {
@@ -15,7 +19,6 @@ export interface SignedRequest {
   readonly service: string;
 }
 
-const ALGORITHM = 'AWS4-HMAC-SHA256';
 const SIGNATURE_QUERY_PARAMETER = 'x-amz-signature';
 
 /**
@@ -36,18 +39,15 @@ export class SigV4Signatures {
   of(request: SignedRequest, secret: string): string {
     const day = request.amzDate.slice(0, 8);
     const scope = `${day}/${request.region}/${request.service}/aws4_request`;
-    const stringToSign = `${ALGORITHM}\n${request.amzDate}\n${scope}\n${sha256Hex(canonicalRequest(request))}`;
-    return createHmac('sha256', this.#signingKey(secret, day, request.region, request.service))
-      .update(stringToSign)
-      .digest('hex');
+    const key = this.#signingKey(secret, day, request.region, request.service);
+    return sigV4Signature(key, request.amzDate, scope, canonicalRequest(request));
   }
 
   #signingKey(secret: string, day: string, region: string, service: string): Buffer {
     const id = `${secret}\n${day}\n${region}\n${service}`;
     let key = this.#keys.get(id);
     if (key === undefined) {
-      key = hmac(`AWS4${secret}`, day);
-      for (const part of [region, service, 'aws4_request']) key = hmac(key, part);
+      key = sigV4SigningKey(secret, day, region, service);
       this.#keys.set(id, key);
     }
     return key;
@@ -99,20 +99,4 @@ function canonicalHeaderValue(value: string | undefined): string {
     .replace(/[\r\n]/g, ' ')
     .replace(/[ \t]+/g, ' ')
     .replace(/^ | $/g, '');
-}
-
-/** RFC 3986 encoding, as SigV4 asks: `encodeURIComponent` plus `!'()*`. */
-function escapeUri(text: string): string {
-  return encodeURIComponent(text).replace(
-    /[!'()*]/g,
-    (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`,
-  );
-}
-
-function hmac(key: string | Buffer, data: string): Buffer {
-  return createHmac('sha256', key).update(data).digest();
-}
-
-function sha256Hex(data: string): string {
-  return createHash('sha256').update(data).digest('hex');
 }
