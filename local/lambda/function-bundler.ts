@@ -49,14 +49,17 @@ export class FunctionBundler {
 
   /**
    * The runtime's main, and a fresh bundle of `module` if it is TypeScript (an ES module for
-   * `.mts`, CommonJS otherwise) or `module` itself.
+   * `.mts`, CommonJS otherwise) or `module` itself. Settles once both builds have ended, so
+   * a failed handler build leaves no build of the main still writing.
    */
   async code(module: string): Promise<ContainerCode> {
-    const [main, handler] = await Promise.all([
+    const [main, handler] = await Promise.allSettled([
       this.runtimeMain(),
       TYPESCRIPT.has(extname(module)) ? this.bundleHandler(module) : module,
     ]);
-    return { main, handler };
+    if (handler.status === 'rejected') throw handler.reason;
+    if (main.status === 'rejected') throw main.reason;
+    return { main: main.value, handler: handler.value };
   }
 
   /**
