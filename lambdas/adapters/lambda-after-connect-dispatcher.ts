@@ -1,13 +1,17 @@
-import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
+import type { LambdaClient } from '@aws-sdk/client-lambda';
 import type { AfterConnectDispatcher } from '../core/ports';
 import type { SocketId } from '../core/types';
 import type { AfterConnectPayload } from '../core/worker-payload';
+import { type ClientSource, createLambdaClient, lambdaSdk, onFirstUse } from './sdk-on-first-use';
 
 export interface LambdaAfterConnectDispatcherOptions {
   /** Name or ARN of the worker. */
   readonly functionName: string;
-  /** Default: `new LambdaClient({})`. */
-  readonly client?: LambdaClient;
+  /**
+   * The client, or a function that creates it on first use. Default: a `LambdaClient` of the
+   * environment, created (and its package loaded) at the first invocation.
+   */
+  readonly client?: ClientSource<LambdaClient>;
 }
 
 /**
@@ -20,21 +24,22 @@ export interface LambdaAfterConnectDispatcherOptions {
  */
 export class LambdaAfterConnectDispatcher implements AfterConnectDispatcher {
   readonly #functionName: string;
-  readonly #client: LambdaClient;
+  readonly #client: () => LambdaClient;
 
   constructor(options: LambdaAfterConnectDispatcherOptions) {
     this.#functionName = options.functionName;
-    this.#client = options.client ?? new LambdaClient({});
+    this.#client = onFirstUse(options.client ?? createLambdaClient);
   }
 
   async dispatch(connectionId: SocketId, frames: readonly string[]): Promise<void> {
     if (frames.length === 0) return;
+    const { InvokeCommand } = lambdaSdk();
     const payload: AfterConnectPayload = {
       kind: 'after-connect',
       connectionId,
       frames: [...frames],
     };
-    await this.#client.send(
+    await this.#client().send(
       new InvokeCommand({
         FunctionName: this.#functionName,
         InvocationType: 'Event',

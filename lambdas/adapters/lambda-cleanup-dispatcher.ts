@@ -1,13 +1,17 @@
-import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
+import type { LambdaClient } from '@aws-sdk/client-lambda';
 import type { CleanupDispatcher, GoneCleanup } from '../core/ports';
 import type { CleanupPayload } from '../core/worker-payload';
 import { ASYNC_INVOKE_PAYLOAD_LIMIT_BYTES } from './lambda-shard-dispatcher';
+import { type ClientSource, createLambdaClient, lambdaSdk, onFirstUse } from './sdk-on-first-use';
 
 export interface LambdaCleanupDispatcherOptions {
   /** Name or ARN of the worker (the worker itself, for its own continuations). */
   readonly functionName: string;
-  /** Default: `new LambdaClient({})`. */
-  readonly client?: LambdaClient;
+  /**
+   * The client, or a function that creates it on first use. Default: a `LambdaClient` of the
+   * environment, created (and its package loaded) at the first invocation.
+   */
+  readonly client?: ClientSource<LambdaClient>;
   /** Largest payload sent in one invocation. Default `ASYNC_INVOKE_PAYLOAD_LIMIT_BYTES`. */
   readonly maxPayloadBytes?: number;
 }
@@ -24,19 +28,20 @@ export interface LambdaCleanupDispatcherOptions {
  */
 export class LambdaCleanupDispatcher implements CleanupDispatcher {
   readonly #functionName: string;
-  readonly #client: LambdaClient;
+  readonly #client: () => LambdaClient;
   readonly #maxPayloadBytes: number;
 
   constructor(options: LambdaCleanupDispatcherOptions) {
     this.#functionName = options.functionName;
-    this.#client = options.client ?? new LambdaClient({});
+    this.#client = onFirstUse(options.client ?? createLambdaClient);
     this.#maxPayloadBytes = options.maxPayloadBytes ?? ASYNC_INVOKE_PAYLOAD_LIMIT_BYTES;
   }
 
   async dispatch(cleanup: GoneCleanup): Promise<void> {
+    const { InvokeCommand } = lambdaSdk();
     await Promise.all(
       splitCleanup(cleanup, this.#maxPayloadBytes).map((payload) =>
-        this.#client.send(
+        this.#client().send(
           new InvokeCommand({
             FunctionName: this.#functionName,
             InvocationType: 'Event',

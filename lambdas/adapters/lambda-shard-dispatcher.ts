@@ -1,6 +1,7 @@
-import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
+import type { LambdaClient } from '@aws-sdk/client-lambda';
 import type { BroadcastShard, ShardDispatcher } from '../core/ports';
 import type { ShardPayload } from '../core/worker-payload';
+import { type ClientSource, createLambdaClient, lambdaSdk, onFirstUse } from './sdk-on-first-use';
 
 /** Lambda's limit on an asynchronous invocation's payload (256 KB), less room for framing. */
 export const ASYNC_INVOKE_PAYLOAD_LIMIT_BYTES = 256 * 1024 - 1024;
@@ -8,8 +9,11 @@ export const ASYNC_INVOKE_PAYLOAD_LIMIT_BYTES = 256 * 1024 - 1024;
 export interface LambdaShardDispatcherOptions {
   /** Name or ARN of the worker. */
   readonly functionName: string;
-  /** Default: `new LambdaClient({})`. */
-  readonly client?: LambdaClient;
+  /**
+   * The client, or a function that creates it on first use. Default: a `LambdaClient` of the
+   * environment, created (and its package loaded) at the first invocation.
+   */
+  readonly client?: ClientSource<LambdaClient>;
   /** Largest payload sent in one invocation. Default `ASYNC_INVOKE_PAYLOAD_LIMIT_BYTES`. */
   readonly maxPayloadBytes?: number;
 }
@@ -27,20 +31,21 @@ export interface LambdaShardDispatcherOptions {
  */
 export class LambdaShardDispatcher implements ShardDispatcher {
   readonly #functionName: string;
-  readonly #client: LambdaClient;
+  readonly #client: () => LambdaClient;
   readonly #maxPayloadBytes: number;
 
   constructor(options: LambdaShardDispatcherOptions) {
     this.#functionName = options.functionName;
-    this.#client = options.client ?? new LambdaClient({});
+    this.#client = onFirstUse(options.client ?? createLambdaClient);
     this.#maxPayloadBytes = options.maxPayloadBytes ?? ASYNC_INVOKE_PAYLOAD_LIMIT_BYTES;
   }
 
   async dispatch(shard: BroadcastShard): Promise<void> {
     const parts = splitToFit(shard, this.#maxPayloadBytes);
+    const { InvokeCommand } = lambdaSdk();
     await Promise.all(
       parts.map((payload) =>
-        this.#client.send(
+        this.#client().send(
           new InvokeCommand({
             FunctionName: this.#functionName,
             InvocationType: 'Event',

@@ -1,16 +1,17 @@
-import {
-  ApiGatewayManagementApiClient,
-  PostToConnectionCommand,
-} from '@aws-sdk/client-apigatewaymanagementapi';
+import type { ApiGatewayManagementApiClient } from '@aws-sdk/client-apigatewaymanagementapi';
 import type { ConnectionPoster, PostResult } from '../core/ports';
 import { type RetryPolicy, withRetries } from '../core/retry';
 import type { SocketId } from '../core/types';
+import { type ClientSource, managementApiSdk, onFirstUse } from './sdk-on-first-use';
 
 /** A ready client, or the `@connections` endpoint to build one for; and the retry policy. */
 export type ManagementApiPosterOptions = (
   | {
-      /** Build it with `maxAttempts: 1` (see `managementApiClientConfig`), or retries multiply. */
-      readonly client: ApiGatewayManagementApiClient;
+      /**
+       * The client, or a function that creates it on first use. Build it with
+       * `maxAttempts: 1` (see `managementApiClientConfig`), or retries multiply.
+       */
+      readonly client: ClientSource<ApiGatewayManagementApiClient>;
     }
   | {
       /** e.g. `https://abc123.execute-api.eu-west-1.amazonaws.com/prod` */
@@ -41,6 +42,19 @@ export const managementApiClientConfig = {
     httpsAgent: { keepAlive: true, maxSockets: MAX_SOCKETS },
   },
 } as const;
+
+/**
+ * A management API client on `endpoint` with `managementApiClientConfig`, loading its package.
+ *
+ * @example
+ * const closer = new ManagementApiCloser({ client: () => createManagementApiClient(process.env.CALLBACK_URL ?? '') });
+ */
+export function createManagementApiClient(endpoint: string): ApiGatewayManagementApiClient {
+  return new (managementApiSdk().ApiGatewayManagementApiClient)({
+    ...managementApiClientConfig,
+    endpoint,
+  });
+}
 
 /** Error names API Gateway and the SDK use for throttling and server-side failures. */
 const RETRYABLE_NAMES = new Set([
@@ -100,24 +114,22 @@ export function isRetryablePostError(error: unknown): boolean {
  * if ((await poster.post(id, frame)) === 'gone') await adapter.removeGone([id]);
  */
 export class ManagementApiPoster implements ConnectionPoster {
-  readonly #client: ApiGatewayManagementApiClient;
+  readonly #client: () => ApiGatewayManagementApiClient;
   readonly #retry: RetryPolicy;
 
   constructor(options: ManagementApiPosterOptions) {
-    this.#client =
-      'client' in options
-        ? options.client
-        : new ApiGatewayManagementApiClient({
-            ...managementApiClientConfig,
-            endpoint: options.endpoint,
-          });
+    this.#client = onFirstUse(
+      'client' in options ? options.client : () => createManagementApiClient(options.endpoint),
+    );
     this.#retry = options.retry ?? {};
   }
 
   async post(connectionId: SocketId, frame: string): Promise<PostResult> {
+    const { PostToConnectionCommand } = managementApiSdk();
     const command = new PostToConnectionCommand({ ConnectionId: connectionId, Data: frame });
+    const client = this.#client();
     try {
-      await withRetries(() => this.#client.send(command), isRetryablePostError, this.#retry);
+      await withRetries(() => client.send(command), isRetryablePostError, this.#retry);
       return 'delivered';
     } catch (error) {
       if (error instanceof Error && error.name === 'GoneException') return 'gone';

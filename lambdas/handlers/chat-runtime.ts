@@ -1,8 +1,8 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import type { Metrics } from '@aws-lambda-powertools/metrics';
 import { Tracer } from '@aws-lambda-powertools/tracer';
-import { ApiGatewayManagementApiClient } from '@aws-sdk/client-apigatewaymanagementapi';
-import { LambdaClient } from '@aws-sdk/client-lambda';
+import type { ApiGatewayManagementApiClient } from '@aws-sdk/client-apigatewaymanagementapi';
+import type { LambdaClient } from '@aws-sdk/client-lambda';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { APP_ENV, ENV } from '../../definitions/api';
 import {
@@ -26,9 +26,10 @@ import { LambdaAfterConnectDispatcher } from '../adapters/lambda-after-connect-d
 import { LambdaCleanupDispatcher } from '../adapters/lambda-cleanup-dispatcher';
 import { LambdaShardDispatcher } from '../adapters/lambda-shard-dispatcher';
 import { ManagementApiCloser } from '../adapters/management-api-closer';
-import { ManagementApiPoster, managementApiClientConfig } from '../adapters/management-api-poster';
+import { createManagementApiClient, ManagementApiPoster } from '../adapters/management-api-poster';
 import { noAfterConnectDispatcher } from '../adapters/no-after-connect-dispatcher';
 import { PowertoolsChatMetrics } from '../adapters/powertools-metrics';
+import { createLambdaClient, onFirstUse } from '../adapters/sdk-on-first-use';
 import { SignedConnectionPoster } from '../adapters/signed-connection-poster';
 import { type ChatAppOptions, type ChatAppServerOptions, createChatApp } from '../app/chat-app';
 import type { Server, ServerOptions } from '../core/server';
@@ -49,11 +50,13 @@ export interface ChatRuntimeOptions {
   /** Default `createDynamoDbDocumentClient()`. */
   readonly dynamoDb?: DynamoDBDocumentClient;
   /**
-   * Default: one on `CALLBACK_URL` with `maxAttempts: 1`, as the poster owns the retries,
-   * used to close connections; posts take the lean path (`SignedConnectionPoster`) with its
-   * region and credentials. A client passed in is used for posts too (e.g. a mock).
+   * Default: one on `CALLBACK_URL` with `maxAttempts: 1`, as the closer owns the retries,
+   * created on the first close; posts take the lean path (`SignedConnectionPoster`), signed
+   * with the DynamoDB client's region and credentials (the function's, from the environment).
+   * A client passed in is used for posts too (e.g. a mock).
    */
   readonly managementApi?: ApiGatewayManagementApiClient;
+  /** Default: one of the environment, created on the first invocation of another function. */
   readonly lambda?: LambdaClient;
   readonly logger?: Logger;
   /**
@@ -81,8 +84,11 @@ export interface ChatRuntime {
   /** The server's metrics; the handlers `publish()` them at the end of every invocation. */
   readonly metrics: PowertoolsChatMetrics;
   readonly tracer: Tracer;
-  /** The Lambda client the server invokes workers with (the clean-up worker hands on with it too). */
-  readonly lambda: LambdaClient;
+  /**
+   * The Lambda client the server invokes workers with (the clean-up worker hands on with it
+   * too), created on first call: most invocations invoke nothing, and need not load its package.
+   */
+  readonly lambda: () => LambdaClient;
 }
 
 /**
@@ -104,7 +110,9 @@ export function createChatRuntime(options: ChatRuntimeOptions = {}): ChatRuntime
   const tracer =
     options.tracer ?? new Tracer({ serviceName: SERVICE_NAME, captureHTTPsRequests: false });
   const deliverFunction = env[ENV.workerFunctionName];
-  const lambda = tracer.captureAWSv3Client(options.lambda ?? new LambdaClient({}));
+  const lambda = onFirstUse(() =>
+    tracer.captureAWSv3Client(options.lambda ?? createLambdaClient()),
+  );
   // Gone clean-ups run in the worker; the worker itself hands them to a new invocation of itself.
   const cleanupFunction = deliverFunction ?? env.AWS_LAMBDA_FUNCTION_NAME;
   const shardSize = env[APP_ENV.fanoutShardSize];
@@ -117,21 +125,20 @@ export function createChatRuntime(options: ChatRuntimeOptions = {}): ChatRuntime
       : { capacity: capacity ?? 20, refillPerSecond: refillPerSecond ?? 10 });
   const dynamoDb = tracer.captureAWSv3Client(options.dynamoDb ?? createDynamoDbDocumentClient());
   // The default client sends each request once: the poster and closer own the retries.
-  const managementApi = tracer.captureAWSv3Client(
-    options.managementApi ??
-      new ApiGatewayManagementApiClient({
-        ...managementApiClientConfig,
-        endpoint: env[ENV.callbackUrl],
-      }),
+  const managementApi = onFirstUse(() =>
+    tracer.captureAWSv3Client(
+      options.managementApi ?? createManagementApiClient(env[ENV.callbackUrl]),
+    ),
   );
-  // Posts take the lean path, signed with the default client's region and credentials; a
-  // client passed in (a test's mock) is posted through.
+  // Posts take the lean path, signed as the function's other calls are (the DynamoDB client
+  // resolves the region and credentials from the same environment); a client passed in (a
+  // test's mock) is posted through.
   const poster = options.managementApi
     ? new ManagementApiPoster({ client: managementApi })
     : new SignedConnectionPoster({
         endpoint: env[ENV.callbackUrl],
-        region: managementApi.config.region,
-        credentials: managementApi.config.credentials,
+        region: dynamoDb.config.region,
+        credentials: dynamoDb.config.credentials,
       });
   const server = (options.app ?? createChatApp)(
     {

@@ -1,0 +1,75 @@
+import { execFile } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { bundleFunction } from '../../../bench/cold-start/bundle';
+import { ENV, type FunctionName, LAMBDA_FUNCTIONS } from '../../../definitions/api';
+
+const ROOT = join(__dirname, '..', '..', '..');
+
+/**
+ * Loads a bundle in a fresh process, answers one (rejected) empty event, then runs `use`
+ * with the module; prints the `@aws-sdk/client-*` packages loaded after each step.
+ */
+const CHILD_SCRIPT = `
+const packages = () => [...new Set(Object.keys(require.cache)
+  .map((file) => /node_modules\\/@aws-sdk\\/(client-[a-z-]+)\\//.exec(file)?.[1])
+  .filter(Boolean))].sort();
+const mod = require(process.argv[1]);
+const loaded = packages();
+Promise.resolve()
+  .then(() => mod.handler({}))
+  .catch(() => undefined)
+  .then(() => {
+    const firstRequest = packages();
+    process.stdout.write(JSON.stringify({ loaded, firstRequest }) + '\\n');
+  });
+`;
+
+const ENVIRONMENT: NodeJS.ProcessEnv = {
+  PATH: process.env.PATH,
+  NODE_PATH: join(ROOT, 'node_modules'),
+  AWS_REGION: 'us-east-1',
+  AWS_ACCESS_KEY_ID: 'test',
+  AWS_SECRET_ACCESS_KEY: 'test',
+  POWERTOOLS_LOG_LEVEL: 'SILENT',
+  [ENV.tableName]: 'chat',
+  [ENV.callbackUrl]: 'https://abc123.execute-api.us-east-1.amazonaws.com/test',
+  [ENV.workerFunctionName]: 'worker',
+};
+
+describe('Chat functions at cold start', () => {
+  let dir: string;
+
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'cold-start-modules-'));
+  });
+
+  afterAll(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it.each(['message', 'connect', 'worker'] satisfies FunctionName[])(
+    '%s loads only the DynamoDB client: the Lambda and management API clients wait for their first use',
+    async (name) => {
+      // Prepare
+      const { file } = await bundleFunction(
+        join(ROOT, LAMBDA_FUNCTIONS[name].entry),
+        join(dir, name),
+      );
+
+      // Act
+      const { stdout } = await promisify(execFile)(process.execPath, ['-e', CHILD_SCRIPT, file], {
+        env: ENVIRONMENT,
+        timeout: 30_000,
+      });
+
+      // Assess
+      const { loaded, firstRequest } = JSON.parse(stdout.trim().split('\n').pop() ?? '{}');
+      expect(loaded).toEqual(['client-dynamodb']);
+      expect(firstRequest).toEqual(['client-dynamodb']);
+    },
+    60_000,
+  );
+});
