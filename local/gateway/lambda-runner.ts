@@ -55,6 +55,8 @@ export class LambdaRunner {
   private readonly functions = new Map<string, RunnableFunction>();
   private readonly inFlight = new Set<Promise<InvocationOutcome>>();
   private readonly retryTimers = new Set<NodeJS.Timeout>();
+  /** Asynchronous invocations accepted and about to start (not their retries). */
+  private readonly starting = new Set<NodeJS.Timeout>();
   private stopped = false;
 
   constructor(private readonly options: LambdaRunnerOptions) {}
@@ -109,6 +111,7 @@ export class LambdaRunner {
     if (this.stopped) return;
     const timer = setTimeout(async () => {
       this.retryTimers.delete(timer);
+      this.starting.delete(timer);
       const outcome = await this.invoke(name, event);
       const delay = this.options.asyncRetryDelaysMs[attempt];
       if (outcome.kind === 'error' || outcome.kind === 'timeout') {
@@ -121,6 +124,18 @@ export class LambdaRunner {
       }
     }, 0);
     this.retryTimers.add(timer);
+    this.starting.add(timer);
+  }
+
+  /**
+   * Resolves once no invocation is running or about to start (an asynchronous one accepted),
+   * including those started meanwhile; retries waiting for their delay are not waited for.
+   */
+  async settled(): Promise<void> {
+    while (this.inFlight.size > 0 || (this.starting.size > 0 && !this.stopped)) {
+      if (this.inFlight.size > 0) await Promise.allSettled([...this.inFlight]);
+      else await new Promise((resolve) => setImmediate(resolve));
+    }
   }
 
   /**
@@ -131,6 +146,7 @@ export class LambdaRunner {
     this.stopped = true;
     for (const timer of this.retryTimers) clearTimeout(timer);
     this.retryTimers.clear();
+    this.starting.clear();
     while (this.inFlight.size > 0) await Promise.all([...this.inFlight]);
     await Promise.all(
       [...this.functions.values()].map((fn) => (typeof fn === 'function' ? undefined : fn.close())),

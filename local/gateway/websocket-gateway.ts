@@ -60,6 +60,15 @@ export interface Gateway {
   /** Ids of the open connections. */
   connectionIds(): string[];
   /**
+   * Resolves once no handshake, route integration or invocation is running: e.g. every
+   * `$disconnect` of connections just closed has returned, and what it invoked too.
+   *
+   * @example
+   * for (const ws of clients) ws.close();
+   * await gateway.settled(); // the table no longer holds them
+   */
+  settled(): Promise<void>;
+  /**
    * Closes every connection with 1001 (firing `$disconnect`), waits for running invocations,
    * then closes the server. Idempotent.
    */
@@ -274,6 +283,11 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Gatewa
     apiId: settings.apiId,
     register: (functions) => runner.register(functions),
     connectionIds: () => [...connections.values()].filter((c) => c.isOpen).map((c) => c.id),
+    settled: async () => {
+      while (handshakes.size > 0 || tasks.size > 0)
+        await Promise.allSettled([...handshakes, ...tasks]);
+      await runner.settled();
+    },
     close: () => {
       closing ??= close();
       return closing;

@@ -194,3 +194,36 @@ describe('Emulator: dropDisconnects, $disconnect delivered on a best-effort basi
     );
   });
 });
+
+describe('Emulator: settled()', () => {
+  it("resolves once the closed connections' $disconnect and what it invoked have returned", async () => {
+    // Prepare: a slow $disconnect that invokes the worker asynchronously, a slower worker
+    const finished: string[] = [];
+    let gateway: Awaited<ReturnType<typeof pool.start>> | undefined;
+    const { functions } = recordingFunctions({
+      disconnect: async () => {
+        await sleep(150);
+        const response = await fetch(
+          `${gateway?.lambdaUrl}/2015-03-31/functions/worker/invocations`,
+          { method: 'POST', headers: { 'x-amz-invocation-type': 'Event' }, body: '{}' },
+        );
+        finished.push(`disconnect ${response.status}`);
+        return { statusCode: 200 };
+      },
+      worker: async () => {
+        await sleep(150);
+        finished.push('worker');
+      },
+    });
+    gateway = await pool.start({ functions });
+    const client = await openClient(gateway.url);
+
+    // Act
+    client.ws.close();
+    await waitFor(() => gateway?.connectionIds().length === 0);
+    await gateway.settled();
+
+    // Assess
+    expect(finished).toEqual(['disconnect 202', 'worker']);
+  });
+});
