@@ -15,6 +15,24 @@ export interface E2ePlan {
    * small machine, so that what it delivers is its capacity, not the load offered.
    */
   readonly capacitySenders: number;
+  /**
+   * Sockets of the namespace for the last burst, a `broadcast` to every other one (the room's
+   * members included, the others opened without joining anything): each message then reaches
+   * ten times the recipients for the same per-message work (one invocation, its DynamoDB
+   * requests), so deliveries per second measure the cost of a delivery rather than of a message.
+   */
+  readonly broadcastMembers: number;
+  /** Sockets broadcasting at once, warm. */
+  readonly broadcastSenders: number;
+  /** Messages each of them posts. */
+  readonly broadcastMessagesPerSender: number;
+  /**
+   * Messages per second each of them posts: under the rate limit, as a few senders at the
+   * limit queue dozens of 1,000-recipient fan-outs at once, and eight containers posting
+   * 64 each in parallel thrash two cores rather than deliver more (3 senders at 10 per
+   * second: about 4,000 deliveries per second, at 3 per second: about 8,000).
+   */
+  readonly broadcastRatePerSender: number;
   /** Connections opened at once while probing how many are held. */
   readonly connectBatch: number;
   /** The most connections the probe opens. */
@@ -32,6 +50,10 @@ export const QUICK_E2E_PLAN: E2ePlan = {
   throughputSenders: 5,
   throughputMessagesPerSender: 20,
   capacitySenders: 8,
+  broadcastMembers: 1_000,
+  broadcastSenders: 3,
+  broadcastMessagesPerSender: 10,
+  broadcastRatePerSender: 3,
   connectBatch: 250,
   maxConnections: 2_000,
   maxRssGrowthMb: 1_024,
@@ -45,6 +67,10 @@ export const FULL_E2E_PLAN: E2ePlan = {
   throughputSenders: 10,
   throughputMessagesPerSender: 50,
   capacitySenders: 16,
+  broadcastMembers: 1_000,
+  broadcastSenders: 3,
+  broadcastMessagesPerSender: 20,
+  broadcastRatePerSender: 3,
   connectBatch: 250,
   maxConnections: 5_000,
   maxRssGrowthMb: 3_072,

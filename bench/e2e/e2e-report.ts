@@ -16,8 +16,18 @@ export interface E2eResults {
   readonly throughput: ThroughputResult;
   /** More senders than the runtime can serve, warm: its capacity. */
   readonly capacity: ThroughputResult;
+  /**
+   * The first `broadcast` burst to the namespace grown to `plan.broadcastMembers` sockets:
+   * the containers are warm, their keep-alive sockets to the gateway (closed while the
+   * namespace grew) are not.
+   */
+  readonly broadcastFirst: ThroughputResult;
+  /** The same burst again: the capacity when each message reaches many recipients. */
+  readonly broadcast: ThroughputResult;
   /** CPU ms used during `throughput`, by process role (Linux only). */
   readonly throughputCpu?: Readonly<Record<string, number>>;
+  /** CPU ms used during `broadcast`, by process role (Linux only). */
+  readonly broadcastCpu?: Readonly<Record<string, number>>;
   readonly connections: ConnectionProbeResult;
 }
 
@@ -33,23 +43,51 @@ const count = (value: number): string => value.toLocaleString('en-US');
 const kb = (value: number | null): string => (value === null ? '–' : `${count(value)} KB`);
 const mb = (value: number | null): string => (value === null ? '–' : `${value.toFixed(1)} MB`);
 
-/** Where the warm burst's CPU went, per delivery, and the ceiling that puts on this machine. */
+/** CPU per delivery in µs, from CPU ms over a burst. */
+function perDelivery(cpuMs: number, deliveries: number): number {
+  return (cpuMs * 1_000) / deliveries;
+}
+
+/**
+ * Where the warm burst's CPU went, per delivery, beside the broadcast burst's, and the
+ * ceiling each puts on this machine.
+ */
 function cpuTable(results: E2eResults): string[] {
-  const { throughputCpu, throughput, cores } = results;
+  const { throughputCpu, throughput, broadcast, broadcastCpu, cores, plan } = results;
   if (!throughputCpu || throughput.deliveries === 0) return [];
-  const perDelivery = (cpuMs: number) => (cpuMs * 1_000) / throughput.deliveries;
-  const rows = Object.entries(throughputCpu).sort(([, a], [, b]) => b - a);
-  const total = rows.reduce((sum, [, cpuMs]) => sum + cpuMs, 0);
+  const large = broadcastCpu && broadcast.deliveries > 0 ? broadcastCpu : undefined;
+  const roles = [...new Set([...Object.keys(throughputCpu), ...Object.keys(large ?? {})])]
+    .map((role) => [role, throughputCpu[role] ?? 0] as const)
+    .sort(([, a], [, b]) => b - a)
+    .map(([role]) => role);
+  const sum = (cpu: Readonly<Record<string, number>>) =>
+    Object.values(cpu).reduce((total, cpuMs) => total + cpuMs, 0);
+  const cells =
+    (cpu: Readonly<Record<string, number>> | undefined, deliveries: number) =>
+    (role: string | undefined) => {
+      if (!cpu) return [];
+      const cpuMs = role === undefined ? sum(cpu) : (cpu[role] ?? 0);
+      return [count(Math.round(cpuMs)), count(Math.round(perDelivery(cpuMs, deliveries)))];
+    };
+  const warm = cells(throughputCpu, throughput.deliveries);
+  const broadcasting = cells(large, broadcast.deliveries);
+  const row = (label: string, role: string | undefined) =>
+    `| ${[label, ...warm(role), ...broadcasting(role)].join(' | ')} |`;
+  const ceiling = (cpuMs: number, deliveries: number) =>
+    count(Math.floor((cores * 1_000 * deliveries) / cpuMs));
+  const warmTotal = sum(throughputCpu);
   return [
-    '| Warm burst: CPU by process | CPU (ms) | per delivery (µs) |',
-    '| --- | ---: | ---: |',
-    ...rows.map(
-      ([role, cpuMs]) =>
-        `| ${role} | ${count(Math.round(cpuMs))} | ${count(Math.round(perDelivery(cpuMs)))} |`,
-    ),
-    `| all | ${count(Math.round(total))} | ${count(Math.round(perDelivery(total)))} |`,
+    large
+      ? `| CPU by process | warm ${throughput.senders}-sender burst (ms) | per delivery (µs) | broadcast to ${count(plan.broadcastMembers)} (ms) | per delivery (µs) |`
+      : `| Warm burst: CPU by process | CPU (ms) | per delivery (µs) |`,
+    large ? '| --- | ---: | ---: | ---: | ---: |' : '| --- | ---: | ---: |',
+    ...roles.map((role) => row(role, role)),
+    row('all', undefined),
     '',
-    `CPU is user plus system time from \`/proc\` over the warm burst. At ${count(Math.round(perDelivery(total)))} µs per delivery, ${cores} cores deliver at most ${count(Math.floor((cores * 1_000_000) / perDelivery(total)))} per second: the ceiling of the local runtime on this machine, whatever the senders.`,
+    `CPU is user plus system time from \`/proc\` over each burst. At ${count(Math.round(perDelivery(warmTotal, throughput.deliveries)))} µs per delivery, ${cores} cores deliver at most ${ceiling(warmTotal, throughput.deliveries)} per second in the room of ${count(results.room.members)}: its ceiling on this machine, whatever the senders.` +
+      (large
+        ? ` Broadcasting to ${count(plan.broadcastMembers)} sockets, ${count(Math.round(perDelivery(sum(large), broadcast.deliveries)))} µs per delivery, at most ${ceiling(sum(large), broadcast.deliveries)} per second: a message's own work (its invocation, its DynamoDB requests) is spread over ${count(plan.broadcastMembers - 1)} recipients instead of ${count(results.room.recipientsPerMessage)}, so what is left is the cost of a delivery (a signed post, the gateway's check and WebSocket frame, the client).`
+        : ''),
     '',
   ];
 }
@@ -66,7 +104,12 @@ function latencyRow(label: string, samples: Distribution, note: string): string 
  */
 export function formatE2eMarkdown(results: E2eResults): string {
   const { plan, direct, room, throughputCold, throughput, capacity, connections } = results;
+  const { broadcastFirst, broadcast } = results;
   const offered = (senders: number) => senders * plan.refillPerSecond * room.recipientsPerMessage;
+  const broadcastOffered =
+    broadcast.senders * plan.broadcastRatePerSender * (plan.broadcastMembers - 1);
+  const met = (deliveriesPerSecond: number) =>
+    deliveriesPerSecond >= CAPACITY_GOAL_PER_SECOND ? 'met' : '**not met**';
   const last = connections.steps[connections.steps.length - 1] ?? connections.before;
   return [
     'The local runtime (the API Gateway emulator, the real handlers in containers of their',
@@ -77,7 +120,10 @@ export function formatE2eMarkdown(results: E2eResults): string {
     `everything shares ${results.cores} cores: the ${throughput.senders}-sender case is CPU-bound. Its burst runs twice: first while`,
     "the message function's containers start (up to 8, each a cold start), then on those warm",
     `containers. A third burst, ${plan.capacitySenders} senders at once, offers more than the runtime can take on a small`,
-    'machine: what it delivers is its capacity.',
+    `machine: what it delivers is its capacity. Then the namespace grows to ${count(plan.broadcastMembers)} sockets and ${plan.broadcastSenders} of them`,
+    `\`broadcast\` ${plan.broadcastMessagesPerSender} messages each at ${plan.broadcastRatePerSender} per second, twice: the capacity when each message reaches ${count(plan.broadcastMembers - 1)}`,
+    "recipients, the same path as a room's fan-out (the first time, the containers reopen the",
+    'keep-alive sockets to the gateway that closed while the namespace grew).',
     '',
     '| Measure | Samples | p50 (ms) | p99 (ms) | max (ms) | Notes |',
     '| --- | --- | --- | --- | --- | --- |',
@@ -114,8 +160,10 @@ export function formatE2eMarkdown(results: E2eResults): string {
     `| ${throughput.senders} senders at the rate limit, warm (deliveries ÷ first send to last receipt, ${count(throughput.windowMs)} ms) | ${count(throughput.deliveriesPerSecond)} |`,
     `| At most, as offered: ${throughput.senders} senders × ${plan.refillPerSecond} messages/s × ${count(room.recipientsPerMessage)} recipients | ${count(offered(throughput.senders))} |`,
     `| **Capacity**: ${capacity.senders} senders at the rate limit, warm, ${count(offered(capacity.senders))}/s offered (${count(capacity.deliveries)} of ${count(capacity.expectedDeliveries)} delivered in ${count(capacity.windowMs)} ms; p99 send → each recipient ${ms(capacity.eachRecipientMs.p99)} ms) | ${count(capacity.deliveriesPerSecond)} |`,
+    `| Broadcast to ${count(plan.broadcastMembers)} sockets, first burst: ${broadcastFirst.senders} senders × ${plan.broadcastRatePerSender} messages/s (${count(broadcastFirst.deliveries)} of ${count(broadcastFirst.expectedDeliveries)} delivered in ${count(broadcastFirst.windowMs)} ms; p99 send → each recipient ${ms(broadcastFirst.eachRecipientMs.p99)} ms) | ${count(broadcastFirst.deliveriesPerSecond)} |`,
+    `| **Capacity, broadcast to ${count(plan.broadcastMembers)} sockets**: ${broadcast.senders} senders × ${plan.broadcastRatePerSender} messages/s, again, ${count(broadcastOffered)}/s offered (${count(broadcast.deliveries)} of ${count(broadcast.expectedDeliveries)} delivered in ${count(broadcast.windowMs)} ms; p99 send → each recipient ${ms(broadcast.eachRecipientMs.p99)} ms) | ${count(broadcast.deliveriesPerSecond)} |`,
     '',
-    `Goal: at least ${count(CAPACITY_GOAL_PER_SECOND)} deliveries per second, and p99 under 1 s in the warm ${throughput.senders}-sender case: ${capacity.deliveriesPerSecond >= CAPACITY_GOAL_PER_SECOND ? 'capacity met' : 'capacity **not met**'}, p99 ${throughput.eachRecipientMs.p99 !== null && throughput.eachRecipientMs.p99 < 1_000 ? 'met' : '**not met**'}.`,
+    `Goal: at least ${count(CAPACITY_GOAL_PER_SECOND)} deliveries per second, and p99 under 1 s in the warm ${throughput.senders}-sender case: capacity in the room of ${count(room.members)} ${met(capacity.deliveriesPerSecond)}, broadcasting to ${count(plan.broadcastMembers)} sockets ${met(broadcast.deliveriesPerSecond)}; p99 ${throughput.eachRecipientMs.p99 !== null && throughput.eachRecipientMs.p99 < 1_000 ? 'met' : '**not met**'}.`,
     '',
     ...cpuTable(results),
     '| Concurrent connections | Value |',

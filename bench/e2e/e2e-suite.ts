@@ -1,4 +1,5 @@
 import { availableParallelism } from 'node:os';
+import { pollUntil } from '../../lambdas/core/poll-until';
 import { silentLogger } from '../../local/gateway';
 import { BENCH_USER_LIMITS, type LocalRuntime, startLocalRuntime } from '../../local/local-runtime';
 import type { BenchSuite, Log } from '../bench-section';
@@ -11,6 +12,38 @@ import { cpuByRole, cpuSnapshot } from './process-cpu';
 import { dynamoDbLocalPid } from './process-memory';
 
 const ROOM = 'bench-e2e';
+
+/** How long closed connections may take to leave the gateway. */
+const SETTLE_TIMEOUT_MS = 30_000;
+
+/** Clients opened at once while the namespace grows. */
+const OPEN_BATCH = 25;
+
+/**
+ * Opens clients of namespace `/` until `members` holds `size`. They join no room: a join
+ * answers with the room's size and announces the joiner, so growing a room one join at a
+ * time costs the square of its size.
+ */
+async function openUpTo(url: string, members: E2eClient[], size: number): Promise<void> {
+  while (members.length < size) {
+    const batch = Math.min(OPEN_BATCH, size - members.length);
+    members.push(...(await Promise.all(Array.from({ length: batch }, () => openE2eClient(url)))));
+  }
+}
+
+/** Waits until the gateway holds no connection and every `$disconnect` has returned. */
+async function settleClosed(runtime: LocalRuntime): Promise<void> {
+  const until = Date.now() + SETTLE_TIMEOUT_MS;
+  const { done } = await pollUntil({
+    read: async () => runtime.gateway.connectionIds().length,
+    isDone: (open) => open === 0,
+    deadline: () => until,
+    firstWaitMs: 10,
+    maxWaitMs: 200,
+  });
+  if (!done) throw new Error(`connections still open ${SETTLE_TIMEOUT_MS} ms after closing`);
+  await runtime.gateway.settled();
+}
 
 /**
  * The `e2e` suite: the end-to-end benchmark on a local runtime it starts (anonymous auth).
@@ -75,7 +108,28 @@ export async function measureEndToEnd(plan: E2ePlan, log: Log): Promise<E2eResul
       plan.throughputMessagesPerSender,
       plan.refillPerSecond,
     );
+
+    log(
+      `e2e: broadcast to ${plan.broadcastMembers} sockets, ${plan.broadcastSenders} senders × ${plan.broadcastMessagesPerSender} messages, twice`,
+    );
+    await openUpTo(url, members, plan.broadcastMembers);
+    const broadcastBurst = () =>
+      measureThroughput(
+        members,
+        undefined,
+        plan.broadcastSenders,
+        plan.broadcastMessagesPerSender,
+        plan.broadcastRatePerSender,
+      );
+    const broadcastFirst = await broadcastBurst();
+    const beforeBroadcast = await cpuSnapshot();
+    const broadcast = await broadcastBurst();
+    const afterBroadcast = await cpuSnapshot();
+    const broadcastCpu =
+      beforeBroadcast && afterBroadcast ? cpuByRole(beforeBroadcast, afterBroadcast) : undefined;
     await closeAll(members.splice(0));
+    // The probe's handshakes would otherwise queue behind a thousand `$disconnect`s.
+    await settleClosed(runtime);
 
     log(`e2e: opening up to ${plan.maxConnections} connections`);
     const connections = await probeConnections(
@@ -92,7 +146,10 @@ export async function measureEndToEnd(plan: E2ePlan, log: Log): Promise<E2eResul
       throughputCold,
       throughput,
       capacity,
+      broadcastFirst,
+      broadcast,
       ...(throughputCpu ? { throughputCpu } : {}),
+      ...(broadcastCpu ? { broadcastCpu } : {}),
       connections,
     };
   } finally {

@@ -150,19 +150,22 @@ export async function measureRoom(
 }
 
 /**
- * `senders` members post `perSender` room messages each at once, each paced to the rate limit
- * without waiting for deliveries; counts what every other member receives.
+ * `senders` members post `perSender` messages each at once, each paced to `ratePerSender`
+ * without waiting for deliveries; counts what every other member receives. The messages go
+ * to `room` (`chat`), or with `room` undefined to every other socket of the namespace
+ * (`broadcast`): `members` must then be all of them.
  *
  * @example
  * const { deliveriesPerSecond } = await measureThroughput(members, 'bench-room', 5, 20, 10);
  */
 export async function measureThroughput(
   members: readonly E2eClient[],
-  room: string,
+  room: string | undefined,
   senders: number,
   perSender: number,
-  refillPerSecond: number,
+  ratePerSender: number,
 ): Promise<ThroughputResult> {
+  const event = room === undefined ? 'broadcast' : 'chat';
   const sending = members.slice(0, Math.min(senders, members.length));
   const messages = sending.length * perSender;
   const expectedDeliveries = messages * (members.length - 1);
@@ -170,10 +173,10 @@ export async function measureThroughput(
   const each: number[] = [];
   let deliveries = 0;
   let lastAt = 0;
-  const drained = waiter(DELIVERY_TIMEOUT_MS * 3 + (perSender * 1_000) / refillPerSecond);
+  const drained = waiter(DELIVERY_TIMEOUT_MS * 3 + (perSender * 1_000) / ratePerSender);
   for (const member of members)
     member.onEvent = (frame, at) => {
-      const seq = sequenceOf(frame, 'chat', 'burst');
+      const seq = sequenceOf(frame, event, 'burst');
       const sent = seq === undefined ? undefined : sentAt.get(seq);
       if (sent === undefined) return;
       each.push(at - sent);
@@ -184,13 +187,14 @@ export async function measureThroughput(
   const firstSend = performance.now();
   await Promise.all(
     sending.map(async (sender, index) => {
-      const pacer = new Pacer(refillPerSecond);
+      const pacer = new Pacer(ratePerSender);
       const acks: Promise<unknown>[] = [];
       for (let i = 0; i < perSender; i++) {
         await pacer.wait();
         const seq = index * perSender + i;
+        const message = { tag: 'burst', seq };
         sentAt.set(seq, performance.now());
-        acks.push(request(sender.socket, 'chat', { room, message: { tag: 'burst', seq } }));
+        acks.push(request(sender.socket, event, room === undefined ? message : { room, message }));
       }
       await Promise.all(acks);
     }),

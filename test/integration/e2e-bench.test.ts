@@ -13,6 +13,10 @@ describe('Function: measureEndToEnd (tiny sizes, real local runtime)', () => {
         throughputSenders: 2,
         throughputMessagesPerSender: 2,
         capacitySenders: 3,
+        broadcastMembers: 8,
+        broadcastSenders: 2,
+        broadcastMessagesPerSender: 2,
+        broadcastRatePerSender: 3,
         connectBatch: 50,
         maxConnections: 60,
         maxRssGrowthMb: 1_024,
@@ -35,9 +39,20 @@ describe('Function: measureEndToEnd (tiny sizes, real local runtime)', () => {
       expectedDeliveries: 24,
       deliveries: 24,
     });
+    // The namespace grew from the room's 5 sockets to 8: 2 senders × 2 messages × 7 recipients.
+    for (const burst of [results.broadcastFirst, results.broadcast]) {
+      expect(burst).toMatchObject({
+        senders: 2,
+        messages: 4,
+        expectedDeliveries: 28,
+        deliveries: 28,
+      });
+    }
     if (process.platform === 'linux') {
-      const cpuMs = Object.values(results.throughputCpu ?? {});
-      expect(cpuMs.reduce((sum, ms) => sum + ms, 0)).toBeGreaterThan(0);
+      for (const cpu of [results.throughputCpu, results.broadcastCpu]) {
+        const cpuMs = Object.values(cpu ?? {});
+        expect(cpuMs.reduce((sum, ms) => sum + ms, 0)).toBeGreaterThan(0);
+      }
     }
     expect(results.connections).toMatchObject({ held: 60, stoppedBy: 'bound' });
     // A first batch of 25 starts the containers; batches double up to the plan's 50.

@@ -48,7 +48,26 @@ function results(): E2eResults {
       expectedDeliveries: 15_840,
       deliveries: 15_840,
     },
+    broadcastFirst: {
+      senders: 3,
+      messages: 30,
+      expectedDeliveries: 29_970,
+      deliveries: 29_970,
+      windowMs: 6_000,
+      deliveriesPerSecond: 4_995,
+      eachRecipientMs: distribution([1_800, 2_900]),
+    },
+    broadcast: {
+      senders: 3,
+      messages: 30,
+      expectedDeliveries: 29_970,
+      deliveries: 29_970,
+      windowMs: 5_000,
+      deliveriesPerSecond: 5_994,
+      eachRecipientMs: distribution([1_500, 2_500]),
+    },
     throughputCpu: { message: 2_970, 'gateway and clients': 990, 'DynamoDB Local': 990 },
+    broadcastCpu: { message: 4_495.5, 'gateway and clients': 2_997, 'DynamoDB Local': 499.5 },
     connections,
   };
 }
@@ -107,12 +126,42 @@ describe('Function: formatE2eMarkdown, CPU of the warm burst', () => {
     expect(markdown).toContain('| 4,950 |'); // offered: 5 × 10 × 99
   });
 
+  it("puts the broadcast's CPU per delivery beside it, with its own ceiling", () => {
+    // Act
+    const markdown = formatE2eMarkdown(results());
+
+    // Assess: 7,992 ms for 29,970 deliveries = 267 µs each; 2 cores → 7,500 per second.
+    expect(markdown).toContain(
+      '| CPU by process | warm 5-sender burst (ms) | per delivery (µs) | broadcast to 1,000 (ms) | per delivery (µs) |',
+    );
+    expect(markdown).toContain('| message | 2,970 | 300 | 4,496 | 150 |');
+    expect(markdown).toContain('| DynamoDB Local | 990 | 100 | 500 | 17 |');
+    expect(markdown).toContain('| all | 4,950 | 500 | 7,992 | 267 |');
+    expect(markdown).toContain(
+      'Broadcasting to 1,000 sockets, 267 µs per delivery, at most 7,500 per second',
+    );
+  });
+
   it('leaves the table out where /proc was not there to read', () => {
     // Act
-    const markdown = formatE2eMarkdown({ ...results(), throughputCpu: undefined });
+    const markdown = formatE2eMarkdown({
+      ...results(),
+      throughputCpu: undefined,
+      broadcastCpu: undefined,
+    });
 
     // Assess
     expect(markdown).not.toContain('CPU by process');
+  });
+
+  it("keeps the warm burst's table when the broadcast's CPU is missing", () => {
+    // Act
+    const markdown = formatE2eMarkdown({ ...results(), broadcastCpu: undefined });
+
+    // Assess
+    expect(markdown).toContain('| Warm burst: CPU by process | CPU (ms) | per delivery (µs) |');
+    expect(markdown).toContain('| all | 4,950 | 500 |');
+    expect(markdown).not.toContain('Broadcasting to 1,000');
   });
 });
 
@@ -125,7 +174,22 @@ describe('Function: formatE2eMarkdown, capacity', () => {
     expect(markdown).toContain('8 senders at the rate limit, warm, 7,920/s offered');
     expect(markdown).toContain('15,840 of 15,840 delivered in 3,800 ms');
     expect(markdown).toContain('| 4,168 |');
-    expect(markdown).toContain('capacity **not met**, p99 met.');
+    expect(markdown).toContain(
+      'capacity in the room of 100 **not met**, broadcasting to 1,000 sockets met; p99 met.',
+    );
+  });
+
+  it('reports the broadcast bursts against what they offered', () => {
+    // Act
+    const markdown = formatE2eMarkdown(results());
+
+    // Assess: 3 senders × 3/s × 999 recipients offered.
+    expect(markdown).toContain(
+      '| Broadcast to 1,000 sockets, first burst: 3 senders × 3 messages/s (29,970 of 29,970 delivered in 6,000 ms; p99 send → each recipient 2900.0 ms) | 4,995 |',
+    );
+    expect(markdown).toContain(
+      '| **Capacity, broadcast to 1,000 sockets**: 3 senders × 3 messages/s, again, 8,991/s offered (29,970 of 29,970 delivered in 5,000 ms; p99 send → each recipient 2500.0 ms) | 5,994 |',
+    );
   });
 
   it('says the capacity goal is met at 5,000 deliveries per second', () => {
@@ -136,10 +200,13 @@ describe('Function: formatE2eMarkdown, capacity', () => {
     const markdown = formatE2eMarkdown({
       ...base,
       capacity: { ...base.capacity, deliveriesPerSecond: 5_000 },
+      broadcast: { ...base.broadcast, deliveriesPerSecond: 4_999 },
     });
 
     // Assess
-    expect(markdown).toContain('capacity met, p99 met.');
+    expect(markdown).toContain(
+      'capacity in the room of 100 met, broadcasting to 1,000 sockets **not met**; p99 met.',
+    );
   });
 });
 
