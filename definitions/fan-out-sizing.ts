@@ -7,4 +7,4 @@
  * @example
  * new ChatFunction(this, 'MessageFunction', { memorySize: FAN_OUT_SIZING.memoryMb, ... });
  */
-export const FAN_OUT_SIZING = { memoryMb: 512, shardSize: 1_000 } as const;
+export const FAN_OUT_SIZING = { memoryMb: 256, shardSize: 1_000 } as const;

@@ -104,9 +104,9 @@ describe('Function: monthlyBill', () => {
     expect(line(bill, 'lambdaRequests').dollars).toBeCloseTo(0.00042, 10);
     // Billed ms: connect 20 (floor), authorizer 20, join 20 + 20 (9 posts), message 20 + 20,
     // disconnect 20 + 20: 300 × 20 + 300 × 20 + 300 × 40 + 900 × 40 + 300 × 40 = 72,000 ms,
-    // × 0.5 GB (the fan-out functions' 512 MB) = 36 GB-seconds.
-    expect(line(bill, 'lambdaDuration').quantity).toBeCloseTo(36, 10);
-    expect(line(bill, 'lambdaDuration').dollars).toBeCloseTo(36 * 0.0000133334, 12);
+    // × 0.25 GB (the fan-out functions' 256 MB) = 18 GB-seconds.
+    expect(line(bill, 'lambdaDuration').quantity).toBeCloseTo(18, 10);
+    expect(line(bill, 'lambdaDuration').dollars).toBeCloseTo(18 * 0.0000133334, 12);
     // RCU: joins 300 × 4 + messages 900 × 2 + disconnects 300 × 3.
     expect(line(bill, 'dynamoDbReads').quantity).toBe(3_900);
     expect(line(bill, 'dynamoDbReads').dollars).toBeCloseTo(0.0004875, 12);

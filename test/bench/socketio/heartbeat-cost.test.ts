@@ -13,9 +13,9 @@ describe('heartbeat cost per connection-hour', () => {
     expect(byItem['API Gateway messages']?.quantity).toBe(30);
     expect(byItem['API Gateway messages']?.dollars).toBeCloseTo(30e-6, 12);
     expect(byItem['Lambda requests']?.dollars).toBeCloseTo(15 * 0.2e-6, 12);
-    // 15 × 20 ms × 0.5 GB = 0.15 GB-s.
-    expect(byItem['Lambda duration']?.quantity).toBeCloseTo(0.15, 12);
-    expect(byItem['Lambda duration']?.dollars).toBeCloseTo(0.15 * 0.0000133334, 12);
+    // 15 × 20 ms × 0.25 GB (the fan-out functions' 256 MB) = 0.075 GB-s.
+    expect(byItem['Lambda duration']?.quantity).toBeCloseTo(0.075, 12);
+    expect(byItem['Lambda duration']?.dollars).toBeCloseTo(0.075 * 0.0000133334, 12);
     // 15 × (250 + 350 + 500) bytes.
     expect(byItem['CloudWatch Logs']?.quantity).toBeCloseTo((15 * 1100) / 1024 ** 3, 15);
     expect(byItem['X-Ray']?.dollars).toBeCloseTo(15 * 0.05 * 5e-6, 12);
@@ -24,7 +24,7 @@ describe('heartbeat cost per connection-hour', () => {
       15,
     );
     expect(hour.dollars).toBeCloseTo(
-      15e-6 + 30e-6 + 3e-6 + 0.15 * 0.0000133334 + ((15 * 1100) / 1024 ** 3) * 0.5 + 3.75e-6,
+      15e-6 + 30e-6 + 3e-6 + 0.075 * 0.0000133334 + ((15 * 1100) / 1024 ** 3) * 0.5 + 3.75e-6,
       12,
     );
   });
