@@ -22,6 +22,7 @@ import { DynamoDbPresenceStore } from '../adapters/dynamodb-presence-store';
 import { DynamoDbRecoveryStore } from '../adapters/dynamodb-recovery-store';
 import { DynamoDbSessionStore } from '../adapters/dynamodb-session-store';
 import { DynamoDbUserLimitStore } from '../adapters/dynamodb-user-limit-store';
+import { executeApiRegion } from '../adapters/execute-api-region';
 import { LambdaAfterConnectDispatcher } from '../adapters/lambda-after-connect-dispatcher';
 import { LambdaCleanupDispatcher } from '../adapters/lambda-cleanup-dispatcher';
 import { LambdaShardDispatcher } from '../adapters/lambda-shard-dispatcher';
@@ -52,8 +53,9 @@ export interface ChatRuntimeOptions {
   /**
    * Default: one on `CALLBACK_URL` with `maxAttempts: 1`, as the closer owns the retries,
    * created on the first close; posts take the lean path (`SignedConnectionPoster`), signed
-   * with the DynamoDB client's region and credentials (the function's, from the environment).
-   * A client passed in is used for posts too (e.g. a mock).
+   * for the region of `CALLBACK_URL`'s `execute-api` host (else the DynamoDB client's) with
+   * the DynamoDB client's credentials (the function's, from the environment). A client
+   * passed in is used for posts too (e.g. a mock).
    */
   readonly managementApi?: ApiGatewayManagementApiClient;
   /** Default: one of the environment, created on the first invocation of another function. */
@@ -130,14 +132,14 @@ export function createChatRuntime(options: ChatRuntimeOptions = {}): ChatRuntime
       options.managementApi ?? createManagementApiClient(env[ENV.callbackUrl]),
     ),
   );
-  // Posts take the lean path, signed as the function's other calls are (the DynamoDB client
-  // resolves the region and credentials from the same environment); a client passed in (a
-  // test's mock) is posted through.
+  // Posts take the lean path, signed for the API's region as the function's role (the
+  // DynamoDB client resolves the credentials from the same environment); a client passed in
+  // (a test's mock) is posted through.
   const poster = options.managementApi
     ? new ManagementApiPoster({ client: managementApi })
     : new SignedConnectionPoster({
         endpoint: env[ENV.callbackUrl],
-        region: dynamoDb.config.region,
+        region: executeApiRegion(env[ENV.callbackUrl]) ?? dynamoDb.config.region,
         credentials: dynamoDb.config.credentials,
       });
   const server = (options.app ?? createChatApp)(

@@ -1,3 +1,5 @@
+import http, { type RequestOptions } from 'node:http';
+import https from 'node:https';
 import { createChatRuntime } from '../../../lambdas/handlers/chat-runtime';
 import { mockChatAws } from '../../support/chat-aws-mocks';
 
@@ -40,8 +42,10 @@ describe('Function: createChatRuntime', () => {
   );
 });
 
+/** One set of SDK mocks for the file: a second `mockClient` of a class would replace the first's. */
+const aws = mockChatAws();
+
 describe('Function: createChatRuntime (history settings)', () => {
-  const aws = mockChatAws();
   beforeEach(() => aws.install());
   afterEach(() => aws.reset());
 
@@ -95,5 +99,66 @@ describe('Function: createChatRuntime (history settings)', () => {
         env: { ...aws.runtimeOptions.env, [key]: value },
       }),
     ).toThrow(new RegExp(key));
+  });
+});
+
+describe('Function: createChatRuntime (lean posts)', () => {
+  beforeEach(() => aws.install());
+  afterEach(() => {
+    aws.reset();
+    jest.restoreAllMocks();
+  });
+
+  /** Connects one socket, has it ask for a `unicast` (a post to itself), and returns the post's `Authorization`. */
+  async function authorizationOfAPost(callbackUrl: string, module: typeof http | typeof https) {
+    const authorizations: string[] = [];
+    jest.spyOn(module, 'request').mockImplementation(((options: RequestOptions) => {
+      authorizations.push(String((options.headers as Record<string, unknown>).authorization));
+      throw Object.assign(new Error('captured'), { name: 'ForbiddenException' });
+    }) as unknown as typeof module.request);
+    const { managementApi: _passedIn, ...options } = aws.runtimeOptions;
+    const { server } = createChatRuntime({
+      ...options,
+      env: { ...options.env, CALLBACK_URL: callbackUrl },
+      rateLimit: false,
+    });
+    const id = 'P00000000000001=';
+    await server.handleConnect({
+      connectionId: id,
+      connectedAt: Date.now(),
+      headers: {},
+      query: {},
+      sourceIp: '127.0.0.1',
+      userAgent: 'jest',
+      authorizer: undefined,
+    });
+    await server.handleMessage({
+      connectionId: id,
+      body: JSON.stringify({ action: 'unicast', data: 'to myself' }),
+    });
+    return authorizations;
+  }
+
+  it("signs for the region of the callback URL's execute-api host, as the DynamoDB client's identity", async () => {
+    // Act: the DynamoDB client is in us-east-1, the API in eu-west-1
+    const authorizations = await authorizationOfAPost(
+      'https://abc123.execute-api.eu-west-1.amazonaws.com/prod',
+      https,
+    );
+
+    // Assess
+    expect(authorizations).toHaveLength(1);
+    expect(authorizations[0]).toMatch(
+      /^AWS4-HMAC-SHA256 Credential=x\/\d{8}\/eu-west-1\/execute-api\/aws4_request, /,
+    );
+  });
+
+  it("signs for the DynamoDB client's region when the callback URL names none (the emulator)", async () => {
+    const authorizations = await authorizationOfAPost('http://127.0.0.1:1/local', http);
+
+    expect(authorizations).toHaveLength(1);
+    expect(authorizations[0]).toMatch(
+      /Credential=x\/\d{8}\/us-east-1\/execute-api\/aws4_request, /,
+    );
   });
 });
