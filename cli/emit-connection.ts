@@ -1,8 +1,8 @@
 import { resolve } from 'node:path';
+import { regionOfEndpoint } from '../lambdas/adapters/endpoint-region';
 import { errorMessage } from '../lambdas/core/error-fields';
 import type * as z from '../lambdas/core/zod';
 import { EmitterSchemas } from '../lambdas/emitter/emitter-schemas';
-import { regionOfEndpoint } from '../lambdas/emitter/endpoint-region';
 import type { EmitCommand } from './emit-arguments';
 import { findLocalDiscovery, LOCAL_DISCOVERY_ENV, loadLocalDiscovery } from './local-discovery';
 import { UsageError } from './usage';

@@ -67,9 +67,16 @@ export const COLD_START_SUITE: BenchSuite<ColdStartPlan, ColdStartResults> = {
   markdown: formatColdStartMarkdown,
 };
 
-export async function measureColdStarts(plan: ColdStartPlan, log: Log): Promise<ColdStartResults> {
-  const outRoot = await mkdtemp(join(tmpdir(), 'apigw-chat-bundles-'));
-  const baseEnv: NodeJS.ProcessEnv = {
+/**
+ * The whole environment of a load-time child: dummy credentials and chat settings, and the
+ * AWS SDK and Powertools resolved from node_modules, as the Lambda runtime and the layer
+ * provide them.
+ *
+ * @example
+ * const samples = await measureLoadTimes(bundle, 5, coldStartEnvironment());
+ */
+export function coldStartEnvironment(): NodeJS.ProcessEnv {
+  return {
     PATH: process.env.PATH,
     // The AWS SDK and Powertools are external (the runtime and the layer provide them on
     // Lambda); here they come from node_modules.
@@ -83,6 +90,11 @@ export async function measureColdStarts(plan: ColdStartPlan, log: Log): Promise<
     [ENV.callbackUrl]: 'https://example.execute-api.us-east-1.amazonaws.com/bench',
     [ENV.workerFunctionName]: 'bench-worker',
   };
+}
+
+export async function measureColdStarts(plan: ColdStartPlan, log: Log): Promise<ColdStartResults> {
+  const outRoot = await mkdtemp(join(tmpdir(), 'apigw-chat-bundles-'));
+  const baseEnv = coldStartEnvironment();
   try {
     const rows: ColdStartRow[] = [];
     const functions: [ColdStartRow['function'], { readonly entry: string }][] = [

@@ -5,6 +5,7 @@ import { createDynamoDbDocumentClient } from '../adapters/dynamodb-document-clie
 import { DynamoDbMembershipStore } from '../adapters/dynamodb-membership-store';
 import { DynamoDbMessageLog } from '../adapters/dynamodb-message-log';
 import { DynamoDbPresenceStore } from '../adapters/dynamodb-presence-store';
+import { regionOfEndpoint } from '../adapters/endpoint-region';
 import { ManagementApiPoster, managementApiClientConfig } from '../adapters/management-api-poster';
 import { noAfterConnectDispatcher } from '../adapters/no-after-connect-dispatcher';
 import type { CoreLogger } from '../core/logger';
@@ -12,7 +13,6 @@ import type { MessageLog, PresenceStore } from '../core/ports';
 import { Server, type ServerOptions } from '../core/server';
 import { type EmitTarget, OperatorTarget, type Rooms } from './emit-target';
 import { EmitterSchemas, parseInput } from './emitter-schemas';
-import { regionOfEndpoint } from './endpoint-region';
 
 /**
  * What the emitter gives the server it runs on: the DynamoDB membership store, history and

@@ -22,7 +22,7 @@ import { DynamoDbPresenceStore } from '../adapters/dynamodb-presence-store';
 import { DynamoDbRecoveryStore } from '../adapters/dynamodb-recovery-store';
 import { DynamoDbSessionStore } from '../adapters/dynamodb-session-store';
 import { DynamoDbUserLimitStore } from '../adapters/dynamodb-user-limit-store';
-import { executeApiRegion } from '../adapters/execute-api-region';
+import { regionOfEndpoint } from '../adapters/endpoint-region';
 import { LambdaAfterConnectDispatcher } from '../adapters/lambda-after-connect-dispatcher';
 import { LambdaCleanupDispatcher } from '../adapters/lambda-cleanup-dispatcher';
 import { LambdaShardDispatcher } from '../adapters/lambda-shard-dispatcher';
@@ -139,7 +139,7 @@ export function createChatRuntime(options: ChatRuntimeOptions = {}): ChatRuntime
     ? new ManagementApiPoster({ client: managementApi })
     : new SignedConnectionPoster({
         endpoint: env[ENV.callbackUrl],
-        region: executeApiRegion(env[ENV.callbackUrl]) ?? dynamoDb.config.region,
+        region: regionOfEndpoint(env[ENV.callbackUrl]) ?? dynamoDb.config.region,
         credentials: dynamoDb.config.credentials,
       });
   const server = (options.app ?? createChatApp)(

@@ -1,5 +1,6 @@
 import http, { type RequestOptions } from 'node:http';
 import https from 'node:https';
+import type { Server } from '../../../lambdas/core/server';
 import { createChatRuntime } from '../../../lambdas/handlers/chat-runtime';
 import { mockChatAws } from '../../support/chat-aws-mocks';
 
@@ -42,6 +43,19 @@ describe('Function: createChatRuntime', () => {
   );
 });
 
+/** An anonymous socket of namespace `/` connects as `id`. */
+function connectAnonymous(server: Server, id: string) {
+  return server.handleConnect({
+    connectionId: id,
+    connectedAt: Date.now(),
+    headers: {},
+    query: {},
+    sourceIp: '127.0.0.1',
+    userAgent: 'jest',
+    authorizer: undefined,
+  });
+}
+
 /** One set of SDK mocks for the file: a second `mockClient` of a class would replace the first's. */
 const aws = mockChatAws();
 
@@ -57,15 +71,7 @@ describe('Function: createChatRuntime (history settings)', () => {
       rateLimit: false,
     });
     const id = 'H00000000000001=';
-    await server.handleConnect({
-      connectionId: id,
-      connectedAt: Date.now(),
-      headers: {},
-      query: {},
-      sourceIp: '127.0.0.1',
-      userAgent: 'jest',
-      authorizer: undefined,
-    });
+    await connectAnonymous(server, id);
     const send = async (action: string, data: unknown) =>
       JSON.parse(
         (await server.handleMessage({
@@ -123,15 +129,7 @@ describe('Function: createChatRuntime (lean posts)', () => {
       rateLimit: false,
     });
     const id = 'P00000000000001=';
-    await server.handleConnect({
-      connectionId: id,
-      connectedAt: Date.now(),
-      headers: {},
-      query: {},
-      sourceIp: '127.0.0.1',
-      userAgent: 'jest',
-      authorizer: undefined,
-    });
+    await connectAnonymous(server, id);
     await server.handleMessage({
       connectionId: id,
       body: JSON.stringify({ action: 'unicast', data: 'to myself' }),

@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { bundleFunction } from '../../../bench/cold-start/bundle';
-import { ENV, type FunctionName, LAMBDA_FUNCTIONS } from '../../../definitions/api';
+import { coldStartEnvironment } from '../../../bench/cold-start/cold-start-suite';
+import { type FunctionName, LAMBDA_FUNCTIONS } from '../../../definitions/api';
 
 const ROOT = join(__dirname, '..', '..', '..');
 
@@ -26,18 +27,6 @@ Promise.resolve()
     process.stdout.write(JSON.stringify({ loaded, firstRequest }) + '\\n');
   });
 `;
-
-const ENVIRONMENT: NodeJS.ProcessEnv = {
-  PATH: process.env.PATH,
-  NODE_PATH: join(ROOT, 'node_modules'),
-  AWS_REGION: 'us-east-1',
-  AWS_ACCESS_KEY_ID: 'test',
-  AWS_SECRET_ACCESS_KEY: 'test',
-  POWERTOOLS_LOG_LEVEL: 'SILENT',
-  [ENV.tableName]: 'chat',
-  [ENV.callbackUrl]: 'https://abc123.execute-api.us-east-1.amazonaws.com/test',
-  [ENV.workerFunctionName]: 'worker',
-};
 
 describe('Chat functions at cold start', () => {
   let dir: string;
@@ -61,7 +50,7 @@ describe('Chat functions at cold start', () => {
 
       // Act
       const { stdout } = await promisify(execFile)(process.execPath, ['-e', CHILD_SCRIPT, file], {
-        env: ENVIRONMENT,
+        env: coldStartEnvironment(),
         timeout: 30_000,
       });
 

@@ -1,12 +1,13 @@
-import { executeApiRegion } from '../../../lambdas/adapters/execute-api-region';
+import { regionOfEndpoint } from '../../../lambdas/adapters/endpoint-region';
 
-describe('Function: executeApiRegion', () => {
+describe('Function: regionOfEndpoint', () => {
   it.each([
     ['https://abc123.execute-api.eu-west-1.amazonaws.com/prod', 'eu-west-1'],
-    ['https://abc123.execute-api.us-gov-west-1.amazonaws.com/dev/', 'us-gov-west-1'],
+    ['https://abc123.execute-api.us-gov-west-1.amazonaws.com/dev', 'us-gov-west-1'],
     ['https://abc123.execute-api.cn-north-1.amazonaws.com.cn/prod', 'cn-north-1'],
   ])('reads the region of %s', (endpoint, region) => {
-    expect(executeApiRegion(endpoint)).toBe(region);
+    // Act / Assess
+    expect(regionOfEndpoint(endpoint)).toBe(region);
   });
 
   it.each([
@@ -14,7 +15,8 @@ describe('Function: executeApiRegion', () => {
     'https://chat.example.com/prod',
     'https://abc123.execute-api.eu-west-1.amazonaws.com.evil.example/prod',
     'not a url',
-  ])('has no region for %s', (endpoint) => {
-    expect(executeApiRegion(endpoint)).toBeUndefined();
+  ])('knows no region for %s', (endpoint) => {
+    // Act / Assess
+    expect(regionOfEndpoint(endpoint)).toBeUndefined();
   });
 });
