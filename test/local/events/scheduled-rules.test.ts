@@ -1,4 +1,4 @@
-import { startScheduledRules } from '../../../local/events/scheduled-rules';
+import { MAX_WAITING_TICKS, startScheduledRules } from '../../../local/events/scheduled-rules';
 import type { HostedFunction, InvocationOutcome } from '../../../local/gateway/lambda-runner';
 
 /** A function that records the events it is invoked with. */
@@ -83,13 +83,33 @@ describe('startScheduledRules', () => {
     ]);
   });
 
-  it('skips a tick while the last invocation still runs, and says so', async () => {
+  it('stamps each tick with its own time, in order, when the timer comes late', async () => {
+    // Prepare: ticks on whole seconds; the machine stalls 2.3 s before the first one.
+    jest.useFakeTimers({ now: Date.UTC(2026, 11, 4, 6, 3, 0, 250) });
+    const { fn, events } = recordingFunction();
+    const { rules, infos } = startHeartbeatRule(fn, 1_000);
+
+    // Act: the clock jumps; the timer due at 06:03:01 fires at 06:03:03.3.
+    jest.setSystemTime(Date.UTC(2026, 11, 4, 6, 3, 2, 550));
+    await jest.advanceTimersByTimeAsync(750);
+    rules.stop();
+
+    // Assess: the ticks the stall held back, each once, with the time it was due.
+    expect(events.map((event) => (event as { time: string }).time)).toEqual([
+      '2026-12-04T06:03:01Z',
+      '2026-12-04T06:03:02Z',
+      '2026-12-04T06:03:03Z',
+    ]);
+    expect(infos).toEqual([]);
+  });
+
+  it('runs a tick that comes while the last invocation still runs after it, and drops the oldest past MAX_WAITING_TICKS', async () => {
     // Prepare: an invocation that takes 2.5 ticks.
-    jest.useFakeTimers();
-    const events: unknown[] = [];
+    jest.useFakeTimers({ now: Date.UTC(2026, 11, 4, 6, 3, 0, 0) });
+    const times: string[] = [];
     const fn: HostedFunction = {
       invoke: async (event) => {
-        events.push(event);
+        times.push((event as { time: string }).time);
         await new Promise((done) => setTimeout(done, 2_500));
         return { kind: 'result', value: undefined };
       },
@@ -97,15 +117,24 @@ describe('startScheduledRules', () => {
     };
     const { rules, infos } = startHeartbeatRule(fn, 1_000);
 
-    // Act: ticks at 1, 2, 3, 4 s; the first invocation runs until 3.5 s.
+    // Act: ticks every second; invocations run 1-3.5, 3.5-6, 6-8.5, 8.5-11 s.
     await jest.advanceTimersByTimeAsync(4_100);
+    const byFourSeconds = [...times];
+    await jest.advanceTimersByTimeAsync(5_000);
     rules.stop();
+    await jest.advanceTimersByTimeAsync(10_000);
 
-    // Assess
-    expect(events).toHaveLength(2);
+    // Assess: never two at once; at 8 s ticks 4 to 8 wait, one too many: tick 4 goes.
+    expect(byFourSeconds).toEqual(['2026-12-04T06:03:01Z', '2026-12-04T06:03:02Z']);
+    expect(MAX_WAITING_TICKS).toBe(4);
+    expect(times).toEqual([
+      '2026-12-04T06:03:01Z',
+      '2026-12-04T06:03:02Z',
+      '2026-12-04T06:03:03Z',
+      '2026-12-04T06:03:05Z',
+    ]);
     expect(infos).toEqual([
-      'schedule HeartbeatSchedule: tick skipped, Heartbeat still runs the last one',
-      'schedule HeartbeatSchedule: tick skipped, Heartbeat still runs the last one',
+      'schedule HeartbeatSchedule: tick of 2026-12-04T06:03:04Z dropped, Heartbeat still runs earlier ones',
     ]);
   });
 });
