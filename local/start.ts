@@ -195,7 +195,7 @@ async function main(): Promise<void> {
 
 /**
  * Runs `stop` once on SIGINT/SIGTERM, then exits 0. One Ctrl-C can arrive more than once
- * (the terminal signals the whole group, and npm and tsx forward it again), so repeats within
+ * (the terminal signals the whole group, and npm forwards it again), so repeats within
  * `REPEAT_WINDOW_MS` are the same request; a signal after that exits at once.
  */
 function onShutdown(stop: () => Promise<void>): void {

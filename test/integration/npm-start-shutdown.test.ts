@@ -3,7 +3,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { paginateScan } from '@aws-sdk/lib-dynamodb';
-import { LOCAL_DISCOVERY_ENV } from '../../cli/local-discovery';
+import { LOCAL_DISCOVERY_ENV, readLocalDiscovery } from '../../cli/local-discovery';
 import { createDynamoDbDocumentClient } from '../../lambdas/adapters/dynamodb-document-client';
 import { startDynamoDbLocal } from '../../local/dynamodb-local';
 import { LOCAL_AWS } from '../../local/gateway';
@@ -52,6 +52,16 @@ async function tableKeys(endpoint: string): Promise<string[]> {
   return keys;
 }
 
+/** Lets a stopped process run again: false when it no longer exists (killed while stopped). */
+function resumed(pid: number): boolean {
+  try {
+    process.kill(pid, 'SIGCONT');
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 describe('npm start: Ctrl-C', () => {
   let dataDir: string;
   let group: number | undefined;
@@ -72,16 +82,17 @@ describe('npm start: Ctrl-C', () => {
     await rm(dataDir, { recursive: true, force: true });
   });
 
-  it('runs every $disconnect against a live DynamoDB Local before stopping it: the persisted table keeps no connection, membership or presence', async () => {
+  it('runs every $disconnect against a live DynamoDB Local before stopping it, even when Ctrl-C finds it busy: the persisted table keeps no connection, membership or presence', async () => {
     // Prepare: a real `npm start` in its own process group, as a terminal runs it
     const output: string[] = [];
+    const discoveryFile = join(dataDir, 'local.json');
     const child = spawn(
       'npm',
       ['start', '--', '--port', '0', '--anonymous', '--data-dir', dataDir],
       {
         cwd: ROOT,
         detached: true,
-        env: { ...process.env, [LOCAL_DISCOVERY_ENV]: join(dataDir, 'local.json') },
+        env: { ...process.env, [LOCAL_DISCOVERY_ENV]: discoveryFile },
         stdio: ['ignore', 'pipe', 'pipe'],
       },
     );
@@ -102,15 +113,21 @@ describe('npm start: Ctrl-C', () => {
       await client.request('join', { room: `room-${index}` });
     }
     const before = await tableKeys(liveDb);
+    const runtimePid = (await readLocalDiscovery(discoveryFile))?.pid as number;
 
-    // Act: Ctrl-C, as a terminal sends it: SIGINT to the whole process group
+    // Act: Ctrl-C, as a terminal sends it: SIGINT to the whole process group, while the
+    // runtime's process cannot run for 300 ms (as under load): no launcher may kill it meanwhile.
+    process.kill(runtimePid, 'SIGSTOP');
     process.kill(-(child.pid as number), 'SIGINT');
+    await new Promise((done) => setTimeout(done, 300));
+    const survived = resumed(runtimePid);
     const exit = await exited;
     const closes = await Promise.all(clients.map((client) => client.closedWith()));
     const db = await startDynamoDbLocal({ dataDir });
     const left = await tableKeys(db.endpoint).finally(() => db.stop());
 
     // Assess
+    expect(survived).toBe(true);
     // npm, once its script has exited, re-raises the signal on itself: how a terminal's npm ends.
     expect(exit).toEqual({ code: null, signal: 'SIGINT' });
     expect(output.join('')).toMatch(/SIGINT: closing connections and stopping DynamoDB Local/);
