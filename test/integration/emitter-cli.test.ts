@@ -260,7 +260,7 @@ describe('apigw-chat emit against the local runtime (real sockets, DynamoDB Loca
     const env = cleanEnv({ APIGW_CHAT_LOCAL_FILE: startFile });
     const start = spawn(
       process.execPath,
-      [require.resolve('tsx/cli'), 'local/start.ts', '--anonymous', '--in-memory', '--port', '0'],
+      ['--import', 'tsx', 'local/start.ts', '--anonymous', '--in-memory', '--port', '0'],
       { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] },
     );
     const exited = new Promise<number | null>((done) => start.once('exit', (code) => done(code)));

@@ -26,7 +26,7 @@ describe('npm start', () => {
     const output: string[] = [];
     const child = spawn(
       process.execPath,
-      [require.resolve('tsx/cli'), 'local/start.ts', '--in-memory', '--port', '0'],
+      ['--import', 'tsx', 'local/start.ts', '--in-memory', '--port', '0'],
       {
         cwd: ROOT,
         env: { ...process.env, POWERTOOLS_LOG_LEVEL: 'INFO' },
