@@ -18,6 +18,12 @@ import {
   type FanOutSetting,
   LAMBDA_PRICE,
 } from './lambda-cpu-model';
+import {
+  MESSAGE_CPU_PLAN,
+  MESSAGE_ROLE,
+  type MessageCpuResult,
+  measureMessageCpu,
+} from './message-cpu';
 
 export interface FanoutPlan {
   /** Room sizes (recipients of one room message). */
@@ -168,8 +174,13 @@ export function formatFanoutMarkdown(plan: FanoutPlan, rows: readonly FanoutRow[
   return lines.join('\n');
 }
 
-/** The fan-out model at Lambda's CPU, from the CPU per post measured on this machine. */
+/**
+ * The fan-out model at Lambda's CPU, from the CPU per post and per room message measured on
+ * this machine.
+ */
 export interface FanoutModel {
+  /** The room messages to one recipient that gave `cpuPerMessageMicros`. */
+  readonly messageCpu: MessageCpuResult;
   readonly lean: FanOutCosts;
   readonly sdk: FanOutCosts;
   /** Wall time per room size at the stack's setting, with each post path. */
@@ -198,17 +209,25 @@ const TARGET = { recipients: 10_000, withinMs: 1_000, budgetMs: 750 };
 const LATENCY = { postMs: 20, dispatchMs: 30 };
 
 /**
- * Measures the CPU per post (`post-cpu` suite, 3 rounds) and models the fan-out with it:
- * per room size at the stack's setting, and the memory × shard size grid for 10,000.
+ * Measures the CPU per post (`post-cpu` suite, 3 rounds) and the message function's CPU per
+ * room message (`measureMessageCpu`, one recipient, less that recipient's lean post), and
+ * models the fan-out with them: per room size at the stack's setting, and the memory × shard
+ * size grid for 10,000.
  */
 export async function modelFanout(
   plan: FanoutPlan,
   log: Log,
   measure: typeof measurePostCpu = measurePostCpu,
+  measureMessage: typeof measureMessageCpu = measureMessageCpu,
 ): Promise<FanoutModel> {
   const measured = await measure({ posts: 5_000, rounds: 3 }, log);
+  const messageCpu = await measureMessage(MESSAGE_CPU_PLAN, log);
   const sdkMicros = microsOf(measured, 'sdk');
+  const leanMicros = microsOf(measured, 'lean');
+  const messageMicros = messageCpu.microsPerMessage[MESSAGE_ROLE];
+  if (messageMicros === undefined) throw new Error('the message function used no CPU');
   const costs = (cpuPerPostMicros: number): FanOutCosts => ({
+    cpuPerMessageMicros: Math.max(0, messageMicros - leanMicros),
     cpuPerPostMicros,
     // An asynchronous invoke is an SDK call like PostToConnection: the SDK post's CPU.
     cpuPerDispatchMicros: sdkMicros,
@@ -216,13 +235,14 @@ export async function modelFanout(
     dispatchLatencyMs: LATENCY.dispatchMs,
     concurrency: plan.concurrency,
   });
-  const lean = costs(microsOf(measured, 'lean'));
+  const lean = costs(leanMicros);
   const sdk = costs(sdkMicros);
   const settings = MEMORY_SIZES_MB.flatMap((memoryMb) =>
     SHARD_SIZES.map((shardSize) => ({ memoryMb, shardSize })),
   );
   const stack = { memoryMb: FAN_OUT_SIZING.memoryMb, shardSize: FAN_OUT_SIZING.shardSize };
   return {
+    messageCpu,
     lean,
     sdk,
     bySize: MODEL_SIZES.map((recipients) => ({
@@ -249,7 +269,7 @@ export function formatModelMarkdown(model: FanoutModel): string {
   return [
     "### At Lambda's CPU",
     '',
-    `The table above assumes a post costs no CPU: each waits ${LATENCY.postMs} ms of network and nothing else, so 10,000 recipients take about 320 ms however small the function. A post costs CPU, and a function gets a share of a vCPU in proportion to its memory (1,769 MB = one vCPU). Measured on this machine (\`post-cpu\` suite, see below): **${sdk.cpuPerPostMicros} µs** per post through the SDK client, **${lean.cpuPerPostMicros} µs** on the lean path the functions use. The model: an invocation posting *n* frames takes max(*n* × CPU per post ÷ CPU share, ⌈*n* ÷ ${lean.concurrency}⌉ × ${LATENCY.postMs} ms); the message function first dispatches one worker per further shard (${sdk.cpuPerDispatchMicros} µs of CPU each, the SDK post's figure), and a worker starts ${LATENCY.dispatchMs} ms after its dispatch (warm). Latencies are assumed, CPU is measured on this machine's cores (named in the command line above; Graviton, which the stack runs on, is not measured), and the membership query is left out.`,
+    `The table above assumes a post costs no CPU: each waits ${LATENCY.postMs} ms of network and nothing else, so 10,000 recipients take about 320 ms however small the function. A post costs CPU, and a function gets a share of a vCPU in proportion to its memory (1,769 MB = one vCPU). Measured on this machine (\`post-cpu\` suite, see below): **${sdk.cpuPerPostMicros} µs** per post through the SDK client, **${lean.cpuPerPostMicros} µs** on the lean path the functions use. Before it posts, the message function does a room message's own work (the event, the sender, the budget, the room's members): **${(lean.cpuPerMessageMicros / 1_000).toFixed(1)} ms** of CPU, measured on the local runtime as the message function's CPU per room message to one recipient (${model.messageCpu.messages} sent one at a time after ${model.messageCpu.warmUpMessages} that warm the container, tracing off as the local runtime runs it) less that recipient's post; at 256 MB that alone is ${Math.round(lean.cpuPerMessageMicros / 1_000 / cpuShare(256))} ms. The model: an invocation posting *n* frames takes max(*n* × CPU per post ÷ CPU share, ⌈*n* ÷ ${lean.concurrency}⌉ × ${LATENCY.postMs} ms); the message function first does its own work and dispatches one worker per further shard (${sdk.cpuPerDispatchMicros} µs of CPU each, the SDK post's figure), and a worker starts ${LATENCY.dispatchMs} ms after its dispatch (warm). Latencies are assumed, CPU is measured on this machine's cores (named in the command line above; Graviton, which the stack runs on, is not measured), the DynamoDB round trips of the message's own work are left out (their CPU is counted, their waits are the same at every setting), and so is the workers' own CPU per invocation (not measured).`,
     '',
     `Wall time of one room message at the stack's setting (${setting(stack)}):`,
     '',

@@ -4,8 +4,13 @@
  * linear below it. Node posts from one thread, so more than one vCPU does not help.
  */
 
-/** What a fan-out costs and waits for, per post and per shard dispatch. */
+/** What a fan-out costs and waits for: per message, per post and per shard dispatch. */
 export interface FanOutCosts {
+  /**
+   * CPU of the message function's own work per room message, before its posts (the event,
+   * the sender, the budget, the room's members), at one full vCPU, µs (measured).
+   */
+  readonly cpuPerMessageMicros: number;
   /** CPU per post at one full vCPU, µs (the lean path's, measured). */
   readonly cpuPerPostMicros: number;
   /** CPU per asynchronous invocation of the deliver worker (an SDK call), µs. */
@@ -27,7 +32,7 @@ export interface FanOutSetting {
 }
 
 export interface FanOutEstimate {
-  /** From the message function starting its posts to the last post answered, ms. */
+  /** From the message function starting its own work to the last post answered, ms. */
   readonly wallMs: number;
   /** Invocations: the message function and one worker per further shard. */
   readonly invocations: number;
@@ -64,10 +69,11 @@ export function shardWallMs(recipients: number, memoryMb: number, costs: FanOutC
 }
 
 /**
- * One room message to `recipients` connections: the message function dispatches a worker
- * per shard beyond its own (their invokes concurrent, their CPU serial), then posts its own
- * shard; the workers post theirs in parallel once invoked. Query time of the room's
- * memberships is left out (the same for every setting).
+ * One room message to `recipients` connections: the message function does its own work
+ * (`cpuPerMessageMicros`), dispatches a worker per shard beyond its own (their invokes
+ * concurrent, their CPU serial), then posts its own shard; the workers post theirs in
+ * parallel once invoked. The DynamoDB round trips of the message's own work are left out
+ * (their waits are the same for every setting); their CPU is in `cpuPerMessageMicros`.
  *
  * @example
  * estimateFanOut(10_000, { memoryMb: 256, shardSize: 1_000 }, costs).wallMs;
@@ -78,10 +84,12 @@ export function estimateFanOut(
   costs: FanOutCosts,
 ): FanOutEstimate {
   const shards = Math.max(1, Math.ceil(recipients / setting.shardSize));
-  const dispatchCpuMs =
-    ((shards - 1) * costs.cpuPerDispatchMicros) / 1_000 / cpuShare(setting.memoryMb);
+  const beforePostsMs =
+    (costs.cpuPerMessageMicros + (shards - 1) * costs.cpuPerDispatchMicros) /
+    1_000 /
+    cpuShare(setting.memoryMb);
   const own = Math.min(recipients, setting.shardSize);
-  const messageMs = dispatchCpuMs + shardWallMs(own, setting.memoryMb, costs);
+  const messageMs = beforePostsMs + shardWallMs(own, setting.memoryMb, costs);
   // Workers: shards - 1 of them, all full but the last.
   const fullMs = shardWallMs(setting.shardSize, setting.memoryMb, costs);
   const lastMs = shardWallMs(
@@ -91,7 +99,7 @@ export function estimateFanOut(
   );
   const workerMs = shards === 1 ? [] : [...Array(shards - 2).fill(fullMs), lastMs];
   const workersDoneMs =
-    shards === 1 ? 0 : dispatchCpuMs + costs.dispatchLatencyMs + Math.max(...workerMs);
+    shards === 1 ? 0 : beforePostsMs + costs.dispatchLatencyMs + Math.max(...workerMs);
   const wallMs = Math.max(messageMs, workersDoneMs);
   const busySeconds = (messageMs + workerMs.reduce((sum, ms) => sum + ms, 0)) / 1_000;
   const gbSeconds = (setting.memoryMb / 1_024) * busySeconds;

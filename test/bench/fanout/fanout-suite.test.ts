@@ -34,7 +34,8 @@ describe('Bench: fanout', () => {
   });
 
   it("renders a section with a row per mode and size, and the model at Lambda's CPU", async () => {
-    // Prepare: posts measured at 100 µs (lean) and 400 µs (SDK)
+    // Prepare: posts measured at 100 µs (lean) and 400 µs (SDK), a room message to one
+    // recipient at 8.1 ms in the message function
     const plan = { ...DEFAULT_FANOUT_PLAN, roomSizes: [10, 100], postDelayMs: 1 };
     const measured = async (postPlan: PostCpuPlan): Promise<PostCpuResults> => ({
       plan: postPlan,
@@ -47,12 +48,20 @@ describe('Bench: fanout', () => {
 
     // Act
     const rows = await runFanout(plan);
-    const model = await modelFanout(plan, () => undefined, measured);
+    const messageCpu = async () => ({
+      warmUpMessages: 300,
+      messages: 100,
+      microsPerMessage: { message: 8_100, 'DynamoDB Local': 3_000 },
+    });
+    const model = await modelFanout(plan, () => undefined, measured, messageCpu);
     const markdown = `${formatFanoutMarkdown(plan, rows)}\n\n${formatModelMarkdown(model)}`;
 
     // Assess
     expect(markdown.match(/^\| (single invocation|sharded) \|/gm)).toHaveLength(4);
     expect(model.lean.cpuPerPostMicros).toBe(100);
+    expect(model.lean.cpuPerMessageMicros).toBe(8_000);
+    expect(model.sdk.cpuPerMessageMicros).toBe(8_000);
+    expect(markdown).toContain('**8.0 ms** of CPU');
     expect(model.sdk.cpuPerDispatchMicros).toBe(400);
     expect(model.grid).toHaveLength(20);
     expect(model.chosen).toEqual(

@@ -7,6 +7,7 @@ import {
 } from '../../../bench/fanout/lambda-cpu-model';
 
 const COSTS: FanOutCosts = {
+  cpuPerMessageMicros: 5_000,
   cpuPerPostMicros: 100,
   cpuPerDispatchMicros: 500,
   postLatencyMs: 20,
@@ -30,19 +31,26 @@ describe('Function: shardWallMs', () => {
 });
 
 describe('Function: estimateFanOut', () => {
-  it('posts a small room in the message function alone', () => {
+  it("posts a small room in the message function alone, after the message's own work, both at the memory's CPU share", () => {
+    // 5 ms of own work and 100 posts of 0.1 ms, CPU-bound at 256 MB (69 ms > 2 × 20 ms)
     const estimate = estimateFanOut(100, { memoryMb: 256, shardSize: 1_000 }, COSTS);
+    const withoutOwnWork = estimateFanOut(
+      100,
+      { memoryMb: 256, shardSize: 1_000 },
+      { ...COSTS, cpuPerMessageMicros: 0 },
+    );
     expect(estimate.invocations).toBe(1);
-    expect(estimate.wallMs).toBe(Math.round((100 * 0.1) / (256 / 1_769)));
+    expect(estimate.wallMs).toBe(Math.round((5 + 100 * 0.1) / (256 / 1_769)));
+    expect(withoutOwnWork.wallMs).toBe(Math.round((100 * 0.1) / (256 / 1_769)));
   });
 
   it('waits for the dispatch, the invoke and the slowest worker of a sharded room, and prices every busy second', () => {
-    // 9 dispatches at 0.5 ms of CPU; each shard of 1,000 latency-bound at 320 ms
+    // 5 ms of own work, 9 dispatches at 0.5 ms of CPU; each shard of 1,000 latency-bound at 320 ms
     const estimate = estimateFanOut(10_000, { memoryMb: 1_769, shardSize: 1_000 }, COSTS);
-    const busySeconds = (4.5 + 320 + 9 * 320) / 1_000;
+    const busySeconds = (5 + 4.5 + 320 + 9 * 320) / 1_000;
     const perEmit = (1_769 / 1_024) * busySeconds * 0.000_013_333_4 + 10 * 0.000_000_2;
     expect(estimate).toEqual({
-      wallMs: Math.round(4.5 + 30 + 320),
+      wallMs: Math.round(5 + 4.5 + 30 + 320),
       invocations: 10,
       lambdaUsdPerMillion: expect.closeTo(perEmit * 100, 9),
     });
