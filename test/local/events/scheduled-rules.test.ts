@@ -66,8 +66,8 @@ describe('startScheduledRules', () => {
   });
 
   it('ticks at the rate it is given instead, and logs a failed invocation', async () => {
-    // Prepare
-    jest.useFakeTimers();
+    // Prepare: a quarter second past a whole second, so 2.5 s hold ticks at 1 s and 2 s.
+    jest.useFakeTimers({ now: Date.UTC(2026, 11, 4, 6, 3, 0, 250) });
     const { fn, events } = recordingFunction({ kind: 'error', error: new Error('boom') });
     const { rules, errors } = startHeartbeatRule(fn, 60_000, 1_000);
 
