@@ -266,6 +266,10 @@ describe('Local runtime: recovery of a durable room with the client SDK', () => 
     cutWire.online = true;
     await Promise.all([blast('back'), once(cut, 'reconnect')]);
     await blast('after');
+    // The last message has no later one to reveal its loss, and a post throttled on all four
+    // attempts is given up (0.35⁴, 1.5 % per post): it goes unthrottled. Any loss before it
+    // shows as a gap once it arrives, and must be filled.
+    faults.throttled.clear();
     const end = await say(senders[0] as RootSocket, 'end');
     own.get(senders[0] as RootSocket)?.push(end);
     await Promise.all([cutLog, steadyLog, ...senderLogs.slice(1)].map((log) => log.until(end)));
