@@ -1,6 +1,7 @@
 import { execFile } from 'node:child_process';
 import { resolve } from 'node:path';
 import { promisify } from 'node:util';
+import { io } from 'socket.io-client';
 import { silentLogger } from '../../local/gateway';
 import { type LocalRuntime, startLocalRuntime } from '../../local/local-runtime';
 import { issuerToken } from '../support/local-issuer-tokens';
@@ -19,6 +20,23 @@ describe('examples/socket-io-client.ts', () => {
       auth: { mode: 'oidc' },
       gateway: { logger: silentLogger },
     });
+    // The example keeps socket.io-client's 20 s connect timeout; on a busy CI the cold starts
+    // of a first connection (authorizer, connect, message) took longer. One connection with
+    // more time warms them first, as a runtime that has served anyone is.
+    const url = new URL(runtime.gateway.url);
+    const token = await issuerToken(runtime, { user: 'warm-up', name: 'Warm up' });
+    const socket = io(`http://${url.host}/chat`, {
+      path: url.pathname,
+      addTrailingSlash: false,
+      transports: ['websocket'],
+      protocols: ['apigw-chat', `token.${token}`],
+      timeout: 60_000,
+      reconnection: false,
+    });
+    await new Promise<void>((done, fail) => {
+      socket.once('connect', () => done());
+      socket.once('connect_error', fail);
+    }).finally(() => socket.close());
   });
 
   afterAll(async () => {
