@@ -40,6 +40,11 @@ export interface OperationCost {
   readonly messageUnits: number;
   /** Wall-clock time of the server call (DynamoDB Local round trips included, posts free). */
   readonly handlerMs: number;
+  /**
+   * CPU this process spent in that time (`process.cpuUsage`, user and system): the handler's
+   * own work and its SDK clients'; DynamoDB Local runs in another process.
+   */
+  readonly handlerCpuMs: number;
   /** The route response (ack or error frame), if any. */
   readonly reply: string | undefined;
   /** Connections found gone whose clean-up was handed to the `worker` function. */
@@ -296,7 +301,9 @@ export class CostHarness {
     this.afterConnect.take();
     this.cleanups.take();
     const started = performance.now();
+    const cpuBefore = process.cpuUsage();
     const reply = await run();
+    const cpu = process.cpuUsage(cpuBefore);
     const handlerMs = performance.now() - started;
     const posts = this.poster.take();
     const deferred = this.afterConnect.take();
@@ -316,6 +323,7 @@ export class CostHarness {
         deferred.messageUnits +
         (reply === undefined ? 0 : messageUnits(reply)),
       handlerMs,
+      handlerCpuMs: (cpu.user + cpu.system) / 1_000,
       reply,
     };
   }

@@ -8,6 +8,7 @@ import {
   startDynamoDbLocal,
 } from '../../local/dynamodb-local';
 import type { BenchSuite, Log } from '../bench-section';
+import { lambdaMsAt } from '../fanout/lambda-cpu-model';
 import { median } from '../median';
 import type { CapacityTally } from './capacity-recorder';
 import { benchId, CostHarness, type Lookup, type OperationCost } from './cost-harness';
@@ -51,6 +52,10 @@ export interface CostRow {
   readonly lambdaInvocations: number;
   readonly messageUnits: number;
   readonly handlerMsMedian: number;
+  /** Median CPU of the handler on this machine's core, ms (part of `handlerMsMedian`). */
+  readonly handlerCpuMsMedian: number;
+  /** `handlerMsMedian` on Lambda at the plan's memory: its CPU stretched to the memory's share. */
+  readonly lambdaMs: number;
   /** Whether every repeat had the same DynamoDB and management-API counts. */
   readonly stable: boolean;
   readonly costPerMillion: CostPerMillion;
@@ -374,6 +379,8 @@ function toRow(
       cost.managementApiCalls,
     ]);
   const handlerMsMedian = median(costs.map((cost) => cost.handlerMs));
+  const handlerCpuMsMedian = median(costs.map((cost) => cost.handlerCpuMs));
+  const lambdaMs = lambdaMsAt(handlerMsMedian, handlerCpuMsMedian, plan.lambdaMemoryMb);
   return {
     lookup,
     operation,
@@ -385,11 +392,13 @@ function toRow(
     lambdaInvocations: last.lambdaInvocations,
     messageUnits: last.messageUnits,
     handlerMsMedian: Math.round(handlerMsMedian * 100) / 100,
+    handlerCpuMsMedian: Math.round(handlerCpuMsMedian * 100) / 100,
+    lambdaMs: Math.round(lambdaMs * 100) / 100,
     stable: costs.every((cost) => key(cost) === key(last)),
     costPerMillion: costPerMillion({
       messageUnits: last.messageUnits,
       lambdaInvocations: last.lambdaInvocations,
-      lambdaMsPerInvocation: handlerMsMedian,
+      lambdaMsPerInvocation: lambdaMs,
       lambdaMemoryMb: plan.lambdaMemoryMb,
       rcu: last.dynamoDb.rcu,
       wcu: last.dynamoDb.wcu,

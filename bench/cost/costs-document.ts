@@ -8,6 +8,7 @@
  */
 
 import { DEFAULT_HEARTBEAT } from '../../lambdas/core/heartbeat-settings';
+import { cpuShare, type FanOutCosts } from '../fanout/lambda-cpu-model';
 import { connectionHourMarkdown } from '../socketio/heartbeat-cost';
 import type { MeasuredRow } from './measured-figures';
 import { DEFAULT_ASSUMPTIONS, type ModelAssumptions } from './model-assumptions';
@@ -39,20 +40,34 @@ export interface FanoutPlanFigures {
   readonly shardSize: number;
 }
 
+/** The fan-out suite's measured CPU of the lean post path (`model.lean` of `fanout.json`). */
+export type FanoutCpuFigures = Pick<FanOutCosts, 'cpuPerPostMicros' | 'cpuPerDispatchMicros'>;
+
 export interface CostsDocumentInput {
   readonly cost: CostResultFile;
   /** Default: the model's own defaults (20 ms per post, 64 in flight, shards of 1,000). */
   readonly fanoutPlan?: FanoutPlanFigures;
+  /** Default: the model's defaults (120 µs per post, 520 µs per dispatch). */
+  readonly fanoutCpu?: FanoutCpuFigures;
   /** Default `WORKLOADS`. */
   readonly workloads?: readonly Workload[];
 }
 
-/** The assumptions of the model with the measured memory size and the fan-out suite's plan. */
+/**
+ * The assumptions of the model with the measured memory size and the fan-out suite's plan
+ * and measured CPU.
+ */
 export function assumptionsFor(input: CostsDocumentInput): ModelAssumptions {
   const fanout = input.fanoutPlan;
   return {
     ...DEFAULT_ASSUMPTIONS,
     lambdaMemoryMb: input.cost.section.data.plan.lambdaMemoryMb,
+    ...(input.fanoutCpu
+      ? {
+          cpuPerPostMicros: input.fanoutCpu.cpuPerPostMicros,
+          cpuPerDispatchMicros: input.fanoutCpu.cpuPerDispatchMicros,
+        }
+      : {}),
     ...(fanout
       ? {
           postLatencyMs: fanout.postDelayMs,
@@ -78,6 +93,7 @@ export function renderCostsDocument(input: CostsDocumentInput): string {
   const workloads = input.workloads ?? WORKLOADS;
   const bills = workloads.map((workload) => monthlyBill(workload, rows, assumptions));
   const a = assumptions;
+  const share = cpuShare(a.lambdaMemoryMb).toFixed(3);
   const { plan } = cost.section.data;
   const lines: string[] = [
     '# What a month costs',
@@ -89,7 +105,7 @@ export function renderCostsDocument(input: CostsDocumentInput): string {
     '## Measured, estimated, assumed',
     '',
     '- **Measured** (`bench/results/cost.json`): per operation (connect, join, room message, namespace broadcast, direct message, disconnect), the API Gateway message units (frame in, every post, ack), the PostToConnection calls, the Lambda invocations and the DynamoDB read and write request units, counted on the real chat app and store against DynamoDB Local. These are counts, not timings: they should hold on AWS for the same code and item sizes. Room sizes that were not measured are interpolated between the two measured sizes around them (posts and messages grow by exactly one per member, so those stay exact; capacity is an estimate in between), and a broadcast to more recipients than measured is scaled from the largest measured one.',
-    `- **Estimated**: Lambda duration. Handler times were taken on one machine against DynamoDB Local with posts that cost no network time, so they are not Lambda's: each invocation is billed max(local median, ${a.lambdaMsFloor} ms) plus ⌈posts / ${a.postConcurrency}⌉ × ${a.postLatencyMs} ms of posting (the posting model of the fan-out benchmark), at ${a.lambdaMemoryMb} MB (the message and worker functions' memory; connect, disconnect and the authorizer have 256 MB, so their share is an upper bound). Also estimated: the size of stored history, the log volume and the X-Ray traces.`,
+    `- **Estimated**: Lambda duration. Handler times were taken on one full core of one machine against DynamoDB Local, with posts to an in-process fake, so they are not Lambda's. A function at ${a.lambdaMemoryMb} MB gets ${share} of a vCPU (1,769 MB is one), so each invocation is billed its handler's local time with the CPU part of it (measured with \`process.cpuUsage\`) stretched to that share, at least ${a.lambdaMsFloor} ms; then the CPU of dispatching shard workers (${a.cpuPerDispatchMicros} µs each at a full vCPU) and its posting, which takes the longer of the posts' CPU (${a.cpuPerPostMicros} µs each at a full vCPU, ${a.cpuPerPostMicros === DEFAULT_ASSUMPTIONS.cpuPerPostMicros ? "the lean path's goal" : 'measured by the fan-out benchmark'}) at that share and their round trips (⌈posts / ${a.postConcurrency}⌉ × ${a.postLatencyMs} ms): the fan-out benchmark's model. Every function is billed at ${a.lambdaMemoryMb} MB (the message and worker functions' memory; connect, disconnect and the authorizer have 256 MB${a.lambdaMemoryMb === 256 ? '' : ', so their share is an estimate'}). The CPU was measured on this machine's cores (not on Graviton's) with tracing off, which the deployed functions have on and which costs CPU of its own. Also estimated: the size of stored history, the log volume and the X-Ray traces.`,
     `- **Assumed**: the workloads (users, hours, rooms, messages), the prices below, one \`$connect\` authorizer invocation of ${a.authorizerMs} ms per connection (the cost suite does not run the authorizer), keep-alive pings answered by the MOCK \`ping\` route (one message in, one pong out, no Lambda), and the observability the stack deploys.`,
     '',
     `Free tiers are not deducted (an account usually shares them): ${FREE_TIERS_NOT_DEDUCTED.join('; ')}.`,
@@ -132,7 +148,7 @@ export function renderCostsDocument(input: CostsDocumentInput): string {
     `| connections per user per day | at least ⌈connected hours / ${a.maxConnectionHours}⌉ | API Gateway closes a connection after ${a.maxConnectionHours} hours; the client reconnects and re-joins its rooms |`,
     `| keep-alive ping | every ${a.keepAliveMinutes} minutes of connected time | the client's default \`keepAliveMs\` (\`client/options.ts\`), counted as if nothing was sent in between (an upper bound: a send resets the timer) |`,
     `| open connections | users × connected hours / active hours | connections spread evenly over the active hours of the day; a broadcast reaches the connections open at the time |`,
-    `| Lambda time per invocation | max(local median, ${a.lambdaMsFloor} ms) + ⌈posts / ${a.postConcurrency}⌉ × ${a.postLatencyMs} ms, ${a.lambdaMemoryMb} MB | local times are not Lambda's; posts take network time on AWS |`,
+    `| Lambda time per invocation | max((local median − its CPU) + its CPU ÷ ${share}, ${a.lambdaMsFloor} ms) + dispatches × ${a.cpuPerDispatchMicros} µs ÷ ${share} + max(posts × ${a.cpuPerPostMicros} µs ÷ ${share}, ⌈posts / ${a.postConcurrency}⌉ × ${a.postLatencyMs} ms), ${a.lambdaMemoryMb} MB | local times are one full core's; Lambda gives ${a.lambdaMemoryMb} MB ${share} of a vCPU; posts cost CPU and take network time on AWS |`,
     `| fan-out shards | ⌈recipients / ${count(a.shardSize)}⌉ − 1 \`deliver\` invocations | the route's invocation posts the first ${count(a.shardSize)}, a worker each further shard |`,
     `| \`$connect\` authorizer | 1 invocation, ${a.authorizerMs} ms, per connection | not in the cost suite |`,
     '| re-join after a reconnection | priced as a measured join | a re-join also reads the few messages sent while the client was away (its `since`): not measured, a few RCU |',

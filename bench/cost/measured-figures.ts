@@ -11,6 +11,7 @@ export type MeasuredRow = Pick<
   | 'lambdaInvocations'
   | 'messageUnits'
   | 'handlerMsMedian'
+  | 'handlerCpuMsMedian'
 > & { readonly dynamoDb: Pick<CostRow['dynamoDb'], 'rcu' | 'wcu'> };
 
 /** One operation's use of each priced resource, as measured (or derived from measurements). */
@@ -19,7 +20,9 @@ export interface MeasuredFigures {
   readonly posts: number;
   /** Invocations as measured (the route's function; the suite runs no shard dispatcher). */
   readonly lambdaInvocations: number;
+  /** Handler time on this machine's core, ms, and the CPU part of it. */
   readonly handlerMs: number;
+  readonly handlerCpuMs: number;
   readonly rcu: number;
   readonly wcu: number;
   /** Where the figures come from: a measured size, an interpolation, an extrapolation. */
@@ -32,6 +35,7 @@ function figuresOf(row: MeasuredRow): Omit<MeasuredFigures, 'note'> {
     posts: row.managementApiCalls,
     lambdaInvocations: row.lambdaInvocations,
     handlerMs: row.handlerMsMedian,
+    handlerCpuMs: row.handlerCpuMsMedian,
     rcu: row.dynamoDb.rcu,
     wcu: row.dynamoDb.wcu,
   };
@@ -82,6 +86,7 @@ export function measuredAt(
     posts: lerp('posts'),
     lambdaInvocations: a.lambdaInvocations,
     handlerMs: lerp('handlerMs'),
+    handlerCpuMs: lerp('handlerCpuMs'),
     rcu: lerp('rcu'),
     wcu: lerp('wcu'),
     note: how,
@@ -91,7 +96,7 @@ export function measuredAt(
 /**
  * A namespace broadcast to `recipients`, scaled from the measured broadcast whose recipients
  * are nearest: posts = recipients, message units = the row's inbound and ack frames plus one
- * per recipient, and its RCU and handler time in proportion (the Query of the namespace
+ * per recipient, and its RCU and handler time (and CPU) in proportion (the Query of the namespace
  * grows with it).
  *
  * @example
@@ -117,6 +122,7 @@ export function broadcastAt(rows: readonly MeasuredRow[], recipients: number): M
     posts: recipients,
     lambdaInvocations: nearest.lambdaInvocations,
     handlerMs: nearest.handlerMsMedian * ratio,
+    handlerCpuMs: nearest.handlerCpuMsMedian * ratio,
     rcu: nearest.dynamoDb.rcu * ratio,
     wcu: nearest.dynamoDb.wcu,
     note:

@@ -47,6 +47,16 @@ export interface ModelAssumptions {
   readonly lambdaMemoryMb: number;
   /** Billed ms of an invocation at least this (local handler times are not Lambda's). */
   readonly lambdaMsFloor: number;
+  /**
+   * CPU of one post at one full vCPU, µs. Default: the lean post path's goal (120 µs);
+   * `assumptionsFor` takes the fan-out suite's measured figure.
+   */
+  readonly cpuPerPostMicros: number;
+  /**
+   * CPU of one asynchronous invocation of a shard worker at one full vCPU, µs (an SDK call).
+   * Default: an SDK post's 520 µs; `assumptionsFor` takes the fan-out suite's figure.
+   */
+  readonly cpuPerDispatchMicros: number;
   /** Time of one PostToConnection on AWS (the fan-out benchmark's delay). */
   readonly postLatencyMs: number;
   /** Posts in flight per invocation (the adapter's default). */
@@ -84,6 +94,8 @@ export const DEFAULT_ASSUMPTIONS: ModelAssumptions = {
   daysPerMonth: 30,
   lambdaMemoryMb: FAN_OUT_SIZING.memoryMb,
   lambdaMsFloor: 20,
+  cpuPerPostMicros: 120,
+  cpuPerDispatchMicros: 520,
   postLatencyMs: 20,
   postConcurrency: 64,
   shardSize: 1_000,

@@ -8,6 +8,8 @@
  * const bill = monthlyBill(WORKLOADS[0], costResults.rows, { lambdaMemoryMb: costResults.plan.lambdaMemoryMb });
  * bill.total; // dollars per month
  */
+
+import { cpuShare, lambdaMsAt, shardWallMs } from '../fanout/lambda-cpu-model';
 import {
   broadcastAt,
   type MeasuredFigures,
@@ -95,36 +97,52 @@ export interface MonthlyBill {
   readonly presence: { readonly posts: number; readonly dollars: number };
 }
 
-/** Time an invocation spends posting `posts` at the assumed latency and concurrency. */
+/**
+ * Time an invocation spends posting `posts` frames at the model's memory: the longer of their
+ * CPU at the memory's share and their round trips, `postConcurrency` in flight.
+ */
 export function postingMs(posts: number, assumptions: ModelAssumptions): number {
-  return posts <= 0
-    ? 0
-    : Math.ceil(posts / assumptions.postConcurrency) * assumptions.postLatencyMs;
+  return shardWallMs(posts, assumptions.lambdaMemoryMb, {
+    cpuPerPostMicros: assumptions.cpuPerPostMicros,
+    postLatencyMs: assumptions.postLatencyMs,
+    concurrency: assumptions.postConcurrency,
+  });
+}
+
+/** An operation's handler as measured on one full core: its wall time and the CPU part of it. */
+export interface HandlerTime {
+  readonly handlerMs: number;
+  readonly handlerCpuMs: number;
 }
 
 /**
- * Invocations and billed ms of an operation that posts `posts` messages after `handlerMs` of
- * its own work: the route's invocation posts the first shard (all of them below the shard
- * size); each further shard of at most `shardSize` is a `deliver` invocation. Every
- * invocation is billed at least the floor, rounded up to a whole ms.
+ * Invocations and billed ms of an operation that posts `posts` messages after `handler`'s own
+ * work. The route's invocation does that work with its CPU at the memory's share, dispatches
+ * a `deliver` worker per further shard of at most `shardSize` (an SDK call's CPU each), and
+ * posts the first shard (all of them below the shard size); each worker posts its shard.
+ * Every invocation is billed at least the floor, rounded up to a whole ms.
  *
  * @example
- * lambdaTime(25_000, 30, DEFAULT_ASSUMPTIONS); // { invocations: 25, billedMs: 25 × 340 }
+ * lambdaTime(25_000, { handlerMs: 30, handlerCpuMs: 10 }, DEFAULT_ASSUMPTIONS).invocations; // 25
  */
 export function lambdaTime(
   posts: number,
-  handlerMs: number,
+  handler: HandlerTime,
   assumptions: ModelAssumptions,
 ): { invocations: number; billedMs: number } {
-  const { shardSize, lambdaMsFloor } = assumptions;
+  const { shardSize, lambdaMsFloor, lambdaMemoryMb } = assumptions;
   const own = Math.min(posts, shardSize);
-  let billedMs = Math.ceil(Math.max(handlerMs, lambdaMsFloor) + postingMs(own, assumptions));
-  let invocations = 1;
+  const workers = extraShards(posts, shardSize);
+  const ownWorkMs = lambdaMsAt(handler.handlerMs, handler.handlerCpuMs, lambdaMemoryMb);
+  const dispatchMs =
+    (workers * assumptions.cpuPerDispatchMicros) / 1_000 / cpuShare(lambdaMemoryMb);
+  let billedMs = Math.ceil(
+    Math.max(ownWorkMs, lambdaMsFloor) + dispatchMs + postingMs(own, assumptions),
+  );
   for (let left = posts - own; left > 0; left -= shardSize) {
     billedMs += Math.ceil(lambdaMsFloor + postingMs(Math.min(left, shardSize), assumptions));
-    invocations++;
   }
-  return { invocations, billedMs };
+  return { invocations: 1 + workers, billedMs };
 }
 
 /**
@@ -215,7 +233,7 @@ interface LambdaUse {
 }
 
 /** Figures of an operation the cost suite does not run. */
-type AssumedFigures = Omit<MeasuredFigures, 'lambdaInvocations' | 'handlerMs'>;
+type AssumedFigures = Omit<MeasuredFigures, 'lambdaInvocations' | 'handlerMs' | 'handlerCpuMs'>;
 
 /** The month's operations: connects (and their authorizer), joins, messages, disconnects, pings. */
 function operationLines(
@@ -247,7 +265,7 @@ function operationLines(
     dollars: (perMonth * operationDollarsPerMillion(figures, lambda, assumptions)) / 1e6,
   });
   const measured = (operation: string, perMonth: number, figures: MeasuredFigures) => {
-    const time = lambdaTime(figures.posts, figures.handlerMs, assumptions);
+    const time = lambdaTime(figures.posts, figures, assumptions);
     return line(operation, 'measured', perMonth, figures, {
       invocations: time.invocations + figures.lambdaInvocations - 1,
       billedMs: time.billedMs,
@@ -458,7 +476,7 @@ function lineItems(
       unit: 'GB-seconds',
       dollars: gbSeconds * PRICES.lambdaArmGbSecond,
       basis: 'estimate',
-      how: `max(local handler ms, ${assumptions.lambdaMsFloor} ms) + posting time, at ${assumptions.lambdaMemoryMb} MB arm64`,
+      how: `max(local handler ms with its CPU at ${assumptions.lambdaMemoryMb} MB's share, ${assumptions.lambdaMsFloor} ms) + dispatches + posting time (CPU or round trips), at ${assumptions.lambdaMemoryMb} MB arm64`,
     },
     {
       id: 'dynamoDbReads',

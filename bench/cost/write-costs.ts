@@ -1,6 +1,6 @@
 /**
- * Writes `docs/costs.md` from `bench/results/cost.json` (and the fan-out plan of
- * `bench/results/fanout.json`, when there), then lets Biome lay it out. `npm run bench` calls
+ * Writes `docs/costs.md` from `bench/results/cost.json` (and the fan-out plan and measured
+ * post CPU of `bench/results/fanout.json`, when there), then lets Biome lay it out. `npm run bench` calls
  * it after BENCHMARKS.md; run it alone to rebuild the document without measuring anything.
  *
  * @example
@@ -10,7 +10,12 @@ import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { Log } from '../bench-section';
 import { runMain, writeMarkdown } from '../cli';
-import { type CostResultFile, type FanoutPlanFigures, renderCostsDocument } from './costs-document';
+import {
+  type CostResultFile,
+  type FanoutCpuFigures,
+  type FanoutPlanFigures,
+  renderCostsDocument,
+} from './costs-document';
 
 const ROOT = resolve(__dirname, '..', '..');
 
@@ -38,15 +43,20 @@ export async function writeCostsDocument(
     log('no bench/results/cost.json with rows: docs/costs.md not written');
     return undefined;
   }
-  const fanout = await readJson<{ section?: { data?: { plan?: FanoutPlanFigures } } }>(
-    join(results, 'fanout.json'),
-  );
+  const fanout = await readJson<{
+    section?: { data?: { plan?: FanoutPlanFigures; model?: { lean?: FanoutCpuFigures } } };
+  }>(join(results, 'fanout.json'));
   const fanoutPlan = fanout?.section?.data?.plan;
+  const fanoutCpu = fanout?.section?.data?.model?.lean;
   const document = join(root, 'docs', 'costs.md');
   await writeMarkdown(
     root,
     document,
-    renderCostsDocument({ cost, ...(fanoutPlan === undefined ? {} : { fanoutPlan }) }),
+    renderCostsDocument({
+      cost,
+      ...(fanoutPlan === undefined ? {} : { fanoutPlan }),
+      ...(fanoutCpu === undefined ? {} : { fanoutCpu }),
+    }),
     log,
   );
   log(`wrote ${document}`);

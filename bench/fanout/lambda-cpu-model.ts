@@ -23,6 +23,9 @@ export interface FanOutCosts {
   readonly concurrency: number;
 }
 
+/** What posting costs: the figures `shardWallMs` reads. */
+export type PostingCosts = Pick<FanOutCosts, 'cpuPerPostMicros' | 'postLatencyMs' | 'concurrency'>;
+
 /** How the functions that fan out are set up. */
 export interface FanOutSetting {
   /** Memory of `message` and `deliver` (the worker), MB. */
@@ -56,13 +59,24 @@ export function cpuShare(memoryMb: number): number {
 }
 
 /**
+ * The time on Lambda at `memoryMb` of work that took `wallMs` on one full core, `cpuMs` of it
+ * on the CPU: the CPU stretched to the memory's share, the rest (waits for I/O) as it was.
+ *
+ * @example
+ * lambdaMsAt(16, 10, 256); // 6 + 10 / 0.1447 ≈ 75
+ */
+export function lambdaMsAt(wallMs: number, cpuMs: number, memoryMb: number): number {
+  return Math.max(0, wallMs - cpuMs) + cpuMs / cpuShare(memoryMb);
+}
+
+/**
  * How long one invocation takes to post `recipients` frames: the longer of its CPU at the
  * share of `memoryMb` and the round trips of `concurrency` posts in flight.
  *
  * @example
  * shardWallMs(1_000, 256, costs); // 760 with 110 µs per post
  */
-export function shardWallMs(recipients: number, memoryMb: number, costs: FanOutCosts): number {
+export function shardWallMs(recipients: number, memoryMb: number, costs: PostingCosts): number {
   const cpuMs = (recipients * costs.cpuPerPostMicros) / 1_000 / cpuShare(memoryMb);
   const latencyMs = Math.ceil(recipients / costs.concurrency) * costs.postLatencyMs;
   return Math.max(cpuMs, latencyMs);

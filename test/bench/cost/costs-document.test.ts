@@ -29,6 +29,7 @@ function row(
     lambdaInvocations: 1,
     messageUnits,
     handlerMsMedian: handlerMs,
+    handlerCpuMsMedian: handlerMs / 2,
     dynamoDb: { rcu, wcu },
   };
 }
@@ -139,10 +140,36 @@ describe('Function: renderCostsDocument', () => {
     });
 
     // Assess
-    expect(markdown).toContain('⌈posts / 32⌉ × 30 ms');
+    expect(markdown).toContain('⌈posts / 32⌉ × 30 ms)');
     expect(markdown).toContain('⌈recipients / 500⌉ − 1 `deliver` invocations');
     // 25,000 recipients in shards of 500: 49 extra invocations.
     expect(markdown).toContain('49 extra `deliver` invocations per broadcast');
+  });
+
+  it("bills the fan-out suite's measured CPU per post and per dispatch at the memory's share", () => {
+    // Act
+    const measured = renderCostsDocument({
+      cost: COST,
+      fanoutCpu: { cpuPerPostMicros: 64, cpuPerDispatchMicros: 368 },
+    });
+    const defaults = renderCostsDocument({ cost: COST });
+
+    // Assess
+    expect(measured).toContain(
+      'dispatches × 368 µs ÷ 0.145 + max(posts × 64 µs ÷ 0.145, ⌈posts / 64⌉ × 20 ms)',
+    );
+    expect(measured).toContain('64 µs each at a full vCPU, measured by the fan-out benchmark');
+    expect(defaults).toContain("120 µs each at a full vCPU, the lean path's goal");
+    expect(
+      assumptionsFor({
+        cost: COST,
+        fanoutCpu: { cpuPerPostMicros: 64, cpuPerDispatchMicros: 368 },
+      }),
+    ).toMatchObject({ cpuPerPostMicros: 64, cpuPerDispatchMicros: 368 });
+    expect(assumptionsFor({ cost: COST })).toMatchObject({
+      cpuPerPostMicros: 120,
+      cpuPerDispatchMicros: 520,
+    });
   });
 
   it('renders the workloads it is given, and the same input the same way', () => {

@@ -34,6 +34,7 @@ function row(operation: string, roomSize: number, figures: Figures): MeasuredRow
     lambdaInvocations: 1,
     messageUnits,
     handlerMsMedian: handlerMs,
+    handlerCpuMsMedian: 0,
     dynamoDb: { rcu, wcu },
   };
 }
@@ -48,7 +49,8 @@ const ROWS: readonly MeasuredRow[] = [
   row('disconnect', 1, [0, 0, 36, 2, 6]),
   row('connect', 10, [0, 0, 2, 0, 3]),
   row('join', 10, [11, 9, 15, 4, 3]),
-  row('room message', 10, [11, 9, 12, 2, 2]),
+  // 8 of its 12 ms on the CPU: the rest of the rows only wait (for DynamoDB Local).
+  { ...row('room message', 10, [11, 9, 12, 2, 2]), handlerCpuMsMedian: 8 },
   row('namespace broadcast', 10, [10_011, 10_009, 244, 82, 0]),
   row('direct message', 10, [3, 1, 17, 2, 0]),
   row('disconnect', 10, [9, 9, 15.6, 3, 6]),
@@ -102,11 +104,13 @@ describe('Function: monthlyBill', () => {
     // connect + authorizer + join + disconnect: 300 each; messages 900.
     expect(line(bill, 'lambdaRequests').quantity).toBe(2_100);
     expect(line(bill, 'lambdaRequests').dollars).toBeCloseTo(0.00042, 10);
-    // Billed ms: connect 20 (floor), authorizer 20, join 20 + 20 (9 posts), message 20 + 20,
-    // disconnect 20 + 20: 300 × 20 + 300 × 20 + 300 × 40 + 900 × 40 + 300 × 40 = 72,000 ms,
-    // × 0.25 GB (the fan-out functions' 256 MB) = 18 GB-seconds.
-    expect(line(bill, 'lambdaDuration').quantity).toBeCloseTo(18, 10);
-    expect(line(bill, 'lambdaDuration').dollars).toBeCloseTo(18 * 0.0000133334, 12);
+    // Billed ms: connect 20 (floor), authorizer 20, join 20 + 20 (9 posts: 7.5 ms of CPU at
+    // 256 MB's 0.1447 of a vCPU, less than one 20 ms round trip), message 4 ms waiting + 8 ms
+    // of CPU ÷ 0.1447 = 59.3 ms, + 20 (⌈79.3⌉ = 80), disconnect 20 + 20:
+    // 300 × 20 + 300 × 20 + 300 × 40 + 900 × 80 + 300 × 40 = 108,000 ms,
+    // × 0.25 GB (the fan-out functions' 256 MB) = 27 GB-seconds.
+    expect(line(bill, 'lambdaDuration').quantity).toBeCloseTo(27, 10);
+    expect(line(bill, 'lambdaDuration').dollars).toBeCloseTo(27 * 0.0000133334, 12);
     // RCU: joins 300 × 4 + messages 900 × 2 + disconnects 300 × 3.
     expect(line(bill, 'dynamoDbReads').quantity).toBe(3_900);
     expect(line(bill, 'dynamoDbReads').dollars).toBeCloseTo(0.0004875, 12);
@@ -369,18 +373,55 @@ describe('Function: broadcastAt', () => {
 });
 
 describe('Function: lambdaTime', () => {
+  const latencyBound = { ...DEFAULT_ASSUMPTIONS, cpuPerPostMicros: 0, cpuPerDispatchMicros: 0 };
+  const waits = (handlerMs: number) => ({ handlerMs, handlerCpuMs: 0 });
+
   it('bills the floor, posting time, and a worker per further shard', () => {
-    expect(lambdaTime(0, 5, DEFAULT_ASSUMPTIONS)).toEqual({ invocations: 1, billedMs: 20 });
-    expect(lambdaTime(0, 35.2, DEFAULT_ASSUMPTIONS)).toEqual({ invocations: 1, billedMs: 36 });
-    expect(lambdaTime(9, 12, DEFAULT_ASSUMPTIONS)).toEqual({ invocations: 1, billedMs: 40 });
-    expect(lambdaTime(1_000, 30, DEFAULT_ASSUMPTIONS)).toEqual({ invocations: 1, billedMs: 350 });
+    expect(lambdaTime(0, waits(5), latencyBound)).toEqual({ invocations: 1, billedMs: 20 });
+    expect(lambdaTime(0, waits(35.2), latencyBound)).toEqual({ invocations: 1, billedMs: 36 });
+    expect(lambdaTime(9, waits(12), latencyBound)).toEqual({ invocations: 1, billedMs: 40 });
+    expect(lambdaTime(1_000, waits(30), latencyBound)).toEqual({
+      invocations: 1,
+      billedMs: 350,
+    });
     // 1,000 posted by the route's invocation (30 + 320 ms), 1 by a worker (20 + 20 ms).
-    expect(lambdaTime(1_001, 30, DEFAULT_ASSUMPTIONS)).toEqual({ invocations: 2, billedMs: 390 });
+    expect(lambdaTime(1_001, waits(30), latencyBound)).toEqual({
+      invocations: 2,
+      billedMs: 390,
+    });
     // 25 shards of 1,000: 25 × (20 + 16 × 20) ms.
-    expect(lambdaTime(25_000, 0, DEFAULT_ASSUMPTIONS)).toEqual({
+    expect(lambdaTime(25_000, waits(0), latencyBound)).toEqual({
       invocations: 25,
       billedMs: 25 * 340,
     });
+  });
+
+  it("stretches the handler's CPU, and only its CPU, to the memory's share", () => {
+    // 1,769 MB ÷ 4: a quarter of a vCPU.
+    const quarter = { ...latencyBound, lambdaMemoryMb: 1_769 / 4 };
+    // 6 ms of waits as measured, 10 ms of CPU × 4.
+    expect(lambdaTime(0, { handlerMs: 16, handlerCpuMs: 10 }, quarter).billedMs).toBe(46);
+    expect(lambdaTime(0, { handlerMs: 16, handlerCpuMs: 0 }, quarter).billedMs).toBe(20);
+    // At 256 MB (0.1447 of a vCPU): 6 + 10 ÷ 0.1447 = 75.1.
+    expect(lambdaTime(0, { handlerMs: 16, handlerCpuMs: 10 }, latencyBound).billedMs).toBe(76);
+  });
+
+  it("bills the posts' and dispatches' CPU when it outlasts the round trips", () => {
+    // One full vCPU; a post costs 500 µs, a dispatch 1 ms.
+    const cpuBound = {
+      ...DEFAULT_ASSUMPTIONS,
+      lambdaMemoryMb: 1_769,
+      cpuPerPostMicros: 500,
+      cpuPerDispatchMicros: 1_000,
+    };
+
+    // Act
+    const time = lambdaTime(2_500, { handlerMs: 30, handlerCpuMs: 10 }, cpuBound);
+
+    // Assess: the route: 30 ms of own work, 2 dispatches (2 ms), 1,000 posts (500 ms of CPU,
+    // over 16 × 20 ms); a worker: 20 + 500 ms; the last worker's 500 posts: 20 + 250 ms
+    // (over 8 × 20 ms).
+    expect(time).toEqual({ invocations: 3, billedMs: 532 + 520 + 270 });
   });
 });
 

@@ -3,6 +3,7 @@ import {
   cpuShare,
   estimateFanOut,
   type FanOutCosts,
+  lambdaMsAt,
   shardWallMs,
 } from '../../../bench/fanout/lambda-cpu-model';
 
@@ -20,6 +21,16 @@ describe('Function: cpuShare', () => {
     expect(cpuShare(1_769)).toBe(1);
     expect(cpuShare(3_538)).toBe(1);
     expect(cpuShare(256)).toBeCloseTo(0.1447, 4);
+  });
+});
+
+describe('Function: lambdaMsAt', () => {
+  it("stretches the CPU to the memory's share and keeps the waits", () => {
+    expect(lambdaMsAt(16, 10, 1_769 / 4)).toBe(6 + 40);
+    expect(lambdaMsAt(16, 10, 3_538)).toBe(16);
+    expect(lambdaMsAt(16, 0, 256)).toBe(16);
+    // More CPU than wall time (threads besides the main one): all of it, serialised.
+    expect(lambdaMsAt(8, 10, 1_769 / 2)).toBe(20);
   });
 });
 
