@@ -16,6 +16,7 @@ import {
 } from './gateway';
 import { type CodeWatcher, watchCode } from './lambda/code-watcher';
 import { FunctionPool } from './lambda/function-pool';
+import { LocalXRayDaemon } from './lambda/xray-daemon';
 import { type AuthorizerSettings, authEnvironment, type LocalAuth } from './local-auth';
 import { generateIssuerKeys } from './oidc/issuer-keys';
 import { isIssuerPath, localIssuerUrl } from './oidc/issuer-settings';
@@ -84,6 +85,13 @@ export interface LocalRuntimeOptions {
    * tests tick faster than EventBridge's minute. Default: the template's.
    */
   readonly scheduleRateMs?: number;
+  /**
+   * Run the functions whose template asks for active tracing traced, as on Lambda: the X-Ray
+   * SDK in its Lambda mode, a trace header per invocation, and a local daemon (`xray`) that
+   * takes the segments. Default: off (no daemon; Powertools' tracer disabled), unless the
+   * shell sets `POWERTOOLS_TRACE_ENABLED=true`.
+   */
+  readonly tracing?: boolean;
 }
 
 /** DynamoDB Local with the template's tables, and the gateway running its functions. */
@@ -99,6 +107,8 @@ export interface LocalRuntime {
   readonly api: TemplateApi;
   /** Directories watched for code changes (empty without `watch`). */
   readonly watching: readonly string[];
+  /** The segments traced functions sent (with `tracing`). */
+  readonly xray: LocalXRayDaemon | undefined;
   /** Retires every warm container: the next invocations load the code afresh. */
   reload(): void;
   /** Closes every connection (firing `$disconnect`), ends the containers, then stops DynamoDB Local. */
@@ -132,6 +142,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
   const pools: FunctionPool[] = [];
   let watcher: CodeWatcher | undefined;
   let schedules: ScheduledRules | undefined;
+  let xray: LocalXRayDaemon | undefined;
   try {
     const app = await (options.template === undefined
       ? synthesizeChatStack(chatContext(auth as LocalAuth, options.context))
@@ -203,6 +214,9 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
         }
       : (auth as AuthorizerSettings | undefined);
     const logger = options.gateway?.logger ?? consoleLogger;
+    if (options.tracing ?? process.env.POWERTOOLS_TRACE_ENABLED === 'true') {
+      xray = await LocalXRayDaemon.start();
+    }
     const specs = localFunctionSpecs(api, {
       endpoints: {
         apiId: gateway.apiId,
@@ -213,6 +227,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
         lambdaUrl: gateway.lambdaUrl,
         dynamoDbEndpoint: db.endpoint,
         credentials: LOCAL_AWS.credentials,
+        ...(xray === undefined ? {} : { xrayDaemonAddress: xray.address }),
       },
       maxContainers: options.maxContainers ?? DEFAULT_MAX_CONTAINERS,
       ...(options.environment === undefined ? {} : { common: options.environment }),
@@ -258,6 +273,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     }
     const running = gateway;
     const database = db;
+    const daemon = xray;
     return {
       gateway: running,
       dynamoDbEndpoint: database.endpoint,
@@ -266,6 +282,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       issuer,
       api,
       watching,
+      xray: daemon,
       reload: () => {
         for (const pool of pools) pool.reload();
       },
@@ -274,6 +291,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
         schedules?.stop();
         if (options.discoveryFile !== undefined) await removeLocalDiscovery(options.discoveryFile);
         await running.close();
+        await daemon?.close();
         await database.stop();
       },
     };
@@ -282,6 +300,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     schedules?.stop();
     await gateway?.close();
     await Promise.all(pools.map((pool) => pool.close()));
+    await xray?.close();
     await db?.stop();
     throw error;
   }

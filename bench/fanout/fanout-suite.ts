@@ -181,7 +181,10 @@ export function formatFanoutMarkdown(plan: FanoutPlan, rows: readonly FanoutRow[
 export interface FanoutModel {
   /** The room messages to one recipient that gave `cpuPerMessageMicros`. */
   readonly messageCpu: MessageCpuResult;
+  /** The lean path, traced as deployed. */
   readonly lean: FanOutCosts;
+  /** The lean post's CPU untraced, µs (for comparison). */
+  readonly leanUntracedMicros: number;
   readonly sdk: FanOutCosts;
   /** Wall time per room size at the stack's setting, with each post path. */
   readonly bySize: readonly {
@@ -210,7 +213,8 @@ const LATENCY = { postMs: 20, dispatchMs: 30 };
 
 /**
  * Measures the CPU per post (`post-cpu` suite, 3 rounds) and the message function's CPU per
- * room message (`measureMessageCpu`, one recipient, less that recipient's lean post), and
+ * room message (`measureMessageCpu`, one recipient, less that recipient's lean post), both
+ * traced as deployed, and
  * models the fan-out with them: per room size at the stack's setting, and the memory × shard
  * size grid for 10,000.
  */
@@ -223,7 +227,8 @@ export async function modelFanout(
   const measured = await measure({ posts: 5_000, rounds: 3 }, log);
   const messageCpu = await measureMessage(MESSAGE_CPU_PLAN, log);
   const sdkMicros = microsOf(measured, 'sdk');
-  const leanMicros = microsOf(measured, 'lean');
+  // As deployed: the functions trace, and the X-Ray SDK's context tracking taxes every post.
+  const leanMicros = microsOf(measured, 'lean-traced');
   const messageMicros = messageCpu.microsPerMessage[MESSAGE_ROLE];
   if (messageMicros === undefined) throw new Error('the message function used no CPU');
   const costs = (cpuPerPostMicros: number): FanOutCosts => ({
@@ -244,6 +249,7 @@ export async function modelFanout(
   return {
     messageCpu,
     lean,
+    leanUntracedMicros: microsOf(measured, 'lean'),
     sdk,
     bySize: MODEL_SIZES.map((recipients) => ({
       recipients,
@@ -262,14 +268,14 @@ export async function modelFanout(
 
 /** The model's part of the section. */
 export function formatModelMarkdown(model: FanoutModel): string {
-  const { lean, sdk, chosen, stack } = model;
+  const { lean, sdk, chosen, stack, leanUntracedMicros: leanUntraced } = model;
   const same = chosen?.memoryMb === stack.memoryMb && chosen?.shardSize === stack.shardSize;
   const setting = (value: FanOutSetting) =>
     `${value.memoryMb} MB, shards of ${value.shardSize.toLocaleString('en-US')}`;
   return [
     "### At Lambda's CPU",
     '',
-    `The table above assumes a post costs no CPU: each waits ${LATENCY.postMs} ms of network and nothing else, so 10,000 recipients take about 320 ms however small the function. A post costs CPU, and a function gets a share of a vCPU in proportion to its memory (1,769 MB = one vCPU). Measured on this machine (\`post-cpu\` suite, see below): **${sdk.cpuPerPostMicros} µs** per post through the SDK client, **${lean.cpuPerPostMicros} µs** on the lean path the functions use. Before it posts, the message function does a room message's own work (the event, the sender, the budget, the room's members): **${(lean.cpuPerMessageMicros / 1_000).toFixed(1)} ms** of CPU, measured on the local runtime as the message function's CPU per room message to one recipient (${model.messageCpu.messages} sent one at a time after ${model.messageCpu.warmUpMessages} that warm the container, tracing off as the local runtime runs it) less that recipient's post; at 256 MB that alone is ${Math.round(lean.cpuPerMessageMicros / 1_000 / cpuShare(256))} ms. The model: an invocation posting *n* frames takes max(*n* × CPU per post ÷ CPU share, ⌈*n* ÷ ${lean.concurrency}⌉ × ${LATENCY.postMs} ms); the message function first does its own work and dispatches one worker per further shard (${sdk.cpuPerDispatchMicros} µs of CPU each, the SDK post's figure), and a worker starts ${LATENCY.dispatchMs} ms after its dispatch (warm). Latencies are assumed, CPU is measured on this machine's cores (named in the command line above; Graviton, which the stack runs on, is not measured), the DynamoDB round trips of the message's own work are left out (their CPU is counted, their waits are the same at every setting), and so is the workers' own CPU per invocation (not measured).`,
+    `The table above assumes a post costs no CPU: each waits ${LATENCY.postMs} ms of network and nothing else, so 10,000 recipients take about 320 ms however small the function. A post costs CPU, and a function gets a share of a vCPU in proportion to its memory (1,769 MB = one vCPU). Measured on this machine (\`post-cpu\` suite, see below): **${sdk.cpuPerPostMicros} µs** per post through the SDK client (untraced), **${lean.cpuPerPostMicros} µs** on the lean path the functions use, traced as they are deployed (the X-Ray SDK tracks the context of every asynchronous resource; ${leanUntraced} µs untraced). Before it posts, the message function does a room message's own work (the event, the sender, the budget, the room's members): **${(lean.cpuPerMessageMicros / 1_000).toFixed(1)} ms** of CPU, measured on the local runtime as the message function's CPU per room message to one recipient (${model.messageCpu.messages} sent one at a time after ${model.messageCpu.warmUpMessages} that warm the container, ${model.messageCpu.tracing ? 'traced as deployed: the X-Ray SDK in its Lambda mode sending each subsegment to a local daemon' : 'tracing off'}) less that recipient's post; at 256 MB that alone is ${Math.round(lean.cpuPerMessageMicros / 1_000 / cpuShare(256))} ms. The model: an invocation posting *n* frames takes max(*n* × CPU per post ÷ CPU share, ⌈*n* ÷ ${lean.concurrency}⌉ × ${LATENCY.postMs} ms); the message function first does its own work and dispatches one worker per further shard (${sdk.cpuPerDispatchMicros} µs of CPU each, the untraced SDK post's figure: a floor, as a traced SDK call also records a subsegment), and a worker starts ${LATENCY.dispatchMs} ms after its dispatch (warm). Latencies are assumed, CPU is measured on this machine's cores (named in the command line above; Graviton, which the stack runs on, is not measured), the DynamoDB round trips of the message's own work are left out (their CPU is counted, their waits are the same at every setting), and so is the workers' own CPU per invocation (not measured).`,
     '',
     `Wall time of one room message at the stack's setting (${setting(stack)}):`,
     '',

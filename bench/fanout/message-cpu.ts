@@ -12,23 +12,28 @@ export interface MessageCpuPlan {
   readonly messages: number;
   /** Messages per second (the per-connection rate limit). */
   readonly perSecond: number;
+  /** Run the functions traced, as the stack deploys them (see `LocalRuntimeOptions.tracing`). */
+  readonly tracing: boolean;
 }
 
 /** The CPU of one room message to one recipient, by process role (µs per message). */
 export interface MessageCpuResult {
   readonly warmUpMessages: number;
   readonly messages: number;
+  readonly tracing: boolean;
   readonly microsPerMessage: Readonly<Record<string, number>>;
 }
 
 /**
  * 300 messages before measuring: after 30 a message still costs a tenth more CPU than after
  * 300 (13.5 against 12.1 ms on the benchmark machine), as V8 has not optimised the code yet.
+ * Traced, as deployed.
  */
 export const MESSAGE_CPU_PLAN: MessageCpuPlan = {
   warmUpMessages: 300,
   messages: 200,
   perSecond: 10,
+  tracing: true,
 };
 
 /** The function whose own CPU per invocation the fan-out model adds. */
@@ -38,7 +43,7 @@ const ROOM = 'bench-pair';
 
 /**
  * What a room message costs the message function before it fans out: on a local runtime (the
- * stack's handlers and bundles in containers, tracing off as the local runtime runs them),
+ * stack's handlers and bundles in containers, traced as deployed with `tracing`),
  * one member sends `messages` room messages one at a time to a room of two, after
  * `warmUpMessages` that warm the container; the CPU each process used meanwhile, from
  * `/proc`, per message. Linux only: elsewhere it throws.
@@ -52,6 +57,7 @@ export async function measureMessageCpu(plan: MessageCpuPlan, log: Log): Promise
     auth: { mode: 'anonymous' },
     gateway: { logger: silentLogger },
     environment: BENCH_USER_LIMITS,
+    tracing: plan.tracing,
   });
   const members: E2eClient[] = [];
   try {
@@ -61,7 +67,7 @@ export async function measureMessageCpu(plan: MessageCpuPlan, log: Log): Promise
     );
     for (const member of members) await request(member.socket, 'join', { room: ROOM });
     log(
-      `fanout: a room of 2, ${plan.warmUpMessages} messages to warm up, ${plan.messages} measured`,
+      `fanout: a room of 2, ${plan.warmUpMessages} messages to warm up, ${plan.messages} measured, tracing ${plan.tracing ? 'on' : 'off'}`,
     );
     await measureRoom(members, ROOM, plan.warmUpMessages, plan.perSecond);
     const before = await cpuSnapshot();
@@ -75,7 +81,14 @@ export async function measureMessageCpu(plan: MessageCpuPlan, log: Log): Promise
         Math.round((cpuMs * 1_000) / plan.messages),
       ]),
     );
-    return { warmUpMessages: plan.warmUpMessages, messages: plan.messages, microsPerMessage };
+    if (plan.tracing && (runtime.xray?.received ?? 0) < plan.messages)
+      throw new Error(`tracing on, yet ${runtime.xray?.received ?? 0} segments reached the daemon`);
+    return {
+      warmUpMessages: plan.warmUpMessages,
+      messages: plan.messages,
+      tracing: plan.tracing,
+      microsPerMessage,
+    };
   } finally {
     await closeAll(members);
     await runtime.close();

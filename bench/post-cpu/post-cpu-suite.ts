@@ -1,6 +1,9 @@
 import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { lambdaTraceHeader } from '../../local/lambda/trace-header';
+import { LocalXRayDaemon } from '../../local/lambda/xray-daemon';
+import { lambdaXRayEnvironment } from '../../local/template/function-specs';
 import type { BenchSuite, Log } from '../bench-section';
 import { median } from '../median';
 import { FRAME, IN_FLIGHT, POSTERS, WARM_UP_POSTS } from './posters';
@@ -49,18 +52,25 @@ export const POST_CPU_SUITE: BenchSuite<PostCpuPlan, PostCpuResults> = {
 
 export async function measurePostCpu(plan: PostCpuPlan, log: Log): Promise<PostCpuResults> {
   const samples = new Map<string, number[]>(POSTERS.map((under) => [under.id, []]));
-  for (let round = 0; round < plan.rounds; round += 1) {
-    for (const under of POSTERS) {
-      const { stdout } = await run(TSX, [
-        join(__dirname, 'post-worker.ts'),
-        under.id,
-        String(plan.posts),
-      ]);
-      const { micros } = JSON.parse(stdout) as { micros: number };
-      samples.get(under.id)?.push(micros);
-      log(`post-cpu: round ${round + 1}, ${under.id}: ${micros.toFixed(0)} µs per post`);
+  const daemon = await LocalXRayDaemon.start();
+  try {
+    for (let round = 0; round < plan.rounds; round += 1) {
+      for (const under of POSTERS) {
+        const { stdout } = await run(
+          TSX,
+          [join(__dirname, 'post-worker.ts'), under.id, String(plan.posts)],
+          under.traced ? { env: tracedEnvironment(daemon.address) } : {},
+        );
+        const { micros } = JSON.parse(stdout) as { micros: number };
+        samples.get(under.id)?.push(micros);
+        log(`post-cpu: round ${round + 1}, ${under.id}: ${micros.toFixed(0)} µs per post`);
+      }
     }
+  } finally {
+    await daemon.close();
   }
+  if (POSTERS.some((under) => under.traced) && daemon.received === 0)
+    throw new Error('the traced poster sent no segment to the daemon: it did not run traced');
   return {
     plan,
     rows: POSTERS.map((under) => {
@@ -74,7 +84,17 @@ export async function measurePostCpu(plan: PostCpuPlan, log: Log): Promise<PostC
   };
 }
 
-/** The median CPU per post of the poster `id` (`sdk`, `lean`, `floor`). */
+/** A traced poster's environment: Lambda's for active tracing, one invocation's trace header. */
+function tracedEnvironment(daemonAddress: string): NodeJS.ProcessEnv {
+  return {
+    ...process.env,
+    ...lambdaXRayEnvironment(daemonAddress),
+    _X_AMZN_TRACE_ID: lambdaTraceHeader(),
+    AWS_EXECUTION_ENV: 'AWS_Lambda_nodejs22.x',
+  };
+}
+
+/** The median CPU per post of the poster `id` (`sdk`, `lean`, `lean-traced`, `floor`). */
 export function microsOf(results: PostCpuResults, id: string): number {
   const name = POSTERS.find((under) => under.id === id)?.name;
   const row = results.rows.find((candidate) => candidate.poster === name);
@@ -98,6 +118,6 @@ export function formatPostCpuMarkdown(results: PostCpuResults): string {
     ...results.rows.map((row) => `| ${row.poster} | ${row.micros} | ${row.rounds.join(', ')} |`),
     '',
     "- The chat functions post with the lean path (`lambdas/adapters/signed-connection-poster.ts`, signed by `execute-api-signer.ts`, whose signatures a test compares with the SDK signer's): the same answers as the SDK client (410 gone by `GoneException`, 429 and 5xx retried with bounded jittered backoff, 400, 403 and 413 rethrown), tested against the local management API next to it.",
-    '- Tracing is per invocation (one `message` or `deliver` subsegment for the whole fan-out or shard): the chat functions do not capture each HTTP request (`captureHTTPsRequests: false`); DynamoDB and Lambda calls stay traced through their SDK clients.',
+    '- Tracing is per invocation (one `message` or `deliver` subsegment for the whole fan-out or shard): the chat functions do not capture each HTTP request (`captureHTTPsRequests: false`); DynamoDB and Lambda calls stay traced through their SDK clients. A post still costs more traced than not: the X-Ray SDK tracks the context of every promise and asynchronous resource (the traced row, in a process with the variables Lambda sets for active tracing and a local daemon). The fan-out model below uses the traced row.',
   ].join('\n');
 }

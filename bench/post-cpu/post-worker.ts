@@ -33,7 +33,7 @@ async function main(): Promise<void> {
   });
   server.keepAliveTimeout = 60_000;
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { poster, close } = under.build(
+  const { poster, close } = await under.build(
     `http://127.0.0.1:${(server.address() as AddressInfo).port}/bench`,
   );
   await postMany(poster, WARM_UP_POSTS);

@@ -29,7 +29,25 @@ const CREDENTIALS = { accessKeyId: 'AKIDBENCH', secretAccessKey: 'bench-secret' 
 export interface PosterUnderTest {
   readonly id: string;
   readonly name: string;
-  build(endpoint: string): { poster: ConnectionPoster; close(): void };
+  /**
+   * Runs in a process traced as Lambda traces a function with active tracing
+   * (`lambdaXRayEnvironment`, a trace header, a local daemon): its posts run inside one
+   * subsegment, as a fan-out's do.
+   */
+  readonly traced?: boolean;
+  build(endpoint: string): Promise<{ poster: ConnectionPoster; close(): void }>;
+}
+
+/** The chat functions' poster: signed with their signer, over a keep-alive agent. */
+function leanPoster(endpoint: string): { poster: ConnectionPoster; close(): void } {
+  const agent = new Agent({ keepAlive: true, maxSockets: 128 });
+  const poster = new SignedConnectionPoster({
+    endpoint,
+    region: REGION,
+    credentials: CREDENTIALS,
+    agent,
+  });
+  return { poster, close: () => agent.destroy() };
 }
 
 /** The posters the `post-cpu` suite compares. */
@@ -37,7 +55,7 @@ export const POSTERS: readonly PosterUnderTest[] = [
   {
     id: 'sdk',
     name: 'SDK client (`ManagementApiPoster`, `PostToConnectionCommand`)',
-    build(endpoint) {
+    async build(endpoint) {
       const client = new ApiGatewayManagementApiClient({
         ...managementApiClientConfig,
         region: REGION,
@@ -50,21 +68,36 @@ export const POSTERS: readonly PosterUnderTest[] = [
   {
     id: 'lean',
     name: 'lean: own SigV4 over keep-alive `node:http` (`SignedConnectionPoster`)',
-    build(endpoint) {
-      const agent = new Agent({ keepAlive: true, maxSockets: 128 });
-      const poster = new SignedConnectionPoster({
-        endpoint,
-        region: REGION,
-        credentials: CREDENTIALS,
-        agent,
-      });
-      return { poster, close: () => agent.destroy() };
+    async build(endpoint) {
+      return leanPoster(endpoint);
+    },
+  },
+  {
+    id: 'lean-traced',
+    name: 'lean, traced as deployed (X-Ray SDK in its Lambda mode, the posts in one subsegment)',
+    traced: true,
+    async build(endpoint) {
+      // Loaded here only: the X-Ray SDK's context tracking would tax the untraced rows too.
+      const { Tracer } = await import('@aws-lambda-powertools/tracer');
+      const tracer = new Tracer({ serviceName: 'post-cpu', captureHTTPsRequests: false });
+      const segment = tracer.isTracingEnabled() ? tracer.getSegment() : undefined;
+      if (segment === undefined) throw new Error('lean-traced needs the Lambda X-Ray environment');
+      const subsegment = segment.addNewSubsegment('## post-cpu');
+      tracer.setSegment(subsegment);
+      const { poster, close } = leanPoster(endpoint);
+      return {
+        poster,
+        close: () => {
+          subsegment.close();
+          close();
+        },
+      };
     },
   },
   {
     id: 'floor',
     name: 'floor: unsigned keep-alive POST (no signature, no retries)',
-    build(endpoint) {
+    async build(endpoint) {
       const agent = new Agent({ keepAlive: true, maxSockets: 128 });
       const url = new URL(`${endpoint}/@connections/${encodeURIComponent(CONNECTION_ID)}`);
       const poster: ConnectionPoster = {

@@ -20,6 +20,7 @@ import {
   serializeError,
 } from './container-protocol';
 import { PendingWork } from './pending-work';
+import { lambdaTraceHeader } from './trace-header';
 
 const [modulePath, exportName, functionName, memoryText, source] = process.argv.slice(2);
 const environment = {
@@ -28,6 +29,8 @@ const environment = {
   memoryMb: Number(memoryText),
 };
 const work = new PendingWork();
+/** Active tracing (`function-specs.ts` points the X-Ray SDK at a local daemon). */
+const traced = process.env.AWS_XRAY_DAEMON_ADDRESS !== undefined;
 let buffered = '';
 
 /** Writes one line and returns only once it is written: nothing else runs meanwhile. */
@@ -91,6 +94,8 @@ function serve(handler: LambdaHandler): void {
     // Frozen here, in the blocking read of the next invocation.
     serve(handler);
   });
+  // Lambda sets the invocation's trace header before calling the handler.
+  if (traced) process.env._X_AMZN_TRACE_ID = lambdaTraceHeader();
   work.begin();
   let context: Context | undefined;
   callHandler(handler, invocation.event, (complete) => {

@@ -17,6 +17,11 @@ export interface LocalEndpoints {
   readonly dynamoDbEndpoint: string;
   /** Static credentials the functions' SDK clients sign with. */
   readonly credentials: { readonly accessKeyId: string; readonly secretAccessKey: string };
+  /**
+   * Where a local X-Ray daemon takes segments (`host:port`, UDP). When given, functions with
+   * active tracing run traced, as on Lambda; without it, none is.
+   */
+  readonly xrayDaemonAddress?: string;
 }
 
 export interface FunctionSpecOptions {
@@ -96,6 +101,7 @@ export function localFunctionSpecs(api: TemplateApi, options: FunctionSpecOption
           ...lambdaEnvironment(fn, endpoints),
           ...LOCAL_POWERTOOLS_ENVIRONMENT,
           ...passed,
+          ...xrayEnvironment(fn, endpoints),
           ...declared,
           ...options.common,
           ...options.overrides?.[fn.name],
@@ -114,6 +120,31 @@ function withoutUnusedXRayContext(environment: Record<string, string>): Record<s
   if (environment.POWERTOOLS_TRACE_ENABLED !== 'false' || 'AWS_XRAY_MANUAL_MODE' in environment)
     return environment;
   return { ...environment, AWS_XRAY_MANUAL_MODE: 'true' };
+}
+
+function xrayEnvironment(fn: TemplateFunction, endpoints: LocalEndpoints): Record<string, string> {
+  const address = endpoints.xrayDaemonAddress;
+  return fn.tracing === 'Active' && address !== undefined ? lambdaXRayEnvironment(address) : {};
+}
+
+/**
+ * What Lambda sets in a function with active tracing, pointed at a local daemon: the X-Ray
+ * SDK's Lambda mode (`LAMBDA_TASK_ROOT`: a facade segment per invocation, from the
+ * `_X_AMZN_TRACE_ID` of each invocation), the daemon's address, and Powertools' tracer on.
+ *
+ * @example
+ * lambdaXRayEnvironment('127.0.0.1:2000').AWS_XRAY_DAEMON_ADDRESS; // '127.0.0.1:2000'
+ */
+export function lambdaXRayEnvironment(daemonAddress: string): Record<string, string> {
+  const [host = '', port = ''] = daemonAddress.split(':');
+  return {
+    LAMBDA_TASK_ROOT: '/var/task',
+    AWS_XRAY_DAEMON_ADDRESS: daemonAddress,
+    _AWS_XRAY_DAEMON_ADDRESS: host,
+    _AWS_XRAY_DAEMON_PORT: port,
+    AWS_XRAY_CONTEXT_MISSING: 'LOG_ERROR',
+    POWERTOOLS_TRACE_ENABLED: 'true',
+  };
 }
 
 /** The reserved variables Lambda sets in every Node.js function, and the local SDK endpoints. */

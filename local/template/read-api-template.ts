@@ -31,6 +31,8 @@ export interface TemplateFunction {
   readonly reservedConcurrency: number | undefined;
   /** e.g. `nodejs22.x` */
   readonly runtime: string;
+  /** `TracingConfig.Mode`: `Active` samples and records its invocations in X-Ray. */
+  readonly tracing: 'Active' | 'PassThrough';
 }
 
 /** A DynamoDB table of the template. */
@@ -302,6 +304,7 @@ function readFunction(
     memoryMb: properties.MemorySize ?? DEFAULT_MEMORY_MB,
     reservedConcurrency: properties.ReservedConcurrentExecutions,
     runtime: properties.Runtime ?? 'unknown',
+    tracing: properties.TracingConfig?.Mode ?? 'PassThrough',
   };
 }
 

@@ -54,6 +54,7 @@ export const RESOURCE_PROPERTIES = {
     Timeout: z.number().int().positive().optional(),
     MemorySize: z.number().int().positive().optional(),
     ReservedConcurrentExecutions: z.number().int().nonnegative().optional(),
+    TracingConfig: z.looseObject({ Mode: z.enum(['Active', 'PassThrough']).optional() }).optional(),
     Environment: z.looseObject({ Variables: z.record(z.string(), value).optional() }).optional(),
     Code: z.looseObject({ ZipFile: value.optional() }).optional(),
   }),

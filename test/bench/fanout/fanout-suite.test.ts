@@ -41,7 +41,7 @@ describe('Bench: fanout', () => {
       plan: postPlan,
       rows: POSTERS.map((under) => ({
         poster: under.name,
-        micros: under.id === 'sdk' ? 400 : 100,
+        micros: { sdk: 400, 'lean-traced': 150 }[under.id] ?? 100,
         rounds: [],
       })),
     });
@@ -51,17 +51,21 @@ describe('Bench: fanout', () => {
     const messageCpu = async () => ({
       warmUpMessages: 300,
       messages: 100,
-      microsPerMessage: { message: 8_100, 'DynamoDB Local': 3_000 },
+      tracing: true,
+      microsPerMessage: { message: 8_150, 'DynamoDB Local': 3_000 },
     });
     const model = await modelFanout(plan, () => undefined, measured, messageCpu);
     const markdown = `${formatFanoutMarkdown(plan, rows)}\n\n${formatModelMarkdown(model)}`;
 
     // Assess
     expect(markdown.match(/^\| (single invocation|sharded) \|/gm)).toHaveLength(4);
-    expect(model.lean.cpuPerPostMicros).toBe(100);
+    // The traced lean post, as deployed.
+    expect(model.lean.cpuPerPostMicros).toBe(150);
     expect(model.lean.cpuPerMessageMicros).toBe(8_000);
     expect(model.sdk.cpuPerMessageMicros).toBe(8_000);
     expect(markdown).toContain('**8.0 ms** of CPU');
+    expect(markdown).toContain('traced as deployed');
+    expect(markdown).toContain('100 µs untraced');
     expect(model.sdk.cpuPerDispatchMicros).toBe(400);
     expect(model.grid).toHaveLength(20);
     expect(model.chosen).toEqual(

@@ -180,6 +180,39 @@ describe('readApiTemplate and localFunctionSpecs on the synthesized chat stack',
     for (const spec of on) expect(spec.environment).not.toHaveProperty('AWS_XRAY_MANUAL_MODE');
   });
 
+  it('runs the functions with active tracing as Lambda does when a local X-Ray daemon is given', () => {
+    // Act
+    const traced = localFunctionSpecs(api, {
+      endpoints: { ...ENDPOINTS, xrayDaemonAddress: '127.0.0.1:2999' },
+      maxContainers: 4,
+      hostEnvironment: {},
+    });
+    const untraced = localFunctionSpecs(api, {
+      endpoints: ENDPOINTS,
+      maxContainers: 4,
+      hostEnvironment: {},
+    });
+
+    // Assess: every function of the stack has active tracing.
+    expect(functionNamed('MessageFunction').tracing).toBe('Active');
+    expect(traced.length).toBeGreaterThan(0);
+    for (const spec of traced) {
+      expect(spec.environment).toMatchObject({
+        POWERTOOLS_TRACE_ENABLED: 'true',
+        LAMBDA_TASK_ROOT: '/var/task',
+        AWS_XRAY_DAEMON_ADDRESS: '127.0.0.1:2999',
+        _AWS_XRAY_DAEMON_ADDRESS: '127.0.0.1',
+        _AWS_XRAY_DAEMON_PORT: '2999',
+        AWS_XRAY_CONTEXT_MISSING: 'LOG_ERROR',
+      });
+      expect(spec.environment).not.toHaveProperty('AWS_XRAY_MANUAL_MODE');
+    }
+    for (const spec of untraced) {
+      expect(spec.environment).not.toHaveProperty('LAMBDA_TASK_ROOT');
+      expect(spec.environment).not.toHaveProperty('AWS_XRAY_DAEMON_ADDRESS');
+    }
+  });
+
   it('refuses a template without a WebSocket API, and an integration it cannot run', () => {
     const options = { stackName: 'X', assemblyDir: ROOT, appRoot: ROOT };
     expect(() => readApiTemplate({ Resources: {} }, options)).toThrow(UnsupportedTemplateError);
