@@ -1,7 +1,8 @@
 /**
  * `npm run bench`: runs the benchmark suites, writes `bench/results/<id>.json` and rebuilds
  * BENCHMARKS.md from every result there, then docs/costs.md from the cost result. The default
- * is quick (under 5 minutes on 2 cores); `--full` runs the large sizes.
+ * is quick (a few minutes on 2 cores: BENCHMARKS.md says how long each suite took); `--full`
+ * runs the large sizes.
  *
  * @example
  * npm run bench                       # quick: every suite

@@ -7,4 +7,13 @@
  * @example
  * new ChatFunction(this, 'MessageFunction', { memorySize: FAN_OUT_SIZING.memoryMb, ... });
  */
-export const FAN_OUT_SIZING = { memoryMb: 256, shardSize: 1_000 } as const;
+export const FAN_OUT_SIZING = { memoryMb: 512, shardSize: 2_000 } as const;
+
+/**
+ * Memory of every other function (connect, disconnect, the authorizer, the heartbeat):
+ * `ChatFunction`'s default.
+ *
+ * @example
+ * new ChatFunction(this, 'ConnectFunction', { ... }); // DEFAULT_FUNCTION_MEMORY_MB
+ */
+export const DEFAULT_FUNCTION_MEMORY_MB = 256;

@@ -7,6 +7,7 @@ import { LogLevel, NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { ENTRY_METADATA_KEY } from '../definitions/api';
+import { DEFAULT_FUNCTION_MEMORY_MB } from '../definitions/fan-out-sizing';
 import { BUNDLE_ALIASES, PROVIDED_MODULES } from '../definitions/function-bundling';
 import { SERVICE_NAME } from '../definitions/metrics';
 import { NEST_LAZY_MODULES } from '../definitions/nest-lazy-modules';
@@ -21,7 +22,7 @@ export interface ChatFunctionProps {
   readonly description: string;
   /** @default Duration.seconds(10) */
   readonly timeout?: Duration;
-  /** @default 256 */
+  /** @default DEFAULT_FUNCTION_MEMORY_MB (256) */
   readonly memorySize?: number;
   /** @default RetentionDays.ONE_MONTH */
   readonly logRetention?: RetentionDays;
@@ -72,7 +73,7 @@ export class ChatFunction extends Construct {
       description: props.description,
       runtime: Runtime.NODEJS_22_X,
       architecture: Architecture.ARM_64,
-      memorySize: props.memorySize ?? 256,
+      memorySize: props.memorySize ?? DEFAULT_FUNCTION_MEMORY_MB,
       timeout: props.timeout ?? Duration.seconds(10),
       logGroup: this.logGroup,
       role: this.role,

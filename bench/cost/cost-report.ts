@@ -108,7 +108,7 @@ export function formatCostMarkdown(results: CostResults): string {
         ? '### Every operation (Query of one partition, as deployed)'
         : '### Every operation (Scan-all baseline)',
       '',
-      `| operation | room size | recipients | DynamoDB requests (read/write) | RCU | WCU | management-API calls | Lambda invocations | API Gateway messages | handler ms (median) | of it CPU ms | Lambda ms at ${plan.lambdaMemoryMb} MB | $ per million operations |`,
+      `| operation | room size | recipients | DynamoDB requests (read/write) | RCU | WCU | management-API calls | Lambda invocations | API Gateway messages | handler ms (median) | of it CPU ms | Lambda ms | $ per million operations |`,
       '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
     );
     for (const row of rows.filter((r) => r.lookup === lookup)) {
@@ -124,13 +124,13 @@ export function formatCostMarkdown(results: CostResults): string {
     '### Cost model',
     '',
     `Dollars per million operations = API Gateway messages × $${PRICES.apiGatewayMessagePerMillion.toFixed(2)} + Lambda invocations × $${PRICES.lambdaRequestPerMillion.toFixed(2)} ` +
-      `+ Lambda invocations × ⌈Lambda ms⌉ / 1000 × ${plan.lambdaMemoryMb} MB / 1024 × $${PRICES.lambdaArmGbSecond} per GB-second × 10⁶ ` +
+      `+ Lambda invocations × ⌈Lambda ms⌉ / 1000 × the function's MB / 1024 × $${PRICES.lambdaArmGbSecond} per GB-second × 10⁶ ` +
       `+ RCU × $${PRICES.dynamoDbReadUnitPerMillion} + WCU × $${PRICES.dynamoDbWriteUnitPerMillion}` +
       ' (us-east-1 prices from `shared/reference/apigw-websocket.md`; DynamoDB on-demand, where a read request unit is 4 KB strongly consistent or 8 KB eventually consistent and a write request unit 1 KB).',
     '',
     '- **API Gateway messages**: the client frame in, every post out and the ack frame of the route response, each metered per started 32 KB (every frame here is under 32 KB). Connection minutes are not per operation and are left out.',
     "- **Lambda invocations**: 1 for the route's function (`connect`, `message` or `disconnect`) plus one asynchronous invocation of `worker` per hand-off to the after-connect worker (none in namespace `/`, whose connection hook sends nothing).",
-    `- **Lambda duration**: the measured median handler time on this machine with its CPU part (\`process.cpuUsage\` over the call) stretched to the CPU share of ${plan.lambdaMemoryMb} MB (${cpuShare(plan.lambdaMemoryMb).toFixed(3)} of a vCPU; 1,769 MB is one), the rest (DynamoDB Local's round trips) as measured: Lambda ms = (handler ms − CPU ms) + CPU ms ÷ ${cpuShare(plan.lambdaMemoryMb).toFixed(3)}, billed per started ms, arm64. Every function of the stack has ${plan.lambdaMemoryMb === 256 ? 'this memory' : '256 MB but the message and worker functions, which have this memory'}. Posts here go to an in-process fake, so they cost neither network time nor the CPU of a real post: fan-outs to many recipients take longer on AWS (docs/costs.md adds both).`,
+    `- **Lambda duration**: the measured median handler time on this machine with its CPU part (\`process.cpuUsage\` over the call) stretched to the CPU share of its function's memory (1,769 MB is one vCPU), the rest (DynamoDB Local's round trips) as measured: Lambda ms = (handler ms − CPU ms) + CPU ms ÷ share, billed per started ms, arm64. Connect and disconnect run in functions of ${plan.otherMemoryMb} MB (${cpuShare(plan.otherMemoryMb).toFixed(3)} of a vCPU), every other operation in \`message\`, of ${plan.lambdaMemoryMb} MB (${cpuShare(plan.lambdaMemoryMb).toFixed(3)}). Tracing is off here (it costs the deployed functions more CPU: see the fan-out section). Posts here go to an in-process fake, so they cost neither network time nor the CPU of a real post: fan-outs to many recipients take longer on AWS (docs/costs.md adds both).`,
     '- **DynamoDB**: consumed capacity as DynamoDB Local reports it; the store reads strongly consistent, the Scan-all baseline eventually consistent (as the samples do), which halves its RCU per byte.',
     `- **Management-API calls** equal the recipients in ${mismatched.length === 0 ? 'every row' : `all rows but ${mismatched.map((r) => `${r.lookup} ${r.operation} (room ${r.roomSize})`).join(', ')}`}: one PostToConnection per recipient, none for the sender; acks travel in the route response.`,
     '- **Scan-all baseline**: the same app and store, except that `members()` scans the table (paginated, filter on `ns` and `contains(rooms, room)`), as the common samples look up recipients.',

@@ -1,5 +1,5 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { FAN_OUT_SIZING } from '../../definitions/fan-out-sizing';
+import { DEFAULT_FUNCTION_MEMORY_MB, FAN_OUT_SIZING } from '../../definitions/fan-out-sizing';
 import { DEFAULT_MAX_ROOMS_PER_SOCKET } from '../../lambdas/core/adapter';
 import type { SocketId } from '../../lambdas/core/types';
 import {
@@ -13,6 +13,7 @@ import { median } from '../median';
 import type { CapacityTally } from './capacity-recorder';
 import { benchId, CostHarness, type Lookup, type OperationCost } from './cost-harness';
 import { formatCostMarkdown } from './cost-report';
+import { operationMemoryMb } from './operation-memory';
 import { PRICES } from './prices';
 import { type CostPerMillion, costPerMillion } from './pricing';
 
@@ -35,8 +36,10 @@ export interface CostPlan {
   readonly namespaceSweep: readonly number[];
   /** Measured cycles per room size and lookup, after one warm-up cycle. */
   readonly repeats: number;
-  /** Memory of the functions in the cost model (the stack's default). */
+  /** Memory of the functions that fan out (`message`, `worker`): the stack's `FAN_OUT_SIZING`. */
   readonly lambdaMemoryMb: number;
+  /** Memory of the others (`connect`, `disconnect`, the authorizer). */
+  readonly otherMemoryMb: number;
 }
 
 /** One operation at one room size: the last repeat's counts, the median time, the price. */
@@ -54,7 +57,7 @@ export interface CostRow {
   readonly handlerMsMedian: number;
   /** Median CPU of the handler on this machine's core, ms (part of `handlerMsMedian`). */
   readonly handlerCpuMsMedian: number;
-  /** `handlerMsMedian` on Lambda at the plan's memory: its CPU stretched to the memory's share. */
+  /** `handlerMsMedian` on Lambda at its function's memory: its CPU stretched to the memory's share. */
   readonly lambdaMs: number;
   /** Whether every repeat had the same DynamoDB and management-API counts. */
   readonly stable: boolean;
@@ -149,6 +152,7 @@ export const COST_SUITE: BenchSuite<CostPlan, CostResults> = {
       namespaceSweep: [0, 100, 1_000],
       repeats: 3,
       lambdaMemoryMb: FAN_OUT_SIZING.memoryMb,
+      otherMemoryMb: DEFAULT_FUNCTION_MEMORY_MB,
     },
     full: {
       roomSizes: [1, 10, 100, 1_000],
@@ -156,6 +160,7 @@ export const COST_SUITE: BenchSuite<CostPlan, CostResults> = {
       namespaceSweep: [0, 1_000, 10_000],
       repeats: 3,
       lambdaMemoryMb: FAN_OUT_SIZING.memoryMb,
+      otherMemoryMb: DEFAULT_FUNCTION_MEMORY_MB,
     },
   },
   measure: measureCosts,
@@ -380,7 +385,8 @@ function toRow(
     ]);
   const handlerMsMedian = median(costs.map((cost) => cost.handlerMs));
   const handlerCpuMsMedian = median(costs.map((cost) => cost.handlerCpuMs));
-  const lambdaMs = lambdaMsAt(handlerMsMedian, handlerCpuMsMedian, plan.lambdaMemoryMb);
+  const memoryMb = operationMemoryMb(operation, plan);
+  const lambdaMs = lambdaMsAt(handlerMsMedian, handlerCpuMsMedian, memoryMb);
   return {
     lookup,
     operation,
@@ -399,7 +405,7 @@ function toRow(
       messageUnits: last.messageUnits,
       lambdaInvocations: last.lambdaInvocations,
       lambdaMsPerInvocation: lambdaMs,
-      lambdaMemoryMb: plan.lambdaMemoryMb,
+      lambdaMemoryMb: memoryMb,
       rcu: last.dynamoDb.rcu,
       wcu: last.dynamoDb.wcu,
     }),

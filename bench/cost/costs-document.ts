@@ -23,6 +23,7 @@ export interface CostResultFile {
     readonly data: {
       readonly plan: {
         readonly lambdaMemoryMb: number;
+        readonly otherMemoryMb: number;
         readonly others: number;
         readonly roomSizes: readonly number[];
       };
@@ -33,11 +34,13 @@ export interface CostResultFile {
   readonly finishedAt: string;
 }
 
-/** The fan-out suite's plan (`bench/results/fanout.json`): the posting model of Lambda time. */
+/**
+ * The fan-out suite's plan (`bench/results/fanout.json`): the posting model of Lambda time.
+ * (Its shard size is the suite's own; the bill shards as the stack does, `FAN_OUT_SIZING`.)
+ */
 export interface FanoutPlanFigures {
   readonly postDelayMs: number;
   readonly concurrency: number;
-  readonly shardSize: number;
 }
 
 /** The fan-out suite's measured CPU of the lean post path (`model.lean` of `fanout.json`). */
@@ -45,7 +48,7 @@ export type FanoutCpuFigures = Pick<FanOutCosts, 'cpuPerPostMicros' | 'cpuPerDis
 
 export interface CostsDocumentInput {
   readonly cost: CostResultFile;
-  /** Default: the model's own defaults (20 ms per post, 64 in flight, shards of 1,000). */
+  /** Default: the model's own defaults (20 ms per post, 64 in flight). */
   readonly fanoutPlan?: FanoutPlanFigures;
   /** Default: the model's defaults (120 µs per post, 520 µs per dispatch). */
   readonly fanoutCpu?: FanoutCpuFigures;
@@ -62,6 +65,7 @@ export function assumptionsFor(input: CostsDocumentInput): ModelAssumptions {
   return {
     ...DEFAULT_ASSUMPTIONS,
     lambdaMemoryMb: input.cost.section.data.plan.lambdaMemoryMb,
+    otherMemoryMb: input.cost.section.data.plan.otherMemoryMb,
     ...(input.fanoutCpu
       ? {
           cpuPerPostMicros: input.fanoutCpu.cpuPerPostMicros,
@@ -72,7 +76,6 @@ export function assumptionsFor(input: CostsDocumentInput): ModelAssumptions {
       ? {
           postLatencyMs: fanout.postDelayMs,
           postConcurrency: fanout.concurrency,
-          shardSize: fanout.shardSize,
         }
       : {}),
   };
@@ -94,6 +97,7 @@ export function renderCostsDocument(input: CostsDocumentInput): string {
   const bills = workloads.map((workload) => monthlyBill(workload, rows, assumptions));
   const a = assumptions;
   const share = cpuShare(a.lambdaMemoryMb).toFixed(3);
+  const otherShare = cpuShare(a.otherMemoryMb).toFixed(3);
   const { plan } = cost.section.data;
   const lines: string[] = [
     '# What a month costs',
@@ -105,7 +109,7 @@ export function renderCostsDocument(input: CostsDocumentInput): string {
     '## Measured, estimated, assumed',
     '',
     '- **Measured** (`bench/results/cost.json`): per operation (connect, join, room message, namespace broadcast, direct message, disconnect), the API Gateway message units (frame in, every post, ack), the PostToConnection calls, the Lambda invocations and the DynamoDB read and write request units, counted on the real chat app and store against DynamoDB Local. These are counts, not timings: they should hold on AWS for the same code and item sizes. Room sizes that were not measured are interpolated between the two measured sizes around them (posts and messages grow by exactly one per member, so those stay exact; capacity is an estimate in between), and a broadcast to more recipients than measured is scaled from the largest measured one.',
-    `- **Estimated**: Lambda duration. Handler times were taken on one full core of one machine against DynamoDB Local, with posts to an in-process fake, so they are not Lambda's. A function at ${a.lambdaMemoryMb} MB gets ${share} of a vCPU (1,769 MB is one), so each invocation is billed its handler's local time with the CPU part of it (measured with \`process.cpuUsage\`) stretched to that share, at least ${a.lambdaMsFloor} ms; then the CPU of dispatching shard workers (${a.cpuPerDispatchMicros} µs each at a full vCPU) and its posting, which takes the longer of the posts' CPU (${a.cpuPerPostMicros} µs each at a full vCPU, ${a.cpuPerPostMicros === DEFAULT_ASSUMPTIONS.cpuPerPostMicros ? "the lean path's goal" : 'measured by the fan-out benchmark'}) at that share and their round trips (⌈posts / ${a.postConcurrency}⌉ × ${a.postLatencyMs} ms): the fan-out benchmark's model. Every function is billed at ${a.lambdaMemoryMb} MB (the message and worker functions' memory; connect, disconnect and the authorizer have 256 MB${a.lambdaMemoryMb === 256 ? '' : ', so their share is an estimate'}). The CPU was measured on this machine's cores (not on Graviton's) with tracing off, which the deployed functions have on and which costs CPU of its own. Also estimated: the size of stored history, the log volume and the X-Ray traces.`,
+    `- **Estimated**: Lambda duration. Handler times were taken on one full core of one machine against DynamoDB Local, with posts to an in-process fake, so they are not Lambda's. A function gets a share of a vCPU in proportion to its memory (1,769 MB is one): the message and worker functions have ${a.lambdaMemoryMb} MB (${share} of a vCPU), connect, disconnect and the authorizer ${a.otherMemoryMb} MB (${otherShare}). Each invocation is billed its handler's local time with the CPU part of it (measured with \`process.cpuUsage\`) stretched to its function's share, at least ${a.lambdaMsFloor} ms; then the CPU of dispatching shard workers (${a.cpuPerDispatchMicros} µs each at a full vCPU) and its posting, which takes the longer of the posts' CPU (${a.cpuPerPostMicros} µs each at a full vCPU, ${a.cpuPerPostMicros === DEFAULT_ASSUMPTIONS.cpuPerPostMicros ? "the lean path's goal" : 'measured traced by the fan-out benchmark'}) at that share and their round trips (⌈posts / ${a.postConcurrency}⌉ × ${a.postLatencyMs} ms): the fan-out benchmark's model. The handlers' CPU was measured on this machine's cores (not on Graviton's) with tracing off, which the deployed functions have on and which costs CPU of its own (the posts' figure is traced). Also estimated: the size of stored history, the log volume and the X-Ray traces.`,
     `- **Assumed**: the workloads (users, hours, rooms, messages), the prices below, one \`$connect\` authorizer invocation of ${a.authorizerMs} ms per connection (the cost suite does not run the authorizer), keep-alive pings answered by the MOCK \`ping\` route (one message in, one pong out, no Lambda), and the observability the stack deploys.`,
     '',
     `Free tiers are not deducted (an account usually shares them): ${FREE_TIERS_NOT_DEDUCTED.join('; ')}.`,
@@ -148,7 +152,7 @@ export function renderCostsDocument(input: CostsDocumentInput): string {
     `| connections per user per day | at least ⌈connected hours / ${a.maxConnectionHours}⌉ | API Gateway closes a connection after ${a.maxConnectionHours} hours; the client reconnects and re-joins its rooms |`,
     `| keep-alive ping | every ${a.keepAliveMinutes} minutes of connected time | the client's default \`keepAliveMs\` (\`client/options.ts\`), counted as if nothing was sent in between (an upper bound: a send resets the timer) |`,
     `| open connections | users × connected hours / active hours | connections spread evenly over the active hours of the day; a broadcast reaches the connections open at the time |`,
-    `| Lambda time per invocation | max((local median − its CPU) + its CPU ÷ ${share}, ${a.lambdaMsFloor} ms) + dispatches × ${a.cpuPerDispatchMicros} µs ÷ ${share} + max(posts × ${a.cpuPerPostMicros} µs ÷ ${share}, ⌈posts / ${a.postConcurrency}⌉ × ${a.postLatencyMs} ms), ${a.lambdaMemoryMb} MB | local times are one full core's; Lambda gives ${a.lambdaMemoryMb} MB ${share} of a vCPU; posts cost CPU and take network time on AWS |`,
+    `| Lambda time per invocation | max((local median − its CPU) + its CPU ÷ share, ${a.lambdaMsFloor} ms) + dispatches × ${a.cpuPerDispatchMicros} µs ÷ share + max(posts × ${a.cpuPerPostMicros} µs ÷ share, ⌈posts / ${a.postConcurrency}⌉ × ${a.postLatencyMs} ms); share ${share} (message, worker: ${a.lambdaMemoryMb} MB) or ${otherShare} (connect, disconnect, authorizer: ${a.otherMemoryMb} MB) | local times are one full core's; posts cost CPU and take network time on AWS |`,
     `| fan-out shards | ⌈recipients / ${count(a.shardSize)}⌉ − 1 \`deliver\` invocations | the route's invocation posts the first ${count(a.shardSize)}, a worker each further shard |`,
     `| \`$connect\` authorizer | 1 invocation, ${a.authorizerMs} ms, per connection | not in the cost suite |`,
     '| re-join after a reconnection | priced as a measured join | a re-join also reads the few messages sent while the client was away (its `since`): not measured, a few RCU |',

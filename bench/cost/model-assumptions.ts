@@ -1,5 +1,5 @@
 import { LAMBDA_FUNCTIONS } from '../../definitions/api';
-import { FAN_OUT_SIZING } from '../../definitions/fan-out-sizing';
+import { DEFAULT_FUNCTION_MEMORY_MB, FAN_OUT_SIZING } from '../../definitions/fan-out-sizing';
 import { AUTHORIZER_METRICS, FANOUT_TIME } from '../../definitions/metrics';
 import { ERROR_CODES } from '../../lambdas/core/errors';
 import type { ChatMetricName } from '../../lambdas/core/ports';
@@ -39,12 +39,10 @@ export const ALARMS: number = Object.keys(LAMBDA_FUNCTIONS).length * 2 + 2;
 /** What the model assumes besides prices; every field is an estimate or a default of the stack. */
 export interface ModelAssumptions {
   readonly daysPerMonth: number;
-  /**
-   * Memory Lambda time is billed at: the message and worker functions' (`FAN_OUT_SIZING`,
-   * the cost suite's `lambdaMemoryMb`). Connect, disconnect and the authorizer have 256 MB,
-   * so their share is an upper bound.
-   */
+  /** Memory of the message and worker functions (`FAN_OUT_SIZING`, the cost suite's `lambdaMemoryMb`). */
   readonly lambdaMemoryMb: number;
+  /** Memory of connect, disconnect and the authorizer (`DEFAULT_FUNCTION_MEMORY_MB`). */
+  readonly otherMemoryMb: number;
   /** Billed ms of an invocation at least this (local handler times are not Lambda's). */
   readonly lambdaMsFloor: number;
   /**
@@ -61,7 +59,7 @@ export interface ModelAssumptions {
   readonly postLatencyMs: number;
   /** Posts in flight per invocation (the adapter's default). */
   readonly postConcurrency: number;
-  /** Recipients per invocation above which a fan-out is split into shards (the adapter's default). */
+  /** Recipients per invocation above which a fan-out is split into shards (`FAN_OUT_SIZING`). */
   readonly shardSize: number;
   /** Billed ms of one `$connect` authorizer invocation (not measured by the cost suite). */
   readonly authorizerMs: number;
@@ -93,12 +91,13 @@ export interface ModelAssumptions {
 export const DEFAULT_ASSUMPTIONS: ModelAssumptions = {
   daysPerMonth: 30,
   lambdaMemoryMb: FAN_OUT_SIZING.memoryMb,
+  otherMemoryMb: DEFAULT_FUNCTION_MEMORY_MB,
   lambdaMsFloor: 20,
   cpuPerPostMicros: 120,
   cpuPerDispatchMicros: 520,
   postLatencyMs: 20,
   postConcurrency: 64,
-  shardSize: 1_000,
+  shardSize: FAN_OUT_SIZING.shardSize,
   authorizerMs: 20,
   keepAliveMinutes: 5,
   maxConnectionHours: 2,

@@ -17,6 +17,7 @@ import {
   measuredAt,
 } from './measured-figures';
 import { DEFAULT_ASSUMPTIONS, type ModelAssumptions } from './model-assumptions';
+import { operationMemoryMb } from './operation-memory';
 import { ASSUMED_PRICES, PRICES } from './prices';
 import type { Workload } from './workloads';
 
@@ -36,6 +37,8 @@ export interface OperationLine {
   readonly lambdaInvocations: number;
   /** Billed Lambda ms of all its invocations together (an estimate). */
   readonly billedMs: number;
+  /** Those ms at each invocation's memory, GB-seconds. */
+  readonly gbSeconds: number;
   readonly rcu: number;
   readonly wcu: number;
   /** Dollars per month of the per-operation resources (messages, Lambda, DynamoDB). */
@@ -98,11 +101,11 @@ export interface MonthlyBill {
 }
 
 /**
- * Time an invocation spends posting `posts` frames at the model's memory: the longer of their
- * CPU at the memory's share and their round trips, `postConcurrency` in flight.
+ * Time an invocation at `memoryMb` spends posting `posts` frames: the longer of their CPU at
+ * the memory's share and their round trips, `postConcurrency` in flight.
  */
-export function postingMs(posts: number, assumptions: ModelAssumptions): number {
-  return shardWallMs(posts, assumptions.lambdaMemoryMb, {
+export function postingMs(posts: number, assumptions: ModelAssumptions, memoryMb: number): number {
+  return shardWallMs(posts, memoryMb, {
     cpuPerPostMicros: assumptions.cpuPerPostMicros,
     postLatencyMs: assumptions.postLatencyMs,
     concurrency: assumptions.postConcurrency,
@@ -115,34 +118,49 @@ export interface HandlerTime {
   readonly handlerCpuMs: number;
 }
 
+/** Lambda invocations, billed ms and GB-seconds of one operation. */
+export interface LambdaUse {
+  readonly invocations: number;
+  readonly billedMs: number;
+  readonly gbSeconds: number;
+}
+
 /**
- * Invocations and billed ms of an operation that posts `posts` messages after `handler`'s own
- * work. The route's invocation does that work with its CPU at the memory's share, dispatches
- * a `deliver` worker per further shard of at most `shardSize` (an SDK call's CPU each), and
- * posts the first shard (all of them below the shard size); each worker posts its shard.
- * Every invocation is billed at least the floor, rounded up to a whole ms.
+ * Invocations, billed ms and GB-seconds of an operation that posts `posts` messages after
+ * `handler`'s own work in a function of `routeMemoryMb`. That invocation does the work with
+ * its CPU at the memory's share, dispatches a `worker` per further shard of at most
+ * `shardSize` (an SDK call's CPU each), and posts the first shard (all of them below the
+ * shard size); each worker (the fan-out memory) posts its shard. Every invocation is billed
+ * at least the floor, rounded up to a whole ms.
  *
  * @example
- * lambdaTime(25_000, { handlerMs: 30, handlerCpuMs: 10 }, DEFAULT_ASSUMPTIONS).invocations; // 25
+ * lambdaTime(25_000, { handlerMs: 30, handlerCpuMs: 10 }, DEFAULT_ASSUMPTIONS).invocations; // 13
  */
 export function lambdaTime(
   posts: number,
   handler: HandlerTime,
   assumptions: ModelAssumptions,
-): { invocations: number; billedMs: number } {
+  routeMemoryMb: number = assumptions.lambdaMemoryMb,
+): LambdaUse {
   const { shardSize, lambdaMsFloor, lambdaMemoryMb } = assumptions;
   const own = Math.min(posts, shardSize);
   const workers = extraShards(posts, shardSize);
-  const ownWorkMs = lambdaMsAt(handler.handlerMs, handler.handlerCpuMs, lambdaMemoryMb);
-  const dispatchMs =
-    (workers * assumptions.cpuPerDispatchMicros) / 1_000 / cpuShare(lambdaMemoryMb);
-  let billedMs = Math.ceil(
-    Math.max(ownWorkMs, lambdaMsFloor) + dispatchMs + postingMs(own, assumptions),
+  const ownWorkMs = lambdaMsAt(handler.handlerMs, handler.handlerCpuMs, routeMemoryMb);
+  const dispatchMs = (workers * assumptions.cpuPerDispatchMicros) / 1_000 / cpuShare(routeMemoryMb);
+  const routeMs = Math.ceil(
+    Math.max(ownWorkMs, lambdaMsFloor) + dispatchMs + postingMs(own, assumptions, routeMemoryMb),
   );
+  let workerMs = 0;
   for (let left = posts - own; left > 0; left -= shardSize) {
-    billedMs += Math.ceil(lambdaMsFloor + postingMs(Math.min(left, shardSize), assumptions));
+    workerMs += Math.ceil(
+      lambdaMsFloor + postingMs(Math.min(left, shardSize), assumptions, lambdaMemoryMb),
+    );
   }
-  return { invocations: 1 + workers, billedMs };
+  return {
+    invocations: 1 + workers,
+    billedMs: routeMs + workerMs,
+    gbSeconds: (routeMs * routeMemoryMb + workerMs * lambdaMemoryMb) / 1_000 / 1_024,
+  };
 }
 
 /**
@@ -226,12 +244,6 @@ function extraShards(recipients: number, shardSize: number): number {
   return recipients > shardSize ? Math.ceil(recipients / shardSize) - 1 : 0;
 }
 
-/** Lambda invocations and billed ms of one operation. */
-interface LambdaUse {
-  readonly invocations: number;
-  readonly billedMs: number;
-}
-
 /** Figures of an operation the cost suite does not run. */
 type AssumedFigures = Omit<MeasuredFigures, 'lambdaInvocations' | 'handlerMs' | 'handlerCpuMs'>;
 
@@ -260,15 +272,21 @@ function operationLines(
     posts: figures.posts,
     lambdaInvocations: lambda.invocations,
     billedMs: lambda.billedMs,
+    gbSeconds: lambda.gbSeconds,
     rcu: figures.rcu,
     wcu: figures.wcu,
-    dollars: (perMonth * operationDollarsPerMillion(figures, lambda, assumptions)) / 1e6,
+    dollars: (perMonth * operationDollarsPerMillion(figures, lambda)) / 1e6,
   });
   const measured = (operation: string, perMonth: number, figures: MeasuredFigures) => {
-    const time = lambdaTime(figures.posts, figures, assumptions);
+    const time = lambdaTime(
+      figures.posts,
+      figures,
+      assumptions,
+      operationMemoryMb(operation, assumptions),
+    );
     return line(operation, 'measured', perMonth, figures, {
+      ...time,
       invocations: time.invocations + figures.lambdaInvocations - 1,
-      billedMs: time.billedMs,
     });
   };
   const perUser = (operation: string, perUserPerDay: number): OperationLine[] =>
@@ -288,7 +306,7 @@ function operationLines(
         wcu: 0,
         note: 'one invocation per connection, not in the cost suite',
       },
-      { invocations: 1, billedMs: Math.ceil(Math.max(assumptions.authorizerMs, 1)) },
+      authorizerUse(assumptions),
     ),
     ...perUser('join', traffic.joinsPerUserPerDay),
     ...perUser('room message', w.messagesPerUserPerDay),
@@ -312,7 +330,7 @@ function operationLines(
       'assumed',
       userDays * traffic.pingsPerUserPerDay,
       { messageUnits: 2, posts: 0, rcu: 0, wcu: 0, note: 'ping in, pong out; no Lambda' },
-      { invocations: 0, billedMs: 0 },
+      { invocations: 0, billedMs: 0, gbSeconds: 0 },
     ),
   ];
 }
@@ -339,13 +357,19 @@ function disconnectFigures(w: Workload, leave: MeasuredFigures): MeasuredFigures
   };
 }
 
+/** One `$connect` authorizer invocation, at the other functions' memory. */
+function authorizerUse(assumptions: ModelAssumptions): LambdaUse {
+  const billedMs = Math.ceil(Math.max(assumptions.authorizerMs, 1));
+  return {
+    invocations: 1,
+    billedMs,
+    gbSeconds: (billedMs * assumptions.otherMemoryMb) / 1_000 / 1_024,
+  };
+}
+
 /** Dollars per million of one operation: messages, Lambda requests and duration, DynamoDB. */
-function operationDollarsPerMillion(
-  figures: AssumedFigures,
-  lambda: LambdaUse,
-  assumptions: ModelAssumptions,
-): number {
-  const gbSeconds = (lambda.billedMs / 1000) * (assumptions.lambdaMemoryMb / 1024);
+function operationDollarsPerMillion(figures: AssumedFigures, lambda: LambdaUse): number {
+  const { gbSeconds } = lambda;
   return (
     figures.messageUnits * PRICES.apiGatewayMessagePerMillion +
     lambda.invocations * PRICES.lambdaRequestPerMillion +
@@ -436,8 +460,7 @@ function lineItems(
   const { historyGb, logGb, tracesPerMonth } = estimates;
   const messageUnits = monthly(operations, (op) => op.messageUnits);
   const invocations = monthly(operations, (op) => op.lambdaInvocations);
-  const gbSeconds =
-    (monthly(operations, (op) => op.billedMs) / 1000) * (assumptions.lambdaMemoryMb / 1024);
+  const gbSeconds = monthly(operations, (op) => op.gbSeconds);
   const rcu = monthly(operations, (op) => op.rcu);
   const wcu = monthly(operations, (op) => op.wcu);
   const connectionMinutes = w.users * assumptions.daysPerMonth * w.connectedHoursPerDay * 60;
@@ -476,7 +499,7 @@ function lineItems(
       unit: 'GB-seconds',
       dollars: gbSeconds * PRICES.lambdaArmGbSecond,
       basis: 'estimate',
-      how: `max(local handler ms with its CPU at ${assumptions.lambdaMemoryMb} MB's share, ${assumptions.lambdaMsFloor} ms) + dispatches + posting time (CPU or round trips), at ${assumptions.lambdaMemoryMb} MB arm64`,
+      how: `max(local handler ms with its CPU at its memory's share, ${assumptions.lambdaMsFloor} ms) + dispatches + posting time (CPU or round trips); ${assumptions.lambdaMemoryMb} MB for message and worker, ${assumptions.otherMemoryMb} MB for the others; arm64`,
     },
     {
       id: 'dynamoDbReads',

@@ -122,6 +122,7 @@ function withoutUnusedXRayContext(environment: Record<string, string>): Record<s
   return { ...environment, AWS_XRAY_MANUAL_MODE: 'true' };
 }
 
+/** Lambda's X-Ray variables for a function with active tracing, when there is a daemon. */
 function xrayEnvironment(fn: TemplateFunction, endpoints: LocalEndpoints): Record<string, string> {
   const address = endpoints.xrayDaemonAddress;
   return fn.tracing === 'Active' && address !== undefined ? lambdaXRayEnvironment(address) : {};

@@ -14,6 +14,7 @@ import type { MeasuredRow } from '../../../bench/cost/measured-figures';
 import { monthlyBill } from '../../../bench/cost/monthly-bill';
 import { WORKLOADS, type Workload } from '../../../bench/cost/workloads';
 import { writeCostsDocument } from '../../../bench/cost/write-costs';
+import { FAN_OUT_SIZING } from '../../../definitions/fan-out-sizing';
 
 function row(
   operation: string,
@@ -46,7 +47,10 @@ const ROWS: MeasuredRow[] = [1, 10, 100].flatMap((size) => [
 const COST: CostResultFile = {
   section: {
     command: 'npm run bench -- --full --suite cost',
-    data: { plan: { lambdaMemoryMb: 256, others: 10_000, roomSizes: [1, 10, 100] }, rows: ROWS },
+    data: {
+      plan: { lambdaMemoryMb: 256, otherMemoryMb: 256, others: 10_000, roomSizes: [1, 10, 100] },
+      rows: ROWS,
+    },
   },
   machine: { cores: 2, cpu: 'Test CPU', node: '20.20.2' },
   finishedAt: '2026-11-22T23:33:26.088Z',
@@ -132,18 +136,22 @@ describe('Function: renderCostsDocument', () => {
     for (const link of links) expect(headings.has(link as string)).toBe(true);
   });
 
-  it('takes the posting model from the fan-out plan', () => {
+  it('takes the posting model from the fan-out plan, and shards as the stack does', () => {
     // Act
     const markdown = renderCostsDocument({
       cost: COST,
-      fanoutPlan: { postDelayMs: 30, concurrency: 32, shardSize: 500 },
+      fanoutPlan: { postDelayMs: 30, concurrency: 32 },
     });
 
     // Assess
     expect(markdown).toContain('⌈posts / 32⌉ × 30 ms)');
-    expect(markdown).toContain('⌈recipients / 500⌉ − 1 `deliver` invocations');
-    // 25,000 recipients in shards of 500: 49 extra invocations.
-    expect(markdown).toContain('49 extra `deliver` invocations per broadcast');
+    expect(markdown).toContain(
+      `⌈recipients / ${FAN_OUT_SIZING.shardSize.toLocaleString('en-US')}⌉ − 1 \`deliver\` invocations`,
+    );
+    // 25,000 recipients in the stack's shards.
+    expect(markdown).toContain(
+      `${Math.ceil(25_000 / FAN_OUT_SIZING.shardSize) - 1} extra \`deliver\` invocations per broadcast`,
+    );
   });
 
   it("bills the fan-out suite's measured CPU per post and per dispatch at the memory's share", () => {
@@ -156,9 +164,11 @@ describe('Function: renderCostsDocument', () => {
 
     // Assess
     expect(measured).toContain(
-      'dispatches × 368 µs ÷ 0.145 + max(posts × 64 µs ÷ 0.145, ⌈posts / 64⌉ × 20 ms)',
+      'dispatches × 368 µs ÷ share + max(posts × 64 µs ÷ share, ⌈posts / 64⌉ × 20 ms); share 0.145',
     );
-    expect(measured).toContain('64 µs each at a full vCPU, measured by the fan-out benchmark');
+    expect(measured).toContain(
+      '64 µs each at a full vCPU, measured traced by the fan-out benchmark',
+    );
     expect(defaults).toContain("120 µs each at a full vCPU, the lean path's goal");
     expect(
       assumptionsFor({

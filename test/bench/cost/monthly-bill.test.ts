@@ -64,6 +64,9 @@ const ROWS: readonly MeasuredRow[] = [
   { ...row('room message', 10, [11, 9, 700, 198, 2]), lookup: 'scan-all' },
 ];
 
+/** The stack's memory sizes, fixed here so the hand computations hold. */
+const MEMORY = { lambdaMemoryMb: 512, otherMemoryMb: 256 };
+
 /** Ten users, 2 hours a day, one room of 10, 3 messages a day: small enough to compute by hand. */
 const TINY: Workload = {
   id: 'tiny',
@@ -92,7 +95,7 @@ describe('Function: monthlyBill', () => {
     // messages, 300 × (120 min / 5) = 7,200 pings.
 
     // Act
-    const bill = monthlyBill(TINY, ROWS);
+    const bill = monthlyBill(TINY, ROWS, MEMORY);
 
     // Assess
     // Messages: joins 300 × 11 + messages 900 × 11 + disconnects 300 × 9 + pings 7,200 × 2.
@@ -104,13 +107,14 @@ describe('Function: monthlyBill', () => {
     // connect + authorizer + join + disconnect: 300 each; messages 900.
     expect(line(bill, 'lambdaRequests').quantity).toBe(2_100);
     expect(line(bill, 'lambdaRequests').dollars).toBeCloseTo(0.00042, 10);
-    // Billed ms: connect 20 (floor), authorizer 20, join 20 + 20 (9 posts: 7.5 ms of CPU at
-    // 256 MB's 0.1447 of a vCPU, less than one 20 ms round trip), message 4 ms waiting + 8 ms
-    // of CPU ÷ 0.1447 = 59.3 ms, + 20 (⌈79.3⌉ = 80), disconnect 20 + 20:
-    // 300 × 20 + 300 × 20 + 300 × 40 + 900 × 80 + 300 × 40 = 108,000 ms,
-    // × 0.25 GB (the fan-out functions' 256 MB) = 27 GB-seconds.
-    expect(line(bill, 'lambdaDuration').quantity).toBeCloseTo(27, 10);
-    expect(line(bill, 'lambdaDuration').dollars).toBeCloseTo(27 * 0.0000133334, 12);
+    // Billed ms, at 256 MB (0.1447 of a vCPU) for connect, the authorizer and disconnect and
+    // 512 MB (0.2894) for the message function: connect 20 (floor), authorizer 20, join
+    // 20 + 20 (9 posts: 3.7 ms of CPU, less than one 20 ms round trip), message 4 ms waiting
+    // + 8 ms of CPU ÷ 0.2894 = 31.6 ms, + 20 (⌈51.6⌉ = 52), disconnect 20 + 20:
+    // GB-seconds = 300 × 20 × 0.25 + 300 × 20 × 0.25 + 300 × 40 × 0.5 + 900 × 52 × 0.5
+    // + 300 × 40 × 0.25 = 35,400 ms × GB = 35.4.
+    expect(line(bill, 'lambdaDuration').quantity).toBeCloseTo(35.4, 10);
+    expect(line(bill, 'lambdaDuration').dollars).toBeCloseTo(35.4 * 0.0000133334, 12);
     // RCU: joins 300 × 4 + messages 900 × 2 + disconnects 300 × 3.
     expect(line(bill, 'dynamoDbReads').quantity).toBe(3_900);
     expect(line(bill, 'dynamoDbReads').dollars).toBeCloseTo(0.0004875, 12);
@@ -154,7 +158,7 @@ describe('Function: monthlyBill', () => {
     const channel = WORKLOADS.find((w) => w.id === 'broadcast') as Workload;
 
     // Act
-    const bill = monthlyBill(channel, ROWS);
+    const bill = monthlyBill(channel, ROWS, { shardSize: 1_000 });
 
     // Assess
     expect(bill.derived.broadcastRecipients).toBe(25_000);
@@ -179,6 +183,7 @@ describe('Function: monthlyBill', () => {
     const bill = monthlyBill(
       { ...TINY, broadcastsPerDay: 1, broadcastAudience: 2_500, messagesPerUserPerDay: 0 },
       ROWS,
+      { shardSize: 1_000 },
     );
 
     // Assess
@@ -373,14 +378,26 @@ describe('Function: broadcastAt', () => {
 });
 
 describe('Function: lambdaTime', () => {
-  const latencyBound = { ...DEFAULT_ASSUMPTIONS, cpuPerPostMicros: 0, cpuPerDispatchMicros: 0 };
+  const latencyBound = {
+    ...DEFAULT_ASSUMPTIONS,
+    lambdaMemoryMb: 256,
+    shardSize: 1_000,
+    cpuPerPostMicros: 0,
+    cpuPerDispatchMicros: 0,
+  };
   const waits = (handlerMs: number) => ({ handlerMs, handlerCpuMs: 0 });
 
   it('bills the floor, posting time, and a worker per further shard', () => {
-    expect(lambdaTime(0, waits(5), latencyBound)).toEqual({ invocations: 1, billedMs: 20 });
-    expect(lambdaTime(0, waits(35.2), latencyBound)).toEqual({ invocations: 1, billedMs: 36 });
-    expect(lambdaTime(9, waits(12), latencyBound)).toEqual({ invocations: 1, billedMs: 40 });
-    expect(lambdaTime(1_000, waits(30), latencyBound)).toEqual({
+    expect(lambdaTime(0, waits(5), latencyBound)).toMatchObject({ invocations: 1, billedMs: 20 });
+    expect(lambdaTime(0, waits(35.2), latencyBound)).toMatchObject({
+      invocations: 1,
+      billedMs: 36,
+    });
+    expect(lambdaTime(9, waits(12), latencyBound)).toMatchObject({
+      invocations: 1,
+      billedMs: 40,
+    });
+    expect(lambdaTime(1_000, waits(30), latencyBound)).toMatchObject({
       invocations: 1,
       billedMs: 350,
     });
@@ -388,9 +405,10 @@ describe('Function: lambdaTime', () => {
     expect(lambdaTime(1_001, waits(30), latencyBound)).toEqual({
       invocations: 2,
       billedMs: 390,
+      gbSeconds: (390 * 256) / 1_000 / 1_024,
     });
     // 25 shards of 1,000: 25 × (20 + 16 × 20) ms.
-    expect(lambdaTime(25_000, waits(0), latencyBound)).toEqual({
+    expect(lambdaTime(25_000, waits(0), latencyBound)).toMatchObject({
       invocations: 25,
       billedMs: 25 * 340,
     });
@@ -409,7 +427,7 @@ describe('Function: lambdaTime', () => {
   it("bills the posts' and dispatches' CPU when it outlasts the round trips", () => {
     // One full vCPU; a post costs 500 µs, a dispatch 1 ms.
     const cpuBound = {
-      ...DEFAULT_ASSUMPTIONS,
+      ...latencyBound,
       lambdaMemoryMb: 1_769,
       cpuPerPostMicros: 500,
       cpuPerDispatchMicros: 1_000,
@@ -421,7 +439,24 @@ describe('Function: lambdaTime', () => {
     // Assess: the route: 30 ms of own work, 2 dispatches (2 ms), 1,000 posts (500 ms of CPU,
     // over 16 × 20 ms); a worker: 20 + 500 ms; the last worker's 500 posts: 20 + 250 ms
     // (over 8 × 20 ms).
-    expect(time).toEqual({ invocations: 3, billedMs: 532 + 520 + 270 });
+    expect(time).toMatchObject({ invocations: 3, billedMs: 532 + 520 + 270 });
+  });
+
+  it("runs the route's invocation at its function's memory and the workers at the fan-out's", () => {
+    // Act: the route at a quarter of a vCPU, the workers at a full one.
+    const time = lambdaTime(
+      1_500,
+      { handlerMs: 16, handlerCpuMs: 10 },
+      { ...latencyBound, lambdaMemoryMb: 1_769, cpuPerPostMicros: 500 },
+      1_769 / 4,
+    );
+
+    // Assess: the route: 6 + 10 × 4 ms, 1,000 posts at 2 ms each; the worker: 20 + 500 × 0.5.
+    expect(time).toEqual({
+      invocations: 2,
+      billedMs: 2_046 + 270,
+      gbSeconds: (2_046 * (1_769 / 4) + 270 * 1_769) / 1_000 / 1_024,
+    });
   });
 });
 

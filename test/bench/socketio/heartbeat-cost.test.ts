@@ -2,10 +2,13 @@ import { DEFAULT_ASSUMPTIONS } from '../../../bench/cost/model-assumptions';
 import { jsonConnectionHour, socketIoConnectionHour } from '../../../bench/socketio/heartbeat-cost';
 import { DEFAULT_HEARTBEAT } from '../../../lambdas/core/heartbeat-settings';
 
+/** The message function's memory fixed, so the hand computation holds. */
+const ASSUMPTIONS = { ...DEFAULT_ASSUMPTIONS, lambdaMemoryMb: 512 };
+
 describe('heartbeat cost per connection-hour', () => {
   it('prices a Socket.IO connection-hour at the default heartbeat as computed by hand', () => {
     // Act
-    const hour = socketIoConnectionHour(DEFAULT_HEARTBEAT, DEFAULT_ASSUMPTIONS);
+    const hour = socketIoConnectionHour(DEFAULT_HEARTBEAT, ASSUMPTIONS);
 
     // Assess: 15 pings (one per 240 s), each a post out and a pong in through $default.
     const byItem = Object.fromEntries(hour.lines.map((line) => [line.item.split(':')[0], line]));
@@ -13,9 +16,9 @@ describe('heartbeat cost per connection-hour', () => {
     expect(byItem['API Gateway messages']?.quantity).toBe(30);
     expect(byItem['API Gateway messages']?.dollars).toBeCloseTo(30e-6, 12);
     expect(byItem['Lambda requests']?.dollars).toBeCloseTo(15 * 0.2e-6, 12);
-    // 15 × 20 ms × 0.25 GB (the fan-out functions' 256 MB) = 0.075 GB-s.
-    expect(byItem['Lambda duration']?.quantity).toBeCloseTo(0.075, 12);
-    expect(byItem['Lambda duration']?.dollars).toBeCloseTo(0.075 * 0.0000133334, 12);
+    // 15 × 20 ms × 0.5 GB (the message function's 512 MB) = 0.15 GB-s.
+    expect(byItem['Lambda duration']?.quantity).toBeCloseTo(0.15, 12);
+    expect(byItem['Lambda duration']?.dollars).toBeCloseTo(0.15 * 0.0000133334, 12);
     // 15 × (250 + 350 + 500) bytes.
     expect(byItem['CloudWatch Logs']?.quantity).toBeCloseTo((15 * 1100) / 1024 ** 3, 15);
     expect(byItem['X-Ray']?.dollars).toBeCloseTo(15 * 0.05 * 5e-6, 12);
@@ -24,7 +27,7 @@ describe('heartbeat cost per connection-hour', () => {
       15,
     );
     expect(hour.dollars).toBeCloseTo(
-      15e-6 + 30e-6 + 3e-6 + 0.075 * 0.0000133334 + ((15 * 1100) / 1024 ** 3) * 0.5 + 3.75e-6,
+      15e-6 + 30e-6 + 3e-6 + 0.15 * 0.0000133334 + ((15 * 1100) / 1024 ** 3) * 0.5 + 3.75e-6,
       12,
     );
   });

@@ -26,10 +26,10 @@ describe('formatSocketIoMarkdown', () => {
     expect(markdown).toMatch(
       /\| Room of 4, half Socket.IO: send → last recipient \| 2 \| 55\.0 \| 80\.0 \|/,
     );
-    expect(markdown).toContain('**$6.04e-5**');
+    expect(markdown).toContain('**$6.14e-5**');
     expect(markdown).toContain('**$4.04e-5**');
     expect(markdown).toMatch(
-      /\$435\.12 with Socket.IO clients, \$290\.86 with JSON-protocol clients/,
+      /\$442\.32 with Socket.IO clients, \$290\.86 with JSON-protocol clients/,
     );
   });
 });
