@@ -387,32 +387,25 @@ describe('Function: lambdaTime', () => {
   };
   const waits = (handlerMs: number) => ({ handlerMs, handlerCpuMs: 0 });
 
-  it('bills the floor, posting time, and a worker per further shard', () => {
-    expect(lambdaTime(0, waits(5), latencyBound)).toMatchObject({ invocations: 1, billedMs: 20 });
-    expect(lambdaTime(0, waits(35.2), latencyBound)).toMatchObject({
-      invocations: 1,
-      billedMs: 36,
-    });
-    expect(lambdaTime(9, waits(12), latencyBound)).toMatchObject({
-      invocations: 1,
-      billedMs: 40,
-    });
-    expect(lambdaTime(1_000, waits(30), latencyBound)).toMatchObject({
-      invocations: 1,
-      billedMs: 350,
-    });
+  it.each([
+    [0, 5, 1, 20],
+    [0, 35.2, 1, 36],
+    [9, 12, 1, 40],
+    [1_000, 30, 1, 350],
     // 1,000 posted by the route's invocation (30 + 320 ms), 1 by a worker (20 + 20 ms).
-    expect(lambdaTime(1_001, waits(30), latencyBound)).toEqual({
-      invocations: 2,
-      billedMs: 390,
-      gbSeconds: (390 * 256) / 1_000 / 1_024,
-    });
+    [1_001, 30, 2, 390],
     // 25 shards of 1,000: 25 × (20 + 16 × 20) ms.
-    expect(lambdaTime(25_000, waits(0), latencyBound)).toMatchObject({
-      invocations: 25,
-      billedMs: 25 * 340,
-    });
-  });
+    [25_000, 0, 25, 25 * 340],
+  ])(
+    'bills %d posts after %d ms as %d invocations, %d ms: the floor, posting time, a worker per further shard',
+    (posts, handlerMs, invocations, billedMs) => {
+      expect(lambdaTime(posts, waits(handlerMs), latencyBound)).toEqual({
+        invocations,
+        billedMs,
+        gbSeconds: (billedMs * 256) / 1_000 / 1_024,
+      });
+    },
+  );
 
   it("stretches the handler's CPU, and only its CPU, to the memory's share", () => {
     // 1,769 MB ÷ 4: a quarter of a vCPU.
