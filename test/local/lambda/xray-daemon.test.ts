@@ -1,5 +1,6 @@
 import { createSocket } from 'node:dgram';
 import { LocalXRayDaemon } from '../../../local/lambda/xray-daemon';
+import { until } from '../../support/until';
 
 const HEADER = '{"format": "json", "version": 1}\n';
 
@@ -13,13 +14,6 @@ async function send(address: string, datagrams: readonly string[]): Promise<void
     );
   }
   socket.close();
-}
-
-async function until(condition: () => boolean): Promise<void> {
-  for (let tries = 0; !condition(); tries++) {
-    if (tries === 200) throw new Error('the daemon did not receive them');
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
 }
 
 describe('Class: LocalXRayDaemon', () => {
@@ -52,7 +46,10 @@ describe('Class: LocalXRayDaemon', () => {
       JSON.stringify(subsegment),
       `${HEADER}${JSON.stringify({ name: 'no ids' })}`,
     ]);
-    await until(() => daemon.received + daemon.malformed === 4);
+    await until(
+      () => (daemon.received + daemon.malformed === 4 ? true : undefined),
+      'the daemon receiving the four datagrams',
+    );
 
     // Assess
     expect(daemon.address).toMatch(/^127\.0\.0\.1:\d+$/);
