@@ -57,6 +57,7 @@ import {
 } from './protocol';
 import { TokenBucketRateLimiter } from './rate-limiter';
 import { type Failure, JSON_REPLIES, type Replies, socketIoReplies } from './replies';
+import { sameData } from './same-data';
 import { serverAckIdOf } from './server-ack-id';
 import { Socket, userFromAuthorizer, userOf } from './socket';
 import {
@@ -1230,7 +1231,7 @@ export class Server {
 
   private async saveDataIfChanged(socket: Socket, before: ConnectionRecord): Promise<void> {
     restoreUser(socket, before);
-    if (JSON.stringify(socket.data) !== JSON.stringify(before.data)) {
+    if (!sameData(socket.data, before.data)) {
       await this.store.saveData(socket.id, socket.data);
     }
   }

@@ -337,6 +337,24 @@ describe('Class: Server', () => {
       expect(saveData).toHaveBeenCalledTimes(1);
       expect((await harness.store.getConnection(id))?.data).toEqual({ last: 'x' });
     });
+
+    it('does not rewrite unchanged data whose keys the store gave back in another order', async () => {
+      // Prepare: DynamoDB returns a map's keys in any order
+      const stored = await harness.store.getConnection(id);
+      if (!stored) throw new Error('connection not stored');
+      jest.spyOn(harness.store, 'getConnection').mockResolvedValue({
+        ...stored,
+        data: { user: { name: 'Ann', id: 'ann' }, last: 'x' },
+      });
+      const saveData = jest.spyOn(harness.store, 'saveData');
+
+      // Act
+      const reply = await harness.send(id, 'echo', 1, 1);
+
+      // Assess
+      expect(reply).toEqual({ ack: 1, data: 1 });
+      expect(saveData).not.toHaveBeenCalled();
+    });
   });
 
   describe('Method: Namespace.authorizeJoin', () => {
