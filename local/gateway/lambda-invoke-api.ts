@@ -2,7 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { readBody, sendAwsError, sendEmpty, sendJson } from './http-io';
 import { type HttpRoute, pathSegments } from './http-route';
 import type { LambdaEnvironment } from './lambda-context';
-import type { LambdaRunner } from './lambda-runner';
+import type { InvokeOptions, LambdaRunner } from './lambda-runner';
 
 /** Lambda's payload limits: 6 MB for RequestResponse, 1 MB for Event invocations. */
 const SYNC_PAYLOAD_LIMIT_BYTES = 6 * 1024 * 1024;
@@ -75,13 +75,15 @@ export function createLambdaInvokeApi(options: LambdaInvokeApiOptions): HttpRout
       );
       return true;
     }
+    const traceHeader = header(req.headers['x-amzn-trace-id']);
+    const invoke: InvokeOptions = traceHeader === undefined ? {} : { traceHeader };
     if (invocationType === 'Event') {
-      runner.invokeAsync(name, event);
+      runner.invokeAsync(name, event, invoke);
       sendEmpty(res, 202);
     } else if (invocationType === 'DryRun') {
       sendEmpty(res, 204);
     } else if (invocationType === 'RequestResponse') {
-      await respondWithResult(res, runner, name, event);
+      await respondWithResult(res, runner, name, event, invoke);
     } else {
       sendAwsError(
         res,
@@ -100,9 +102,10 @@ async function respondWithResult(
   runner: LambdaRunner,
   name: string,
   event: unknown,
+  options: InvokeOptions,
 ): Promise<void> {
   const executed = { 'X-Amz-Executed-Version': '$LATEST' };
-  const outcome = await runner.invoke(name, event);
+  const outcome = await runner.invoke(name, event, options);
   if (outcome.kind === 'result') {
     sendJson(res, 200, outcome.value ?? null, executed);
     return;

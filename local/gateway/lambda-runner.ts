@@ -10,21 +10,29 @@ export type InvocationOutcome =
   | { readonly kind: 'timeout'; readonly timeoutMs: number }
   | { readonly kind: 'not-found' };
 
-/** How one synchronous invocation is reported. */
+/** How one invocation is made and reported. */
 export interface InvokeOptions {
   /**
    * Errors that are the function's answer rather than a failure, such as an authorizer's
    * `Error('Unauthorized')`: returned as `error` outcomes like any other, but not logged.
    */
   readonly isAnswer?: (error: unknown) => boolean;
+  /**
+   * The caller's `X-Amzn-Trace-Id` (a traced SDK client's `Invoke`): a traced function's
+   * invocation joins that trace, as on AWS.
+   */
+  readonly traceHeader?: string;
 }
+
+/** What a hosted function's invocation carries besides its event. */
+export type HostedInvokeOptions = Pick<InvokeOptions, 'traceHeader'>;
 
 /**
  * A function that runs outside this process (e.g. in containers of its own, see
  * `local/lambda/function-pool.ts`), with its own timeout.
  */
 export interface HostedFunction {
-  invoke(event: unknown): Promise<InvocationOutcome>;
+  invoke(event: unknown, options?: HostedInvokeOptions): Promise<InvocationOutcome>;
   /** Ends whatever runs the function. */
   close(): Promise<void>;
 }
@@ -107,18 +115,18 @@ export class LambdaRunner {
    * @example
    * runner.invokeAsync('worker', { connectionId, frames });
    */
-  invokeAsync(name: string, event: unknown, attempt = 0): void {
+  invokeAsync(name: string, event: unknown, options: InvokeOptions = {}, attempt = 0): void {
     if (this.stopped) return;
     const timer = setTimeout(async () => {
       this.retryTimers.delete(timer);
       this.starting.delete(timer);
-      const outcome = await this.invoke(name, event);
+      const outcome = await this.invoke(name, event, options);
       const delay = this.options.asyncRetryDelaysMs[attempt];
       if (outcome.kind === 'error' || outcome.kind === 'timeout') {
         if (delay === undefined || this.stopped) return;
         const retry = setTimeout(() => {
           this.retryTimers.delete(retry);
-          this.invokeAsync(name, event, attempt + 1);
+          this.invokeAsync(name, event, options, attempt + 1);
         }, delay);
         this.retryTimers.add(retry);
       }
@@ -159,7 +167,7 @@ export class LambdaRunner {
     event: unknown,
     options: InvokeOptions,
   ): Promise<InvocationOutcome> {
-    const outcome = await fn.invoke(event);
+    const outcome = await fn.invoke(event, { traceHeader: options.traceHeader });
     if (outcome.kind === 'error' && !options.isAnswer?.(outcome.error)) {
       this.options.logger.error(`function ${name} failed`, outcome.error);
     }

@@ -20,7 +20,7 @@ import {
   serializeError,
 } from './container-protocol';
 import { PendingWork } from './pending-work';
-import { lambdaTraceHeader } from './trace-header';
+import { invocationTraceHeader } from './trace-header';
 
 const [modulePath, exportName, functionName, memoryText, source] = process.argv.slice(2);
 const environment = {
@@ -95,7 +95,7 @@ function serve(handler: LambdaHandler): void {
     serve(handler);
   });
   // Lambda sets the invocation's trace header before calling the handler.
-  if (traced) process.env._X_AMZN_TRACE_ID = lambdaTraceHeader();
+  if (traced) process.env._X_AMZN_TRACE_ID = invocationTraceHeader(invocation.traceHeader);
   work.begin();
   let context: Context | undefined;
   callHandler(handler, invocation.event, (complete) => {

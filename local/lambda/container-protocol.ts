@@ -16,6 +16,8 @@ export interface InvokeLine {
   /** Epoch ms at which the invocation times out. */
   readonly deadline: number;
   readonly event: unknown;
+  /** The caller's `X-Amzn-Trace-Id`, when a traced caller invoked the function. */
+  readonly traceHeader?: string;
 }
 
 /** An error as it crosses the process boundary. */

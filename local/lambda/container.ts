@@ -137,13 +137,18 @@ export class Container {
    * Runs one invocation. Past the function timeout the process is killed and the outcome is
    * `timeout`; a crash (e.g. out of memory) is an `error` named `Runtime.ExitError`.
    */
-  async invoke(event: unknown, awsRequestId: string): Promise<ContainerInvocation> {
+  async invoke(
+    event: unknown,
+    awsRequestId: string,
+    traceHeader?: string,
+  ): Promise<ContainerInvocation> {
     this.invocations += 1;
     const started = performance.now();
     const line: InvokeLine = {
       awsRequestId,
       deadline: Date.now() + this.spec.timeoutMs,
       event,
+      ...(traceHeader === undefined ? {} : { traceHeader }),
     };
     (this.child.stdio[4] as Writable).write(`${JSON.stringify(line)}\n`);
     const answer = await readAnswer(this.answers, this.spec.timeoutMs);

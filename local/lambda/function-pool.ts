@@ -1,5 +1,9 @@
 import { newLambdaRequestId } from '../gateway/ids';
-import type { HostedFunction, InvocationOutcome } from '../gateway/lambda-runner';
+import type {
+  HostedFunction,
+  HostedInvokeOptions,
+  InvocationOutcome,
+} from '../gateway/lambda-runner';
 import type { GatewayLogger } from '../gateway/logger';
 import { Container } from './container';
 import { type ContainerCode, FunctionBundler } from './function-bundler';
@@ -52,7 +56,7 @@ export class FunctionPool implements HostedFunction {
     return this.started;
   }
 
-  async invoke(event: unknown): Promise<InvocationOutcome> {
+  async invoke(event: unknown, options: HostedInvokeOptions = {}): Promise<InvocationOutcome> {
     const awsRequestId = newLambdaRequestId();
     let container: Container;
     try {
@@ -60,7 +64,7 @@ export class FunctionPool implements HostedFunction {
     } catch (error) {
       return { kind: 'error', error };
     }
-    const { outcome, pending } = await container.invoke(event, awsRequestId);
+    const { outcome, pending } = await container.invoke(event, awsRequestId, options.traceHeader);
     const { name } = this.spec;
     if (pending.length > 0) {
       warn(

@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { closeAll } from '../../bench/e2e/connection-probe';
 import { type E2eClient, openE2eClient, request } from '../../bench/e2e/e2e-client';
 import { silentLogger } from '../../local/gateway';
@@ -19,7 +20,8 @@ describe('Local runtime with tracing (X-Ray SDK in its Lambda mode, local daemon
     runtime = await startLocalRuntime({
       auth: { mode: 'anonymous' },
       gateway: { logger: silentLogger },
-      environment: BENCH_USER_LIMITS,
+      // Rooms over 10 recipients fan out through the worker.
+      environment: { ...BENCH_USER_LIMITS, FANOUT_SHARD_SIZE: '10' },
       tracing: true,
     });
   }, 60_000);
@@ -99,5 +101,50 @@ describe('Local runtime with tracing (X-Ray SDK in its Lambda mode, local daemon
     }
     expect(toFive.map(operationOf).sort()).toEqual(toOne.map(operationOf).sort());
     expect(runtime.xray?.malformed).toBe(0);
+  });
+
+  it("puts the worker's shards in the message's trace, under the message's Invoke calls, as AWS does", async () => {
+    // Prepare: a room of 12: 11 recipients, over a shard's 10, so the worker takes shards.
+    const sender = await member('dozen');
+    const others = [];
+    for (let i = 0; i < 11; i++) others.push(await member('dozen'));
+    const xray = runtime.xray as NonNullable<LocalRuntime['xray']>;
+    const arrived = others.map(
+      (other) =>
+        new Promise<void>((resolve) => {
+          other.onEvent = (frame) => {
+            if (frame.event === 'chat') resolve();
+          };
+        }),
+    );
+
+    // Act
+    const trace = await traceOf(
+      () => request(sender.socket, 'chat', { room: 'dozen', message: 'to eleven' }),
+      sender,
+    );
+    await Promise.all(arrived);
+    // A worker container sends a shard's subsegment once it next runs: more shards flush them.
+    const traceId = trace[0]?.trace_id;
+    const named = (name: string) =>
+      xray
+        .documents()
+        .filter((document) => document.name === name && document.trace_id === traceId);
+    for (let tries = 0; tries < 20; tries++) {
+      const invokes = named('Lambda').length;
+      if (invokes > 0 && named('## worker').length === invokes) break;
+      await sleep(200);
+      await request(sender.socket, 'chat', { room: 'dozen', message: 'flush' });
+    }
+
+    // Assess: the message's Invoke calls are in its trace, and each shard's invocation
+    // subsegment is in the same trace, its parent one of those calls.
+    const invokes = named('Lambda');
+    expect(invokes.length).toBeGreaterThan(0);
+    expect(invokes.map(operationOf)).toEqual(invokes.map(() => 'Invoke'));
+    const shards = named('## worker');
+    expect(shards.map((document) => document.parent_id).sort()).toEqual(
+      invokes.map((document) => document.id).sort(),
+    );
   });
 });
