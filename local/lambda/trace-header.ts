@@ -35,12 +35,11 @@ export function invocationTraceHeader(
   callerHeader: string | undefined,
   now: Date = new Date(),
 ): string {
-  const fields = new Map(
-    (callerHeader ?? '').split(';').map((field) => {
-      const at = field.indexOf('=');
-      return [field.slice(0, at).trim(), field.slice(at + 1).trim()] as const;
-    }),
-  );
+  const fields = new Map<string, string>();
+  for (const field of (callerHeader ?? '').split(';')) {
+    const at = field.indexOf('=');
+    if (at > 0) fields.set(field.slice(0, at).trim(), field.slice(at + 1).trim());
+  }
   const root = fields.get('Root');
   if (root === undefined || !TRACE_ROOT.test(root)) return lambdaTraceHeader(now);
   const caller = fields.get('Parent');

@@ -31,6 +31,7 @@ describe('Function: invocationTraceHeader', () => {
     ['no header', undefined],
     ['no root', 'Parent=89abcdef01234567;Sampled=1'],
     ['a malformed root', 'Root=1-xyz;Parent=89abcdef01234567;Sampled=1'],
+    ['fields without values', 'Root;Parent;Sampled'],
   ])('starts a trace of its own with %s', (_case, header) => {
     const own = invocationTraceHeader(header, new Date('2026-12-04T00:00:00Z'));
 
