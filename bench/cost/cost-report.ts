@@ -60,7 +60,7 @@ export function formatCostMarkdown(results: CostResults): string {
       '',
       `Every frame of a known connection is counted in its user's window item with one conditional UpdateItem (\`ADD\` of the frame and of the recipients it reserves): ${budget.writeRequests} write request, ${units(budget.wcu)} WCU, measured with the largest key (a 128-character user id) and the fullest item. ` +
         `That is **${dollars(budget.dollarsPerMillion)} per million messages** at $${PRICES.dynamoDbWriteUnitPerMillion} per million write request units (goal: under $${BUDGET_PRICE_CEILING.toFixed(2)}). ` +
-        'It is included in every message row above. A message whose emits reach more recipients than the frame reserved (50 by default) pays one more such write for the excess; a process remembers a user out of budget until the window ends, so a flood costs no writes.',
+        "It is included in every message row above. A message whose emits reach more recipients than the frame reserved (50 by default, or what the user's last frame in the same process reached, up to 200) pays one more such write for the excess; a process remembers a user out of budget until the window ends, so a flood costs no writes.",
     );
   }
   if (goneMember) {

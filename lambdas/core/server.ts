@@ -980,6 +980,8 @@ export class Server {
       answered = true;
       const { code, message, limit } = this.toFailure(error, action, socket.id);
       return this.fail({ code, message, ack, ns: record.ns, limit }, replies);
+    } finally {
+      if (account) this.limits.settleFrame(account);
     }
     const reported = await this.reportFailures(
       failures,

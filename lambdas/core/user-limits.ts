@@ -38,6 +38,9 @@ export const DEFAULT_USER_LIMITS = {
 /** Keys remembered as out of budget in this process (so a flood costs no writes), at most. */
 const MAX_REMEMBERED = 10_000;
 
+/** The most a frame reserves from its key's last frame, as a multiple of the base reserve. */
+const MAX_RESERVE_FACTOR = 4;
+
 /** Counter items outlive their window by this long before TTL may delete them. */
 const EXPIRY_MARGIN_SECONDS = 60;
 
@@ -59,14 +62,19 @@ export interface ConnectionRefusal {
  * Enforces the per-user limits: connections at `$connect`, frames and the recipients they
  * make the stage post.
  *
- * One write per frame: each frame adds 1 to its message window and reserves `reserve`
- * recipients (the delivery limit shared out over the most frames a window allows: 50 by
- * default) in the same conditional update. Emits of the frame up to that many recipients in
- * all cost nothing more; beyond it, the excess is charged by a second conditional write
- * before anything is posted. A frame's budget write therefore covers small rooms, and only
- * large fan-outs (whose posts cost far more than a write) pay a second one. The trade-off:
- * frames that post nothing use up `reserve` recipients too, so the delivery budget binds
- * only once a user's frames post more than `reserve` recipients on average.
+ * One write per frame: each frame adds 1 to its message window and reserves recipients in
+ * the same conditional update: the base reserve (the delivery limit shared out over the most
+ * frames a window allows: 50 by default), or, when the key's last frame in this process
+ * reached more, that many, up to 4 × the base reserve (a user posting to a room of 100 keeps
+ * posting to it). Emits of the frame up to what it reserved cost nothing more; beyond it, the
+ * excess is charged by a second conditional write before anything is posted. A frame's
+ * budget write therefore covers small rooms and a user's repeated messages to a room of up
+ * to 200, and only larger fan-outs (whose posts cost far more than a write) pay a second one.
+ * The trade-off: frames that post nothing use up what they reserved too (the first of them
+ * after a large fan-out at most 4 × the base), so the delivery budget binds only once a
+ * user's frames post more than the base reserve on average. A reserve over the base that
+ * does not fit in what is left of the budget is retried at the base, so a frame is never
+ * refused because of what the frame before it reached.
  *
  * @example
  * const limits = new UserLimits({ store: new InMemoryUserLimitStore(), connections: membershipStore });
@@ -79,8 +87,10 @@ export class UserLimits {
   private readonly maxConnections: number | undefined;
   private readonly messages: WindowLimit | undefined;
   private readonly deliveries: WindowLimit | undefined;
-  /** Recipients each frame reserves. */
+  /** Recipients each frame reserves at least. */
   private readonly reserve: number;
+  /** Budget key → recipients its last frame in this process reached, when over `reserve`. */
+  private readonly lastReached = new Map<string, number>();
   /** Budget key → until when (epoch ms) it is known to be out of which budget. */
   private readonly exhausted = new Map<string, { until: number; budget: Budget }>();
   /** Claim key → the latest window known claimed. */
@@ -166,7 +176,8 @@ export class UserLimits {
     if (known && known.until > nowMs) throw this.refusal(known.budget);
     const nowSeconds = Math.floor(nowMs / 1000);
     const window = nowSeconds - (nowSeconds % budgets.windowSeconds);
-    const account = { key, window, reserved: this.reserve, used: 0, charged: 0 };
+    const reserve = this.reserveFor(key);
+    const account = { key, window, reserved: reserve, used: 0, charged: 0 };
     if (!this.messages) return account;
     const slice = Math.floor((nowSeconds - window) / this.messages.windowSeconds);
     const charge: FrameCharge = {
@@ -174,11 +185,15 @@ export class UserLimits {
       window,
       slice,
       messageLimit: this.messages.limit,
-      reserve: this.reserve,
+      reserve,
       deliveryLimit: this.deliveries?.limit,
       expiresAt: window + budgets.windowSeconds + EXPIRY_MARGIN_SECONDS,
     };
-    const refused = await this.store.chargeFrame(charge);
+    let refused = await this.store.chargeFrame(charge);
+    if (refused === 'deliveries' && reserve > this.reserve) {
+      refused = await this.store.chargeFrame({ ...charge, reserve: this.reserve });
+      if (!refused) return { ...account, reserved: this.reserve };
+    }
     if (!refused) return account;
     const until =
       refused === 'messages'
@@ -215,6 +230,21 @@ export class UserLimits {
   }
 
   /**
+   * Ends a frame's account: what its emits reached becomes the next reserve of its key in
+   * this process (`chargeFrame`), when over the base reserve.
+   */
+  settleFrame(account: DeliveryAccount): void {
+    if (this.reserve === 0) return;
+    this.lastReached.delete(account.key);
+    if (account.used <= this.reserve) return;
+    if (this.lastReached.size >= MAX_REMEMBERED) {
+      const oldest = this.lastReached.keys().next().value;
+      if (oldest !== undefined) this.lastReached.delete(oldest);
+    }
+    this.lastReached.set(account.key, account.used);
+  }
+
+  /**
    * True for the first call with `key` in each window of `seconds`, in all processes
    * together; this process remembers the windows it saw claimed, so later calls cost nothing.
    */
@@ -225,6 +255,12 @@ export class UserLimits {
     const first = await this.store.claim(key, window, window + seconds + EXPIRY_MARGIN_SECONDS);
     this.claimed.set(key, window);
     return first;
+  }
+
+  /** The base reserve, or what the key's last frame reached, up to `MAX_RESERVE_FACTOR` × it. */
+  private reserveFor(key: string): number {
+    const reached = this.lastReached.get(key) ?? 0;
+    return Math.max(this.reserve, Math.min(reached, this.reserve * MAX_RESERVE_FACTOR));
   }
 
   private remember(key: string, until: number, budget: Budget): void {

@@ -312,6 +312,112 @@ describe('Class: UserLimits', () => {
     });
   });
 
+  describe('Reserve from the last frame', () => {
+    it("reserves what the user's last frame reached: repeated messages to a room of 80 pay one write each", async () => {
+      // Prepare
+      const limitStore = new InMemoryUserLimitStore();
+      const chat = harness({ limitStore });
+      const sender = await chat.connect('/', {}, alice);
+      await chat.send(sender, 'join', 'lobby');
+      for (let index = 0; index < 79; index++) {
+        const member = await chat.connect('/', {}, user(index));
+        await chat.send(member, 'join', 'lobby');
+      }
+      const chargeFrame = jest.spyOn(limitStore, 'chargeFrame');
+      const chargeDeliveries = jest.spyOn(limitStore, 'chargeDeliveries');
+
+      // Act
+      const replies = [];
+      for (let index = 0; index < 3; index++)
+        replies.push(await chat.send(sender, 'say', index, 1));
+      await chat.send(sender, 'echo', 'after', 2);
+      await chat.send(sender, 'echo', 'again', 3);
+
+      // Assess: the first message reserves 50 and pays 29 on top; the next ones reserve 79.
+      expect(replies).toEqual([0, 1, 2].map(() => ({ ack: 1, data: 79 })));
+      expect(chargeDeliveries).toHaveBeenCalledTimes(1);
+      expect(chargeDeliveries.mock.calls[0]?.[0]).toMatchObject({ recipients: 29 });
+      // A frame that posts nothing reserves what the one before reached, once.
+      expect(chargeFrame.mock.calls.map(([charge]) => charge.reserve)).toEqual([
+        50, 79, 79, 79, 50,
+      ]);
+    });
+
+    it('reserves at most 4 times the base reserve, whatever the last frame reached', async () => {
+      // Prepare: reserve 10 (1,000 recipients over 100 frames); 60 other sockets.
+      const limitStore = new InMemoryUserLimitStore();
+      const chat = harness({
+        limitStore,
+        userLimits: {
+          messages: { limit: 100, windowSeconds: 60 },
+          deliveries: { limit: 1_000, windowSeconds: 60 },
+          connectionsPerUser: false,
+        },
+      });
+      const sender = await chat.connect('/', {}, alice);
+      for (let index = 0; index < 60; index++) await chat.connect('/', {}, user(index));
+      const chargeFrame = jest.spyOn(limitStore, 'chargeFrame');
+      const chargeDeliveries = jest.spyOn(limitStore, 'chargeDeliveries');
+
+      // Act
+      await chat.send(sender, 'shout', 'one', 1);
+      await chat.send(sender, 'shout', 'two', 2);
+
+      // Assess
+      expect(chargeFrame.mock.calls.map(([charge]) => charge.reserve)).toEqual([10, 40]);
+      expect(chargeDeliveries.mock.calls.map(([charge]) => charge.recipients)).toEqual([50, 20]);
+    });
+
+    it('is never refused for what the frame before it reached: a reserve that does not fit is retried at the base', async () => {
+      // Prepare: reserve 10; each shout reaches 30 of the 100 recipients a minute allows.
+      const limitStore = new InMemoryUserLimitStore();
+      const chat = harness({
+        limitStore,
+        userLimits: {
+          messages: { limit: 10, windowSeconds: 60 },
+          deliveries: { limit: 100, windowSeconds: 60 },
+          connectionsPerUser: false,
+        },
+      });
+      const sender = await chat.connect('/', {}, alice);
+      for (let index = 0; index < 30; index++) await chat.connect('/', {}, user(index));
+
+      // Act: 10 + 20, then 30, then 30 (90 used); the echo's reserve of 30 does not fit, 10 does.
+      const shouts = [];
+      for (let index = 0; index < 3; index++)
+        shouts.push(await chat.send(sender, 'shout', index, 1));
+      const fits = await chat.send(sender, 'echo', 'the last 10', 2);
+      const over = await chat.send(sender, 'echo', 'nothing left', 3);
+
+      // Assess
+      expect(shouts).toEqual([0, 1, 2].map(() => ({ ack: 1, data: 30 })));
+      expect(fits).toEqual({ ack: 2, data: 'the last 10' });
+      expect(over).toMatchObject({ ack: 3, error: { code: 'RATE_LIMITED', limit: 'deliveries' } });
+    });
+  });
+
+  describe('Reserve bookkeeping', () => {
+    it('remembers the last frames of at most 10,000 keys, forgetting the oldest first', async () => {
+      // Prepare
+      const limits = new UserLimits({
+        store: new InMemoryUserLimitStore(),
+        connections: { getConnection: async () => undefined },
+      });
+
+      // Act
+      for (let index = 0; index <= 10_000; index++) {
+        const account = await limits.chargeFrame(`user:${index}`);
+        if (account) limits.settleFrame({ ...account, used: 99 });
+      }
+      const oldest = await limits.chargeFrame('user:0');
+      const newest = await limits.chargeFrame('user:10000');
+
+      // Assess
+      expect(oldest?.reserved).toBe(50);
+      expect(newest?.reserved).toBe(99);
+    });
+  });
+
   describe('Options', () => {
     it.each([
       [{ connectionsPerUser: 0 }, 'connectionsPerUser must be an integer of at least 1'],
