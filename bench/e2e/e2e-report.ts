@@ -3,6 +3,13 @@ import type { ConnectionProbeResult } from './connection-probe';
 import type { E2ePlan } from './e2e-plan';
 import type { DirectResult, RoomResult, ThroughputResult } from './message-latency';
 
+/** One of the bursts that warm the containers up, with the CPU it used by process role. */
+export interface WarmUpBurst {
+  readonly throughput: ThroughputResult;
+  /** CPU ms by process role (Linux only). */
+  readonly cpu?: Readonly<Record<string, number>>;
+}
+
 /** Everything one end-to-end run measured. */
 export interface E2eResults {
   readonly plan: E2ePlan;
@@ -12,7 +19,9 @@ export interface E2eResults {
   readonly room: RoomResult;
   /** The senders' first burst: the message function's containers start as it runs. */
   readonly throughputCold: ThroughputResult;
-  /** The same burst again, on the containers the first one started. */
+  /** The same burst, `plan.warmUpBursts` times, on the containers the first one started. */
+  readonly warmUp: readonly WarmUpBurst[];
+  /** The same burst again, on warm containers. */
   readonly throughput: ThroughputResult;
   /** More senders than the runtime can serve, warm: its capacity. */
   readonly capacity: ThroughputResult;
@@ -92,6 +101,30 @@ function cpuTable(results: E2eResults): string[] {
   ];
 }
 
+/** The warm-up bursts, then the measured one: how the containers got warm. */
+function warmUpTable(results: E2eResults): string[] {
+  const { warmUp, throughput, throughputCpu } = results;
+  if (warmUp.length === 0) return [];
+  const total = (cpu: Readonly<Record<string, number>> | undefined) =>
+    cpu && Object.values(cpu).reduce((sum, cpuMs) => sum + cpuMs, 0);
+  const row = (label: string, burst: ThroughputResult, cpu?: Readonly<Record<string, number>>) => {
+    const all = total(cpu);
+    const message = cpu?.message;
+    const each = (cpuMs: number | undefined) =>
+      cpuMs === undefined || burst.deliveries === 0
+        ? '–'
+        : count(Math.round(perDelivery(cpuMs, burst.deliveries)));
+    return `| ${label} | ${count(burst.deliveriesPerSecond)} | ${ms(burst.eachRecipientMs.p99)} | ${each(all)} | ${each(message)} |`;
+  };
+  return [
+    `| ${throughput.senders}-sender burst | deliveries/s | p99 send → each recipient (ms) | CPU per delivery, all processes (µs) | of which \`message\` (µs) |`,
+    '| --- | ---: | ---: | ---: | ---: |',
+    ...warmUp.map((burst, index) => row(`warm-up ${index + 1}`, burst.throughput, burst.cpu)),
+    row('**warm** (measured)', throughput, throughputCpu),
+    '',
+  ];
+}
+
 function latencyRow(label: string, samples: Distribution, note: string): string {
   return `| ${label} | ${count(samples.count)} | ${ms(samples.p50)} | ${ms(samples.p99)} | ${ms(samples.max)} | ${note} |`;
 }
@@ -117,9 +150,11 @@ export function formatE2eMarkdown(results: E2eResults): string {
     "machine, driven over loopback WebSockets by clients in the gateway's Node process. Senders",
     `are paced to the per-connection rate limit (${plan.refillPerSecond} frames/s), so the figures are latency, not the`,
     "limiter's queue. Every delivery is a signed HTTP post from a container to the gateway, and",
-    `everything shares ${results.cores} cores: the ${throughput.senders}-sender case is CPU-bound. Its burst runs twice: first while`,
-    "the message function's containers start (up to 8, each a cold start), then on those warm",
-    `containers. A third burst, ${plan.capacitySenders} senders at once, offers more than the runtime can take on a small`,
+    `everything shares ${results.cores} cores: the ${throughput.senders}-sender case is CPU-bound. Its burst runs first while`,
+    "the message function's containers start (up to 8, each a cold start), then",
+    `${plan.warmUpBursts} times more to warm them up (a container's hot code is compiled over its first dozens of`,
+    'invocations; these bursts are shown below the tables), then once more, measured, on warm',
+    `containers. Another burst, ${plan.capacitySenders} senders at once, offers more than the runtime can take on a small`,
     `machine: what it delivers is its capacity. Then the namespace grows to ${count(plan.broadcastMembers)} sockets and ${plan.broadcastSenders} of them`,
     `\`broadcast\` ${plan.broadcastMessagesPerSender} messages each at ${plan.broadcastRatePerSender} per second, twice: the capacity when each message reaches ${count(plan.broadcastMembers - 1)}`,
     "recipients, the same path as a room's fan-out (the first time, the containers reopen the",
@@ -165,6 +200,7 @@ export function formatE2eMarkdown(results: E2eResults): string {
     '',
     `Goal: at least ${count(CAPACITY_GOAL_PER_SECOND)} deliveries per second, and p99 under 1 s in the warm ${throughput.senders}-sender case: capacity in the room of ${count(room.members)} ${met(capacity.deliveriesPerSecond)}, broadcasting to ${count(plan.broadcastMembers)} sockets ${met(broadcast.deliveriesPerSecond)}; p99 ${throughput.eachRecipientMs.p99 !== null && throughput.eachRecipientMs.p99 < 1_000 ? 'met' : '**not met**'}.`,
     '',
+    ...warmUpTable(results),
     ...cpuTable(results),
     '| Concurrent connections | Value |',
     '| --- | --- |',

@@ -6,7 +6,7 @@ import type { BenchSuite, Log } from '../bench-section';
 import { closeAll, probeConnections } from './connection-probe';
 import { type E2eClient, openE2eClient, request } from './e2e-client';
 import { type E2ePlan, FULL_E2E_PLAN, QUICK_E2E_PLAN } from './e2e-plan';
-import { type E2eResults, formatE2eMarkdown } from './e2e-report';
+import { type E2eResults, formatE2eMarkdown, type WarmUpBurst } from './e2e-report';
 import { measureDirect, measureRoom, measureThroughput } from './message-latency';
 import { cpuByRole, cpuSnapshot } from './process-cpu';
 import { dynamoDbLocalPid } from './process-memory';
@@ -83,7 +83,7 @@ export async function measureEndToEnd(plan: E2ePlan, log: Log): Promise<E2eResul
     const room = await measureRoom(members, ROOM, plan.roomMessages, plan.refillPerSecond);
 
     log(
-      `e2e: ${plan.throughputSenders} senders × ${plan.throughputMessagesPerSender} messages, twice (containers starting, then warm)`,
+      `e2e: ${plan.throughputSenders} senders × ${plan.throughputMessagesPerSender} messages, ${plan.warmUpBursts + 2} times (containers starting, ${plan.warmUpBursts} to warm up, then warm)`,
     );
     const burst = () =>
       measureThroughput(
@@ -94,6 +94,13 @@ export async function measureEndToEnd(plan: E2ePlan, log: Log): Promise<E2eResul
         plan.refillPerSecond,
       );
     const throughputCold = await burst();
+    const warmUp: WarmUpBurst[] = [];
+    for (let index = 0; index < plan.warmUpBursts; index++) {
+      const start = await cpuSnapshot();
+      const warming = await burst();
+      const end = await cpuSnapshot();
+      warmUp.push({ throughput: warming, ...(start && end ? { cpu: cpuByRole(start, end) } : {}) });
+    }
     const before = await cpuSnapshot();
     const throughput = await burst();
     const after = await cpuSnapshot();
@@ -144,6 +151,7 @@ export async function measureEndToEnd(plan: E2ePlan, log: Log): Promise<E2eResul
       direct,
       room,
       throughputCold,
+      warmUp,
       throughput,
       capacity,
       broadcastFirst,

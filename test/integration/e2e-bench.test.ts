@@ -12,6 +12,7 @@ describe('Function: measureEndToEnd (tiny sizes, real local runtime)', () => {
         roomMessages: 2,
         throughputSenders: 2,
         throughputMessagesPerSender: 2,
+        warmUpBursts: 1,
         capacitySenders: 3,
         broadcastMembers: 8,
         broadcastSenders: 2,
@@ -30,7 +31,9 @@ describe('Function: measureEndToEnd (tiny sizes, real local runtime)', () => {
     expect(results.direct.latencyMs.count).toBe(3);
     expect(results.room).toMatchObject({ members: 5, recipientsPerMessage: 4, lost: 0 });
     expect(results.room.eachRecipientMs.count).toBe(8);
-    for (const burst of [results.throughputCold, results.throughput]) {
+    expect(results.warmUp).toHaveLength(1);
+    const warmUp = results.warmUp.map((burst) => burst.throughput);
+    for (const burst of [results.throughputCold, ...warmUp, results.throughput]) {
       expect(burst).toMatchObject({ messages: 4, expectedDeliveries: 16, deliveries: 16 });
     }
     expect(results.capacity).toMatchObject({
@@ -49,7 +52,7 @@ describe('Function: measureEndToEnd (tiny sizes, real local runtime)', () => {
       });
     }
     if (process.platform === 'linux') {
-      for (const cpu of [results.throughputCpu, results.broadcastCpu]) {
+      for (const cpu of [results.warmUp[0]?.cpu, results.throughputCpu, results.broadcastCpu]) {
         const cpuMs = Object.values(cpu ?? {});
         expect(cpuMs.reduce((sum, ms) => sum + ms, 0)).toBeGreaterThan(0);
       }

@@ -40,6 +40,13 @@ function results(): E2eResults {
       deliveriesPerSecond: 967,
     },
     throughputCold: burst(6_771, 1_462),
+    warmUp: [
+      {
+        throughput: burst(2_700, 3_667, [700, 800]),
+        cpu: { message: 3_960, 'gateway and clients': 990, 'DynamoDB Local': 990 },
+      },
+      { throughput: burst(2_600, 3_808, [500, 600]) },
+    ],
     throughput: burst(2_475, 4_000, [300, 400]),
     capacity: {
       ...burst(3_800, 4_168, [900, 1_300]),
@@ -162,6 +169,27 @@ describe('Function: formatE2eMarkdown, CPU of the warm burst', () => {
     expect(markdown).toContain('| Warm burst: CPU by process | CPU (ms) | per delivery (µs) |');
     expect(markdown).toContain('| all | 4,950 | 500 |');
     expect(markdown).not.toContain('Broadcasting to 1,000');
+  });
+});
+
+describe('Function: formatE2eMarkdown, warm-up', () => {
+  it('shows each warm-up burst before the measured one, with its CPU per delivery where read', () => {
+    // Act
+    const markdown = formatE2eMarkdown(results());
+
+    // Assess: 5,940 ms for 9,900 deliveries = 600 µs each, 400 of them the message function's.
+    expect(markdown).toContain('then\n4 times more to warm them up');
+    expect(markdown).toContain('| warm-up 1 | 3,667 | 800.0 | 600 | 400 |');
+    expect(markdown).toContain('| warm-up 2 | 3,808 | 600.0 | – | – |');
+    expect(markdown).toContain('| **warm** (measured) | 4,000 | 400.0 | 500 | 300 |');
+  });
+
+  it('has no warm-up table when the plan warms nothing up', () => {
+    // Act
+    const markdown = formatE2eMarkdown({ ...results(), warmUp: [] });
+
+    // Assess
+    expect(markdown).not.toContain('warm-up 1');
   });
 });
 
