@@ -20,9 +20,13 @@ export interface SignedConnectionPosterOptions {
   readonly region: string | (() => Promise<string>);
   /**
    * Credentials, or the SDK's provider of them (e.g. a client's `config.credentials`, which
-   * caches them and refreshes them before they expire); asked for at every post.
+   * caches them and refreshes them before they expire). The poster keeps what the provider
+   * gives and asks again once they are within 5 minutes of their `expiration`, as the SDK's
+   * own cache does; credentials without one (Lambda's, from its environment) are kept.
    */
-  readonly credentials: SigningCredentials | (() => Promise<SigningCredentials>);
+  readonly credentials:
+    | SigningCredentials
+    | (() => Promise<SigningCredentials & { readonly expiration?: Date }>);
   /** Retries of throttled and failed posts. Default 3 retries, 50 ms base, 1 s cap, full jitter. */
   readonly retry?: RetryPolicy;
   /** Default: keep-alive, at most 128 sockets (above the fan-out's 64 posts in flight). */
@@ -34,6 +38,8 @@ export interface SignedConnectionPosterOptions {
 /** Keep-alive sockets per poster: above the fan-out's posts in flight (64 by default). */
 const MAX_SOCKETS = 128;
 const DEFAULT_TIMEOUT_MS = 10_000;
+/** Credentials this close to their expiration are asked for again (the SDK's own margin). */
+const CREDENTIALS_REFRESH_MS = 5 * 60_000;
 
 /**
  * The error types of `@connections` by status, for an answer without `x-amzn-ErrorType`
@@ -86,7 +92,9 @@ export class SignedConnectionPoster implements ConnectionPoster {
   #readySigner: ExecuteApiSigner | undefined;
   /** Method, host, port and agent of every request. */
   readonly #target: RequestOptions;
-  readonly #credentials: () => Promise<SigningCredentials>;
+  readonly #credentials: () => Promise<SigningCredentials & { readonly expiration?: Date }>;
+  /** The provider's last credentials, and until when (epoch ms) they are used without asking. */
+  #cached: { readonly credentials: SigningCredentials; readonly until: number } | undefined;
   readonly #retry: RetryPolicy;
   readonly #agent: HttpAgent;
   readonly #timeoutMs: number;
@@ -133,37 +141,72 @@ export class SignedConnectionPoster implements ConnectionPoster {
     }
   }
 
-  async #postOnce(connectionId: SocketId, frame: string): Promise<void> {
-    const body = Buffer.from(frame, 'utf8');
-    const path = `${this.#path}/@connections/${escapeUri(connectionId)}`;
-    this.#readySigner ??= await this.#signer;
-    const headers = this.#readySigner.sign(
-      { host: this.#endpoint.host, path, body },
-      await this.#credentials(),
-    );
-    headers['content-length'] = String(body.length);
-    const failure = await this.#exchange(path, headers, body);
-    if (failure) throw managementApiError(failure);
+  /**
+   * One attempt. Once the signer and the credentials are at hand (every post but the first
+   * few), it signs and sends without awaiting anything: a fan-out makes tens of thousands of
+   * these, and every promise costs CPU, more so under the X-Ray SDK's context tracking.
+   */
+  #postOnce(connectionId: SocketId, frame: string): Promise<void> {
+    const signer = this.#readySigner;
+    const credentials = this.#cachedCredentials();
+    if (signer === undefined || credentials === undefined)
+      return this.#prepareThenPost(connectionId, frame);
+    return this.#signAndSend(signer, credentials, connectionId, frame);
   }
 
-  /** Sends one request; resolves undefined on a 2xx, else with the answer to make the error of. */
-  #exchange(
-    path: string,
-    headers: Record<string, string>,
-    body: Buffer,
-  ): Promise<FailedAnswer | undefined> {
+  async #prepareThenPost(connectionId: SocketId, frame: string): Promise<void> {
+    this.#readySigner ??= await this.#signer;
+    let credentials = this.#cachedCredentials();
+    if (credentials === undefined) {
+      const fresh = await this.#credentials();
+      const expiration = fresh.expiration?.getTime();
+      this.#cached = {
+        credentials: fresh,
+        until: expiration === undefined ? Infinity : expiration - CREDENTIALS_REFRESH_MS,
+      };
+      credentials = fresh;
+    }
+    return this.#signAndSend(this.#readySigner, credentials, connectionId, frame);
+  }
+
+  #signAndSend(
+    signer: ExecuteApiSigner,
+    credentials: SigningCredentials,
+    connectionId: SocketId,
+    frame: string,
+  ): Promise<void> {
+    const body = Buffer.from(frame, 'utf8');
+    const path = `${this.#path}/@connections/${escapeUri(connectionId)}`;
+    const headers = signer.sign({ host: this.#endpoint.host, path, body }, credentials);
+    headers['content-length'] = String(body.length);
+    return this.#exchange(path, headers, body);
+  }
+
+  #cachedCredentials(): SigningCredentials | undefined {
+    const cached = this.#cached;
+    return cached !== undefined && Date.now() < cached.until ? cached.credentials : undefined;
+  }
+
+  /** Sends one request; resolves on a 2xx, else rejects with the error the answer names. */
+  #exchange(path: string, headers: Record<string, string>, body: Buffer): Promise<void> {
     return new Promise((resolve, reject) => {
       const req = this.#send({ ...this.#target, path, headers }, (res) => {
         const status = res.statusCode ?? 0;
         if (status >= 200 && status < 300) {
-          res.on('end', () => resolve(undefined));
+          res.on('end', resolve);
           res.resume();
           return;
         }
         const chunks: Buffer[] = [];
         res.on('data', (chunk: Buffer) => chunks.push(chunk));
         res.on('end', () =>
-          resolve({ status, headers: res.headers, body: Buffer.concat(chunks).toString('utf8') }),
+          reject(
+            managementApiError({
+              status,
+              headers: res.headers,
+              body: Buffer.concat(chunks).toString('utf8'),
+            }),
+          ),
         );
         res.on('error', reject);
       });

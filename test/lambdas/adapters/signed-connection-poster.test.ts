@@ -114,6 +114,68 @@ describe('Class: SignedConnectionPoster, against the local management API (SigV4
     expect(requests[1]?.signedHeaders).toMatch(/(^|;)x-amz-date(;|$)/);
   });
 
+  describe('Credentials from a provider', () => {
+    /** A provider whose credentials expire `expiresInMs` from each call, counting its calls. */
+    const provider = (expiresInMs?: number) => {
+      const calls = { count: 0 };
+      const credentials = async () => {
+        calls.count += 1;
+        return expiresInMs === undefined
+          ? CREDENTIALS
+          : { ...CREDENTIALS, expiration: new Date(Date.now() + expiresInMs) };
+      };
+      return { calls, credentials };
+    };
+    const withProvider = (credentials: ReturnType<typeof provider>['credentials']) =>
+      new SignedConnectionPoster({ endpoint, region: REGION, credentials, retry: NO_WAIT });
+
+    it('asks once for credentials without an expiration, then signs every post with them', async () => {
+      // Prepare
+      const { calls, credentials } = provider();
+      const poster = withProvider(credentials);
+
+      // Act
+      const first = await poster.post(ID, 'first');
+      const more = await Promise.all(Array.from({ length: 20 }, () => poster.post(ID, 'x')));
+
+      // Assess
+      expect([first, ...more].every((result) => result === 'delivered')).toBe(true);
+      expect(sent).toHaveLength(21);
+      expect(calls.count).toBe(1);
+    });
+
+    it('asks again once the credentials are within 5 minutes of their expiration', async () => {
+      // Prepare: they enter the last 5 minutes 100 ms after each call.
+      const { calls, credentials } = provider(5 * 60_000 + 100);
+      const poster = withProvider(credentials);
+
+      // Act
+      await poster.post(ID, 'first');
+      await poster.post(ID, 'still fresh');
+      const beforeMargin = calls.count;
+      await new Promise((resolve) => setTimeout(resolve, 150));
+      await poster.post(ID, 'near expiry');
+
+      // Assess
+      expect(beforeMargin).toBe(1);
+      expect(calls.count).toBe(2);
+      expect(sent).toEqual(['first', 'still fresh', 'near expiry']);
+    });
+
+    it('posts with credentials already within the margin, asking for them at every post', async () => {
+      // Prepare
+      const { calls, credentials } = provider(60_000);
+      const poster = withProvider(credentials);
+
+      // Act
+      const results = [await poster.post(ID, 'a'), await poster.post(ID, 'b')];
+
+      // Assess
+      expect(results).toEqual(['delivered', 'delivered']);
+      expect(calls.count).toBe(2);
+    });
+  });
+
   it('resolves gone for a closed connection, as the SDK poster does, with one request', async () => {
     // Act
     const viaSdk = await sdk().post(UNKNOWN, 'x');
