@@ -3,23 +3,28 @@ import { newLambdaRequestId } from './ids';
 
 /**
  * Reads a request body up to `limitBytes`; resolves `undefined` when it is larger (the rest
- * is drained so the client can read the answer).
+ * is drained so the client can read the answer), rejects when the request closes first.
+ * Event listeners rather than `for await`: the stream's async iterator costs every post to
+ * `@connections` a few microseconds more.
  *
  * @example
  * const body = await readBody(req, 128 * 1024);
  * if (body === undefined) return sendAwsError(res, 413, 'PayloadTooLargeException', 'Request too large');
  */
-export async function readBody(
-  req: IncomingMessage,
-  limitBytes: number,
-): Promise<Buffer | undefined> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size <= limitBytes) chunks.push(chunk);
-  }
-  return size > limitBytes ? undefined : Buffer.concat(chunks);
+export function readBody(req: IncomingMessage, limitBytes: number): Promise<Buffer | undefined> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size <= limitBytes) chunks.push(chunk);
+    });
+    req.once('end', () => resolve(size > limitBytes ? undefined : Buffer.concat(chunks)));
+    req.once('error', reject);
+    req.once('close', () => {
+      if (!req.complete) reject(new Error('The request closed before its body was read'));
+    });
+  });
 }
 
 /**
