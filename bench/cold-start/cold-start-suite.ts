@@ -62,7 +62,7 @@ function nestMessageEntry(): string {
 export const COLD_START_SUITE: BenchSuite<ColdStartPlan, ColdStartResults> = {
   id: 'cold-start',
   title: 'Cold start',
-  plans: { quick: { runs: 5 }, full: { runs: 15 } },
+  plans: { quick: { runs: 11 }, full: { runs: 15 } },
   measure: measureColdStarts,
   markdown: formatColdStartMarkdown,
 };
@@ -155,8 +155,25 @@ export function formatColdStartMarkdown(results: ColdStartResults): string {
     '- **First request**: the first `handler({})` after the load: it builds the chat runtime (DynamoDB client, environment check, logger) and rejects the empty event without any network call, so it is the lazy part of init, not a real request.',
     `- **nest-message**: the ${NEST_MESSAGE.description} (\`${NEST_MESSAGE.module}\` with the stack's \`nest\` option: a generated entry on \`createNestGatewayHandlers\`), bundled as the stack bundles it (decorator metadata; class-validator and class-transformer left out, as the seeds do not validate); its first request includes bootstrapping the Nest application (module, providers, gateways, \`afterInit\`). Issue 15's goal for it is at most twice the chat's message function.`,
     ...nestComparison(results.rows),
+    '',
+    goalLine(results.rows),
   ];
   return lines.join('\n');
+}
+
+/** Issue 18's cold-start goal for the chat's functions, on this machine. */
+export const COLD_START_GOAL = { bundleBytes: 150_000, loadMs: 100 } as const;
+
+/** Whether the chat's functions (not the Nest one) meet `COLD_START_GOAL`, with the largest figures. */
+function goalLine(rows: readonly ColdStartRow[]): string {
+  const chat = rows.filter((row) => row.function !== 'nest-message');
+  if (chat.length === 0) return '';
+  const largest = (value: (row: ColdStartRow) => number) =>
+    chat.reduce((top, row) => (value(row) > value(top) ? row : top));
+  const bytes = largest((row) => row.bytes);
+  const load = largest((row) => row.loadMsMedian);
+  const verdict = (met: boolean) => (met ? 'met' : '**not met**');
+  return `Goal: chat bundles at most ${count(COLD_START_GOAL.bundleBytes)} bytes and module load at most ${COLD_START_GOAL.loadMs} ms (as deployed, source maps on): bundles ${verdict(bytes.bytes <= COLD_START_GOAL.bundleBytes)} (largest: ${bytes.function}, ${count(bytes.bytes)}); module load ${verdict(load.loadMsMedian <= COLD_START_GOAL.loadMs)} (slowest: ${load.function}, ${load.loadMsMedian.toFixed(1)} ms).`;
 }
 
 /** How the Nest message function compares with the chat's: bundle, and load plus first request. */
