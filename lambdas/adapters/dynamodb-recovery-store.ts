@@ -1,6 +1,7 @@
-import { DeleteCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { TABLE } from '../../definitions/table';
 import type { RecoverableSocket, RecoveryStore } from '../core/ports';
+import type { SocketId } from '../core/types';
 import { ChatTable, type ChatTableOptions } from './chat-table';
 
 const recoveryKey = (pid: string) => ({
@@ -8,12 +9,18 @@ const recoveryKey = (pid: string) => ({
   [TABLE.sortKey]: 'socket',
 });
 
+const leftKey = (socketId: SocketId) => ({
+  [TABLE.partitionKey]: `left#${socketId}`,
+  [TABLE.sortKey]: 'socket',
+});
+
 /**
  * `RecoveryStore` in the chat table: one item per socket kept for its reconnection,
- * `pk=pid#<pid>`, `sk=socket`, with its namespace, rooms (a string set), data, user id,
- * `disconnectedAt` and `ttl`. A take is one conditional DeleteItem returning the item, so a
+ * `pk=pid#<pid>`, `sk=socket`, with its namespace, rooms (a string set), data, user id, socket
+ * id, `disconnectedAt` and `ttl`. A take is one conditional DeleteItem returning the item, so a
  * socket is recovered once, only by its namespace and user, and never after it expired (even
- * before TTL removes it).
+ * before TTL removes it). A socket that left its namespace has an item `pk=left#<socket id>`,
+ * `sk=socket` with its `ttl`, read strongly consistent.
  *
  * @example
  * const recoveries = new DynamoDbRecoveryStore({ tableName: process.env.TABLE_NAME ?? '', client });
@@ -35,6 +42,7 @@ export class DynamoDbRecoveryStore implements RecoveryStore {
           ...(socket.rooms.length === 0 ? {} : { rooms: new Set(socket.rooms) }),
           data: socket.data,
           ...(socket.userId === undefined ? {} : { userId: socket.userId }),
+          ...(socket.socketId === undefined ? {} : { socketId: socket.socketId }),
           disconnectedAt: socket.disconnectedAt,
           [TABLE.ttlAttribute]: socket.expiresAt,
         },
@@ -71,6 +79,7 @@ export class DynamoDbRecoveryStore implements RecoveryStore {
         rooms: item.rooms instanceof Set ? [...item.rooms].map(String).sort() : [],
         data: item.data !== null && typeof item.data === 'object' ? item.data : {},
         ...(typeof item.userId === 'string' ? { userId: item.userId } : {}),
+        ...(typeof item.socketId === 'string' ? { socketId: item.socketId } : {}),
         disconnectedAt: Number(item.disconnectedAt),
         expiresAt: Number(item[TABLE.ttlAttribute]),
       };
@@ -79,5 +88,25 @@ export class DynamoDbRecoveryStore implements RecoveryStore {
         return undefined;
       throw error;
     }
+  }
+
+  async markLeft(socketId: SocketId, expiresAt: number): Promise<void> {
+    await this.#table.client.send(
+      new PutCommand({
+        TableName: this.#table.name,
+        Item: { ...leftKey(socketId), [TABLE.ttlAttribute]: expiresAt },
+      }),
+    );
+  }
+
+  async hasLeft(socketId: SocketId, now = Date.now()): Promise<boolean> {
+    const { Item: item } = await this.#table.client.send(
+      new GetCommand({
+        TableName: this.#table.name,
+        Key: leftKey(socketId),
+        ConsistentRead: true,
+      }),
+    );
+    return item !== undefined && Number(item[TABLE.ttlAttribute]) * 1000 > now;
   }
 }

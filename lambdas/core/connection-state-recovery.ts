@@ -90,6 +90,7 @@ export class ConnectionStateRecovery {
       rooms: record.rooms.filter((room) => !isSocketId(room)),
       data: record.data,
       ...(typeof user?.id === 'string' ? { userId: user.id } : {}),
+      socketId: record.id,
       disconnectedAt: now,
       expiresAt: Math.ceil((now + this.maxDisconnectionDurationMs) / 1000),
     });
@@ -98,7 +99,8 @@ export class ConnectionStateRecovery {
   /**
    * Takes the kept socket a CONNECT's `auth` (`{pid, offset}`, as socket.io-client sends
    * them) names; `undefined` when there is none to recover: no or malformed pid or offset,
-   * unknown, expired, or of another namespace or user (then it stays kept for its owner).
+   * unknown, expired, or of another namespace or user (then it stays kept for its owner), or
+   * its client left the namespace (`forget`).
    */
   async claim(
     auth: Readonly<Record<string, unknown>>,
@@ -111,7 +113,26 @@ export class ConnectionStateRecovery {
     if (typeof pid !== 'string' || !PID.test(pid) || offset === undefined) return undefined;
     const kept = await this.deps.store.take(pid, { ns, userId }, now);
     if (!kept || kept.disconnectedAt + this.maxDisconnectionDurationMs < now) return undefined;
+    if (kept.socketId !== undefined && (await this.deps.store.hasLeft(kept.socketId, now))) {
+      this.deps.logger.info('Connection state not recovered: its client had left the namespace', {
+        ns,
+      });
+      return undefined;
+    }
     return { kept, offset };
+  }
+
+  /**
+   * Records that the client of `socketId` left its namespace (a DISCONNECT), for as long as
+   * the socket could be recovered: API Gateway may handle the connection's `$disconnect`, which
+   * keeps the socket, before or while it handles the DISCONNECT, and the socket must not be
+   * recovered either way.
+   */
+  async forget(socketId: SocketId, now = Date.now()): Promise<void> {
+    await this.deps.store.markLeft(
+      socketId,
+      Math.ceil((now + this.maxDisconnectionDurationMs) / 1000),
+    );
   }
 
   /**

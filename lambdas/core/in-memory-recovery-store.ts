@@ -1,4 +1,8 @@
 import type { RecoverableSocket, RecoveryStore } from './ports';
+import type { SocketId } from './types';
+
+/** Marks of sockets that left, at most; past it, expired marks are dropped first. */
+const MAX_LEFT = 10_000;
 
 /**
  * `RecoveryStore` in this process's memory, for tests and single-process use.
@@ -8,6 +12,8 @@ import type { RecoverableSocket, RecoveryStore } from './ports';
  */
 export class InMemoryRecoveryStore implements RecoveryStore {
   private readonly sockets = new Map<string, RecoverableSocket>();
+  /** Socket id → until when (epoch seconds) it is known to have left. */
+  private readonly left = new Map<SocketId, number>();
 
   async keep(socket: RecoverableSocket): Promise<void> {
     this.sockets.set(socket.pid, structuredClone(socket));
@@ -23,5 +29,21 @@ export class InMemoryRecoveryStore implements RecoveryStore {
     if (socket.expiresAt * 1000 <= now) return undefined;
     this.sockets.delete(pid);
     return socket;
+  }
+
+  async markLeft(socketId: SocketId, expiresAt: number): Promise<void> {
+    if (this.left.size >= MAX_LEFT) {
+      const nowSeconds = Date.now() / 1000;
+      for (const [id, until] of this.left) if (until <= nowSeconds) this.left.delete(id);
+      const oldest = this.left.keys().next().value;
+      if (this.left.size >= MAX_LEFT && oldest !== undefined) this.left.delete(oldest);
+    }
+    this.left.delete(socketId);
+    this.left.set(socketId, expiresAt);
+  }
+
+  async hasLeft(socketId: SocketId, now = Date.now()): Promise<boolean> {
+    const until = this.left.get(socketId);
+    return until !== undefined && until * 1000 > now;
   }
 }

@@ -169,6 +169,11 @@ export interface RecoverableSocket {
   readonly data: SocketData;
   /** The verified user's id, when an authorizer ran: only that user may recover it. */
   readonly userId?: string | undefined;
+  /**
+   * Its id while connected, by which a DISCONNECT of it handled after its `$disconnect` still
+   * keeps it from recovery (`markLeft`). Absent on sockets kept by an earlier version.
+   */
+  readonly socketId?: SocketId | undefined;
   /** When its connection ended (epoch ms). */
   readonly disconnectedAt: number;
   /** Epoch seconds after which it cannot be recovered (and may be expired by TTL). */
@@ -196,6 +201,14 @@ export interface RecoveryStore {
     owner: { readonly ns: string; readonly userId: string | undefined },
     now?: number,
   ): Promise<RecoverableSocket | undefined>;
+  /**
+   * Records that the client of socket `socketId` left its namespace (its DISCONNECT), until
+   * `expiresAt` (epoch seconds): kept or not, that socket is then never recovered, whichever of
+   * its DISCONNECT and its connection's `$disconnect` API Gateway had handled first.
+   */
+  markLeft(socketId: SocketId, expiresAt: number): Promise<void>;
+  /** Whether `markLeft` recorded `socketId`, and not past its expiry at `now` (epoch ms). */
+  hasLeft(socketId: SocketId, now?: number): Promise<boolean>;
 }
 
 /**

@@ -882,9 +882,15 @@ export class Server {
     await this.sessions.removeNamespace(connection, record.ns);
   }
 
-  /** A Socket.IO DISCONNECT (`41/ns,`): the socket ends as at `$disconnect`; the connection stays open. */
+  /**
+   * A Socket.IO DISCONNECT (`41/ns,`): the socket ends as at `$disconnect`, not kept for
+   * recovery (in a namespace that recovers, marked as left first: the connection's
+   * `$disconnect` may be handled before or during this frame); the connection stays open.
+   */
   private async leaveNamespace(input: MessageInput, ns: string): Promise<void> {
-    const record = await this.store.getConnection(namespaceSocketId(input.connectionId, ns));
+    const id = namespaceSocketId(input.connectionId, ns);
+    if (this.recovery && this.namespaceFor(ns)?.historySettings) await this.recovery.forget(id);
+    const record = await this.store.getConnection(id);
     if (!record) return;
     await this.endSocket(
       record,

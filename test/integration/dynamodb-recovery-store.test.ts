@@ -36,7 +36,32 @@ describe('DynamoDbRecoveryStore on DynamoDB Local', () => {
         new GetCommand({ TableName: TABLE_NAME, Key: { pk: `pid#${socket.pid}`, sk: 'socket' } }),
       );
     expect(item).toEqual(
-      expect.objectContaining({ ns: '/chat', userId: 'alice', ttl: socket.expiresAt }),
+      expect.objectContaining({
+        ns: '/chat',
+        userId: 'alice',
+        socketId: socket.socketId,
+        ttl: socket.expiresAt,
+      }),
     );
+  });
+
+  it('marks a socket that left with one item, left#<socket id> / socket, that expires', async () => {
+    // Prepare
+    const store = new DynamoDbRecoveryStore({
+      tableName: TABLE_NAME,
+      client: dynamoDb.documentClient(),
+    });
+    const { socketId, expiresAt } = recoverableSocket();
+
+    // Act
+    await store.markLeft(socketId as string, expiresAt);
+
+    // Assess
+    const { Item: item } = await dynamoDb
+      .documentClient()
+      .send(
+        new GetCommand({ TableName: TABLE_NAME, Key: { pk: `left#${socketId}`, sk: 'socket' } }),
+      );
+    expect(item).toEqual({ pk: `left#${socketId}`, sk: 'socket', ttl: expiresAt });
   });
 });

@@ -12,6 +12,7 @@ export function recoverableSocket(change: Partial<RecoverableSocket> = {}): Reco
     rooms: ['lobby', 'room:music'],
     data: { user: { id: 'alice', name: 'Alice' }, nickname: 'Al' },
     userId: 'alice',
+    socketId: `socket-${NOW.toString(36)}-${pids}`,
     disconnectedAt: NOW,
     // In the future: DynamoDB Local's TTL sweep may delete an item whose ttl has passed at any moment.
     expiresAt: Math.floor(NOW / 1000) + 120,
@@ -124,6 +125,22 @@ export function describeRecoveryStoreContract(name: string, create: () => Recove
 
       // Assess
       expect(takes.filter((taken) => taken !== undefined)).toEqual([socket]);
+    });
+
+    it('knows which sockets left their namespace, until the mark expires', async () => {
+      // Prepare
+      const store = create();
+      const { socketId: left } = recoverableSocket();
+      const { socketId: stayed } = recoverableSocket();
+      const expiresAt = Math.floor(NOW / 1000) + 120;
+
+      // Act
+      await store.markLeft(left as string, expiresAt);
+
+      // Assess
+      expect(await store.hasLeft(left as string, NOW)).toBe(true);
+      expect(await store.hasLeft(stayed as string, NOW)).toBe(false);
+      expect(await store.hasLeft(left as string, expiresAt * 1000 + 1)).toBe(false);
     });
   });
 }

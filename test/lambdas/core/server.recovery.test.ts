@@ -301,6 +301,28 @@ describe('Server: connection state recovery of Socket.IO clients', () => {
     expect(hooks.slice(-2).map((hook) => hook.recovered)).toEqual([false, false]);
   });
 
+  it('does not recover a socket its client left (41) when `$disconnect` was handled before the DISCONNECT, or during it', async () => {
+    // Prepare: API Gateway invokes a connection's frames and its `$disconnect` concurrently.
+    const { chat, hooks } = harness();
+    const before = await aliceInRooms(chat, ['lobby']);
+    await chat.server.handleDisconnect({ connectionId: before.id, statusCode: 1005, reason: '' });
+    await send(chat, before.id, '41');
+    const during = await aliceInRooms(chat, ['lobby']);
+    await Promise.all([
+      send(chat, during.id, '41'),
+      chat.server.handleDisconnect({ connectionId: during.id, statusCode: 1005, reason: '' }),
+    ]);
+
+    // Act
+    for (const { pid, offset } of [before, during]) {
+      const again = await open(chat);
+      await send(chat, again, `40{"pid":"${pid}","offset":"${offset}"}`);
+    }
+
+    // Assess
+    expect(hooks.slice(-2).map((hook) => hook.recovered)).toEqual([false, false]);
+  });
+
   it('does not give back a room the join policies now refuse, nor what was missed there', async () => {
     // Prepare
     const { chat, banned } = harness();
