@@ -1,7 +1,11 @@
 import type { RecoverableSocket, RecoveryStore } from './ports';
+import { setWithin } from './set-within';
 import type { SocketId } from './types';
 
-/** Marks of sockets that left, at most; past it, expired marks are dropped first. */
+/**
+ * Marks of sockets that left, at most; past it, the oldest goes first (every mark lasts the
+ * same recovery window, so the oldest is also the first to expire).
+ */
 const MAX_LEFT = 10_000;
 
 /**
@@ -32,14 +36,7 @@ export class InMemoryRecoveryStore implements RecoveryStore {
   }
 
   async markLeft(socketId: SocketId, expiresAt: number): Promise<void> {
-    if (this.left.size >= MAX_LEFT) {
-      const nowSeconds = Date.now() / 1000;
-      for (const [id, until] of this.left) if (until <= nowSeconds) this.left.delete(id);
-      const oldest = this.left.keys().next().value;
-      if (this.left.size >= MAX_LEFT && oldest !== undefined) this.left.delete(oldest);
-    }
-    this.left.delete(socketId);
-    this.left.set(socketId, expiresAt);
+    setWithin(this.left, socketId, expiresAt, MAX_LEFT);
   }
 
   async hasLeft(socketId: SocketId, now = Date.now()): Promise<boolean> {

@@ -1,3 +1,5 @@
+import { setWithin } from './set-within';
+
 export interface TokenBucketOptions {
   /** Frames a connection may send in one burst (the bucket's size). Default 20. */
   readonly capacity?: number;
@@ -58,13 +60,14 @@ export class TokenBucketRateLimiter {
     if (bucket) {
       const elapsed = Math.max(0, now - bucket.updatedAt);
       tokens = Math.min(this.capacity, bucket.tokens + elapsed * this.refillPerMs);
-      this.buckets.delete(id);
-    } else if (this.buckets.size >= this.maxTracked) {
-      const oldest = this.buckets.keys().next().value;
-      if (oldest !== undefined) this.buckets.delete(oldest);
     }
     const allowed = tokens >= 1;
-    this.buckets.set(id, { tokens: allowed ? tokens - 1 : tokens, updatedAt: now });
+    setWithin(
+      this.buckets,
+      id,
+      { tokens: allowed ? tokens - 1 : tokens, updatedAt: now },
+      this.maxTracked,
+    );
     return allowed;
   }
 

@@ -1,6 +1,7 @@
 import { currentDeliveryAccount, type DeliveryAccount } from './delivery-account';
 import { RateLimitedError } from './errors';
 import type { Budget, FrameCharge, MembershipStore, UserLimitStore } from './ports';
+import { setWithin } from './set-within';
 import type { RemovedConnection, SocketId, SocketUser } from './types';
 
 /** A count allowed per window of `windowSeconds`. */
@@ -235,13 +236,8 @@ export class UserLimits {
    */
   settleFrame(account: DeliveryAccount): void {
     if (this.reserve === 0) return;
-    this.lastReached.delete(account.key);
-    if (account.used <= this.reserve) return;
-    if (this.lastReached.size >= MAX_REMEMBERED) {
-      const oldest = this.lastReached.keys().next().value;
-      if (oldest !== undefined) this.lastReached.delete(oldest);
-    }
-    this.lastReached.set(account.key, account.used);
+    if (account.used <= this.reserve) this.lastReached.delete(account.key);
+    else setWithin(this.lastReached, account.key, account.used, MAX_REMEMBERED);
   }
 
   /**

@@ -4,7 +4,7 @@ import { describeRecoveryStoreContract } from '../../support/recovery-store-cont
 describeRecoveryStoreContract('InMemoryRecoveryStore', () => new InMemoryRecoveryStore());
 
 describe('InMemoryRecoveryStore: bounds', () => {
-  it('remembers at most 10,000 sockets that left, dropping expired marks first, then the oldest', async () => {
+  it('remembers at most 10,000 sockets that left, forgetting the oldest (the first to expire) first', async () => {
     // Prepare
     const store = new InMemoryRecoveryStore();
     const now = Date.now();
