@@ -4,6 +4,8 @@ import { DynamoDbMembershipStore } from '../../lambdas/adapters/dynamodb-members
 import { DynamoDbMessageLog } from '../../lambdas/adapters/dynamodb-message-log';
 import { DynamoDbPresenceStore } from '../../lambdas/adapters/dynamodb-presence-store';
 import { createChatApp } from '../../lambdas/app/chat-app';
+import { InMemorySessionStore } from '../../lambdas/core/in-memory-session-store';
+import { InMemoryUserLimitStore } from '../../lambdas/core/in-memory-user-limit-store';
 import type { Server } from '../../lambdas/core/server';
 import type { SocketId } from '../../lambdas/core/types';
 import { CapacityRecorder } from '../cost/capacity-recorder';
@@ -100,7 +102,11 @@ export class MembershipAttacks {
       poster: this.#poster,
       afterConnectDispatcher: new CountingAfterConnectDispatcher(),
       cleanupDispatcher: this.#cleanups,
-      // The per-connection and per-user frame limits would only slow the attacker down.
+      // JSON-protocol connections only: no Engine.IO session is ever read or written.
+      sessions: new InMemorySessionStore(),
+      // The per-connection and per-user frame limits would only slow the attacker down, and
+      // counting them in this process keeps their writes out of the measured requests.
+      limitStore: new InMemoryUserLimitStore(),
       rateLimit: false,
       userLimits: {
         messages: { limit: 1_000_000, windowSeconds: 2 },

@@ -5,6 +5,7 @@ import { DynamoDbMembershipStore } from '../../lambdas/adapters/dynamodb-members
 import { DynamoDbMessageLog } from '../../lambdas/adapters/dynamodb-message-log';
 import { DynamoDbPresenceStore } from '../../lambdas/adapters/dynamodb-presence-store';
 import { DynamoDbRecoveryStore } from '../../lambdas/adapters/dynamodb-recovery-store';
+import { DynamoDbSessionStore } from '../../lambdas/adapters/dynamodb-session-store';
 import { DynamoDbUserLimitStore } from '../../lambdas/adapters/dynamodb-user-limit-store';
 import { createChatApp } from '../../lambdas/app/chat-app';
 import { mapWithConcurrency } from '../../lambdas/core/map-with-concurrency';
@@ -125,6 +126,7 @@ export class CostHarness {
       messageLog: new DynamoDbMessageLog({ tableName: options.tableName, client: measured }),
       presence: new DynamoDbPresenceStore({ tableName: options.tableName, client: measured }),
       ackStore: new DynamoDbAckStore({ tableName: options.tableName, client: measured }),
+      sessions: new DynamoDbSessionStore({ tableName: options.tableName, client: measured }),
       // As the stack runs the chat.
       connectionStateRecovery: {},
       recoveries: new DynamoDbRecoveryStore({ tableName: options.tableName, client: measured }),

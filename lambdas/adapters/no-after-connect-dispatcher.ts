@@ -6,7 +6,7 @@ import type { AfterConnectDispatcher } from '../core/ports';
  * Being asked is a wiring error: it rejects, naming `who` and `why`.
  *
  * @example
- * new Server({ store, poster, afterConnectDispatcher: noAfterConnectDispatcher('The emitter', "only the chat's connect handler does") });
+ * new Server({ ...ports, afterConnectDispatcher: noAfterConnectDispatcher('The emitter', "only the chat's connect handler does") });
  */
 export function noAfterConnectDispatcher(who: string, why: string): AfterConnectDispatcher {
   return {

@@ -11,9 +11,14 @@ export {
   RoomLimitError,
 } from './errors';
 export type { Handshake } from './handshake';
+export { InMemoryAckStore } from './in-memory-ack-store';
+export { InMemoryMembershipStore } from './in-memory-membership-store';
 export { InMemoryMessageLog } from './in-memory-message-log';
+export { InMemoryPoster } from './in-memory-poster';
 export { InMemoryPresenceStore } from './in-memory-presence-store';
 export { InMemoryRecoveryStore } from './in-memory-recovery-store';
+export { InMemorySessionStore } from './in-memory-session-store';
+export { InMemoryUserLimitStore } from './in-memory-user-limit-store';
 export type { CoreLogger } from './logger';
 export type { Ack, DisconnectReason, EventHandler, JoinPolicy, Middleware } from './namespace';
 export { Namespace } from './namespace';
@@ -25,8 +30,10 @@ export type {
   PostResult,
   RecoverableSocket,
   RecoveryStore,
+  SessionStore,
   ShardDispatcher,
   ShardGroup,
+  UserLimitStore,
 } from './ports';
 export { type TokenBucketOptions, TokenBucketRateLimiter } from './rate-limiter';
 export type {

@@ -2,7 +2,7 @@
  * The narrow logger the core needs; Powertools' Logger satisfies it.
  *
  * @example
- * const server = new Server({ store, poster, afterConnectDispatcher, logger: new Logger() });
+ * const server = new Server({ ...ports, logger: new Logger() });
  */
 export interface CoreLogger {
   debug(message: string, ...extra: Record<string, unknown>[]): void;

@@ -19,9 +19,6 @@ import { type Handshake, handshakeOf, storedHandshake } from './handshake';
 import { Heartbeat, type HeartbeatReport } from './heartbeat';
 import { DEFAULT_HEARTBEAT, type HeartbeatSettings, heartbeatSlot } from './heartbeat-settings';
 import type { HistorySettings } from './history-settings';
-import { InMemoryRecoveryStore } from './in-memory-recovery-store';
-import { InMemorySessionStore } from './in-memory-session-store';
-import { InMemoryUserLimitStore } from './in-memory-user-limit-store';
 import { Invocation, type UnobservedFailure } from './invocation';
 import { type CoreLogger, silentLogger } from './logger';
 import { mapWithConcurrency } from './map-with-concurrency';
@@ -117,8 +114,11 @@ export interface ServerOptions {
    * (30,000 per 60 s, `limit: "deliveries"`). See `UserLimits`.
    */
   readonly userLimits?: UserLimitOptions;
-  /** Where the per-user limits are counted (DynamoDB on AWS). Default: this process's memory. */
-  readonly limitStore?: UserLimitStore;
+  /**
+   * Where the per-user limits are counted: `DynamoDbUserLimitStore` on AWS, so they hold across
+   * containers; `InMemoryUserLimitStore` in one process (tests, a single local server).
+   */
+  readonly limitStore: UserLimitStore;
   /**
    * Most rooms a socket may be in (its own room not counted). A join past it is answered
    * `TOO_MANY_ROOMS` and writes nothing. Default 100.
@@ -130,18 +130,22 @@ export interface ServerOptions {
    */
   readonly cleanupDispatcher?: CleanupDispatcher;
   /**
-   * Where Socket.IO connections' Engine.IO sessions wait for their namespace's CONNECT (DynamoDB
-   * on AWS). Default: this process's memory.
+   * Where Socket.IO connections' Engine.IO sessions wait for their namespace's CONNECT:
+   * `DynamoDbSessionStore` on AWS, where each frame may reach another container;
+   * `InMemorySessionStore` in one process.
    */
-  readonly sessions?: SessionStore;
+  readonly sessions: SessionStore;
   /**
    * Socket.IO's connection state recovery in namespaces that keep history (see
    * `ConnectionStateRecovery`): each Socket.IO socket gets a `pid`, frames through durable
    * rooms carry offsets, and a client reconnecting within `maxDisconnectionDuration` gets its
-   * socket back (`socket.recovered`). Needs `messageLog`. Default: off.
+   * socket back (`socket.recovered`). Needs `messageLog` and `recoveries`. Default: off.
    */
   readonly connectionStateRecovery?: ConnectionStateRecoveryOptions;
-  /** Where sockets wait for their client's reconnection (DynamoDB on AWS). Default: this process's memory. */
+  /**
+   * Where sockets wait for their client's reconnection: `DynamoDbRecoveryStore` on AWS,
+   * `InMemoryRecoveryStore` in one process. Required by `connectionStateRecovery`.
+   */
   readonly recoveries?: RecoveryStore;
   /**
    * The Socket.IO heartbeat (see `HeartbeatSettings`): what the open packet announces and how
@@ -251,7 +255,7 @@ const namespaceOf = (query: Readonly<Record<string, string>>): string => query.n
  * Keeps no state between events, so any number of processes can serve one API.
  *
  * @example
- * const server = new Server({ store, poster, afterConnectDispatcher });
+ * const server = new Server({ store, poster, afterConnectDispatcher, sessions, limitStore });
  * server.of('/').on('whoami', (socket, _data, ack) => ack({ id: socket.id }));
  * const reply = await server.handleMessage({ connectionId, body: '{"action":"whoami","ack":1}' });
  */
@@ -282,7 +286,7 @@ export class Server {
   constructor(options: ServerOptions) {
     this.store = options.store;
     this.poster = options.poster;
-    this.sessions = options.sessions ?? new InMemorySessionStore();
+    this.sessions = options.sessions;
     this.heartbeatSettings = options.heartbeat ?? DEFAULT_HEARTBEAT;
     this.afterConnectDispatcher = options.afterConnectDispatcher;
     this.logger = options.logger ?? silentLogger;
@@ -297,11 +301,13 @@ export class Server {
     this.turns = new TurnGate({ store: options.store, logger: this.logger });
     if (options.connectionStateRecovery && !options.messageLog)
       throw new Error('connectionStateRecovery needs the messageLog option');
+    if (options.connectionStateRecovery && !options.recoveries)
+      throw new Error('connectionStateRecovery needs the recoveries option');
     this.recovery =
-      options.connectionStateRecovery && options.messageLog
+      options.connectionStateRecovery && options.messageLog && options.recoveries
         ? new ConnectionStateRecovery(
             {
-              store: options.recoveries ?? new InMemoryRecoveryStore(),
+              store: options.recoveries,
               messageLog: options.messageLog,
               poster: options.poster,
               logger: this.logger,
@@ -311,7 +317,7 @@ export class Server {
         : undefined;
     this.limits = new UserLimits({
       ...options.userLimits,
-      store: options.limitStore ?? new InMemoryUserLimitStore(),
+      store: options.limitStore,
       connections: options.store,
     });
     this.adapter = new Adapter({

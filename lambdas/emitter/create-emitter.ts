@@ -8,6 +8,8 @@ import { DynamoDbPresenceStore } from '../adapters/dynamodb-presence-store';
 import { regionOfEndpoint } from '../adapters/endpoint-region';
 import { ManagementApiPoster, managementApiClientConfig } from '../adapters/management-api-poster';
 import { noAfterConnectDispatcher } from '../adapters/no-after-connect-dispatcher';
+import { InMemorySessionStore } from '../core/in-memory-session-store';
+import { InMemoryUserLimitStore } from '../core/in-memory-user-limit-store';
 import type { CoreLogger } from '../core/logger';
 import type { MessageLog, PresenceStore } from '../core/ports';
 import { Server, type ServerOptions } from '../core/server';
@@ -81,6 +83,11 @@ export function createEmitter(options: EmitterOptions): Emitter {
     messageLog: new DynamoDbMessageLog({ tableName, client: dynamoDb }),
     presence: new DynamoDbPresenceStore({ tableName, client: dynamoDb }),
     ackStore: new DynamoDbAckStore({ tableName, client: dynamoDb }),
+    // It runs no $connect, heartbeat or client frame, so it opens no Engine.IO session and
+    // charges no user; it may not touch users' limits (`EMITTER_TABLE_ACCESS`): a connection
+    // it finds gone frees its user's slot at that user's next connect (`UserLimits.admit`).
+    sessions: new InMemorySessionStore(),
+    limitStore: new InMemoryUserLimitStore(),
     poster: new ManagementApiPoster({
       client:
         options.managementApi ??

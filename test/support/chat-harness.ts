@@ -3,6 +3,8 @@ import { InMemoryMembershipStore } from '../../lambdas/core/in-memory-membership
 import { InMemoryMessageLog } from '../../lambdas/core/in-memory-message-log';
 import { InMemoryPoster } from '../../lambdas/core/in-memory-poster';
 import { InMemoryPresenceStore } from '../../lambdas/core/in-memory-presence-store';
+import { InMemorySessionStore } from '../../lambdas/core/in-memory-session-store';
+import { InMemoryUserLimitStore } from '../../lambdas/core/in-memory-user-limit-store';
 import type { AfterConnectDispatcher } from '../../lambdas/core/ports';
 import type { Server, ServerOptions } from '../../lambdas/core/server';
 
@@ -12,6 +14,14 @@ let counter = 0;
 export function connectionId(): string {
   counter += 1;
   return `C${String(counter).padStart(14, '0')}=`;
+}
+
+/**
+ * The stores a server keeps per user and per Engine.IO session, in this process's memory:
+ * what a test's own `new Server(…)` passes, as the stack passes DynamoDB's.
+ */
+export function inMemoryServerStores(): Pick<ServerOptions, 'sessions' | 'limitStore'> {
+  return { sessions: new InMemorySessionStore(), limitStore: new InMemoryUserLimitStore() };
 }
 
 /** Records what the server hands to the after-connect worker. */
@@ -38,13 +48,17 @@ export class ChatHarness {
     build: (options: ChatAppServerOptions) => Server = createChatApp,
     extra: Partial<ServerOptions> = {},
   ) {
+    const defaults = inMemoryServerStores();
+    const { sessions = defaults.sessions, limitStore = defaults.limitStore, ...rest } = extra;
     this.server = build({
       store: this.store,
       poster: this.poster,
       afterConnectDispatcher: this.afterConnect,
       messageLog: this.messageLog,
       presence: this.presence,
-      ...extra,
+      sessions,
+      limitStore,
+      ...rest,
     });
   }
 

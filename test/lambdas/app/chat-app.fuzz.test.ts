@@ -8,6 +8,8 @@ import { createChatApp } from '../../../lambdas/app/chat-app';
 import type { ErrorCode } from '../../../lambdas/core/errors';
 import { InMemoryMessageLog } from '../../../lambdas/core/in-memory-message-log';
 import { InMemoryPoster } from '../../../lambdas/core/in-memory-poster';
+import { InMemorySessionStore } from '../../../lambdas/core/in-memory-session-store';
+import { InMemoryUserLimitStore } from '../../../lambdas/core/in-memory-user-limit-store';
 import { HISTORY_PAGE_BYTES } from '../../../lambdas/core/namespace';
 import { parseClientFrame } from '../../../lambdas/core/protocol';
 import type { ServerOptions } from '../../../lambdas/core/server';
@@ -1162,6 +1164,8 @@ describe('Fuzz: concurrent join, leave, $disconnect and gone clean-up on the Dyn
             messageLog: new InMemoryMessageLog(),
             poster,
             afterConnectDispatcher: new RecordingAfterConnectDispatcher(),
+            sessions: new InMemorySessionStore(),
+            limitStore: new InMemoryUserLimitStore(),
             rateLimit: false,
           });
           const ids: string[] = [];

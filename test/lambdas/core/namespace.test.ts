@@ -5,7 +5,7 @@ import { InMemoryPoster } from '../../../lambdas/core/in-memory-poster';
 import { InMemoryPresenceStore } from '../../../lambdas/core/in-memory-presence-store';
 import { HISTORY_PAGE_BYTES } from '../../../lambdas/core/namespace';
 import { Server, type ServerOptions } from '../../../lambdas/core/server';
-import { RecordingAfterConnectDispatcher } from '../../support/chat-harness';
+import { inMemoryServerStores, RecordingAfterConnectDispatcher } from '../../support/chat-harness';
 
 /** A fixed `at` for emits (the log keeps its own clock, so it must be now-ish). */
 const AT = Date.now();
@@ -18,6 +18,7 @@ describe('Class: Namespace', () => {
 
   const server = (options: Partial<ServerOptions> = {}) =>
     new Server({
+      ...inMemoryServerStores(),
       store,
       poster,
       afterConnectDispatcher: new RecordingAfterConnectDispatcher(),

@@ -1,5 +1,6 @@
 import { InMemoryRecoveryStore } from '../../../lambdas/core/in-memory-recovery-store';
 import { InMemorySessionStore } from '../../../lambdas/core/in-memory-session-store';
+import { InMemoryUserLimitStore } from '../../../lambdas/core/in-memory-user-limit-store';
 import { namespaceSocketId } from '../../../lambdas/core/namespace-socket-id';
 import { parseRecoveryOffset, roomTag } from '../../../lambdas/core/recovery-offset';
 import { Server, type ServerOptions } from '../../../lambdas/core/server';
@@ -353,5 +354,26 @@ describe('Server: connection state recovery of Socket.IO clients', () => {
     // Assess
     expect(pid).toBeUndefined();
     expect(eventsOf(chat, id)).toEqual([['chat', 'hello', 'Bob']]);
+  });
+
+  it('is refused at construction without a store for the sockets waiting to be recovered', () => {
+    // Prepare
+    const chat = new ChatHarness();
+    const options: ServerOptions = {
+      store: chat.store,
+      poster: chat.poster,
+      afterConnectDispatcher: chat.afterConnect,
+      messageLog: chat.messageLog,
+      sessions: new InMemorySessionStore(),
+      limitStore: new InMemoryUserLimitStore(),
+      connectionStateRecovery: {},
+    };
+
+    // Act
+    const construct = () => new Server(options);
+
+    // Assess
+    expect(construct).toThrow('connectionStateRecovery needs the recoveries option');
+    expect(() => new Server({ ...options, recoveries: new InMemoryRecoveryStore() })).not.toThrow();
   });
 });

@@ -1,7 +1,7 @@
 import { ConnectionRefusedError } from '../../../lambdas/core/errors';
 import type { CoreLogger } from '../../../lambdas/core/logger';
 import { Server } from '../../../lambdas/core/server';
-import { ChatHarness, connectionId } from '../../support/chat-harness';
+import { ChatHarness, connectionId, inMemoryServerStores } from '../../support/chat-harness';
 
 const plain = (options: ConstructorParameters<typeof Server>[0]) => new Server(options);
 
@@ -171,6 +171,7 @@ describe('Remote sockets (Server)', () => {
   async function threeSockets() {
     const harness = new ChatHarness(plain, {});
     const server = new Server({
+      ...inMemoryServerStores(),
       store: harness.store,
       poster: harness.poster,
       closer: harness.poster,

@@ -1,7 +1,7 @@
 import { ChatError, ConnectionRefusedError } from '../../../lambdas/core/errors';
 import type { BroadcastShard, ChatMetricName, ChatMetrics } from '../../../lambdas/core/ports';
 import { Server, type ServerOptions } from '../../../lambdas/core/server';
-import { ChatHarness, connectionId } from '../../support/chat-harness';
+import { ChatHarness, connectionId, inMemoryServerStores } from '../../support/chat-harness';
 
 const plain = (options: ConstructorParameters<typeof Server>[0]) => new Server(options);
 
@@ -512,6 +512,7 @@ describe('Class: Server', () => {
       let refusals = 3;
       const posted: string[] = [];
       const server = new Server({
+        ...inMemoryServerStores(),
         store: harness.store,
         afterConnectDispatcher: harness.afterConnect,
         poster: {
@@ -536,6 +537,7 @@ describe('Class: Server', () => {
       const posted: string[] = [];
       let failures = 2;
       const server = new Server({
+        ...inMemoryServerStores(),
         store: harness.store,
         afterConnectDispatcher: harness.afterConnect,
         afterConnectDeadlineMs: 200,
@@ -549,6 +551,7 @@ describe('Class: Server', () => {
         },
       });
       const alwaysFailing = new Server({
+        ...inMemoryServerStores(),
         store: harness.store,
         afterConnectDispatcher: harness.afterConnect,
         afterConnectDeadlineMs: 100,

@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -58,6 +58,27 @@ describe('Chat functions at cold start', () => {
       const { loaded, firstRequest } = JSON.parse(stdout.trim().split('\n').pop() ?? '{}');
       expect(loaded).toEqual(['client-dynamodb']);
       expect(firstRequest).toEqual(['client-dynamodb']);
+    },
+    60_000,
+  );
+
+  it.each(['connect', 'disconnect', 'message', 'worker', 'heartbeat'] satisfies FunctionName[])(
+    '%s bundles no in-memory store: its state lives in DynamoDB, whichever container runs an event',
+    async (name) => {
+      // Prepare
+      const { file } = await bundleFunction(
+        join(ROOT, LAMBDA_FUNCTIONS[name].entry),
+        join(dir, `${name}-sources`),
+      );
+
+      // Act
+      const { sources } = JSON.parse(await readFile(`${file}.map`, 'utf8')) as {
+        sources: string[];
+      };
+
+      // Assess
+      expect(sources.some((source) => source.endsWith('lambdas/core/server.ts'))).toBe(true);
+      expect(sources.filter((source) => /lambdas\/core\/in-memory-/.test(source))).toEqual([]);
     },
     60_000,
   );
