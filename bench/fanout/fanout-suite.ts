@@ -208,6 +208,12 @@ const SHARD_SIZES = [250, 500, 1_000, 2_000];
  * measurement's noise (rounds differ by up to a fifth) and for cores slower than this one.
  */
 const TARGET = { recipients: 10_000, withinMs: 1_000, budgetMs: 750 };
+/**
+ * A stack setting within the budget whose Lambda cost is at most this share above the
+ * cheapest's is kept: the cheapest setting moves with this machine's speed, and the costs move
+ * with it (by an eighth between its fast and slow states).
+ */
+const COST_TIE = 0.2;
 /** Assumed, not measured here: a post's round trip to `@connections`, and an asynchronous invoke until the warm worker runs. */
 const LATENCY = { postMs: 20, dispatchMs: 30 };
 
@@ -266,10 +272,30 @@ export async function modelFanout(
   };
 }
 
+/**
+ * Whether the stack's setting is the model's choice: the same; or within the budget and at
+ * most a fifth dearer in Lambda (`COST_TIE`), so kept; else to update.
+ *
+ * @example
+ * stackVerdict(model); // 'the same'
+ */
+export function stackVerdict(model: Pick<FanoutModel, 'chosen' | 'stack' | 'grid'>): string {
+  const { chosen, stack, grid } = model;
+  if (chosen === undefined) return '**no setting is within the budget**';
+  const rowOf = (setting: FanOutSetting) =>
+    grid.find((row) => row.memoryMb === setting.memoryMb && row.shardSize === setting.shardSize);
+  const [best, ours] = [rowOf(chosen), rowOf(stack)];
+  if (best === ours) return 'the same';
+  if (best === undefined || ours === undefined || ours.wallMs > TARGET.budgetMs)
+    return '**different: update it**';
+  const extra = ours.lambdaUsdPerMillion / best.lambdaUsdPerMillion - 1;
+  if (extra > COST_TIE) return '**different: update it**';
+  return `within the budget too (${ours.wallMs.toLocaleString('en-US')} ms) at ${Math.round(extra * 100)} % more Lambda cost (at most ${COST_TIE * 100} %): kept, as the cheapest setting moves with this machine's speed`;
+}
+
 /** The model's part of the section. */
 export function formatModelMarkdown(model: FanoutModel): string {
   const { lean, sdk, chosen, stack, leanUntracedMicros: leanUntraced } = model;
-  const same = chosen?.memoryMb === stack.memoryMb && chosen?.shardSize === stack.shardSize;
   const setting = (value: FanOutSetting) =>
     `${value.memoryMb} MB, shards of ${value.shardSize.toLocaleString('en-US')}`;
   return [
@@ -296,7 +322,7 @@ export function formatModelMarkdown(model: FanoutModel): string {
     ),
     '',
     chosen
-      ? `- Cheapest under 1 s for 10,000 recipients, chosen within ${TARGET.budgetMs} ms (a quarter kept back for the measurement's noise and for slower cores): **${setting(chosen)}**. The stack (\`definitions/fan-out-sizing.ts\`) uses ${setting(stack)}: ${same ? 'the same' : '**different: update it**'}.`
+      ? `- Cheapest under 1 s for 10,000 recipients, chosen within ${TARGET.budgetMs} ms (a quarter kept back for the measurement's noise and for slower cores): **${setting(chosen)}**. The stack (\`definitions/fan-out-sizing.ts\`) uses ${setting(stack)}: ${stackVerdict(model)}.`
       : `- No setting delivers 10,000 recipients within ${TARGET.budgetMs} ms in this model.`,
   ].join('\n');
 }

@@ -5,6 +5,7 @@ import {
   measureFanout,
   modelFanout,
   runFanout,
+  stackVerdict,
 } from '../../../bench/fanout/fanout-suite';
 import { cheapestSetting } from '../../../bench/fanout/lambda-cpu-model';
 import type { PostCpuPlan, PostCpuResults } from '../../../bench/post-cpu/post-cpu-suite';
@@ -80,5 +81,47 @@ describe('Bench: fanout', () => {
     expect(markdown).toContain(
       `**${model.chosen?.memoryMb} MB, shards of ${model.chosen?.shardSize.toLocaleString('en-US')}**`,
     );
+  });
+
+  describe('Function: stackVerdict', () => {
+    const row = (memoryMb: number, shardSize: number, wallMs: number, usd: number) => ({
+      memoryMb,
+      shardSize,
+      wallMs,
+      lambdaUsdPerMillion: usd,
+    });
+    /** The cheapest setting within 750 ms is 256 MB with shards of 1,000. */
+    const grid = [
+      row(256, 1_000, 704, 0.0021),
+      row(512, 1_000, 407, 0.0024),
+      row(512, 2_000, 807, 0.0023),
+      row(1_769, 1_000, 367, 0.0076),
+    ];
+    const chosen = { memoryMb: 256, shardSize: 1_000 };
+
+    it.each([
+      [{ memoryMb: 256, shardSize: 1_000 }, /^the same$/],
+      [
+        { memoryMb: 512, shardSize: 1_000 },
+        /^within the budget too \(407 ms\) at 14 % more .*: kept/,
+      ],
+      [{ memoryMb: 512, shardSize: 2_000 }, /^\*\*different: update it\*\*$/],
+      [{ memoryMb: 1_769, shardSize: 1_000 }, /^\*\*different: update it\*\*$/],
+      [{ memoryMb: 128, shardSize: 250 }, /^\*\*different: update it\*\*$/],
+    ])('judges the stack at %j', (stack, verdict) => {
+      // Act
+      const judged = stackVerdict({ chosen, stack, grid });
+
+      // Assess
+      expect(judged).toMatch(verdict);
+    });
+
+    it('says so when no setting is within the budget', () => {
+      // Act
+      const judged = stackVerdict({ chosen: undefined, stack: chosen, grid });
+
+      // Assess
+      expect(judged).toBe('**no setting is within the budget**');
+    });
   });
 });
