@@ -1,6 +1,6 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { DynamoDbAckStore } from '../../lambdas/adapters/dynamodb-ack-store';
+import { chatDocumentClient } from '../../lambdas/adapters/dynamodb-document-client';
 import { DynamoDbMembershipStore } from '../../lambdas/adapters/dynamodb-membership-store';
 import { DynamoDbMessageLog } from '../../lambdas/adapters/dynamodb-message-log';
 import { DynamoDbPresenceStore } from '../../lambdas/adapters/dynamodb-presence-store';
@@ -63,9 +63,6 @@ export interface CostHarnessOptions {
   readonly lookup: Lookup;
 }
 
-const documentClient = (client: DynamoDBClient): DynamoDBDocumentClient =>
-  DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
-
 /**
  * The chat app (`createChatApp`) on the real DynamoDB store, with counting ports, driven
  * through the entry points the Lambdas call (`handleConnect`, `handleMessage`,
@@ -92,7 +89,7 @@ export class CostHarness {
 
   constructor(options: CostHarnessOptions) {
     this.lookup = options.lookup;
-    const measured = documentClient(options.measuredClient);
+    const measured = chatDocumentClient(options.measuredClient);
     this.recorder.attach(measured);
     const store = new DynamoDbMembershipStore({ tableName: options.tableName, client: measured });
     const chosen: MembershipStore =
@@ -105,7 +102,7 @@ export class CostHarness {
           });
     this.seedStore = new DynamoDbMembershipStore({
       tableName: options.tableName,
-      client: documentClient(options.seedClient),
+      client: chatDocumentClient(options.seedClient),
     });
     this.limitStore = new DynamoDbUserLimitStore({
       tableName: options.tableName,

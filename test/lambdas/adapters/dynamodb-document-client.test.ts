@@ -64,6 +64,45 @@ describe('Function: createDynamoDbDocumentClient', () => {
     expect(await client.config.retryStrategy()).toMatchObject({ mode: 'standard' });
   });
 
+  it('leaves out the SDK logger middleware when no logger is given', () => {
+    // Act
+    const client = createDynamoDbDocumentClient();
+
+    // Assess
+    const middleware = client.middlewareStack.identify();
+    expect(middleware.some((name) => name.startsWith('loggerMiddleware'))).toBe(false);
+    expect(middleware.some((name) => name.startsWith('retryMiddleware'))).toBe(true);
+  });
+
+  it('reads and writes without the logger middleware, and logs every call given a logger', async () => {
+    // Prepare
+    fake = await startFakeDynamoDb([{ status: 200, body: {} }]);
+    const logger = { debug: jest.fn(), info: jest.fn(), warn: jest.fn(), error: jest.fn() };
+    const quiet = new DynamoDbMembershipStore({
+      tableName: 'chat',
+      client: createDynamoDbDocumentClient(clientConfig(fake.endpoint)),
+    });
+    const logged = new DynamoDbMembershipStore({
+      tableName: 'chat',
+      client: createDynamoDbDocumentClient({ ...clientConfig(fake.endpoint), logger }),
+    });
+
+    // Act
+    const unknown = await quiet.getConnection('K00000000000001=');
+    await logged.getConnection('K00000000000002=');
+
+    // Assess
+    expect(unknown).toBeUndefined();
+    expect(fake.requests).toHaveLength(2);
+    expect(logger.info).toHaveBeenCalledTimes(1);
+    expect(logger.info).toHaveBeenCalledWith(
+      expect.objectContaining({
+        commandName: 'GetItemCommand',
+        input: expect.objectContaining({ Key: expect.objectContaining({ sk: 'conn' }) }),
+      }),
+    );
+  });
+
   it('retries a call throttled twice and returns what the third attempt read', async () => {
     // Prepare
     fake = await startFakeDynamoDb([
