@@ -96,37 +96,53 @@ export async function measureColdStarts(plan: ColdStartPlan, log: Log): Promise<
   const outRoot = await mkdtemp(join(tmpdir(), 'apigw-chat-bundles-'));
   const baseEnv = coldStartEnvironment();
   try {
-    const rows: ColdStartRow[] = [];
     const functions: [ColdStartRow['function'], { readonly entry: string }][] = [
       ...(Object.entries(LAMBDA_FUNCTIONS) as [FunctionName, { readonly entry: string }][]),
       ['nest-message', { entry: nestMessageEntry() }],
     ];
+    const bundles: {
+      readonly name: ColdStartRow['function'];
+      readonly entry: string;
+      readonly size: BundleSize;
+    }[] = [];
     for (const [name, definition] of functions) {
-      const size: BundleSize = await bundleFunction(
-        join(ROOT, definition.entry),
-        join(outRoot, name),
-      );
+      const size = await bundleFunction(join(ROOT, definition.entry), join(outRoot, name));
       // One discarded load first, so every function starts with the same warm file cache.
       await measureLoadTimes(size.file, 1, baseEnv);
-      const withSourceMaps = await measureLoadTimes(size.file, plan.runs, {
-        ...baseEnv,
-        NODE_OPTIONS: '--enable-source-maps',
-      });
-      const without = await measureLoadTimes(size.file, plan.runs, baseEnv);
+      bundles.push({ name, entry: definition.entry, size });
+    }
+    // Round by round, every function once per round: a slow spell of the machine falls on
+    // every function alike instead of on the one measured then.
+    const withSourceMaps = bundles.map((): LoadSample[] => []);
+    const without = bundles.map((): LoadSample[] => []);
+    for (let run = 0; run < plan.runs; run++) {
+      for (const [index, { size }] of bundles.entries()) {
+        withSourceMaps[index]?.push(
+          ...(await measureLoadTimes(size.file, 1, {
+            ...baseEnv,
+            NODE_OPTIONS: '--enable-source-maps',
+          })),
+        );
+        without[index]?.push(...(await measureLoadTimes(size.file, 1, baseEnv)));
+      }
+    }
+    const rows = bundles.map(({ name, entry, size }, index): ColdStartRow => {
+      const mapped = withSourceMaps[index] ?? [];
+      const plain = without[index] ?? [];
       const row: ColdStartRow = {
         function: name,
-        entry: definition.entry,
+        entry,
         bytes: size.bytes,
         gzipBytes: size.gzipBytes,
         mapBytes: size.mapBytes,
-        loadMsMedian: round(median(withSourceMaps.map((s) => s.loadMs))),
-        loadMsNoSourceMapsMedian: round(median(without.map((s) => s.loadMs))),
-        firstRequestMsMedian: round(median(withSourceMaps.map((s) => s.firstRequestMs))),
-        samples: { withSourceMaps, without },
+        loadMsMedian: round(median(mapped.map((s) => s.loadMs))),
+        loadMsNoSourceMapsMedian: round(median(plain.map((s) => s.loadMs))),
+        firstRequestMsMedian: round(median(mapped.map((s) => s.firstRequestMs))),
+        samples: { withSourceMaps: mapped, without: plain },
       };
-      rows.push(row);
       log(`cold-start: ${name} ${row.bytes} B, load ${row.loadMsMedian} ms`);
-    }
+      return row;
+    });
     return { plan, rows };
   } finally {
     await rm(outRoot, { recursive: true, force: true });
@@ -142,7 +158,7 @@ export async function measureColdStarts(plan: ColdStartPlan, log: Log): Promise<
 export function formatColdStartMarkdown(results: ColdStartResults): string {
   const lines = [
     `Each function of \`LAMBDA_FUNCTIONS\` (\`definitions/api.ts\`) bundled with esbuild as \`lib/chat-function.ts\` has the stack do it: minified, platform node, target node22, CommonJS, \`@aws-sdk/*\` and \`@aws-lambda-powertools/*\` external (the Lambda runtime and AWS's Powertools layer provide them), \`debug\` silenced, source map in a separate file without sources. ` +
-      `Load times are medians of ${results.plan.runs} fresh \`node\` processes per column, each \`require()\`-ing the bundle once (\`@aws-sdk/*\` and \`@aws-lambda-powertools/*\`, with its X-Ray SDK, resolved from \`node_modules\` through \`NODE_PATH\`, so their load time is included); environment variables are dummies.`,
+      `Load times are medians of ${results.plan.runs} fresh \`node\` processes per column, each \`require()\`-ing the bundle once (\`@aws-sdk/*\` and \`@aws-lambda-powertools/*\`, with its X-Ray SDK, resolved from \`node_modules\` through \`NODE_PATH\`, so their load time is included); environment variables are dummies. The processes run in rounds, each round loading every function once with and once without source maps, so a slow spell of the machine falls on all functions alike.`,
     '',
     '| function | bundle (bytes) | gzip (bytes) | source map (bytes) | module load, ms (`--enable-source-maps`, as deployed) | module load, ms (no source maps) | first request, ms |',
     '| --- | ---: | ---: | ---: | ---: | ---: | ---: |',
