@@ -104,41 +104,43 @@ export async function measureColdStarts(plan: ColdStartPlan, log: Log): Promise<
       readonly name: ColdStartRow['function'];
       readonly entry: string;
       readonly size: BundleSize;
+      readonly samples: ColdStartRow['samples'];
     }[] = [];
     for (const [name, definition] of functions) {
       const size = await bundleFunction(join(ROOT, definition.entry), join(outRoot, name));
       // One discarded load first, so every function starts with the same warm file cache.
       await measureLoadTimes(size.file, 1, baseEnv);
-      bundles.push({ name, entry: definition.entry, size });
+      bundles.push({
+        name,
+        entry: definition.entry,
+        size,
+        samples: { withSourceMaps: [], without: [] },
+      });
     }
     // Round by round, every function once per round: a slow spell of the machine falls on
     // every function alike instead of on the one measured then.
-    const withSourceMaps = bundles.map((): LoadSample[] => []);
-    const without = bundles.map((): LoadSample[] => []);
     for (let run = 0; run < plan.runs; run++) {
-      for (const [index, { size }] of bundles.entries()) {
-        withSourceMaps[index]?.push(
+      for (const { size, samples } of bundles) {
+        samples.withSourceMaps.push(
           ...(await measureLoadTimes(size.file, 1, {
             ...baseEnv,
             NODE_OPTIONS: '--enable-source-maps',
           })),
         );
-        without[index]?.push(...(await measureLoadTimes(size.file, 1, baseEnv)));
+        samples.without.push(...(await measureLoadTimes(size.file, 1, baseEnv)));
       }
     }
-    const rows = bundles.map(({ name, entry, size }, index): ColdStartRow => {
-      const mapped = withSourceMaps[index] ?? [];
-      const plain = without[index] ?? [];
+    const rows = bundles.map(({ name, entry, size, samples }): ColdStartRow => {
       const row: ColdStartRow = {
         function: name,
         entry,
         bytes: size.bytes,
         gzipBytes: size.gzipBytes,
         mapBytes: size.mapBytes,
-        loadMsMedian: round(median(mapped.map((s) => s.loadMs))),
-        loadMsNoSourceMapsMedian: round(median(plain.map((s) => s.loadMs))),
-        firstRequestMsMedian: round(median(mapped.map((s) => s.firstRequestMs))),
-        samples: { withSourceMaps: mapped, without: plain },
+        loadMsMedian: round(median(samples.withSourceMaps.map((s) => s.loadMs))),
+        loadMsNoSourceMapsMedian: round(median(samples.without.map((s) => s.loadMs))),
+        firstRequestMsMedian: round(median(samples.withSourceMaps.map((s) => s.firstRequestMs))),
+        samples,
       };
       log(`cold-start: ${name} ${row.bytes} B, load ${row.loadMsMedian} ms`);
       return row;

@@ -43,7 +43,8 @@ export function createDynamoDbDocumentClient(
  * `client` wrapped as the chat's stores expect: undefined values dropped. Unless `logged`, the
  * SDK's logger middleware is left out: with the SDK's default no-op logger it still copies every
  * input and output through their sensitive-data filters, to log nothing (about a fifth of the
- * client's CPU for a Query returning 100 items on this machine).
+ * client's CPU for a Query returning 100 items on this machine). The document client shares
+ * `client`'s middleware stack, so `client` loses that middleware too.
  *
  * @example
  * const documents = chatDocumentClient(new DynamoDBClient({ endpoint }));
