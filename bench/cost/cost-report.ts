@@ -1,4 +1,5 @@
 import { cpuShare } from '../fanout/lambda-cpu-model';
+import { median } from '../median';
 import type { CostResults, CostRow, RoomMessageCost } from './cost-suite';
 import { BUDGET_PRICE_CEILING, PRICES } from './prices';
 
@@ -10,7 +11,7 @@ import { BUDGET_PRICE_CEILING, PRICES } from './prices';
  * const markdown = formatCostMarkdown(await measureCosts(plan, log));
  */
 export function formatCostMarkdown(results: CostResults): string {
-  const { plan, rows, sweep, budget, goneMember, ackedEmit, mixedRoom } = results;
+  const { plan, rows, sweep, budget, goneMember, ackedEmit, mixedRoom, clientCpu } = results;
   const find = (lookup: string, operation: string, roomSize: number): CostRow | undefined =>
     rows.find((r) => r.lookup === lookup && r.operation === operation && r.roomSize === roomSize);
   const lines: string[] = [];
@@ -99,6 +100,24 @@ export function formatCostMarkdown(results: CostResults): string {
       '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
       row('JSON-protocol clients only', mixedRoom.json),
       row(`${mixedRoom.socketIoMembers} of them Socket.IO clients`, mixedRoom.mixed),
+    );
+  }
+  if (clientCpu) {
+    const before = median(clientCpu.sdkDefaultMicros);
+    const after = median(clientCpu.chatMicros);
+    lines.push(
+      '',
+      "### The DynamoDB client's own CPU",
+      '',
+      `CPU of this process per read of a room of ${clientCpu.roomSize} (\`recipients()\`: one Query of the room's partition, as a room message makes), ${count(clientCpu.reads)} reads per round after as many warm-up reads, the two clients in turn; median of ${clientCpu.chatMicros.length} rounds. ` +
+        "The SDK's default document client runs its logger middleware on every call, which copies the input and every returned item through their sensitive-data filters even when nothing is logged; `chatDocumentClient` (the stores' default, `lambdas/adapters/dynamodb-document-client.ts`) leaves it out unless a logger is configured.",
+      '',
+      '| document client | CPU per read, µs | per round, µs |',
+      '| --- | ---: | --- |',
+      `| SDK default (\`DynamoDBDocumentClient.from\`, logger middleware on) | ${count(before)} | ${clientCpu.sdkDefaultMicros.map(count).join(', ')} |`,
+      `| \`chatDocumentClient\` (no logger middleware) | ${count(after)} | ${clientCpu.chatMicros.map(count).join(', ')} |`,
+      '',
+      `Before → after: **${count(before)} → ${count(after)} µs** per read (${Math.round((1 - after / before) * 100)} % less).`,
     );
   }
   for (const lookup of ['query', 'scan-all'] as const) {

@@ -11,6 +11,7 @@ import type { BenchSuite, Log } from '../bench-section';
 import { lambdaMsAt } from '../fanout/lambda-cpu-model';
 import { median } from '../median';
 import type { CapacityTally } from './capacity-recorder';
+import { type ClientCpuCost, measureClientCpu } from './client-cpu';
 import { benchId, CostHarness, type Lookup, type OperationCost } from './cost-harness';
 import { formatCostMarkdown } from './cost-report';
 import { operationMemoryMb } from './operation-memory';
@@ -77,6 +78,8 @@ export interface CostResults {
   readonly ackedEmit?: AckedEmitCost;
   /** A room message with and without Socket.IO clients among the members. */
   readonly mixedRoom?: MixedRoomCost;
+  /** Client CPU of reading a room of 100, with and without the SDK's logger middleware. */
+  readonly clientCpu?: ClientCpuCost;
 }
 
 /** What an acked emit to one socket costs: the asking frame and the answer together. */
@@ -168,6 +171,9 @@ export const COST_SUITE: BenchSuite<CostPlan, CostResults> = {
 };
 
 /** Seeds the namespace, then measures every operation with both lookups. */
+/** The client-CPU measurement: reads of a room of 100 per round and client, five rounds. */
+const CLIENT_CPU = { roomSize: 100, reads: 1_000, rounds: 5 } as const;
+
 export async function measureCosts(plan: CostPlan, log: Log): Promise<CostResults> {
   const db = await startDynamoDbLocal();
   const clients: DynamoDBClient[] = [];
@@ -254,7 +260,18 @@ export async function measureCosts(plan: CostPlan, log: Log): Promise<CostResult
     log(
       `cost: room message with half Socket.IO members: ${mixedRoom.mixed.framesEncoded} frames encoded for ${mixedRoom.mixed.posts} posts`,
     );
-    return { plan, rows, sweep, budget, goneMember, ackedEmit, mixedRoom };
+    const cpuRoom = 'client-cpu';
+    await seeder.seed(ids('C', CLIENT_CPU.roomSize), [cpuRoom]);
+    const clientCpu = await measureClientCpu({
+      client,
+      tableName: TABLE_NAME,
+      room: cpuRoom,
+      ...CLIENT_CPU,
+    });
+    log(
+      `cost: client CPU per read of a room of ${clientCpu.roomSize}: ${clientCpu.sdkDefaultMicros.join(', ')} µs (SDK default), ${clientCpu.chatMicros.join(', ')} µs (chat)`,
+    );
+    return { plan, rows, sweep, budget, goneMember, ackedEmit, mixedRoom, clientCpu };
   } finally {
     for (const created of clients) created.destroy();
     await db.stop();
