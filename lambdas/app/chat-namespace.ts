@@ -14,11 +14,13 @@ const ROOMS: ReadonlyMap<string, (user: string) => string> = new Map([
   ['room:music', (user: string) => `${user} has joined music room.`],
 ]);
 
-const JoinRoomData = z.object({
-  type: z.string().check(z.maxLength(128)),
-  /** Accepted for the seed's clients, and ignored: the greeting names the verified user. */
-  user: z.optional(z.string().check(z.maxLength(64))),
-});
+const JoinRoomData = z.onFirstUse(() =>
+  z.object({
+    type: z.string().check(z.maxLength(128)),
+    /** Accepted for the seed's clients, and ignored: the greeting names the verified user. */
+    user: z.optional(z.string().check(z.maxLength(64))),
+  }),
+);
 
 /**
  * Namespace `/chat`: two fixed rooms, a greeting on join and room messages. Both rooms are

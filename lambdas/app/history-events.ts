@@ -6,16 +6,20 @@ import { oneArgument } from './one-argument';
 import { parseData, RoomName } from './schemas';
 
 /** A seq to read after: 0 (from the start) or a message's seq. */
-export const Seq = z.number().check(z.int(), z.nonnegative(), z.maximum(Number.MAX_SAFE_INTEGER));
+export const Seq = z.onFirstUse(() =>
+  z.number().check(z.int(), z.nonnegative(), z.maximum(Number.MAX_SAFE_INTEGER)),
+);
 
 /** Most messages one `history` request returns. */
 export const MAX_HISTORY_LIMIT = 100;
 
-const HistoryData = z.object({
-  room: RoomName,
-  since: z.optional(Seq),
-  limit: z.optional(z.number().check(z.int(), z.positive(), z.maximum(MAX_HISTORY_LIMIT))),
-});
+const HistoryData = z.onFirstUse(() =>
+  z.object({
+    room: RoomName,
+    since: z.optional(Seq),
+    limit: z.optional(z.number().check(z.int(), z.positive(), z.maximum(MAX_HISTORY_LIMIT))),
+  }),
+);
 
 /**
  * The wire form of a history page: `{"room", "messages", "head", "next"?, "trimmed"}`.

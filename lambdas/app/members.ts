@@ -5,7 +5,7 @@ import { oneArgument } from './one-argument';
 import { usersReply } from './presence-replies';
 import { parseData, RoomName } from './schemas';
 
-const MembersData = z.object({ room: RoomName });
+const MembersData = z.onFirstUse(() => z.object({ room: RoomName }));
 
 /**
  * Registers `members` `{"room"}` (members of the room only): the ack lists the room's

@@ -5,9 +5,11 @@ import * as z from '../core/zod';
 export const PRIVATE_ROOM_PREFIX = 'private:';
 
 /** Allow-lists of private rooms: room name → ids of the users who may join it. */
-export const PrivateRooms = z.record(
-  z.string().check(z.startsWith(PRIVATE_ROOM_PREFIX)),
-  z.array(z.string().check(z.minLength(1))),
+export const PrivateRooms = z.onFirstUse(() =>
+  z.record(
+    z.string().check(z.startsWith(PRIVATE_ROOM_PREFIX)),
+    z.array(z.string().check(z.minLength(1))),
+  ),
 );
 export type PrivateRooms = z.infer<typeof PrivateRooms>;
 

@@ -4,7 +4,7 @@ import * as z from '../core/zod';
 import { oneArgument } from './one-argument';
 import { parseData, RoomName } from './schemas';
 
-const RoomPostData = z.object({ room: RoomName, message: z.unknown() });
+const RoomPostData = z.onFirstUse(() => z.object({ room: RoomName, message: z.unknown() }));
 
 /**
  * Registers `event` `{"room", "message"}` (members of the room only): the message goes to the

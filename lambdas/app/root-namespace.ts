@@ -11,12 +11,14 @@ import { registerRoomPost } from './room-post';
 import { parseData, RoomName } from './schemas';
 import { registerWhoami } from './whoami';
 
-const RoomData = z.object({ room: RoomName });
-const JoinData = z.object({ room: RoomName, since: z.optional(Seq) });
-const DirectData = z.object({
-  to: z.string().check(z.minLength(1), z.maxLength(128)),
-  message: z.unknown(),
-});
+const RoomData = z.onFirstUse(() => z.object({ room: RoomName }));
+const JoinData = z.onFirstUse(() => z.object({ room: RoomName, since: z.optional(Seq) }));
+const DirectData = z.onFirstUse(() =>
+  z.object({
+    to: z.string().check(z.minLength(1), z.maxLength(128)),
+    message: z.unknown(),
+  }),
+);
 
 /**
  * Namespace `/`: rooms, room chat, broadcast, unicast, direct messages and introspection.

@@ -2,13 +2,15 @@ import { ChatError } from '../core/errors';
 import * as z from '../core/zod';
 
 /** A room name: 1–128 characters of letters, digits and `_ - : . @ #`. */
-export const RoomName = z
-  .string()
-  .check(
-    z.minLength(1),
-    z.maxLength(128),
-    z.regex(/^[\w\-:.@#]+$/, 'room names use letters, digits and _ - : . @ # only'),
-  );
+export const RoomName = z.onFirstUse(() =>
+  z
+    .string()
+    .check(
+      z.minLength(1),
+      z.maxLength(128),
+      z.regex(/^[\w\-:.@#]+$/, 'room names use letters, digits and _ - : . @ # only'),
+    ),
+);
 
 /**
  * Parses event data, turning a validation failure into a `BAD_REQUEST` answer.

@@ -8,27 +8,34 @@ export const EVENT_NAME = /^[A-Za-z0-9_\-:.]{1,64}$/;
 /** Most arguments one event or ack carries. */
 export const MAX_ARGS = 16;
 
+/** A frame's `ack`: the positive integer the client's callback is answered with. */
+const FrameAck = z.onFirstUse(() =>
+  z.optional(z.number().check(z.int(), z.positive(), z.maximum(Number.MAX_SAFE_INTEGER))),
+);
+
 /**
  * Wire protocol v1, client → server: one JSON text frame (see docs/protocol.md).
  *
  * @example
  * ClientFrame.parse({ action: 'join', data: { room: 'lobby' }, ack: 1 });
  */
-export const ClientFrame = z
-  .strictObject({
-    action: z.string().check(z.regex(EVENT_NAME, 'event names are 1-64 of A-Z a-z 0-9 _ - : .')),
-    data: z.optional(z.unknown()),
-    args: z.optional(z.array(z.unknown()).check(z.maxLength(MAX_ARGS))),
-    ack: z.optional(z.number().check(z.int(), z.positive(), z.maximum(Number.MAX_SAFE_INTEGER))),
-    /** The client's send number on this connection (1, 2, 3…): frames are handled in its order. */
-    n: z.optional(z.number().check(z.int(), z.positive(), z.maximum(Number.MAX_SAFE_INTEGER))),
-  })
-  .check(
-    z.refine((frame) => frame.data === undefined || frame.args === undefined, {
-      message: 'send either "data" (one argument) or "args" (a list of them), not both',
-      path: ['args'],
-    }),
-  );
+export const ClientFrame = z.onFirstUse(() =>
+  z
+    .strictObject({
+      action: z.string().check(z.regex(EVENT_NAME, 'event names are 1-64 of A-Z a-z 0-9 _ - : .')),
+      data: z.optional(z.unknown()),
+      args: z.optional(z.array(z.unknown()).check(z.maxLength(MAX_ARGS))),
+      ack: FrameAck,
+      /** The client's send number on this connection (1, 2, 3…): frames are handled in its order. */
+      n: z.optional(z.number().check(z.int(), z.positive(), z.maximum(Number.MAX_SAFE_INTEGER))),
+    })
+    .check(
+      z.refine((frame) => frame.data === undefined || frame.args === undefined, {
+        message: 'send either "data" (one argument) or "args" (a list of them), not both',
+        path: ['args'],
+      }),
+    ),
+);
 
 export type ClientFrame = z.infer<typeof ClientFrame>;
 
@@ -88,18 +95,20 @@ export const SERVER_ACK_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[
  * @example
  * AckAnswerFrame.parse({ ack: '1b4e28ba-2fa1-11d2-883f-0016d3cca427', data: 'client!' });
  */
-export const AckAnswerFrame = z
-  .strictObject({
-    ack: z.string().check(z.regex(SERVER_ACK_ID, 'an ack id the server sent')),
-    data: z.optional(z.unknown()),
-    args: z.optional(z.array(z.unknown()).check(z.maxLength(MAX_ARGS))),
-  })
-  .check(
-    z.refine((frame) => frame.data === undefined || frame.args === undefined, {
-      message: 'send either "data" (one argument) or "args" (a list of them), not both',
-      path: ['args'],
-    }),
-  );
+export const AckAnswerFrame = z.onFirstUse(() =>
+  z
+    .strictObject({
+      ack: z.string().check(z.regex(SERVER_ACK_ID, 'an ack id the server sent')),
+      data: z.optional(z.unknown()),
+      args: z.optional(z.array(z.unknown()).check(z.maxLength(MAX_ARGS))),
+    })
+    .check(
+      z.refine((frame) => frame.data === undefined || frame.args === undefined, {
+        message: 'send either "data" (one argument) or "args" (a list of them), not both',
+        path: ['args'],
+      }),
+    ),
+);
 
 export type AckAnswerFrame = z.infer<typeof AckAnswerFrame>;
 
@@ -129,7 +138,7 @@ export function parseClientFrame(body: string | undefined): ParsedClientFrame {
     return { ok: false, message: 'Frame is not valid JSON' };
   }
   if (nestsDeeperThan(json, MAX_FRAME_DEPTH)) {
-    const ack = ClientFrame.shape.ack.safeParse((json as { ack?: unknown }).ack).data;
+    const ack = FrameAck.safeParse((json as { ack?: unknown }).ack).data;
     return {
       ok: false,
       message: `Frame nests deeper than ${MAX_FRAME_DEPTH} levels`,
@@ -147,7 +156,7 @@ export function parseClientFrame(body: string | undefined): ParsedClientFrame {
   }
   const result = ClientFrame.safeParse(json);
   if (result.success) return { ok: true, frame: result.data };
-  const ack = ClientFrame.shape.ack.safeParse((json as { ack?: unknown } | null)?.ack).data;
+  const ack = FrameAck.safeParse((json as { ack?: unknown } | null)?.ack).data;
   const issue = result.error.issues[0];
   const where = issue && issue.path.length > 0 ? `${issue.path.join('.')}: ` : '';
   return {
