@@ -1,5 +1,4 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { chatDocumentClient } from '../../lambdas/adapters/dynamodb-document-client';
 import { DynamoDbMembershipStore } from '../../lambdas/adapters/dynamodb-membership-store';
 import type { Room } from '../../lambdas/core/types';
@@ -36,11 +35,10 @@ export interface ClientCpuOptions {
  */
 export async function measureClientCpu(options: ClientCpuOptions): Promise<ClientCpuCost> {
   const { tableName, room, roomSize, reads, rounds } = options;
+  // The same document client with the SDK's logger middleware kept, as the SDK builds it.
   const sdkDefault = new DynamoDbMembershipStore({
     tableName,
-    client: DynamoDBDocumentClient.from(options.client(), {
-      marshallOptions: { removeUndefinedValues: true },
-    }),
+    client: chatDocumentClient(options.client(), { logged: true }),
   });
   const chat = new DynamoDbMembershipStore({
     tableName,

@@ -170,10 +170,10 @@ export const COST_SUITE: BenchSuite<CostPlan, CostResults> = {
   markdown: formatCostMarkdown,
 };
 
-/** Seeds the namespace, then measures every operation with both lookups. */
 /** The client-CPU measurement: reads of a room of 100 per round and client, five rounds. */
 const CLIENT_CPU = { roomSize: 100, reads: 1_000, rounds: 5 } as const;
 
+/** Seeds the namespace, then measures every operation with both lookups. */
 export async function measureCosts(plan: CostPlan, log: Log): Promise<CostResults> {
   const db = await startDynamoDbLocal();
   const clients: DynamoDBClient[] = [];
