@@ -62,7 +62,7 @@ function nestMessageEntry(): string {
 export const COLD_START_SUITE: BenchSuite<ColdStartPlan, ColdStartResults> = {
   id: 'cold-start',
   title: 'Cold start',
-  // A fresh load on this VM is 92–95 ms at best and now and then 10–30 ms slower (slow
+  // A fresh load on this VM is about 95 ms at best and now and then 10–30 ms slower (slow
   // spells), and the goal reads the slowest median of five near-identical bundles: with 11
   // samples a few spikes were enough to move one median by 5 ms (92–129 ms in one column).
   plans: { quick: { runs: 21 }, full: { runs: 31 } },

@@ -8,8 +8,11 @@ export const EVENT_NAME = /^[A-Za-z0-9_\-:.]{1,64}$/;
 /** Most arguments one event or ack carries. */
 export const MAX_ARGS = 16;
 
-/** A frame's `ack`: the positive integer the client's callback is answered with. */
-const FrameAck = z.onFirstUse(() =>
+/**
+ * A frame's `ack` (the number the client's callback is answered with) or `n` (its send
+ * number): a positive safe integer, when present.
+ */
+const FrameNumber = z.onFirstUse(() =>
   z.optional(z.number().check(z.int(), z.positive(), z.maximum(Number.MAX_SAFE_INTEGER))),
 );
 
@@ -25,9 +28,9 @@ export const ClientFrame = z.onFirstUse(() =>
       action: z.string().check(z.regex(EVENT_NAME, 'event names are 1-64 of A-Z a-z 0-9 _ - : .')),
       data: z.optional(z.unknown()),
       args: z.optional(z.array(z.unknown()).check(z.maxLength(MAX_ARGS))),
-      ack: FrameAck,
+      ack: FrameNumber,
       /** The client's send number on this connection (1, 2, 3…): frames are handled in its order. */
-      n: z.optional(z.number().check(z.int(), z.positive(), z.maximum(Number.MAX_SAFE_INTEGER))),
+      n: FrameNumber,
     })
     .check(
       z.refine((frame) => frame.data === undefined || frame.args === undefined, {
@@ -138,7 +141,7 @@ export function parseClientFrame(body: string | undefined): ParsedClientFrame {
     return { ok: false, message: 'Frame is not valid JSON' };
   }
   if (nestsDeeperThan(json, MAX_FRAME_DEPTH)) {
-    const ack = FrameAck.safeParse((json as { ack?: unknown }).ack).data;
+    const ack = FrameNumber.safeParse((json as { ack?: unknown }).ack).data;
     return {
       ok: false,
       message: `Frame nests deeper than ${MAX_FRAME_DEPTH} levels`,
@@ -156,7 +159,7 @@ export function parseClientFrame(body: string | undefined): ParsedClientFrame {
   }
   const result = ClientFrame.safeParse(json);
   if (result.success) return { ok: true, frame: result.data };
-  const ack = FrameAck.safeParse((json as { ack?: unknown } | null)?.ack).data;
+  const ack = FrameNumber.safeParse((json as { ack?: unknown } | null)?.ack).data;
   const issue = result.error.issues[0];
   const where = issue && issue.path.length > 0 ? `${issue.path.join('.')}: ` : '';
   return {
